@@ -1,0 +1,55 @@
+public import ArgumentParser
+internal import AutodevCore
+internal import AutodevGit
+internal import Foundation
+
+extension AutodevCommand {
+    /// `autodev demo DIR`: builds a small spec-driven repository to try autodev on.
+    public struct Demo: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Create a demo repository with a small spec-driven history, then preview its events.",
+            discussion: "DIR must not exist yet, or be empty. Nothing outside DIR is touched."
+        )
+
+        @Argument(help: "Where to create the demo repository.")
+        public var directory: String
+
+        public init() {}
+
+        public func run() throws {
+            try Runner.run {
+                let manager = FileManager.default
+                if let existing = try? manager.contentsOfDirectory(atPath: directory), !existing.isEmpty {
+                    throw ValidationError("\(directory) exists and is not empty; give a new folder")
+                }
+                let repository = try Repository.create(at: directory)
+                var time: Int64 = 1_767_225_600  // 2026-01-01, fixed so the demo is identical everywhere
+                for step in DemoHistory.steps {
+                    for (path, content) in step.files {
+                        let full = directory + "/" + path
+                        if let content {
+                            try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
+                                                        withIntermediateDirectories: true)
+                            try Data(content.utf8).write(to: URL(fileURLWithPath: full))
+                        } else {
+                            try manager.removeItem(atPath: full)
+                        }
+                    }
+                    let id = try repository.commitAll(message: step.message + "\n", author: "Demo Author",
+                                                      email: "demo@example.com", time: time)
+                    Output.write("\(String(id.hex.prefix(12)))  \(step.message)\n")
+                    time += 3600
+                }
+                Output.write("\nDemo repository created at \(directory).\n\n")
+                Output.write("$ autodev -C \(directory) diff-events HEAD~3..HEAD\n")
+                let config = try ConfigFile.load(for: repository, environment: [:])
+                let builder = try EventBuilder(repository: repository, config: config)
+                Output.write(DiffEventsRenderer.render(try builder.report(for: .explicit("HEAD~3..HEAD"))))
+                Output.write("\n$ autodev -C \(directory) diff-events      # no checkpoint yet: everything at HEAD\n")
+                let report = try builder.report(for: .sinceCheckpoint)
+                Output.write(DiffEventsRenderer.render(report))
+                for note in report.notes { Output.write("note: \(note)\n") }
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+public import ArgumentParser
+internal import AutodevCore
+internal import AutodevGit
+
+extension AutodevCommand {
+    /// `autodev diff-events`: a dry-run preview of the events a range produces.
+    public struct DiffEvents: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            commandName: "diff-events",
+            abstract: "Preview the events a range of commits (or the working tree) produces. Writes nothing.",
+            discussion: """
+                RANGE is A..B (the change from A to B), A...B (from their merge base to B), or a
+                single commit (that commit against its first parent). Without RANGE: from
+                refs/autodev/checkpoint to HEAD, or everything at HEAD when there is no checkpoint.
+
+                Changes are classified by the globs of [events] in config/autodev.toml (built-in
+                defaults otherwise) into specificationChanged, testAdded, dependencyUpdated,
+                configurationChanged and codeModified events, listed by priority.
+                """
+        )
+
+        @OptionGroup public var global: GlobalOptions
+
+        @Argument(help: "A..B, A...B or a single commit.")
+        public var range: String?
+
+        @Flag(help: "Compare staged, unstaged and untracked changes with HEAD instead of a range.")
+        public var worktree = false
+
+        @Flag(help: "Print one JSON object (sorted keys) instead of the table.")
+        public var json = false
+
+        public init() {}
+
+        public func validate() throws {
+            if worktree && range != nil {
+                throw ValidationError("give either a RANGE or --worktree, not both")
+            }
+        }
+
+        public func run() throws {
+            try Runner.run {
+                let session = try Session.open(global)
+                let builder = try EventBuilder(repository: session.repository, config: session.config)
+                let request: RangeRequest = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
+                let report = try builder.report(for: request)
+                if json {
+                    Output.write(try JSONOutput.encode(report) + "\n")
+                } else {
+                    Output.write(DiffEventsRenderer.render(report))
+                    for note in report.notes { Output.diagnostic("note: \(note)") }
+                }
+            }
+        }
+    }
+}

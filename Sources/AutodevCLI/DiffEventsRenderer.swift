@@ -1,0 +1,36 @@
+internal import AutodevCore
+
+/// The human form of a `diff-events` report: a table by priority and a one-line summary.
+enum DiffEventsRenderer {
+    static func render(_ report: DiffEventsReport) -> String {
+        var out = ""
+        let from = report.range.from.map { String($0.prefix(12)) } ?? "(empty tree)"
+        let to = report.range.to.map { $0 == "worktree" ? $0 : String($0.prefix(12)) } ?? "(nothing)"
+        out += "range: \(from)..\(to)\n"
+        if report.changes.isEmpty {
+            out += "no changes\n"
+            return out
+        }
+        if !report.events.isEmpty {
+            let kindWidth = max(4, report.events.map { $0.kind.rawValue.count }.max() ?? 0)
+            let pathWidth = min(60, max(4, report.events.map { $0.path.count }.max() ?? 0))
+            out += pad("KIND", kindWidth) + "  " + pad("PATH", pathWidth) + "  DETAIL\n"
+            for event in report.events {
+                out += pad(event.kind.rawValue, kindWidth) + "  " + pad(event.path, pathWidth) + "  " + event.detail + "\n"
+            }
+        }
+        var counts: [EventKind: Int] = [:]
+        for event in report.events { counts[event.kind, default: 0] += 1 }
+        let breakdown = EventKind.allCases.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }
+        let ignored = report.changes.filter { $0.event == nil }.count
+        out += "\(report.changes.count) change\(report.changes.count == 1 ? "" : "s"), "
+        out += "\(report.events.count) event\(report.events.count == 1 ? "" : "s")"
+        if !breakdown.isEmpty { out += " (" + breakdown.joined(separator: ", ") + ")" }
+        out += ", \(ignored) without an event\n"
+        return out
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}

@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+internal import Foundation
+
+/// Results to stdout, diagnostics to stderr.
+enum Output {
+    static func write(_ text: String) {
+        writeAll(1, text)
+    }
+
+    static func diagnostic(_ text: String) {
+        writeAll(2, text + "\n")
+    }
+
+    private static func writeAll(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { raw in
+                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return  // stdout closed (e.g. piped into head): nothing more to do
+            }
+            offset += written
+        }
+        bytes.removeAll()
+    }
+}
+
+enum Environment {
+    static func variables() -> [String: String] {
+        ProcessInfo.processInfo.environment
+    }
+}
+
+enum JSONOutput {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

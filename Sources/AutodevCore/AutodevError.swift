@@ -1,0 +1,41 @@
+/// A failure autodev reports to its user: a stable code, a message that names the thing and
+/// says what to do, and the exit status that goes with it.
+public struct AutodevError: Error, Sendable, CustomStringConvertible {
+    /// Exit statuses, documented in `--help` and the README.
+    public enum ExitStatus: Int32, Sendable {
+        /// Something failed that is not the user's input (I/O, libgit2, a bug).
+        case failure = 1
+        /// The configuration is invalid: file, key and line are named.
+        case config = 2
+        /// The repository or a revision cannot be used: not a repository, unknown revision, a
+        /// checkpoint missing from a shallow clone, `--worktree` in a bare repository.
+        case repository = 3
+        /// The command line is wrong (also ArgumentParser's own usage errors).
+        case usage = 64
+    }
+
+    public enum Code: String, Sendable {
+        case invalidConfig, notARepository, unknownRevision, malformedRange, shallowHistory,
+             bareRepository, gitFailure, ioFailure
+    }
+
+    public let code: Code
+    public let message: String
+    public let exitStatus: ExitStatus
+    /// The config key involved, when there is one.
+    public let key: String?
+
+    public var description: String { message }
+
+    public init(_ code: Code, _ message: String, exitStatus: ExitStatus, key: String? = nil) {
+        self.code = code
+        self.message = message
+        self.exitStatus = exitStatus
+        self.key = key
+    }
+
+    static func config(file: String, line: Int?, key: String? = nil, _ problem: String) -> AutodevError {
+        let place = line.map { "\(file):\($0)" } ?? file
+        return AutodevError(.invalidConfig, "\(place): \(problem)", exitStatus: .config, key: key)
+    }
+}

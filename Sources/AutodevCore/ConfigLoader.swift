@@ -1,0 +1,191 @@
+internal import TOMLKit
+
+/// Reads configuration text and environment into a `Config`, checking every key and value.
+public enum ConfigLoader {
+    /// Builds the configuration. `file` is the display name used in messages.
+    public static func load(text: String?, file: String, environment: [String: String]) throws(AutodevError) -> Config {
+        var config = Config()
+        if let text {
+            try apply(text: text, file: file, to: &config)
+        }
+        try applyEnvironment(environment, to: &config)
+        return config
+    }
+
+    static func apply(text: String, file: String, to config: inout Config) throws(AutodevError) {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw AutodevError.config(file: file, line: error.source.begin.line,
+                                      "invalid TOML: \(error.description)")
+        } catch {
+            throw AutodevError.config(file: file, line: nil, "invalid TOML: \(error)")
+        }
+        let lines = KeyLines(text)
+        try walk(table, prefix: "", file: file, lines: lines, into: &config)
+    }
+
+    private static func walk(_ table: TOMLTable, prefix: String, file: String, lines: KeyLines,
+                             into config: inout Config) throws(AutodevError) {
+        for name in table.keys.sorted() {
+            guard let value = table[name] else { continue }
+            let full = prefix.isEmpty ? name : prefix + "." + name
+            let line = lines.line(of: full)
+            if value.type == .table, ConfigSchema.tables.contains(full), let inner = value.table {
+                try walk(inner, prefix: full, file: file, lines: lines, into: &config)
+                continue
+            }
+            guard let key = ConfigSchema.byName[full] else {
+                throw AutodevError.config(file: file, line: line, key: full,
+                                          "unknown key '\(full)'\(suggestion(for: full)); `autodev config --effective` lists every key")
+            }
+            let converted = try convert(value, for: key, file: file, line: line)
+            config.set(full, converted, from: .init(origin: .file(file, line: line ?? 0)))
+        }
+    }
+
+    private static func convert(_ value: any TOMLValueConvertible, for key: ConfigKey, file: String,
+                                line: Int?) throws(AutodevError) -> ConfigValue {
+        func wrong(_ expected: String) -> AutodevError {
+            .config(file: file, line: line, key: key.name,
+                    "'\(key.name)' must be \(expected), not \(value.type) \(value.debugDescription)")
+        }
+        switch key.kind {
+        case .int(let range):
+            guard let number = value.int else { throw wrong("an integer") }
+            guard range.contains(number) else { throw wrong("an integer from \(range.lowerBound) to \(range.upperBound)") }
+            return .int(number)
+        case .double(let range):
+            let number: Double
+            if let double = value.double { number = double } else if let int = value.int { number = Double(int) } else {
+                throw wrong("a number")
+            }
+            guard range.contains(number) else { throw wrong("a number from \(range.lowerBound) to \(range.upperBound)") }
+            return .double(number)
+        case .bool, .optionalBool:
+            guard let flag = value.bool else { throw wrong("true or false") }
+            return .bool(flag)
+        case .string:
+            guard let text = value.string else { throw wrong("a string") }
+            return .string(text)
+        case .strings:
+            guard let array = value.array else { throw wrong("an array of strings") }
+            var result: [String] = []
+            for element in array {
+                guard let text = element.string else { throw wrong("an array of strings") }
+                if key.name.hasPrefix("events.") {
+                    do { _ = try Glob(text) } catch {
+                        throw AutodevError.config(file: file, line: line, key: key.name,
+                                                  "invalid glob '\(text)' in '\(key.name)': \(error.problem)")
+                    }
+                }
+                result.append(text)
+            }
+            return .strings(result)
+        }
+    }
+
+    static func applyEnvironment(_ environment: [String: String], to config: inout Config) throws(AutodevError) {
+        for key in ConfigSchema.keys {
+            guard let raw = environment[key.environmentName] else { continue }
+            let name = key.environmentName
+            func wrong(_ expected: String) -> AutodevError {
+                .config(file: "environment variable \(name)", line: nil, key: key.name,
+                        "\(name)='\(raw)' must be \(expected)")
+            }
+            let value: ConfigValue
+            switch key.kind {
+            case .int(let range):
+                guard let number = Int(raw.trimmingSpaces()), range.contains(number) else {
+                    throw wrong("an integer from \(range.lowerBound) to \(range.upperBound)")
+                }
+                value = .int(number)
+            case .double(let range):
+                guard let number = Double(raw.trimmingSpaces()), range.contains(number) else {
+                    throw wrong("a number from \(range.lowerBound) to \(range.upperBound)")
+                }
+                value = .double(number)
+            case .bool, .optionalBool:
+                switch raw.trimmingSpaces().lowercased() {
+                case "1", "true", "yes", "on": value = .bool(true)
+                case "0", "false", "no", "off": value = .bool(false)
+                default: throw wrong("true or false")
+                }
+            case .string:
+                value = .string(raw)
+            case .strings:
+                let items = raw.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+                value = .strings(items)
+            }
+            config.set(key.name, value, from: .init(origin: .environment(name)))
+        }
+    }
+
+    private static func suggestion(for name: String) -> String {
+        let candidates = ConfigSchema.keys.map(\.name)
+        let best = candidates.min { editDistance($0, name) < editDistance($1, name) }
+        if let best, editDistance(best, name) <= 3 { return " (did you mean '\(best)'?)" }
+        return ""
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var previous = Array(0...y.count)
+        for i in 1...max(x.count, 1) where !x.isEmpty {
+            var current = [i] + Array(repeating: 0, count: y.count)
+            for j in 1...max(y.count, 1) where !y.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[y.count]
+    }
+}
+
+/// Finds the line on which a dotted key is set, for error messages (TOMLKit reports positions
+/// only for syntax errors).
+struct KeyLines {
+    private var lines: [String: Int] = [:]
+
+    init(_ text: String) {
+        var table = ""
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingSpaces()
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("[") {
+                let inner = line.drop { $0 == "[" }.prefix { $0 != "]" }
+                table = KeyLines.normalise(String(inner))
+                if lines[table] == nil { lines[table] = index + 1 }
+                continue
+            }
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let key = KeyLines.normalise(String(line[..<equals]))
+            let full = table.isEmpty ? key : table + "." + key
+            if lines[full] == nil { lines[full] = index + 1 }
+        }
+    }
+
+    func line(of key: String) -> Int? { lines[key] }
+
+    private static func normalise(_ key: String) -> String {
+        key.split(separator: ".").map { part in
+            var text = String(part).trimmingSpaces()
+            if text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first {
+                text = String(text.dropFirst().dropLast())
+            }
+            return text
+        }.joined(separator: ".")
+    }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> String {
+        let scalars = unicodeScalars.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+        var result = String(String.UnicodeScalarView(scalars))
+        while let last = result.unicodeScalars.last, last == " " || last == "\t" || last == "\r" {
+            result.unicodeScalars.removeLast()
+        }
+        return result
+    }
+}

@@ -1,0 +1,125 @@
+/// A configuration value.
+public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case string(String)
+    case strings([String])
+
+    public var description: String {
+        switch self {
+        case .int(let value): String(value)
+        case .double(let value): String(value)
+        case .bool(let value): String(value)
+        case .string(let value): "\"\(value)\""
+        case .strings(let values): "[" + values.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        }
+    }
+}
+
+/// One configuration key: its dotted name, type, range, default and meaning.
+public struct ConfigKey: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case int(ClosedRange<Int>)
+        case double(ClosedRange<Double>)
+        case bool
+        case string
+        case strings
+        /// A boolean that may be unset: the default then comes from elsewhere (git config).
+        case optionalBool
+    }
+
+    public let name: String
+    public let kind: Kind
+    /// nil only for `.optionalBool` keys with no built-in default.
+    public let defaultValue: ConfigValue?
+    public let help: String
+
+    /// `AUTODEV_LOOP_MAX_EVENTS_PER_RUN` for `loop.max_events_per_run`.
+    public var environmentName: String {
+        "AUTODEV_" + name.uppercased().replacingDotsWithUnderscores()
+    }
+}
+
+extension String {
+    func replacingDotsWithUnderscores() -> String {
+        String(map { $0 == "." ? "_" : $0 })
+    }
+}
+
+/// Every key autodev understands. Unknown keys are errors, so typos are caught.
+public enum ConfigSchema {
+    public static let keys: [ConfigKey] = {
+        var keys: [ConfigKey] = [
+            ConfigKey(name: "version", kind: .int(1...1), defaultValue: .int(1),
+                      help: "Configuration format version."),
+            // [loop]
+            ConfigKey(name: "loop.max_events_per_run", kind: .int(1...1_000_000), defaultValue: .int(200),
+                      help: "Events taken from the queue in one run; the rest stay pending."),
+            ConfigKey(name: "loop.max_llm_calls_per_run", kind: .int(0...100_000), defaultValue: .int(20),
+                      help: "LLM calls allowed in one run."),
+            ConfigKey(name: "loop.max_tokens_per_run", kind: .int(0...1_000_000_000), defaultValue: .int(200_000),
+                      help: "LLM tokens (prompt + answer) allowed in one run."),
+            ConfigKey(name: "loop.max_concurrent_tasks", kind: .int(1...64), defaultValue: .int(4),
+                      help: "Pieces of work resolved at the same time."),
+            ConfigKey(name: "loop.results_branch", kind: .string, defaultValue: .string("autodev/results"),
+                      help: "Branch that receives generated work for review."),
+            ConfigKey(name: "loop.checkpoint_ref", kind: .string, defaultValue: .string("refs/autodev/checkpoint"),
+                      help: "Reference recording the last processed commit."),
+            // [loop.llm_optimization]
+            ConfigKey(name: "loop.llm_optimization.batch_size", kind: .int(1...100), defaultValue: .int(5),
+                      help: "Requests sent to the LLM in one batch."),
+            ConfigKey(name: "loop.llm_optimization.max_context_tokens", kind: .int(256...10_000_000), defaultValue: .int(8000),
+                      help: "Context sent with one request is cut to this many tokens."),
+            ConfigKey(name: "loop.llm_optimization.similarity_threshold", kind: .double(0...1), defaultValue: .double(0.85),
+                      help: "How alike an earlier request must be for its answer to be reused (tier 4)."),
+            ConfigKey(name: "loop.llm_optimization.cache_ttl_hours", kind: .int(0...100_000), defaultValue: .int(168),
+                      help: "How long a cached answer stays valid (tier 3)."),
+            // [loop.recovery]
+            ConfigKey(name: "loop.recovery.max_retries", kind: .int(0...100), defaultValue: .int(3),
+                      help: "Retries of a transient failure or a failed validation."),
+            ConfigKey(name: "loop.recovery.backoff_base_seconds", kind: .double(0...3600), defaultValue: .double(1),
+                      help: "First retry delay; it doubles each retry."),
+            ConfigKey(name: "loop.recovery.backoff_max_seconds", kind: .double(0...86_400), defaultValue: .double(60),
+                      help: "Longest retry delay."),
+            ConfigKey(name: "loop.recovery.circuit_breaker_threshold", kind: .int(1...1000), defaultValue: .int(5),
+                      help: "Consecutive failures that open a provider's circuit breaker."),
+            ConfigKey(name: "loop.recovery.circuit_breaker_reset_seconds", kind: .int(1...86_400), defaultValue: .int(300),
+                      help: "How long an open breaker waits before trying again."),
+            // [diff]
+            ConfigKey(name: "diff.renames", kind: .optionalBool, defaultValue: nil,
+                      help: "Detect renames; default: the repository's git config diff.renames, else true."),
+            ConfigKey(name: "diff.rename_limit", kind: .int(0...1_000_000), defaultValue: nil,
+                      help: "Skip inexact rename detection above this many sources x destinations (squared); default: git config diff.renameLimit, else 1000; 0 is unlimited."),
+        ]
+        for category in PathCategory.allCases {
+            keys.append(ConfigKey(name: "events.\(category.rawValue)", kind: .strings,
+                                  defaultValue: .strings(DefaultGlobs.globs(for: category)),
+                                  help: "Globs for \(category.rawValue); replaces the built-in list."))
+            keys.append(ConfigKey(name: "events.extra_\(category.rawValue)", kind: .strings, defaultValue: .strings([]),
+                                  help: "Globs added to events.\(category.rawValue)."))
+        }
+        for kind in EventKind.allCases {
+            keys.append(ConfigKey(name: "events.priorities.\(kind.configName)", kind: .int(0...1000),
+                                  defaultValue: .int(kind.defaultPriority),
+                                  help: "Priority of \(kind.rawValue) events; higher runs first."))
+        }
+        return keys
+    }()
+
+    public static let byName: [String: ConfigKey] = Dictionary(uniqueKeysWithValues: keys.map { ($0.name, $0) })
+
+    /// Table names that may appear as `[section]` headers.
+    static let tables: Set<String> = {
+        var tables: Set<String> = []
+        for key in keys {
+            var parts = key.name.split(separator: ".").map(String.init)
+            parts.removeLast()
+            while !parts.isEmpty {
+                tables.insert(parts.joined(separator: "."))
+                parts.removeLast()
+            }
+        }
+        return tables
+    }()
+}

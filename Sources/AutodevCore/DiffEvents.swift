@@ -1,0 +1,183 @@
+public import AutodevGit
+
+/// One net change as reported by `diff-events`.
+public struct ChangeRecord: Sendable, Equatable, Encodable {
+    public var status: FileChange.Status
+    public var path: String
+    public var oldPath: String?
+    public var similarity: Int?
+    public var binary: Bool
+    /// The kind of the events this change produced, nil when it produced none.
+    public var event: EventKind?
+    /// The rule that ignored it (`events.ignore: **/vendor/**`), or why it made no event.
+    public var ignoredBy: String?
+
+    enum CodingKeys: String, CodingKey { case status, path, oldPath, similarity, binary, event, ignoredBy }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(status, forKey: .status)
+        try container.encode(path, forKey: .path)
+        try container.encodeIfPresent(oldPath, forKey: .oldPath)
+        try container.encodeIfPresent(similarity, forKey: .similarity)
+        try container.encode(binary, forKey: .binary)
+        try container.encode(event, forKey: .event)  // null when nil
+        try container.encode(ignoredBy, forKey: .ignoredBy)
+    }
+}
+
+/// What `diff-events` reports: the range, every net change, and the events, by priority.
+public struct DiffEventsReport: Sendable, Encodable {
+    public struct RangeInfo: Sendable, Equatable, Encodable {
+        public var from: String?
+        /// A commit id, or "worktree".
+        public var to: String?
+
+        enum CodingKeys: String, CodingKey { case from, to }
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(from, forKey: .from)
+            try container.encode(to, forKey: .to)
+        }
+    }
+
+    public var range: RangeInfo
+    public var changes: [ChangeRecord]
+    public var events: [Event]
+    /// Things the user should know: first run, rename limit reached, unreadable files.
+    public var notes: [String]
+}
+
+/// Turns a range of a repository into net changes and prioritized events. Reads only.
+public struct EventBuilder {
+    let repository: Repository
+    let config: Config
+    let classifier: Classifier
+
+    public init(repository: Repository, config: Config) throws(AutodevError) {
+        self.repository = repository
+        self.config = config
+        self.classifier = try Classifier(config: config)
+    }
+
+    /// The rename settings: config over git config.
+    public func renameOptions() -> RenameOptions {
+        var options = repository.renameOptionsFromConfig()
+        if let enabled = config.bool("diff.renames") { options.enabled = enabled }
+        if let limit = config.optionalInt("diff.rename_limit") { options.limit = limit }
+        return options
+    }
+
+    public func report(for request: RangeRequest) throws(AutodevError) -> DiffEventsReport {
+        let range = try RangeResolver.resolve(request, in: repository, checkpointRef: config.string("loop.checkpoint_ref"))
+        var notes = range.notes
+        let diff: DiffResult
+        do {
+            if range.worktree {
+                diff = try repository.diffWorktree(renames: renameOptions())
+            } else if let to = range.to {
+                diff = try repository.diff(from: range.from, to: to, renames: renameOptions())
+            } else {
+                diff = DiffResult(changes: [])
+            }
+        } catch let error as GitError {
+            throw RangeResolver.translate(error, repository: repository)
+        } catch {
+            throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
+        }
+        if let needed = diff.renameLimitNeeded {
+            notes.append("inexact rename detection was skipped: it needs diff.rename_limit of at least \(needed) (now \(renameOptions().limit)); exact renames were still found")
+        }
+        var changes: [ChangeRecord] = []
+        var events: [Event] = []
+        changes.reserveCapacity(diff.changes.count)
+        for change in diff.changes {
+            let (record, made, problems) = classify(change)
+            changes.append(record)
+            events.append(contentsOf: made)
+            notes.append(contentsOf: problems)
+        }
+        events.sort { a, b in
+            if a.priority != b.priority { return a.priority > b.priority }
+            if a.kind != b.kind { return a.kind < b.kind }
+            if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
+            return a.detail < b.detail
+        }
+        let info = DiffEventsReport.RangeInfo(from: range.from?.hex, to: range.worktree ? "worktree" : range.to?.hex)
+        return DiffEventsReport(range: info, changes: changes, events: events, notes: notes)
+    }
+
+    private func classify(_ change: FileChange) -> (ChangeRecord, [Event], [String]) {
+        var problems: [String] = []
+        var cache: [FileSide: [UInt8]] = [:]
+        func content(_ side: FileSide?) -> [UInt8]? {
+            guard let side, !side.mode.isSubmodule else { return nil }
+            if let cached = cache[side] { return cached }
+            do {
+                let bytes = try repository.content(of: side)
+                cache[side] = bytes
+                return bytes
+            } catch {
+                problems.append("could not read \(change.path): \(error)")
+                return nil
+            }
+        }
+        func isBinary(_ side: FileSide?) -> Bool {
+            guard let bytes = content(side) else { return false }
+            return bytes.prefix(8000).contains(0)
+        }
+        let binary = isBinary(change.new) || (change.old?.id != change.new?.id && isBinary(change.old))
+
+        var record = ChangeRecord(status: change.status, path: change.path, oldPath: change.oldPath,
+                                  similarity: change.similarity, binary: binary, event: nil, ignoredBy: nil)
+        guard let rule = classifier.classify(change.path) else {
+            record.ignoredBy = "no events.* glob matches this path"
+            return (record, [], problems)
+        }
+        guard var kind = rule.category.eventKind else {
+            record.ignoredBy = rule.label
+            return (record, [], problems)
+        }
+        var tests: [String] = []
+        if kind == .testAdded {
+            if !binary, change.new != nil, let language = TestFunctionScanner.language(forPath: change.path) {
+                let newNames = TestFunctionScanner.testNames(in: text(content(change.new)), language: language)
+                let oldNames = change.old.map { TestFunctionScanner.testNames(in: text(content($0)), language: language) } ?? []
+                tests = TestFunctionScanner.addedTests(old: oldNames, new: newNames)
+            }
+            if tests.isEmpty { kind = .codeModified }
+        }
+        record.event = kind
+        let priority = config.priority(of: kind)
+        let oldBlob = change.old?.id.hex, newBlob = change.new?.id.hex
+        if kind == .testAdded {
+            let made = tests.map { name in
+                Event(id: Event.makeID(kind: kind, path: change.path, oldBlob: oldBlob, newBlob: newBlob, test: name),
+                      kind: kind, priority: priority, path: change.path, detail: name)
+            }
+            return (record, made, problems)
+        }
+        let event = Event(id: Event.makeID(kind: kind, path: change.path, oldBlob: oldBlob, newBlob: newBlob, test: nil),
+                          kind: kind, priority: priority, path: change.path, detail: detail(for: change, testFile: rule.category == .tests))
+        return (record, [event], problems)
+    }
+
+    private func text(_ bytes: [UInt8]?) -> String {
+        String(decoding: bytes ?? [], as: UTF8.self)
+    }
+
+    private func detail(for change: FileChange, testFile: Bool) -> String {
+        let prefix = testFile ? "test file " : ""
+        switch change.status {
+        case .added: return prefix + "added"
+        case .deleted: return prefix + "deleted"
+        case .modified:
+            if change.old?.id == change.new?.id { return prefix + "mode changed" }
+            return prefix + "modified"
+        case .renamed, .copied:
+            let verb = change.status == .renamed ? "renamed" : "copied"
+            return prefix + "\(verb) from \(change.oldPath ?? "?") (\(change.similarity ?? 100)%)"
+        case .typechange: return prefix + "type changed"
+        }
+    }
+}

@@ -1,0 +1,124 @@
+public import AutodevGit
+
+/// What to compare.
+public enum RangeRequest: Sendable, Equatable {
+    /// From the checkpoint ref to HEAD (everything at HEAD when there is no checkpoint).
+    case sinceCheckpoint
+    /// `A..B`, `A...B` or a single commit (that commit against its first parent).
+    case explicit(String)
+    /// Staged, unstaged and untracked changes against HEAD.
+    case worktree
+}
+
+/// A resolved range: commits to diff, and how they were chosen.
+public struct ResolvedRange: Sendable, Equatable {
+    public var from: ObjectID?
+    /// nil together with `worktree == false` means there is nothing to compare (no commits yet).
+    public var to: ObjectID?
+    public var worktree: Bool
+    public var notes: [String]
+}
+
+public enum RangeResolver {
+    public static func resolve(_ request: RangeRequest, in repository: Repository, checkpointRef: String) throws(AutodevError) -> ResolvedRange {
+        do {
+            switch request {
+            case .worktree:
+                if repository.isBare {
+                    throw AutodevError(.bareRepository, "--worktree needs a working tree, and \(repository.gitDirectory) is a bare repository; give a range instead",
+                                       exitStatus: .repository)
+                }
+                let head = try repository.head()
+                return ResolvedRange(from: head, to: nil, worktree: true,
+                                     notes: head == nil ? ["no commits yet: every file in the working tree is new"] : [])
+            case .sinceCheckpoint:
+                guard let head = try repository.head() else {
+                    return ResolvedRange(from: nil, to: nil, worktree: false, notes: ["no commits yet: nothing to compare"])
+                }
+                guard let checkpoint = try repository.referenceTarget(checkpointRef) else {
+                    return ResolvedRange(from: nil, to: head, worktree: false,
+                                         notes: ["no checkpoint (\(checkpointRef)) yet: everything at HEAD is treated as new"])
+                }
+                guard repository.contains(checkpoint) else {
+                    throw AutodevError(.shallowHistory, """
+                        the checkpoint \(checkpointRef) points at \(checkpoint.hex), which is not in this \
+                        \(repository.isShallow ? "shallow clone" : "repository"); fetch more history \
+                        (git fetch --deepen=1000, or git fetch --unshallow) and run again, or give an explicit range
+                        """, exitStatus: .repository)
+                }
+                return ResolvedRange(from: checkpoint, to: head, worktree: false, notes: [])
+            case .explicit(let text):
+                return try resolveExplicit(text, in: repository)
+            }
+        } catch let error as AutodevError {
+            throw error
+        } catch let error as GitError {
+            throw translate(error, repository: repository)
+        } catch {
+            throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
+        }
+    }
+
+    /// Splits `A..B` / `A...B`; nil sides mean HEAD, as in git.
+    static func parse(_ text: String) throws(AutodevError) -> (from: String?, to: String?, symmetric: Bool)? {
+        func malformed() -> AutodevError {
+            AutodevError(.malformedRange, "malformed range '\(text)': use A..B, A...B or a single commit", exitStatus: .usage)
+        }
+        if text.isEmpty { throw malformed() }
+        for (separator, symmetric) in [("...", true), ("..", false)] {
+            if let range = text.firstRange(of: separator) {
+                let left = String(text[..<range.lowerBound])
+                let right = String(text[range.upperBound...])
+                if right.contains("..") || left.contains("..") || (left.isEmpty && right.isEmpty) { throw malformed() }
+                if right.hasPrefix(".") { throw malformed() }
+                return (left.isEmpty ? nil : left, right.isEmpty ? nil : right, symmetric)
+            }
+        }
+        return nil
+    }
+
+    private static func resolveExplicit(_ text: String, in repository: Repository) throws -> ResolvedRange {
+        if let parts = try parse(text) {
+            let from = try repository.resolveCommit(parts.from ?? "HEAD")
+            let to = try repository.resolveCommit(parts.to ?? "HEAD")
+            if parts.symmetric {
+                guard let base = try repository.mergeBase(from, to) else {
+                    throw AutodevError(.unknownRevision, "'\(text)': \(parts.from ?? "HEAD") and \(parts.to ?? "HEAD") have no common ancestor",
+                                       exitStatus: .repository)
+                }
+                return ResolvedRange(from: base, to: to, worktree: false, notes: [])
+            }
+            return ResolvedRange(from: from, to: to, worktree: false, notes: [])
+        }
+        let commit = try repository.resolveCommit(text)
+        let info = try repository.commit(commit)
+        guard let parent = info.parents.first else {
+            return ResolvedRange(from: nil, to: commit, worktree: false, notes: ["\(text) is a root commit: compared with the empty tree"])
+        }
+        guard repository.contains(parent) else {
+            throw AutodevError(.shallowHistory, """
+                the parent of \(text) (\(parent.hex)) is not in this shallow clone; fetch more history \
+                (git fetch --deepen=1) and run again
+                """, exitStatus: .repository)
+        }
+        var notes: [String] = []
+        if info.parents.count > 1 { notes.append("\(text) is a merge commit: compared with its first parent") }
+        return ResolvedRange(from: parent, to: commit, worktree: false, notes: notes)
+    }
+
+    public static func translate(_ error: GitError, repository: Repository?) -> AutodevError {
+        switch error.kind {
+        case .notARepository:
+            return AutodevError(.notARepository, "\(error.message); run autodev inside a git repository or point -C at one",
+                                exitStatus: .repository)
+        case .notFound, .ambiguous, .invalidSpec:
+            var message = error.message
+            if repository?.isShallow == true {
+                message += " (this is a shallow clone: the commit may be outside it; git fetch --deepen=N or --unshallow)"
+            }
+            return AutodevError(.unknownRevision, message, exitStatus: .repository)
+        case .unbornBranch, .other:
+            return AutodevError(.gitFailure, error.description, exitStatus: .failure)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+internal import CLibgit2
+
+/// A git object id (SHA-1), as a small value type that never points into libgit2.
+public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    // 20 bytes as three words: cheap to hash and compare.
+    let a: UInt64
+    let b: UInt64
+    let c: UInt32
+
+    init(_ oid: git_oid) {
+        var copy = oid
+        (a, b, c) = withUnsafeBytes(of: &copy.id) { raw in
+            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+             raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+             raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+        }
+    }
+
+    init(_ pointer: UnsafePointer<git_oid>) {
+        self.init(pointer.pointee)
+    }
+
+    /// Parses a full 40-character hexadecimal id.
+    public init?(hex: String) {
+        guard hex.utf8.count == 40 else { return nil }
+        var oid = git_oid()
+        guard git_oid_fromstrn(&oid, hex, 40) == 0 else { return nil }
+        self.init(oid)
+    }
+
+    var gitOID: git_oid {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { raw in
+            raw.storeBytes(of: a, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
+            raw.storeBytes(of: c, toByteOffset: 16, as: UInt32.self)
+        }
+        return oid
+    }
+
+    public var isZero: Bool { a == 0 && b == 0 && c == 0 }
+
+    /// The 40-character lowercase hexadecimal form.
+    public var hex: String {
+        var bytes = [UInt8](repeating: 0, count: 20)
+        withUnsafeBytes(of: a) { bytes.replaceSubrange(0..<8, with: $0) }
+        withUnsafeBytes(of: b) { bytes.replaceSubrange(8..<16, with: $0) }
+        withUnsafeBytes(of: c) { bytes.replaceSubrange(16..<20, with: $0) }
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(40)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public var description: String { hex }
+
+    public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool { lhs.hex < rhs.hex }
+}

@@ -1,0 +1,75 @@
+internal import CLibgit2
+
+extension Repository {
+    /// Staged, unstaged and untracked changes against HEAD (`.gitignore` respected), with git's
+    /// rename detection. The new side of every change is the working-tree file.
+    public func diffWorktree(renames: RenameOptions) throws -> DiffResult {
+        guard workdir != nil else {
+            throw GitError(kind: .other, message: "--worktree needs a working tree; this repository is bare")
+        }
+        var headTree: OpaquePointer?
+        if let head = try head() {
+            let info = try commit(head)
+            var oid = info.tree.gitOID
+            try GitError.check(git_tree_lookup(&headTree, pointer, &oid), "reading HEAD's tree")
+        }
+        defer { git_tree_free(headTree) }
+
+        var options = git_diff_options()
+        try GitError.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "preparing the diff")
+        options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue
+            | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
+            | GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
+        var diff: OpaquePointer?
+        try GitError.check(git_diff_tree_to_workdir_with_index(&diff, pointer, headTree, &options),
+                           "comparing HEAD with the working tree")
+        defer { git_diff_free(diff) }
+
+        var deltas: [RawDelta] = []
+        let count = git_diff_num_deltas(diff)
+        for index in 0..<count {
+            guard let delta = git_diff_get_delta(diff, index) else { continue }
+            let status = delta.pointee.status
+            let oldFile = delta.pointee.old_file
+            let newFile = delta.pointee.new_file
+            let path = bytes(newFile.path ?? oldFile.path)
+            let hasOld = status != GIT_DELTA_ADDED && status != GIT_DELTA_UNTRACKED
+            let hasNew = status != GIT_DELTA_DELETED
+            let old = hasOld ? FileSide(id: ObjectID(oldFile.id), mode: FileMode(rawValue: UInt32(oldFile.mode))) : nil
+            var new: FileSide?
+            if hasNew {
+                let relative = RenameDetector.string(path)
+                let mode = FileMode(rawValue: UInt32(newFile.mode))
+                var id = ObjectID(newFile.id)
+                if mode.isSubmodule {
+                    new = FileSide(id: id, mode: mode)
+                } else {
+                    id = try hashWorkdirFile(relative)
+                    new = FileSide(id: id, mode: mode, location: .workdir(relative))
+                }
+            }
+            if let old, let new, old.id == new.id, old.mode == new.mode { continue }
+            deltas.append(RawDelta(path: path, old: old, new: new))
+        }
+        return try RenameDetector(repository: self, options: renames).resolve(deltas)
+    }
+
+    /// The blob id the file would get if added, computed without writing anything.
+    private func hashWorkdirFile(_ relativePath: String) throws -> ObjectID {
+        let content = try workdirContent(relativePath)
+        var oid = git_oid()
+        _ = try content.withUnsafeBytes { raw in
+            try GitError.check(git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB),
+                               "hashing \(relativePath)")
+        }
+        return ObjectID(oid)
+    }
+
+    private func bytes(_ pointer: UnsafePointer<CChar>?) -> [UInt8] {
+        guard let pointer else { return [] }
+        let length = strlenC(pointer)
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
+        }
+    }
+}

@@ -1,0 +1,189 @@
+internal import CLibgit2
+
+/// A git repository opened with libgit2: normal, bare or a linked worktree.
+///
+/// Owns one `git_repository` handle. Not `Sendable`: libgit2 handles are used from one task.
+public final class Repository {
+    let pointer: OpaquePointer
+
+    private init(pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    deinit {
+        git_repository_free(pointer)
+    }
+
+    /// Opens the repository containing `path`, searching upwards like git does.
+    public static func discover(from path: String) throws -> Repository {
+        try Libgit2.ensureInitialised()
+        var handle: OpaquePointer?
+        let result = git_repository_open_ext(&handle, path, 0, nil)
+        if result == GIT_ENOTFOUND.rawValue {
+            throw GitError(kind: .notARepository, code: result,
+                           message: "not a git repository (or any parent up to the root): \(path)")
+        }
+        try GitError.check(result, "opening the repository at \(path)")
+        guard let handle else {
+            throw GitError(kind: .other, message: "libgit2 returned no repository for \(path)")
+        }
+        return Repository(pointer: handle)
+    }
+
+    /// Opens exactly the repository at `path` (its work tree or its git directory), no search.
+    public static func open(at path: String) throws -> Repository {
+        try Libgit2.ensureInitialised()
+        var handle: OpaquePointer?
+        let result = git_repository_open_ext(&handle, path, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil)
+        if result == GIT_ENOTFOUND.rawValue {
+            throw GitError(kind: .notARepository, code: result, message: "not a git repository: \(path)")
+        }
+        try GitError.check(result, "opening the repository at \(path)")
+        guard let handle else {
+            throw GitError(kind: .other, message: "libgit2 returned no repository for \(path)")
+        }
+        return Repository(pointer: handle)
+    }
+
+    public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
+    public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+
+    /// The working tree, with a trailing slash; nil for a bare repository.
+    public var workdir: String? {
+        git_repository_workdir(pointer).map { decodeCString($0) }
+    }
+
+    /// The git directory (`.git/`, a bare repository's folder, or a worktree's private folder).
+    public var gitDirectory: String { decodeCString(git_repository_path(pointer)) }
+
+    /// The directory shared by all worktrees (where refs and objects live).
+    public var commonDirectory: String { decodeCString(git_repository_commondir(pointer)) }
+
+    /// The commit HEAD points to; nil on an unborn branch (a repository with no commits).
+    public func head() throws -> ObjectID? {
+        if git_repository_head_unborn(pointer) == 1 { return nil }
+        var oid = git_oid()
+        let result = git_reference_name_to_id(&oid, pointer, "HEAD")
+        if result == GIT_ENOTFOUND.rawValue || result == GIT_EUNBORNBRANCH.rawValue { return nil }
+        try GitError.check(result, "reading HEAD")
+        return try peelToCommit(ObjectID(oid), what: "HEAD")
+    }
+
+    /// The object a reference points at (peeled through symbolic refs), or nil if it does not exist.
+    public func referenceTarget(_ name: String) throws -> ObjectID? {
+        var oid = git_oid()
+        let result = git_reference_name_to_id(&oid, pointer, name)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try GitError.check(result, "reading reference \(name)")
+        return ObjectID(oid)
+    }
+
+    /// Resolves a revision (`HEAD~2`, a tag, a short id, a branch) to the commit it names.
+    public func resolveCommit(_ revision: String) throws -> ObjectID {
+        var object: OpaquePointer?
+        let result = git_revparse_single(&object, pointer, revision)
+        switch result {
+        case GIT_ENOTFOUND.rawValue:
+            throw GitError(kind: .notFound, code: result, message: "unknown revision '\(revision)'")
+        case GIT_EAMBIGUOUS.rawValue:
+            throw GitError(kind: .ambiguous, code: result, message: "ambiguous revision '\(revision)': use more characters of the id")
+        case GIT_EINVALIDSPEC.rawValue:
+            throw GitError(kind: .invalidSpec, code: result, message: "invalid revision '\(revision)'")
+        default:
+            try GitError.check(result, "resolving '\(revision)'")
+        }
+        defer { git_object_free(object) }
+        var peeled: OpaquePointer?
+        let peelResult = git_object_peel(&peeled, object, GIT_OBJECT_COMMIT)
+        if peelResult < 0 {
+            throw GitError(kind: .invalidSpec, code: peelResult, message: "'\(revision)' does not name a commit")
+        }
+        defer { git_object_free(peeled) }
+        return ObjectID(git_object_id(peeled))
+    }
+
+    /// Whether the object database holds `id` (false for commits cut off by a shallow clone).
+    public func contains(_ id: ObjectID) -> Bool {
+        var odb: OpaquePointer?
+        guard git_repository_odb(&odb, pointer) == 0 else { return false }
+        defer { git_odb_free(odb) }
+        var oid = id.gitOID
+        return git_odb_exists(odb, &oid) == 1
+    }
+
+    /// The best common ancestor of two commits, or nil when they share no history.
+    public func mergeBase(_ one: ObjectID, _ two: ObjectID) throws -> ObjectID? {
+        var out = git_oid()
+        var a = one.gitOID, b = two.gitOID
+        let result = git_merge_base(&out, pointer, &a, &b)
+        if result == GIT_ENOTFOUND.rawValue { return nil }
+        try GitError.check(result, "finding the merge base of \(one.hex) and \(two.hex)")
+        return ObjectID(out)
+    }
+
+    /// Reads a commit's tree, parents and message.
+    public func commit(_ id: ObjectID) throws -> CommitInfo {
+        var oid = id.gitOID
+        var commit: OpaquePointer?
+        try GitError.check(git_commit_lookup(&commit, pointer, &oid), "reading commit \(id.hex)")
+        defer { git_commit_free(commit) }
+        let parentCount = git_commit_parentcount(commit)
+        var parents: [ObjectID] = []
+        for index in 0..<parentCount {
+            if let parent = git_commit_parent_id(commit, index) { parents.append(ObjectID(parent)) }
+        }
+        let message = git_commit_message(commit).map { decodeCString($0) } ?? ""
+        return CommitInfo(id: id, tree: ObjectID(git_commit_tree_id(commit)), parents: parents,
+                          message: message, time: Int64(git_commit_time(commit)))
+    }
+
+    private func peelToCommit(_ id: ObjectID, what: String) throws -> ObjectID {
+        var oid = id.gitOID
+        var object: OpaquePointer?
+        try GitError.check(git_object_lookup(&object, pointer, &oid, GIT_OBJECT_ANY), "reading \(what)")
+        defer { git_object_free(object) }
+        var peeled: OpaquePointer?
+        try GitError.check(git_object_peel(&peeled, object, GIT_OBJECT_COMMIT), "peeling \(what) to a commit")
+        defer { git_object_free(peeled) }
+        return ObjectID(git_object_id(peeled))
+    }
+
+    /// Rename settings from the repository's git configuration (`diff.renames`, `diff.renameLimit`).
+    public func renameOptionsFromConfig() -> RenameOptions {
+        var options = RenameOptions()
+        var config: OpaquePointer?
+        guard git_repository_config_snapshot(&config, pointer) == 0 else { return options }
+        defer { git_config_free(config) }
+        var flag: Int32 = 0
+        if git_config_get_bool(&flag, config, "diff.renames") == 0 {
+            options.enabled = flag != 0
+        } else {
+            // "copies"/"copy" are not booleans but do mean "detect renames".
+            var buffer = git_buf()
+            if git_config_get_string_buf(&buffer, config, "diff.renames") == 0 {
+                options.enabled = true
+                git_buf_dispose(&buffer)
+            }
+        }
+        var limit: Int32 = 0
+        if git_config_get_int32(&limit, config, "diff.renameLimit") == 0 {
+            options.limit = Int(limit)
+        }
+        return options
+    }
+}
+
+/// A commit's essentials, detached from libgit2.
+public struct CommitInfo: Hashable, Sendable {
+    public var id: ObjectID
+    public var tree: ObjectID
+    public var parents: [ObjectID]
+    public var message: String
+    /// Committer time, seconds since the epoch.
+    public var time: Int64
+
+    /// The first line of the message.
+    public var summary: String {
+        String(message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    }
+}

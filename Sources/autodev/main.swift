@@ -1,0 +1,3 @@
+import AutodevCLI
+
+Entrypoint.run()
