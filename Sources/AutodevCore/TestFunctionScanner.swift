@@ -87,7 +87,13 @@ public enum TestFunctionScanner {
                     pendingAttribute = true
                     continue
                 }
-                guard pendingAttribute, !line.hasPrefix("@"), !line.hasPrefix("[") else { continue }
+                var line = line
+                if line.hasPrefix("@") {
+                    // `@Test fun name()` on one line: look past the annotations.
+                    guard let declaration = line.firstRange(of: "fun ") ?? line.firstRange(of: "void ") else { continue }
+                    line = String(line[declaration.lowerBound...])
+                }
+                guard pendingAttribute, !line.hasPrefix("[") else { continue }
                 if let start = line.firstRange(of: "fun `"), let end = line[start.upperBound...].firstIndex(of: "`") {
                     names.append(String(line[start.upperBound..<end]))
                     pendingAttribute = false

@@ -1,0 +1,222 @@
+import AutodevTestSupport
+import Foundation
+import Testing
+
+/// End to end: the built binary on real repositories.
+@Suite struct DiffEventsCommandTests {
+    /// A history with one change of every kind.
+    static func makeProject() throws -> (GitFixture, base: String) {
+        let fixture = try GitFixture()
+        try fixture.write("Sources/App/App.swift", "struct App {}\n")
+        try fixture.write("Tests/AppTests/AppTests.swift", "import XCTest\nfinal class AppTests: XCTestCase {\n    func testStarts() {}\n}\n")
+        try fixture.write("README.md", "# App\n")
+        let base = try fixture.commit("base")
+        try fixture.write("specs/001-login/spec.md", "# Login\n\n- **FR-001**: System MUST sign users in.\n")
+        try fixture.write("Tests/AppTests/AppTests.swift", "import XCTest\nfinal class AppTests: XCTestCase {\n    func testStarts() {}\n    func testSignsIn() {}\n    func testLocks() {}\n}\n")
+        try fixture.write("Package.swift", "// swift-tools-version: 6.0\n")
+        try fixture.write(".github/workflows/ci.yml", "on: push\n")
+        try fixture.write("Sources/App/App.swift", "struct App { var name = \"x\" }\n")
+        try fixture.write("node_modules/left-pad/index.js", "module.exports = 1\n")
+        try fixture.write("logo.png", Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0x01, 0x02]))
+        try fixture.commit("feature")
+        return (fixture, base)
+    }
+
+    static func json(_ result: ProcessResult) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+    }
+
+    @Test func jsonReportsEveryChangeAndEventsByPriority() throws {
+        let (fixture, base) = try Self.makeProject()
+        let result = try AutodevBinary.run(["diff-events", "\(base)..HEAD", "--json"], in: fixture.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try Self.json(result)
+        #expect(Set(object.keys).isSuperset(of: ["range", "changes", "events"]))
+        let range = try #require(object["range"] as? [String: Any])
+        #expect(range["from"] as? String == base)
+        #expect(range["to"] as? String == (try fixture.head()))
+
+        let changes = try #require(object["changes"] as? [[String: Any]])
+        let byPath = Dictionary(uniqueKeysWithValues: changes.map { ($0["path"] as! String, $0) })
+        #expect(Set(byPath.keys) == ["specs/001-login/spec.md", "Tests/AppTests/AppTests.swift", "Package.swift",
+                                     ".github/workflows/ci.yml", "Sources/App/App.swift", "node_modules/left-pad/index.js", "logo.png"])
+        #expect(byPath["node_modules/left-pad/index.js"]?["ignoredBy"] as? String == "events.ignore: **/node_modules/**")
+        #expect(byPath["node_modules/left-pad/index.js"]?["event"] is NSNull)
+        #expect(byPath["logo.png"]?["binary"] as? Bool == true)
+        #expect(byPath["Package.swift"]?["event"] as? String == "dependencyUpdated")
+        #expect(byPath["Sources/App/App.swift"]?["status"] as? String == "modified")
+        for change in changes {
+            #expect(Set(change.keys).isSuperset(of: ["status", "path", "binary", "event", "ignoredBy"]))
+        }
+
+        let events = try #require(object["events"] as? [[String: Any]])
+        let kinds = events.map { $0["kind"] as! String }
+        #expect(kinds == ["specificationChanged", "testAdded", "testAdded", "dependencyUpdated", "configurationChanged", "codeModified"])
+        let priorities = events.map { $0["priority"] as! Int }
+        #expect(priorities == priorities.sorted(by: >))
+        let tests = events.filter { $0["kind"] as? String == "testAdded" }.map { $0["detail"] as! String }
+        #expect(Set(tests) == ["testSignsIn", "testLocks"])
+        for event in events {
+            #expect(Set(event.keys) == ["id", "kind", "priority", "path", "detail"])
+        }
+    }
+
+    @Test func humanOutputIsATableAndASummary() throws {
+        let (fixture, base) = try Self.makeProject()
+        let result = try AutodevBinary.run(["diff-events", "\(base)..HEAD"], in: fixture.path)
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("KIND") && $0.contains("PATH") && $0.contains("DETAIL") })
+        #expect(lines.last == "7 changes, 6 events (1 specificationChanged, 2 testAdded, 1 dependencyUpdated, 1 configurationChanged, 1 codeModified), 2 without an event")
+    }
+
+    @Test func eventIDsAreTheSameInEveryCloneAndRun() throws {
+        let (fixture, base) = try Self.makeProject()
+        let first = try AutodevBinary.run(["diff-events", "\(base)..HEAD", "--json"], in: fixture.path)
+        let clone = fixture.directory.path + "/clone"
+        try fixture.git(["clone", "-q", fixture.path, clone])
+        let second = try AutodevBinary.run(["diff-events", "\(base)..HEAD", "--json"], in: clone)
+        let ids = { (result: ProcessResult) throws -> [String] in
+            ((try Self.json(result))["events"] as! [[String: Any]]).map { $0["id"] as! String }
+        }
+        #expect(try ids(first) == (try ids(second)))
+        #expect(Set(try ids(first)).count == (try ids(first)).count)
+    }
+
+    @Test func aDryRunChangesNothingInTheRepository() throws {
+        let (fixture, base) = try Self.makeProject()
+        try fixture.write("uncommitted.swift", "let x = 1\n")
+        try fixture.write("Sources/App/App.swift", "struct App { var edited = true }\n")
+        try fixture.git(["add", "Sources/App/App.swift"])
+        let before = try Snapshot(fixture.path)
+        for arguments in [["diff-events"], ["diff-events", "--json"], ["diff-events", "--worktree"], ["diff-events", "\(base)..HEAD"], ["diff-events", "HEAD"]] {
+            let result = try AutodevBinary.run(arguments, in: fixture.path)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
+        #expect(try Snapshot(fixture.path) == before)
+        #expect(!FileManager.default.fileExists(atPath: fixture.path + "/.auto-dev"))
+    }
+
+    @Test func worksFromASubdirectoryAndWithDashC() throws {
+        let (fixture, base) = try Self.makeProject()
+        let inside = try AutodevBinary.run(["diff-events", "\(base)..HEAD", "--json"], in: fixture.path + "/Sources/App")
+        let outside = try AutodevBinary.run(["-C", fixture.path, "diff-events", "\(base)..HEAD", "--json"], in: "/")
+        let after = try AutodevBinary.run(["diff-events", "-C", fixture.path, "\(base)..HEAD", "--json"], in: "/")
+        #expect(inside.status == 0 && outside.status == 0 && after.status == 0)
+        #expect(inside.stdout == outside.stdout)
+        #expect(inside.stdout == after.stdout)
+    }
+
+    @Test func worksOnABareMirror() throws {
+        let (fixture, base) = try Self.makeProject()
+        let bare = fixture.directory.path + "/mirror.git"
+        try fixture.git(["clone", "-q", "--mirror", fixture.path, bare])
+        let result = try AutodevBinary.run(["diff-events", "\(base)..HEAD", "--json"], in: bare)
+        #expect(result.status == 0, "\(result.stderr)")
+        let direct = try AutodevBinary.run(["diff-events", "\(base)..HEAD", "--json"], in: fixture.path)
+        #expect(result.stdout == direct.stdout)
+        let worktree = try AutodevBinary.run(["diff-events", "--worktree"], in: bare)
+        #expect(worktree.status == 3)
+        #expect(worktree.stderr.contains("bare"))
+    }
+
+    @Test func anEmptyRangeIsNoChanges() throws {
+        let (fixture, _) = try Self.makeProject()
+        let result = try AutodevBinary.run(["diff-events", "HEAD..HEAD"], in: fixture.path)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("no changes"))
+    }
+
+    @Test func theDefaultRangeStartsAtTheCheckpoint() throws {
+        let (fixture, base) = try Self.makeProject()
+        let fresh = try AutodevBinary.run(["diff-events", "--json"], in: fixture.path)
+        #expect(((try Self.json(fresh))["range"] as? [String: Any])?["from"] is NSNull)
+        #expect(fresh.stderr.isEmpty)
+        try fixture.git(["update-ref", "refs/autodev/checkpoint", base])
+        let sinceCheckpoint = try AutodevBinary.run(["diff-events", "--json"], in: fixture.path)
+        let explicit = try AutodevBinary.run(["diff-events", "\(base)..HEAD", "--json"], in: fixture.path)
+        #expect(sinceCheckpoint.stdout == explicit.stdout)
+    }
+
+    @Test("bad input gets a clear message and a documented exit status", arguments: [
+        (["diff-events", "no-such-branch"], Int32(3), "unknown revision 'no-such-branch'"),
+        (["diff-events", "a....b"], 64, "malformed range"),
+        (["diff-events", "--worktree", "HEAD~1..HEAD"], 64, "not both"),
+        (["diff-events", "--no-such-flag"], 64, "no-such-flag"),
+    ])
+    func badInput(arguments: [String], status: Int32, message: String) throws {
+        let (fixture, _) = try Self.makeProject()
+        let result = try AutodevBinary.run(arguments, in: fixture.path)
+        #expect(result.status == status)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func outsideARepositoryIsExitThree() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try AutodevBinary.run(["diff-events"], in: directory.path, environment: ["GIT_CEILING_DIRECTORIES": directory.path])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("not a git repository"))
+    }
+
+    @Test func invalidConfigNamesFileKeyAndLine() throws {
+        let (fixture, _) = try Self.makeProject()
+        try fixture.write("config/autodev.toml", "[loop]\nmax_events_per_run = -5\n")
+        let result = try AutodevBinary.run(["diff-events"], in: fixture.path)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("config/autodev.toml:2"))
+        #expect(result.stderr.contains("loop.max_events_per_run"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func aCheckpointOutsideAShallowCloneIsExplainedNotIgnored() throws {
+        let (fixture, base) = try Self.makeProject()
+        try fixture.write("more.swift", "let more = 1\n")
+        try fixture.commit("more")
+        let shallow = fixture.directory.path + "/shallow"
+        try fixture.git(["clone", "-q", "--depth", "1", "file://" + fixture.path, shallow])
+        try Subprocess.run(GitFixture.gitPath, ["update-ref", "refs/autodev/checkpoint", base], in: shallow)
+        // update-ref refuses a missing object; write the ref file directly as a fetch would.
+        let refFile = shallow + "/.git/refs/autodev/checkpoint"
+        try FileManager.default.createDirectory(atPath: shallow + "/.git/refs/autodev", withIntermediateDirectories: true)
+        try Data((base + "\n").utf8).write(to: URL(fileURLWithPath: refFile))
+        let result = try AutodevBinary.run(["diff-events"], in: shallow)
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("shallow"))
+        #expect(result.stderr.contains("--deepen"))
+    }
+
+    @Test func worktreeReportsStagedUnstagedAndUntrackedChanges() throws {
+        let (fixture, _) = try Self.makeProject()
+        try fixture.write("specs/002-new/spec.md", "# New\n")
+        try fixture.write("Package.swift", "// swift-tools-version: 6.1\n")
+        try fixture.git(["add", "Package.swift"])
+        try fixture.write("Sources/App/App.swift", "struct App { var unstaged = 1 }\n")
+        let result = try AutodevBinary.run(["diff-events", "--worktree", "--json"], in: fixture.path)
+        #expect(result.status == 0)
+        let object = try Self.json(result)
+        #expect((object["range"] as? [String: Any])?["to"] as? String == "worktree")
+        let paths = Set(((object["changes"] as? [[String: Any]]) ?? []).map { $0["path"] as! String })
+        #expect(paths == ["specs/002-new/spec.md", "Package.swift", "Sources/App/App.swift"])
+    }
+}
+
+/// Every file under a folder, with its bytes and mode: equal snapshots mean nothing was written.
+struct Snapshot: Equatable {
+    var files: [String: Data] = [:]
+    var modes: [String: Int] = [:]
+
+    init(_ root: String) throws {
+        let manager = FileManager.default
+        guard let enumerator = manager.enumerator(atPath: root) else { return }
+        while let relative = enumerator.nextObject() as? String {
+            let full = root + "/" + relative
+            let attributes = try manager.attributesOfItem(atPath: full)
+            modes[relative] = (attributes[.posixPermissions] as? Int) ?? -1
+            if attributes[.type] as? FileAttributeType == .typeRegular {
+                files[relative] = try Data(contentsOf: URL(fileURLWithPath: full))
+            }
+        }
+    }
+}
