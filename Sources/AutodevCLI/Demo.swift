@@ -1,7 +1,7 @@
 public import ArgumentParser
 internal import AutodevCore
 internal import AutodevGit
-internal import Foundation
+internal import FoundationEssentials
 
 extension AutodevCommand {
     /// `autodev demo DIR`: builds a small spec-driven repository to try autodev on.
@@ -28,8 +28,8 @@ extension AutodevCommand {
                     for (path, content) in step.files {
                         let full = directory + "/" + path
                         if let content {
-                            try manager.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
-                                                        withIntermediateDirectories: true)
+                            let parent = String(full[..<(full.lastIndex(of: "/") ?? full.endIndex)])
+                            try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
                             try Data(content.utf8).write(to: URL(fileURLWithPath: full))
                         } else {
                             try manager.removeItem(atPath: full)

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-internal import Foundation
+internal import FoundationEssentials
 
 /// Results to stdout, diagnostics to stderr.
 enum Output {

@@ -126,7 +126,8 @@ public struct EventBuilder {
             guard let bytes = content(side) else { return false }
             return bytes.prefix(8000).contains(0)
         }
-        let binary = isBinary(change.new) || (change.old?.id != change.new?.id && isBinary(change.old))
+        // The file as it is after the change (as it was, for a deletion): one read per change.
+        let binary = isBinary(change.new ?? change.old)
 
         var record = ChangeRecord(status: change.status, path: change.path, oldPath: change.oldPath,
                                   similarity: change.similarity, binary: binary, event: nil, ignoredBy: nil)
