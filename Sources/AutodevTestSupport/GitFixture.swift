@@ -112,7 +112,7 @@ public struct NameStatus: Hashable, Comparable, CustomStringConvertible, Sendabl
         (lhs.path, lhs.status, lhs.oldPath ?? "") < (rhs.path, rhs.status, rhs.oldPath ?? "")
     }
 
-    static func parse(zOutput: String) -> [NameStatus] {
+    public static func parse(zOutput: String) -> [NameStatus] {
         var fields = zOutput.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
         if fields.last == "" { fields.removeLast() }
         var result: [NameStatus] = []

@@ -42,7 +42,7 @@ import Testing
         try Subprocess.run(GitFixture.gitPath, ["add", "-A"], in: copy.path + "/repo")
         let theirs = try Subprocess.run(GitFixture.gitPath, ["-c", "core.quotePath=false", "diff", "--cached", "--name-status", "-z", "-M", "HEAD"],
                                         in: copy.path + "/repo")
-        let expected = NameStatus.parseForTests(theirs.stdout)
+        let expected = NameStatus.parse(zOutput: theirs.stdout)
         #expect(DiffOracleTests.nameStatus(ours.changes) == expected)
         #expect(!ours.changes.contains { $0.path.hasSuffix(".log") || $0.path.hasPrefix("build/") })
         // Reading the work tree wrote nothing: the index is as the user left it.
@@ -57,25 +57,5 @@ import Testing
         let ours = try repository.diffWorktree(renames: RenameOptions())
         #expect(ours.changes.map(\.path) == ["specs/first.md"])
         #expect(ours.changes.map(\.status) == [.added])
-    }
-}
-
-extension NameStatus {
-    static func parseForTests(_ output: String) -> [NameStatus] {
-        var fields = output.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
-        if fields.last == "" { fields.removeLast() }
-        var result: [NameStatus] = []
-        var index = 0
-        while index < fields.count {
-            let status = fields[index]
-            if status.hasPrefix("R") || status.hasPrefix("C") {
-                result.append(NameStatus(status: status, path: fields[index + 2], oldPath: fields[index + 1]))
-                index += 3
-            } else {
-                result.append(NameStatus(status: String(status.prefix(1)), path: fields[index + 1]))
-                index += 2
-            }
-        }
-        return result.sorted()
     }
 }
