@@ -68,13 +68,12 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         }
         guard let close else { throw GlobError(pattern: pattern, problem: "'{' without '}'") }
         let head = String(chars[..<open]), tail = String(chars[(close + 1)...])
-        var bounds = [open] + commas + [close]
+        let bounds = [open] + commas + [close]
         var result: [String] = []
         for k in 0..<(bounds.count - 1) {
             let option = String(chars[(bounds[k] + 1)..<bounds[k + 1]])
             result.append(contentsOf: try expandBraces(head + option + tail))
         }
-        bounds.removeAll()
         return result
     }
 }

@@ -211,6 +211,11 @@ struct RenameDetector {
 
     private func size(of candidate: Candidate) throws -> Int {
         if let size = candidate.size { return size }
+        if case .workdir = candidate.side.location {
+            // A working-tree file has no cheap size lookup: read it once and keep its spans too.
+            _ = try spans(of: candidate)
+            return candidate.size ?? 0
+        }
         let size = try repository.size(of: candidate.side)
         candidate.size = size
         return size
