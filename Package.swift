@@ -17,10 +17,17 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
         .target(name: "CGitShim", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "AutodevGit", dependencies: ["CLibgit2", "CGitShim"]),
+        .target(name: "AutodevMarkdown", dependencies: ["CCmark"]),
         .target(name: "AutodevCore", dependencies: [
             "AutodevGit",
+            "AutodevMarkdown",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "AutodevCLI", dependencies: [
@@ -36,6 +43,7 @@ let package = Package(
         ),
         .target(name: "AutodevTestSupport", dependencies: ["AutodevGit"]),
         .testTarget(name: "AutodevGitTests", dependencies: ["AutodevGit", "AutodevTestSupport"]),
+        .testTarget(name: "AutodevMarkdownTests", dependencies: ["AutodevMarkdown"]),
         .testTarget(name: "AutodevCoreTests", dependencies: ["AutodevCore", "AutodevTestSupport"]),
         .testTarget(name: "AutodevCLITests", dependencies: ["AutodevCore", "AutodevTestSupport"]),
     ]

@@ -1,0 +1,176 @@
+internal import CCmark
+
+/// A Markdown document parsed by cmark-gfm (CommonMark with GitHub's tables and task lists).
+///
+/// Parsing never fails: CommonMark gives every byte sequence a meaning. Invalid UTF-8 is
+/// replaced with U+FFFD, and nesting deeper than `maximumDepth` is flattened into the deepest
+/// allowed container so that no walk over the result can exhaust the stack.
+public struct MarkdownDocument: Sendable, Equatable {
+    public var blocks: [MarkdownBlock]
+
+    public static let maximumDepth = 48
+
+    public init(blocks: [MarkdownBlock]) {
+        self.blocks = blocks
+    }
+
+    public init(parsing bytes: [UInt8]) {
+        _ = extensionsRegistered
+        let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
+        guard let parser = cmark_parser_new(options) else {
+            self.blocks = []
+            return
+        }
+        defer { cmark_parser_free(parser) }
+        for name in ["table", "tasklist"] {
+            if let syntax = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntax)
+            }
+        }
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                if let base = chars.baseAddress { cmark_parser_feed(parser, base, chars.count) }
+            }
+        }
+        guard let root = cmark_parser_finish(parser) else {
+            self.blocks = []
+            return
+        }
+        defer { cmark_node_free(root) }
+        self.blocks = Self.convert(root)
+    }
+
+    public init(parsing text: String) {
+        self.init(parsing: Array(text.utf8))
+    }
+
+    /// Builds the Swift tree with cmark's iterator: no recursion, whatever the nesting.
+    private static func convert(_ root: OpaquePointer) -> [MarkdownBlock] {
+        guard let iterator = cmark_iter_new(root) else { return [] }
+        defer { cmark_iter_free(iterator) }
+        // stack[0] is the document; the last element is the block being filled.
+        var stack: [MarkdownBlock] = [MarkdownBlock(kind: .other, line: 1)]
+        // For each cmark block node entered: whether it got its own entry on `stack`.
+        var pushed: [Bool] = []
+        var linkDepth = 0
+
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            let isBlock = (type.rawValue & UInt32(CMARK_NODE_TYPE_MASK)) == UInt32(CMARK_NODE_TYPE_BLOCK)
+
+            if isBlock {
+                if type == CMARK_NODE_DOCUMENT { continue }
+                let line = Int(cmark_node_get_start_line(node))
+                let hasChildren = !(type == CMARK_NODE_CODE_BLOCK || type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_THEMATIC_BREAK)
+                if event == CMARK_EVENT_ENTER {
+                    let block = makeBlock(node, type: type, line: line)
+                    if !hasChildren {
+                        stack[stack.count - 1].children.append(block)
+                    } else if stack.count > maximumDepth {
+                        pushed.append(false)  // flattened: its content goes to the current container
+                    } else {
+                        stack.append(block)
+                        pushed.append(true)
+                    }
+                } else if event == CMARK_EVENT_EXIT, hasChildren {
+                    if pushed.popLast() == true, stack.count > 1 {
+                        var finished = stack.removeLast()
+                        finished.text = collapse(finished.text)
+                        stack[stack.count - 1].children.append(finished)
+                    }
+                }
+                continue
+            }
+
+            // Inline content: reduced to plain text in the innermost block.
+            if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                if event == CMARK_EVENT_ENTER {
+                    linkDepth += 1
+                    if let url = cmark_node_get_url(node).flatMap({ String(validatingCString: $0) }), !url.isEmpty {
+                        stack[stack.count - 1].destinations.append(url)
+                    }
+                } else {
+                    linkDepth -= 1
+                }
+                continue
+            }
+            guard event == CMARK_EVENT_ENTER else { continue }
+            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE || type == CMARK_NODE_HTML_INLINE {
+                if let literal = cmark_node_get_literal(node).flatMap({ String(validatingCString: $0) }) {
+                    stack[stack.count - 1].text += literal
+                }
+            } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                stack[stack.count - 1].text += " "
+            }
+        }
+        while stack.count > 1 {
+            let finished = stack.removeLast()
+            stack[stack.count - 1].children.append(finished)
+        }
+        return stack[0].children
+    }
+
+    private static func makeBlock(_ node: OpaquePointer, type: cmark_node_type, line: Int) -> MarkdownBlock {
+        switch type {
+        case CMARK_NODE_HEADING:
+            return MarkdownBlock(kind: .heading(level: Int(cmark_node_get_heading_level(node))), line: line)
+        case CMARK_NODE_PARAGRAPH:
+            return MarkdownBlock(kind: .paragraph, line: line)
+        case CMARK_NODE_LIST:
+            return MarkdownBlock(kind: .list(ordered: cmark_node_get_list_type(node) == CMARK_ORDERED_LIST), line: line)
+        case CMARK_NODE_ITEM:
+            var task: MarkdownBlock.TaskState?
+            if typeString(node) == "tasklist" {
+                task = cmark_gfm_extensions_get_tasklist_item_checked(node) ? .done : .open
+            }
+            return MarkdownBlock(kind: .item(task: task), line: line)
+        case CMARK_NODE_CODE_BLOCK:
+            let info = cmark_node_get_fence_info(node).flatMap { String(validatingCString: $0) } ?? ""
+            let literal = cmark_node_get_literal(node).flatMap { String(validatingCString: $0) } ?? ""
+            return MarkdownBlock(kind: .codeBlock(info: info), text: literal, line: line)
+        case CMARK_NODE_HTML_BLOCK:
+            let literal = cmark_node_get_literal(node).flatMap { String(validatingCString: $0) } ?? ""
+            return MarkdownBlock(kind: .htmlBlock, text: literal, line: line)
+        case CMARK_NODE_BLOCK_QUOTE:
+            return MarkdownBlock(kind: .blockQuote, line: line)
+        case CMARK_NODE_THEMATIC_BREAK:
+            return MarkdownBlock(kind: .thematicBreak, line: line)
+        default:
+            switch typeString(node) {
+            case "table": return MarkdownBlock(kind: .table, line: line)
+            case "table_row", "table_header":
+                return MarkdownBlock(kind: .tableRow(header: cmark_gfm_extensions_get_table_row_is_header(node) != 0), line: line)
+            case "table_cell": return MarkdownBlock(kind: .tableCell, line: line)
+            default: return MarkdownBlock(kind: .other, line: line)
+            }
+        }
+    }
+
+    private static func typeString(_ node: OpaquePointer) -> String {
+        cmark_node_get_type_string(node).flatMap { String(validatingCString: $0) } ?? ""
+    }
+
+    /// Runs of whitespace become one space; the ends are trimmed.
+    static func collapse(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.unicodeScalars.append(" ") }
+                pendingSpace = false
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// cmark-gfm's extensions register themselves once per process; Swift runs this global's
+/// initializer exactly once, thread-safely.
+private let extensionsRegistered: Void = cmark_gfm_core_extensions_ensure_registered()
