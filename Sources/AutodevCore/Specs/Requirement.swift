@@ -1,0 +1,66 @@
+/// One requirement read from a spec: a user story, a functional requirement, an acceptance
+/// criterion set, a task, or a plain section.
+public struct Requirement: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case story, requirement, criterion, task, section, document
+    }
+
+    /// What an OpenSpec change file says it does to the requirement.
+    public enum Delta: Sendable, Equatable {
+        case added, modified, removed
+        case renamed(from: String)
+    }
+
+    /// Stable identity within its spec: `FR-001`, `US1`, `Requirement 2`, `Task 1.1`,
+    /// `Story 1.2`, or the normalized heading path of a plain section.
+    public var key: String
+    /// Every name a task, a `_Requirements:_` line or a commit message may cite it by.
+    public var ids: [String]
+    public var kind: Kind
+    public var title: String
+    /// The text, normalized: whitespace collapsed, checkbox states and list numbers dropped.
+    public var text: String
+    public var format: SpecFormat
+    /// The path of the spec it came from.
+    public var spec: String
+    public var line: Int
+    /// Repository paths it names (task targets, a File List, `CREATE path`).
+    public var paths: [String]
+    /// Ids of other requirements it cites (`[US1]`, `_Requirements: 1.1_`).
+    public var refs: [String]
+    /// The key of the requirement it belongs to (a BMAD task's story).
+    public var parent: String?
+    public var needsClarification: Bool
+    /// Checkbox states in document order (` `, `x`, `-`, `~`): progress, not identity.
+    public var progress: String
+    public var delta: Delta?
+
+    public init(key: String, ids: [String] = [], kind: Kind, title: String, text: String, format: SpecFormat,
+                spec: String, line: Int, paths: [String] = [], refs: [String] = [], parent: String? = nil,
+                needsClarification: Bool = false, progress: String = "", delta: Delta? = nil) {
+        self.key = key
+        self.ids = ids.isEmpty ? [key] : ids
+        self.kind = kind
+        self.title = title
+        self.text = text
+        self.format = format
+        self.spec = spec
+        self.line = line
+        self.paths = paths
+        self.refs = refs
+        self.parent = parent
+        self.needsClarification = needsClarification
+        self.progress = progress
+        self.delta = delta
+    }
+
+    /// A content hash of the title and text: equal hashes, equal requirement.
+    public var textHash: String {
+        String(SHA256.hex("autodev-requirement-v1\n" + title + "\n" + text).prefix(16))
+    }
+
+    /// A hash of the text alone, to recognise a requirement under a new key or title.
+    var bodyHash: String {
+        String(SHA256.hex("autodev-requirement-body-v1\n" + text).prefix(16))
+    }
+}

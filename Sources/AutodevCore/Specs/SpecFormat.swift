@@ -1,0 +1,14 @@
+/// The spec-driven tool a document was written for.
+public enum SpecFormat: String, Sendable, Codable, CaseIterable, Comparable {
+    case specKit
+    case kittySpecs
+    case kiro
+    case openSpec
+    case bmad
+    case prp
+    case markdown
+    /// A spec that is not Markdown (an OpenAPI file, a `.feature`): one requirement per file.
+    case document
+
+    public static func < (a: SpecFormat, b: SpecFormat) -> Bool { a.rawValue < b.rawValue }
+}

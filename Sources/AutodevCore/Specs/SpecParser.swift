@@ -1,0 +1,441 @@
+internal import AutodevMarkdown
+
+/// Reads the requirements of one Markdown spec in the shape of its format.
+struct SpecParser {
+    let path: String
+    let name: String
+    let format: SpecFormat
+    let outline: SpecOutline
+
+    private var sections: [SpecOutline.Section] { outline.sections }
+    private var allBlocks: [MarkdownBlock] { outline.preamble + sections.flatMap(\.blocks) }
+
+    // MARK: Building requirements
+
+    private func make(key: String, ids: [String] = [], kind: Requirement.Kind, title: String, text: String,
+                      raw: String, line: Int, paths: [String] = [], destinations: [String] = [],
+                      refs: [String] = [], parent: String? = nil, progress: String = "",
+                      delta: Requirement.Delta? = nil) -> Requirement {
+        let linked = paths + TextScan.pathMentions(title + "\n" + raw) + destinations.compactMap { destination in
+            destination.contains(":") || destination.hasPrefix("#") ? nil : TextScan.pathToken(Substring(destination))
+        }
+        return Requirement(key: key, ids: ids, kind: kind, title: title, text: text, format: format, spec: path,
+                           line: line, paths: SpecText.unique(linked), refs: SpecText.unique(refs), parent: parent,
+                           needsClarification: SpecText.needsClarification(title + "\n" + raw),
+                           progress: progress, delta: delta)
+    }
+
+    private func destinations(_ blocks: [MarkdownBlock]) -> [String] {
+        var result: [String] = []
+        var stack = blocks
+        while let block = stack.popLast() {
+            result.append(contentsOf: block.destinations)
+            stack.append(contentsOf: block.children)
+        }
+        return result
+    }
+
+    /// The blocks of a list item after its label, without nested items that are tasks of their own.
+    private func ownBlocks(_ item: MarkdownBlock) -> [MarkdownBlock] {
+        var children = item.children
+        if let first = children.firstIndex(where: { $0.kind == .paragraph }) { children.remove(at: first) }
+        return children.map { child in
+            guard case .list = child.kind else { return child }
+            var copy = child
+            copy.children = child.children.filter { SpecText.checkbox(of: $0).0 == nil }
+            return copy
+        }
+    }
+
+    private func itemRequirement(key: String, ids: [String] = [], kind: Requirement.Kind, label: Substring,
+                                 item: MarkdownBlock, refs: [String] = [], parent: String? = nil,
+                                 includeNested: Bool = false) -> Requirement {
+        let rest = includeNested ? Array(item.children.drop { $0.kind != .paragraph }.dropFirst()) : ownBlocks(item)
+        let title = TextScan.collapse(label)
+        let body = SpecText.normalized(rest)
+        let text = body.isEmpty ? title : title + "\n" + body
+        let progress = includeNested ? SpecText.progress([item]) : (SpecText.checkbox(of: item).0.map { String($0.state) } ?? "")
+        return make(key: key, ids: ids, kind: kind, title: String(title.prefix(120)), text: text,
+                    raw: SpecText.raw(rest), line: item.line, destinations: destinations([item]),
+                    refs: refs, parent: parent, progress: progress)
+    }
+
+    // MARK: GitHub Spec Kit (and kitty-specs)
+
+    static func storyNumber(_ lowercasedTitle: String) -> String? {
+        guard lowercasedTitle.hasPrefix("user story ") else { return nil }
+        let rest = lowercasedTitle.dropFirst("user story ".count)
+        let digits = rest.prefix { $0.isNumber }
+        return digits.isEmpty ? nil : String(digits)
+    }
+
+    func specKit() -> [Requirement] {
+        var result: [Requirement] = []
+        var index = 0
+        while index < sections.count {
+            let section = sections[index]
+            let lower = section.title.lowercased()
+            if let number = Self.storyNumber(lower) {
+                let range = outline.subtree(index)
+                let blocks = outline.blocks(range)
+                result.append(make(key: "US\(number)", ids: ["US\(number)", "User Story \(number)"], kind: .story,
+                                   title: storyTitle(section.title), text: SpecText.normalized(blocks),
+                                   raw: SpecText.raw(blocks), line: section.line, destinations: destinations(blocks),
+                                   progress: SpecText.progress(blocks)))
+                index = range.upperBound
+                continue
+            }
+            if lower == "primary user story" {
+                var indices = Array(outline.subtree(index))
+                let next = indices.last! + 1
+                if next < sections.count, sections[next].level == section.level,
+                   sections[next].title.lowercased().hasPrefix("acceptance scenarios") {
+                    indices.append(contentsOf: outline.subtree(next))
+                }
+                let blocks = outline.blocks(indices)
+                result.append(make(key: "Primary User Story", kind: .story, title: section.title,
+                                   text: SpecText.normalized(blocks), raw: SpecText.raw(blocks), line: section.line,
+                                   destinations: destinations(blocks), progress: SpecText.progress(blocks)))
+                index = indices.last! + 1
+                continue
+            }
+            index += 1
+        }
+        for (item, _) in SpecText.items(allBlocks) {
+            let (_, label) = SpecText.checkbox(of: item)
+            guard let (id, rest) = TextScan.leadingID(Substring(label)) else { continue }
+            if isTaskID(id) {
+                var description = rest
+                var refs: [String] = []
+                while description.first == "[", let close = description.firstIndex(of: "]") {
+                    let tag = description[description.index(after: description.startIndex)..<close]
+                    if tag != "P" && tag != "p" { refs.append(String(tag)) }
+                    description = TextScan.trimSeparators(description[description.index(after: close)...])
+                }
+                result.append(itemRequirement(key: id, kind: .task, label: description, item: item, refs: refs))
+            } else {
+                let kind: Requirement.Kind = id.hasPrefix("SC") ? .criterion : .requirement
+                result.append(itemRequirement(key: id, kind: kind, label: rest, item: item, includeNested: true))
+            }
+        }
+        // kitty-specs: | FR-001 | text | status |
+        var stack = allBlocks
+        while let block = stack.popLast() {
+            if block.kind == .tableRow(header: false) {
+                let cells = block.children.map(\.text)
+                if cells.count >= 2, let (id, rest) = TextScan.leadingID(Substring(cells[0])), rest.isEmpty, !isTaskID(id) {
+                    let kind: Requirement.Kind = id.hasPrefix("SC") ? .criterion : .requirement
+                    let text = TextScan.collapse(cells[1])
+                    result.append(make(key: id, kind: kind, title: String(text.prefix(120)), text: text, raw: text,
+                                       line: block.line, progress: cells.count > 2 ? cells[2...].joined(separator: "|") : ""))
+                }
+            }
+            stack.append(contentsOf: block.children)
+        }
+        return result.sorted { $0.line < $1.line }
+    }
+
+    private func isTaskID(_ id: String) -> Bool {
+        id.count > 1 && id.first == "T" && id.dropFirst().allSatisfy(\.isNumber)
+    }
+
+    /// `User Story 1 - Sign in (Priority: P1)` → `Sign in`.
+    private func storyTitle(_ title: String) -> String {
+        var text = Substring(title)
+        if let dash = text.firstIndex(where: { "-–—:".contains($0) }) {
+            text = TextScan.trimSeparators(text[text.index(after: dash)...])
+        }
+        if let paren = text.firstRange(of: "(Priority") { text = text[..<paren.lowerBound] }
+        return TextScan.collapse(text)
+    }
+
+    // MARK: Kiro
+
+    /// `Requirement 1`, `Requirement 1: Title`, `Requirement R6.1`, `R6.1 Title`, `DR4: Title` → the id.
+    static func kiroRequirementID(_ title: String) -> String? {
+        let lower = title.lowercased()
+        if lower.hasPrefix("requirement ") {
+            let rest = TextScan.trimSeparators(title.dropFirst("requirement ".count))
+            let token = rest.prefix { !$0.isWhitespace && $0 != ":" && $0 != "-" && $0 != "–" && $0 != "—" }
+            guard !token.isEmpty, token.contains(where: \.isNumber) else { return nil }
+            return String(token.hasSuffix(".") ? token.dropLast() : token)
+        }
+        if let (id, _) = TextScan.leadingID(Substring(title)) { return id }
+        return nil
+    }
+
+    func kiro() -> [Requirement] {
+        if name.lowercased() == "tasks.md" { return checkboxTasks() }
+        var result: [Requirement] = []
+        var index = 0
+        while index < sections.count {
+            let section = sections[index]
+            guard section.level >= 2, let id = Self.kiroRequirementID(section.title) else {
+                index += 1
+                continue
+            }
+            let range = outline.subtree(index)
+            let blocks = outline.blocks(range)
+            var ids = [id, "Requirement \(id)"]
+            if id.first == "R", id.dropFirst().first?.isNumber == true { ids.append(String(id.dropFirst())) }
+            // Numbered acceptance criteria are N.1, N.2, ... unless they carry their own ids.
+            var criterion = 0
+            for (item, depth) in SpecText.items(blocks) where depth == 0 {
+                criterion += 1
+                let label = Substring(SpecText.firstParagraph(of: item))
+                if let (number, _) = TextScan.leadingNumber(label), number.contains(".") {
+                    ids.append(number)
+                } else if let (explicit, _) = TextScan.leadingID(label), explicit.contains(".") {
+                    ids.append(explicit)
+                } else {
+                    ids.append("\(id).\(criterion)")
+                }
+            }
+            var title = Substring(section.title)
+            if title.lowercased().hasPrefix("requirement ") { title = title.dropFirst("requirement ".count) }
+            title = TextScan.trimSeparators(title)
+            if title.hasPrefix(id) { title = TextScan.trimSeparators(title.dropFirst(id.count)) }
+            result.append(make(key: "Requirement \(id)", ids: SpecText.unique(ids), kind: .requirement,
+                               title: title.isEmpty ? "Requirement \(id)" : String(title),
+                               text: SpecText.normalized(blocks), raw: SpecText.raw(blocks), line: section.line,
+                               destinations: destinations(blocks), progress: SpecText.progress(blocks)))
+            index = range.upperBound
+        }
+        return result
+    }
+
+    /// Checkbox tasks (Kiro and OpenSpec `tasks.md`): `- [ ] 1.1 Title`, `- [-] 2. Title`,
+    /// `- [ ]* 3.2 Optional`, named tasks; `_Requirements: 1.1, 2_` lines become references.
+    func checkboxTasks() -> [Requirement] {
+        var result: [Requirement] = []
+        for (item, _) in SpecText.items(allBlocks) {
+            let (box, label) = SpecText.checkbox(of: item)
+            guard box != nil else { continue }
+            var key: String
+            var title = Substring(label)
+            if let (number, rest) = TextScan.leadingNumber(title) {
+                key = "Task \(number)"
+                title = rest
+            } else if let (id, rest) = TextScan.leadingID(title) {
+                key = "Task \(id)"
+                title = rest
+            } else {
+                key = "Task: " + String(SpecText.headingKey(label).prefix(60))
+            }
+            var refs: [String] = []
+            let own = [label] + ownBlocks(item).map(\.allText)
+            for line in own.joined(separator: "\n").split(separator: "\n") {
+                refs.append(contentsOf: Self.citedRequirements(line))
+            }
+            if let cut = title.firstRange(of: "_Requirements") ?? title.firstRange(of: "Requirements:") {
+                title = TextScan.trimSeparators(title[..<cut.lowerBound])
+            }
+            result.append(itemRequirement(key: key, kind: .task, label: title, item: item, refs: refs))
+        }
+        return result
+    }
+
+    /// `_Requirements: 1.1, 1.2_`, `Requirements: R6.1`, `Validates: 2.3` → the cited ids.
+    static func citedRequirements(_ line: Substring) -> [String] {
+        let lower = line.lowercased()
+        guard let marker = lower.firstRange(of: "requirements:") ?? lower.firstRange(of: "validates:") else { return [] }
+        let offset = lower.distance(from: lower.startIndex, to: marker.upperBound)
+        let rest = line.dropFirst(offset)
+        return rest.split { $0 == "," || $0.isWhitespace }.compactMap { token in
+            let trimmed = token.trimmingCharacters(in: "_*`.;()[]")
+            guard !trimmed.isEmpty, trimmed.contains(where: \.isNumber) else { return nil }
+            return trimmed
+        }
+    }
+
+    // MARK: OpenSpec
+
+    func openSpec() -> [Requirement] {
+        if name.lowercased() == "tasks.md" { return checkboxTasks() }
+        var result: [Requirement] = []
+        var delta: Requirement.Delta?
+        var renamedSection = false
+        var index = 0
+        while index < sections.count {
+            let section = sections[index]
+            let lower = section.title.lowercased()
+            if section.level <= 2 {
+                renamedSection = false
+                if lower.hasSuffix("requirements") {
+                    if lower.hasPrefix("added") { delta = .added }
+                    else if lower.hasPrefix("modified") { delta = .modified }
+                    else if lower.hasPrefix("removed") { delta = .removed }
+                    else if lower.hasPrefix("renamed") { delta = nil; renamedSection = true }
+                    else { delta = nil }
+                } else {
+                    delta = nil
+                }
+            }
+            if renamedSection {
+                result.append(contentsOf: renames(in: section))
+                index += 1
+                continue
+            }
+            guard lower.hasPrefix("requirement:") else {
+                index += 1
+                continue
+            }
+            let requirementName = TextScan.collapse(section.title.dropFirst("requirement:".count))
+            let range = outline.subtree(index)
+            let blocks = outline.blocks(range)
+            result.append(make(key: requirementName, kind: .requirement, title: requirementName,
+                               text: SpecText.normalized(blocks), raw: SpecText.raw(blocks), line: section.line,
+                               destinations: destinations(blocks), progress: SpecText.progress(blocks), delta: delta))
+            index = range.upperBound
+        }
+        return result
+    }
+
+    /// `- FROM: ### Requirement: Old` / `- TO: ### Requirement: New` pairs.
+    private func renames(in section: SpecOutline.Section) -> [Requirement] {
+        var result: [Requirement] = []
+        var from: String?
+        for line in SpecText.raw(section.blocks).split(separator: "\n") {
+            let text = TextScan.collapse(line)
+            let upper = text.uppercased()
+            guard let colon = text.firstIndex(of: ":") else { continue }
+            var value = Substring(text[text.index(after: colon)...])
+            if let marker = value.firstRange(of: "Requirement:") { value = value[marker.upperBound...] }
+            let requirementName = TextScan.collapse(value.trimmingCharacters(in: "`#* "))
+            if upper.hasPrefix("FROM") {
+                from = requirementName
+            } else if upper.hasPrefix("TO"), let old = from {
+                result.append(make(key: requirementName, kind: .requirement, title: requirementName, text: "",
+                                   raw: "", line: section.line, delta: .renamed(from: old)))
+                from = nil
+            }
+        }
+        return result
+    }
+
+    // MARK: BMAD
+
+    /// `Story 1.2: Title`, `Story 3 - Title` → `1.2`, `3`.
+    static func bmadStoryID(_ title: String) -> String? {
+        guard title.lowercased().hasPrefix("story ") else { return nil }
+        guard let (number, _) = TextScan.leadingNumber(title.dropFirst("story ".count)) else { return nil }
+        return number
+    }
+
+    private static let bmadProgressSections = [
+        "status", "dev notes", "dev agent record", "change log", "qa results", "testing", "file list",
+        "debug log", "completion notes", "agent model", "tasks", "subtasks", "references", "project structure notes",
+    ]
+
+    func bmad() -> [Requirement] {
+        var result: [Requirement] = []
+        var index = 0
+        while index < sections.count {
+            let section = sections[index]
+            guard let id = Self.bmadStoryID(section.title) else {
+                index += 1
+                continue
+            }
+            let key = "Story \(id)"
+            let range = outline.subtree(index)
+            var content: [Int] = [index]
+            var files: [String] = []
+            var tasks: [Requirement] = []
+            var inner = range.lowerBound + 1
+            while inner < range.upperBound {
+                let title = sections[inner].title.lowercased()
+                if Self.bmadProgressSections.contains(where: { title.hasPrefix($0) }) {
+                    inner = outline.subtree(inner).upperBound
+                } else {
+                    content.append(inner)
+                    inner += 1
+                }
+            }
+            for inner in range.dropFirst() {
+                let title = sections[inner].title.lowercased()
+                if title.contains("file list") {
+                    files.append(contentsOf: TextScan.pathMentions(SpecText.raw(sections[inner].blocks)))
+                } else if title.hasPrefix("tasks") {
+                    var position = 0
+                    for (item, depth) in SpecText.items(sections[inner].blocks) where depth == 0 {
+                        let (box, label) = SpecText.checkbox(of: item)
+                        guard box != nil else { continue }
+                        position += 1
+                        var taskName = "Task \(position)"
+                        if label.lowercased().hasPrefix("task "), let (number, _) = TextScan.leadingNumber(label.dropFirst(5)) {
+                            taskName = "Task \(number)"
+                        }
+                        tasks.append(itemRequirement(key: "\(key) \(taskName)", kind: .task, label: Substring(label),
+                                                     item: item, refs: [key], parent: key, includeNested: true))
+                    }
+                }
+            }
+            let blocks = outline.blocks(content)
+            var title = Substring(section.title.dropFirst("story ".count))
+            if let (_, rest) = TextScan.leadingNumber(title) { title = rest }
+            result.append(make(key: key, ids: [key, id], kind: .story, title: TextScan.collapse(title),
+                               text: SpecText.normalized(blocks), raw: SpecText.raw(blocks), line: section.line,
+                               paths: files, destinations: destinations(blocks)))
+            result.append(contentsOf: tasks)
+            index = range.upperBound
+        }
+        return result
+    }
+
+    // MARK: PRP
+
+    func prp() -> [Requirement] {
+        let blocks = outline.blocks(sections.indices)
+        let all = outline.preamble + (sections.isEmpty ? [] : [MarkdownBlock(kind: .heading(level: sections[0].level),
+                                                                             text: sections[0].title, line: sections[0].line)]) + blocks
+        let heading = sections.first { $0.level == 1 }?.title
+        let stem = String(name.split(separator: ".").first ?? Substring(name))
+        let key = heading.map { TextScan.collapse($0) } ?? stem
+        let raw = SpecText.raw(all)
+        return [make(key: key, ids: [key, stem], kind: .requirement, title: key, text: SpecText.normalized(all),
+                     raw: "", line: 1, paths: Self.actionTargets(raw), destinations: destinations(all),
+                     progress: SpecText.progress(all))]
+    }
+
+    /// `CREATE src/a.py`, `MODIFY src/b.py:` → the paths (PRP implementation tasks).
+    static func actionTargets(_ text: String) -> [String] {
+        let verbs: Set<Substring> = ["CREATE", "MODIFY", "UPDATE", "ADD", "EDIT", "DELETE", "MOVE", "REPLACE"]
+        var result: [String] = []
+        var previousWasVerb = false
+        for token in text.split(whereSeparator: { $0.isWhitespace || $0 == "`" }) {
+            if previousWasVerb, let path = TextScan.pathToken(token) { result.append(path) }
+            previousWasVerb = verbs.contains(token.hasSuffix(":") ? token.dropLast() : token)
+        }
+        return result
+    }
+
+    // MARK: Plain Markdown
+
+    func plain() -> [Requirement] {
+        var result: [Requirement] = []
+        let preambleText = SpecText.normalized(outline.preamble)
+        if !preambleText.isEmpty {
+            result.append(make(key: "(preamble)", kind: .section, title: name, text: preambleText,
+                               raw: SpecText.raw(outline.preamble), line: outline.preamble.first?.line ?? 1,
+                               destinations: destinations(outline.preamble), progress: SpecText.progress(outline.preamble)))
+        }
+        for section in sections {
+            let text = SpecText.normalized(section.blocks)
+            guard !text.isEmpty else { continue }
+            let key = section.path.map(SpecText.headingKey).joined(separator: " > ")
+            result.append(make(key: key, kind: .section, title: section.title, text: text,
+                               raw: SpecText.raw(section.blocks), line: section.line,
+                               destinations: destinations(section.blocks), progress: SpecText.progress(section.blocks)))
+        }
+        return result
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        var text = Substring(self)
+        while let first = text.first, set.contains(first) { text = text.dropFirst() }
+        while let last = text.last, set.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,158 @@
+/// Small hand-written scanners for ids and paths in spec text (no regular expressions: they
+/// run over every line of thousands of specs).
+enum TextScan {
+    /// An id at the start of `text` — `FR-001`, `SC-2`, `T012`, `US1`, `R6.1`, `DR4`, `NFR-3.2` —
+    /// and the text after it with separators (`:`, `-`, `–`, `—`, `|`) and spaces removed.
+    static func leadingID(_ text: Substring) -> (id: String, rest: Substring)? {
+        var index = text.startIndex
+        var letters = 0
+        while index < text.endIndex, let ascii = text[index].asciiValue, ascii >= 65, ascii <= 90 {
+            letters += 1
+            index = text.index(after: index)
+        }
+        guard (1...6).contains(letters), index < text.endIndex else { return nil }
+        if text[index] == "-" || text[index] == "_" { index = text.index(after: index) }
+        let digitsStart = index
+        index = skipNumber(text, from: index)
+        guard index > digitsStart else { return nil }
+        if index < text.endIndex, let ascii = text[index].asciiValue, ascii >= 97, ascii <= 122 {
+            index = text.index(after: index)  // FR-001a
+        }
+        if index < text.endIndex {
+            let next = text[index]
+            guard next.isWhitespace || ":|)],.;*".contains(next) else { return nil }
+        }
+        var id = String(text[text.startIndex..<index])
+        if id.hasSuffix(".") { id.removeLast() }
+        return (id, trimSeparators(text[index...]))
+    }
+
+    /// A leading outline number — `1`, `1.2`, `3.` — and the rest.
+    static func leadingNumber(_ text: Substring) -> (number: String, rest: Substring)? {
+        let end = skipNumber(text, from: text.startIndex)
+        guard end > text.startIndex else { return nil }
+        if end < text.endIndex, !(text[end].isWhitespace || ":)*".contains(text[end])) { return nil }
+        var number = String(text[text.startIndex..<end])
+        while number.hasSuffix(".") { number.removeLast() }
+        return (number, trimSeparators(text[end...]))
+    }
+
+    /// Digits with dots between groups (`1`, `1.2.3`, `4.`).
+    private static func skipNumber(_ text: Substring, from start: Substring.Index) -> Substring.Index {
+        var index = start
+        var sawDigit = false
+        while index < text.endIndex {
+            let c = text[index]
+            if c.isASCII, c.isNumber {
+                sawDigit = true
+            } else if c == ".", sawDigit {
+                // a dot belongs to the number only when a digit or the end/space follows
+                let next = text.index(after: index)
+                if next < text.endIndex, !(text[next].isASCII && text[next].isNumber) && !text[next].isWhitespace { break }
+            } else {
+                break
+            }
+            index = text.index(after: index)
+        }
+        return sawDigit ? index : start
+    }
+
+    static func trimSeparators(_ text: Substring) -> Substring {
+        var rest = text
+        while let first = rest.first, first.isWhitespace || ":-–—|.*".contains(first) { rest = rest.dropFirst() }
+        while let last = rest.last, last.isWhitespace { rest = rest.dropLast() }
+        return rest
+    }
+
+    /// Repository paths mentioned in text: `src/models/user.py`, `Package.swift`, `docs/api/`.
+    /// URLs, globs, absolute paths and words like `and/or` are not paths.
+    static func pathMentions(_ text: String) -> [String] {
+        var result: [String] = []
+        var token = Substring()
+        var start = text.startIndex
+        var index = text.startIndex
+        func flush(_ end: String.Index) {
+            token = text[start..<end]
+            if let path = pathToken(token) { result.append(path) }
+        }
+        while index < text.endIndex {
+            let c = text[index]
+            if c.isWhitespace || "`\"'()<>[]{},;|".contains(c) {
+                if start < index { flush(index) }
+                start = text.index(after: index)
+            }
+            index = text.index(after: index)
+        }
+        if start < text.endIndex { flush(text.endIndex) }
+        return result
+    }
+
+    static func pathToken(_ raw: Substring) -> String? {
+        var token = raw
+        while let last = token.last, ".:;!?*_".contains(last) { token = token.dropLast() }
+        while let first = token.first, "*_".contains(first) { token = token.dropFirst() }
+        if token.hasPrefix("./") { token = token.dropFirst(2) }
+        guard token.count >= 3, !token.hasPrefix("/"), !token.hasPrefix("-"), !token.hasPrefix("."+"."),
+              !token.contains("://"), !token.contains("*"), !token.contains("$"), !token.contains("@"),
+              !token.contains("="), !token.contains("#") else { return nil }
+        let components = token.split(separator: "/", omittingEmptySubsequences: false)
+        guard let last = components.last else { return nil }
+        if components.contains(where: { $0 == ".." }) { return nil }
+        let hasExtension = extensionOf(last) != nil
+        if components.count > 1 {
+            guard components.dropLast().allSatisfy({ !$0.isEmpty }) else { return nil }
+            guard hasExtension || last.isEmpty || components.count >= 3 else { return nil }
+        } else {
+            guard hasExtension, let dot = last.lastIndex(of: "."), last.distance(from: last.startIndex, to: dot) >= 2 else { return nil }
+        }
+        return String(token)
+    }
+
+    /// `swift` for `Package.swift`; nil for `v1.2`, `e.g`, or a name without a dot.
+    private static func extensionOf(_ name: Substring) -> Substring? {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+        let ext = name[name.index(after: dot)...]
+        guard (1...10).contains(ext.count), ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+              ext.contains(where: \.isLetter) else { return nil }
+        return ext
+    }
+
+    /// Whether `text` cites `id` as a whole word (`FR-010` in "implements FR-010." but not in
+    /// "FR-0101").
+    static func cites(_ text: String, id: String) -> Bool {
+        var searchStart = text.startIndex
+        while let found = text[searchStart...].firstRange(of: id) {
+            let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
+            let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
+            let boundary: (Character?) -> Bool = { c in
+                guard let c else { return true }
+                return !(c.isLetter || c.isNumber || c == "-" || c == "_")
+            }
+            var afterOK = boundary(after)
+            // "FR-010." ends a sentence; "R6.1" must not match "R6.10"
+            if after == ".", found.upperBound < text.endIndex {
+                let next = text.index(after: found.upperBound)
+                afterOK = next == text.endIndex || !(text[next].isNumber)
+            }
+            if boundary(before) && afterOK { return true }
+            searchStart = found.upperBound
+        }
+        return false
+    }
+
+    /// Whitespace collapsed and trimmed.
+    static func collapse(_ text: some StringProtocol) -> String {
+        var out = ""
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.unicodeScalars.append(" ") }
+                pendingSpace = false
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
