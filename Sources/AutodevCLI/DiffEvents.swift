@@ -16,6 +16,11 @@ extension AutodevCommand {
                 Changes are classified by the globs of [events] in config/autodev.toml (built-in
                 defaults otherwise) into specificationChanged, testAdded, dependencyUpdated,
                 configurationChanged and codeModified events, listed by priority.
+
+                --explain also reads the specs the range touched into requirements (Spec Kit,
+                kitty-specs, Kiro, OpenSpec, BMAD, PRP, plain Markdown), compares them, and shows
+                the decision the rule table makes for every event, with its reason: for a spec,
+                one decision per added, changed, removed or renamed requirement. No LLM is used.
                 """
         )
 
@@ -30,6 +35,9 @@ extension AutodevCommand {
         @Flag(help: "Print one JSON object (sorted keys) instead of the table.")
         public var json = false
 
+        @Flag(help: "Also show the requirements touched and the decision for every event.")
+        public var explain = false
+
         public init() {}
 
         public func validate() throws {
@@ -43,7 +51,7 @@ extension AutodevCommand {
                 let session = try Session.open(global)
                 let builder = try EventBuilder(repository: session.repository, config: session.config)
                 let request: RangeRequest = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
-                let report = try builder.report(for: request)
+                let report = try builder.report(for: request, explain: explain)
                 if json {
                     Output.write(try JSONOutput.encode(report) + "\n")
                 } else {

@@ -27,6 +27,34 @@ enum DiffEventsRenderer {
         out += "\(report.events.count) event\(report.events.count == 1 ? "" : "s")"
         if !breakdown.isEmpty { out += " (" + breakdown.joined(separator: ", ") + ")" }
         out += ", \(ignored) without an event\n"
+        if let decisions = report.decisions {
+            out += renderDecisions(decisions, events: report.events, needingWork: report.needingWork ?? 0)
+        }
+        return out
+    }
+
+    static func renderDecisions(_ decisions: [Decision], events: [Event], needingWork: Int) -> String {
+        var out = "\n"
+        guard !decisions.isEmpty else { return out + "no decisions\n" }
+        var eventsByID: [String: Event] = [:]
+        for event in events { eventsByID[event.id] = event }
+        let subjects = decisions.map { decision in
+            if let requirement = decision.requirement { return "\(requirement.key) (\(requirement.spec))" }
+            guard let event = eventsByID[decision.eventId] else { return "" }
+            return event.kind == .testAdded ? "\(event.path) \(event.detail)" : event.path
+        }
+        let actionWidth = decisions.map { $0.action.rawValue.count }.max() ?? 6
+        let subjectWidth = min(60, max(11, subjects.map(\.count).max() ?? 0))
+        out += pad("ACTION", actionWidth) + "  " + pad("SUBJECT", subjectWidth) + "  REASON\n"
+        for (decision, subject) in zip(decisions, subjects) {
+            out += pad(decision.action.rawValue, actionWidth) + "  " + pad(subject.isEmpty ? "-" : subject, subjectWidth)
+            out += "  " + decision.reason + "\n"
+        }
+        var counts: [DecisionAction: Int] = [:]
+        for decision in decisions { counts[decision.action, default: 0] += 1 }
+        let breakdown = DecisionAction.allCases.compactMap { action in counts[action].map { "\($0) \(action.rawValue)" } }
+        out += "\(decisions.count) decision\(decisions.count == 1 ? "" : "s") (" + breakdown.joined(separator: ", ") + "), "
+        out += "\(needingWork) need\(needingWork == 1 ? "s" : "") work\n"
         return out
     }
 

@@ -46,6 +46,35 @@ public struct DiffEventsReport: Sendable, Encodable {
     public var events: [Event]
     /// Things the user should know: first run, rename limit reached, unreadable files.
     public var notes: [String]
+    /// With `--explain`: the decision for every event (one per changed requirement of a spec).
+    public var decisions: [Decision]?
+
+    /// With `--explain`: how many decisions chose each action.
+    public var actions: [String: Int]? {
+        decisions.map { decisions in
+            var counts: [String: Int] = [:]
+            for decision in decisions { counts[decision.action.rawValue, default: 0] += 1 }
+            return counts
+        }
+    }
+
+    /// With `--explain`: how many decisions ask for work (everything but `skip`).
+    public var needingWork: Int? {
+        decisions.map { $0.filter(\.action.needsWork).count }
+    }
+
+    enum CodingKeys: String, CodingKey { case range, changes, events, notes, decisions, actions, needingWork }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(range, forKey: .range)
+        try container.encode(changes, forKey: .changes)
+        try container.encode(events, forKey: .events)
+        try container.encode(notes, forKey: .notes)
+        try container.encodeIfPresent(decisions, forKey: .decisions)
+        try container.encodeIfPresent(actions, forKey: .actions)
+        try container.encodeIfPresent(needingWork, forKey: .needingWork)
+    }
 }
 
 /// Turns a range of a repository into net changes and prioritized events. Reads only.
@@ -68,7 +97,8 @@ public struct EventBuilder {
         return options
     }
 
-    public func report(for request: RangeRequest) throws(AutodevError) -> DiffEventsReport {
+    /// The report for a range; with `explain`, the decisions too (step 6, no LLM).
+    public func report(for request: RangeRequest, explain: Bool = false) throws(AutodevError) -> DiffEventsReport {
         let range = try RangeResolver.resolve(request, in: repository, checkpointRef: config.string("loop.checkpoint_ref"))
         var notes = range.notes
         let diff: DiffResult
@@ -90,24 +120,49 @@ public struct EventBuilder {
         }
         var changes: [ChangeRecord] = []
         var events: [Event] = []
+        var classified: [ClassifiedChange] = []
         changes.reserveCapacity(diff.changes.count)
         for change in diff.changes {
-            let (record, made, problems) = classify(change)
+            let (record, made, problems, category) = classify(change)
             changes.append(record)
             events.append(contentsOf: made)
             notes.append(contentsOf: problems)
+            if explain { classified.append(ClassifiedChange(change: change, category: category, events: made)) }
         }
-        events.sort { a, b in
-            if a.priority != b.priority { return a.priority > b.priority }
-            if a.kind != b.kind { return a.kind < b.kind }
-            if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
-            return a.detail < b.detail
-        }
+        events.sort(by: Self.eventOrder)
         let info = DiffEventsReport.RangeInfo(from: range.from?.hex, to: range.worktree ? "worktree" : range.to?.hex)
-        return DiffEventsReport(range: info, changes: changes, events: events, notes: notes)
+        var report = DiffEventsReport(range: info, changes: changes, events: events, notes: notes)
+        if explain {
+            // Decisions follow the events' order.
+            classified.sort { a, b in
+                switch (a.events.first, b.events.first) {
+                case let (x?, y?): return Self.eventOrder(x, y)
+                case (_?, nil): return true
+                default: return false
+                }
+            }
+            do {
+                var explainer = try Explainer(repository: repository, classifier: classifier, range: range, changes: diff.changes)
+                let (decisions, problems) = explainer.decide(classified)
+                report.decisions = decisions
+                report.notes.append(contentsOf: problems)
+            } catch let error as GitError {
+                throw RangeResolver.translate(error, repository: repository)
+            } catch {
+                throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
+            }
+        }
+        return report
     }
 
-    private func classify(_ change: FileChange) -> (ChangeRecord, [Event], [String]) {
+    static func eventOrder(_ a: Event, _ b: Event) -> Bool {
+        if a.priority != b.priority { return a.priority > b.priority }
+        if a.kind != b.kind { return a.kind < b.kind }
+        if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
+        return a.detail < b.detail
+    }
+
+    private func classify(_ change: FileChange) -> (ChangeRecord, [Event], [String], PathCategory?) {
         var problems: [String] = []
         var cache: [FileSide: [UInt8]] = [:]
         func content(_ side: FileSide?) -> [UInt8]? {
@@ -133,11 +188,11 @@ public struct EventBuilder {
                                   similarity: change.similarity, binary: binary, event: nil, ignoredBy: nil)
         guard let rule = classifier.classify(change.path) else {
             record.ignoredBy = "no events.* glob matches this path"
-            return (record, [], problems)
+            return (record, [], problems, nil)
         }
         guard var kind = rule.category.eventKind else {
             record.ignoredBy = rule.label
-            return (record, [], problems)
+            return (record, [], problems, rule.category)
         }
         var tests: [String] = []
         if kind == .testAdded {
@@ -156,11 +211,11 @@ public struct EventBuilder {
                 Event(id: Event.makeID(kind: kind, path: change.path, oldBlob: oldBlob, newBlob: newBlob, test: name),
                       kind: kind, priority: priority, path: change.path, detail: name)
             }
-            return (record, made, problems)
+            return (record, made, problems, rule.category)
         }
         let event = Event(id: Event.makeID(kind: kind, path: change.path, oldBlob: oldBlob, newBlob: newBlob, test: nil),
                           kind: kind, priority: priority, path: change.path, detail: detail(for: change, testFile: rule.category == .tests))
-        return (record, [event], problems)
+        return (record, [event], problems, rule.category)
     }
 
     private func text(_ bytes: [UInt8]?) -> String {

@@ -1,0 +1,79 @@
+/// What an event needs. Decided by rules, never by an LLM.
+public enum DecisionAction: String, Sendable, Codable, CaseIterable, Comparable {
+    case newImplementation
+    case updateImplementation
+    case retireImplementation
+    case implementToPassTest
+    case fixFailingTest
+    case validate
+    case reload
+    case skip
+
+    /// Whether the action asks for work (generation, validation or a reload) at all.
+    public var needsWork: Bool { self != .skip }
+
+    public static func < (a: DecisionAction, b: DecisionAction) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// One decision: for an event (and, for a spec, one of its requirements), the action and why.
+public struct Decision: Sendable, Equatable, Encodable {
+    public struct RequirementInfo: Sendable, Equatable, Encodable {
+        public var key: String
+        public var format: SpecFormat
+        public var spec: String
+        public var title: String
+        public var textHash: String
+        /// added, changed, removed, renamed or unchanged.
+        public var change: RequirementChange.Kind
+        /// For a rename: the key it had.
+        public var previousKey: String?
+
+        enum CodingKeys: String, CodingKey { case key, format, spec, title, textHash, change, previousKey }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(key, forKey: .key)
+            try container.encode(format, forKey: .format)
+            try container.encode(spec, forKey: .spec)
+            try container.encode(title, forKey: .title)
+            try container.encode(textHash, forKey: .textHash)
+            try container.encode(change, forKey: .change)
+            try container.encodeIfPresent(previousKey, forKey: .previousKey)
+        }
+    }
+
+    public var eventId: String
+    public var action: DecisionAction
+    public var reason: String
+    /// The row of the rule table that decided (`requirement-added`, `human-change`, ...).
+    public var rule: String
+    public var requirement: RequirementInfo?
+    /// Paths that connect the requirement to code and tests.
+    public var links: [String]
+    /// Where the requirement starts in its spec, to list decisions in document order.
+    var requirementLine = 0
+
+    public init(eventId: String, action: DecisionAction, reason: String, rule: String,
+                requirement: RequirementInfo?, links: [String]) {
+        self.eventId = eventId
+        self.action = action
+        self.reason = reason
+        self.rule = rule
+        self.requirement = requirement
+        self.links = links
+    }
+
+    enum CodingKeys: String, CodingKey { case eventId, action, reason, rule, requirement, links }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(eventId, forKey: .eventId)
+        try container.encode(action, forKey: .action)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(rule, forKey: .rule)
+        try container.encode(requirement, forKey: .requirement)  // null when nil
+        try container.encode(links, forKey: .links)
+    }
+}

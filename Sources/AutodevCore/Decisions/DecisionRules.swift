@@ -1,0 +1,156 @@
+/// Everything the rules look at for one decision, gathered before any rule runs.
+public struct DecisionFacts: Sendable, Equatable {
+    /// What a spec file's change amounts to when no requirement in it changed.
+    public enum SpecFileOutcome: Sendable, Equatable {
+        /// It could not be read (binary, too large): the diagnostic.
+        case unreadable(String)
+        /// A plan, design or template: why it holds no requirements.
+        case context(String)
+        /// Checkboxes or statuses changed; how many requirements.
+        case progressOnly(Int)
+        /// Only whitespace, wrapping, numbering or markup changed.
+        case cosmetic
+        /// Moved or copied with its requirements intact; the old path.
+        case moved(String)
+        /// Deleted, and no requirement it held is linked to anything.
+        case removedEmpty
+    }
+
+    public var event: EventKind
+    public var path: String
+    /// Set for a decision about one requirement of a spec.
+    public var requirementChange: RequirementChange.Kind?
+    /// Set for a decision about a whole spec file in which no requirement changed.
+    public var specFile: SpecFileOutcome?
+    public var needsClarification = false
+    /// A rename that kept the text.
+    public var textUnchanged = false
+    public var previousKey: String?
+    /// Linked paths that exist at the end of the range.
+    public var implementation: [String] = []
+    /// Why the work was done by a person in this range (a linked path changed, a commit cites it).
+    public var alongside: String?
+    /// The requirement this one is part of, when that one gets work in this run.
+    public var coveredBy: String?
+    /// For a code change: a requirement that links to a path this change deleted.
+    public var brokenLink: String?
+
+    public init(event: EventKind, path: String) {
+        self.event = event
+        self.path = path
+    }
+}
+
+/// One row of the decision table.
+public struct DecisionRule: Sendable {
+    public let id: String
+    public let action: DecisionAction
+    let applies: @Sendable (DecisionFacts) -> Bool
+    let reason: @Sendable (DecisionFacts) -> String
+}
+
+/// The rule table. The first row that applies decides; the order is the policy.
+public enum DecisionRules {
+    public static let table: [DecisionRule] = [
+        DecisionRule(id: "test-failed", action: .fixFailingTest,
+                     applies: { $0.event == .testFailed },
+                     reason: { "test \($0.path) fails: make it pass" }),
+        DecisionRule(id: "test-added", action: .implementToPassTest,
+                     applies: { $0.event == .testAdded },
+                     reason: { _ in "a new test: implement what it expects" }),
+        DecisionRule(id: "dependency-updated", action: .validate,
+                     applies: { $0.event == .dependencyUpdated },
+                     reason: { "\($0.path) changed: run the project's checks; nothing to generate" }),
+        DecisionRule(id: "configuration-changed", action: .reload,
+                     applies: { $0.event == .configurationChanged },
+                     reason: { "\($0.path) changed: " + invalidation(of: $0.path) }),
+        DecisionRule(id: "code-breaks-link", action: .updateImplementation,
+                     applies: { $0.event == .codeModified && $0.brokenLink != nil },
+                     reason: { "\($0.path) was deleted, and \($0.brokenLink ?? "a requirement") links to it" }),
+        DecisionRule(id: "human-change", action: .skip,
+                     applies: { $0.event == .codeModified },
+                     reason: { _ in "human change" }),
+        DecisionRule(id: "spec-unreadable", action: .skip,
+                     applies: { if case .unreadable = $0.specFile { true } else { false } },
+                     reason: { if case .unreadable(let why) = $0.specFile { "unreadable spec: \(why)" } else { "" } }),
+        DecisionRule(id: "spec-context", action: .skip,
+                     applies: { if case .context = $0.specFile { true } else { false } },
+                     reason: { if case .context(let why) = $0.specFile { "context, not a requirement: \(why)" } else { "" } }),
+        DecisionRule(id: "spec-progress", action: .skip,
+                     applies: { if case .progressOnly = $0.specFile { true } else { false } },
+                     reason: {
+                         if case .progressOnly(let count) = $0.specFile {
+                             "progress only: \(count) checkbox or status change\(count == 1 ? "" : "s"), no requirement changed"
+                         } else { "" }
+                     }),
+        DecisionRule(id: "spec-cosmetic", action: .skip,
+                     applies: { $0.specFile == .cosmetic },
+                     reason: { _ in "cosmetic edit: whitespace, wrapping, numbering or markup only" }),
+        DecisionRule(id: "spec-moved", action: .skip,
+                     applies: { if case .moved = $0.specFile { true } else { false } },
+                     reason: { if case .moved(let from) = $0.specFile { "moved from \(from) with its requirements intact" } else { "" } }),
+        DecisionRule(id: "spec-removed-empty", action: .skip,
+                     applies: { $0.specFile == .removedEmpty },
+                     reason: { _ in "spec removed; none of its requirements has an implementation" }),
+        DecisionRule(id: "requirement-removed", action: .retireImplementation,
+                     applies: { $0.requirementChange == .removed && !$0.implementation.isEmpty },
+                     reason: { "requirement removed; its implementation (\(list($0.implementation))) is proposed for retirement, never deleted silently" }),
+        DecisionRule(id: "requirement-removed-unimplemented", action: .skip,
+                     applies: { $0.requirementChange == .removed },
+                     reason: { _ in "requirement removed; nothing implements it" }),
+        DecisionRule(id: "needs-clarification", action: .skip,
+                     applies: { $0.requirementChange != nil && $0.needsClarification },
+                     reason: { _ in "needs clarification: the spec marks it [NEEDS CLARIFICATION]" }),
+        DecisionRule(id: "requirement-renamed", action: .skip,
+                     applies: { $0.requirementChange == .renamed && $0.textUnchanged },
+                     reason: { "renamed from \($0.previousKey ?? "?"); text unchanged" }),
+        DecisionRule(id: "covered-by-parent", action: .skip,
+                     applies: { $0.requirementChange != nil && $0.coveredBy != nil },
+                     reason: { "part of \($0.coveredBy ?? "?")'s work in this run" }),
+        DecisionRule(id: "implemented-alongside", action: .skip,
+                     applies: { $0.requirementChange != nil && $0.alongside != nil },
+                     reason: { "implemented alongside: \($0.alongside ?? "")" }),
+        DecisionRule(id: "requirement-added-implemented", action: .skip,
+                     applies: { $0.requirementChange == .added && !$0.implementation.isEmpty },
+                     reason: { "already implemented: \(list($0.implementation)) exists" }),
+        DecisionRule(id: "requirement-added", action: .newImplementation,
+                     applies: { $0.requirementChange == .added },
+                     reason: { _ in "new requirement; nothing implements it yet" }),
+        DecisionRule(id: "requirement-changed", action: .updateImplementation,
+                     applies: { ($0.requirementChange == .changed || $0.requirementChange == .renamed) && !$0.implementation.isEmpty },
+                     reason: { "requirement changed; update its implementation (\(list($0.implementation)))" }),
+        DecisionRule(id: "requirement-changed-unimplemented", action: .newImplementation,
+                     applies: { $0.requirementChange == .changed || $0.requirementChange == .renamed },
+                     reason: { _ in "requirement changed and nothing implements it yet" }),
+        DecisionRule(id: "fallback", action: .skip,
+                     applies: { _ in true },
+                     reason: { _ in "no requirement changed" }),
+    ]
+
+    /// The first row that applies.
+    public static func decide(_ facts: DecisionFacts) -> (rule: DecisionRule, reason: String) {
+        for rule in table where rule.applies(facts) {
+            return (rule, rule.reason(facts))
+        }
+        preconditionFailure("the fallback row applies to everything")
+    }
+
+    /// What a configuration change invalidates.
+    static func invalidation(of path: String) -> String {
+        if path == "config/autodev.toml" {
+            return "autodev's settings are read again; cached answers made under the old settings are invalidated"
+        }
+        if path == "config/patterns.toml" {
+            return "pattern rules are read again; work answered by a pattern is re-evaluated"
+        }
+        if path.hasPrefix("config/templates/") {
+            return "templates are read again; work answered by this template is rendered again"
+        }
+        return "tool configuration is read again; no cached work depends on it"
+    }
+
+    private static func list(_ paths: [String]) -> String {
+        let shown = paths.prefix(3).joined(separator: ", ")
+        return paths.count > 3 ? shown + " and \(paths.count - 3) more" : shown
+    }
+}

@@ -1,0 +1,45 @@
+internal import AutodevGit
+
+/// The files of one side of a range: a commit's tree, or HEAD's tree with the working-tree
+/// changes laid over it.
+struct Snapshot {
+    let repository: Repository
+    let tree: ObjectID?
+    /// Working-tree changes: path → its side now, nil when deleted.
+    let overlay: [String: FileSide?]
+
+    init(repository: Repository, tree: ObjectID?, overlay: [String: FileSide?] = [:]) {
+        self.repository = repository
+        self.tree = tree
+        self.overlay = overlay
+    }
+
+    /// Whether a file or folder exists at `path` (a trailing `/` names a folder).
+    func exists(_ path: String) -> Bool {
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard !trimmed.isEmpty else { return false }
+        if let side = overlay[trimmed] { return side != nil }
+        let folder = trimmed + "/"
+        if overlay.contains(where: { $0.key.hasPrefix(folder) && $0.value != nil }) { return true }
+        guard let tree else { return false }
+        return (try? repository.entry(atPath: trimmed, inTree: tree)) != nil
+    }
+
+    /// Every file at or below `prefix` ("" for all), with its side.
+    func files(under prefix: String) -> [(path: String, side: FileSide)] {
+        var result: [String: FileSide] = [:]
+        if let tree, let listed = try? repository.files(inTree: tree, under: prefix) {
+            for (path, side) in listed { result[path] = side }
+        }
+        let folder = prefix.isEmpty || prefix.hasSuffix("/") ? prefix : prefix + "/"
+        for (path, side) in overlay where path == prefix || path.hasPrefix(folder) {
+            result[path] = side
+        }
+        return result.map { (path: $0.key, side: $0.value) }
+            .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    }
+
+    func content(_ side: FileSide) throws -> [UInt8] {
+        try repository.content(of: side)
+    }
+}
