@@ -1,0 +1,94 @@
+@testable import AutodevCore
+import Testing
+
+/// One example per row of the rule table: facts for which that row, and no earlier one, decides.
+struct RuleExample: CustomTestStringConvertible, Sendable {
+    var rule: String
+    var action: DecisionAction
+    var facts: DecisionFacts
+    var reasonContains: String
+
+    var testDescription: String { rule }
+}
+
+private func facts(_ event: EventKind, _ path: String = "specs/001-x/spec.md", _ edit: (inout DecisionFacts) -> Void = { _ in }) -> DecisionFacts {
+    var facts = DecisionFacts(event: event, path: path)
+    edit(&facts)
+    return facts
+}
+
+private func requirement(_ change: RequirementChange.Kind, _ edit: (inout DecisionFacts) -> Void = { _ in }) -> DecisionFacts {
+    facts(.specificationChanged) {
+        $0.requirementChange = change
+        edit(&$0)
+    }
+}
+
+let ruleExamples: [RuleExample] = [
+    RuleExample(rule: "test-failed", action: .fixFailingTest, facts: facts(.testFailed, "Tests/A.swift"), reasonContains: "fails"),
+    RuleExample(rule: "test-added", action: .implementToPassTest, facts: facts(.testAdded, "Tests/A.swift"), reasonContains: "new test"),
+    RuleExample(rule: "dependency-updated", action: .validate, facts: facts(.dependencyUpdated, "Package.swift"), reasonContains: "checks"),
+    RuleExample(rule: "configuration-changed", action: .reload, facts: facts(.configurationChanged, "config/autodev.toml"),
+                reasonContains: "cached answers made under the old settings are invalidated"),
+    RuleExample(rule: "code-breaks-link", action: .updateImplementation,
+                facts: facts(.codeModified, "src/a.py") { $0.brokenLink = "FR-001" }, reasonContains: "FR-001"),
+    RuleExample(rule: "human-change", action: .skip, facts: facts(.codeModified, "src/a.py"), reasonContains: "human change"),
+    RuleExample(rule: "spec-unreadable", action: .skip,
+                facts: facts(.specificationChanged) { $0.specFile = .unreadable("binary content") }, reasonContains: "binary content"),
+    RuleExample(rule: "spec-context", action: .skip,
+                facts: facts(.specificationChanged) { $0.specFile = .context("plan.md supports") }, reasonContains: "plan.md"),
+    RuleExample(rule: "spec-progress", action: .skip,
+                facts: facts(.specificationChanged) { $0.specFile = .progressOnly(2) }, reasonContains: "progress only: 2"),
+    RuleExample(rule: "spec-cosmetic", action: .skip,
+                facts: facts(.specificationChanged) { $0.specFile = .cosmetic }, reasonContains: "cosmetic"),
+    RuleExample(rule: "spec-moved", action: .skip,
+                facts: facts(.specificationChanged) { $0.specFile = .moved("old/spec.md") }, reasonContains: "old/spec.md"),
+    RuleExample(rule: "spec-removed-empty", action: .skip,
+                facts: facts(.specificationChanged) { $0.specFile = .removedEmpty }, reasonContains: "removed"),
+    RuleExample(rule: "requirement-removed", action: .retireImplementation,
+                facts: requirement(.removed) { $0.implementation = ["src/a.py"]; $0.needsClarification = true },
+                reasonContains: "never deleted silently"),
+    RuleExample(rule: "requirement-removed-unimplemented", action: .skip, facts: requirement(.removed), reasonContains: "nothing implements"),
+    RuleExample(rule: "needs-clarification", action: .skip,
+                facts: requirement(.added) { $0.needsClarification = true; $0.alongside = "x" }, reasonContains: "needs clarification"),
+    RuleExample(rule: "requirement-renamed", action: .skip,
+                facts: requirement(.renamed) { $0.textUnchanged = true; $0.previousKey = "FR-003"; $0.implementation = ["a"] },
+                reasonContains: "renamed from FR-003"),
+    RuleExample(rule: "covered-by-parent", action: .skip,
+                facts: requirement(.added) { $0.coveredBy = "US1"; $0.alongside = "x" }, reasonContains: "part of US1"),
+    RuleExample(rule: "implemented-alongside", action: .skip,
+                facts: requirement(.changed) { $0.alongside = "src/a.py changed in this range"; $0.implementation = ["src/a.py"] },
+                reasonContains: "implemented alongside: src/a.py"),
+    RuleExample(rule: "requirement-added-implemented", action: .skip,
+                facts: requirement(.added) { $0.implementation = ["src/a.py"] }, reasonContains: "already implemented: src/a.py"),
+    RuleExample(rule: "requirement-added", action: .newImplementation, facts: requirement(.added), reasonContains: "new requirement"),
+    RuleExample(rule: "requirement-changed", action: .updateImplementation,
+                facts: requirement(.changed) { $0.implementation = ["src/a.py"] }, reasonContains: "update its implementation (src/a.py)"),
+    RuleExample(rule: "requirement-changed-unimplemented", action: .newImplementation,
+                facts: requirement(.renamed), reasonContains: "nothing implements it yet"),
+    RuleExample(rule: "fallback", action: .skip, facts: requirement(.unchanged), reasonContains: "no requirement changed"),
+]
+
+@Suite struct DecisionRulesTests {
+    @Test(arguments: ruleExamples)
+    func eachRowDecidesItsCase(_ example: RuleExample) {
+        let (rule, reason) = DecisionRules.decide(example.facts)
+        #expect(rule.id == example.rule)
+        #expect(rule.action == example.action)
+        #expect(reason.contains(example.reasonContains), "\(reason)")
+    }
+
+    @Test func everyRowHasAnExampleAndIdsAreUnique() {
+        let ids = DecisionRules.table.map(\.id)
+        #expect(Set(ids).count == ids.count)
+        #expect(ids == ruleExamples.map(\.rule))
+    }
+
+    @Test func noRuleOutsideTheSpecRowsEverCallsForGenerationFromAPersonsCodeChange() {
+        // A code change is never generation work unless it breaks a link.
+        var change = DecisionFacts(event: .codeModified, path: "src/a.py")
+        change.implementation = ["src/a.py"]
+        change.alongside = "x"
+        #expect(DecisionRules.decide(change).rule.action == .skip)
+    }
+}
