@@ -43,7 +43,7 @@ enum DiffEventsRenderer {
             guard let event = eventsByID[decision.eventId] else { return "" }
             return event.kind == .testAdded ? "\(event.path) \(event.detail)" : event.path
         }
-        let actionWidth = decisions.map { $0.action.rawValue.count }.max() ?? 6
+        let actionWidth = max(6, decisions.map { $0.action.rawValue.count }.max() ?? 0)
         let subjectWidth = min(60, max(11, subjects.map(\.count).max() ?? 0))
         out += pad("ACTION", actionWidth) + "  " + pad("SUBJECT", subjectWidth) + "  REASON\n"
         for (decision, subject) in zip(decisions, subjects) {

@@ -63,7 +63,8 @@ public struct Explainer {
                 continue
             }
             if let context = (new ?? old)?.context {
-                fileOutcomes[event.id] = .context(context)
+                let pureMove = item.change.status == .renamed && item.change.similarity == 100
+                fileOutcomes[event.id] = pureMove ? .moved(item.change.oldPath ?? "?") : .context(context)
                 continue
             }
             for change in SpecDiff.compare(before: old?.requirements ?? [], after: new?.requirements ?? []) {

@@ -1,0 +1,219 @@
+import AutodevCore
+import AutodevGit
+import AutodevTestSupport
+import Testing
+
+/// Decisions over real histories: a repository per test, commit by commit, and the exact
+/// decisions for each range.
+@Suite struct DecisionHistoryTests {
+    static func decisions(_ fixture: GitFixture, _ range: String) throws -> [String] {
+        let repository = try Repository.open(at: fixture.path)
+        let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
+        let report = try EventBuilder(repository: repository, config: config).report(for: .explicit(range), explain: true)
+        let decisions = try #require(report.decisions)
+        let paths = Dictionary(report.events.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
+        return decisions.map { decision in
+            let subject = decision.requirement?.key ?? paths[decision.eventId] ?? "?"
+            return "\(decision.action.rawValue) \(subject) [\(decision.rule)]"
+        }
+    }
+
+    static let spec = """
+        # Feature Specification: Login
+
+        ### User Story 1 - Sign in (Priority: P1)
+
+        A user signs in with email and password.
+
+        1. **Given** a registered user, **When** they sign in, **Then** they see the dashboard.
+        2. **Given** a wrong password, **When** they sign in, **Then** they see an error.
+
+        ## Requirements
+
+        - **FR-001**: System MUST hash passwords with a per-user salt
+        - **FR-002**: System MUST lock an account after five failed attempts
+        - **FR-003**: System MUST support single sign-on via [NEEDS CLARIFICATION: which provider?]
+        """
+
+    static let tasks = """
+        # Tasks: Login
+
+        - [ ] T001 [US1] Implement the sign-in handler in src/login.py
+        - [ ] T002 Add the lockout counter in src/lockout.py
+        """
+
+    @Test func specKitHistoryFromSpecToRetirement() throws {
+        let fixture = try GitFixture()
+        try fixture.write("src/app.py", "print('app')\n")
+        let c0 = try fixture.commit("base")
+
+        try fixture.write("specs/001-login/spec.md", Self.spec)
+        try fixture.write("specs/001-login/tasks.md", Self.tasks)
+        try fixture.write("specs/001-login/plan.md", "# Plan\n\nPython, Flask.\n")
+        let c1 = try fixture.commit("Specify login")
+        #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
+            "skip specs/001-login/plan.md [spec-context]",
+            "newImplementation US1 [requirement-added]",
+            "newImplementation FR-001 [requirement-added]",
+            "newImplementation FR-002 [requirement-added]",
+            "skip FR-003 [needs-clarification]",
+            "skip T001 [covered-by-parent]",
+            "newImplementation T002 [requirement-added]",
+        ])
+
+        try fixture.write("src/login.py", "def sign_in(): ...\n")
+        try fixture.write("specs/001-login/tasks.md", Self.tasks.replacingOccurrences("- [ ] T001", "- [x] T001"))
+        let c2 = try fixture.commit("Implement sign-in (T001)\n\nHashes per FR-001.")
+        #expect(try Self.decisions(fixture, "\(c1)..\(c2)") == [
+            "skip specs/001-login/tasks.md [spec-progress]",
+            "skip src/login.py [human-change]",
+        ])
+        // Spec and code in one range: a person did the work.
+        #expect(try Self.decisions(fixture, "\(c0)..\(c2)") == [
+            "skip specs/001-login/plan.md [spec-context]",
+            "skip US1 [implemented-alongside]",
+            "skip FR-001 [implemented-alongside]",
+            "newImplementation FR-002 [requirement-added]",
+            "skip FR-003 [needs-clarification]",
+            "skip T001 [implemented-alongside]",
+            "newImplementation T002 [requirement-added]",
+            "skip src/login.py [human-change]",
+        ])
+
+        let edited = Self.spec
+            .replacingOccurrences("they see an error.", "they see an error and a reset link.")
+            .replacingOccurrences("after five failed attempts", "after three failed attempts")
+            .replacingOccurrences("hash passwords with a per-user salt", "hash passwords\n  with a per-user salt")
+        try fixture.write("specs/001-login/spec.md", edited)
+        let c3 = try fixture.commit("Tighten lockout and the error scenario")
+        #expect(try Self.decisions(fixture, "\(c2)..\(c3)") == [
+            "updateImplementation US1 [requirement-changed]",
+            "newImplementation FR-002 [requirement-changed-unimplemented]",
+        ])
+
+        try fixture.write("specs/001-login/spec.md", edited.replacingOccurrences("FR-002", "FR-004"))
+        let c4 = try fixture.commit("Renumber FR-002")
+        #expect(try Self.decisions(fixture, "\(c3)..\(c4)") == ["skip FR-004 [requirement-renamed]"])
+
+        _ = try fixture.git(["mv", "specs/001-login", "specs/002-auth"])
+        let c5 = try fixture.commit("Move the feature")
+        #expect(try Self.decisions(fixture, "\(c4)..\(c5)") == [
+            "skip specs/002-auth/plan.md [spec-moved]",
+            "skip specs/002-auth/spec.md [spec-moved]",
+            "skip specs/002-auth/tasks.md [spec-moved]",
+        ])
+
+        let withoutStory = try String(decoding: fixture.read("specs/002-auth/spec.md"), as: UTF8.self)
+        let cut = try #require(withoutStory.firstRange(of: "### User Story 1")).lowerBound
+        let end = try #require(withoutStory.firstRange(of: "## Requirements")).lowerBound
+        try fixture.write("specs/002-auth/spec.md", String(withoutStory[..<cut] + withoutStory[end...]))
+        let c6 = try fixture.commit("Drop the sign-in story")
+        #expect(try Self.decisions(fixture, "\(c5)..\(c6)") == ["retireImplementation US1 [requirement-removed]"])
+
+        try fixture.remove("src/login.py")
+        let c7 = try fixture.commit("Delete the sign-in handler")
+        #expect(try Self.decisions(fixture, "\(c6)..\(c7)") == ["updateImplementation T001 [code-breaks-link]"])
+    }
+
+    @Test func kiroTasksLinkRequirementsAndANewRequirementWaitsForClarification() throws {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        let c0 = try fixture.commit("base")
+        try fixture.write(".kiro/specs/auth/requirements.md", """
+            # Requirements Document
+
+            ### Requirement 1
+
+            **User Story:** As a user, I want to sign in.
+
+            #### Acceptance Criteria
+
+            1. WHEN valid credentials are given THE system SHALL create a session
+            2. IF the password is wrong THEN the system SHALL show an error
+            """)
+        try fixture.write(".kiro/specs/auth/tasks.md", """
+            - [ ] 1. Session store in src/session.ts
+              - _Requirements: 1.1_
+            """)
+        try fixture.write("src/session.ts", "export {}\n")
+        let c1 = try fixture.commit("Add auth spec with the store")
+        #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
+            "skip Requirement 1 [implemented-alongside]",
+            "skip Task 1 [implemented-alongside]",
+            "skip src/session.ts [human-change]",
+        ])
+
+        try fixture.write(".kiro/specs/auth/requirements.md", try String(decoding: fixture.read(".kiro/specs/auth/requirements.md"), as: UTF8.self)
+            .replacingOccurrences("show an error", "show an error and count the failure"))
+        let c2 = try fixture.commit("Count failures")
+        #expect(try Self.decisions(fixture, "\(c1)..\(c2)") == ["updateImplementation Requirement 1 [requirement-changed]"])
+
+        try fixture.write(".kiro/specs/auth/tasks.md", """
+            - [-] 1. Session store in src/session.ts
+              - _Requirements: 1.1_
+            """)
+        let c3 = try fixture.commit("Start task 1")
+        #expect(try Self.decisions(fixture, "\(c2)..\(c3)") == ["skip .kiro/specs/auth/tasks.md [spec-progress]"])
+    }
+
+    @Test func openSpecChangeProposesAndModifiesRequirements() throws {
+        let fixture = try GitFixture()
+        try fixture.write("openspec/specs/auth/spec.md", """
+            ## Requirements
+            ### Requirement: Session expiry
+            The system SHALL expire sessions after 30 minutes.
+            """)
+        let c0 = try fixture.commit("base")
+        try fixture.write("openspec/changes/add-2fa/proposal.md", "## Why\nSecurity.\n")
+        try fixture.write("openspec/changes/add-2fa/specs/auth/spec.md", """
+            ## ADDED Requirements
+            ### Requirement: Two-factor login
+            The system SHALL ask for a one-time code.
+            ## MODIFIED Requirements
+            ### Requirement: Session expiry
+            The system SHALL expire sessions after 15 minutes.
+            """)
+        try fixture.write("openspec/changes/add-2fa/tasks.md", "## 1. Build\n- [ ] 1.1 Add the OTP check in src/otp.go\n")
+        let c1 = try fixture.commit("Propose 2FA")
+        #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
+            "skip openspec/changes/add-2fa/proposal.md [spec-context]",
+            "newImplementation Two-factor login [requirement-added]",
+            "newImplementation Session expiry [requirement-changed-unimplemented]",
+            "newImplementation Task 1.1 [requirement-added]",
+        ])
+    }
+
+    @Test func everyEventKindGetsItsDecision() throws {
+        let fixture = try GitFixture()
+        try fixture.write("src/a.py", "x = 1\n")
+        let c0 = try fixture.commit("base")
+        try fixture.write("tests/test_a.py", "def test_one():\n    pass\n")
+        try fixture.write("pyproject.toml", "[project]\nname = 'a'\n")
+        try fixture.write("config/patterns.toml", "")
+        try fixture.write("src/a.py", "x = 2\n")
+        let c1 = try fixture.commit("mixed")
+        #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
+            "implementToPassTest tests/test_a.py [test-added]",
+            "validate pyproject.toml [dependency-updated]",
+            "reload config/patterns.toml [configuration-changed]",
+            "skip src/a.py [human-change]",
+        ])
+    }
+
+    @Test func unreadableSpecsAreReportedAndTheRunGoesOn() throws {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        let c0 = try fixture.commit("base")
+        try fixture.write("specs/001-x/spec.md", "# x\u{0}\u{1}binary\n")
+        try fixture.write("specs/002-y/spec.md", "- **FR-001**: System MUST work\n")
+        let c1 = try fixture.commit("specs")
+        let repository = try Repository.open(at: fixture.path)
+        let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
+        let report = try EventBuilder(repository: repository, config: config).report(for: .explicit("\(c0)..\(c1)"), explain: true)
+        #expect(report.notes.contains("specs/001-x/spec.md: binary content (a NUL byte), not a spec; not read"))
+        #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
+            "skip specs/001-x/spec.md [spec-unreadable]",
+            "newImplementation FR-001 [requirement-added]",
+        ])
+    }
+}
