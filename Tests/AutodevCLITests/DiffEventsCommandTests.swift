@@ -89,7 +89,8 @@ import Testing
         try fixture.write("Sources/App/App.swift", "struct App { var edited = true }\n")
         try fixture.git(["add", "Sources/App/App.swift"])
         let before = try Snapshot(fixture.path)
-        for arguments in [["diff-events"], ["diff-events", "--json"], ["diff-events", "--worktree"], ["diff-events", "\(base)..HEAD"], ["diff-events", "HEAD"]] {
+        for arguments in [["diff-events"], ["diff-events", "--json"], ["diff-events", "--worktree"], ["diff-events", "\(base)..HEAD"], ["diff-events", "HEAD"],
+                          ["diff-events", "--explain", "\(base)..HEAD"], ["diff-events", "--explain", "--worktree", "--json"]] {
             let result = try AutodevBinary.run(arguments, in: fixture.path)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
         }
@@ -199,6 +200,61 @@ import Testing
         #expect((object["range"] as? [String: Any])?["to"] as? String == "worktree")
         let paths = Set(((object["changes"] as? [[String: Any]]) ?? []).map { $0["path"] as! String })
         #expect(paths == ["specs/002-new/spec.md", "Package.swift", "Sources/App/App.swift"])
+    }
+}
+
+@Suite struct ExplainCommandTests {
+    @Test func explainJSONHasADecisionPerEventWithCountsAndRequirements() throws {
+        let (fixture, base) = try DiffEventsCommandTests.makeProject()
+        let result = try AutodevBinary.run(["diff-events", "--explain", "--json", "\(base)..HEAD"], in: fixture.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try DiffEventsCommandTests.json(result)
+        let decisions = try #require(object["decisions"] as? [[String: Any]])
+        let events = try #require(object["events"] as? [[String: Any]])
+        #expect(Set(decisions.map { $0["eventId"] as! String }) == Set(events.map { $0["id"] as! String }))
+        for decision in decisions {
+            #expect(Set(decision.keys) == ["eventId", "action", "reason", "rule", "requirement", "links"])
+        }
+        let spec = try #require(decisions.first { ($0["requirement"] as? [String: Any])?["key"] as? String == "FR-001" })
+        #expect(spec["action"] as? String == "newImplementation")
+        let requirement = try #require(spec["requirement"] as? [String: Any])
+        #expect(requirement["format"] as? String == "specKit")
+        #expect(requirement["spec"] as? String == "specs/001-login/spec.md")
+        #expect(requirement["title"] as? String == "System MUST sign users in.")
+        #expect((requirement["textHash"] as? String)?.count == 16)
+        let actions = try #require(object["actions"] as? [String: Int])
+        #expect(actions == ["newImplementation": 1, "implementToPassTest": 2, "validate": 1, "reload": 1, "skip": 1])
+        #expect(object["needingWork"] as? Int == 5)
+
+        let plain = try AutodevBinary.run(["diff-events", "--json", "\(base)..HEAD"], in: fixture.path)
+        #expect(try DiffEventsCommandTests.json(plain)["decisions"] == nil)
+    }
+
+    @Test func explainOnTheWorktreeSeesAnUncommittedSpecEdit() throws {
+        let (fixture, _) = try DiffEventsCommandTests.makeProject()
+        try fixture.write("specs/001-login/spec.md", "# Login\n\n- **FR-001**: System MUST sign users in.\n- **FR-002**: System MUST lock after 3 failures.\n")
+        let result = try AutodevBinary.run(["diff-events", "--explain", "--worktree"], in: fixture.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("newImplementation") && $0.contains("FR-002 (specs/001-login/spec.md)") })
+        #expect(!lines.contains { $0.contains("FR-001 (") })
+        #expect(lines.last == "1 decision (1 newImplementation), 1 needs work")
+    }
+
+    @Test func malformedSpecsGiveANoteAndTheRestIsDecided() throws {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        let base = try fixture.commit("base")
+        try fixture.write("specs/001-a/spec.md", Data([0x23, 0x20, 0x00, 0xFF, 0x0A]))
+        try fixture.write("specs/002-b/spec.md", Data(Array("- **FR-001**: System MUST \u{0}".utf8).dropLast() + [0xC3, 0x28, 0x0A]))
+        try fixture.write("specs/003-c/spec.md", String(repeating: "> ", count: 50_000) + "deep\n- **FR-009**: System MUST survive\n")
+        try fixture.commit("odd specs")
+        let result = try AutodevBinary.run(["diff-events", "--explain", "\(base)..HEAD"], in: fixture.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("note: specs/001-a/spec.md: binary content"))
+        #expect(result.stderr.contains("note: specs/002-b/spec.md: not valid UTF-8"))
+        #expect(result.stdout.contains("FR-001 (specs/002-b/spec.md)"))
+        #expect(result.stdout.contains("FR-009 (specs/003-c/spec.md)"))
     }
 }
 
