@@ -153,21 +153,22 @@ public struct MarkdownDocument: Sendable, Equatable {
         cmark_node_get_type_string(node).flatMap { String(validatingCString: $0) } ?? ""
     }
 
-    /// Runs of whitespace become one space; the ends are trimmed.
+    /// Runs of ASCII whitespace become one space; the ends are trimmed. Works on UTF-8 bytes:
+    /// this runs over every line of every spec.
     static func collapse(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
         var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
-                pendingSpace = !out.isEmpty
+        for byte in text.utf8 {
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                pendingSpace = !bytes.isEmpty
             } else {
-                if pendingSpace { out.unicodeScalars.append(" ") }
+                if pendingSpace { bytes.append(0x20) }
                 pendingSpace = false
-                out.unicodeScalars.append(scalar)
+                bytes.append(byte)
             }
         }
-        return out
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

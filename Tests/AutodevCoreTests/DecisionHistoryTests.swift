@@ -216,4 +216,18 @@ import Testing
             "newImplementation FR-001 [requirement-added]",
         ])
     }
+
+    @Test func aSpecMovedWithoutRenameDetectionIsStillAMove() throws {
+        let fixture = try GitFixture()
+        _ = try fixture.git(["config", "diff.renames", "false"])
+        try fixture.write("specs/001-login/spec.md", Self.spec)
+        let c0 = try fixture.commit("spec")
+        try fixture.remove("specs/001-login/spec.md")
+        try fixture.write("docs/specs/login.md", Self.spec)
+        let c1 = try fixture.commit("move it")
+        #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
+            "skip docs/specs/login.md [spec-moved]",
+            "skip specs/001-login/spec.md [spec-requirements-moved]",
+        ])
+    }
 }

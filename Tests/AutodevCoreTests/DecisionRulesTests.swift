@@ -43,6 +43,8 @@ let ruleExamples: [RuleExample] = [
                 facts: facts(.specificationChanged) { $0.specFile = .cosmetic }, reasonContains: "cosmetic"),
     RuleExample(rule: "spec-moved", action: .skip,
                 facts: facts(.specificationChanged) { $0.specFile = .moved("old/spec.md") }, reasonContains: "old/spec.md"),
+    RuleExample(rule: "spec-requirements-moved", action: .skip,
+                facts: facts(.specificationChanged) { $0.specFile = .requirementsMoved }, reasonContains: "moved, intact"),
     RuleExample(rule: "spec-removed-empty", action: .skip,
                 facts: facts(.specificationChanged) { $0.specFile = .removedEmpty }, reasonContains: "removed"),
     RuleExample(rule: "requirement-removed", action: .retireImplementation,

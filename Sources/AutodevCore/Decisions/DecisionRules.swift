@@ -12,7 +12,9 @@ public struct DecisionFacts: Sendable, Equatable {
         case cosmetic
         /// Moved or copied with its requirements intact; the old path.
         case moved(String)
-        /// Deleted, and no requirement it held is linked to anything.
+        /// Deleted; its requirements reappear, intact, in other specs of the range.
+        case requirementsMoved
+        /// Deleted, and it held no requirements.
         case removedEmpty
     }
 
@@ -89,9 +91,12 @@ public enum DecisionRules {
         DecisionRule(id: "spec-moved", action: .skip,
                      applies: { if case .moved = $0.specFile { true } else { false } },
                      reason: { if case .moved(let from) = $0.specFile { "moved from \(from) with its requirements intact" } else { "" } }),
+        DecisionRule(id: "spec-requirements-moved", action: .skip,
+                     applies: { $0.specFile == .requirementsMoved },
+                     reason: { _ in "spec removed; its requirements moved, intact, to other specs in this range" }),
         DecisionRule(id: "spec-removed-empty", action: .skip,
                      applies: { $0.specFile == .removedEmpty },
-                     reason: { _ in "spec removed; none of its requirements has an implementation" }),
+                     reason: { _ in "spec removed; it held no requirements" }),
         DecisionRule(id: "requirement-removed", action: .retireImplementation,
                      applies: { $0.requirementChange == .removed && !$0.implementation.isEmpty },
                      reason: { "requirement removed; its implementation (\(list($0.implementation))) is proposed for retirement, never deleted silently" }),

@@ -52,10 +52,9 @@ public struct Explainer {
         // 1. Requirements before and after, per spec event.
         var fileOutcomes: [String: DecisionFacts.SpecFileOutcome] = [:]
         var tagged: [(String, RequirementChange)] = []
-        var specChange: [String: FileChange] = [:]
+        var hadRequirements = Set<String>()
         for item in items {
             guard let event = item.events.first, event.kind == .specificationChanged else { continue }
-            specChange[event.id] = item.change
             let old = item.change.old.map { document(path: item.change.oldPath ?? item.change.path, side: $0) }
             let new = item.change.new.map { document(path: item.change.path, side: $0) }
             if let unreadable = [new, old].compactMap({ $0 }).first(where: { $0.requirements.isEmpty && $0.context == nil && !$0.diagnostics.isEmpty }) {
@@ -67,6 +66,7 @@ public struct Explainer {
                 fileOutcomes[event.id] = pureMove ? .moved(item.change.oldPath ?? "?") : .context(context)
                 continue
             }
+            if old?.requirements.isEmpty == false { hadRequirements.insert(event.id) }
             for change in SpecDiff.compare(before: old?.requirements ?? [], after: new?.requirements ?? []) {
                 tagged.append((event.id, change))
             }
@@ -76,11 +76,9 @@ public struct Explainer {
         // 2. Facts and decisions for requirements (tasks last: they may be part of another's work).
         var decided: [String: [Decision]] = [:]
         var working: [String: String] = [:]  // "scope\u{0}id" → key of a requirement getting work
-        let ordered = tagged.enumerated().sorted { a, b in
-            let aTask = a.element.1.current.kind == .task, bTask = b.element.1.current.kind == .task
-            return aTask != bTask ? !aTask : a.offset < b.offset
-        }
-        for (_, (eventID, change)) in ordered where change.kind != .unchanged {
+        let isTask = tagged.map { $0.1.current.kind == .task }
+        let ordered = tagged.indices.filter { !isTask[$0] } + tagged.indices.filter { isTask[$0] }
+        for (eventID, change) in ordered.lazy.map({ tagged[$0] }) where change.kind != .unchanged {
             let requirement = change.current
             let side = change.after == nil ? before : after
             let links = self.links(of: requirement, in: side)
@@ -93,24 +91,23 @@ public struct Explainer {
             if change.kind != .removed {
                 facts.alongside = alongside(requirement, links: links, changedPaths: changedPaths)
             }
+            let scope = Self.scopeRoot(requirement.spec, format: requirement.format)
             if requirement.kind == .task {
-                let scope = Self.scopeRoot(requirement.spec, format: requirement.format)
                 for ref in requirement.refs + (requirement.parent.map { [$0] } ?? []) {
                     if let key = working[scope + "\u{0}" + ref] { facts.coveredBy = key; break }
                 }
             }
             let decision = makeDecision(eventID, facts, requirement: requirement, change: change, links: links)
             if decision.action == .newImplementation || decision.action == .updateImplementation {
-                let scope = Self.scopeRoot(requirement.spec, format: requirement.format)
                 for id in requirement.ids { working[scope + "\u{0}" + id] = requirement.key }
             }
             decided[eventID, default: []].append(decision)
         }
-        for (eventID, change) in tagged where change.kind == .unchanged && change.progressChanged {
-            if fileOutcomes[eventID] == nil, decided[eventID] == nil {
-                let count = tagged.filter { $0.0 == eventID && $0.1.progressChanged }.count
-                fileOutcomes[eventID] = .progressOnly(count)
-            }
+        var byEvent: [String: [RequirementChange]] = [:]
+        for (eventID, change) in tagged { byEvent[eventID, default: []].append(change) }
+        for (eventID, changes) in byEvent where fileOutcomes[eventID] == nil && decided[eventID] == nil {
+            let count = changes.filter(\.progressChanged).count
+            if count > 0 { fileOutcomes[eventID] = .progressOnly(count) }
         }
 
         // 3. One decision per event, or one per changed requirement of a spec.
@@ -124,7 +121,8 @@ public struct Explainer {
                         continue
                     }
                     var facts = DecisionFacts(event: event.kind, path: event.path)
-                    facts.specFile = fileOutcomes[event.id] ?? specOutcome(for: item.change, eventID: event.id, tagged: tagged)
+                    facts.specFile = fileOutcomes[event.id] ?? specOutcome(for: item.change, changes: byEvent[event.id] ?? [],
+                                                                            hadRequirements: hadRequirements.contains(event.id))
                     decisions.append(makeDecision(event.id, facts, requirement: nil, change: nil, links: []))
                     continue
                 }
@@ -150,18 +148,17 @@ public struct Explainer {
         return (decisions, notes)
     }
 
-    private func specOutcome(for change: FileChange, eventID: String, tagged: [(String, RequirementChange)]) -> DecisionFacts.SpecFileOutcome {
-        let mine = tagged.filter { $0.0 == eventID }
+    private func specOutcome(for change: FileChange, changes mine: [RequirementChange], hadRequirements: Bool) -> DecisionFacts.SpecFileOutcome {
         if change.status == .renamed || change.status == .copied, let old = change.oldPath {
             return .moved(old)
         }
         if change.new == nil {
-            return mine.isEmpty ? .removedEmpty : .moved("elsewhere in this range")
+            return hadRequirements ? .requirementsMoved : .removedEmpty
         }
         if mine.isEmpty && change.old != nil {
             return .cosmetic
         }
-        return mine.contains { $0.1.kind == .unchanged && change.old == nil } ? .moved("another spec in this range") : .cosmetic
+        return mine.contains { $0.kind == .unchanged && change.old == nil } ? .moved("another spec in this range") : .cosmetic
     }
 
     private func makeDecision(_ eventID: String, _ facts: DecisionFacts, requirement: Requirement?,
@@ -233,7 +230,7 @@ public struct Explainer {
     /// The requirements of every spec in a requirement's scope, on one side of the range.
     private mutating func scope(of requirement: Requirement, in snapshot: Snapshot) -> [Requirement] {
         let root = Self.scopeRoot(requirement.spec, format: requirement.format)
-        let cacheKey = (snapshot.tree?.hex ?? "-") + (snapshot.overlay.isEmpty ? "" : "+worktree") + "\u{0}" + root
+        let cacheKey = (snapshot === after ? "after" : "before") + "\u{0}" + root
         if let cached = scopeCache[cacheKey] { return cached }
         var requirements: [Requirement] = []
         let files = root == requirement.spec ? snapshot.files(under: root).filter { $0.path == root } : snapshot.files(under: root)

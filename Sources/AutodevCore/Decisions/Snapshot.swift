@@ -2,7 +2,7 @@ internal import AutodevGit
 
 /// The files of one side of a range: a commit's tree, or HEAD's tree with the working-tree
 /// changes laid over it.
-struct Snapshot {
+final class Snapshot {
     let repository: Repository
     let tree: ObjectID?
     /// Working-tree changes: path → its side now, nil when deleted.

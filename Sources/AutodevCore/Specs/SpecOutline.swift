@@ -163,7 +163,7 @@ enum SpecText {
     }
 
     static func needsClarification(_ text: String) -> Bool {
-        text.uppercased().contains("NEEDS CLARIFICATION")
+        TextScan.containsIgnoringCase(text, "NEEDS CLARIFICATION")
     }
 
     /// A heading normalized for use as a key: lower case, whitespace collapsed, a leading

@@ -68,22 +68,29 @@ enum TextScan {
     /// URLs, globs, absolute paths and words like `and/or` are not paths.
     static func pathMentions(_ text: String) -> [String] {
         var result: [String] = []
-        var token = Substring()
-        var start = text.startIndex
-        var index = text.startIndex
-        func flush(_ end: String.Index) {
-            token = text[start..<end]
-            if let path = pathToken(token) { result.append(path) }
+        let utf8 = Array(text.utf8)
+        var start = 0
+        var sawPathByte = false
+        func flush(_ end: Int) {
+            guard sawPathByte, end - start >= 3 else { return }
+            let token = String(decoding: utf8[start..<end], as: UTF8.self)
+            if let path = pathToken(Substring(token)) { result.append(path) }
         }
-        while index < text.endIndex {
-            let c = text[index]
-            if c.isWhitespace || "`\"'()<>[]{},;|".contains(c) {
-                if start < index { flush(index) }
-                start = text.index(after: index)
+        for (index, byte) in utf8.enumerated() {
+            switch byte {
+            case 0x09...0x0D, 0x20, UInt8(ascii: "`"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "("),
+                 UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                 UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "|"):
+                flush(index)
+                start = index + 1
+                sawPathByte = false
+            case UInt8(ascii: "/"), UInt8(ascii: "."):
+                sawPathByte = true
+            default:
+                break
             }
-            index = text.index(after: index)
         }
-        if start < text.endIndex { flush(text.endIndex) }
+        flush(utf8.count)
         return result
     }
 
@@ -140,19 +147,47 @@ enum TextScan {
         return false
     }
 
-    /// Whitespace collapsed and trimmed.
+    /// ASCII whitespace collapsed and trimmed, on UTF-8 bytes (it runs over every spec line).
     static func collapse(_ text: some StringProtocol) -> String {
-        var out = ""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
         var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
-                pendingSpace = !out.isEmpty
+        for byte in text.utf8 {
+            if isSpace(byte) {
+                pendingSpace = !bytes.isEmpty
             } else {
-                if pendingSpace { out.unicodeScalars.append(" ") }
+                if pendingSpace { bytes.append(0x20) }
                 pendingSpace = false
-                out.unicodeScalars.append(scalar)
+                bytes.append(byte)
             }
         }
-        return out
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+    }
+
+    /// Whether `text` contains `needle` (ASCII), ignoring ASCII case.
+    static func containsIgnoringCase(_ text: String, _ needle: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard let first = pattern.first else { return true }
+        let lowerFirst = first | 0x20
+        var utf8 = Array(text.utf8)
+        let count = utf8.count, length = pattern.count
+        guard count >= length else { return false }
+        return utf8.withUnsafeMutableBufferPointer { bytes in
+            var index = 0
+            while index <= count - length {
+                if bytes[index] | 0x20 == lowerFirst {
+                    var offset = 1
+                    while offset < length, bytes[index + offset] | 0x20 == pattern[offset] | 0x20 { offset += 1 }
+                    if offset == length { return true }
+                }
+                index += 1
+            }
+            return false
+        }
     }
 }
