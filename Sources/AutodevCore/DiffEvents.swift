@@ -123,11 +123,15 @@ public struct EventBuilder {
         var classified: [ClassifiedChange] = []
         changes.reserveCapacity(diff.changes.count)
         for change in diff.changes {
-            let (record, made, problems, category) = classify(change)
+            var contents: [FileSide: [UInt8]] = [:]
+            let (record, made, problems, category) = classify(change, cache: &contents)
             changes.append(record)
             events.append(contentsOf: made)
             notes.append(contentsOf: problems)
-            if explain { classified.append(ClassifiedChange(change: change, category: category, events: made)) }
+            if explain {
+                if category != .specs { contents = [:] }
+                classified.append(ClassifiedChange(change: change, category: category, events: made, contents: contents))
+            }
         }
         events.sort(by: Self.eventOrder)
         let info = DiffEventsReport.RangeInfo(from: range.from?.hex, to: range.worktree ? "worktree" : range.to?.hex)
@@ -162,9 +166,9 @@ public struct EventBuilder {
         return a.detail < b.detail
     }
 
-    private func classify(_ change: FileChange) -> (ChangeRecord, [Event], [String], PathCategory?) {
+    /// Classifies one change; `cache` keeps the contents read, for the decision step.
+    private func classify(_ change: FileChange, cache: inout [FileSide: [UInt8]]) -> (ChangeRecord, [Event], [String], PathCategory?) {
         var problems: [String] = []
-        var cache: [FileSide: [UInt8]] = [:]
         func content(_ side: FileSide?) -> [UInt8]? {
             guard let side, !side.mode.isSubmodule else { return nil }
             if let cached = cache[side] { return cached }

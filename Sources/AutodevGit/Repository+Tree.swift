@@ -16,11 +16,17 @@ extension Repository {
     /// Every file (blob, link or submodule) at or below the folder `prefix` of a tree, with its
     /// full path; `prefix` "" means the whole tree. Walks with an explicit stack.
     public func files(inTree tree: ObjectID, under prefix: String) throws -> [(path: String, side: FileSide)] {
+        let trimmed = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        return try files(inTree: tree, under: prefix, folder: prefix.isEmpty ? nil : entry(atPath: trimmed, inTree: tree))
+    }
+
+    /// `files(inTree:under:)` with the entry of `prefix` already looked up.
+    func files(inTree tree: ObjectID, under prefix: String, folder: FileSide?) throws -> [(path: String, side: FileSide)] {
         var root = tree
         var base = ""
         if !prefix.isEmpty {
             let trimmed = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
-            guard let folder = try entry(atPath: trimmed, inTree: tree) else { return [] }
+            guard let folder else { return [] }
             guard folder.mode.isTree else { return [(trimmed, folder)] }
             root = folder.id
             base = trimmed + "/"

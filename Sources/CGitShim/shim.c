@@ -52,5 +52,14 @@ int autodev_git_init(void) {
     atomic_store(&deferring_ca, 1);
     int result = git_libgit2_init();
     atomic_store(&deferring_ca, 0);
+    if (result >= 0) {
+        // libgit2 re-hashes every object it reads to check its id; git itself does not (that is
+        // `git fsck`'s job). On a run that reads thousands of blobs and trees this was a fifth of
+        // the time. Objects still come from git's own content-addressed store.
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        // Keep trees up to 1 MiB in libgit2's object cache (the default is 4 KiB): path lookups
+        // walk the same large folders of a monorepo again and again.
+        git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
+    }
     return result;
 }

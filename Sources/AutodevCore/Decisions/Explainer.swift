@@ -5,6 +5,9 @@ public struct ClassifiedChange: Sendable {
     public var change: FileChange
     public var category: PathCategory?
     public var events: [Event]
+    /// Contents already read while classifying (spec files only), so the decision step does
+    /// not read them again.
+    var contents: [FileSide: [UInt8]] = [:]
 }
 
 /// Step 6 of a run: reads the specs a range touched into requirements, compares them, finds
@@ -25,22 +28,32 @@ public struct Explainer {
     private var documentCache: [String: SpecDocument] = [:]
     private var scopeCache: [String: [Requirement]] = [:]
     private var commitsCited: [(CommitInfo, [String])]?
+    /// The documents of the range's spec changes, by side ("before"/"after") and path.
+    private var changedDocuments: [String: SpecDocument] = [:]
+    private var scopeRoots: [String: String] = [:]
+
+    private mutating func scopeRoot(of requirement: Requirement) -> String {
+        if let known = scopeRoots[requirement.spec] { return known }
+        let root = Self.scopeRoot(requirement.spec, format: requirement.format)
+        scopeRoots[requirement.spec] = root
+        return root
+    }
 
     public init(repository: Repository, classifier: Classifier, range: ResolvedRange, changes: [FileChange]) throws {
         self.repository = repository
         self.classifier = classifier
         self.range = range
         let fromTree = try range.from.map { try repository.commit($0).tree }
-        before = Snapshot(repository: repository, tree: fromTree)
+        before = try Snapshot(repository: repository, tree: fromTree)
         if range.worktree {
             var overlay: [String: FileSide?] = [:]
             for change in changes {
                 if let old = change.oldPath, old != change.path, change.status == .renamed { overlay[old] = .some(nil) }
                 overlay[change.path] = .some(change.new)
             }
-            after = Snapshot(repository: repository, tree: fromTree, overlay: overlay)
+            after = try Snapshot(repository: repository, tree: fromTree, overlay: overlay)
         } else {
-            after = Snapshot(repository: repository, tree: try range.to.map { try repository.commit($0).tree })
+            after = try Snapshot(repository: repository, tree: try range.to.map { try repository.commit($0).tree })
         }
     }
 
@@ -55,8 +68,8 @@ public struct Explainer {
         var hadRequirements = Set<String>()
         for item in items {
             guard let event = item.events.first, event.kind == .specificationChanged else { continue }
-            let old = item.change.old.map { document(path: item.change.oldPath ?? item.change.path, side: $0) }
-            let new = item.change.new.map { document(path: item.change.path, side: $0) }
+            let old = item.change.old.map { document(path: item.change.oldPath ?? item.change.path, side: $0, content: item.contents[$0]) }
+            let new = item.change.new.map { document(path: item.change.path, side: $0, content: item.contents[$0]) }
             if let unreadable = [new, old].compactMap({ $0 }).first(where: { $0.requirements.isEmpty && $0.context == nil && !$0.diagnostics.isEmpty }) {
                 fileOutcomes[event.id] = .unreadable(unreadable.diagnostics.joined(separator: "; "))
                 continue
@@ -67,6 +80,8 @@ public struct Explainer {
                 continue
             }
             if old?.requirements.isEmpty == false { hadRequirements.insert(event.id) }
+            if let old { changedDocuments["before\u{0}" + old.path] = old }
+            if let new { changedDocuments["after\u{0}" + new.path] = new }
             for change in SpecDiff.compare(before: old?.requirements ?? [], after: new?.requirements ?? []) {
                 tagged.append((event.id, change))
             }
@@ -91,7 +106,7 @@ public struct Explainer {
             if change.kind != .removed {
                 facts.alongside = alongside(requirement, links: links, changedPaths: changedPaths)
             }
-            let scope = Self.scopeRoot(requirement.spec, format: requirement.format)
+            let scope = scopeRoot(of: requirement)
             if requirement.kind == .task {
                 for ref in requirement.refs + (requirement.parent.map { [$0] } ?? []) {
                     if let key = working[scope + "\u{0}" + ref] { facts.coveredBy = key; break }
@@ -186,12 +201,12 @@ public struct Explainer {
 
     // MARK: Reading specs
 
-    private mutating func document(path: String, side: FileSide) -> SpecDocument {
+    private mutating func document(path: String, side: FileSide, content: [UInt8]? = nil) -> SpecDocument {
         let cacheKey = path + "\u{0}" + side.id.hex
         if side.location == .odb, let cached = documentCache[cacheKey] { return cached }
         let bytes: [UInt8]
         do {
-            bytes = side.mode.isSubmodule ? [] : try repository.content(of: side)
+            bytes = side.mode.isSubmodule ? [] : try content ?? repository.content(of: side)
         } catch {
             let document = SpecDocument(path: path, format: .markdown, requirements: [], context: nil,
                                         diagnostics: ["\(path): could not be read: \(error)"])
@@ -229,9 +244,13 @@ public struct Explainer {
 
     /// The requirements of every spec in a requirement's scope, on one side of the range.
     private mutating func scope(of requirement: Requirement, in snapshot: Snapshot) -> [Requirement] {
-        let root = Self.scopeRoot(requirement.spec, format: requirement.format)
+        let root = scopeRoot(of: requirement)
         let cacheKey = (snapshot === after ? "after" : "before") + "\u{0}" + root
         if let cached = scopeCache[cacheKey] { return cached }
+        if root == requirement.spec, let document = changedDocuments[cacheKey] {
+            scopeCache[cacheKey] = document.requirements
+            return document.requirements
+        }
         var requirements: [Requirement] = []
         let files = root == requirement.spec ? snapshot.files(under: root).filter { $0.path == root } : snapshot.files(under: root)
         for (path, side) in files.prefix(500) where classifier.classify(path)?.category == .specs {

@@ -7,28 +7,38 @@ final class Snapshot {
     let tree: ObjectID?
     /// Working-tree changes: path → its side now, nil when deleted.
     let overlay: [String: FileSide?]
+    private var existing: [String: Bool] = [:]
 
-    init(repository: Repository, tree: ObjectID?, overlay: [String: FileSide?] = [:]) {
+    private let lookup: TreeLookup?
+
+    init(repository: Repository, tree: ObjectID?, overlay: [String: FileSide?] = [:]) throws {
         self.repository = repository
         self.tree = tree
         self.overlay = overlay
+        self.lookup = try tree.map { try TreeLookup(repository: repository, tree: $0) }
     }
 
     /// Whether a file or folder exists at `path` (a trailing `/` names a folder).
     func exists(_ path: String) -> Bool {
+        if let known = existing[path] { return known }
+        let found = lookUp(path)
+        existing[path] = found
+        return found
+    }
+
+    private func lookUp(_ path: String) -> Bool {
         let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
         guard !trimmed.isEmpty else { return false }
         if let side = overlay[trimmed] { return side != nil }
         let folder = trimmed + "/"
         if overlay.contains(where: { $0.key.hasPrefix(folder) && $0.value != nil }) { return true }
-        guard let tree else { return false }
-        return (try? repository.entry(atPath: trimmed, inTree: tree)) != nil
+        return (try? lookup?.entry(atPath: trimmed)) != nil
     }
 
     /// Every file at or below `prefix` ("" for all), with its side.
     func files(under prefix: String) -> [(path: String, side: FileSide)] {
         var result: [String: FileSide] = [:]
-        if let tree, let listed = try? repository.files(inTree: tree, under: prefix) {
+        if let lookup, let listed = try? lookup.files(under: prefix) {
             for (path, side) in listed { result[path] = side }
         }
         let folder = prefix.isEmpty || prefix.hasSuffix("/") ? prefix : prefix + "/"
