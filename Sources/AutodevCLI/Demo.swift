@@ -45,8 +45,8 @@ extension AutodevCommand {
                 let config = try ConfigFile.load(for: repository, environment: [:])
                 let builder = try EventBuilder(repository: repository, config: config)
                 Output.write(DiffEventsRenderer.render(try builder.report(for: .explicit("HEAD~3..HEAD"))))
-                Output.write("\n$ autodev -C \(directory) diff-events      # no checkpoint yet: everything at HEAD\n")
-                let report = try builder.report(for: .sinceCheckpoint)
+                Output.write("\n$ autodev -C \(directory) diff-events --explain      # no checkpoint yet: everything at HEAD\n")
+                let report = try builder.report(for: .sinceCheckpoint, explain: true)
                 Output.write(DiffEventsRenderer.render(report))
                 for note in report.notes { Output.write("note: \(note)\n") }
             }
