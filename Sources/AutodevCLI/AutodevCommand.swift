@@ -16,10 +16,15 @@ public struct AutodevCommand: ParsableCommand {
               2   invalid configuration (the message names file, key and line)
               3   the repository or a revision cannot be used (not a repository, unknown
                   revision, checkpoint missing from a shallow clone, --worktree in a bare repository)
+              4   the results branch or the checkpoint was moved by someone else; nothing was
+                  overwritten (the message says how to inspect and restore it)
               64  usage error (unknown flag, malformed range)
+              75  another sync is running and --no-wait was given
+              130 sync stopped by SIGINT (finished work saved, the rest pending)
+              143 sync stopped by SIGTERM (likewise)
             """,
         version: AutodevVersion.string,
-        subcommands: [DiffEvents.self, Demo.self]
+        subcommands: [Init.self, Sync.self, Status.self, History.self, DiffEvents.self, Demo.self]
     )
 
     public init() {}

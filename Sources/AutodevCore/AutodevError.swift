@@ -10,13 +10,23 @@ public struct AutodevError: Error, Sendable, CustomStringConvertible {
         /// The repository or a revision cannot be used: not a repository, unknown revision, a
         /// checkpoint missing from a shallow clone, `--worktree` in a bare repository.
         case repository = 3
+        /// Someone else moved autodev's results branch or checkpoint during or between runs;
+        /// nothing was overwritten.
+        case conflict = 4
         /// The command line is wrong (also ArgumentParser's own usage errors).
         case usage = 64
+        /// Another `sync` holds the repository's lock and `--no-wait` was given (EX_TEMPFAIL).
+        case busy = 75
+        /// Stopped by SIGINT: finished work was kept, the rest stays pending.
+        case interrupted = 130
+        /// Stopped by SIGTERM: finished work was kept, the rest stays pending.
+        case terminated = 143
     }
 
     public enum Code: String, Sendable {
         case invalidConfig, notARepository, unknownRevision, malformedRange, shallowHistory,
-             bareRepository, gitFailure, ioFailure
+             bareRepository, gitFailure, ioFailure, lockBusy, resultsMoved, invalidPatterns, invalidTemplate,
+             generatorFailed, unsafePath, interrupted
     }
 
     public let code: Code

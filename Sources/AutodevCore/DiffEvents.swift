@@ -98,8 +98,14 @@ public struct EventBuilder {
     }
 
     /// The report for a range; with `explain`, the decisions too (step 6, no LLM).
-    public func report(for request: RangeRequest, explain: Bool = false) throws(AutodevError) -> DiffEventsReport {
+    /// `produced`: blob ids autodev generated itself; a change that brings one back (a merge,
+    /// squash or cherry-pick of the results branch) makes no event.
+    public func report(for request: RangeRequest, explain: Bool = false, produced: Set<ObjectID> = []) throws(AutodevError) -> DiffEventsReport {
         let range = try RangeResolver.resolve(request, in: repository, checkpointRef: config.string("loop.checkpoint_ref"))
+        return try report(for: range, explain: explain, produced: produced)
+    }
+
+    public func report(for range: ResolvedRange, explain: Bool = false, produced: Set<ObjectID> = []) throws(AutodevError) -> DiffEventsReport {
         var notes = range.notes
         let diff: DiffResult
         do {
@@ -123,6 +129,12 @@ public struct EventBuilder {
         var classified: [ClassifiedChange] = []
         changes.reserveCapacity(diff.changes.count)
         for change in diff.changes {
+            if let new = change.new, produced.contains(new.id) {
+                changes.append(ChangeRecord(status: change.status, path: change.path, oldPath: change.oldPath,
+                                            similarity: change.similarity, binary: false, event: nil,
+                                            ignoredBy: "produced by autodev (results branch)"))
+                continue
+            }
             var contents: [FileSide: [UInt8]] = [:]
             let (record, made, problems, category) = classify(change, cache: &contents)
             changes.append(record)

@@ -117,6 +117,9 @@ public enum RangeResolver {
                 message += " (this is a shallow clone: the commit may be outside it; git fetch --deepen=N or --unshallow)"
             }
             return AutodevError(.unknownRevision, message, exitStatus: .repository)
+        case .modified:
+            return AutodevError(.resultsMoved, "\(error.description); someone else moved it meanwhile, nothing was overwritten",
+                                exitStatus: .conflict)
         case .unbornBranch, .other:
             return AutodevError(.gitFailure, error.description, exitStatus: .failure)
         }

@@ -11,6 +11,8 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
         case ambiguous
         case invalidSpec
         case unbornBranch
+        /// A reference was not where the caller expected it (compare-and-swap lost).
+        case modified
         case other
     }
 
@@ -49,6 +51,7 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
         case GIT_EAMBIGUOUS.rawValue: kind = .ambiguous
         case GIT_EINVALIDSPEC.rawValue: kind = .invalidSpec
         case GIT_EUNBORNBRANCH.rawValue: kind = .unbornBranch
+        case GIT_EMODIFIED.rawValue, GIT_EEXISTS.rawValue: kind = .modified
         default: kind = .other
         }
         return GitError(kind: kind, code: code, message: message, operation: operation)

@@ -54,6 +54,8 @@ public struct Decision: Sendable, Equatable, Encodable {
     public var links: [String]
     /// Where the requirement starts in its spec, to list decisions in document order.
     var requirementLine = 0
+    /// The whole requirement, for the tiers (not part of the JSON).
+    public internal(set) var requirementDetail: Requirement?
 
     public init(eventId: String, action: DecisionAction, reason: String, rule: String,
                 requirement: RequirementInfo?, links: [String]) {

@@ -188,6 +188,7 @@ public struct Explainer {
         var decision = Decision(eventId: eventID, action: rule.action, reason: reason, rule: rule.id,
                                 requirement: info, links: links)
         decision.requirementLine = requirement?.line ?? 0
+        decision.requirementDetail = requirement
         return decision
     }
 

@@ -34,6 +34,8 @@ public struct Requirement: Sendable, Equatable {
     /// Checkbox states in document order (` `, `x`, `-`, `~`): progress, not identity.
     public var progress: String
     public var delta: Delta?
+    /// Its acceptance criteria or scenarios, one per entry (list items of its section).
+    public var criteria: [String] = []
 
     public init(key: String, ids: [String] = [], kind: Kind, title: String, text: String, format: SpecFormat,
                 spec: String, line: Int, paths: [String] = [], refs: [String] = [], parent: String? = nil,

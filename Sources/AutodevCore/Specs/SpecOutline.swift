@@ -162,6 +162,11 @@ enum SpecText {
         blocks.map(\.allText).joined(separator: "\n")
     }
 
+    /// The labels of the outermost list items: a requirement's criteria or scenarios.
+    static func criteria(_ blocks: [MarkdownBlock]) -> [String] {
+        items(blocks).filter { $0.depth == 0 }.map { checkbox(of: $0.item).1 }.filter { !$0.isEmpty }
+    }
+
     static func needsClarification(_ text: String) -> Bool {
         TextScan.containsIgnoringCase(text, "NEEDS CLARIFICATION")
     }

@@ -15,14 +15,16 @@ struct SpecParser {
     private func make(key: String, ids: [String] = [], kind: Requirement.Kind, title: String, text: String,
                       raw: String, line: Int, paths: [String] = [], destinations: [String] = [],
                       refs: [String] = [], parent: String? = nil, progress: String = "",
-                      delta: Requirement.Delta? = nil) -> Requirement {
+                      delta: Requirement.Delta? = nil, criteria: [String]? = nil) -> Requirement {
         let linked = paths + TextScan.pathMentions(title + "\n" + raw) + destinations.compactMap { destination in
             destination.contains(":") || destination.hasPrefix("#") ? nil : TextScan.pathToken(Substring(destination))
         }
-        return Requirement(key: key, ids: ids, kind: kind, title: title, text: text, format: format, spec: path,
-                           line: line, paths: SpecText.unique(linked), refs: SpecText.unique(refs), parent: parent,
-                           needsClarification: SpecText.needsClarification(title + "\n" + raw),
-                           progress: progress, delta: delta)
+        var requirement = Requirement(key: key, ids: ids, kind: kind, title: title, text: text, format: format, spec: path,
+                                      line: line, paths: SpecText.unique(linked), refs: SpecText.unique(refs), parent: parent,
+                                      needsClarification: SpecText.needsClarification(title + "\n" + raw),
+                                      progress: progress, delta: delta)
+        requirement.criteria = criteria ?? [title]
+        return requirement
     }
 
     private func destinations(_ blocks: [MarkdownBlock]) -> [String] {
@@ -81,7 +83,7 @@ struct SpecParser {
                 result.append(make(key: "US\(number)", ids: ["US\(number)", "User Story \(number)"], kind: .story,
                                    title: storyTitle(section.title), text: SpecText.normalized(blocks),
                                    raw: SpecText.raw(blocks), line: section.line, destinations: destinations(blocks),
-                                   progress: SpecText.progress(blocks)))
+                                   progress: SpecText.progress(blocks), criteria: SpecText.criteria(blocks)))
                 index = range.upperBound
                 continue
             }
@@ -95,7 +97,8 @@ struct SpecParser {
                 let blocks = outline.blocks(indices)
                 result.append(make(key: "Primary User Story", kind: .story, title: section.title,
                                    text: SpecText.normalized(blocks), raw: SpecText.raw(blocks), line: section.line,
-                                   destinations: destinations(blocks), progress: SpecText.progress(blocks)))
+                                   destinations: destinations(blocks), progress: SpecText.progress(blocks),
+                                   criteria: SpecText.criteria(blocks)))
                 index = indices.last! + 1
                 continue
             }
@@ -198,7 +201,8 @@ struct SpecParser {
             result.append(make(key: "Requirement \(id)", ids: SpecText.unique(ids), kind: .requirement,
                                title: title.isEmpty ? "Requirement \(id)" : String(title),
                                text: SpecText.normalized(blocks), raw: SpecText.raw(blocks), line: section.line,
-                               destinations: destinations(blocks), progress: SpecText.progress(blocks)))
+                               destinations: destinations(blocks), progress: SpecText.progress(blocks),
+                               criteria: SpecText.criteria(blocks)))
             index = range.upperBound
         }
         return result
@@ -285,7 +289,8 @@ struct SpecParser {
             let blocks = outline.blocks(range)
             result.append(make(key: requirementName, kind: .requirement, title: requirementName,
                                text: SpecText.normalized(blocks), raw: SpecText.raw(blocks), line: section.line,
-                               destinations: destinations(blocks), progress: SpecText.progress(blocks), delta: delta))
+                               destinations: destinations(blocks), progress: SpecText.progress(blocks), delta: delta,
+                               criteria: SpecText.criteria(blocks)))
             index = range.upperBound
         }
         return result
@@ -375,7 +380,7 @@ struct SpecParser {
             if let (_, rest) = TextScan.leadingNumber(title) { title = rest }
             result.append(make(key: key, ids: [key, id], kind: .story, title: TextScan.collapse(title),
                                text: SpecText.normalized(blocks), raw: SpecText.raw(blocks), line: section.line,
-                               paths: files, destinations: destinations(blocks)))
+                               paths: files, destinations: destinations(blocks), criteria: SpecText.criteria(blocks)))
             result.append(contentsOf: tasks)
             index = range.upperBound
         }

@@ -1,0 +1,33 @@
+public import ArgumentParser
+internal import AutodevCore
+
+extension AutodevCommand {
+    /// `autodev init`: settings, patterns, starter templates, .gitignore.
+    public struct Init: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Write config/autodev.toml, config/patterns.toml, starter templates and the .gitignore entry.",
+            discussion: """
+                Starter templates follow the project's language (SwiftPM, Cargo, npm, Python, Go; a
+                Markdown checklist otherwise): for a new requirement, a test file with one pending test
+                per acceptance criterion and a stub that cites the spec. Safe to run again: a file that
+                exists is never overwritten.
+                """)
+
+        @OptionGroup public var global: GlobalOptions
+
+        public init() {}
+
+        public func run() throws {
+            try Runner.run {
+                let session = try Session.open(global)
+                for (path, outcome) in try Starter.install(in: session.repository) {
+                    switch outcome {
+                    case .written: Output.write("wrote \(path)\n")
+                    case .unchanged: Output.write("unchanged \(path)\n")
+                    case .kept: Output.write("kept \(path) (it differs from the starter; yours is left as it is)\n")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// SIGINT and SIGTERM ask a sync to stop between two pieces of work; the handler only records
+/// which signal came (an atomic store is async-signal-safe).
+enum Signals {
+    private static let received = Atomic<Int32>(0)
+
+    static func install() {
+        for signal in [SIGINT, SIGTERM] {
+            Glibc.signal(signal) { number in
+                Signals.received.store(number, ordering: .relaxed)
+            }
+        }
+    }
+
+    static var stopRequested: Int32 { received.load(ordering: .relaxed) }
+}

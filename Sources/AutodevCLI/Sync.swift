@@ -1,0 +1,121 @@
+public import ArgumentParser
+internal import AutodevCore
+internal import AutodevGit
+
+extension AutodevCommand {
+    /// `autodev sync`: the run.
+    public struct Sync: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            abstract: "Process new commits: events, decisions, tiers, results branch, checkpoint.",
+            discussion: """
+                Without RANGE: from refs/autodev/checkpoint to HEAD (everything at HEAD on the first run),
+                and the checkpoint moves to HEAD when the run's work is saved. With RANGE (A..B, A...B or a
+                commit) the checkpoint does not move.
+
+                Work goes through the tiers, cheapest first: patterns (config/patterns.toml), templates
+                (config/templates/*.mustache), and, while no LLM provider is configured, offline requests
+                written to .auto-dev/loop/pending/. Generated files are committed on the results branch
+                (loop.results_branch, default autodev/results) on top of the processed commit; HEAD, the
+                index and the work tree are never touched. What does not fit in the run's limits
+                (loop.max_events_per_run, max_llm_calls_per_run, max_tokens_per_run) stays pending and
+                goes first next run.
+
+                One sync runs per repository at a time: another one waits (or, with --no-wait, exits 75).
+                With --hook, a held lock means "rerun wanted": the running sync picks the new commits up.
+                SIGINT/SIGTERM stop it between two pieces of work; finished work is kept, the rest stays
+                pending, and it exits 130/143.
+                """
+        )
+
+        @OptionGroup public var global: GlobalOptions
+
+        @Argument(help: "A..B, A...B or a single commit (the checkpoint then stays where it is).")
+        public var range: String?
+
+        @Flag(help: "Plan only with staged, unstaged and untracked changes (needs --dry-run).")
+        public var worktree = false
+
+        @Flag(help: "Show the full plan (events, decisions, the tier for each piece of work); write nothing.")
+        public var dryRun = false
+
+        @Flag(help: "Print one JSON object instead of the summary.")
+        public var json = false
+
+        @Flag(help: "Exit with status 75 instead of waiting when another sync is running.")
+        public var noWait = false
+
+        @Option(help: ArgumentHelp("Called from a git hook (e.g. post-commit): never waits for another sync.", valueName: "hook"))
+        public var hook: String?
+
+        public init() {}
+
+        public func validate() throws {
+            if worktree && range != nil { throw ValidationError("give either a RANGE or --worktree, not both") }
+        }
+
+        public func run() throws {
+            try Runner.run {
+                Signals.install()
+                let session = try Session.open(global)
+                var options = SyncOptions()
+                options.range = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
+                options.dryRun = dryRun
+                options.noWait = noWait
+                options.hook = hook != nil
+                let sync = AutodevCore.Sync(repository: session.repository, config: session.config,
+                                            environment: Environment.variables(),
+                                            stopRequested: { Signals.stopRequested },
+                                            progress: { Output.diagnostic($0) })
+                let report = try sync.run(options)
+                for warning in report.warnings { Output.diagnostic("warning: \(warning)") }
+                if json {
+                    Output.write(try JSONOutput.encode(report) + "\n")
+                } else {
+                    Output.write(SyncRenderer.render(report, branch: session.config.string("loop.results_branch")))
+                }
+                if let signal = report.interruptedBy {
+                    throw AutodevError(.interrupted, "stopped by signal \(signal); finished work is saved, the rest is pending",
+                                       exitStatus: signal == 15 ? .terminated : .interrupted)
+                }
+            }
+        }
+    }
+}
+
+enum SyncRenderer {
+    static func render(_ report: SyncReport, branch: String) -> String {
+        if report.deferredToRunningSync {
+            return "another sync is running; it will pick these commits up before it ends\n"
+        }
+        var out = ""
+        for pass in report.passes {
+            let from = pass.from.map { String($0.prefix(12)) } ?? "(start)"
+            let to = pass.to.map { String($0.prefix(12)) } ?? "(nothing)"
+            out += (report.dryRun ? "plan " : "run ") + "\(pass.run): \(from)..\(to)\n"
+            if !pass.items.isEmpty {
+                let width = min(60, pass.items.map(\.subject.count).max() ?? 10)
+                for item in pass.items {
+                    out += "  " + pad(item.tier, 8) + " " + pad(item.action.rawValue, 20) + " " + pad(item.subject, width) + "  " + item.outcome
+                    if !item.files.isEmpty { out += " → " + item.files.joined(separator: ", ") }
+                    out += "\n"
+                }
+            }
+            let decisions = pass.decisions.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            let tiers = pass.tiers.sorted { $0.key < $1.key }.map { "\($0.value) by \($0.key)" }.joined(separator: ", ")
+            out += "  \(pass.events) event\(pass.events == 1 ? "" : "s"); decisions: \(decisions.isEmpty ? "none" : decisions)\n"
+            out += "  work done: \(tiers.isEmpty ? "none" : tiers); pending: \(pass.pending); awaiting an LLM: \(pass.awaitingLLM)\n"
+            if let commit = pass.resultsCommit {
+                out += "  results: \(branch) at \(commit.prefix(12))\n"
+            }
+            for conflict in pass.conflicts { out += "  conflict: \(conflict)\n" }
+            for note in pass.notes { out += "  note: \(note)\n" }
+            if !report.dryRun { out += pass.checkpointMoved ? "  checkpoint: moved to \(to)\n" : "  checkpoint: unchanged\n" }
+        }
+        if report.dryRun { out += "dry run: nothing was written\n" }
+        return out
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}

@@ -1,0 +1,477 @@
+public import AutodevGit
+internal import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How `sync` was asked to run.
+public struct SyncOptions: Sendable {
+    public var range: RangeRequest = .sinceCheckpoint
+    /// The full plan, nothing written: no lock, no state, no refs, no files.
+    public var dryRun = false
+    /// Exit with status 75 instead of waiting when another sync holds the lock.
+    public var noWait = false
+    /// Called by a git hook: a held lock means "rerun wanted", not a wait.
+    public var hook = false
+
+    public init() {}
+}
+
+/// What one pass of the run did (or, in a dry run, would do).
+public struct SyncPass: Sendable, Encodable {
+    public struct Item: Sendable, Encodable {
+        public var work: String
+        public var action: DecisionAction
+        public var subject: String
+        /// pattern, template or offline; `deferred` when it did not fit in the run's limits.
+        public var tier: String
+        public var outcome: String
+        public var files: [String]
+    }
+
+    public var run: String
+    public var from: String?
+    public var to: String?
+    public var events: Int
+    public var decisions: [String: Int]
+    public var tiers: [String: Int]
+    public var items: [Item]
+    public var pending: Int
+    public var awaitingLLM: Int
+    public var resultsCommit: String?
+    public var conflicts: [String]
+    public var notes: [String]
+    public var checkpointMoved: Bool
+}
+
+/// The outcome of `sync`: one pass per range processed (a hook's rerun request adds one).
+public struct SyncReport: Sendable, Encodable {
+    public var dryRun: Bool
+    /// Set when a hook found another sync running and left it a rerun request.
+    public var deferredToRunningSync: Bool
+    public var passes: [SyncPass]
+    public var warnings: [String]
+    /// Set when SIGINT or SIGTERM stopped the run: finished work was kept, the rest is pending.
+    public var interruptedBy: Int32?
+}
+
+/// The one-shot run: lock, range, events, decisions, tiers, results branch, state, checkpoint.
+public final class Sync {
+    let repository: Repository
+    let config: Config
+    let environment: [String: String]
+    let store: StateStore
+    /// Returns the signal that asked the run to stop, or 0.
+    let stopRequested: @Sendable () -> Int32
+    let progress: (String) -> Void
+
+    public init(repository: Repository, config: Config, environment: [String: String],
+                stopRequested: @escaping @Sendable () -> Int32 = { 0 }, progress: @escaping (String) -> Void = { _ in }) {
+        self.repository = repository
+        self.config = config
+        self.environment = environment
+        self.stopRequested = stopRequested
+        self.progress = progress
+        self.store = StateStore(root: Sync.stateRoot(for: repository))
+    }
+
+    /// `.auto-dev` in the work tree; `autodev` inside the git folder of a bare repository.
+    public static func stateRoot(for repository: Repository) -> String {
+        if let workdir = repository.workdir { return workdir + ".auto-dev" }
+        return repository.gitDirectory + "autodev"
+    }
+
+    var resultsRef: String { "refs/heads/" + config.string("loop.results_branch") }
+    var checkpointRef: String { config.string("loop.checkpoint_ref") }
+
+    // MARK: Fault injection for the crash-safety tests
+
+    /// `AUTODEV_TEST_KILL_AT=step` makes the process kill itself with SIGKILL at that step, so
+    /// tests can prove a crash anywhere loses nothing. Steps: locked, decided, resolved,
+    /// results-written, results-ref, persisted, checkpoint.
+    func step(_ name: String) {
+        if environment["AUTODEV_TEST_KILL_AT"] == name {
+            kill(getpid(), SIGKILL)
+        }
+    }
+
+    // MARK: The run
+
+    public func run(_ options: SyncOptions) throws(AutodevError) -> SyncReport {
+        var report = SyncReport(dryRun: options.dryRun, deferredToRunningSync: false, passes: [], warnings: [], interruptedBy: nil)
+        if options.range == .worktree && !options.dryRun {
+            throw AutodevError(.malformedRange, "sync --worktree works only with --dry-run for now (results are built from commits); commit first, or preview with --dry-run",
+                               exitStatus: .usage)
+        }
+        if options.dryRun {
+            let (state, warning) = peekState()
+            if let warning { report.warnings.append(warning) }
+            report.passes.append(try pass(options, state: state, dryRun: true))
+            return report
+        }
+        let lock: RunLock
+        switch try RunLock.acquire(at: store.lockPath, wait: !options.noWait && !options.hook, onWait: { holder in
+            self.progress("waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") on this repository…")
+        }) {
+        case .acquired(let acquired):
+            lock = acquired
+        case .busy(let holder):
+            if options.hook {
+                try FileSystem.writeAtomically(store.rerunPath, Array("\(FileSystem.now())\n".utf8))
+                report.deferredToRunningSync = true
+                return report
+            }
+            throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running on this repository; run again when it ends, or without --no-wait to wait for it",
+                               exitStatus: .busy)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        step("locked")
+        // A hook that came while we ran asks for one more pass over the new commits.
+        for _ in 0..<10 {
+            FileSystem.remove(store.rerunPath)
+            let (state, warning) = store.loadState()
+            if let warning { report.warnings.append(warning) }
+            let done = try pass(options, state: state, dryRun: false)
+            report.passes.append(done)
+            let signal = stopRequested()
+            if signal != 0 {
+                report.interruptedBy = signal
+                break
+            }
+            guard options.range == .sinceCheckpoint, FileSystem.exists(store.rerunPath) else { break }
+        }
+        return report
+    }
+
+    private func peekState() -> (SyncState, String?) {
+        // A dry run must not set a corrupt file aside: read it without touching it.
+        guard let bytes = try? FileSystem.readIfPresent(store.statePath) else { return (SyncState(), nil) }
+        guard let state = try? JSONDecoder().decode(SyncState.self, from: Data(bytes)), state.schemaVersion == SyncState.schemaVersion else {
+            return (SyncState(), "\(store.statePath) is unusable; a real sync will set it aside and rebuild it")
+        }
+        return (state, nil)
+    }
+
+    // MARK: One pass
+
+    private func pass(_ options: SyncOptions, state initial: SyncState, dryRun: Bool) throws(AutodevError) -> SyncPass {
+        var state = initial
+        let started = FileSystem.now()
+        let range = try RangeResolver.resolve(options.range, in: repository, checkpointRef: checkpointRef)
+        var notes = range.notes
+        var conflicts: [String] = []
+
+        // The results branch: ours, or moved by someone else?
+        let tip = try gitCall { try self.repository.referenceTarget(self.resultsRef) }
+        try checkResultsBranch(tip: tip, state: &state, notes: &notes)
+        let previous = try tip.map { tip throws(AutodevError) in try generatedFiles(on: tip) } ?? [:]
+
+        // Events and decisions, ignoring what autodev itself produced.
+        var produced = Set(state.produced.compactMap(ObjectID.init(hex:)))
+        produced.formUnion(previous.values)
+        let builder = try EventBuilder(repository: repository, config: config)
+        let events = try builder.report(for: range, explain: true, produced: produced)
+        notes.append(contentsOf: events.notes.filter { !range.notes.contains($0) })
+        let decisions = events.decisions ?? []
+        let eventsByID = Dictionary(events.events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+
+        // Queue: pending work first, then new work by priority; limits decide what waits.
+        var records: [DecisionRecord] = []
+        var fresh: [WorkItem] = []
+        for decision in decisions {
+            let event = eventsByID[decision.eventId]
+            guard decision.action.needsWork, let event else {
+                records.append(DecisionRecord(run: "", eventId: decision.eventId, work: nil, action: decision.action, rule: decision.rule,
+                                              reason: decision.reason, requirement: decision.requirement?.key,
+                                              spec: decision.requirement?.spec, textHash: decision.requirement?.textHash,
+                                              tier: nil, outcome: "skip", files: []))
+                continue
+            }
+            fresh.append(workItem(decision, event: event, now: started))
+        }
+        let carried = Set(state.pending.map(\.id))
+        var seen = Set<String>()
+        var queue: [WorkItem] = []
+        for item in state.pending + fresh where seen.insert(item.id).inserted && state.awaitingLLM[item.id] == nil {
+            queue.append(item)
+        }
+        queue.sort { a, b in
+            let aCarried = carried.contains(a.id), bCarried = carried.contains(b.id)
+            if aCarried != bCarried { return aCarried }
+            if a.priority != b.priority { return a.priority > b.priority }
+            if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
+            return a.id < b.id
+        }
+        let runID = "run-" + String(SHA256.hex("\(range.from?.hex ?? "-")..\(range.to?.hex ?? "-")\n" + queue.map(\.id).joined(separator: ",")).prefix(12))
+        step("decided")
+
+        // Resolve through the tiers.
+        let files = RepositoryFiles(repository: repository)
+        let templates = try TemplateLibrary.load(files)
+        let patterns = try PatternRules.load(files, templates: templates)
+        let tiers = TierResolver(patterns: patterns, templates: templates, repository: repository,
+                                 base: range.to, environment: environment)
+        let nothingToDo = queue.isEmpty && events.events.isEmpty
+        if !dryRun && !nothingToDo {
+            state.loop = .init(state: .processing, task: queue.first?.id, pid: getpid(), since: started)
+            try store.save(state)
+        }
+        let maxItems = config.int("loop.max_events_per_run")
+        let maxCalls = config.int("loop.max_llm_calls_per_run")
+        let maxTokens = config.int("loop.max_tokens_per_run")
+        var calls = 0, tokens = 0
+        var deferred: [WorkItem] = []
+        var newFiles: [String: (blob: ObjectID, work: String)] = [:]
+        var items: [SyncPass.Item] = []
+        var tierCounts: [String: Int] = [:]
+        for (index, item) in queue.enumerated() {
+            let subject = item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path
+            if index >= maxItems || stopRequested() != 0 {
+                deferred.append(item)
+                items.append(.init(work: item.id, action: item.action, subject: subject, tier: "deferred",
+                                   outcome: index >= maxItems ? "over max_events_per_run (\(maxItems)); pending" : "stopped by a signal; pending",
+                                   files: []))
+                continue
+            }
+            let resolution = try tiers.resolve(item, dryRun: dryRun)
+            var record = DecisionRecord(run: runID, eventId: item.eventId, work: item.id, action: item.action, rule: item.rule,
+                                        reason: item.reason, requirement: item.requirement?.key, spec: item.requirement?.spec,
+                                        textHash: item.requirement?.textHash, tier: resolution.tier.rawValue,
+                                        outcome: resolution.note, files: [])
+            switch resolution.kind {
+            case .files(let written):
+                for (path, content) in written.sorted(by: { $0.key < $1.key }) {
+                    try checkGeneratedPath(path, base: range.to)
+                    let blob = dryRun ? try gitCall { try Repository.blobID(of: content) } : try gitCall { try self.repository.writeBlob(content) }
+                    newFiles[path] = (blob, item.id)
+                    record.files.append(path)
+                }
+            case .done:
+                break
+            case .request(let request):
+                if calls + 1 > maxCalls || tokens + request.estimatedTokens > maxTokens {
+                    deferred.append(item)
+                    record.tier = "deferred"
+                    record.outcome = calls + 1 > maxCalls ? "over max_llm_calls_per_run (\(maxCalls)); pending"
+                                                          : "over max_tokens_per_run (\(maxTokens)); pending"
+                    items.append(.init(work: item.id, action: item.action, subject: subject, tier: "deferred", outcome: record.outcome, files: []))
+                    records.append(record)
+                    continue
+                }
+                calls += 1
+                tokens += request.estimatedTokens
+                if !dryRun {
+                    try store.writeRequest(try store.encode(request, pretty: true) + [0x0A], id: item.id)
+                    state.awaitingLLM[item.id] = "\(item.id).json"
+                }
+            }
+            tierCounts[resolution.tier.rawValue, default: 0] += 1
+            items.append(.init(work: item.id, action: item.action, subject: subject, tier: resolution.tier.rawValue,
+                               outcome: resolution.note, files: record.files))
+            records.append(record)
+        }
+        step("resolved")
+
+        // The results branch: every unmerged generated file, on top of the processed commit.
+        var resultsCommit: String?
+        var allGenerated: [String: ObjectID] = [:]
+        if let to = range.to {
+            let baseTree = try gitCall { try self.repository.commit(to).tree }
+            let lookup = try gitCall { try TreeLookup(repository: self.repository, tree: baseTree) }
+            for (path, blob) in previous {
+                let current = try gitCall { try lookup.entry(atPath: path) }
+                if current?.id == blob { continue }  // merged
+                allGenerated[path] = blob
+            }
+            for (path, file) in newFiles {
+                let current = try gitCall { try lookup.entry(atPath: path) }
+                if let current, current.id != file.blob, let earlier = previous[path], earlier != current.id {
+                    conflicts.append("\(path): changed on the branch since autodev generated it; the results branch keeps autodev's version for review")
+                }
+                if current?.id == file.blob { allGenerated[path] = nil; continue }  // already there
+                allGenerated[path] = file.blob
+            }
+            for (path, blob) in previous where newFiles[path] == nil && allGenerated[path] == blob {
+                if let current = try gitCall({ try lookup.entry(atPath: path) }), current.id != blob {
+                    conflicts.append("\(path): changed on the branch since autodev generated it; the results branch keeps autodev's version for review")
+                }
+            }
+            if !newFiles.isEmpty && !dryRun {
+                resultsCommit = try commitResults(generated: allGenerated, baseTree: baseTree, to: to, tip: tip, runID: runID,
+                                                  range: range, items: items).hex
+                step("results-written")
+                state.resultsTip = resultsCommit
+            } else {
+                resultsCommit = tip?.hex
+            }
+        }
+
+        // Persist, then advance.
+        let decisionCounts = Dictionary(grouping: decisions, by: { $0.action.rawValue }).mapValues(\.count)
+        let stopSignal = stopRequested()
+        var record = RunRecord(id: runID, startedAt: started, finishedAt: FileSystem.now(), from: range.from?.hex,
+                               to: range.to?.hex, status: stopSignal != 0 ? "interrupted" : "completed",
+                               events: events.events.count, decisions: decisionCounts, tiers: tierCounts,
+                               pending: deferred.count, awaitingLLM: state.awaitingLLM.count,
+                               resultsCommit: resultsCommit, conflicts: conflicts, notes: notes)
+        var checkpointMoved = false
+        if !dryRun && nothingToDo {
+            // Nothing happened: no record, no state change; only the checkpoint follows HEAD.
+            if options.range == .sinceCheckpoint, let to = range.to, range.from != to {
+                try gitCall { try self.repository.updateReference(self.checkpointRef, to: to, expected: range.from, message: "autodev: nothing to do") }
+                checkpointMoved = true
+            }
+        } else if !dryRun {
+            state.pending = deferred
+            var producedSet = Set(state.produced)
+            for (_, file) in newFiles { producedSet.insert(file.blob.hex) }
+            state.produced = producedSet.sorted()
+            state.lastRun = runID
+            state.loop = .init(state: stopSignal != 0 ? .shutdown : .idle, task: nil, pid: nil, since: FileSystem.now())
+            try store.save(decisions: records.map { var r = $0; r.run = runID; return r }, run: runID)
+            try store.save(record)
+            var (metrics, _) = store.loadMetrics()
+            metrics.runs += 1
+            metrics.events += events.events.count
+            for (action, count) in decisionCounts { metrics.decisions[action, default: 0] += count }
+            for (tier, count) in tierCounts { metrics.tiers[tier, default: 0] += count }
+            metrics.llmCallsAvoided += decisions.filter { !$0.action.needsWork }.count + (tierCounts["pattern"] ?? 0) + (tierCounts["template"] ?? 0)
+            metrics.llmRequests += tierCounts["offline"] ?? 0
+            try store.save(metrics)
+            try store.save(state)
+            step("persisted")
+            if options.range == .sinceCheckpoint, let to = range.to, range.from != to {
+                try gitCall {
+                    try self.repository.updateReference(self.checkpointRef, to: to, expected: range.from,
+                                                        message: "autodev: processed \(range.from.map { String($0.hex.prefix(12)) } ?? "(start)")..\(String(to.hex.prefix(12)))")
+                }
+                checkpointMoved = true
+                step("checkpoint")
+            }
+        }
+        record.finishedAt = FileSystem.now()
+        return SyncPass(run: nothingToDo ? "-" : runID, from: range.from?.hex, to: range.to?.hex, events: events.events.count,
+                        decisions: decisionCounts, tiers: tierCounts, items: items, pending: deferred.count,
+                        awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts,
+                        notes: notes, checkpointMoved: checkpointMoved)
+    }
+
+    private func workItem(_ decision: Decision, event: Event, now: Int64) -> WorkItem {
+        let requirement = decision.requirementDetail.map { requirement in
+            WorkItem.RequirementFields(key: requirement.key, title: requirement.title, text: requirement.text,
+                                       criteria: requirement.criteria, spec: requirement.spec, format: requirement.format,
+                                       slug: WorkItem.slug(requirement.key + " " + requirement.title),
+                                       textHash: requirement.textHash, change: decision.requirement?.change ?? .unchanged)
+        }
+        return WorkItem(id: WorkItem.makeID(eventId: decision.eventId, requirementKey: decision.requirement?.key),
+                        eventId: decision.eventId, eventKind: event.kind, priority: event.priority, path: event.path,
+                        detail: event.detail, action: decision.action, reason: decision.reason, rule: decision.rule,
+                        requirement: requirement, links: decision.links, firstSeen: now)
+    }
+
+    // MARK: Results branch
+
+    /// The files a results commit carries: what differs from the commit it was built on.
+    private func generatedFiles(on tip: ObjectID) throws(AutodevError) -> [String: ObjectID] {
+        try gitCall {
+            let commit = try self.repository.commit(tip)
+            let parentTree = try commit.parents.first.map { try self.repository.commit($0).tree }
+            let diff = try self.repository.diffTrees(from: parentTree, to: commit.tree, renames: RenameOptions(enabled: false))
+            var result: [String: ObjectID] = [:]
+            for change in diff.changes { if let new = change.new { result[change.path] = new.id } }
+            return result
+        }
+    }
+
+    /// A results branch that does not point where autodev left it was moved by someone else —
+    /// unless it is autodev's own commit from a run that crashed before saving its state.
+    private func checkResultsBranch(tip: ObjectID?, state: inout SyncState, notes: inout [String]) throws(AutodevError) {
+        guard let tip else {
+            if state.resultsTip != nil {
+                notes.append("the results branch \(resultsRef) was deleted; generated work starts afresh")
+                state.resultsTip = nil
+            }
+            return
+        }
+        if state.resultsTip == tip.hex { return }
+        let message = try gitCall { try self.repository.commit(tip).message }
+        let ours = message.contains("\nAutodev-Run: ")
+        var descends = state.resultsTip == nil
+        if let recorded = state.resultsTip.flatMap(ObjectID.init(hex:)) {
+            descends = (try? repository.isAncestor(recorded, of: tip)) ?? false
+        }
+        guard ours && descends else {
+            throw AutodevError(.resultsMoved, """
+                \(resultsRef) points at \(tip.hex.prefix(12)), not at \(state.resultsTip.map { String($0.prefix(12)) } ?? "a commit autodev made"); \
+                someone moved it. Nothing was changed. Look at it (git log \(config.string("loop.results_branch"))), then either put it back \
+                (git branch -f \(config.string("loop.results_branch")) \(state.resultsTip ?? "<commit>")) or delete it to start afresh
+                """, exitStatus: .conflict)
+        }
+        state.resultsTip = tip.hex
+    }
+
+    private func commitResults(generated: [String: ObjectID], baseTree: ObjectID, to: ObjectID, tip: ObjectID?, runID: String,
+                               range: ResolvedRange, items: [SyncPass.Item]) throws(AutodevError) -> ObjectID {
+        try gitCall {
+            let tree = try self.repository.writeTree(base: baseTree, blobs: generated)
+            if let tip, try self.repository.commit(tip).tree == tree { return tip }  // this work is already committed
+            var parents = [to]
+            if let tip, !(try self.repository.isAncestor(tip, of: to)) { parents.append(tip) }
+            var tierCounts: [String: Int] = [:]
+            for item in items where item.tier != "deferred" { tierCounts[item.tier, default: 0] += 1 }
+            let produced = items.filter { !$0.files.isEmpty }
+            var message = "autodev: \(produced.count) piece\(produced.count == 1 ? "" : "s") of generated work for review\n\n"
+            for item in produced.prefix(50) {
+                message += "- \(item.action.rawValue) \(item.subject): \(item.files.joined(separator: ", "))\n"
+            }
+            if produced.count > 50 { message += "- … and \(produced.count - 50) more\n" }
+            message += "\nAutodev-Run: \(runID)\n"
+            message += "Autodev-Range: \(range.from?.hex ?? "empty")..\(to.hex)\n"
+            message += "Autodev-Events: \(items.count)\n"
+            message += "Autodev-Tiers: \(tierCounts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))\n"
+            let commit = try self.repository.createCommit(tree: tree, parents: parents, message: message,
+                                                          author: "autodev", email: "autodev@localhost", time: FileSystem.now())
+            try self.repository.updateReference(self.resultsRef, to: commit, expected: tip, message: "autodev: \(runID)")
+            self.step("results-ref")
+            return commit
+        }
+    }
+
+    /// Generated paths stay inside the repository: relative, no `..`, nothing under `.git`, and
+    /// no folder on the way that is a symlink in the processed commit.
+    private func checkGeneratedPath(_ path: String, base: ObjectID?) throws(AutodevError) {
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        func unsafe(_ why: String) -> AutodevError {
+            AutodevError(.unsafePath, "a template or pattern produced the path '\(path)', which \(why); nothing was written. Fix the template's 'path:'",
+                         exitStatus: .config)
+        }
+        if path.isEmpty || path.hasPrefix("/") { throw unsafe("is not relative to the repository") }
+        if components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) { throw unsafe("has an empty, '.' or '..' component") }
+        if components.contains(where: { $0.lowercased() == ".git" }) { throw unsafe("is inside .git") }
+        if path.hasPrefix(".auto-dev/") { throw unsafe("is inside autodev's own state folder") }
+        guard let base else { return }
+        let tree = try gitCall { try self.repository.commit(base).tree }
+        var prefix = ""
+        for component in components.dropLast() {
+            prefix += (prefix.isEmpty ? "" : "/") + component
+            if let entry = try gitCall({ try self.repository.entry(atPath: prefix, inTree: tree) }) {
+                if entry.mode.rawValue == 0o120000 { throw unsafe("goes through the symlink '\(prefix)'") }
+                if !entry.mode.isTree { throw unsafe("goes through the file '\(prefix)'") }
+            } else {
+                break
+            }
+        }
+    }
+
+    func gitCall<T>(_ body: () throws -> T) throws(AutodevError) -> T {
+        do {
+            return try body()
+        } catch let error as AutodevError {
+            throw error
+        } catch let error as GitError {
+            throw RangeResolver.translate(error, repository: repository)
+        } catch {
+            throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// One piece of work: a decision that needs something done, with what the tiers need to do it.
+public struct WorkItem: Sendable, Codable, Equatable {
+    public struct RequirementFields: Sendable, Codable, Equatable {
+        public var key: String
+        public var title: String
+        public var text: String
+        public var criteria: [String]
+        public var spec: String
+        public var format: SpecFormat
+        public var slug: String
+        public var textHash: String
+        public var change: RequirementChange.Kind
+    }
+
+    /// A content hash of the event and requirement: the same work has the same id in every run.
+    public var id: String
+    public var eventId: String
+    public var eventKind: EventKind
+    public var priority: Int
+    public var path: String
+    public var detail: String
+    public var action: DecisionAction
+    public var reason: String
+    public var rule: String
+    public var requirement: RequirementFields?
+    public var links: [String]
+    /// When the work was first seen (seconds since the epoch): older work goes first.
+    public var firstSeen: Int64
+
+    static func makeID(eventId: String, requirementKey: String?) -> String {
+        String(SHA256.hex("autodev-work-v1\n\(eventId)\n\(requirementKey ?? "")").prefix(24))
+    }
+
+    /// `FR-001 System MUST hash passwords` → `fr-001-system-must-hash-passwords` (at most 40
+    /// bytes, cut at a word).
+    static func slug(_ text: String) -> String {
+        var out = ""
+        var dash = false
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                if dash && !out.isEmpty { out.append("-") }
+                dash = false
+                out.unicodeScalars.append(scalar)
+            } else {
+                dash = true
+            }
+        }
+        if out.utf8.count > 40 {
+            var cut = String(out.utf8.prefix(40))!
+            if let dash = cut.lastIndex(of: "-"), cut.distance(from: cut.startIndex, to: dash) >= 8 { cut = String(cut[..<dash]) }
+            out = cut
+        }
+        return out.isEmpty ? "requirement" : out
+    }
+}

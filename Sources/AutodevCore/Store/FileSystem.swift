@@ -1,0 +1,127 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few file operations the run needs, on POSIX calls, with errors that name the path.
+public enum FileSystem {
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    public static func read(_ path: String) throws(AutodevError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ioError("cannot read \(path)") }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ioError("cannot read \(path)")
+            }
+            if count == 0 { break }
+            result.append(contentsOf: chunk[0..<count])
+        }
+        return result
+    }
+
+    public static func readIfPresent(_ path: String) throws(AutodevError) -> [UInt8]? {
+        exists(path) ? try read(path) : nil
+    }
+
+    /// Creates a folder and its parents.
+    public static func makeDirectories(_ path: String) throws(AutodevError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw ioError("cannot create the folder \(current)")
+            }
+        }
+    }
+
+    /// Writes a file so that a crash leaves either the old or the new content, never a mix:
+    /// a temporary file beside it, fsync, rename over the old one, fsync of the folder.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws(AutodevError) {
+        let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        if !folder.isEmpty { try makeDirectories(folder) }
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ioError("cannot write \(path)") }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in
+                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let error = ioError("cannot write \(path)")
+                close(fd)
+                unlink(temporary)
+                throw error
+            }
+            offset += written
+        }
+        if fsync(fd) != 0 {
+            let error = ioError("cannot flush \(path) to disk")
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        close(fd)
+        if rename(temporary, path) != 0 {
+            let error = ioError("cannot replace \(path)")
+            unlink(temporary)
+            throw error
+        }
+        let folderFD = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folderFD >= 0 {
+            fsync(folderFD)
+            close(folderFD)
+        }
+    }
+
+    public static func remove(_ path: String) {
+        unlink(path)
+    }
+
+    public static func move(_ from: String, _ to: String) throws(AutodevError) {
+        if rename(from, to) != 0 { throw ioError("cannot move \(from) to \(to)") }
+    }
+
+    /// The names in a folder (not recursive), sorted; empty when it does not exist.
+    public static func list(_ folder: String) -> [String] {
+        guard let dir = opendir(folder) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    static func ioError(_ what: String) -> AutodevError {
+        let reason = String(cString: strerror(errno))
+        var hint = ""
+        if errno == EACCES || errno == EROFS || errno == EPERM { hint = "; check the permissions of .auto-dev/ (it must be writable)" }
+        if errno == ENOSPC || errno == EDQUOT { hint = "; free some disk space and run again" }
+        return AutodevError(.ioFailure, "\(what): \(reason)\(hint)", exitStatus: .failure)
+    }
+
+    /// Seconds since the epoch.
+    public static func now() -> Int64 {
+        Int64(time(nil))
+    }
+}

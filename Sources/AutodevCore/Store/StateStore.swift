@@ -1,0 +1,115 @@
+internal import FoundationEssentials
+
+/// The runtime state under `.auto-dev/`: every file written atomically with a schema version;
+/// a file that cannot be read is set aside with a warning and rebuilt, never fatal.
+public struct StateStore: Sendable {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    public var loop: String { root + "/loop" }
+    public var statePath: String { loop + "/state.json" }
+    public var metricsPath: String { loop + "/metrics.json" }
+    public var lockPath: String { loop + "/lock" }
+    public var rerunPath: String { loop + "/rerun-wanted" }
+    public var historyFolder: String { loop + "/history" }
+    public var decisionsFolder: String { loop + "/decisions" }
+    public var pendingFolder: String { loop + "/pending" }
+
+    /// The state, or a fresh one with a warning when the file is corrupt or of another version.
+    public func loadState() -> (SyncState, warning: String?) {
+        load(SyncState.self, at: statePath, version: SyncState.schemaVersion) ?? (SyncState(), nil)
+    }
+
+    public func loadMetrics() -> (Metrics, warning: String?) {
+        load(Metrics.self, at: metricsPath, version: 1) ?? (Metrics(), nil)
+    }
+
+    /// nil when the file does not exist.
+    private func load<T: Decodable>(_ type: T.Type, at path: String, version: Int) -> (T, warning: String?)? where T: Initializable {
+        guard FileSystem.exists(path) else { return nil }
+        guard let bytes = try? FileSystem.read(path) else {
+            return (T(), setAside(path, because: "it cannot be read"))
+        }
+        let decoder = JSONDecoder()
+        guard let header = try? decoder.decode(Versioned.self, from: Data(bytes)) else {
+            return (T(), setAside(path, because: "it is not valid JSON"))
+        }
+        guard header.schemaVersion == version else {
+            return (T(), setAside(path, because: "its schema version \(header.schemaVersion.map(String.init) ?? "(none)") is not \(version)"))
+        }
+        do {
+            return (try decoder.decode(T.self, from: Data(bytes)), nil)
+        } catch {
+            return (T(), setAside(path, because: "it does not have the expected fields"))
+        }
+    }
+
+    private func setAside(_ path: String, because reason: String) -> String {
+        let aside = path + ".corrupt-\(FileSystem.now())"
+        do {
+            try FileSystem.move(path, aside)
+            return "\(path) was set aside as \(aside) because \(reason); it is rebuilt (pending work it held is found again from the checkpoint)"
+        } catch {
+            return "\(path) is unusable because \(reason), and could not be set aside (\(error)); it is rebuilt"
+        }
+    }
+
+    public func save(_ state: SyncState) throws(AutodevError) {
+        try write(state, to: statePath)
+    }
+
+    public func save(_ metrics: Metrics) throws(AutodevError) {
+        try write(metrics, to: metricsPath)
+    }
+
+    public func save(_ record: RunRecord) throws(AutodevError) {
+        try write(record, to: historyFolder + "/\(record.id).json")
+    }
+
+    public func save(decisions: [DecisionRecord], run: String) throws(AutodevError) {
+        var lines: [UInt8] = []
+        for record in decisions {
+            lines += try encode(record, pretty: false)
+            lines.append(0x0A)
+        }
+        try FileSystem.writeAtomically(decisionsFolder + "/\(run).jsonl", lines)
+    }
+
+    public func writeRequest(_ bytes: [UInt8], id: String) throws(AutodevError) {
+        try FileSystem.writeAtomically(pendingFolder + "/\(id).json", bytes)
+    }
+
+    public func runs() -> [RunRecord] {
+        FileSystem.list(historyFolder).filter { $0.hasSuffix(".json") }.compactMap { name in
+            guard let bytes = try? FileSystem.read(historyFolder + "/" + name) else { return nil }
+            return try? JSONDecoder().decode(RunRecord.self, from: Data(bytes))
+        }.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
+    }
+
+    public func decisions(run: String) -> [DecisionRecord] {
+        guard let bytes = try? FileSystem.read(decisionsFolder + "/\(run).jsonl") else { return [] }
+        return bytes.split(separator: 0x0A).compactMap { try? JSONDecoder().decode(DecisionRecord.self, from: Data($0)) }
+    }
+
+    func write<T: Encodable>(_ value: T, to path: String) throws(AutodevError) {
+        try FileSystem.writeAtomically(path, try encode(value, pretty: true) + [0x0A])
+    }
+
+    func encode<T: Encodable>(_ value: T, pretty: Bool) throws(AutodevError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return Array(try encoder.encode(value))
+        } catch {
+            throw AutodevError(.ioFailure, "cannot encode state: \(error)", exitStatus: .failure)
+        }
+    }
+}
+
+protocol Initializable { init() }
+private struct Versioned: Decodable { var schemaVersion: Int? }
+extension SyncState: Initializable {}
+extension Metrics: Initializable {}

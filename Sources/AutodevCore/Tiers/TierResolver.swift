@@ -1,0 +1,116 @@
+internal import AutodevGit
+
+/// The tiers that answer a piece of work, cheapest first. Tiers 3 (cache), 4 (similar) and the
+/// LLM providers of tier 5 plug in here later; today tier 5 is offline: the request is written
+/// out, ready to send.
+public enum TierName: String, Sendable, Codable {
+    case pattern, template, offline
+}
+
+/// A request for an LLM, written to `.auto-dev/loop/pending/ID.json` while no provider is set.
+public struct OfflineRequest: Sendable, Codable, Equatable {
+    public var schemaVersion = 1
+    public var work: String
+    public var action: DecisionAction
+    public var reason: String
+    public var path: String
+    public var requirement: WorkItem.RequirementFields?
+    public var links: [String]
+    public var prompt: String
+    /// Characters ÷ 4, the usual rough count.
+    public var estimatedTokens: Int
+}
+
+public struct Resolution: Sendable {
+    public enum Kind: Sendable {
+        /// Generated files, by path.
+        case files([String: [UInt8]])
+        /// Settled without files (a pattern's skip, a reload, a validation with nothing to run).
+        case done
+        /// Needs an LLM.
+        case request(OfflineRequest)
+    }
+
+    public var tier: TierName
+    public var kind: Kind
+    /// What happened, for the summary and the decision log.
+    public var note: String
+}
+
+struct TierResolver {
+    let patterns: PatternRules
+    let templates: TemplateLibrary
+    let repository: Repository
+    let base: ObjectID?
+    let environment: [String: String]
+
+    func resolve(_ item: WorkItem, dryRun: Bool) throws(AutodevError) -> Resolution {
+        // Tier 1: patterns, and the actions that never need generation.
+        if let (rule, captures) = patterns.match(item) {
+            switch rule.then {
+            case .skip(let reason):
+                return Resolution(tier: .pattern, kind: .done, note: "skipped by pattern '\(rule.name)': \(reason)")
+            case .template(let name):
+                let template = templates.named(name)!
+                let (path, content) = templates.render(template, for: item, extra: captures)
+                return Resolution(tier: .pattern, kind: .files([path: Array(content.utf8)]),
+                                  note: "pattern '\(rule.name)' rendered template '\(name)'")
+            case .command(let command, let timeout):
+                if dryRun {
+                    return Resolution(tier: .pattern, kind: .done, note: "pattern '\(rule.name)' would run: \(command)")
+                }
+                let files = try Generator(repository: repository, base: base, environment: environment)
+                    .run(command, timeoutSeconds: timeout, patternName: rule.name, item: item, captures: captures)
+                return Resolution(tier: .pattern, kind: files.isEmpty ? .done : .files(files),
+                                  note: "pattern '\(rule.name)' ran '\(command)': \(files.count) file\(files.count == 1 ? "" : "s") changed")
+            }
+        }
+        switch item.action {
+        case .reload:
+            return Resolution(tier: .pattern, kind: .done, note: "configuration is read afresh by every run; nothing else to do")
+        case .validate:
+            return Resolution(tier: .pattern, kind: .done, note: "no validation command is configured; nothing run")
+        default:
+            break
+        }
+        // Tier 2: templates for the decision's action.
+        let applicable = templates.applicable(to: item)
+        if !applicable.isEmpty {
+            var files: [String: [UInt8]] = [:]
+            for template in applicable {
+                let (path, content) = templates.render(template, for: item)
+                files[path] = Array(content.utf8)
+            }
+            return Resolution(tier: .template, kind: .files(files),
+                              note: "rendered " + applicable.map { "'\($0.name)'" }.joined(separator: ", "))
+        }
+        // Tier 5, offline: a ready-to-send request.
+        let prompt = Self.prompt(for: item)
+        let request = OfflineRequest(work: item.id, action: item.action, reason: item.reason, path: item.path,
+                                     requirement: item.requirement, links: item.links, prompt: prompt,
+                                     estimatedTokens: max(1, prompt.utf8.count / 4))
+        return Resolution(tier: .offline, kind: .request(request), note: "needs an LLM: request written for later (no provider configured)")
+    }
+
+    static func prompt(for item: WorkItem) -> String {
+        var lines: [String] = []
+        switch item.action {
+        case .newImplementation: lines.append("Implement this requirement.")
+        case .updateImplementation: lines.append("Update the implementation of this requirement to match its new text.")
+        case .retireImplementation: lines.append("Propose how to retire the implementation of this removed requirement. Do not delete silently.")
+        case .implementToPassTest: lines.append("Implement the code that makes the test \(item.detail) in \(item.path) pass.")
+        case .fixFailingTest: lines.append("Fix the code so that the failing test \(item.detail) in \(item.path) passes.")
+        default: lines.append(item.reason)
+        }
+        if let requirement = item.requirement {
+            lines.append("")
+            lines.append("\(requirement.key): \(requirement.title) (\(requirement.spec), \(requirement.format.rawValue))")
+            lines.append(requirement.text)
+        }
+        if !item.links.isEmpty {
+            lines.append("")
+            lines.append("Linked paths: " + item.links.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

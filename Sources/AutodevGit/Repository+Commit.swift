@@ -1,0 +1,137 @@
+internal import CLibgit2
+
+/// A file to put in a tree: its bytes and whether it is executable.
+public struct TreeFile: Sendable, Equatable {
+    public var content: [UInt8]
+    public var executable: Bool
+
+    public init(content: [UInt8], executable: Bool = false) {
+        self.content = content
+        self.executable = executable
+    }
+}
+
+extension Repository {
+    /// Writes a tree: `base` (nil for empty) with `files` put in (nil removes a path), built in
+    /// an in-memory index — the repository's own index, HEAD and work tree are not touched.
+    public func writeTree(base: ObjectID?, files: [String: TreeFile?]) throws -> ObjectID {
+        var index: OpaquePointer?
+        try GitError.check(git_index_new(&index), "making an in-memory index")
+        defer { git_index_free(index) }
+        if let base {
+            let tree = try TreeHandle(self, base)
+            try GitError.check(git_index_read_tree(index, tree.pointer), "reading tree \(base.hex)")
+        }
+        for path in files.keys.sorted() {
+            guard let file = files[path]! else {
+                let result = git_index_remove_bypath(index, path)
+                try GitError.check(result, "removing \(path)")
+                continue
+            }
+            let blob = try writeBlob(file.content)
+            var entry = git_index_entry()
+            entry.mode = file.executable ? 0o100755 : 0o100644
+            entry.id = blob.gitOID
+            try path.withCString { cPath in
+                entry.path = cPath
+                try GitError.check(git_index_add(index, &entry), "adding \(path)")
+            }
+        }
+        var oid = git_oid()
+        try GitError.check(git_index_write_tree_to(&oid, index, pointer), "writing a tree")
+        return ObjectID(oid)
+    }
+
+    /// `writeTree(base:files:)` with blobs already in the object database (nil removes a path).
+    public func writeTree(base: ObjectID?, blobs: [String: ObjectID?]) throws -> ObjectID {
+        var index: OpaquePointer?
+        try GitError.check(git_index_new(&index), "making an in-memory index")
+        defer { git_index_free(index) }
+        if let base {
+            let tree = try TreeHandle(self, base)
+            try GitError.check(git_index_read_tree(index, tree.pointer), "reading tree \(base.hex)")
+        }
+        for path in blobs.keys.sorted() {
+            guard let blob = blobs[path]! else {
+                try GitError.check(git_index_remove_bypath(index, path), "removing \(path)")
+                continue
+            }
+            var entry = git_index_entry()
+            entry.mode = 0o100644
+            entry.id = blob.gitOID
+            try path.withCString { cPath in
+                entry.path = cPath
+                try GitError.check(git_index_add(index, &entry), "adding \(path)")
+            }
+        }
+        var oid = git_oid()
+        try GitError.check(git_index_write_tree_to(&oid, index, pointer), "writing a tree")
+        return ObjectID(oid)
+    }
+
+    /// Creates a commit object without moving any reference.
+    public func createCommit(tree: ObjectID, parents: [ObjectID], message: String, author: String, email: String,
+                             time: Int64) throws -> ObjectID {
+        let treeHandle = try TreeHandle(self, tree)
+        var signature: UnsafeMutablePointer<git_signature>?
+        try GitError.check(git_signature_new(&signature, author, email, time, 0), "making a signature")
+        defer { git_signature_free(signature) }
+        var handles: [OpaquePointer?] = []
+        defer { handles.forEach { git_commit_free($0) } }
+        for parent in parents {
+            var oid = parent.gitOID
+            var handle: OpaquePointer?
+            try GitError.check(git_commit_lookup(&handle, pointer, &oid), "reading commit \(parent.hex)")
+            handles.append(handle)
+        }
+        var commitOID = git_oid()
+        _ = try handles.withUnsafeMutableBufferPointer { buffer in
+            try GitError.check(
+                git_commit_create(&commitOID, pointer, nil, signature, signature, "UTF-8", message, treeHandle.pointer,
+                                  buffer.count, buffer.baseAddress),
+                "creating a commit")
+        }
+        return ObjectID(commitOID)
+    }
+
+    /// Points `name` at `target` only if it still points at `expected` (nil: only if it does not
+    /// exist yet). Throws a `.modified` error when someone else moved it.
+    public func updateReference(_ name: String, to target: ObjectID, expected: ObjectID?, message: String) throws {
+        var oid = target.gitOID
+        var reference: OpaquePointer?
+        if var current = expected?.gitOID {
+            try GitError.check(git_reference_create_matching(&reference, pointer, name, &oid, 1, &current, message),
+                               "moving \(name)")
+        } else {
+            try GitError.check(git_reference_create(&reference, pointer, name, &oid, 0, message), "creating \(name)")
+        }
+        git_reference_free(reference)
+    }
+
+    /// Whether `ancestor` is `commit` or one of its ancestors.
+    public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws -> Bool {
+        if ancestor == commit { return true }
+        var a = commit.gitOID, b = ancestor.gitOID
+        let result = git_graph_descendant_of(pointer, &a, &b)
+        try GitError.check(result, "comparing \(commit.hex) with \(ancestor.hex)")
+        return result == 1
+    }
+
+    /// Stores bytes as a blob in the object database.
+    public func writeBlob(_ content: [UInt8]) throws -> ObjectID {
+        var oid = git_oid()
+        _ = try content.withUnsafeBytes { bytes in
+            try GitError.check(git_blob_create_from_buffer(&oid, pointer, bytes.baseAddress, bytes.count), "writing a blob")
+        }
+        return ObjectID(oid)
+    }
+
+    /// The id git gives these bytes as a blob, without writing anything.
+    public static func blobID(of content: [UInt8]) throws -> ObjectID {
+        var oid = git_oid()
+        _ = try content.withUnsafeBytes { bytes in
+            try GitError.check(git_odb_hash(&oid, bytes.baseAddress, bytes.count, GIT_OBJECT_BLOB), "hashing a blob")
+        }
+        return ObjectID(oid)
+    }
+}
