@@ -109,6 +109,7 @@ public final class Sync {
             report.passes.append(try pass(options, state: state, dryRun: true))
             return report
         }
+        excludeStateFolder()
         let lock: RunLock
         switch try RunLock.acquire(at: store.lockPath, wait: !options.noWait && !options.hook, onWait: { holder in
             self.progress("waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") on this repository…")
@@ -141,6 +142,17 @@ public final class Sync {
             guard options.range == .sinceCheckpoint, FileSystem.exists(store.rerunPath) else { break }
         }
         return report
+    }
+
+    /// Keeps `.auto-dev/` out of `git status` even before `autodev init` added it to .gitignore,
+    /// through `.git/info/exclude` (not the user's files).
+    private func excludeStateFolder() {
+        guard repository.workdir != nil else { return }
+        let path = repository.commonDirectory + "info/exclude"
+        let current = (try? FileSystem.readIfPresent(path)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        guard !current.split(separator: "\n").contains(where: { $0 == "/.auto-dev/" || $0 == ".auto-dev/" }) else { return }
+        let text = current + (current.isEmpty || current.hasSuffix("\n") ? "" : "\n") + "/.auto-dev/\n"
+        try? FileSystem.writeAtomically(path, Array(text.utf8))
     }
 
     private func peekState() -> (SyncState, String?) {

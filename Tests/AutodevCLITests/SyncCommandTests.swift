@@ -1,0 +1,159 @@
+import AutodevTestSupport
+import Foundation
+import Testing
+
+/// `autodev sync` end to end: the built binary on real repositories.
+@Suite struct SyncCommandTests {
+    static let spec = """
+        # Feature Specification: Export
+
+        ### User Story 1 - Export users (Priority: P1)
+
+        An admin exports users.
+
+        1. **Given** users exist, **When** the admin exports, **Then** a CSV downloads.
+        2. **Given** no users, **When** the admin exports, **Then** the CSV has only a header.
+
+        - **FR-001**: System MUST include a header row
+        """
+
+    /// A Python project with autodev's starter files, then a commit that adds a spec.
+    static func project() throws -> GitFixture {
+        let fixture = try GitFixture()
+        try fixture.write("pyproject.toml", "[project]\nname = 'app'\n")
+        try fixture.write("src/app.py", "print('app')\n")
+        let initialised = try AutodevBinary.run(["init"], in: fixture.path)
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        try fixture.commit("base with autodev init")
+        _ = try AutodevBinary.run(["sync"], in: fixture.path)  // checkpoint at the base
+        try fixture.write("specs/001-export/spec.md", spec)
+        try fixture.commit("Specify export")
+        return fixture
+    }
+
+    static func sync(_ fixture: GitFixture, _ arguments: [String] = [], environment: [String: String] = [:]) throws -> ProcessResult {
+        try AutodevBinary.run(["sync"] + arguments, in: fixture.path, environment: environment)
+    }
+
+    /// What a user would see of their repository: HEAD, branch, index, tracked and untracked files.
+    static func userView(_ fixture: GitFixture) throws -> [String] {
+        [try fixture.git(["rev-parse", "HEAD"]), try fixture.git(["symbolic-ref", "HEAD"]),
+         try fixture.git(["status", "--porcelain", "--untracked-files=all"]),
+         try fixture.git(["ls-files", "-s"]), try fixture.git(["diff"])]
+    }
+
+    static func resultsFiles(_ fixture: GitFixture) throws -> [String] {
+        try fixture.git(["diff", "--name-only", "HEAD", "autodev/results"]).split(separator: "\n").map(String.init).sorted()
+    }
+
+    @Test func aNewSpecYieldsTemplatedFilesOnTheResultsBranchAndLeavesTheUserAlone() throws {
+        let fixture = try Self.project()
+        let before = try Self.userView(fixture)
+        let result = try Self.sync(fixture)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.userView(fixture) == before)
+        #expect(try Self.resultsFiles(fixture) == [
+            "src/fr_001_system_must_include_a_header_row.py", "src/us1_export_users.py",
+            "tests/test_fr_001_system_must_include_a_header_row.py", "tests/test_us1_export_users.py",
+        ])
+        let test = try fixture.git(["show", "autodev/results:tests/test_us1_export_users.py"])
+        #expect(test.contains("def test_criterion_1():"))
+        #expect(test.contains("def test_criterion_2():"))
+        #expect(test.contains("Given no users, When the admin exports, Then the CSV has only a header."))
+        #expect(test.contains("specs/001-export/spec.md"))
+        let message = try fixture.git(["log", "-1", "--format=%B", "autodev/results"])
+        #expect(message.contains("Autodev-Run: run-"))
+        #expect(message.contains("Autodev-Range: "))
+        #expect(message.contains("Autodev-Tiers: template=2"))
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == (try fixture.head()) + "\n")
+        // The results commit sits on top of the processed commit.
+        #expect(try fixture.git(["rev-parse", "autodev/results^1"]) == (try fixture.head()) + "\n")
+    }
+
+    @Test func syncingTwiceDoesNothingTheSecondTime() throws {
+        let fixture = try Self.project()
+        #expect(try Self.sync(fixture).status == 0)
+        let tip = try fixture.git(["rev-parse", "autodev/results"])
+        let history = try AutodevBinary.run(["history", "--json"], in: fixture.path).stdout
+        let again = try Self.sync(fixture)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("0 events"))
+        #expect(try fixture.git(["rev-parse", "autodev/results"]) == tip)
+        #expect(try AutodevBinary.run(["history", "--json"], in: fixture.path).stdout == history)
+    }
+
+    @Test func mergedResultsCauseNoNewWork() throws {
+        let fixture = try Self.project()
+        #expect(try Self.sync(fixture).status == 0)
+        _ = try fixture.git(["merge", "--no-ff", "-q", "-m", "Merge autodev results", "autodev/results"])
+        let after = try Self.sync(fixture, ["--json"])
+        #expect(after.status == 0, "\(after.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: after.stdoutData) as? [String: Any])
+        let pass = try #require((report["passes"] as? [[String: Any]])?.first)
+        #expect(pass["events"] as? Int == 0)
+        #expect((pass["items"] as? [Any])?.isEmpty == true)
+        // A squash of the same files is recognised too.
+        let squash = try Self.project()
+        #expect(try Self.sync(squash).status == 0)
+        _ = try squash.git(["merge", "--squash", "autodev/results"])
+        try squash.commit("Squash autodev results")
+        let pass2 = try Self.sync(squash, ["--json"])
+        let report2 = try #require(try JSONSerialization.jsonObject(with: pass2.stdoutData) as? [String: Any])
+        #expect(((report2["passes"] as? [[String: Any]])?.first?["events"] as? Int) == 0)
+    }
+
+    @Test func aLaterRunKeepsEarlierUnmergedWork() throws {
+        let fixture = try Self.project()
+        #expect(try Self.sync(fixture).status == 0)
+        let first = try Self.resultsFiles(fixture)
+        try fixture.write("specs/002-import/spec.md", "- **FR-001**: System MUST import CSV files\n")
+        try fixture.commit("Specify import")
+        #expect(try Self.sync(fixture).status == 0)
+        let second = try Self.resultsFiles(fixture)
+        #expect(Set(first).isSubset(of: Set(second)))
+        #expect(second.contains("tests/test_fr_001_system_must_import_csv_files.py"))
+    }
+
+    @Test func dryRunShowsThePlanAndWritesNothing() throws {
+        let fixture = try Self.project()
+        let before = try Snapshot(fixture.path)
+        let result = try Self.sync(fixture, ["--dry-run"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("template"))
+        #expect(result.stdout.contains("US1 (specs/001-export/spec.md)"))
+        #expect(result.stdout.contains("dry run: nothing was written"))
+        #expect(try Snapshot(fixture.path) == before)
+    }
+
+    @Test func workOverTheLimitStaysPendingAndGoesFirstNextRun() throws {
+        let fixture = try Self.project()
+        let limited = ["AUTODEV_LOOP_MAX_EVENTS_PER_RUN": "1"]
+        let first = try Self.sync(fixture, ["--json"], environment: limited)
+        #expect(first.status == 0, "\(first.stderr)")
+        let status = try AutodevBinary.run(["status", "--json"], in: fixture.path)
+        let state = try #require(try JSONSerialization.jsonObject(with: status.stdoutData) as? [String: Any])
+        #expect((state["pending"] as? [Any])?.count == 1)
+        #expect(try Self.resultsFiles(fixture).count == 2)
+        // No new commits: the pending work alone is done next run.
+        let second = try Self.sync(fixture, [], environment: limited)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try Self.resultsFiles(fixture).count == 4)
+        let after = try #require(try JSONSerialization.jsonObject(with: AutodevBinary.run(["status", "--json"], in: fixture.path).stdoutData) as? [String: Any])
+        #expect((after["pending"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func workWithoutATemplateIsWrittenOutForAnLLM() throws {
+        let fixture = try Self.project()
+        try fixture.write("tests/test_api.py", "def test_lists_users():\n    pass\n")
+        try fixture.commit("Add a test")
+        #expect(try Self.sync(fixture).status == 0)
+        let status = try AutodevBinary.run(["status"], in: fixture.path)
+        #expect(status.stdout.contains("awaiting an LLM: 1 request"))
+        let folder = fixture.path + "/.auto-dev/loop/pending"
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(names.count == 1)
+        let request = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/" + names[0]))) as? [String: Any])
+        #expect(request["action"] as? String == "implementToPassTest")
+        #expect((request["prompt"] as? String)?.contains("test_lists_users") == true)
+    }
+}
