@@ -9,6 +9,13 @@ enum Signals {
     private static let received = Atomic<Int32>(0)
 
     static func install() {
+        // A parent may have started us with these signals blocked (threads of a test runner or
+        // of a Dispatch-based tool do); unblock them so a stop request arrives.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         for signal in [SIGINT, SIGTERM] {
             Glibc.signal(signal) { number in
                 Signals.received.store(number, ordering: .relaxed)

@@ -89,9 +89,13 @@ public final class Sync {
     /// `AUTODEV_TEST_KILL_AT=step` makes the process kill itself with SIGKILL at that step, so
     /// tests can prove a crash anywhere loses nothing. Steps: locked, decided, resolved,
     /// results-written, results-ref, persisted, checkpoint.
+    /// `AUTODEV_TEST_SIGNAL_AT=step` sends the process SIGTERM there, to test graceful stops.
     func step(_ name: String) {
         if environment["AUTODEV_TEST_KILL_AT"] == name {
             kill(getpid(), SIGKILL)
+        }
+        if environment["AUTODEV_TEST_SIGNAL_AT"] == name {
+            kill(getpid(), SIGTERM)
         }
     }
 
@@ -126,6 +130,15 @@ public final class Sync {
                                exitStatus: .busy)
         }
         defer { withExtendedLifetime(lock) {} }
+        // Holding the run lock, any lock file on autodev's own refs was left by a sync that died
+        // mid-update (git would refuse to move the ref while it exists).
+        for ref in [resultsRef, checkpointRef] {
+            let stale = repository.commonDirectory + ref + ".lock"
+            if FileSystem.exists(stale) {
+                FileSystem.remove(stale)
+                report.warnings.append("removed \(stale), left by a sync that was killed while moving \(ref)")
+            }
+        }
         step("locked")
         // A hook that came while we ran asks for one more pass over the new commits.
         for _ in 0..<10 {

@@ -1,0 +1,257 @@
+import AutodevTestSupport
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Crashes, concurrent runs and bad input: nothing is lost, nothing is done twice.
+@Suite struct SyncSafetyTests {
+    /// The outcome a run must reach however often it is interrupted.
+    struct Outcome: Equatable {
+        var resultsTree: String
+        var decisions: Set<String>
+        var resultsCommits: Int
+    }
+
+    static func outcome(_ fixture: GitFixture) throws -> Outcome {
+        let folder = fixture.path + "/.auto-dev/loop/decisions"
+        var decisions = Set<String>()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasSuffix(".jsonl") {
+            let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                let fields = ["eventId", "work", "action", "rule", "tier", "outcome"].map { "\(record[$0] ?? "-")" }
+                decisions.insert(fields.joined(separator: "|") + "|" + "\(record["files"] ?? "")")
+            }
+        }
+        let commits = try fixture.git(["log", "--format=%H", "--grep=^Autodev-Run:", "autodev/results"])
+        return Outcome(resultsTree: try fixture.git(["rev-parse", "autodev/results^{tree}"]),
+                       decisions: decisions, resultsCommits: commits.split(separator: "\n").count)
+    }
+
+    static let steps = ["locked", "decided", "resolved", "results-ref", "results-written", "persisted", "checkpoint"]
+
+    @Test func aKillAtEveryNamedStepThenARerunReachesTheSameResult() throws {
+        let reference = try SyncCommandTests.project()
+        #expect(try SyncCommandTests.sync(reference).status == 0)
+        let expected = try Self.outcome(reference)
+        #expect(expected.resultsCommits == 1)
+
+        for step in Self.steps {
+            let fixture = try SyncCommandTests.project()
+            let head = try fixture.head()
+            let killed = try SyncCommandTests.sync(fixture, [], environment: ["AUTODEV_TEST_KILL_AT": step])
+            #expect(killed.status == SIGKILL, "\(step): \(killed.stderr)")
+            // The checkpoint is never ahead of the results.
+            if (try? fixture.git(["rev-parse", "refs/autodev/checkpoint"])) == head + "\n" {
+                #expect(try fixture.git(["rev-parse", "autodev/results^{tree}"]) == expected.resultsTree, "\(step)")
+            }
+            let rerun = try SyncCommandTests.sync(fixture)
+            #expect(rerun.status == 0, "\(step): \(rerun.stderr)")
+            #expect(try Self.outcome(fixture) == expected, "\(step)")
+            #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == head + "\n")
+        }
+    }
+
+    @Test func killsAtRandomMomentsLoseNothingAndDoubleNothing() throws {
+        let reference = try SyncCommandTests.project()
+        #expect(try SyncCommandTests.sync(reference).status == 0)
+        let expected = try Self.outcome(reference)
+        var random = SeededRandom(seed: 20261125)
+        for round in 0..<8 {
+            let fixture = try SyncCommandTests.project()
+            // Several kills in a row, each at a random moment, then a run that is left alone.
+            for _ in 0..<3 {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: AutodevBinary.path)
+                process.arguments = ["sync"]
+                process.currentDirectoryURL = URL(fileURLWithPath: fixture.path)
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                usleep(UInt32(random.next() % 60_000))  // the fault: a kill at a random moment
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+            let rerun = try SyncCommandTests.sync(fixture)
+            #expect(rerun.status == 0, "round \(round): \(rerun.stderr)")
+            #expect(try Self.outcome(fixture) == expected, "round \(round)")
+        }
+    }
+
+    @Test func twoSyncsStartedTogetherBothFinishWithoutDuplicateWork() throws {
+        let fixture = try SyncCommandTests.project()
+        let processes = (0..<2).map { _ in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: AutodevBinary.path)
+            process.arguments = ["sync"]
+            process.currentDirectoryURL = URL(fileURLWithPath: fixture.path)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for process in processes { try process.run() }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.map(\.terminationStatus) == [0, 0])
+        let outcome = try Self.outcome(fixture)
+        #expect(outcome.resultsCommits == 1)
+        let history = try #require(try JSONSerialization.jsonObject(with: AutodevBinary.run(["history", "--json"], in: fixture.path).stdoutData) as? [[String: Any]])
+        #expect(history.filter { ($0["events"] as? Int ?? 0) > 0 }.count == 2)  // the base run and this one
+    }
+
+    /// Holds the repository's sync lock from the test process.
+    static func holdLock(_ fixture: GitFixture) throws -> Int32 {
+        try FileManager.default.createDirectory(atPath: fixture.path + "/.auto-dev/loop", withIntermediateDirectories: true)
+        let fd = open(fixture.path + "/.auto-dev/loop/lock", O_RDWR | O_CREAT, 0o644)
+        #expect(fd >= 0)
+        #expect(flock(fd, LOCK_EX) == 0)
+        return fd
+    }
+
+    @Test func aHeldLockMeansWaitOrExit75OrARerunRequestFromAHook() throws {
+        let fixture = try SyncCommandTests.project()
+        let fd = try Self.holdLock(fixture)
+        let busy = try SyncCommandTests.sync(fixture, ["--no-wait"])
+        #expect(busy.status == 75)
+        #expect(busy.stderr.contains("another sync"))
+        let hook = try SyncCommandTests.sync(fixture, ["--hook", "post-commit"])
+        #expect(hook.status == 0)
+        #expect(FileManager.default.fileExists(atPath: fixture.path + "/.auto-dev/loop/rerun-wanted"))
+
+        // A plain sync waits, says so, and runs when the lock is released.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: AutodevBinary.path)
+        process.arguments = ["sync"]
+        process.currentDirectoryURL = URL(fileURLWithPath: fixture.path)
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        while !seen.contains("waiting") {
+            let chunk = stderr.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(seen.contains("waiting for the sync already running"))
+        close(fd)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: fixture.path + "/.auto-dev/loop/rerun-wanted"))
+        #expect(try Self.outcome(fixture).resultsCommits == 1)
+    }
+
+    @Test func aResultsBranchMovedBySomeoneElseStopsTheRunWithExit4() throws {
+        let fixture = try SyncCommandTests.project()
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        let checkpoint = try fixture.git(["rev-parse", "refs/autodev/checkpoint"])
+        _ = try fixture.git(["branch", "-f", "autodev/results", "HEAD~1"])
+        try fixture.write("specs/003-x/spec.md", "- **FR-001**: System MUST x\n")
+        try fixture.commit("another spec")
+        let result = try SyncCommandTests.sync(fixture)
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("someone moved it"))
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
+    }
+
+    @Test(arguments: [
+        ("[[pattern]]\nname = \"x\"\nthen = \"explode\"\n", "config/patterns.toml:1:", "explode"),
+        ("[[pattern]]\nname = \"x\"\nthen = \"skip\"\n\n[[pattern]]\npath = \"src/[\"\nthen = \"skip\"\n", "config/patterns.toml:5:", "invalid glob"),
+        ("[[pattern]\n", "config/patterns.toml:1:", "invalid TOML"),
+        ("[[pattern]]\nthen = \"template\"\ntemplate = \"nope\"\n", "config/patterns.toml:1:", "template 'nope' does not exist"),
+    ])
+    func invalidPatternsNameFileLineAndProblem(_ text: String, _ place: String, _ problem: String) throws {
+        let fixture = try SyncCommandTests.project()
+        let checkpoint = try fixture.git(["rev-parse", "refs/autodev/checkpoint"])
+        try fixture.write("config/patterns.toml", text)
+        let result = try SyncCommandTests.sync(fixture)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(place), "\(result.stderr)")
+        #expect(result.stderr.contains(problem), "\(result.stderr)")
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
+    }
+
+    @Test func anInvalidTemplateNamesFileAndLine() throws {
+        let fixture = try SyncCommandTests.project()
+        try fixture.write("config/templates/broken.mustache", "{{! autodev\npath: x.py\n}}\nline one\n{{#criteria}}\nnever closed\n")
+        let result = try SyncCommandTests.sync(fixture)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("config/templates/broken.mustache:5: {{#criteria}} is never closed"), "\(result.stderr)")
+    }
+
+    static func withGenerator(_ command: String, timeout: Int = 30) throws -> GitFixture {
+        let fixture = try SyncCommandTests.project()
+        try fixture.write("config/patterns.toml", """
+            [[pattern]]
+            name = "generate"
+            kind = "specificationChanged"
+            then = "command"
+            command = "\(command)"
+            timeout_seconds = \(timeout)
+            """)
+        return fixture
+    }
+
+    @Test func aGeneratorCommandRunsInAScratchCopyAndItsChangesAreTheResult() throws {
+        let fixture = try Self.withGenerator("mkdir -p gen && echo \\\"$AUTODEV_REQUIREMENT_KEY\\\" > gen/$AUTODEV_REQUIREMENT_KEY.txt")
+        let before = try SyncCommandTests.userView(fixture)
+        let result = try SyncCommandTests.sync(fixture)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try SyncCommandTests.resultsFiles(fixture) == ["gen/FR-001.txt", "gen/US1.txt"])
+        #expect(try fixture.git(["show", "autodev/results:gen/US1.txt"]) == "US1\n")
+        #expect(try SyncCommandTests.userView(fixture) == before)
+    }
+
+    @Test(arguments: [("exit 3", 30, "exited with status 3"), ("sleep 30", 1, "did not finish within 1 s")])
+    func aFailingOrHangingGeneratorIsAClearErrorAndLosesNothing(_ command: String, _ timeout: Int, _ message: String) throws {
+        let fixture = try Self.withGenerator(command, timeout: timeout)
+        let checkpoint = try fixture.git(["rev-parse", "refs/autodev/checkpoint"])
+        let result = try SyncCommandTests.sync(fixture)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("pattern 'generate'"), "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
+        #expect((try? fixture.git(["rev-parse", "--verify", "-q", "autodev/results"])) == nil)
+    }
+
+    @Test func anUnwritableStateFolderIsAClearErrorAndTheCheckpointStays() throws {
+        let fixture = try SyncCommandTests.project()
+        let checkpoint = try fixture.git(["rev-parse", "refs/autodev/checkpoint"])
+        // A file where a folder must go: refused whoever runs the test (root ignores chmod).
+        try FileManager.default.removeItem(atPath: fixture.path + "/.auto-dev/loop/history")
+        try fixture.write(".auto-dev/loop/history", "not a folder")
+        let result = try SyncCommandTests.sync(fixture)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(".auto-dev/loop/history"), "\(result.stderr)")
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
+        // Fixed, the next run does the work.
+        try FileManager.default.removeItem(atPath: fixture.path + "/.auto-dev/loop/history")
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        #expect(try SyncCommandTests.resultsFiles(fixture).count == 4)
+    }
+
+    @Test func aCorruptStateFileIsSetAsideAndTheRunGoesOn() throws {
+        let fixture = try SyncCommandTests.project()
+        try fixture.write(".auto-dev/loop/state.json", "{ not json")
+        let result = try SyncCommandTests.sync(fixture)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("was set aside"))
+        let names = try FileManager.default.contentsOfDirectory(atPath: fixture.path + "/.auto-dev/loop")
+        #expect(names.contains { $0.hasPrefix("state.json.corrupt-") })
+        #expect(try SyncCommandTests.resultsFiles(fixture).count == 4)
+    }
+
+    @Test func aSignalStopsBetweenPiecesOfWorkAndTheRestStaysPending() throws {
+        let fixture = try SyncCommandTests.project()
+        // SIGTERM delivered before the first piece of work: everything stays pending, exit 143.
+        let result = try SyncCommandTests.sync(fixture, [], environment: ["AUTODEV_TEST_SIGNAL_AT": "decided"])
+        #expect(result.status == 143, "\(result.stderr)")
+        let status = try #require(try JSONSerialization.jsonObject(with: AutodevBinary.run(["status", "--json"], in: fixture.path).stdoutData) as? [String: Any])
+        #expect((status["pending"] as? [Any])?.count == 2)
+        #expect(((status["loop"] as? [String: Any])?["state"] as? String) == "shutdown")
+        let rerun = try SyncCommandTests.sync(fixture)
+        #expect(rerun.status == 0)
+        #expect(try SyncCommandTests.resultsFiles(fixture).count == 4)
+    }
+}
