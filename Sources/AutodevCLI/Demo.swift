@@ -7,7 +7,7 @@ extension AutodevCommand {
     /// `autodev demo DIR`: builds a small spec-driven repository to try autodev on.
     public struct Demo: ParsableCommand {
         public static let configuration = CommandConfiguration(
-            abstract: "Create a demo repository with a small spec-driven history, then preview its events.",
+            abstract: "Create a demo repository with a small spec-driven history, then preview it and sync it.",
             discussion: "DIR must not exist yet, or be empty. Nothing outside DIR is touched."
         )
 
@@ -41,14 +41,33 @@ extension AutodevCommand {
                     time += 3600
                 }
                 Output.write("\nDemo repository created at \(directory).\n\n")
-                Output.write("$ autodev -C \(directory) diff-events HEAD~3..HEAD\n")
+                Output.write("$ autodev -C \(directory) diff-events --explain HEAD~4..HEAD~3\n")
                 let config = try ConfigFile.load(for: repository, environment: [:])
                 let builder = try EventBuilder(repository: repository, config: config)
-                Output.write(DiffEventsRenderer.render(try builder.report(for: .explicit("HEAD~3..HEAD"))))
-                Output.write("\n$ autodev -C \(directory) diff-events --explain      # no checkpoint yet: everything at HEAD\n")
-                let report = try builder.report(for: .sinceCheckpoint, explain: true)
-                Output.write(DiffEventsRenderer.render(report))
-                for note in report.notes { Output.write("note: \(note)\n") }
+                Output.write(DiffEventsRenderer.render(try builder.report(for: .explicit("HEAD~4..HEAD~3"), explain: true)))
+
+                Output.write("\n$ autodev -C \(directory) init      # starter templates for this SwiftPM project\n")
+                for (path, outcome) in try Starter.install(in: repository) where outcome == .written {
+                    Output.write("wrote \(path)\n")
+                }
+                let initCommit = try repository.commitAll(message: "Set up autodev templates\n", author: "Demo Author",
+                                                          email: "demo@example.com", time: time)
+                Output.write("\(String(initCommit.hex.prefix(12)))  Set up autodev templates\n")
+
+                Output.write("\n$ autodev -C \(directory) sync      # no checkpoint yet: everything at HEAD is new\n")
+                let settings = try ConfigFile.load(for: repository, environment: [:])
+                let sync = AutodevCore.Sync(repository: repository, config: settings, environment: [:])
+                let report = try sync.run(SyncOptions())
+                let branch = settings.string("loop.results_branch")
+                Output.write(SyncRenderer.render(report, branch: branch))
+                if let tip = try repository.referenceTarget("refs/heads/" + branch) {
+                    let info = try repository.commit(tip)
+                    let base = try info.parents.first.map { try repository.commit($0).tree }
+                    let files = try repository.diffTrees(from: base, to: info.tree, renames: RenameOptions(enabled: false))
+                    Output.write("\n$ git -C \(directory) diff --stat HEAD \(branch)      # the generated work, for review\n")
+                    for change in files.changes { Output.write("  \(change.path)\n") }
+                    Output.write("\nNothing on your branch, index or work tree changed; merge \(branch) to accept the work.\n")
+                }
             }
         }
     }
