@@ -23,7 +23,8 @@ extension AutodevCommand {
                 One sync runs per repository at a time: another one waits (or, with --no-wait, exits 75).
                 With --hook, a held lock means "rerun wanted": the running sync picks the new commits up.
                 SIGINT/SIGTERM stop it between two pieces of work; finished work is kept, the rest stays
-                pending, and it exits 130/143.
+                pending, and it exits 130/143. A generator command that fails or hangs leaves its work
+                pending; everything else is saved, and sync exits 1 naming the pattern and command.
                 """
         )
 
@@ -73,9 +74,14 @@ extension AutodevCommand {
                 } else {
                     Output.write(SyncRenderer.render(report, branch: session.config.string("loop.results_branch")))
                 }
+                let failures = report.passes.flatMap(\.failures)
+                for failure in failures { Output.diagnostic("autodev: error: \(failure)") }
                 if let signal = report.interruptedBy {
                     throw AutodevError(.interrupted, "stopped by signal \(signal); finished work is saved, the rest is pending",
                                        exitStatus: signal == 15 ? .terminated : .interrupted)
+                }
+                if !failures.isEmpty {
+                    throw ExitCode(AutodevError.ExitStatus.failure.rawValue)
                 }
             }
         }

@@ -42,6 +42,9 @@ public struct SyncPass: Sendable, Encodable {
     public var conflicts: [String]
     public var notes: [String]
     public var checkpointMoved: Bool
+    /// Work whose tier failed (a generator command that failed or hung): it stays pending, and
+    /// the command exits 1 after saving everything else.
+    public var failures: [String]
 }
 
 /// The outcome of `sync`: one pass per range processed (a hook's rerun request adds one).
@@ -249,6 +252,8 @@ public final class Sync {
         var newFiles: [String: (blob: ObjectID, work: String)] = [:]
         var items: [SyncPass.Item] = []
         var tierCounts: [String: Int] = [:]
+        var failures: [String] = []
+        var lastStateWrite = FileSystem.now()
         for (index, item) in queue.enumerated() {
             let subject = item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path
             if index >= maxItems || stopRequested() != 0 {
@@ -258,7 +263,27 @@ public final class Sync {
                                    files: []))
                 continue
             }
-            let resolution = try tiers.resolve(item, dryRun: dryRun)
+            if !dryRun, FileSystem.now() - lastStateWrite >= 1 {
+                // Processing(task), kept current for `status` without an fsync per piece of work.
+                state.loop = .init(state: failures.isEmpty ? .processing : .recoveringFromError, task: item.id, pid: getpid(), since: started)
+                try store.save(state)
+                lastStateWrite = FileSystem.now()
+            }
+            let resolution: Resolution
+            do {
+                resolution = try tiers.resolve(item, dryRun: dryRun)
+            } catch where error.code == .generatorFailed {
+                failures.append(error.message)
+                deferred.append(item)
+                items.append(.init(work: item.id, action: item.action, subject: subject, tier: "deferred",
+                                   outcome: "failed, pending: \(error.message)", files: []))
+                if !dryRun {
+                    state.loop = .init(state: .recoveringFromError, task: item.id, pid: getpid(), since: started)
+                    try store.save(state)
+                    lastStateWrite = FileSystem.now()
+                }
+                continue
+            }
             var record = DecisionRecord(run: runID, eventId: item.eventId, work: item.id, action: item.action, rule: item.rule,
                                         reason: item.reason, requirement: item.requirement?.key, spec: item.requirement?.spec,
                                         textHash: item.requirement?.textHash, tier: resolution.tier.rawValue,
@@ -378,7 +403,7 @@ public final class Sync {
         return SyncPass(run: nothingToDo ? "-" : runID, from: range.from?.hex, to: range.to?.hex, events: events.events.count,
                         decisions: decisionCounts, tiers: tierCounts, items: items, pending: deferred.count,
                         awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts,
-                        notes: notes, checkpointMoved: checkpointMoved)
+                        notes: notes, checkpointMoved: checkpointMoved, failures: failures)
     }
 
     private func workItem(_ decision: Decision, event: Event, now: Int64) -> WorkItem {

@@ -37,15 +37,23 @@ public struct Resolution: Sendable {
     public var note: String
 }
 
-struct TierResolver {
+/// One tier: answers a piece of work, or passes it on (nil) to the next, costlier tier. The
+/// cache, similarity and LLM tiers implement this too when they arrive.
+protocol Tier {
+    var name: TierName { get }
+    func resolve(_ item: WorkItem, dryRun: Bool) throws(AutodevError) -> Resolution?
+}
+
+/// Tier 1: `config/patterns.toml`, and the actions that never need generation.
+struct PatternTier: Tier {
     let patterns: PatternRules
     let templates: TemplateLibrary
     let repository: Repository
     let base: ObjectID?
     let environment: [String: String]
+    var name: TierName { .pattern }
 
-    func resolve(_ item: WorkItem, dryRun: Bool) throws(AutodevError) -> Resolution {
-        // Tier 1: patterns, and the actions that never need generation.
+    func resolve(_ item: WorkItem, dryRun: Bool) throws(AutodevError) -> Resolution? {
         if let (rule, captures) = patterns.match(item) {
             switch rule.then {
             case .skip(let reason):
@@ -71,25 +79,58 @@ struct TierResolver {
         case .validate:
             return Resolution(tier: .pattern, kind: .done, note: "no validation command is configured; nothing run")
         default:
-            break
+            return nil
         }
-        // Tier 2: templates for the decision's action.
+    }
+}
+
+/// Tier 2: the templates whose `when:` lists the decision's action.
+struct TemplateTier: Tier {
+    let templates: TemplateLibrary
+    var name: TierName { .template }
+
+    func resolve(_ item: WorkItem, dryRun: Bool) throws(AutodevError) -> Resolution? {
         let applicable = templates.applicable(to: item)
-        if !applicable.isEmpty {
-            var files: [String: [UInt8]] = [:]
-            for template in applicable {
-                let (path, content) = templates.render(template, for: item)
-                files[path] = Array(content.utf8)
-            }
-            return Resolution(tier: .template, kind: .files(files),
-                              note: "rendered " + applicable.map { "'\($0.name)'" }.joined(separator: ", "))
+        guard !applicable.isEmpty else { return nil }
+        var files: [String: [UInt8]] = [:]
+        for template in applicable {
+            let (path, content) = templates.render(template, for: item)
+            files[path] = Array(content.utf8)
         }
-        // Tier 5, offline: a ready-to-send request.
-        let prompt = Self.prompt(for: item)
+        return Resolution(tier: .template, kind: .files(files),
+                          note: "rendered " + applicable.map { "'\($0.name)'" }.joined(separator: ", "))
+    }
+}
+
+/// Tier 5 while no provider is configured: a ready-to-send request.
+struct OfflineTier: Tier {
+    var name: TierName { .offline }
+
+    func resolve(_ item: WorkItem, dryRun: Bool) throws(AutodevError) -> Resolution? {
+        let prompt = TierResolver.prompt(for: item)
         let request = OfflineRequest(work: item.id, action: item.action, reason: item.reason, path: item.path,
                                      requirement: item.requirement, links: item.links, prompt: prompt,
                                      estimatedTokens: max(1, prompt.utf8.count / 4))
         return Resolution(tier: .offline, kind: .request(request), note: "needs an LLM: request written for later (no provider configured)")
+    }
+}
+
+/// The tiers in order; the first that answers wins.
+struct TierResolver {
+    let tiers: [any Tier]
+
+    init(patterns: PatternRules, templates: TemplateLibrary, repository: Repository, base: ObjectID?,
+         environment: [String: String]) {
+        tiers = [PatternTier(patterns: patterns, templates: templates, repository: repository, base: base, environment: environment),
+                 TemplateTier(templates: templates),
+                 OfflineTier()]
+    }
+
+    func resolve(_ item: WorkItem, dryRun: Bool) throws(AutodevError) -> Resolution {
+        for tier in tiers {
+            if let resolution = try tier.resolve(item, dryRun: dryRun) { return resolution }
+        }
+        preconditionFailure("the offline tier answers everything")
     }
 
     static func prompt(for item: WorkItem) -> String {
