@@ -15,35 +15,19 @@ extension Repository {
     /// Writes a tree: `base` (nil for empty) with `files` put in (nil removes a path), built in
     /// an in-memory index — the repository's own index, HEAD and work tree are not touched.
     public func writeTree(base: ObjectID?, files: [String: TreeFile?]) throws -> ObjectID {
-        var index: OpaquePointer?
-        try GitError.check(git_index_new(&index), "making an in-memory index")
-        defer { git_index_free(index) }
-        if let base {
-            let tree = try TreeHandle(self, base)
-            try GitError.check(git_index_read_tree(index, tree.pointer), "reading tree \(base.hex)")
+        var blobs: [String: (ObjectID, executable: Bool)?] = [:]
+        for (path, file) in files {
+            blobs[path] = try file.map { (try writeBlob($0.content), $0.executable) }
         }
-        for path in files.keys.sorted() {
-            guard let file = files[path]! else {
-                let result = git_index_remove_bypath(index, path)
-                try GitError.check(result, "removing \(path)")
-                continue
-            }
-            let blob = try writeBlob(file.content)
-            var entry = git_index_entry()
-            entry.mode = file.executable ? 0o100755 : 0o100644
-            entry.id = blob.gitOID
-            try path.withCString { cPath in
-                entry.path = cPath
-                try GitError.check(git_index_add(index, &entry), "adding \(path)")
-            }
-        }
-        var oid = git_oid()
-        try GitError.check(git_index_write_tree_to(&oid, index, pointer), "writing a tree")
-        return ObjectID(oid)
+        return try writeTree(base: base, entries: blobs)
     }
 
     /// `writeTree(base:files:)` with blobs already in the object database (nil removes a path).
     public func writeTree(base: ObjectID?, blobs: [String: ObjectID?]) throws -> ObjectID {
+        try writeTree(base: base, entries: blobs.mapValues { $0.map { ($0, executable: false) } })
+    }
+
+    private func writeTree(base: ObjectID?, entries blobs: [String: (ObjectID, executable: Bool)?]) throws -> ObjectID {
         var index: OpaquePointer?
         try GitError.check(git_index_new(&index), "making an in-memory index")
         defer { git_index_free(index) }
@@ -52,12 +36,12 @@ extension Repository {
             try GitError.check(git_index_read_tree(index, tree.pointer), "reading tree \(base.hex)")
         }
         for path in blobs.keys.sorted() {
-            guard let blob = blobs[path]! else {
+            guard let (blob, executable) = blobs[path]! else {
                 try GitError.check(git_index_remove_bypath(index, path), "removing \(path)")
                 continue
             }
             var entry = git_index_entry()
-            entry.mode = 0o100644
+            entry.mode = executable ? 0o100755 : 0o100644
             entry.id = blob.gitOID
             try path.withCString { cPath in
                 entry.path = cPath

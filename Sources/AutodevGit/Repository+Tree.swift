@@ -3,14 +3,7 @@ internal import CLibgit2
 extension Repository {
     /// The entry at `path` in a tree: a file, a link, a submodule or a folder; nil when absent.
     public func entry(atPath path: String, inTree tree: ObjectID) throws -> FileSide? {
-        let handle = try TreeHandle(self, tree)
-        var entry: OpaquePointer?
-        let result = git_tree_entry_bypath(&entry, handle.pointer, path)
-        if result == GIT_ENOTFOUND.rawValue { return nil }
-        try GitError.check(result, "looking up \(path)")
-        defer { git_tree_entry_free(entry) }
-        return FileSide(id: ObjectID(git_tree_entry_id(entry)),
-                        mode: FileMode(rawValue: git_tree_entry_filemode(entry).rawValue))
+        try TreeLookup(repository: self, tree: tree).entry(atPath: path)
     }
 
     /// Every file (blob, link or submodule) at or below the folder `prefix` of a tree, with its

@@ -155,7 +155,7 @@ public struct MarkdownDocument: Sendable, Equatable {
 
     /// Runs of ASCII whitespace become one space; the ends are trimmed. Works on UTF-8 bytes:
     /// this runs over every line of every spec.
-    static func collapse(_ text: String) -> String {
+    public static func collapse(_ text: some StringProtocol) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var pendingSpace = false

@@ -30,6 +30,17 @@ import Glibc
                        decisions: decisions, resultsCommits: commits.split(separator: "\n").count)
     }
 
+    /// `autodev sync` in the fixture, not started yet, its output discarded.
+    static func syncProcess(_ fixture: GitFixture) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: AutodevBinary.path)
+        process.arguments = ["sync"]
+        process.currentDirectoryURL = URL(fileURLWithPath: fixture.path)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        return process
+    }
+
     static let steps = ["locked", "decided", "resolved", "results-ref", "results-written", "persisted", "checkpoint"]
 
     @Test func aKillAtEveryNamedStepThenARerunReachesTheSameResult() throws {
@@ -63,12 +74,7 @@ import Glibc
             let fixture = try SyncCommandTests.project()
             // Several kills in a row, each at a random moment, then a run that is left alone.
             for _ in 0..<3 {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: AutodevBinary.path)
-                process.arguments = ["sync"]
-                process.currentDirectoryURL = URL(fileURLWithPath: fixture.path)
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
+                let process = Self.syncProcess(fixture)
                 try process.run()
                 usleep(UInt32(random.next() % 60_000))  // the fault: a kill at a random moment
                 kill(process.processIdentifier, SIGKILL)
@@ -82,15 +88,7 @@ import Glibc
 
     @Test func twoSyncsStartedTogetherBothFinishWithoutDuplicateWork() throws {
         let fixture = try SyncCommandTests.project()
-        let processes = (0..<2).map { _ in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: AutodevBinary.path)
-            process.arguments = ["sync"]
-            process.currentDirectoryURL = URL(fileURLWithPath: fixture.path)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            return process
-        }
+        let processes = (0..<2).map { _ in Self.syncProcess(fixture) }
         for process in processes { try process.run() }
         for process in processes { process.waitUntilExit() }
         #expect(processes.map(\.terminationStatus) == [0, 0])
@@ -120,13 +118,9 @@ import Glibc
         #expect(FileManager.default.fileExists(atPath: fixture.path + "/.auto-dev/loop/rerun-wanted"))
 
         // A plain sync waits, says so, and runs when the lock is released.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: AutodevBinary.path)
-        process.arguments = ["sync"]
-        process.currentDirectoryURL = URL(fileURLWithPath: fixture.path)
+        let process = Self.syncProcess(fixture)
         let stderr = Pipe()
         process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
         try process.run()
         var seen = ""
         while !seen.contains("waiting") {

@@ -1,3 +1,5 @@
+internal import AutodevMarkdown
+
 /// Small hand-written scanners for ids and paths in spec text (no regular expressions: they
 /// run over every line of thousands of specs).
 enum TextScan {
@@ -149,19 +151,7 @@ enum TextScan {
 
     /// ASCII whitespace collapsed and trimmed, on UTF-8 bytes (it runs over every spec line).
     static func collapse(_ text: some StringProtocol) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for byte in text.utf8 {
-            if isSpace(byte) {
-                pendingSpace = !bytes.isEmpty
-            } else {
-                if pendingSpace { bytes.append(0x20) }
-                pendingSpace = false
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        MarkdownDocument.collapse(text)
     }
 
     @inline(__always)
