@@ -197,6 +197,18 @@ import Glibc
         #expect(try SyncCommandTests.userView(fixture) == before)
     }
 
+    @Test func generatorsRunConcurrentlyUpToMaxConcurrentTasks() throws {
+        // Each generator waits (bounded) until both have started: with two at once, each sees 2.
+        let barrier = try TemporaryDirectory(prefix: "autodev-barrier")
+        defer { barrier.remove() }
+        let fixture = try Self.withGenerator(
+            "touch $BARRIER/$AUTODEV_REQUIREMENT_KEY; n=0; while [ $(ls $BARRIER | wc -l) -lt 2 ] && [ $n -lt 400 ]; do n=$((n+1)); sleep 0.05; done; ls $BARRIER | wc -l | tr -d ' ' > seen-$AUTODEV_REQUIREMENT_KEY.txt")
+        let result = try SyncCommandTests.sync(fixture, [], environment: ["BARRIER": barrier.path, "AUTODEV_LOOP_MAX_CONCURRENT_TASKS": "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try fixture.git(["show", "autodev/results:seen-US1.txt"]) == "2\n")
+        #expect(try fixture.git(["show", "autodev/results:seen-FR-001.txt"]) == "2\n")
+    }
+
     @Test(arguments: [("exit 3", 30, "exited with status 3"), ("sleep 30", 1, "did not finish within 1 s")])
     func aFailingOrHangingGeneratorIsAClearErrorAndLosesNothing(_ command: String, _ timeout: Int, _ message: String) throws {
         let fixture = try Self.withGenerator(command, timeout: timeout)

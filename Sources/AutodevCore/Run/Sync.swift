@@ -237,14 +237,31 @@ public final class Sync {
         let files = RepositoryFiles(repository: repository)
         let templates = try TemplateLibrary.load(files)
         let patterns = try PatternRules.load(files, templates: templates)
+        let maxItems = config.int("loop.max_events_per_run")
+        // Generator commands run first, up to max_concurrent_tasks at once; the rest of the
+        // tiers are fast and deterministic and run one piece at a time below.
+        var generated: [String: Result<[String: [UInt8]], AutodevError>] = [:]
+        if !dryRun {
+            let generator = Generator(repository: repository, base: range.to, environment: environment)
+            var jobs: [GeneratorJob] = []
+            for item in queue.prefix(maxItems) {
+                guard let (rule, captures) = patterns.match(item), case .command(let command, let timeout) = rule.then else { continue }
+                do {
+                    jobs.append(try generator.prepare(command, timeoutSeconds: timeout, patternName: rule.name, item: item, captures: captures))
+                } catch {
+                    generated[item.id] = .failure(error)
+                }
+            }
+            Generator.runAll(jobs, width: config.int("loop.max_concurrent_tasks"))
+            for job in jobs { generated[job.item.id] = job.outcome }
+        }
         let tiers = TierResolver(patterns: patterns, templates: templates, repository: repository,
-                                 base: range.to, environment: environment)
+                                 base: range.to, environment: environment, generated: generated)
         let nothingToDo = queue.isEmpty && events.events.isEmpty
         if !dryRun && !nothingToDo {
             state.loop = .init(state: .processing, task: queue.first?.id, pid: getpid(), since: started)
             try store.save(state)
         }
-        let maxItems = config.int("loop.max_events_per_run")
         let maxCalls = config.int("loop.max_llm_calls_per_run")
         let maxTokens = config.int("loop.max_tokens_per_run")
         var calls = 0, tokens = 0

@@ -90,6 +90,22 @@ public enum FileSystem {
         }
     }
 
+    /// Writes a file in place, without fsync: for scratch copies that are thrown away.
+    static func write(_ path: String, _ bytes: [UInt8], executable: Bool) throws(AutodevError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, executable ? 0o755 : 0o644)
+        guard fd >= 0 else { throw ioError("cannot write \(path)") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ioError("cannot write \(path)")
+            }
+            offset += written
+        }
+    }
+
     public static func remove(_ path: String) {
         unlink(path)
     }

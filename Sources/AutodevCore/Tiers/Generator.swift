@@ -3,24 +3,60 @@ internal import AutodevGit
 import Glibc
 #endif
 
-/// Runs a pattern's deterministic generator in a scratch copy of the processed commit, with a
-/// timeout; the files it adds or changes are its result. The user's work tree is never used.
+/// One generator run: a scratch copy of the processed commit, the command, and its outcome.
+final class GeneratorJob {
+    let item: WorkItem
+    let patternName: String
+    let command: String
+    let timeoutSeconds: Int
+    let scratch: String
+    let original: [String: ObjectID]
+    let environment: [String: String]
+    var pid: pid_t = 0
+    var deadline: Int64 = 0
+    var outcome: Result<[String: [UInt8]], AutodevError>?
+
+    init(item: WorkItem, patternName: String, command: String, timeoutSeconds: Int, scratch: String,
+         original: [String: ObjectID], environment: [String: String]) {
+        self.item = item
+        self.patternName = patternName
+        self.command = command
+        self.timeoutSeconds = timeoutSeconds
+        self.scratch = scratch
+        self.original = original
+        self.environment = environment
+    }
+
+    func failed(_ why: String) -> AutodevError {
+        AutodevError(.generatorFailed, "pattern '\(patternName)' (\(PatternRules.file)): the command '\(command)' \(why); the work stays pending for the next run",
+                     exitStatus: .failure)
+    }
+}
+
+/// Runs patterns' deterministic generators, each in a scratch copy of the processed commit with
+/// a timeout, at most `width` at once; the files a generator adds or changes are its result.
+/// The user's work tree is never used.
 struct Generator {
     let repository: Repository
     let base: ObjectID?
     let environment: [String: String]
 
+    /// One generator, run to the end.
     func run(_ command: String, timeoutSeconds: Int, patternName: String, item: WorkItem,
              captures: [String: String]) throws(AutodevError) -> [String: [UInt8]] {
-        func failed(_ why: String) -> AutodevError {
-            AutodevError(.generatorFailed, "pattern '\(patternName)' (\(PatternRules.file)): the command '\(command)' \(why); the work stays pending for the next run",
-                         exitStatus: .failure)
-        }
+        let job = try prepare(command, timeoutSeconds: timeoutSeconds, patternName: patternName, item: item, captures: captures)
+        Self.runAll([job], width: 1)
+        return try job.outcome!.get()
+    }
+
+    /// The scratch copy (read from git on the calling thread) and the environment.
+    func prepare(_ command: String, timeoutSeconds: Int, patternName: String, item: WorkItem,
+                 captures: [String: String]) throws(AutodevError) -> GeneratorJob {
         var template = Array("/tmp/autodev-scratch-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw failed("could not get a scratch folder") }
+        guard let made = mkdtemp(&template) else {
+            throw AutodevError(.generatorFailed, "pattern '\(patternName)': could not get a scratch folder", exitStatus: .failure)
+        }
         let scratch = String(cString: made)
-        defer { Self.removeTree(scratch) }
-        // The processed commit's files, as git would check them out.
         var original: [String: ObjectID] = [:]
         if let base {
             do {
@@ -32,15 +68,14 @@ struct Generator {
                     if side.mode.rawValue == 0o120000 {
                         symlink(String(decoding: bytes, as: UTF8.self), full)
                     } else {
-                        try FileSystem.writeAtomically(full, bytes)
-                        if side.mode.rawValue == 0o100755 { chmod(full, 0o755) }
+                        try FileSystem.write(full, bytes, executable: side.mode.rawValue == 0o100755)
                     }
                     original[path] = side.id
                 }
-            } catch let error as AutodevError {
-                throw error
             } catch {
-                throw failed("could not prepare its scratch copy: \(error)")
+                Self.removeTree(scratch)
+                throw AutodevError(.generatorFailed, "pattern '\(patternName)': could not prepare the scratch copy for '\(command)': \(error)",
+                                   exitStatus: .failure)
             }
         }
         var env = environment
@@ -52,27 +87,67 @@ struct Generator {
         for (key, value) in captures where key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
             env["AUTODEV_MATCH_" + key.uppercased()] = value
         }
-        let status = try Self.spawn(["/bin/sh", "-c", command], in: scratch, environment: env, timeoutSeconds: timeoutSeconds)
+        return GeneratorJob(item: item, patternName: patternName, command: command, timeoutSeconds: timeoutSeconds,
+                            scratch: scratch, original: original, environment: env)
+    }
+
+    /// Runs prepared jobs, at most `width` processes at once; every job ends with an outcome and
+    /// its scratch folder removed.
+    static func runAll(_ jobs: [GeneratorJob], width: Int) {
+        var waiting = jobs[...]
+        var running: [GeneratorJob] = []
+        while !waiting.isEmpty || !running.isEmpty {
+            while running.count < max(1, width), let job = waiting.popFirst() {
+                do {
+                    job.pid = try start(["/bin/sh", "-c", job.command], in: job.scratch, environment: job.environment)
+                    job.deadline = FileSystem.now() + Int64(job.timeoutSeconds)
+                    running.append(job)
+                } catch {
+                    job.outcome = .failure(job.failed("could not be started: \(error.message)"))
+                    removeTree(job.scratch)
+                }
+            }
+            var finished = false
+            for job in running {
+                var status: Int32 = 0
+                let result = waitpid(job.pid, &status, WNOHANG)
+                if result == job.pid {
+                    finish(job, (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f))
+                    finished = true
+                } else if FileSystem.now() >= job.deadline {
+                    kill(-job.pid, SIGKILL)
+                    while waitpid(job.pid, &status, 0) < 0 && errno == EINTR {}
+                    finish(job, .timedOut)
+                    finished = true
+                }
+            }
+            running.removeAll { $0.outcome != nil }
+            if !finished && !running.isEmpty { usleep(5_000) }  // polling children with WNOHANG
+        }
+    }
+
+    private static func finish(_ job: GeneratorJob, _ status: Status) {
+        defer { removeTree(job.scratch) }
         switch status {
         case .exited(0): break
-        case .exited(let code): throw failed("exited with status \(code)")
-        case .signalled(let signal): throw failed("was killed by signal \(signal)")
-        case .timedOut: throw failed("did not finish within \(timeoutSeconds) s and was killed")
+        case .exited(let code): job.outcome = .failure(job.failed("exited with status \(code)")); return
+        case .signalled(let signal): job.outcome = .failure(job.failed("was killed by signal \(signal)")); return
+        case .timedOut: job.outcome = .failure(job.failed("did not finish within \(job.timeoutSeconds) s and was killed")); return
         }
         var changed: [String: [UInt8]] = [:]
-        for path in Self.walk(scratch) {
-            guard let bytes = try? FileSystem.read(scratch + "/" + path) else { continue }
+        for path in walk(job.scratch) {
+            guard let bytes = try? FileSystem.read(job.scratch + "/" + path) else { continue }
             let id = try? Repository.blobID(of: bytes)
-            if original[path] != id { changed[path] = bytes }
+            if job.original[path] != id { changed[path] = bytes }
         }
-        return changed
+        job.outcome = .success(changed)
     }
 
     enum Status { case exited(Int32), signalled(Int32), timedOut }
 
-    /// Runs a program in its own process group; kills the group at the timeout.
-    static func spawn(_ arguments: [String], in directory: String, environment: [String: String],
-                      timeoutSeconds: Int) throws(AutodevError) -> Status {
+    /// Starts a program in its own process group (so a timeout kills all it started), in
+    /// `directory`, with stdin from /dev/null.
+    static func start(_ arguments: [String], in directory: String, environment: [String: String]) throws(AutodevError) -> pid_t {
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
@@ -95,21 +170,7 @@ struct Generator {
             errno = spawned
             throw FileSystem.ioError("cannot start \(arguments[0])")
         }
-        let deadline = FileSystem.now() + Int64(timeoutSeconds)
-        var status: Int32 = 0
-        while true {
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { break }
-            if result < 0 && errno != EINTR { throw FileSystem.ioError("cannot wait for the generator") }
-            if FileSystem.now() >= deadline {
-                kill(-pid, SIGKILL)
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                return .timedOut
-            }
-            usleep(20_000)  // polling a child with WNOHANG; no signal handlers involved
-        }
-        if (status & 0x7f) == 0 { return .exited((status >> 8) & 0xff) }
-        return .signalled(status & 0x7f)
+        return pid
     }
 
     /// Every regular file below a folder, relative paths, `.git` excluded.

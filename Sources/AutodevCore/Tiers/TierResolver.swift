@@ -51,6 +51,8 @@ struct PatternTier: Tier {
     let repository: Repository
     let base: ObjectID?
     let environment: [String: String]
+    /// Generator outcomes already computed, concurrently, by work id.
+    let generated: [String: Result<[String: [UInt8]], AutodevError>]
     var name: TierName { .pattern }
 
     func resolve(_ item: WorkItem, dryRun: Bool) throws(AutodevError) -> Resolution? {
@@ -67,8 +69,14 @@ struct PatternTier: Tier {
                 if dryRun {
                     return Resolution(tier: .pattern, kind: .done, note: "pattern '\(rule.name)' would run: \(command)")
                 }
-                let files = try Generator(repository: repository, base: base, environment: environment)
-                    .run(command, timeoutSeconds: timeout, patternName: rule.name, item: item, captures: captures)
+                let files: [String: [UInt8]]
+                switch generated[item.id] {
+                case .success(let computed)?: files = computed
+                case .failure(let error)?: throw error
+                case nil:
+                    files = try Generator(repository: repository, base: base, environment: environment)
+                        .run(command, timeoutSeconds: timeout, patternName: rule.name, item: item, captures: captures)
+                }
                 return Resolution(tier: .pattern, kind: files.isEmpty ? .done : .files(files),
                                   note: "pattern '\(rule.name)' ran '\(command)': \(files.count) file\(files.count == 1 ? "" : "s") changed")
             }
@@ -120,8 +128,9 @@ struct TierResolver {
     let tiers: [any Tier]
 
     init(patterns: PatternRules, templates: TemplateLibrary, repository: Repository, base: ObjectID?,
-         environment: [String: String]) {
-        tiers = [PatternTier(patterns: patterns, templates: templates, repository: repository, base: base, environment: environment),
+         environment: [String: String], generated: [String: Result<[String: [UInt8]], AutodevError>] = [:]) {
+        tiers = [PatternTier(patterns: patterns, templates: templates, repository: repository, base: base, environment: environment,
+                             generated: generated),
                  TemplateTier(templates: templates),
                  OfflineTier()]
     }
