@@ -10,7 +10,8 @@ extension AutodevCommand {
             discussion: """
                 Without RANGE: from refs/autodev/checkpoint to HEAD (everything at HEAD on the first run),
                 and the checkpoint moves to HEAD when the run's work is saved. With RANGE (A..B, A...B or a
-                commit) the checkpoint does not move.
+                commit) or --worktree (uncommitted changes; results on top of HEAD) the checkpoint does
+                not move.
 
                 Work goes through the tiers, cheapest first: patterns (config/patterns.toml), templates
                 (config/templates/*.mustache), and, while no LLM provider is configured, offline requests
@@ -33,7 +34,7 @@ extension AutodevCommand {
         @Argument(help: "A..B, A...B or a single commit (the checkpoint then stays where it is).")
         public var range: String?
 
-        @Flag(help: "Plan only with staged, unstaged and untracked changes (needs --dry-run).")
+        @Flag(help: "Work from staged, unstaged and untracked changes against HEAD; results go on top of HEAD, the checkpoint stays.")
         public var worktree = false
 
         @Flag(help: "Show the full plan (events, decisions, the tier for each piece of work); write nothing.")

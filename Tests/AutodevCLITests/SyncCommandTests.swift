@@ -156,4 +156,22 @@ import Testing
         #expect(request["action"] as? String == "implementToPassTest")
         #expect((request["prompt"] as? String)?.contains("test_lists_users") == true)
     }
+
+    @Test func worktreeSyncWorksFromUncommittedSpecsAndLeavesThemAndTheCheckpointAlone() throws {
+        let fixture = try Self.project()
+        #expect(try Self.sync(fixture).status == 0)
+        let checkpoint = try fixture.git(["rev-parse", "refs/autodev/checkpoint"])
+        try fixture.write("specs/002-import/spec.md", "- **FR-001**: System MUST import CSV files\n")
+        let before = try Self.userView(fixture)
+        let result = try Self.sync(fixture, ["--worktree"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.userView(fixture) == before)
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
+        let files = try fixture.git(["diff", "--name-only", "HEAD", "autodev/results"])
+        #expect(files.contains("tests/test_fr_001_system_must_import_csv_files.py"))
+        #expect(!files.contains("specs/002-import/spec.md"))  // the user's own change is not copied
+        let tip = try fixture.git(["rev-parse", "autodev/results"])
+        #expect(try Self.sync(fixture, ["--worktree"]).status == 0)
+        #expect(try fixture.git(["rev-parse", "autodev/results"]) == tip)
+    }
 }

@@ -242,6 +242,37 @@ import Glibc
         #expect(try SyncCommandTests.resultsFiles(fixture).count == 4)
     }
 
+    /// Whether this machine lets the tests mount a tiny tmpfs (root in a container that allows it).
+    static let canMountTmpfs: Bool = {
+        guard getuid() == 0, let dir = try? TemporaryDirectory(prefix: "autodev-mount-probe") else { return false }
+        defer { dir.remove() }
+        let mounted = (try? Subprocess.run("/bin/mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", dir.path]))?.status == 0
+        if mounted { _ = try? Subprocess.run("/bin/umount", [dir.path]) }
+        return mounted
+    }()
+
+    @Test(.enabled(if: canMountTmpfs, "needs to mount a tmpfs"))
+    func aFullDiskIsAClearErrorAndLosesNothing() throws {
+        let fixture = try SyncCommandTests.project()
+        let checkpoint = try fixture.git(["rev-parse", "refs/autodev/checkpoint"])
+        let loop = fixture.path + "/.auto-dev/loop"
+        try FileManager.default.moveItem(atPath: loop, toPath: loop + ".saved")
+        try FileManager.default.createDirectory(atPath: loop, withIntermediateDirectories: true)
+        #expect(try Subprocess.run("/bin/mount", ["-t", "tmpfs", "-o", "size=8k", "tmpfs", loop]).status == 0)
+        defer { _ = try? Subprocess.run("/bin/umount", ["-l", loop]) }
+        _ = try? Subprocess.run("/bin/sh", ["-c", "cat /dev/zero > \(loop)/filler"])  // fill it up
+        let result = try SyncCommandTests.sync(fixture)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("free some disk space"), "\(result.stderr)")
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
+        // With space again, the next run does the work.
+        _ = try Subprocess.run("/bin/umount", [loop])
+        try FileManager.default.removeItem(atPath: loop)
+        try FileManager.default.moveItem(atPath: loop + ".saved", toPath: loop)
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        #expect(try SyncCommandTests.resultsFiles(fixture).count == 4)
+    }
+
     @Test func aCorruptStateFileIsSetAsideAndTheRunGoesOn() throws {
         let fixture = try SyncCommandTests.project()
         try fixture.write(".auto-dev/loop/state.json", "{ not json")

@@ -106,10 +106,6 @@ public final class Sync {
 
     public func run(_ options: SyncOptions) throws(AutodevError) -> SyncReport {
         var report = SyncReport(dryRun: options.dryRun, deferredToRunningSync: false, passes: [], warnings: [], interruptedBy: nil)
-        if options.range == .worktree && !options.dryRun {
-            throw AutodevError(.malformedRange, "sync --worktree works only with --dry-run for now (results are built from commits); commit first, or preview with --dry-run",
-                               exitStatus: .usage)
-        }
         if options.dryRun {
             let (state, warning) = peekState()
             if let warning { report.warnings.append(warning) }
@@ -230,7 +226,10 @@ public final class Sync {
             if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
             return a.id < b.id
         }
-        let runID = "run-" + String(SHA256.hex("\(range.from?.hex ?? "-")..\(range.to?.hex ?? "-")\n" + queue.map(\.id).joined(separator: ",")).prefix(12))
+        let runID = "run-" + String(SHA256.hex("\(range.from?.hex ?? "-")..\(range.worktree ? "worktree" : range.to?.hex ?? "-")\n" + queue.map(\.id).joined(separator: ",")).prefix(12))
+        // Results are built on the processed commit; for the work tree, on HEAD (the work tree's
+        // own changes stay the user's: they are not copied to the results branch).
+        let baseCommit = range.worktree ? range.from : range.to
         step("decided")
 
         // Resolve through the tiers.
@@ -242,7 +241,7 @@ public final class Sync {
         // tiers are fast and deterministic and run one piece at a time below.
         var generated: [String: Result<[String: [UInt8]], AutodevError>] = [:]
         if !dryRun {
-            let generator = Generator(repository: repository, base: range.to, environment: environment)
+            let generator = Generator(repository: repository, base: baseCommit, environment: environment)
             var jobs: [GeneratorJob] = []
             for item in queue.prefix(maxItems) {
                 guard let (rule, captures) = patterns.match(item), case .command(let command, let timeout) = rule.then else { continue }
@@ -256,7 +255,7 @@ public final class Sync {
             for job in jobs { generated[job.item.id] = job.outcome }
         }
         let tiers = TierResolver(patterns: patterns, templates: templates, repository: repository,
-                                 base: range.to, environment: environment, generated: generated)
+                                 base: baseCommit, environment: environment, generated: generated)
         let nothingToDo = queue.isEmpty && events.events.isEmpty
         if !dryRun && !nothingToDo {
             state.loop = .init(state: .processing, task: queue.first?.id, pid: getpid(), since: started)
@@ -308,7 +307,7 @@ public final class Sync {
             switch resolution.kind {
             case .files(let written):
                 for (path, content) in written.sorted(by: { $0.key < $1.key }) {
-                    try checkGeneratedPath(path, base: range.to)
+                    try checkGeneratedPath(path, base: baseCommit)
                     let blob = dryRun ? try gitCall { try Repository.blobID(of: content) } : try gitCall { try self.repository.writeBlob(content) }
                     newFiles[path] = (blob, item.id)
                     record.files.append(path)
@@ -342,7 +341,7 @@ public final class Sync {
         // The results branch: every unmerged generated file, on top of the processed commit.
         var resultsCommit: String?
         var allGenerated: [String: ObjectID] = [:]
-        if let to = range.to {
+        if let to = baseCommit {
             let baseTree = try gitCall { try self.repository.commit(to).tree }
             let lookup = try gitCall { try TreeLookup(repository: self.repository, tree: baseTree) }
             for (path, blob) in previous {
