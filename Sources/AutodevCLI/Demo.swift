@@ -64,7 +64,7 @@ extension AutodevCommand {
                     let info = try repository.commit(tip)
                     let base = try info.parents.first.map { try repository.commit($0).tree }
                     let files = try repository.diffTrees(from: base, to: info.tree, renames: RenameOptions(enabled: false))
-                    Output.write("\n$ git -C \(directory) diff --stat HEAD \(branch)      # the generated work, for review\n")
+                    Output.write("\n$ git -C \(directory) diff --name-only HEAD \(branch)      # the generated work, for review\n")
                     for change in files.changes { Output.write("  \(change.path)\n") }
                     Output.write("\nNothing on your branch, index or work tree changed; merge \(branch) to accept the work.\n")
                 }
