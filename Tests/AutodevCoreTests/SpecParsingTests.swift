@@ -218,6 +218,21 @@ func parse(_ path: String, _ text: String) -> SpecDocument {
         ])
     }
 
+    @Test func kiroRequirementRangesAndValidatesLinesAreCitations() {
+        let doc = parse(".kiro/specs/x/tasks.md", """
+            - [x] 0.1 Scaffold the backend in `backend/` and `prisma/seed.ts`
+              - Run `value?.trim().toLowerCase()` on input
+              - _Requirements: 1.1–1.3, 4.2_
+            - [ ] 3.2 Write property tests
+              - **Validates: Requirements 2.2, 5.6**
+            """)
+        #expect(doc.requirements.map(Extracted.init) == [
+            Extracted("Task 0.1", .task, "Scaffold the backend in backend/ and prisma/seed.ts",
+                      refs: ["1.1", "1.2", "1.3", "4.2"], paths: ["backend/", "prisma/seed.ts"], progress: "x"),
+            Extracted("Task 3.2", .task, "Write property tests", refs: ["2.2", "5.6"], progress: " "),
+        ])
+    }
+
     @Test func openSpecRequirementsAreKeyedByName() {
         let doc = parse("openspec/specs/auth/spec.md", """
             # Auth Specification

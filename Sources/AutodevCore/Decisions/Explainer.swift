@@ -205,6 +205,10 @@ public struct Explainer {
     private mutating func document(path: String, side: FileSide, content: [UInt8]? = nil) -> SpecDocument {
         let cacheKey = path + "\u{0}" + side.id.hex
         if side.location == .odb, let cached = documentCache[cacheKey] { return cached }
+        if side.mode.rawValue == 0o120000 {
+            return SpecDocument(path: path, format: .markdown, requirements: [],
+                                context: "a symbolic link; the file it points to is read under its own path", diagnostics: [])
+        }
         let bytes: [UInt8]
         do {
             bytes = side.mode.isSubmodule ? [] : try content ?? repository.content(of: side)

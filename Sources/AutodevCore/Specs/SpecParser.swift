@@ -239,17 +239,32 @@ struct SpecParser {
         return result
     }
 
-    /// `_Requirements: 1.1, 1.2_`, `Requirements: R6.1`, `Validates: 2.3` → the cited ids.
+    /// `_Requirements: 1.1, 1.2_`, `Requirements: R6.1`, `**Validates: Requirements 2.3**` → the
+    /// cited ids; a range `1.1–1.7` (en dash or hyphen) stands for every criterion in it.
     static func citedRequirements(_ line: Substring) -> [String] {
         let lower = line.lowercased()
         guard let marker = lower.firstRange(of: "requirements:") ?? lower.firstRange(of: "validates:") else { return [] }
         let offset = lower.distance(from: lower.startIndex, to: marker.upperBound)
         let rest = line.dropFirst(offset)
-        return rest.split { $0 == "," || $0.isWhitespace }.compactMap { token in
+        var result: [String] = []
+        for token in rest.split(whereSeparator: { $0 == "," || $0.isWhitespace }) {
             let trimmed = token.trimmingCharacters(in: "_*`.;()[]")
-            guard !trimmed.isEmpty, trimmed.contains(where: \.isNumber) else { return nil }
-            return trimmed
+            guard !trimmed.isEmpty, trimmed.contains(where: \.isNumber) else { continue }
+            result.append(contentsOf: expandRange(trimmed))
         }
+        return result
+    }
+
+    /// `1.1–1.4` → 1.1, 1.2, 1.3, 1.4; anything else as it is.
+    static func expandRange(_ token: String) -> [String] {
+        guard let dash = token.firstIndex(where: { $0 == "–" || $0 == "-" || $0 == "—" }) else { return [token] }
+        let first = String(token[..<dash]), last = String(token[token.index(after: dash)...])
+        guard let firstDot = first.lastIndex(of: "."), let lastDot = last.lastIndex(of: "."),
+              first[..<firstDot] == last[..<lastDot],
+              let from = Int(first[first.index(after: firstDot)...]), let to = Int(last[last.index(after: lastDot)...]),
+              from <= to, to - from < 100 else { return [token] }
+        let prefix = first[...firstDot]
+        return (from...to).map { "\(prefix)\($0)" }
     }
 
     // MARK: OpenSpec

@@ -104,6 +104,10 @@ enum TextScan {
         guard token.count >= 3, !token.hasPrefix("/"), !token.hasPrefix("-"), !token.hasPrefix("."+"."),
               !token.contains("://"), !token.contains("*"), !token.contains("$"), !token.contains("@"),
               !token.contains("="), !token.contains("#") else { return nil }
+        // Paths are made of letters, digits and `._-/+`; `value?.trim` or `a=b.c` are not paths.
+        guard token.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-/+".unicodeScalars.contains($0) }) else {
+            return nil
+        }
         let components = token.split(separator: "/", omittingEmptySubsequences: false)
         guard let last = components.last else { return nil }
         if components.contains(where: { $0 == ".." }) { return nil }
