@@ -9,18 +9,11 @@ extension AutodevCommand {
             commandName: "diff-events",
             abstract: "Preview the events a range of commits (or the working tree) produces. Writes nothing.",
             discussion: """
-                RANGE is A..B (the change from A to B), A...B (from their merge base to B), or a
-                single commit (that commit against its first parent). Without RANGE: from
-                refs/autodev/checkpoint to HEAD, or everything at HEAD when there is no checkpoint.
+                RANGE is A..B (the change from A to B), A...B (from their merge base to B), or a single commit (that commit against its first parent). Without RANGE: from refs/autodev/checkpoint to HEAD, or everything at HEAD when there is no checkpoint.
 
-                Changes are classified by the globs of [events] in config/autodev.toml (built-in
-                defaults otherwise) into specificationChanged, testAdded, dependencyUpdated,
-                configurationChanged and codeModified events, listed by priority.
+                Changes are classified by the globs of [events] in config/autodev.toml (built-in defaults otherwise) into specificationChanged, testAdded, dependencyUpdated, configurationChanged and codeModified events, listed by priority.
 
-                --explain also reads the specs the range touched into requirements (Spec Kit,
-                kitty-specs, Kiro, OpenSpec, BMAD, PRP, plain Markdown), compares them, and shows
-                the decision the rule table makes for every event, with its reason: for a spec,
-                one decision per added, changed, removed or renamed requirement. No LLM is used.
+                --explain also reads the specs the range touched into requirements (Spec Kit, kitty-specs, Kiro, OpenSpec, BMAD, PRP, plain Markdown), compares them, and shows the decision the rule table makes for every event, with its reason: for a spec, one decision per added, changed, removed or renamed requirement. No LLM is used.
                 """
         )
 

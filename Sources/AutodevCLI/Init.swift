@@ -7,10 +7,7 @@ extension AutodevCommand {
         public static let configuration = CommandConfiguration(
             abstract: "Write config/autodev.toml, config/patterns.toml, starter templates and the .gitignore entry.",
             discussion: """
-                Starter templates follow the project's language (SwiftPM, Cargo, npm, Python, Go; a
-                Markdown checklist otherwise): for a new requirement, a test file with one pending test
-                per acceptance criterion and a stub that cites the spec. Safe to run again: a file that
-                exists is never overwritten.
+                Starter templates follow the project's language (SwiftPM, Cargo, npm, Python, Go; a Markdown checklist otherwise): for a new requirement, a test file with one pending test per acceptance criterion and a stub that cites the spec. Safe to run again: a file that exists is never overwritten.
                 """)
 
         @OptionGroup public var global: GlobalOptions
