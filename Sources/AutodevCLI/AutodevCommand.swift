@@ -14,10 +14,11 @@ public struct AutodevCommand: ParsableCommand {
               0   success (an empty range is success: "no changes")
               1   failure not caused by the input (I/O, libgit2, a bug)
               2   invalid configuration (the message names file, key and line)
-              3   the repository or a revision cannot be used (not a repository, unknown
-                  revision, checkpoint missing from a shallow clone, --worktree in a bare repository)
-              4   the results branch or the checkpoint was moved by someone else; nothing was
-                  overwritten (the message says how to inspect and restore it)
+              3   the repository or a revision cannot be used (not a repository,
+                  unknown revision, checkpoint missing from a shallow clone,
+                  --worktree in a bare repository)
+              4   the results branch or the checkpoint was moved by someone else;
+                  nothing was overwritten (the message says how to restore it)
               64  usage error (unknown flag, malformed range)
               75  another sync is running and --no-wait was given
               130 sync stopped by SIGINT (finished work saved, the rest pending)
