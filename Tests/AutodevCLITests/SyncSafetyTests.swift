@@ -12,6 +12,8 @@ import Glibc
         var resultsTree: String
         var decisions: Set<String>
         var resultsCommits: Int
+        /// metrics.json's run and event counters: a redone run is counted once.
+        var counted: [Int]
     }
 
     static func outcome(_ fixture: GitFixture) throws -> Outcome {
@@ -26,8 +28,10 @@ import Glibc
             }
         }
         let commits = try fixture.git(["log", "--format=%H", "--grep=^Autodev-Run:", "autodev/results"])
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture.path + "/.auto-dev/loop/metrics.json"))) as? [String: Any])
         return Outcome(resultsTree: try fixture.git(["rev-parse", "autodev/results^{tree}"]),
-                       decisions: decisions, resultsCommits: commits.split(separator: "\n").count)
+                       decisions: decisions, resultsCommits: commits.split(separator: "\n").count,
+                       counted: [metrics["runs"] as? Int ?? -1, metrics["events"] as? Int ?? -1])
     }
 
     /// `autodev sync` in the fixture, not started yet, its output discarded.

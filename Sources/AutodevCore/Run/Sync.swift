@@ -272,11 +272,15 @@ public final class Sync {
         var lastStateWrite = FileSystem.now()
         for (index, item) in queue.enumerated() {
             let subject = item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path
-            if index >= maxItems || stopRequested() != 0 {
+            func deferItem(_ outcome: String) {
                 deferred.append(item)
-                items.append(.init(work: item.id, action: item.action, subject: subject, tier: "deferred",
-                                   outcome: index >= maxItems ? "over max_events_per_run (\(maxItems)); pending" : "stopped by a signal; pending",
-                                   files: []))
+                items.append(.init(work: item.id, action: item.action, subject: subject, tier: "deferred", outcome: outcome, files: []))
+                records.append(DecisionRecord(run: runID, eventId: item.eventId, work: item.id, action: item.action, rule: item.rule,
+                                              reason: item.reason, requirement: item.requirement?.key, spec: item.requirement?.spec,
+                                              textHash: item.requirement?.textHash, tier: "deferred", outcome: outcome, files: []))
+            }
+            if index >= maxItems || stopRequested() != 0 {
+                deferItem(index >= maxItems ? "over max_events_per_run (\(maxItems)); pending" : "stopped by a signal; pending")
                 continue
             }
             if !dryRun, FileSystem.now() - lastStateWrite >= 1 {
@@ -290,9 +294,7 @@ public final class Sync {
                 resolution = try tiers.resolve(item, dryRun: dryRun)
             } catch where error.code == .generatorFailed {
                 failures.append(error.message)
-                deferred.append(item)
-                items.append(.init(work: item.id, action: item.action, subject: subject, tier: "deferred",
-                                   outcome: "failed, pending: \(error.message)", files: []))
+                deferItem("failed, pending: \(error.message)")
                 if !dryRun {
                     state.loop = .init(state: .recoveringFromError, task: item.id, pid: getpid(), since: started)
                     try store.save(state)
@@ -397,13 +399,19 @@ public final class Sync {
             try store.save(decisions: records.map { var r = $0; r.run = runID; return r }, run: runID)
             try store.save(record)
             var (metrics, _) = store.loadMetrics()
-            metrics.runs += 1
-            metrics.events += events.events.count
-            for (action, count) in decisionCounts { metrics.decisions[action, default: 0] += count }
-            for (tier, count) in tierCounts { metrics.tiers[tier, default: 0] += count }
-            metrics.llmCallsAvoided += decisions.filter { !$0.action.needsWork }.count + (tierCounts["pattern"] ?? 0) + (tierCounts["template"] ?? 0)
-            metrics.llmRequests += tierCounts["offline"] ?? 0
-            try store.save(metrics)
+            // A run redone after a crash has the same id: count it once.
+            var counted = metrics.countedRuns ?? []
+            if !counted.contains(runID) {
+                counted.append(runID)
+                metrics.countedRuns = Array(counted.suffix(200))
+                metrics.runs += 1
+                metrics.events += events.events.count
+                for (action, count) in decisionCounts { metrics.decisions[action, default: 0] += count }
+                for (tier, count) in tierCounts { metrics.tiers[tier, default: 0] += count }
+                metrics.llmCallsAvoided += decisions.filter { !$0.action.needsWork }.count + (tierCounts["pattern"] ?? 0) + (tierCounts["template"] ?? 0)
+                metrics.llmRequests += tierCounts["offline"] ?? 0
+                try store.save(metrics)
+            }
             try store.save(state)
             step("persisted")
             if options.range == .sinceCheckpoint, let to = range.to, range.from != to {

@@ -88,4 +88,6 @@ public struct Metrics: Sendable, Codable, Equatable {
     public var llmCallsAvoided = 0
     /// Requests written out for an LLM.
     public var llmRequests = 0
+    /// The latest runs already counted, so a run redone after a crash is counted once.
+    public var countedRuns: [String]?
 }
