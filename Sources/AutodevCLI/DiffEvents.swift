@@ -46,7 +46,7 @@ extension AutodevCommand {
                 let request: RangeRequest = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
                 let report = try builder.report(for: request, explain: explain)
                 if json {
-                    Output.write(try JSONOutput.encode(report) + "\n")
+                    Output.write((report.decisions == nil ? ReportJSON.encode(report) : try JSONOutput.encode(report)) + "\n")
                 } else {
                     Output.write(DiffEventsRenderer.render(report))
                     for note in report.notes { Output.diagnostic("note: \(note)") }
