@@ -1,4 +1,8 @@
 public import AutodevGit
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One net change as reported by `diff-events`.
 public struct ChangeRecord: Sendable, Equatable, Encodable {
@@ -89,6 +93,12 @@ public struct EventBuilder {
         self.classifier = try Classifier(config: config)
     }
 
+    init(repository: Repository, config: Config, classifier: Classifier) {
+        self.repository = repository
+        self.config = config
+        self.classifier = classifier
+    }
+
     /// The rename settings: config over git config.
     public func renameOptions() -> RenameOptions {
         var options = repository.renameOptionsFromConfig()
@@ -128,21 +138,20 @@ public struct EventBuilder {
         var events: [Event] = []
         var classified: [ClassifiedChange] = []
         changes.reserveCapacity(diff.changes.count)
-        for change in diff.changes {
+        let results = classifyAll(diff.changes, keepContents: explain)
+        for (change, result) in zip(diff.changes, results) {
             if let new = change.new, produced.contains(new.id) {
                 changes.append(ChangeRecord(status: change.status, path: change.path, oldPath: change.oldPath,
                                             similarity: change.similarity, binary: false, event: nil,
                                             ignoredBy: "produced by autodev (results branch)"))
                 continue
             }
-            var contents: [FileSide: [UInt8]] = [:]
-            let (record, made, problems, category) = classify(change, cache: &contents)
-            changes.append(record)
-            events.append(contentsOf: made)
-            notes.append(contentsOf: problems)
+            changes.append(result.record)
+            events.append(contentsOf: result.events)
+            notes.append(contentsOf: result.problems)
             if explain {
-                if category != .specs { contents = [:] }
-                classified.append(ClassifiedChange(change: change, category: category, events: made, contents: contents))
+                classified.append(ClassifiedChange(change: change, category: result.category, events: result.events,
+                                                   contents: result.category == .specs ? result.contents : [:]))
             }
         }
         events.sort(by: Self.eventOrder)
@@ -176,6 +185,40 @@ public struct EventBuilder {
         if a.kind != b.kind { return a.kind < b.kind }
         if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
         return a.detail < b.detail
+    }
+
+    struct Classification: Sendable {
+        var record: ChangeRecord
+        var events: [Event]
+        var problems: [String]
+        var category: PathCategory?
+        var contents: [FileSide: [UInt8]]
+    }
+
+    /// Classifies every change. Past a few hundred changes the work — mostly reading blobs — is
+    /// spread over the machine's cores, each worker with its own libgit2 repository handle
+    /// (libgit2 objects are not shared between threads). The result is in the input's order.
+    func classifyAll(_ list: [FileChange], keepContents: Bool) -> [Classification] {
+        @Sendable func one(_ builder: EventBuilder, _ change: FileChange) -> Classification {
+            var contents: [FileSide: [UInt8]] = [:]
+            let (record, made, problems, category) = builder.classify(change, cache: &contents)
+            return Classification(record: record, events: made, problems: problems, category: category,
+                                  contents: keepContents ? contents : [:])
+        }
+        let workers = min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let path = repository.workdir ?? repository.gitDirectory
+        guard list.count >= 256, workers > 1 else { return list.map { one(self, $0) } }
+        let slots = ResultSlots<Classification>(count: list.count)
+        let config = self.config, classifier = self.classifier
+        let chunk = (list.count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let range = (worker * chunk)..<min(list.count, (worker + 1) * chunk)
+            guard !range.isEmpty, let repository = try? Repository.open(at: path) else { return }
+            let builder = EventBuilder(repository: repository, config: config, classifier: classifier)
+            for index in range { slots.set(index, one(builder, list[index])) }
+        }
+        // A worker that could not open the repository leaves its slots empty: do those here.
+        return list.indices.map { slots.get($0) ?? one(self, list[$0]) }
     }
 
     /// Classifies one change; `cache` keeps the contents read, for the decision step.
@@ -252,4 +295,26 @@ public struct EventBuilder {
         case .typechange: return prefix + "type changed"
         }
     }
+}
+
+/// Result slots filled by concurrent workers.
+///
+/// `@unchecked Sendable` is safe here because each index is written by exactly one worker, no
+/// slot is read until `DispatchQueue.concurrentPerform` has returned (which orders every
+/// write before the reads), and the storage is never resized.
+final class ResultSlots<T>: @unchecked Sendable {
+    private var storage: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
+    }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    func set(_ index: Int, _ value: T) { storage[index] = value }
+    func get(_ index: Int) -> T? { storage[index] }
 }
