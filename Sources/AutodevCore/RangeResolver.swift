@@ -17,6 +17,8 @@ public struct ResolvedRange: Sendable, Equatable {
     public var to: ObjectID?
     public var worktree: Bool
     public var notes: [String]
+    /// No checkpoint yet: what is at HEAD is the baseline; only its specs are read as new work.
+    public var firstRun = false
 }
 
 public enum RangeResolver {
@@ -36,8 +38,10 @@ public enum RangeResolver {
                     return ResolvedRange(from: nil, to: nil, worktree: false, notes: ["no commits yet: nothing to compare"])
                 }
                 guard let checkpoint = try repository.referenceTarget(checkpointRef) else {
-                    return ResolvedRange(from: nil, to: head, worktree: false,
-                                         notes: ["no checkpoint (\(checkpointRef)) yet: everything at HEAD is treated as new"])
+                    var range = ResolvedRange(from: nil, to: head, worktree: false,
+                                              notes: ["no checkpoint (\(checkpointRef)) yet: everything at HEAD is treated as new; its specs are read for work, its code and tests are the baseline"])
+                    range.firstRun = true
+                    return range
                 }
                 guard repository.contains(checkpoint) else {
                     throw AutodevError(.shallowHistory, """

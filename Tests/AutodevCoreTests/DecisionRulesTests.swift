@@ -26,6 +26,8 @@ private func requirement(_ change: RequirementChange.Kind, _ edit: (inout Decisi
 
 let ruleExamples: [RuleExample] = [
     RuleExample(rule: "test-failed", action: .fixFailingTest, facts: facts(.testFailed, "Tests/A.swift"), reasonContains: "fails"),
+    RuleExample(rule: "first-run-baseline", action: .skip,
+                facts: facts(.testAdded, "Tests/A.swift") { $0.firstRun = true }, reasonContains: "baseline"),
     RuleExample(rule: "test-added", action: .implementToPassTest, facts: facts(.testAdded, "Tests/A.swift"), reasonContains: "new test"),
     RuleExample(rule: "dependency-updated", action: .validate, facts: facts(.dependencyUpdated, "Package.swift"), reasonContains: "checks"),
     RuleExample(rule: "configuration-changed", action: .reload, facts: facts(.configurationChanged, "config/autodev.toml"),

@@ -36,6 +36,8 @@ public struct DecisionFacts: Sendable, Equatable {
     public var coveredBy: String?
     /// For a code change: a requirement that links to a path this change deleted.
     public var brokenLink: String?
+    /// The first run (no checkpoint): what is at HEAD is the baseline, not new work, except specs.
+    public var firstRun = false
 
     public init(event: EventKind, path: String) {
         self.event = event
@@ -57,6 +59,9 @@ public enum DecisionRules {
         DecisionRule(id: "test-failed", action: .fixFailingTest,
                      applies: { $0.event == .testFailed },
                      reason: { "test \($0.path) fails: make it pass" }),
+        DecisionRule(id: "first-run-baseline", action: .skip,
+                     applies: { $0.firstRun && $0.event != .specificationChanged },
+                     reason: { _ in "first run: what is already at HEAD is the baseline; only its specs are read as new work" }),
         DecisionRule(id: "test-added", action: .implementToPassTest,
                      applies: { $0.event == .testAdded },
                      reason: { _ in "a new test: implement what it expects" }),

@@ -142,6 +142,7 @@ public struct Explainer {
                     continue
                 }
                 var facts = DecisionFacts(event: event.kind, path: event.path)
+                facts.firstRun = range.firstRun
                 if event.kind == .codeModified, let gone = removedPath(item.change) {
                     if brokenLinks == nil { brokenLinks = linkIndex() }
                     let linked = brokenLinks?[gone] ?? []
