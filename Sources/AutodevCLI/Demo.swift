@@ -41,10 +41,10 @@ extension AutodevCommand {
                     time += 3600
                 }
                 Output.write("\nDemo repository created at \(directory).\n\n")
-                Output.write("$ autodev -C \(directory) diff-events --explain HEAD~4..HEAD~3\n")
+                Output.write("$ autodev -C \(directory) diff-events --explain HEAD~5..HEAD~3\n")
                 let config = try ConfigFile.load(for: repository, environment: [:])
                 let builder = try EventBuilder(repository: repository, config: config)
-                Output.write(DiffEventsRenderer.render(try builder.report(for: .explicit("HEAD~4..HEAD~3"), explain: true)))
+                Output.write(DiffEventsRenderer.render(try builder.report(for: .explicit("HEAD~5..HEAD~3"), explain: true)))
 
                 Output.write("\n$ autodev -C \(directory) init      # starter templates for this SwiftPM project\n")
                 for (path, outcome) in try Starter.install(in: repository) where outcome == .written {
