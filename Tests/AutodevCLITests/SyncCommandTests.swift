@@ -174,4 +174,25 @@ import Testing
         #expect(try Self.sync(fixture, ["--worktree"]).status == 0)
         #expect(try fixture.git(["rev-parse", "autodev/results"]) == tip)
     }
+
+    @Test func pendingWorkIsSupersededWhenItsRequirementChangesAgain() throws {
+        let fixture = try Self.project()
+        let limited = ["AUTODEV_LOOP_MAX_EVENTS_PER_RUN": "1"]
+        #expect(try Self.sync(fixture, [], environment: limited).status == 0)  // one done, one pending
+        let status = try #require(try JSONSerialization.jsonObject(with: AutodevBinary.run(["status", "--json"], in: fixture.path).stdoutData) as? [String: Any])
+        let pending = try #require(((status["pending"] as? [[String: Any]])?.first?["requirement"] as? [String: Any])?["key"] as? String)
+        // Change the requirement whose work is still pending.
+        let edited = pending == "FR-001"
+            ? Self.spec.replacingOccurrences(of: "header row", with: "header row and a BOM")
+            : Self.spec.replacingOccurrences(of: "only a header.", with: "only a header and a BOM.")
+        try fixture.write("specs/001-export/spec.md", edited)
+        try fixture.commit("Change \(pending) again")
+        let result = try Self.sync(fixture, ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        let pass = try #require((report["passes"] as? [[String: Any]])?.first)
+        #expect((pass["conflicts"] as? [Any])?.isEmpty == true)
+        let subjects = ((pass["items"] as? [[String: Any]]) ?? []).map { $0["subject"] as? String ?? "" }
+        #expect(subjects.filter { $0.hasPrefix(pending + " ") }.count == 1, "\(subjects)")
+    }
 }

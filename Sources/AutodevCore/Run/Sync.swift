@@ -159,10 +159,18 @@ public final class Sync {
             }
             fresh.append(workItem(decision, event: event, now: started))
         }
-        let carried = Set(state.pending.map(\.id))
+        // Pending work about a requirement (or test) that changed again is superseded by the new work.
+        func subject(_ item: WorkItem) -> String {
+            item.requirement.map { "\($0.spec)\u{0}\($0.key)" } ?? "\(item.path)\u{0}\(item.detail)"
+        }
+        let freshSubjects = Set(fresh.map(subject))
+        let carriedItems = state.pending.filter { item in
+            !freshSubjects.contains(subject(item)) || fresh.contains { $0.id == item.id }
+        }
+        let carried = Set(carriedItems.map(\.id))
         var seen = Set<String>()
         var queue: [WorkItem] = []
-        for item in state.pending + fresh where seen.insert(item.id).inserted && state.awaitingLLM[item.id] == nil {
+        for item in carriedItems + fresh where seen.insert(item.id).inserted && state.awaitingLLM[item.id] == nil {
             queue.append(item)
         }
         queue.sort { a, b in
