@@ -1,33 +1,10 @@
 internal import CLibgit2
 
-/// A file to put in a tree: its bytes and whether it is executable.
-public struct TreeFile: Sendable, Equatable {
-    public var content: [UInt8]
-    public var executable: Bool
-
-    public init(content: [UInt8], executable: Bool = false) {
-        self.content = content
-        self.executable = executable
-    }
-}
-
 extension Repository {
-    /// Writes a tree: `base` (nil for empty) with `files` put in (nil removes a path), built in
-    /// an in-memory index — the repository's own index, HEAD and work tree are not touched.
-    public func writeTree(base: ObjectID?, files: [String: TreeFile?]) throws -> ObjectID {
-        var blobs: [String: (ObjectID, executable: Bool)?] = [:]
-        for (path, file) in files {
-            blobs[path] = try file.map { (try writeBlob($0.content), $0.executable) }
-        }
-        return try writeTree(base: base, entries: blobs)
-    }
-
-    /// `writeTree(base:files:)` with blobs already in the object database (nil removes a path).
+    /// Writes a tree: `base` (nil for empty) with `blobs` put in as regular files (nil removes a
+    /// path), built in an in-memory index — the repository's own index, HEAD and work tree are
+    /// not touched. The blobs must already be in the object database (`writeBlob`).
     public func writeTree(base: ObjectID?, blobs: [String: ObjectID?]) throws -> ObjectID {
-        try writeTree(base: base, entries: blobs.mapValues { $0.map { ($0, executable: false) } })
-    }
-
-    private func writeTree(base: ObjectID?, entries blobs: [String: (ObjectID, executable: Bool)?]) throws -> ObjectID {
         var index: OpaquePointer?
         try GitError.check(git_index_new(&index), "making an in-memory index")
         defer { git_index_free(index) }
@@ -36,12 +13,12 @@ extension Repository {
             try GitError.check(git_index_read_tree(index, tree.pointer), "reading tree \(base.hex)")
         }
         for path in blobs.keys.sorted() {
-            guard let (blob, executable) = blobs[path]! else {
+            guard let blob = blobs[path]! else {
                 try GitError.check(git_index_remove_bypath(index, path), "removing \(path)")
                 continue
             }
             var entry = git_index_entry()
-            entry.mode = executable ? 0o100755 : 0o100644
+            entry.mode = 0o100644
             entry.id = blob.gitOID
             try path.withCString { cPath in
                 entry.path = cPath

@@ -48,8 +48,4 @@ final class Snapshot {
         return result.map { (path: $0.key, side: $0.value) }
             .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
-
-    func content(_ side: FileSide) throws -> [UInt8] {
-        try repository.content(of: side)
-    }
 }

@@ -187,10 +187,6 @@ public struct TemplateLibrary: Sendable {
     }
 }
 
-extension MustacheTemplate.ParseError {
-    var problemText: String { problem }
-}
-
 extension String {
     func replacingDashes() -> String {
         String(map { $0 == "-" ? "_" : $0 })

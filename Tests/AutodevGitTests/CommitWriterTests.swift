@@ -1,0 +1,49 @@
+import AutodevGit
+import AutodevTestSupport
+import Foundation
+import Testing
+
+@Suite struct CommitWriterTests {
+    @Test func aTreeAndCommitAreWrittenWithoutTouchingHEADIndexOrWorkTree() throws {
+        let fixture = try GitFixture()
+        try fixture.write("a.txt", "a\n")
+        try fixture.write("dir/b.txt", "b\n")
+        let head = try fixture.commit()
+        let index = try fixture.read(".git/index")
+        let repository = try Repository.open(at: fixture.path)
+        let base = try repository.commit(try #require(ObjectID(hex: head))).tree
+        let blob = try repository.writeBlob(Array("generated\n".utf8))
+        let tree = try repository.writeTree(base: base, blobs: ["gen/x.txt": blob, "dir/b.txt": nil])
+        let commit = try repository.createCommit(tree: tree, parents: [try #require(ObjectID(hex: head))], message: "m\n",
+                                                 author: "autodev", email: "a@b", time: 1_700_000_000)
+        try repository.updateReference("refs/heads/results", to: commit, expected: nil, message: "test")
+        // git, as the oracle, sees exactly that tree on the new branch and nothing else changed.
+        #expect(try fixture.git(["ls-tree", "-r", "--name-only", "results"]) == "a.txt\ngen/x.txt\n")
+        #expect(try fixture.git(["show", "results:gen/x.txt"]) == "generated\n")
+        #expect(try fixture.head() == head)
+        #expect(try fixture.read(".git/index") == index)
+        #expect(try fixture.git(["status", "--porcelain"]) == "")
+    }
+
+    @Test func aReferenceMovesOnlyFromWhereTheCallerExpectsIt() throws {
+        let fixture = try GitFixture()
+        try fixture.write("a.txt", "a\n")
+        let first = try #require(ObjectID(hex: try fixture.commit()))
+        try fixture.write("a.txt", "b\n")
+        let second = try #require(ObjectID(hex: try fixture.commit()))
+        let repository = try Repository.open(at: fixture.path)
+        try repository.updateReference("refs/autodev/checkpoint", to: first, expected: nil, message: "t")
+        // Creating again, or moving from the wrong place, is refused as a `.modified` conflict.
+        #expect(throws: GitError.self) { try repository.updateReference("refs/autodev/checkpoint", to: second, expected: nil, message: "t") }
+        do {
+            try repository.updateReference("refs/autodev/checkpoint", to: first, expected: second, message: "t")
+            Issue.record("a compare-and-swap from the wrong value succeeded")
+        } catch let error as GitError {
+            #expect(error.kind == .modified)
+        }
+        try repository.updateReference("refs/autodev/checkpoint", to: second, expected: first, message: "t")
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == second.hex + "\n")
+        #expect(try repository.isAncestor(first, of: second))
+        #expect(try !repository.isAncestor(second, of: first))
+    }
+}
