@@ -140,6 +140,23 @@ import Glibc
         #expect(try Self.outcome(fixture).resultsCommits == 1)
     }
 
+    @Test func aHookThatFindsTheSyncRunningLeavesARerunAndTheRunningSyncPicksTheCommitUp() throws {
+        // The generator, while the sync runs, makes a commit and calls the hook's sync, once.
+        let marker = try TemporaryDirectory(prefix: "autodev-marker")
+        defer { marker.remove() }
+        let fixture = try Self.withGenerator(
+            "mkdir $MARK/once 2>/dev/null || exit 0; mkdir -p $REPO/specs/009-late && echo '- **FR-009**: System MUST be late' > $REPO/specs/009-late/spec.md && git -C $REPO add -A && git -C $REPO -c user.name=t -c user.email=t@t commit -qm late && $AUTODEV_BIN -C $REPO sync --hook post-commit > $MARK/hook.out 2>&1; echo $? > $MARK/hook.status")
+        try fixture.commit("generator pattern")  // the pattern is part of HEAD now
+        let result = try SyncCommandTests.sync(fixture, ["--json"], environment: ["MARK": marker.path, "REPO": fixture.path, "AUTODEV_BIN": AutodevBinary.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOfFile: marker.path + "/hook.status", encoding: .utf8) == "0\n")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        let passes = try #require(report["passes"] as? [[String: Any]])
+        #expect(passes.count == 2)  // the second pass is the rerun the hook asked for
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == (try fixture.git(["rev-parse", "HEAD"])))
+        #expect(!FileManager.default.fileExists(atPath: fixture.path + "/.auto-dev/loop/rerun-wanted"))
+    }
+
     @Test func aResultsBranchMovedBySomeoneElseStopsTheRunWithExit4() throws {
         let fixture = try SyncCommandTests.project()
         #expect(try SyncCommandTests.sync(fixture).status == 0)
