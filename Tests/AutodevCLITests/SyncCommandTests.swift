@@ -157,6 +157,31 @@ import Testing
         #expect((request["prompt"] as? String)?.contains("test_lists_users") == true)
     }
 
+    @Test func aNewerRequestAboutTheSameRequirementReplacesTheOlderOne() throws {
+        let fixture = try Self.project()
+        #expect(try Self.sync(fixture).status == 0)
+        let folder = fixture.path + "/.auto-dev/loop/pending"
+        // An implemented requirement changes: updateImplementation, which no starter template covers.
+        try fixture.write("specs/002-log/spec.md", "- **FR-001**: System MUST log every export in src/app.py\n")
+        try fixture.commit("Specify logging")
+        #expect(try Self.sync(fixture).status == 0)
+        try fixture.write("specs/002-log/spec.md", "- **FR-001**: System MUST log every export and import in src/app.py\n")
+        try fixture.commit("Widen logging")
+        #expect(try Self.sync(fixture).status == 0)
+        let first = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(first.count == 1)
+        try fixture.write("specs/002-log/spec.md", "- **FR-001**: System MUST log every export, import and delete in src/app.py\n")
+        try fixture.commit("Widen logging again")
+        let result = try Self.sync(fixture)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("was replaced"))
+        let second = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(second.count == 1)
+        #expect(second != first)
+        let request = try String(contentsOfFile: folder + "/" + second[0], encoding: .utf8)
+        #expect(request.contains("export, import and delete"))
+    }
+
     @Test func worktreeSyncWorksFromUncommittedSpecsAndLeavesThemAndTheCheckpointAlone() throws {
         let fixture = try Self.project()
         #expect(try Self.sync(fixture).status == 0)

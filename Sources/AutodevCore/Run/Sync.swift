@@ -160,12 +160,21 @@ public final class Sync {
             fresh.append(workItem(decision, event: event, now: started))
         }
         // Pending work about a requirement (or test) that changed again is superseded by the new work.
-        func subject(_ item: WorkItem) -> String {
+        func subjectKey(_ item: WorkItem) -> String {
             item.requirement.map { "\($0.spec)\u{0}\($0.key)" } ?? "\(item.path)\u{0}\(item.detail)"
         }
-        let freshSubjects = Set(fresh.map(subject))
+        let freshSubjects = Set(fresh.map(subjectKey))
+        // Likewise a request still waiting for an LLM: its file goes, the new work takes its place.
+        var awaitingSubjects = state.awaitingSubjects ?? [:]
+        let freshIDs = Set(fresh.map(\.id))
+        for (id, about) in awaitingSubjects where freshSubjects.contains(about) && !freshIDs.contains(id) {
+            if !dryRun, let file = state.awaitingLLM[id] { FileSystem.remove(store.pendingFolder + "/" + file) }
+            state.awaitingLLM[id] = nil
+            awaitingSubjects[id] = nil
+            notes.append("the LLM request \(id) was replaced: its requirement or test changed again")
+        }
         let carriedItems = state.pending.filter { item in
-            !freshSubjects.contains(subject(item)) || fresh.contains { $0.id == item.id }
+            !freshSubjects.contains(subjectKey(item)) || fresh.contains { $0.id == item.id }
         }
         let carried = Set(carriedItems.map(\.id))
         var seen = Set<String>()
@@ -288,6 +297,7 @@ public final class Sync {
                 if !dryRun {
                     try store.writeRequest(try store.encode(request, pretty: true) + [0x0A], id: item.id)
                     state.awaitingLLM[item.id] = "\(item.id).json"
+                    awaitingSubjects[item.id] = subjectKey(item)
                 }
             }
             tierCounts[resolution.tier.rawValue, default: 0] += 1
@@ -348,6 +358,7 @@ public final class Sync {
             }
         } else if !dryRun {
             state.pending = deferred
+            state.awaitingSubjects = awaitingSubjects
             var producedSet = Set(state.produced)
             for (_, file) in newFiles { producedSet.insert(file.blob.hex) }
             state.produced = producedSet.sorted()

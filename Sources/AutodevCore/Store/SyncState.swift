@@ -30,6 +30,9 @@ public struct SyncState: Sendable, Codable, Equatable {
     public var pending: [WorkItem] = []
     /// Work written out for an LLM (`.auto-dev/loop/pending/ID.json`), by work id.
     public var awaitingLLM: [String: String] = [:]
+    /// What each awaiting request is about (spec and requirement, or path and test), so newer
+    /// work on the same subject replaces it.
+    public var awaitingSubjects: [String: String]?
     /// Blob ids autodev produced: when they come back through a merge they make no events.
     public var produced: [String] = []
     /// Generated files not yet merged, by path.
