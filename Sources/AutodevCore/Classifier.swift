@@ -1,4 +1,4 @@
-/// Sorts paths into categories by the configured globs: ignore first, then specs, tests,
+/// Sorts paths into categories by the configured globs: ignore first, then tests, specs,
 /// dependencies, configuration and code; the first category with a matching glob wins.
 public struct Classifier: Sendable {
     public struct Rule: Sendable {

@@ -37,11 +37,12 @@ public enum EventKind: String, Sendable, Codable, CaseIterable, Comparable {
     }
 }
 
-/// The glob categories a path is classified by, in the order they are tried.
+/// The glob categories a path is classified by, in the order they are tried. Tests come before
+/// specs: `specs/login.spec.js` in a JavaScript project is a test, not a specification.
 public enum PathCategory: String, Sendable, CaseIterable {
     case ignore
-    case specs
     case tests
+    case specs
     case dependencies
     case configuration
     case code

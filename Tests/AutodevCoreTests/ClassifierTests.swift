@@ -9,6 +9,7 @@ import Testing
         ("PRPs/feature.md", .specs),
         ("docs/stories/1.2.story.md", .specs),
         ("SPEC.md", .specs),
+        ("specs/login.spec.js", .tests),  // a JavaScript test that lives in specs/
         ("Tests/AppTests/LoginTests.swift", .tests),
         ("pkg/test_login.py", .tests),
         ("internal/auth/login_test.go", .tests),

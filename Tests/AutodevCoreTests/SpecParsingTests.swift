@@ -146,6 +146,11 @@ func parse(_ path: String, _ text: String) -> SpecDocument {
         let plan = parse("specs/001-photo-albums/plan.md", "# Plan\n\n- **FR-001**: handled by the API layer\n")
         #expect(plan.requirements.isEmpty)
         #expect(plan.context != nil)
+        let checklist = parse("specs/001-photo-albums/checklists/requirements.md", "# Spec quality\n\n- [ ] No [NEEDS CLARIFICATION] markers remain\n")
+        #expect(checklist.requirements.isEmpty)
+        #expect(checklist.context?.contains("checklist") == true)
+        let contract = parse("specs/001-photo-albums/contracts/albums.yaml", "openapi: 3.0.0\n")
+        #expect(contract.requirements.isEmpty)
         let template = parse(".specify/templates/spec-template.md", "### User Story 1 - [Brief Title] (Priority: P1)\n\ntext\n")
         #expect(template.requirements.isEmpty)
     }

@@ -29,6 +29,11 @@ public struct SpecDocument: Sendable {
         if !valid {
             document.diagnostics.append("\(path): not valid UTF-8; invalid bytes were read as U+FFFD")
         }
+        if let reason = folderContext(path) {
+            document.format = pathFormat(path) ?? .markdown
+            document.context = reason
+            return document
+        }
         if !isMarkdown(name) {
             document.format = .document
             let text = TextScan.collapse(String(decoding: bytes, as: UTF8.self))
@@ -95,6 +100,15 @@ public struct SpecDocument: Sendable {
         if path.hasPrefix(".specify/") {
             return "Spec Kit's own memory and scripts, not a feature spec"
         }
+        return nil
+    }
+
+    /// Spec Kit's `contracts/` (API contracts that support the plan) and `checklists/`
+    /// (quality checklists about the spec itself) hold no requirements of their own.
+    static func folderContext(_ path: String) -> String? {
+        let folders = path.split(separator: "/").dropLast().map { $0.lowercased() }
+        if folders.contains("checklists") { return "a quality checklist about the spec, not a requirement" }
+        if folders.contains("contracts"), pathFormat(path) != nil { return "a contract supporting the feature's plan" }
         return nil
     }
 
