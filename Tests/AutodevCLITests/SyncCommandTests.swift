@@ -220,4 +220,15 @@ import Testing
         let subjects = ((pass["items"] as? [[String: Any]]) ?? []).map { $0["subject"] as? String ?? "" }
         #expect(subjects.filter { $0.hasPrefix(pending + " ") }.count == 1, "\(subjects)")
     }
+
+    @Test func aTemplateNeverOverwritesAFileAPersonWrote() throws {
+        let fixture = try Self.project()
+        try fixture.write("tests/test_us1_export_users.py", "# written by hand\n")
+        try fixture.commit("A hand-written test at the template's path")
+        let result = try Self.sync(fixture)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("tests/test_us1_export_users.py already exists"))
+        #expect(try fixture.git(["show", "autodev/results:tests/test_us1_export_users.py"]) == "# written by hand\n")
+        #expect(try Self.resultsFiles(fixture).count == 3)
+    }
 }
