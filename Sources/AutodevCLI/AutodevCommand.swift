@@ -25,7 +25,7 @@ public struct AutodevCommand: ParsableCommand {
               143 sync stopped by SIGTERM (likewise)
             """,
         version: AutodevVersion.string,
-        subcommands: [Init.self, Sync.self, Status.self, History.self, DiffEvents.self, Demo.self]
+        subcommands: [Init.self, Sync.self, Status.self, History.self, DiffEvents.self, ConfigCommand.self, Demo.self]
     )
 
     public init() {}

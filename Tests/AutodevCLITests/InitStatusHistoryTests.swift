@@ -98,4 +98,17 @@ import Testing
         #expect(result.stdout.contains("conflict: tests/test_us1_export_users.py"), "\(result.stdout)")
         #expect(try fixture.git(["show", "autodev/results:tests/test_us1_export_users.py"]).contains("pending"))
     }
+
+    @Test func configEffectiveShowsEachValueAndWhereItComesFrom() throws {
+        let fixture = try GitFixture()
+        try fixture.write("config/autodev.toml", "version = 1\n\n[loop]\nmax_concurrent_tasks = 2\n")
+        let result = try AutodevBinary.run(["config", "--effective", "--json"], in: fixture.path,
+                                           environment: ["AUTODEV_LOOP_MAX_EVENTS_PER_RUN": "7"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let entries = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: [String: String]])
+        #expect(entries["loop.max_events_per_run"] == ["value": "7", "source": "environment AUTODEV_LOOP_MAX_EVENTS_PER_RUN"])
+        #expect(entries["loop.max_concurrent_tasks"] == ["value": "2", "source": "config/autodev.toml:4"])
+        #expect(entries["loop.results_branch"] == ["value": "\"autodev/results\"", "source": "default"])
+        #expect(entries.count == ConfigSchema.keys.count)
+    }
 }

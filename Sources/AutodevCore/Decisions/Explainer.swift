@@ -284,7 +284,7 @@ public struct Explainer {
     private mutating func alongside(_ requirement: Requirement, links: [String], changedPaths: Set<String>) -> String? {
         for link in links {
             if changedPaths.contains(link) { return "\(link) changed in this range" }
-            if link.hasSuffix("/"), let path = changedPaths.sorted().first(where: { $0.hasPrefix(link) }) {
+            if link.hasSuffix("/"), let path = changedPaths.filter({ $0.hasPrefix(link) }).min() {
                 return "\(path) changed in this range"
             }
         }

@@ -1,0 +1,49 @@
+public import ArgumentParser
+internal import AutodevCore
+
+extension AutodevCommand {
+    /// `autodev config --effective`: the settings in force and where each comes from.
+    public struct ConfigCommand: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            commandName: "config",
+            abstract: "Print the configuration in force: every key, its value and where it comes from.",
+            discussion: "Precedence: AUTODEV_<KEY> environment variables over config/autodev.toml over the built-in defaults.")
+
+        @OptionGroup public var global: GlobalOptions
+
+        @Flag(help: "Print the effective configuration (the only mode for now).")
+        public var effective = false
+
+        @Flag(help: "Print one JSON object: {key: {value, source}}.")
+        public var json = false
+
+        public init() {}
+
+        struct Entry: Encodable {
+            var value: String
+            var source: String
+        }
+
+        public func run() throws {
+            try Runner.run {
+                let session = try Session.open(global)
+                let config = session.config
+                var entries: [(String, Entry)] = []
+                for key in ConfigSchema.keys {
+                    let value = config.values[key.name].map(\.description) ?? "(unset: git config decides)"
+                    entries.append((key.name, Entry(value: value, source: config.sources[key.name]?.description ?? "default")))
+                }
+                if json {
+                    Output.write(try JSONOutput.encode(Dictionary(uniqueKeysWithValues: entries)) + "\n")
+                    return
+                }
+                let width = entries.map(\.0.count).max() ?? 0
+                var out = ""
+                for (name, entry) in entries {
+                    out += name + String(repeating: " ", count: width - name.count) + " = " + entry.value + "    # " + entry.source + "\n"
+                }
+                Output.write(out)
+            }
+        }
+    }
+}
