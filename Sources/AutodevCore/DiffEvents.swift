@@ -86,6 +86,8 @@ public struct EventBuilder {
     let repository: Repository
     let config: Config
     let classifier: Classifier
+    /// Whether `.gitattributes` may say what is binary, and from which commit (nil: the work tree).
+    var attributes: (enabled: Bool, commit: ObjectID?) = (false, nil)
 
     public init(repository: Repository, config: Config) throws(AutodevError) {
         self.repository = repository
@@ -138,7 +140,9 @@ public struct EventBuilder {
         var events: [Event] = []
         var classified: [ClassifiedChange] = []
         changes.reserveCapacity(diff.changes.count)
-        let results = classifyAll(diff.changes, keepContents: explain)
+        var builder = self
+        builder.attributes = (attributesMayMarkBinary(range), range.worktree ? nil : range.to)
+        let results = builder.classifyAll(diff.changes, keepContents: explain)
         for (change, result) in zip(diff.changes, results) {
             if let new = change.new, produced.contains(new.id) {
                 changes.append(ChangeRecord(status: change.status, path: change.path, oldPath: change.oldPath,
@@ -187,6 +191,25 @@ public struct EventBuilder {
         return a.detail < b.detail
     }
 
+    /// libgit2's attribute lookup reads the whole index (tens of milliseconds in a large
+    /// repository), so it is used only where attributes can mark files binary: a root
+    /// `.gitattributes` that mentions `diff` or `binary`, or `info/attributes`. (Attributes set
+    /// only in nested `.gitattributes` files are not seen.)
+    func attributesMayMarkBinary(_ range: ResolvedRange) -> Bool {
+        if FileSystem.exists(repository.commonDirectory + "info/attributes") { return true }
+        let root: [UInt8]?
+        if range.worktree {
+            root = repository.workdir.flatMap { try? FileSystem.readIfPresent($0 + ".gitattributes") } ?? nil
+        } else if let to = range.to {
+            root = try? repository.fileContent(atPath: ".gitattributes", inCommit: to)
+        } else {
+            root = nil
+        }
+        guard let root else { return false }
+        let text = String(decoding: root, as: UTF8.self)
+        return text.contains("diff") || text.contains("binary")
+    }
+
     struct Classification: Sendable {
         var record: ChangeRecord
         var events: [Event]
@@ -209,12 +232,13 @@ public struct EventBuilder {
         let path = repository.workdir ?? repository.gitDirectory
         guard list.count >= 256, workers > 1 else { return list.map { one(self, $0) } }
         let slots = ResultSlots<Classification>(count: list.count)
-        let config = self.config, classifier = self.classifier
+        let config = self.config, classifier = self.classifier, attributes = self.attributes
         let chunk = (list.count + workers - 1) / workers
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let range = (worker * chunk)..<min(list.count, (worker + 1) * chunk)
             guard !range.isEmpty, let repository = try? Repository.open(at: path) else { return }
-            let builder = EventBuilder(repository: repository, config: config, classifier: classifier)
+            var builder = EventBuilder(repository: repository, config: config, classifier: classifier)
+            builder.attributes = attributes
             for index in range { slots.set(index, one(builder, list[index])) }
         }
         // A worker that could not open the repository leaves its slots empty: do those here.
@@ -236,7 +260,10 @@ public struct EventBuilder {
                 return nil
             }
         }
+        // git's rule: `.gitattributes` first (`-diff`/`binary`, or `diff`), then a NUL byte in the
+        // first 8000 bytes.
         func isBinary(_ side: FileSide?) -> Bool {
+            if attributes.enabled, let decided = repository.binaryByAttributes(change.path, commit: attributes.commit) { return decided }
             guard let bytes = content(side) else { return false }
             return bytes.prefix(8000).contains(0)
         }

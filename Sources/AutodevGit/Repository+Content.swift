@@ -46,4 +46,25 @@ extension Repository {
         }
         return try FileReader.read(root + relativePath)
     }
+
+    /// What `.gitattributes` says about diffing `path`: true when it is marked binary (`-diff`,
+    /// `binary`), false when it is forced to text (`diff`), nil when the content decides. With a
+    /// commit, that commit's attribute files are read; without, the work tree's.
+    public func binaryByAttributes(_ path: String, commit: ObjectID?) -> Bool? {
+        var options = git_attr_options()
+        options.version = UInt32(GIT_ATTR_OPTIONS_VERSION)
+        if let commit {
+            options.flags = UInt32(GIT_ATTR_CHECK_INDEX_ONLY | GIT_ATTR_CHECK_INCLUDE_COMMIT)
+            options.attr_commit_id = commit.gitOID
+        } else {
+            options.flags = UInt32(GIT_ATTR_CHECK_FILE_THEN_INDEX)
+        }
+        var value: UnsafePointer<CChar>?
+        guard git_attr_get_ext(&value, pointer, &options, path, "diff") == 0 else { return nil }
+        switch git_attr_value(value) {
+        case GIT_ATTR_VALUE_FALSE: return true
+        case GIT_ATTR_VALUE_TRUE: return false
+        default: return nil
+        }
+    }
 }

@@ -1,0 +1,36 @@
+import AutodevCore
+import AutodevGit
+import AutodevTestSupport
+import Foundation
+import Testing
+
+@Suite struct BinaryAttributeTests {
+    /// `binary` agrees with git, .gitattributes included: git's numstat prints "-" for binary.
+    @Test func theBinaryFlagFollowsGitattributesLikeGit() throws {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        let base = try fixture.commit("base")
+        try fixture.write(".gitattributes", "*.lock -diff\n*.bin diff\nassets/** binary\n")
+        try fixture.write("yarn.lock", "text that git is told not to diff\n")
+        try fixture.write("forced.bin", Data([0x61, 0x00, 0x62, 0x0A]))
+        try fixture.write("raw.dat", Data([0x00, 0x01, 0x02]))
+        try fixture.write("assets/logo.svg", "<svg/>\n")
+        try fixture.write("src/a.py", "print(1)\n")
+        try fixture.commit("attributes")
+        let numstat = try fixture.git(["diff", "--numstat", "\(base)..HEAD"])
+        var gitBinary: [String: Bool] = [:]
+        for line in numstat.split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 2)
+            gitBinary[String(fields[2])] = fields[0] == "-"
+        }
+        let repository = try Repository.open(at: fixture.path)
+        let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
+        let report = try EventBuilder(repository: repository, config: config).report(for: .explicit("\(base)..HEAD"))
+        let ours = Dictionary(uniqueKeysWithValues: report.changes.map { ($0.path, $0.binary) })
+        #expect(ours == gitBinary)
+        #expect(ours["yarn.lock"] == true)
+        #expect(ours["forced.bin"] == false)
+        #expect(ours["raw.dat"] == true)
+        #expect(ours["assets/logo.svg"] == true)
+    }
+}
