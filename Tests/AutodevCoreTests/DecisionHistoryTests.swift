@@ -230,4 +230,56 @@ import Testing
             "skip specs/001-login/spec.md [spec-requirements-moved]",
         ])
     }
+
+    @Test func bmadStoryProgressIsNotAChangeAndAnEditedCriterionIs() throws {
+        let story = """
+            # Story 2.1: Password reset
+
+            ## Status
+
+            Draft
+
+            ## Story
+
+            **As a** user, **I want** to reset my password, **so that** I can sign in again.
+
+            ## Acceptance Criteria
+
+            1. A reset link is emailed.
+            2. The link expires after one hour.
+
+            ## Tasks / Subtasks
+
+            - [ ] Task 1: Email the link (AC: #1)
+            - [ ] Task 2: Expire the link (AC: #2)
+
+            ## Dev Agent Record
+
+            ### File List
+            """
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        let c0 = try fixture.commit("base")
+        try fixture.write("docs/stories/2.1.reset.md", story)
+        let c1 = try fixture.commit("Draft story 2.1")
+        #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
+            "newImplementation Story 2.1 [requirement-added]",
+            "skip Story 2.1 Task 1 [covered-by-parent]",
+            "skip Story 2.1 Task 2 [covered-by-parent]",
+        ])
+        // The dev agent works: status, ticked tasks and the File List change, and the code lands.
+        let worked = story.replacingOccurrences("Draft", "Review")
+            .replacingOccurrences("- [ ] Task 1", "- [x] Task 1")
+            .replacingOccurrences("### File List", "### File List\n\n- src/reset.py")
+        try fixture.write("docs/stories/2.1.reset.md", worked)
+        try fixture.write("src/reset.py", "def reset(): ...\n")
+        let c2 = try fixture.commit("Implement story 2.1")
+        #expect(try Self.decisions(fixture, "\(c1)..\(c2)") == [
+            "skip docs/stories/2.1.reset.md [spec-progress]",
+            "skip src/reset.py [human-change]",
+        ])
+        try fixture.write("docs/stories/2.1.reset.md", worked.replacingOccurrences("after one hour", "after fifteen minutes"))
+        let c3 = try fixture.commit("Shorten the link's life")
+        #expect(try Self.decisions(fixture, "\(c2)..\(c3)") == ["updateImplementation Story 2.1 [requirement-changed]"])
+    }
 }

@@ -42,7 +42,7 @@ let ruleExamples: [RuleExample] = [
     RuleExample(rule: "spec-progress", action: .skip,
                 facts: facts(.specificationChanged) { $0.specFile = .progressOnly(2) }, reasonContains: "progress only: 2"),
     RuleExample(rule: "spec-cosmetic", action: .skip,
-                facts: facts(.specificationChanged) { $0.specFile = .cosmetic }, reasonContains: "cosmetic"),
+                facts: facts(.specificationChanged) { $0.specFile = .cosmetic }, reasonContains: "no requirement changed"),
     RuleExample(rule: "spec-moved", action: .skip,
                 facts: facts(.specificationChanged) { $0.specFile = .moved("old/spec.md") }, reasonContains: "old/spec.md"),
     RuleExample(rule: "spec-requirements-moved", action: .skip,

@@ -92,7 +92,7 @@ public enum DecisionRules {
                      }),
         DecisionRule(id: "spec-cosmetic", action: .skip,
                      applies: { $0.specFile == .cosmetic },
-                     reason: { _ in "cosmetic edit: whitespace, wrapping, numbering or markup only" }),
+                     reason: { _ in "no requirement changed: the edit is outside the requirements' text (status, notes) or only whitespace, wrapping, numbering or markup" }),
         DecisionRule(id: "spec-moved", action: .skip,
                      applies: { if case .moved = $0.specFile { true } else { false } },
                      reason: { if case .moved(let from) = $0.specFile { "moved from \(from) with its requirements intact" } else { "" } }),
