@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+internal import AutodevCore
 internal import FoundationEssentials
 
 /// Results to stdout, diagnostics to stderr.
@@ -15,20 +16,9 @@ enum Output {
         writeAll(2, text + "\n")
     }
 
+    /// A closed stdout (piped into `head`) is not an error: there is nothing more to do.
     private static func writeAll(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return  // stdout closed (e.g. piped into head): nothing more to do
-            }
-            offset += written
-        }
-        bytes.removeAll()
+        _ = FileSystem.writeAll(fd, Array(text.utf8))
     }
 }
 

@@ -57,19 +57,11 @@ public enum FileSystem {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ioError("cannot write \(path)") }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let error = ioError("cannot write \(path)")
-                close(fd)
-                unlink(temporary)
-                throw error
-            }
-            offset += written
+        if !writeAll(fd, bytes) {
+            let error = ioError("cannot write \(path)")
+            close(fd)
+            unlink(temporary)
+            throw error
         }
         if fsync(fd) != 0 {
             let error = ioError("cannot flush \(path) to disk")
@@ -95,15 +87,21 @@ public enum FileSystem {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, executable ? 0o755 : 0o644)
         guard fd >= 0 else { throw ioError("cannot write \(path)") }
         defer { close(fd) }
+        if !writeAll(fd, bytes) { throw ioError("cannot write \(path)") }
+    }
+
+    /// Writes every byte to a descriptor, retrying after EINTR; false (errno set) on failure.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw ioError("cannot write \(path)")
+                return false
             }
             offset += written
         }
+        return true
     }
 
     public static func remove(_ path: String) {
