@@ -275,7 +275,7 @@ public final class Sync {
             switch resolution.kind {
             case .files(let written):
                 for (path, content) in written.sorted(by: { $0.key < $1.key }) {
-                    try checkGeneratedPath(path, base: baseCommit)
+                    try checkGeneratedPath(path, base: baseLookup)
                     // A template never overwrites a file a person wrote (a generator command may:
                     // updating files is its job).
                     let existing: FileSide?
@@ -493,7 +493,7 @@ public final class Sync {
 
     /// Generated paths stay inside the repository: relative, no `..`, nothing under `.git`, and
     /// no folder on the way that is a symlink in the processed commit.
-    private func checkGeneratedPath(_ path: String, base: ObjectID?) throws(AutodevError) {
+    private func checkGeneratedPath(_ path: String, base: TreeLookup?) throws(AutodevError) {
         let components = path.split(separator: "/", omittingEmptySubsequences: false)
         func unsafe(_ why: String) -> AutodevError {
             AutodevError(.unsafePath, "a template or pattern produced the path '\(path)', which \(why); nothing was written. Fix the template's 'path:'",
@@ -504,11 +504,10 @@ public final class Sync {
         if components.contains(where: { $0.lowercased() == ".git" }) { throw unsafe("is inside .git") }
         if path.hasPrefix(".auto-dev/") { throw unsafe("is inside autodev's own state folder") }
         guard let base else { return }
-        let tree = try gitCall { try self.repository.commit(base).tree }
         var prefix = ""
         for component in components.dropLast() {
             prefix += (prefix.isEmpty ? "" : "/") + component
-            if let entry = try gitCall({ try self.repository.entry(atPath: prefix, inTree: tree) }) {
+            if let entry = try gitCall({ try base.entry(atPath: prefix) }) {
                 if entry.mode.rawValue == 0o120000 { throw unsafe("goes through the symlink '\(prefix)'") }
                 if !entry.mode.isTree { throw unsafe("goes through the file '\(prefix)'") }
             } else {
