@@ -187,6 +187,26 @@ import Glibc
         #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
     }
 
+    @Test(arguments: [
+        ("../escape-{{slug}}.py", "has an empty, '.' or '..' component"),
+        ("/tmp/escape-{{slug}}.py", "is not relative to the repository"),
+        (".git/hooks/{{slug}}", "is inside .git"),
+        ("linked/{{slug}}.py", "goes through the symlink 'linked'"),
+        ("src/app.py/{{slug}}.py", "goes through the file 'src/app.py'"),
+    ])
+    func generatedPathsMustStayInsideTheRepository(_ path: String, _ problem: String) throws {
+        let fixture = try SyncCommandTests.project()
+        try fixture.symlink("linked", to: "/tmp")
+        try fixture.write("config/templates/escape.mustache", "{{! autodev\npath: \(path)\n}}\nx\n")
+        try fixture.commit("an escaping template")
+        let checkpoint = try fixture.git(["rev-parse", "refs/autodev/checkpoint"])
+        let result = try SyncCommandTests.sync(fixture)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(problem), "\(result.stderr)")
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
+        #expect((try? fixture.git(["rev-parse", "--verify", "-q", "autodev/results"])) == nil)
+    }
+
     @Test func anInvalidTemplateNamesFileAndLine() throws {
         let fixture = try SyncCommandTests.project()
         try fixture.write("config/templates/broken.mustache", "{{! autodev\npath: x.py\n}}\nline one\n{{#criteria}}\nnever closed\n")
