@@ -231,4 +231,44 @@ import Testing
         #expect(try fixture.git(["show", "autodev/results:tests/test_us1_export_users.py"]) == "# written by hand\n")
         #expect(try Self.resultsFiles(fixture).count == 3)
     }
+
+    @Test func patternsSkipOrRenderATemplateWithTheRegexCaptures() throws {
+        let fixture = try Self.project()
+        try fixture.write("config/templates/endpoint.mustache", """
+            {{! autodev
+            path: api/{{verb}}{{slug}}.txt
+            when: updateImplementation
+            }}
+            route {{verb}} {{route}} for {{key}}
+
+            """)
+        try fixture.write("config/patterns.toml", """
+            [[pattern]]
+            name = "legacy"
+            text = "(?i)legacy"
+            then = "skip"
+            reason = "legacy requirements are not implemented"
+
+            [[pattern]]
+            name = "endpoints"
+            kind = "specificationChanged"
+            text = '(?<verb>GET|POST) (?<route>/\\S+)'
+            then = "template"
+            template = "endpoint"
+            """)
+        try fixture.write("specs/003-api/spec.md", "- **FR-001**: System MUST serve GET /users/{id}\n- **FR-002**: System MUST keep the legacy export\n")
+        try fixture.commit("Specify the API")
+        let result = try Self.sync(fixture, ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        let items = try #require((report["passes"] as? [[String: Any]])?.first?["items"] as? [[String: Any]])
+        let bySubject = Dictionary(items.map { ($0["subject"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        let legacy = try #require(bySubject["FR-002 (specs/003-api/spec.md)"])
+        #expect(legacy["tier"] as? String == "pattern")
+        #expect((legacy["outcome"] as? String)?.contains("legacy requirements are not implemented") == true)
+        let endpoint = try #require(bySubject["FR-001 (specs/003-api/spec.md)"])
+        #expect(endpoint["tier"] as? String == "pattern")
+        let file = try #require((endpoint["files"] as? [String])?.first)
+        #expect(try fixture.git(["show", "autodev/results:\(file)"]) == "route GET /users/{id} for FR-001\n")
+    }
 }
