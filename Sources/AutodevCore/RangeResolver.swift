@@ -19,6 +19,9 @@ public struct ResolvedRange: Sendable, Equatable {
     public var notes: [String]
     /// No checkpoint yet: what is at HEAD is the baseline; only its specs are read as new work.
     public var firstRun = false
+    /// For a range from the checkpoint: the value the checkpoint ref had (the `from` of the range
+    /// may be a merge base instead), which moving it must compare against.
+    public var checkpoint: ObjectID?
 }
 
 public enum RangeResolver {
@@ -50,7 +53,22 @@ public enum RangeResolver {
                         (git fetch --deepen=1000, or git fetch --unshallow) and run again, or give an explicit range
                         """, exitStatus: .repository)
                 }
-                return ResolvedRange(from: checkpoint, to: head, worktree: false, notes: [])
+                var range = ResolvedRange(from: checkpoint, to: head, worktree: false, notes: [])
+                range.checkpoint = checkpoint
+                // A branch switch, a rebase or a reset leaves HEAD off the checkpoint's line: diffing
+                // from the checkpoint would read the other branch's work as deleted. Start from
+                // where the two lines meet instead.
+                if try !repository.isAncestor(checkpoint, of: head) {
+                    if let base = try repository.mergeBase(checkpoint, head) {
+                        range.from = base
+                        range.notes.append("HEAD is not a descendant of the checkpoint \(checkpoint.hex.prefix(12)) (a branch switch, rebase or reset): compared from their merge base \(base.hex.prefix(12))")
+                    } else {
+                        range.from = nil
+                        range.firstRun = true
+                        range.notes.append("HEAD shares no history with the checkpoint \(checkpoint.hex.prefix(12)): everything at HEAD is treated as new; its specs are read for work, its code and tests are the baseline")
+                    }
+                }
+                return range
             case .explicit(let text):
                 return try resolveExplicit(text, in: repository)
             }

@@ -271,4 +271,26 @@ import Testing
         let file = try #require((endpoint["files"] as? [String])?.first)
         #expect(try fixture.git(["show", "autodev/results:\(file)"]) == "route GET /users/{id} for FR-001\n")
     }
+
+    @Test func switchingBackToABranchWithoutTheCheckpointReadsNothingAsRemoved() throws {
+        let fixture = try Self.project()
+        _ = try fixture.git(["checkout", "-q", "-b", "feature"])
+        try fixture.write("specs/004-feature/spec.md", "- **FR-001**: System MUST do the feature\n")
+        try fixture.commit("Feature spec")
+        #expect(try Self.sync(fixture).status == 0)  // the checkpoint is now on the feature branch
+        _ = try fixture.git(["checkout", "-q", "main"])
+        try fixture.write("specs/005-main/spec.md", "- **FR-001**: System MUST do the main thing\n")
+        try fixture.commit("Main spec")
+        let result = try Self.sync(fixture, ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        let pass = try #require((report["passes"] as? [[String: Any]])?.first)
+        let items = (pass["items"] as? [[String: Any]]) ?? []
+        // Only main's new commits: the feature's spec (and main's older work) are not "removed".
+        #expect(items.map { $0["subject"] as? String ?? "" }.sorted() == ["FR-001 (specs/005-main/spec.md)"])
+        #expect(!items.contains { ($0["action"] as? String) == "retireImplementation" })
+        #expect(pass["decisions"] as? [String: Int] == ["newImplementation": 1])  // no "removed" decision at all
+        #expect((pass["notes"] as? [String] ?? []).contains { $0.contains("merge base") })
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == (try fixture.git(["rev-parse", "HEAD"])))
+    }
 }

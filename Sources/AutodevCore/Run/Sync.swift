@@ -364,8 +364,8 @@ public final class Sync {
         var checkpointMoved = false
         if !dryRun && nothingToDo {
             // Nothing happened: no record, no state change; only the checkpoint follows HEAD.
-            if options.range == .sinceCheckpoint, let to = range.to, range.from != to {
-                try gitCall { try self.repository.updateReference(self.checkpointRef, to: to, expected: range.from, message: "autodev: nothing to do") }
+            if options.range == .sinceCheckpoint, let to = range.to, range.checkpoint != to {
+                try gitCall { try self.repository.updateReference(self.checkpointRef, to: to, expected: range.checkpoint, message: "autodev: nothing to do") }
                 checkpointMoved = true
             }
         } else if !dryRun {
@@ -394,9 +394,9 @@ public final class Sync {
             }
             try store.save(state)
             step("persisted")
-            if options.range == .sinceCheckpoint, let to = range.to, range.from != to {
+            if options.range == .sinceCheckpoint, let to = range.to, range.checkpoint != to {
                 try gitCall {
-                    try self.repository.updateReference(self.checkpointRef, to: to, expected: range.from,
+                    try self.repository.updateReference(self.checkpointRef, to: to, expected: range.checkpoint,
                                                         message: "autodev: processed \(range.from.map { String($0.hex.prefix(12)) } ?? "(start)")..\(String(to.hex.prefix(12)))")
                 }
                 checkpointMoved = true
