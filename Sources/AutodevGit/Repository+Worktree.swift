@@ -44,7 +44,7 @@ extension Repository {
                 if mode.isSubmodule {
                     new = FileSide(id: id, mode: mode)
                 } else {
-                    id = try hashWorkdirFile(relative)
+                    id = try hashWorkdirFile(relative, link: mode.rawValue == 0o120000)
                     new = FileSide(id: id, mode: mode, location: .workdir(relative))
                 }
             }
@@ -54,10 +54,16 @@ extension Repository {
         return try RenameDetector(repository: self, options: renames).resolve(deltas)
     }
 
-    /// The blob id the file would get if added, computed without writing anything.
-    private func hashWorkdirFile(_ relativePath: String) throws -> ObjectID {
-        let content = try workdirContent(relativePath)
+    /// The blob id the file would get if added (`git hash-object`), computed without writing
+    /// anything: with the repository's filters (end-of-line conversion from `.gitattributes`
+    /// and `core.autocrlf`) for a file, from the target for a symlink.
+    private func hashWorkdirFile(_ relativePath: String, link: Bool) throws -> ObjectID {
         var oid = git_oid()
+        if !link {
+            try GitError.check(git_repository_hashfile(&oid, pointer, relativePath, GIT_OBJECT_BLOB, nil), "hashing \(relativePath)")
+            return ObjectID(oid)
+        }
+        let content = try workdirContent(relativePath)
         _ = try content.withUnsafeBytes { raw in
             try GitError.check(git_odb_hash(&oid, raw.baseAddress, raw.count, GIT_OBJECT_BLOB),
                                "hashing \(relativePath)")

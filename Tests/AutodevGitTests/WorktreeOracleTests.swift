@@ -58,4 +58,22 @@ import Testing
         #expect(ours.changes.map(\.path) == ["specs/first.md"])
         #expect(ours.changes.map(\.status) == [.added])
     }
+
+    @Test func workTreeBlobIdsAreTheOnesGitWouldStoreAfterEndOfLineConversion() throws {
+        let fixture = try GitFixture()
+        try fixture.write(".gitattributes", "*.bat eol=crlf\n*.txt text\n")
+        try fixture.write("run.bat", "echo one\n")
+        try fixture.write("notes.txt", "one\n")
+        try fixture.commit("base")
+        // As a checkout leaves them: CRLF in the .bat (eol=crlf), and a CRLF line added to the .txt.
+        try fixture.write("run.bat", "echo one\r\necho two\r\n")
+        try fixture.write("notes.txt", "one\r\ntwo\r\n")
+        let repository = try Repository.open(at: fixture.path)
+        let changes = try repository.diffWorktree(renames: RenameOptions()).changes
+        for path in ["run.bat", "notes.txt"] {
+            let change = try #require(changes.first { $0.path == path })
+            let gitID = try fixture.git(["hash-object", "--", path]).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(change.new?.id.hex == gitID, "\(path)")
+        }
+    }
 }
