@@ -144,7 +144,10 @@ public struct Explainer {
                 var facts = DecisionFacts(event: event.kind, path: event.path)
                 facts.firstRun = range.firstRun
                 if event.kind == .codeModified, let gone = removedPath(item.change) {
-                    if brokenLinks == nil { brokenLinks = linkIndex() }
+                    if brokenLinks == nil {
+                        let gonePaths = items.compactMap { $0.category == .specs ? nil : removedPath($0.change) }
+                        brokenLinks = linkIndex(naming: Set(gonePaths))
+                    }
                     let linked = brokenLinks?[gone] ?? []
                     if !linked.isEmpty {
                         for requirement in linked {
@@ -340,9 +343,12 @@ public struct Explainer {
 
     // MARK: Deleted code that a requirement links to
 
-    /// Every path linked by a requirement of any spec at the end of the range.
-    private mutating func linkIndex() -> [String: [Requirement]] {
+    /// The paths linked by the requirements of the specs, at the end of the range, that name one
+    /// of `gone` (a spec that does not contain a deleted file's name cannot link to it, so it is
+    /// not parsed: a rename in a large repository does not read every spec).
+    private mutating func linkIndex(naming gone: Set<String>) -> [String: [Requirement]] {
         var index: [String: [Requirement]] = [:]
+        let needles = Set(gone.map { Array(($0.split(separator: "/").last.map(String.init) ?? $0).utf8) })
         var read = 0
         for (path, side) in after.files(under: "") where classifier.classify(path)?.category == .specs {
             read += 1
@@ -350,12 +356,26 @@ public struct Explainer {
                 notes.append("more than \(Self.specIndexLimit) spec files: links of the rest were not checked for deleted paths")
                 break
             }
-            for requirement in document(path: path, side: side).requirements {
+            guard let bytes = try? repository.content(of: side),
+                  needles.contains(where: { Self.contains(bytes, $0) }) else { continue }
+            for requirement in document(path: path, side: side, content: bytes).requirements {
                 for link in links(of: requirement, in: after) {
                     index[link, default: []].append(requirement)
                 }
             }
         }
         return index
+    }
+
+    /// Whether `needle` occurs in `haystack`, byte for byte.
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
     }
 }
