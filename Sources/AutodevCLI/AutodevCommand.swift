@@ -19,7 +19,8 @@ public struct AutodevCommand: ParsableCommand {
                   --worktree in a bare repository)
               4   the results branch or the checkpoint was moved by someone else;
                   nothing was overwritten (the message says how to restore it)
-              64  usage error (unknown flag, malformed range)
+              64  usage error (unknown flag, malformed range, a --test-report file
+                  that cannot be read or is not JUnit XML)
               75  another sync is running and --no-wait was given
               130 sync stopped by SIGINT (finished work saved, the rest pending)
               143 sync stopped by SIGTERM (likewise)

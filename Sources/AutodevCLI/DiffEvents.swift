@@ -25,6 +25,9 @@ extension AutodevCommand {
         @Flag(help: "Compare staged, unstaged and untracked changes with HEAD instead of a range.")
         public var worktree = false
 
+        @Option(name: .customLong("test-report"), help: ArgumentHelp("A JUnit XML report; each failed test becomes a testFailed event. Repeatable.", valueName: "file"))
+        public var testReports: [String] = []
+
         @Flag(help: "Print one JSON object (sorted keys) instead of the table.")
         public var json = false
 
@@ -44,7 +47,8 @@ extension AutodevCommand {
                 let session = try Session.open(global)
                 let builder = try EventBuilder(repository: session.repository, config: session.config)
                 let request: RangeRequest = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
-                let report = try builder.report(for: request, explain: explain)
+                let reports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
+                let report = try builder.report(for: request, explain: explain, testReports: reports)
                 if json {
                     Output.write((report.decisions == nil ? ReportJSON.encode(report) : try JSONOutput.encode(report)) + "\n")
                 } else {

@@ -27,6 +27,9 @@ extension AutodevCommand {
         @Flag(help: "Show the full plan (events, decisions, the tier for each piece of work); write nothing.")
         public var dryRun = false
 
+        @Option(name: .customLong("test-report"), help: ArgumentHelp("A JUnit XML report; each failed test becomes a testFailed event. Repeatable.", valueName: "file"))
+        public var testReports: [String] = []
+
         @Flag(help: "Print one JSON object instead of the summary.")
         public var json = false
 
@@ -51,6 +54,7 @@ extension AutodevCommand {
                 options.dryRun = dryRun
                 options.noWait = noWait
                 options.hook = hook != nil
+                options.testReports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
                 let sync = AutodevCore.Sync(repository: session.repository, config: session.config,
                                             environment: Environment.variables(),
                                             stopRequested: { Signals.stopRequested },

@@ -112,12 +112,15 @@ public struct EventBuilder {
     /// The report for a range; with `explain`, the decisions too (step 6, no LLM).
     /// `produced`: blob ids autodev generated itself; a change that brings one back (a merge,
     /// squash or cherry-pick of the results branch) makes no event.
-    public func report(for request: RangeRequest, explain: Bool = false, produced: Set<ObjectID> = []) throws(AutodevError) -> DiffEventsReport {
+    /// `testReports`: JUnit reports whose failed tests become testFailed events.
+    public func report(for request: RangeRequest, explain: Bool = false, produced: Set<ObjectID> = [],
+                       testReports: [TestReport] = []) throws(AutodevError) -> DiffEventsReport {
         let range = try RangeResolver.resolve(request, in: repository, checkpointRef: config.string("loop.checkpoint_ref"))
-        return try report(for: range, explain: explain, produced: produced)
+        return try report(for: range, explain: explain, produced: produced, testReports: testReports)
     }
 
-    public func report(for range: ResolvedRange, explain: Bool = false, produced: Set<ObjectID> = []) throws(AutodevError) -> DiffEventsReport {
+    public func report(for range: ResolvedRange, explain: Bool = false, produced: Set<ObjectID> = [],
+                       testReports: [TestReport] = []) throws(AutodevError) -> DiffEventsReport {
         var notes = range.notes
         let diff: DiffResult
         do {
@@ -158,6 +161,14 @@ public struct EventBuilder {
                                                    contents: result.category == .specs ? result.contents : [:]))
             }
         }
+        var failed: [Event] = []
+        var failedIDs = Set<String>()
+        for report in testReports {
+            for event in report.events(priority: config.priority(of: .testFailed)) where failedIDs.insert(event.id).inserted {
+                failed.append(event)
+            }
+        }
+        events.append(contentsOf: failed)
         events.sort(by: Self.eventOrder)
         let info = DiffEventsReport.RangeInfo(from: range.from?.hex, to: range.worktree ? "worktree" : range.to?.hex)
         var report = DiffEventsReport(range: info, changes: changes, events: events, notes: notes)
@@ -172,7 +183,7 @@ public struct EventBuilder {
             }
             do {
                 var explainer = try Explainer(repository: repository, classifier: classifier, range: range, changes: diff.changes)
-                let (decisions, problems) = explainer.decide(classified)
+                let (decisions, problems) = explainer.decide(classified, failedTests: failed.sorted(by: Self.eventOrder))
                 report.decisions = decisions
                 report.notes.append(contentsOf: problems)
             } catch let error as GitError {

@@ -241,6 +241,28 @@ import Testing
         #expect(lines.last == "1 decision (1 newImplementation), 1 needs work")
     }
 
+    @Test func aTestReportsFailuresBecomeTestFailedEventsToFix() throws {
+        let (fixture, base) = try DiffEventsCommandTests.makeProject()
+        let report = fixture.directory.path + "/report.xml"
+        try """
+            <testsuite name="AppTests"><testcase classname="AppTests" name="testSignsIn" file="Tests/AppTests/AppTests.swift">
+            <failure message="XCTAssertTrue failed"/></testcase></testsuite>
+            """.write(toFile: report, atomically: true, encoding: .utf8)
+        let result = try AutodevBinary.run(["diff-events", "--explain", "--json", "--test-report", report, "\(base)..HEAD"], in: fixture.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try DiffEventsCommandTests.json(result)
+        let events = try #require(object["events"] as? [[String: Any]])
+        #expect(events.first?["kind"] as? String == "testFailed")
+        #expect(events.first?["detail"] as? String == "AppTests.testSignsIn: XCTAssertTrue failed")
+        let decisions = try #require(object["decisions"] as? [[String: Any]])
+        #expect(decisions.first?["action"] as? String == "fixFailingTest")
+        #expect(decisions.first?["eventId"] as? String == events.first?["id"] as? String)
+
+        let missing = try AutodevBinary.run(["diff-events", "--test-report", "/nonexistent/report.xml"], in: fixture.path)
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("test report /nonexistent/report.xml cannot be used"))
+    }
+
     @Test func malformedSpecsGiveANoteAndTheRestIsDecided() throws {
         let fixture = try GitFixture()
         try fixture.write("README.md", "x\n")

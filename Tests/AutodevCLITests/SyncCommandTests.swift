@@ -293,4 +293,24 @@ import Testing
         #expect((pass["notes"] as? [String] ?? []).contains { $0.contains("merge base") })
         #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == (try fixture.git(["rev-parse", "HEAD"])))
     }
+
+    @Test func aFailingTestFromAReportBecomesARequestToFixIt() throws {
+        let fixture = try Self.project()
+        #expect(try Self.sync(fixture).status == 0)
+        let report = fixture.directory.path + "/junit.xml"
+        try "<testsuite><testcase classname=\"tests.test_export\" name=\"test_header\" file=\"tests/test_export.py\"><failure message=\"no header\"/></testcase></testsuite>"
+            .write(toFile: report, atomically: true, encoding: .utf8)
+        let result = try Self.sync(fixture, ["--test-report", report])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("fixFailingTest"))
+        let folder = fixture.path + "/.auto-dev/loop/pending"
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(names.count == 1)
+        let request = try String(contentsOfFile: folder + "/" + names[0], encoding: .utf8)
+        #expect(request.contains("fixFailingTest"))
+        #expect(request.contains("test_header"))
+        // The same failure reported again is the same work: no second request.
+        #expect(try Self.sync(fixture, ["--test-report", report]).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 1)
+    }
 }

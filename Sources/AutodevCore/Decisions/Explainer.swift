@@ -58,7 +58,7 @@ public struct Explainer {
     }
 
     /// The decisions for every event, in event order, and notes about what could not be read.
-    public mutating func decide(_ items: [ClassifiedChange]) -> (decisions: [Decision], notes: [String]) {
+    public mutating func decide(_ items: [ClassifiedChange], failedTests: [Event] = []) -> (decisions: [Decision], notes: [String]) {
         let changedPaths = Set(items.filter { $0.category != .specs && $0.category != .ignore && $0.category != nil }
             .flatMap { [$0.change.path] + ($0.change.oldPath.map { [$0] } ?? []) })
 
@@ -125,8 +125,10 @@ public struct Explainer {
             if count > 0 { fileOutcomes[eventID] = .progressOnly(count) }
         }
 
-        // 3. One decision per event, or one per changed requirement of a spec.
-        var decisions: [Decision] = []
+        // 3. One decision per event, or one per changed requirement of a spec; failed tests first.
+        var decisions: [Decision] = failedTests.map { event in
+            makeDecision(event.id, DecisionFacts(event: event.kind, path: event.path), requirement: nil, change: nil, links: [])
+        }
         var brokenLinks: [String: [Requirement]]?
         for item in items {
             for event in item.events {

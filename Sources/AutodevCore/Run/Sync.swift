@@ -140,7 +140,7 @@ public final class Sync {
         var produced = Set(state.produced.compactMap(ObjectID.init(hex:)))
         produced.formUnion(previous.values)
         let builder = try EventBuilder(repository: repository, config: config)
-        let events = try builder.report(for: range, explain: true, produced: produced)
+        let events = try builder.report(for: range, explain: true, produced: produced, testReports: options.testReports)
         notes.append(contentsOf: events.notes.filter { !range.notes.contains($0) })
         let decisions = events.decisions ?? []
         let eventsByID = Dictionary(events.events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

@@ -7,6 +7,8 @@ public struct SyncOptions: Sendable {
     public var noWait = false
     /// Called by a git hook: a held lock means "rerun wanted", not a wait.
     public var hook = false
+    /// JUnit reports whose failed tests become testFailed events (work: fixFailingTest).
+    public var testReports: [TestReport] = []
 
     public init() {}
 }
