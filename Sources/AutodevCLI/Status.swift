@@ -26,6 +26,7 @@ extension AutodevCommand {
             var resultsBranch: String
             var resultsTip: String?
             var unmergedResultsCommits: Int?
+            var metrics: Metrics
             var warnings: [String]
         }
 
@@ -62,7 +63,7 @@ extension AutodevCommand {
                 let report = Report(checkpoint: checkpoint?.hex, commitsBehind: behind, head: head?.hex, loop: state.loop,
                                     pending: state.pending, awaitingLLM: state.awaitingLLM.values.sorted(),
                                     lastRun: store.runs().first { $0.id == state.lastRun } ?? store.runs().last, resultsBranch: branch, resultsTip: tip?.hex,
-                                    unmergedResultsCommits: unmerged, warnings: warnings)
+                                    unmergedResultsCommits: unmerged, metrics: store.loadMetricsReadOnly(), warnings: warnings)
                 if json {
                     Output.write(try JSONOutput.encode(report) + "\n")
                     return
@@ -85,6 +86,8 @@ extension AutodevCommand {
                 } else {
                     out += "last run: none\n"
                 }
+                let metrics = report.metrics
+                out += "LLM calls: \(metrics.llmCallsAvoided) avoided (skips, patterns, templates), \(metrics.llmRequests) requested, over \(metrics.runs) run\(metrics.runs == 1 ? "" : "s")\n"
                 if let tip {
                     out += "results: \(branch) at \(tip.hex.prefix(12)), \(unmerged ?? 0) commit\(unmerged == 1 ? "" : "s") not merged into HEAD\n"
                 } else {

@@ -72,6 +72,8 @@ import Testing
         #expect(status.stdout.contains("loop: idle"))
         #expect(status.stdout.contains("results: autodev/results at"))
         #expect(status.stdout.contains("1 commit not merged into HEAD"))
+        // Two new requirements answered by templates, and the base run's skips: no LLM request.
+        #expect(status.stdout.contains(" avoided (skips, patterns, templates), 0 requested, over 2 runs"), "\(status.stdout)")
 
         let list = try AutodevBinary.run(["history", "--json"], in: fixture.path)
         let runs = try #require(try JSONSerialization.jsonObject(with: list.stdoutData) as? [[String: Any]])

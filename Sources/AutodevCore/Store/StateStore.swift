@@ -23,6 +23,13 @@ public struct StateStore: Sendable {
         load(SyncState.self, at: statePath, version: SyncState.schemaVersion) ?? (SyncState(), nil)
     }
 
+    /// The metrics without setting an unreadable file aside (for read-only commands).
+    public func loadMetricsReadOnly() -> Metrics {
+        guard let bytes = try? FileSystem.readIfPresent(metricsPath),
+              let metrics = try? JSONDecoder().decode(Metrics.self, from: Data(bytes)) else { return Metrics() }
+        return metrics
+    }
+
     public func loadMetrics() -> (Metrics, warning: String?) {
         load(Metrics.self, at: metricsPath, version: 1) ?? (Metrics(), nil)
     }
