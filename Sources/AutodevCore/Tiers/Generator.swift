@@ -52,7 +52,8 @@ struct Generator {
     /// The scratch copy (read from git on the calling thread) and the environment.
     func prepare(_ command: String, timeoutSeconds: Int, patternName: String, item: WorkItem,
                  captures: [String: String]) throws(AutodevError) -> GeneratorJob {
-        var template = Array("/tmp/autodev-scratch-XXXXXX".utf8CString)
+        let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((temporary.hasSuffix("/") ? temporary : temporary + "/").appending("autodev-scratch-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw AutodevError(.generatorFailed, "pattern '\(patternName)': could not get a scratch folder", exitStatus: .failure)
         }
