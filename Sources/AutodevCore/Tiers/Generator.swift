@@ -53,7 +53,7 @@ struct Generator {
     func prepare(_ command: String, timeoutSeconds: Int, patternName: String, item: WorkItem,
                  captures: [String: String]) throws(AutodevError) -> GeneratorJob {
         let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((temporary.hasSuffix("/") ? temporary : temporary + "/").appending("autodev-scratch-XXXXXX").utf8CString)
+        var template = Array(((temporary.hasSuffix("/") ? temporary : temporary + "/") + "autodev-scratch-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw AutodevError(.generatorFailed, "pattern '\(patternName)': could not get a scratch folder", exitStatus: .failure)
         }
