@@ -27,7 +27,10 @@ public struct Explainer {
     private var notes: [String] = []
     private var documentCache: [String: SpecDocument] = [:]
     private var scopeCache: [String: [Requirement]] = [:]
-    private var commitsCited: [(CommitInfo, [String])]?
+    /// Commits of the range whose message may cite an id; what each changed is read only when a
+    /// citation is found (`codeChangedBy`).
+    private var commitsCited: [CommitInfo]?
+    private var codeChangedBy: [ObjectID: [String]] = [:]
     /// The documents of the range's spec changes, by side ("before"/"after") and path.
     private var changedDocuments: [String: SpecDocument] = [:]
     private var scopeRoots: [String: String] = [:]
@@ -296,19 +299,30 @@ public struct Explainer {
         let citable = requirement.ids.filter(Self.isCitable)
         guard !citable.isEmpty, !range.worktree, let to = range.to else { return nil }
         if commitsCited == nil { commitsCited = loadCommits(from: range.from, to: to) }
-        for (commit, code) in commitsCited ?? [] {
+        for commit in commitsCited ?? [] {
             guard let id = citable.first(where: { TextScan.cites(commit.message, id: $0) }) else { continue }
-            let changed = code.isEmpty ? nil : code
-            guard let changed else { continue }
+            let changed = codeChanged(by: commit)
+            guard !changed.isEmpty else { continue }
             let shown = changed.prefix(2).joined(separator: ", ") + (changed.count > 2 ? " and \(changed.count - 2) more" : "")
             return "commit \(commit.id.hex.prefix(12)) cites \(id) and changes \(shown)"
         }
         return nil
     }
 
-    /// Commits of the range that cite any id at all, with the code, test, dependency and
-    /// configuration paths each changed.
-    private mutating func loadCommits(from: ObjectID?, to: ObjectID) -> [(CommitInfo, [String])] {
+    /// The code, test, dependency and configuration paths a commit changed, read once.
+    private mutating func codeChanged(by commit: CommitInfo) -> [String] {
+        if let known = codeChangedBy[commit.id] { return known }
+        let paths = (try? repository.changedPaths(of: commit)) ?? []
+        let code = paths.filter { path in
+            guard let category = classifier.classify(path)?.category else { return false }
+            return category != .specs && category != .ignore
+        }
+        codeChangedBy[commit.id] = code
+        return code
+    }
+
+    /// Commits of the range whose message may cite an id at all.
+    private mutating func loadCommits(from: ObjectID?, to: ObjectID) -> [CommitInfo] {
         guard let (commits, truncated) = try? repository.commits(from: from, to: to, limit: Self.commitLimit) else {
             notes.append("could not walk the commits of the range; commit messages were not searched for requirement ids")
             return []
@@ -316,16 +330,7 @@ public struct Explainer {
         if truncated {
             notes.append("only the newest \(Self.commitLimit) commits of the range were searched for requirement ids")
         }
-        var result: [(CommitInfo, [String])] = []
-        for commit in commits where Self.mayCite(commit.message) {
-            let paths = (try? repository.changedPaths(of: commit)) ?? []
-            let code = paths.filter { path in
-                guard let category = classifier.classify(path)?.category else { return false }
-                return category != .specs && category != .ignore
-            }
-            result.append((commit, code))
-        }
-        return result
+        return commits.filter { Self.mayCite($0.message) }
     }
 
     /// `FR-010`, `T018`, `US1`, `R6.1`: an id with letters and digits, no spaces.

@@ -37,10 +37,11 @@ final class Snapshot {
 
     /// Every file at or below `prefix` ("" for all), with its side.
     func files(under prefix: String) -> [(path: String, side: FileSide)] {
+        let listed = lookup.flatMap { try? $0.files(under: prefix) } ?? []
+        // A commit's files, in the tree's own (deterministic) order; the work tree's overlay needs a merge.
+        guard !overlay.isEmpty else { return listed }
         var result: [String: FileSide] = [:]
-        if let lookup, let listed = try? lookup.files(under: prefix) {
-            for (path, side) in listed { result[path] = side }
-        }
+        for (path, side) in listed { result[path] = side }
         let folder = prefix.isEmpty || prefix.hasSuffix("/") ? prefix : prefix + "/"
         for (path, side) in overlay where path == prefix || path.hasPrefix(folder) {
             result[path] = side
