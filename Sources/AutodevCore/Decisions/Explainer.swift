@@ -357,7 +357,10 @@ public struct Explainer {
         var index: [String: [Requirement]] = [:]
         let needles = Set(gone.map { Array(($0.split(separator: "/").last.map(String.init) ?? $0).utf8) })
         var read = 0
-        for (path, side) in after.files(under: "") where classifier.classify(path)?.category == .specs {
+        // Only Markdown specs name paths (a non-Markdown spec is one requirement without links),
+        // so the cheap suffix test comes before the globs.
+        for (path, side) in after.files(under: "")
+        where SpecDocument.isMarkdown(SpecDocument.baseName(path)) && classifier.classify(path)?.category == .specs {
             read += 1
             if read > Self.specIndexLimit {
                 notes.append("more than \(Self.specIndexLimit) spec files: links of the rest were not checked for deleted paths")
