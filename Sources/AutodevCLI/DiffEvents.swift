@@ -50,7 +50,7 @@ extension AutodevCommand {
                 let reports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
                 let report = try builder.report(for: request, explain: explain, testReports: reports)
                 if json {
-                    Output.write((report.decisions == nil ? ReportJSON.encode(report) : try JSONOutput.encode(report)) + "\n")
+                    Output.write(ReportJSON.encode(report) + "\n")
                 } else {
                     Output.write(DiffEventsRenderer.render(report))
                     for note in report.notes { Output.diagnostic("note: \(note)") }

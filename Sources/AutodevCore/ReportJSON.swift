@@ -2,12 +2,22 @@ internal import AutodevGit
 
 /// The `diff-events --json` object written directly: the same bytes JSONEncoder gives with
 /// sorted keys and unescaped slashes, at a fraction of the cost on ranges of thousands of
-/// changes. Reports with decisions (`--explain`) still go through JSONEncoder.
+/// changes and decisions.
 public enum ReportJSON {
     public static func encode(_ report: DiffEventsReport) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(256 * (report.changes.count + report.events.count) + 128)
-        out += Array("{\"changes\":[".utf8)
+        out += Array("{".utf8)
+        if let actions = report.actions {
+            out += Array("\"actions\":{".utf8)
+            for (index, key) in actions.keys.sorted().enumerated() {
+                if index > 0 { out.append(0x2C) }
+                string(key, into: &out)
+                out += Array(":\(actions[key]!)".utf8)
+            }
+            out += Array("},".utf8)
+        }
+        out += Array("\"changes\":[".utf8)
         for (index, change) in report.changes.enumerated() {
             if index > 0 { out.append(0x2C) }
             out += Array("{\"binary\":".utf8) + Array((change.binary ? "true" : "false").utf8)
@@ -26,7 +36,51 @@ public enum ReportJSON {
             string(change.status.rawValue, into: &out)
             out.append(0x7D)
         }
-        out += Array("],\"events\":[".utf8)
+        out += Array("],".utf8)
+        if let decisions = report.decisions {
+            out += Array("\"decisions\":[".utf8)
+            for (index, decision) in decisions.enumerated() {
+                if index > 0 { out.append(0x2C) }
+                out += Array("{\"action\":".utf8)
+                string(decision.action.rawValue, into: &out)
+                out += Array(",\"eventId\":".utf8)
+                string(decision.eventId, into: &out)
+                out += Array(",\"links\":[".utf8)
+                for (linkIndex, link) in decision.links.enumerated() {
+                    if linkIndex > 0 { out.append(0x2C) }
+                    string(link, into: &out)
+                }
+                out += Array("],\"reason\":".utf8)
+                string(decision.reason, into: &out)
+                out += Array(",\"requirement\":".utf8)
+                if let requirement = decision.requirement {
+                    out += Array("{\"change\":".utf8)
+                    string(requirement.change.rawValue, into: &out)
+                    out += Array(",\"format\":".utf8)
+                    string(requirement.format.rawValue, into: &out)
+                    out += Array(",\"key\":".utf8)
+                    string(requirement.key, into: &out)
+                    if let previous = requirement.previousKey {
+                        out += Array(",\"previousKey\":".utf8)
+                        string(previous, into: &out)
+                    }
+                    out += Array(",\"spec\":".utf8)
+                    string(requirement.spec, into: &out)
+                    out += Array(",\"textHash\":".utf8)
+                    string(requirement.textHash, into: &out)
+                    out += Array(",\"title\":".utf8)
+                    string(requirement.title, into: &out)
+                    out.append(0x7D)
+                } else {
+                    out += Array("null".utf8)
+                }
+                out += Array(",\"rule\":".utf8)
+                string(decision.rule, into: &out)
+                out.append(0x7D)
+            }
+            out += Array("],".utf8)
+        }
+        out += Array("\"events\":[".utf8)
         for (index, event) in report.events.enumerated() {
             if index > 0 { out.append(0x2C) }
             out += Array("{\"detail\":".utf8)
@@ -39,7 +93,9 @@ public enum ReportJSON {
             string(event.path, into: &out)
             out += Array(",\"priority\":\(event.priority)}".utf8)
         }
-        out += Array("],\"notes\":[".utf8)
+        out += Array("],".utf8)
+        if let needingWork = report.needingWork { out += Array("\"needingWork\":\(needingWork),".utf8) }
+        out += Array("\"notes\":[".utf8)
         for (index, note) in report.notes.enumerated() {
             if index > 0 { out.append(0x2C) }
             string(note, into: &out)

@@ -18,7 +18,22 @@ import Testing
         }
         for range in [DiffEventsReport.RangeInfo(from: nil, to: "worktree"), DiffEventsReport.RangeInfo(from: "abc", to: "def"),
                       DiffEventsReport.RangeInfo(from: nil, to: nil)] {
-            let report = DiffEventsReport(range: range, changes: changes, events: events, notes: ["a \"note\"", "b/c"])
+            var report = DiffEventsReport(range: range, changes: changes, events: events, notes: ["a \"note\"", "b/c"])
+            if range.to == "def" {
+                report.decisions = [
+                    Decision(eventId: "id1", action: .newImplementation, reason: "new \"one\"", rule: "requirement-added",
+                             requirement: .init(key: "FR-001", format: .specKit, spec: "specs/001-x/spec.md", title: "T\u{1}é/x",
+                                                textHash: "abc", change: .added, previousKey: nil),
+                             links: ["src/a.py", "b/\"c\""]),
+                    Decision(eventId: "id2", action: .skip, reason: "renamed", rule: "requirement-renamed",
+                             requirement: .init(key: "FR-002", format: .kiro, spec: "s.md", title: "t", textHash: "h",
+                                                change: .renamed, previousKey: "FR-009"),
+                             links: []),
+                    Decision(eventId: "id3", action: .validate, reason: "deps", rule: "dependency-updated", requirement: nil, links: []),
+                ]
+            } else if range.from == nil && range.to == nil {
+                report.decisions = []
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let expected = String(decoding: try encoder.encode(report), as: UTF8.self)
