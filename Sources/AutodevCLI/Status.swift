@@ -36,15 +36,8 @@ extension AutodevCommand {
                 let repository = session.repository
                 let store = StateStore(root: AutodevCore.Sync.stateRoot(for: repository))
                 // Read-only: a corrupt state is reported, not set aside.
-                var warnings: [String] = []
-                var state = SyncState()
-                if let bytes = try FileSystem.readIfPresent(store.statePath) {
-                    if let decoded = try? JSONOutput.decode(SyncState.self, bytes), decoded.schemaVersion == SyncState.schemaVersion {
-                        state = decoded
-                    } else {
-                        warnings.append("\(store.statePath) is unusable; the next sync sets it aside and rebuilds it")
-                    }
-                }
+                let (state, warning) = store.peekState()
+                let warnings = warning.map { [$0] } ?? []
                 let branch = session.config.string("loop.results_branch")
                 let git: () throws -> (ObjectID?, ObjectID?, ObjectID?) = {
                     (try repository.referenceTarget(session.config.string("loop.checkpoint_ref")),

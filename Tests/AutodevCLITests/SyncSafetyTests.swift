@@ -317,6 +317,13 @@ import Glibc
     @Test func aCorruptStateFileIsSetAsideAndTheRunGoesOn() throws {
         let fixture = try SyncCommandTests.project()
         try fixture.write(".auto-dev/loop/state.json", "{ not json")
+        // Read-only looks report it and leave it where it is.
+        for arguments in [["status"], ["sync", "--dry-run"]] {
+            let look = try AutodevBinary.run(arguments, in: fixture.path)
+            #expect(look.status == 0, "\(arguments): \(look.stderr)")
+            #expect(look.stderr.contains("state.json is unusable"), "\(arguments)")
+        }
+        #expect(FileManager.default.fileExists(atPath: fixture.path + "/.auto-dev/loop/state.json"))
         let result = try SyncCommandTests.sync(fixture)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("was set aside"))

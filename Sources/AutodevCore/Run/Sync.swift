@@ -53,7 +53,7 @@ public final class Sync {
     public func run(_ options: SyncOptions) throws(AutodevError) -> SyncReport {
         var report = SyncReport(dryRun: options.dryRun, deferredToRunningSync: false, passes: [], warnings: [], interruptedBy: nil)
         if options.dryRun {
-            let (state, warning) = peekState()
+            let (state, warning) = store.peekState()
             if let warning { report.warnings.append(warning) }
             report.passes.append(try pass(options, state: state, dryRun: true))
             return report
@@ -111,15 +111,6 @@ public final class Sync {
         guard !current.split(separator: "\n").contains(where: { $0 == "/.auto-dev/" || $0 == ".auto-dev/" }) else { return }
         let text = current + (current.isEmpty || current.hasSuffix("\n") ? "" : "\n") + "/.auto-dev/\n"
         try? FileSystem.writeAtomically(path, Array(text.utf8))
-    }
-
-    private func peekState() -> (SyncState, String?) {
-        // A dry run must not set a corrupt file aside: read it without touching it.
-        guard let bytes = try? FileSystem.readIfPresent(store.statePath) else { return (SyncState(), nil) }
-        guard let state = try? JSONDecoder().decode(SyncState.self, from: Data(bytes)), state.schemaVersion == SyncState.schemaVersion else {
-            return (SyncState(), "\(store.statePath) is unusable; a real sync will set it aside and rebuild it")
-        }
-        return (state, nil)
     }
 
     // MARK: One pass

@@ -23,6 +23,18 @@ public struct StateStore: Sendable {
         load(SyncState.self, at: statePath, version: SyncState.schemaVersion) ?? (SyncState(), nil)
     }
 
+    /// The state for a read-only look (`status`, `sync --dry-run`): a file that cannot be used
+    /// is reported, not set aside.
+    public func peekState() -> (SyncState, warning: String?) {
+        guard FileSystem.exists(statePath) else { return (SyncState(), nil) }
+        guard let bytes = try? FileSystem.read(statePath),
+              let state = try? JSONDecoder().decode(SyncState.self, from: Data(bytes)),
+              state.schemaVersion == SyncState.schemaVersion else {
+            return (SyncState(), "\(statePath) is unusable; the next sync sets it aside and rebuilds it")
+        }
+        return (state, nil)
+    }
+
     /// The metrics without setting an unreadable file aside (for read-only commands).
     public func loadMetricsReadOnly() -> Metrics {
         guard let bytes = try? FileSystem.readIfPresent(metricsPath),
