@@ -313,4 +313,21 @@ import Testing
         #expect(try Self.sync(fixture, ["--test-report", report]).status == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 1)
     }
+
+    @Test func workOverTheLLMCallBudgetStaysPendingWithoutARequest() throws {
+        let fixture = try Self.project()
+        #expect(try Self.sync(fixture).status == 0)
+        try fixture.write("tests/test_api.py", "def test_lists_users():\n    pass\n")
+        try fixture.commit("Add a test")
+        let capped = try Self.sync(fixture, [], environment: ["AUTODEV_LOOP_MAX_LLM_CALLS_PER_RUN": "0"])
+        #expect(capped.status == 0, "\(capped.stderr)")
+        #expect(capped.stdout.contains("over max_llm_calls_per_run (0); pending"))
+        let folder = fixture.path + "/.auto-dev/loop/pending"
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).isEmpty)
+        let status = try #require(try JSONSerialization.jsonObject(with: AutodevBinary.run(["status", "--json"], in: fixture.path).stdoutData) as? [String: Any])
+        #expect((status["pending"] as? [Any])?.count == 1)
+        // With the budget back, the pending work becomes a request.
+        #expect(try Self.sync(fixture).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 1)
+    }
 }

@@ -355,7 +355,7 @@ public struct Explainer {
     /// not parsed: a rename in a large repository does not read every spec).
     private mutating func linkIndex(naming gone: Set<String>) -> [String: [Requirement]] {
         var index: [String: [Requirement]] = [:]
-        let needles = Set(gone.map { Array(($0.split(separator: "/").last.map(String.init) ?? $0).utf8) })
+        let needles = Set(gone.map { Array(SpecDocument.baseName($0).utf8) })
         var read = 0
         // Only Markdown specs name paths (a non-Markdown spec is one requirement without links),
         // so the cheap suffix test comes before the globs.

@@ -232,9 +232,7 @@ public final class Sync {
             func deferItem(_ outcome: String) {
                 deferred.append(item)
                 items.append(.init(work: item.id, action: item.action, subject: subject, tier: "deferred", outcome: outcome, files: []))
-                records.append(DecisionRecord(run: runID, eventId: item.eventId, work: item.id, action: item.action, rule: item.rule,
-                                              reason: item.reason, requirement: item.requirement?.key, spec: item.requirement?.spec,
-                                              textHash: item.requirement?.textHash, tier: "deferred", outcome: outcome, files: []))
+                records.append(DecisionRecord(run: runID, item: item, tier: "deferred", outcome: outcome))
             }
             if index >= maxItems || stopRequested() != 0 {
                 deferItem(index >= maxItems ? "over max_events_per_run (\(maxItems)); pending" : "stopped by a signal; pending")
@@ -259,10 +257,7 @@ public final class Sync {
                 }
                 continue
             }
-            var record = DecisionRecord(run: runID, eventId: item.eventId, work: item.id, action: item.action, rule: item.rule,
-                                        reason: item.reason, requirement: item.requirement?.key, spec: item.requirement?.spec,
-                                        textHash: item.requirement?.textHash, tier: resolution.tier.rawValue,
-                                        outcome: resolution.note, files: [])
+            var record = DecisionRecord(run: runID, item: item, tier: resolution.tier.rawValue, outcome: resolution.note)
             switch resolution.kind {
             case .files(let written):
                 for (path, content) in written.sorted(by: { $0.key < $1.key }) {
@@ -287,12 +282,8 @@ public final class Sync {
                 break
             case .request(let request):
                 if calls + 1 > maxCalls || tokens + request.estimatedTokens > maxTokens {
-                    deferred.append(item)
-                    record.tier = "deferred"
-                    record.outcome = calls + 1 > maxCalls ? "over max_llm_calls_per_run (\(maxCalls)); pending"
-                                                          : "over max_tokens_per_run (\(maxTokens)); pending"
-                    items.append(.init(work: item.id, action: item.action, subject: subject, tier: "deferred", outcome: record.outcome, files: []))
-                    records.append(record)
+                    deferItem(calls + 1 > maxCalls ? "over max_llm_calls_per_run (\(maxCalls)); pending"
+                                                   : "over max_tokens_per_run (\(maxTokens)); pending")
                     continue
                 }
                 calls += 1
@@ -517,5 +508,14 @@ public final class Sync {
         } catch {
             throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
         }
+    }
+}
+
+extension DecisionRecord {
+    /// The log line for a piece of work, before any file is added to it.
+    init(run: String, item: WorkItem, tier: String, outcome: String) {
+        self.init(run: run, eventId: item.eventId, work: item.id, action: item.action, rule: item.rule, reason: item.reason,
+                  requirement: item.requirement?.key, spec: item.requirement?.spec, textHash: item.requirement?.textHash,
+                  tier: tier, outcome: outcome, files: [])
     }
 }
