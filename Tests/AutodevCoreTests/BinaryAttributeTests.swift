@@ -23,9 +23,7 @@ import Testing
             let fields = line.split(separator: "\t", maxSplits: 2)
             gitBinary[String(fields[2])] = fields[0] == "-"
         }
-        let repository = try Repository.open(at: fixture.path)
-        let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
-        let report = try EventBuilder(repository: repository, config: config).report(for: .explicit("\(base)..HEAD"))
+        let report = try DecisionHistoryTests.report(fixture, "\(base)..HEAD", explain: false)
         let ours = Dictionary(uniqueKeysWithValues: report.changes.map { ($0.path, $0.binary) })
         #expect(ours == gitBinary)
         #expect(ours["yarn.lock"] == true)

@@ -6,10 +6,15 @@ import Testing
 /// Decisions over real histories: a repository per test, commit by commit, and the exact
 /// decisions for each range.
 @Suite struct DecisionHistoryTests {
-    static func decisions(_ fixture: GitFixture, _ range: String) throws -> [String] {
+    /// The report for a range of the fixture, with the built-in configuration.
+    static func report(_ fixture: GitFixture, _ range: String, explain: Bool = true) throws -> DiffEventsReport {
         let repository = try Repository.open(at: fixture.path)
         let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
-        let report = try EventBuilder(repository: repository, config: config).report(for: .explicit(range), explain: true)
+        return try EventBuilder(repository: repository, config: config).report(for: .explicit(range), explain: explain)
+    }
+
+    static func decisions(_ fixture: GitFixture, _ range: String) throws -> [String] {
+        let report = try Self.report(fixture, range)
         let decisions = try #require(report.decisions)
         let paths = Dictionary(report.events.map { ($0.id, $0.path) }, uniquingKeysWith: { a, _ in a })
         return decisions.map { decision in
@@ -207,9 +212,7 @@ import Testing
         try fixture.write("specs/001-x/spec.md", "# x\u{0}\u{1}binary\n")
         try fixture.write("specs/002-y/spec.md", "- **FR-001**: System MUST work\n")
         let c1 = try fixture.commit("specs")
-        let repository = try Repository.open(at: fixture.path)
-        let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
-        let report = try EventBuilder(repository: repository, config: config).report(for: .explicit("\(c0)..\(c1)"), explain: true)
+        let report = try Self.report(fixture, "\(c0)..\(c1)")
         #expect(report.notes.contains("specs/001-x/spec.md: binary content (a NUL byte), not a spec; not read"))
         #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
             "skip specs/001-x/spec.md [spec-unreadable]",
