@@ -113,4 +113,17 @@ import Testing
         #expect(entries["loop.results_branch"] == ["value": "\"autodev/results\"", "source": "default"])
         #expect(entries.count == ConfigSchema.keys.count)
     }
+
+    @Test func earlierGeneratedWorkChangedOnTheBranchIsAConflictInALaterRun() throws {
+        let fixture = try SyncCommandTests.project()
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        try fixture.write("tests/test_us1_export_users.py", "# mine\n")
+        try fixture.write("specs/002-import/spec.md", "- **FR-001**: System MUST import CSV files\n")
+        try fixture.commit("A hand-written test where autodev's was, and an unrelated spec")
+        let result = try SyncCommandTests.sync(fixture)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("conflict: tests/test_us1_export_users.py: changed on the branch"), "\(result.stdout)")
+        #expect(try fixture.git(["show", "autodev/results:tests/test_us1_export_users.py"]).contains("pending"))
+        #expect(try fixture.git(["show", "autodev/results:tests/test_fr_001_system_must_import_csv_files.py"]).contains("FR-001"))
+    }
 }

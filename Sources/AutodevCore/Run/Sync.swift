@@ -304,29 +304,24 @@ public final class Sync {
         // The results branch: every unmerged generated file, on top of the processed commit.
         var resultsCommit: String?
         var allGenerated: [String: ObjectID] = [:]
-        if let to = baseCommit {
-            let baseTree = try gitCall { try self.repository.commit(to).tree }
-            let lookup = try gitCall { try TreeLookup(repository: self.repository, tree: baseTree) }
-            for (path, blob) in previous {
+        if let to = baseCommit, let lookup = baseLookup {
+            let changedSince = "changed on the branch since autodev generated it; the results branch keeps autodev's version for review"
+            for (path, blob) in previous.sorted(by: { $0.key < $1.key }) {
                 let current = try gitCall { try lookup.entry(atPath: path) }
                 if current?.id == blob { continue }  // merged
                 allGenerated[path] = blob
+                if current != nil, newFiles[path] == nil { conflicts.append("\(path): \(changedSince)") }
             }
-            for (path, file) in newFiles {
+            for (path, file) in newFiles.sorted(by: { $0.key < $1.key }) {
                 let current = try gitCall { try lookup.entry(atPath: path) }
                 if let current, current.id != file.blob, let earlier = previous[path], earlier != current.id {
-                    conflicts.append("\(path): changed on the branch since autodev generated it; the results branch keeps autodev's version for review")
+                    conflicts.append("\(path): \(changedSince)")
                 }
                 if current?.id == file.blob { allGenerated[path] = nil; continue }  // already there
                 allGenerated[path] = file.blob
             }
-            for (path, blob) in previous where newFiles[path] == nil && allGenerated[path] == blob {
-                if let current = try gitCall({ try lookup.entry(atPath: path) }), current.id != blob {
-                    conflicts.append("\(path): changed on the branch since autodev generated it; the results branch keeps autodev's version for review")
-                }
-            }
             if !newFiles.isEmpty && !dryRun {
-                resultsCommit = try commitResults(generated: allGenerated, baseTree: baseTree, to: to, tip: tip, runID: runID,
+                resultsCommit = try commitResults(generated: allGenerated, baseTree: lookup.tree, to: to, tip: tip, runID: runID,
                                                   range: range, items: items).hex
                 step("results-written")
                 state.resultsTip = resultsCommit
