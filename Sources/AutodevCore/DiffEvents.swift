@@ -145,14 +145,18 @@ public struct EventBuilder {
         changes.reserveCapacity(diff.changes.count)
         var builder = self
         builder.attributes = (attributesMayMarkBinary(range), range.worktree ? nil : range.to)
-        let results = builder.classifyAll(diff.changes, keepContents: explain)
-        for (change, result) in zip(diff.changes, results) {
-            if let new = change.new, produced.contains(new.id) {
+        // Files autodev produced come back through merges: they are not read or classified.
+        let isProduced = diff.changes.map { change in change.new.map { produced.contains($0.id) } ?? false }
+        let results = builder.classifyAll(zip(diff.changes, isProduced).filter { !$0.1 }.map(\.0), keepContents: explain)
+        var next = results.makeIterator()
+        for (change, skipped) in zip(diff.changes, isProduced) {
+            if skipped {
                 changes.append(ChangeRecord(status: change.status, path: change.path, oldPath: change.oldPath,
                                             similarity: change.similarity, binary: false, event: nil,
                                             ignoredBy: "produced by autodev (results branch)"))
                 continue
             }
+            let result = next.next()!
             changes.append(result.record)
             events.append(contentsOf: result.events)
             notes.append(contentsOf: result.problems)
