@@ -23,15 +23,18 @@ let package = Package(
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
         .target(name: "CGitShim", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "AutodevGit", dependencies: ["CLibgit2", "CGitShim"]),
+        .target(name: "AutodevTrace"),
+        .target(name: "AutodevGit", dependencies: ["CLibgit2", "CGitShim", "AutodevTrace"]),
         .target(name: "AutodevMarkdown", dependencies: ["CCmark"]),
         .target(name: "AutodevCore", dependencies: [
             "AutodevGit",
+            "AutodevTrace",
             "AutodevMarkdown",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "AutodevCLI", dependencies: [
             "AutodevCore",
+            "AutodevTrace",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(

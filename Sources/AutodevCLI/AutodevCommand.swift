@@ -1,5 +1,6 @@
 public import ArgumentParser
 internal import AutodevCore
+internal import AutodevTrace
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,6 +40,7 @@ enum AutodevVersion {
 /// What the `autodev` executable calls.
 public enum Entrypoint {
     public static func run() {
+        Trace.start()
         var arguments = Array(CommandLine.arguments.dropFirst())
         // Like git, `-C <path>` before the subcommand changes directory first (repeatable; each
         // relative to the previous one).

@@ -1,6 +1,7 @@
 public import ArgumentParser
 internal import AutodevCore
 internal import AutodevGit
+internal import AutodevTrace
 
 extension AutodevCommand {
     /// `autodev diff-events`: a dry-run preview of the events a range produces.
@@ -44,8 +45,11 @@ extension AutodevCommand {
 
         public func run() throws {
             try Runner.run {
+                Trace.phase("arguments")
                 let session = try Session.open(global)
+                Trace.phase("repository and configuration")
                 let builder = try EventBuilder(repository: session.repository, config: session.config)
+                Trace.phase("classifier")
                 let request: RangeRequest = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
                 let reports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
                 let report = try builder.report(for: request, explain: explain, testReports: reports)
@@ -55,6 +59,7 @@ extension AutodevCommand {
                     Output.write(DiffEventsRenderer.render(report))
                     for note in report.notes { Output.diagnostic("note: \(note)") }
                 }
+                Trace.phase("output")
             }
         }
     }

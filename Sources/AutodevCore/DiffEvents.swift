@@ -1,4 +1,5 @@
 public import AutodevGit
+internal import AutodevTrace
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -122,6 +123,7 @@ public struct EventBuilder {
     public func report(for range: ResolvedRange, explain: Bool = false, produced: Set<ObjectID> = [],
                        testReports: [TestReport] = []) throws(AutodevError) -> DiffEventsReport {
         var notes = range.notes
+        Trace.phase("range")
         let diff: DiffResult
         do {
             if range.worktree {
@@ -148,6 +150,7 @@ public struct EventBuilder {
         // Files autodev produced come back through merges: they are not read or classified.
         let isProduced = diff.changes.map { change in change.new.map { produced.contains($0.id) } ?? false }
         let results = builder.classifyAll(zip(diff.changes, isProduced).filter { !$0.1 }.map(\.0), keepContents: explain)
+        Trace.phase("classification")
         var next = results.makeIterator()
         for (change, skipped) in zip(diff.changes, isProduced) {
             if skipped {
@@ -190,6 +193,7 @@ public struct EventBuilder {
                 let (decisions, problems) = explainer.decide(classified, failedTests: failed.sorted(by: Self.eventOrder))
                 report.decisions = decisions
                 report.notes.append(contentsOf: problems)
+                Trace.phase("decisions")
             } catch let error as GitError {
                 throw RangeResolver.translate(error, repository: repository)
             } catch {
@@ -298,8 +302,8 @@ public struct EventBuilder {
         var tests: [String] = []
         if kind == .testAdded {
             if !binary, change.new != nil, let language = TestFunctionScanner.language(forPath: change.path) {
-                let newNames = TestFunctionScanner.testNames(in: text(content(change.new)), language: language)
-                let oldNames = change.old.map { TestFunctionScanner.testNames(in: text(content($0)), language: language) } ?? []
+                let newNames = TestFunctionScanner.testNames(in: content(change.new) ?? [], language: language)
+                let oldNames = change.old.map { TestFunctionScanner.testNames(in: content($0) ?? [], language: language) } ?? []
                 tests = TestFunctionScanner.addedTests(old: oldNames, new: newNames)
             }
             if tests.isEmpty { kind = .codeModified }
@@ -317,10 +321,6 @@ public struct EventBuilder {
         let event = Event(id: Event.makeID(kind: kind, path: change.path, oldBlob: oldBlob, newBlob: newBlob, test: nil),
                           kind: kind, priority: priority, path: change.path, detail: detail(for: change, testFile: rule.category == .tests))
         return (record, [event], problems, rule.category)
-    }
-
-    private func text(_ bytes: [UInt8]?) -> String {
-        String(decoding: bytes ?? [], as: UTF8.self)
     }
 
     private func detail(for change: FileChange, testFile: Bool) -> String {

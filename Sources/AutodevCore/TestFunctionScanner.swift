@@ -27,97 +27,177 @@ public enum TestFunctionScanner {
 
     /// Test names in order of appearance (a name repeated in a file appears repeatedly).
     public static func testNames(in text: String, language: Language) -> [String] {
+        testNames(in: Array(text.utf8), language: language)
+    }
+
+    /// Test names in a file's bytes. Lines are split on LF (a CR before it is trimmed), and only
+    /// lines that contain one of the language's markers are decoded and looked at: in a typical
+    /// test file that is a few lines in a hundred, which keeps this cheap on ranges that touch
+    /// thousands of test files.
+    public static func testNames(in bytes: [UInt8], language: Language) -> [String] {
+        var state = ScanState()
+        bytes.withUnsafeBufferPointer { buffer in
+            let count = buffer.count
+            var lineStart = 0
+            while lineStart <= count {
+                var lineEnd = lineStart
+                while lineEnd < count, buffer[lineEnd] != 0x0A { lineEnd += 1 }
+                var indent = 0, start = lineStart
+                while start < lineEnd, buffer[start] == 0x20 || buffer[start] == 0x09 { indent += 1; start += 1 }
+                while start < lineEnd, buffer[start] == 0x20 || buffer[start] == 0x09 || buffer[start] == 0x0D { start += 1 }
+                var end = lineEnd
+                while end > start, buffer[end - 1] == 0x20 || buffer[end - 1] == 0x09 || buffer[end - 1] == 0x0D { end -= 1 }
+                if end > start {
+                    let line = Slice(base: buffer, bounds: start..<end)
+                    if mayMatter(line, language: language, state: &state, indent: indent) {
+                        scan(String(decoding: line, as: UTF8.self), indent: indent, language: language, state: &state)
+                    }
+                }
+                lineStart = lineEnd + 1
+            }
+        }
+        return state.names
+    }
+
+    private struct ScanState {
         var names: [String] = []
         var pendingAttribute = false
         var classes: [(indent: Int, name: String)] = []
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let indent = rawLine.prefix { $0 == " " || $0 == "\t" }.count
-            let line = rawLine.trimmingSpaces()
-            if line.isEmpty { continue }
-            switch language {
-            case .swift:
-                if line.hasPrefix("//") { continue }
-                if containsWord(line, "@Test") { pendingAttribute = true }
-                if let name = identifier(after: "func ", in: line) {
-                    if pendingAttribute || (name.hasPrefix("test") && line.contains("(")) {
-                        names.append(name)
-                    }
-                    pendingAttribute = false
+    }
+
+    /// Whether a trimmed line can name a test or change the scanner's state. It must say yes to
+    /// every line `scan` would act on (it may say yes to more). Python's class nesting follows
+    /// every line's indentation, so that is kept here for the lines not decoded.
+    private static func mayMatter(_ line: Slice<UnsafeBufferPointer<UInt8>>, language: Language,
+                                  state: inout ScanState, indent: Int) -> Bool {
+        switch language {
+        case .swift:
+            return !line.starts(with: "//".utf8) && (contains(line, "func ") || contains(line, "@Test"))
+        case .python:
+            if line.first == UInt8(ascii: "#") { return false }
+            while let last = state.classes.last, indent <= last.indent { state.classes.removeLast() }
+            return line.starts(with: "class ".utf8) || line.starts(with: "def ".utf8) || line.starts(with: "async def ".utf8)
+        case .rust:
+            return !line.starts(with: "//".utf8) && (line.starts(with: "#[".utf8) || contains(line, "fn "))
+        case .go:
+            return line.starts(with: "func ".utf8)
+        case .javascript:
+            return !line.starts(with: "//".utf8) && contains(line, "(") && (contains(line, "it") || contains(line, "test"))
+        case .jvm, .csharp:
+            return !line.starts(with: "//".utf8) && (state.pendingAttribute || line.first == UInt8(ascii: "@") || line.first == UInt8(ascii: "["))
+        case .php:
+            return contains(line, "function ")
+        case .ruby:
+            return line.starts(with: "def ".utf8) || line.starts(with: "it ".utf8) || line.starts(with: "it(".utf8) || line.starts(with: "test ".utf8)
+        }
+    }
+
+    /// Whether `line` contains the ASCII `needle`.
+    private static func contains(_ line: Slice<UnsafeBufferPointer<UInt8>>, _ needle: StaticString) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard count > 0, line.count >= count else { return count == 0 }
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: count)
+        let first = pattern[0]
+        var index = line.startIndex
+        let last = line.endIndex - count
+        while index <= last {
+            if line[index] == first {
+                var matched = 1
+                while matched < count, line[index + matched] == pattern[matched] { matched += 1 }
+                if matched == count { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    /// One trimmed, non-empty line that `mayMatter` let through.
+    private static func scan(_ line: String, indent: Int, language: Language, state: inout ScanState) {
+        var pendingAttribute: Bool {
+            get { state.pendingAttribute }
+            set { state.pendingAttribute = newValue }
+        }
+        switch language {
+        case .swift:
+            if line.hasPrefix("//") { return }
+            if containsWord(line, "@Test") { pendingAttribute = true }
+            if let name = identifier(after: "func ", in: line) {
+                if pendingAttribute || (name.hasPrefix("test") && line.contains("(")) {
+                    state.names.append(name)
                 }
-            case .python:
-                if line.hasPrefix("#") { continue }
-                while let last = classes.last, indent <= last.indent { classes.removeLast() }
-                if let name = identifier(after: "class ", in: line), line.hasPrefix("class ") {
-                    classes.append((indent, name))
-                    continue
+                pendingAttribute = false
+            }
+        case .python:
+            // Comments were skipped and the class nesting updated by `mayMatter`.
+            if let name = identifier(after: "class ", in: line), line.hasPrefix("class ") {
+                state.classes.append((indent, name))
+                return
+            }
+            let definition = line.hasPrefix("async def ") ? String(line.dropFirst(6)) : line
+            if definition.hasPrefix("def "), let name = identifier(after: "def ", in: definition), name.hasPrefix("test") {
+                let owner = state.classes.last { $0.indent < indent }
+                state.names.append(owner.map { "\($0.name).\(name)" } ?? name)
+            }
+        case .rust:
+            if line.hasPrefix("//") { return }
+            if line.hasPrefix("#["), line.contains("test") { pendingAttribute = true; return }
+            if pendingAttribute, let name = identifier(after: "fn ", in: line) {
+                state.names.append(name)
+                pendingAttribute = false
+            }
+        case .go:
+            if line.hasPrefix("func ") {
+                var rest = line.dropFirst(5)
+                if rest.hasPrefix("(") , let close = rest.firstIndex(of: ")") {  // method on a suite
+                    rest = rest[rest.index(after: close)...].drop { $0 == " " }
                 }
-                let definition = line.hasPrefix("async def ") ? String(line.dropFirst(6)) : line
-                if definition.hasPrefix("def "), let name = identifier(after: "def ", in: definition), name.hasPrefix("test") {
-                    let owner = classes.last { $0.indent < indent }
-                    names.append(owner.map { "\($0.name).\(name)" } ?? name)
-                }
-            case .rust:
-                if line.hasPrefix("//") { continue }
-                if line.hasPrefix("#["), line.contains("test") { pendingAttribute = true; continue }
-                if pendingAttribute, let name = identifier(after: "fn ", in: line) {
-                    names.append(name)
-                    pendingAttribute = false
-                }
-            case .go:
-                if line.hasPrefix("func ") {
-                    var rest = line.dropFirst(5)
-                    if rest.hasPrefix("(") , let close = rest.firstIndex(of: ")") {  // method on a suite
-                        rest = rest[rest.index(after: close)...].drop { $0 == " " }
-                    }
-                    if rest.hasPrefix("Test"), let name = identifier(after: "", in: String(rest)) {
-                        names.append(name)
-                    }
-                }
-            case .javascript:
-                if line.hasPrefix("//") { continue }
-                names.append(contentsOf: jsTitles(in: line))
-            case .jvm, .csharp:
-                if line.hasPrefix("//") { continue }
-                if line.hasPrefix("@"), containsWord(line, "@Test") || containsWord(line, "@ParameterizedTest")
-                    || containsWord(line, "@RepeatedTest") || containsWord(line, "@TestFactory") {
-                    pendingAttribute = true
-                    if !line.contains("fun ") && !line.contains("void ") { continue }
-                }
-                if line.hasPrefix("["), ["[Fact", "[Theory", "[Test", "[TestMethod", "[TestCase"].contains(where: { line.hasPrefix($0) }) {
-                    pendingAttribute = true
-                    continue
-                }
-                var line = line
-                if line.hasPrefix("@") {
-                    // `@Test fun name()` on one line: look past the annotations.
-                    guard let declaration = line.firstRange(of: "fun ") ?? line.firstRange(of: "void ") else { continue }
-                    line = String(line[declaration.lowerBound...])
-                }
-                guard pendingAttribute, !line.hasPrefix("[") else { continue }
-                if let start = line.firstRange(of: "fun `"), let end = line[start.upperBound...].firstIndex(of: "`") {
-                    names.append(String(line[start.upperBound..<end]))
-                    pendingAttribute = false
-                } else if let name = identifier(after: "fun ", in: line) {
-                    names.append(name)
-                    pendingAttribute = false
-                } else if let paren = line.firstIndex(of: "(") {
-                    let before = line[..<paren].split(separator: " ").last.map(String.init) ?? ""
-                    if !before.isEmpty, before.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
-                        names.append(before)
-                    }
-                    pendingAttribute = false
-                }
-            case .php:
-                if let name = identifier(after: "function ", in: line), name.hasPrefix("test") { names.append(name) }
-            case .ruby:
-                if line.hasPrefix("def "), let name = identifier(after: "def ", in: line), name.hasPrefix("test") {
-                    names.append(name)
-                } else if line.hasPrefix("it ") || line.hasPrefix("it(") || line.hasPrefix("test ") {
-                    if let title = quoted(in: line) { names.append(title) }
+                if rest.hasPrefix("Test"), let name = identifier(after: "", in: String(rest)) {
+                    state.names.append(name)
                 }
             }
+        case .javascript:
+            if line.hasPrefix("//") { return }
+            state.names.append(contentsOf: jsTitles(in: line))
+        case .jvm, .csharp:
+            if line.hasPrefix("//") { return }
+            if line.hasPrefix("@"), containsWord(line, "@Test") || containsWord(line, "@ParameterizedTest")
+                || containsWord(line, "@RepeatedTest") || containsWord(line, "@TestFactory") {
+                pendingAttribute = true
+                if !line.contains("fun ") && !line.contains("void ") { return }
+            }
+            if line.hasPrefix("["), ["[Fact", "[Theory", "[Test", "[TestMethod", "[TestCase"].contains(where: { line.hasPrefix($0) }) {
+                pendingAttribute = true
+                return
+            }
+            var line = line
+            if line.hasPrefix("@") {
+                // `@Test fun name()` on one line: look past the annotations.
+                guard let declaration = line.firstRange(of: "fun ") ?? line.firstRange(of: "void ") else { return }
+                line = String(line[declaration.lowerBound...])
+            }
+            guard pendingAttribute, !line.hasPrefix("[") else { return }
+            if let start = line.firstRange(of: "fun `"), let end = line[start.upperBound...].firstIndex(of: "`") {
+                state.names.append(String(line[start.upperBound..<end]))
+                pendingAttribute = false
+            } else if let name = identifier(after: "fun ", in: line) {
+                state.names.append(name)
+                pendingAttribute = false
+            } else if let paren = line.firstIndex(of: "(") {
+                let before = line[..<paren].split(separator: " ").last.map(String.init) ?? ""
+                if !before.isEmpty, before.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+                    state.names.append(before)
+                }
+                pendingAttribute = false
+            }
+        case .php:
+            if let name = identifier(after: "function ", in: line), name.hasPrefix("test") { state.names.append(name) }
+        case .ruby:
+            if line.hasPrefix("def "), let name = identifier(after: "def ", in: line), name.hasPrefix("test") {
+                state.names.append(name)
+            } else if line.hasPrefix("it ") || line.hasPrefix("it(") || line.hasPrefix("test ") {
+                if let title = quoted(in: line) { state.names.append(title) }
+            }
         }
-        return names
     }
 
     /// Names present in `new` and not in `old` (counted, so a second test with a repeated name counts).

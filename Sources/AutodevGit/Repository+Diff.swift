@@ -1,4 +1,5 @@
 internal import CLibgit2
+internal import AutodevTrace
 
 /// A change before rename detection: a path with its old and new sides.
 struct RawDelta {
@@ -28,6 +29,8 @@ extension Repository {
             let new = try newTree.map { try TreeHandle(self, $0) }
             try walk(old: old, new: new, prefix: &prefix, into: &deltas)
         }
+        Trace.phase("tree walk (\(deltas.count) paths)")
+        defer { Trace.phase("rename detection") }
         return try RenameDetector(repository: self, options: renames).resolve(deltas)
     }
 
