@@ -1,6 +1,16 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// Linker arguments for libgit2 and its dependencies from Debian's static archives, in one
+/// group so their order does not matter; `-l:` names the archive itself.
+let staticLibgit2: [String] = {
+    let archives = ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "ssl", "crypto", "pcre2-8", "z"]
+    var flags = ["--wrap=mbedtls_x509_crt_parse_file", "--wrap=mbedtls_x509_crt_parse_path", "--start-group"]
+    flags += archives.map { "-l:lib\($0).a" }
+    flags += ["--end-group", "-ldl", "-lrt", "-lpthread"]
+    return flags.flatMap { ["-Xlinker", $0] }
+}()
+
 let package = Package(
     name: "autodev",
     platforms: [.macOS(.v13)],
@@ -12,20 +22,20 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CLibgit2",
-            pkgConfig: "libgit2",
-            providers: [.apt(["libgit2-dev"])]
-        ),
-        .systemLibrary(
-            name: "CCmark",
-            pkgConfig: "libcmark-gfm",
-            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
-        ),
-        .target(name: "CGitShim", linkerSettings: [.linkedLibrary("dl")]),
+        // Headers only (Debian puts git2.h in /usr/include); the library is linked by CGitShim.
+        .systemLibrary(name: "CLibgit2"),
+        // Headers only; the static archives are linked by AutodevMarkdown.
+        .systemLibrary(name: "CCmark"),
+        // libgit2 and what it needs are linked from Debian's static archives: see
+        // Sources/CGitShim/shim.c for why, and for the two wrapped mbedTLS functions.
+        .target(name: "CGitShim", dependencies: ["CLibgit2"], linkerSettings: [
+            .unsafeFlags(staticLibgit2),
+        ]),
         .target(name: "AutodevTrace"),
         .target(name: "AutodevGit", dependencies: ["CLibgit2", "CGitShim", "AutodevTrace"]),
-        .target(name: "AutodevMarkdown", dependencies: ["CCmark"]),
+        .target(name: "AutodevMarkdown", dependencies: ["CCmark"], linkerSettings: [
+            .unsafeFlags(["-Xlinker", "-l:libcmark-gfm-extensions.a", "-Xlinker", "-l:libcmark-gfm.a"]),
+        ]),
         .target(name: "AutodevCore", dependencies: [
             "AutodevGit",
             "AutodevTrace",
@@ -39,10 +49,7 @@ let package = Package(
         ]),
         .executableTarget(
             name: "autodev",
-            dependencies: ["AutodevCLI"],
-            // Export the CGitShim symbols so they take precedence over libmbedx509's
-            // (see Sources/CGitShim/shim.c for why).
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=mbedtls_x509_crt_parse_*"])]
+            dependencies: ["AutodevCLI"]
         ),
         .target(name: "AutodevTestSupport", dependencies: ["AutodevGit"]),
         .testTarget(name: "AutodevGitTests", dependencies: ["AutodevGit", "AutodevTestSupport"]),
