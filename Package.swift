@@ -31,20 +31,20 @@ let package = Package(
         .target(name: "CGitShim", dependencies: ["CLibgit2"], linkerSettings: [
             .unsafeFlags(staticLibgit2),
         ]),
-        .target(name: "AutodevTrace"),
-        .target(name: "AutodevGit", dependencies: ["CLibgit2", "CGitShim", "AutodevTrace"]),
+        .target(name: "AutodevSupport"),
+        .target(name: "AutodevGit", dependencies: ["CLibgit2", "CGitShim", "AutodevSupport"]),
         .target(name: "AutodevMarkdown", dependencies: ["CCmark"], linkerSettings: [
             .unsafeFlags(["-Xlinker", "-l:libcmark-gfm-extensions.a", "-Xlinker", "-l:libcmark-gfm.a"]),
         ]),
         .target(name: "AutodevCore", dependencies: [
             "AutodevGit",
-            "AutodevTrace",
+            "AutodevSupport",
             "AutodevMarkdown",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "AutodevCLI", dependencies: [
             "AutodevCore",
-            "AutodevTrace",
+            "AutodevSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(

@@ -1,6 +1,6 @@
 public import ArgumentParser
 internal import AutodevCore
-internal import AutodevTrace
+internal import AutodevSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,7 +1,7 @@
 public import ArgumentParser
 internal import AutodevCore
 internal import AutodevGit
-internal import AutodevTrace
+internal import AutodevSupport
 
 extension AutodevCommand {
     /// `autodev diff-events`: a dry-run preview of the events a range produces.

@@ -1,5 +1,5 @@
 public import AutodevGit
-internal import AutodevTrace
+internal import AutodevSupport
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -238,8 +238,8 @@ public struct EventBuilder {
     }
 
     /// Classifies every change. Past a few hundred changes the work — mostly reading blobs — is
-    /// spread over the machine's cores, each worker with its own libgit2 repository handle
-    /// (libgit2 objects are not shared between threads). The result is in the input's order.
+    /// shared among worker threads in batches, each worker with its own libgit2 repository
+    /// handle (libgit2 objects are not shared between threads). The result is in the input's order.
     func classifyAll(_ list: [FileChange], keepContents: Bool) -> [Classification] {
         @Sendable func one(_ builder: EventBuilder, _ change: FileChange) -> Classification {
             var contents: [FileSide: [UInt8]] = [:]
@@ -247,21 +247,22 @@ public struct EventBuilder {
             return Classification(record: record, events: made, problems: problems, category: category,
                                   contents: keepContents ? contents : [:])
         }
-        let workers = min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        let path = repository.workdir ?? repository.gitDirectory
+        let workers = availableWorkers()
         guard list.count >= 256, workers > 1 else { return list.map { one(self, $0) } }
-        let slots = ResultSlots<Classification>(count: list.count)
+        let batch = 64
+        let path = repository.gitDirectory
+        nonisolated(unsafe) let caller = self
         let config = self.config, classifier = self.classifier, attributes = self.attributes
-        let chunk = (list.count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let range = (worker * chunk)..<min(list.count, (worker + 1) * chunk)
-            guard !range.isEmpty, let repository = try? Repository.open(at: path) else { return }
-            var builder = EventBuilder(repository: repository, config: config, classifier: classifier)
+        let batches = try? runOnWorkers(units: (list.count + batch - 1) / batch, workers: workers, makeContext: { worker in
+            // Worker 0 borrows the caller's repository: the caller waits until all are done.
+            if worker == 0 { return caller }
+            var builder = EventBuilder(repository: try Repository.open(at: path), config: config, classifier: classifier)
             builder.attributes = attributes
-            for index in range { slots.set(index, one(builder, list[index])) }
-        }
-        // A worker that could not open the repository leaves its slots empty: do those here.
-        return list.indices.map { slots.get($0) ?? one(self, list[$0]) }
+            return builder
+        }, work: { builder, unit in
+            list[(unit * batch)..<min(list.count, (unit + 1) * batch)].map { one(builder, $0) }
+        })
+        return batches?.flatMap { $0 } ?? list.map { one(self, $0) }
     }
 
     /// Classifies one change; `cache` keeps the contents read, for the decision step.
@@ -337,26 +338,4 @@ public struct EventBuilder {
         case .typechange: return prefix + "type changed"
         }
     }
-}
-
-/// Result slots filled by concurrent workers.
-///
-/// `@unchecked Sendable` is safe here because each index is written by exactly one worker, no
-/// slot is read until `DispatchQueue.concurrentPerform` has returned (which orders every
-/// write before the reads), and the storage is never resized.
-final class ResultSlots<T>: @unchecked Sendable {
-    private var storage: UnsafeMutableBufferPointer<T?>
-
-    init(count: Int) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: nil)
-    }
-
-    deinit {
-        storage.deinitialize()
-        storage.deallocate()
-    }
-
-    func set(_ index: Int, _ value: T) { storage[index] = value }
-    func get(_ index: Int) -> T? { storage[index] }
 }

@@ -1,11 +1,18 @@
 internal import CLibgit2
-internal import AutodevTrace
+internal import AutodevSupport
 
 /// A change before rename detection: a path with its old and new sides.
-struct RawDelta {
+struct RawDelta: Sendable {
     var path: [UInt8]
     var old: FileSide?
     var new: FileSide?
+}
+
+/// A pair of trees still to compare, and the folder they are (`a/b/`, or empty for the root).
+struct TreePair: Sendable {
+    var prefix: [UInt8]
+    var old: ObjectID?
+    var new: ObjectID?
 }
 
 extension Repository {
@@ -22,71 +29,80 @@ extension Repository {
 
     /// The net change between two trees, by tree id.
     public func diffTrees(from oldTree: ObjectID?, to newTree: ObjectID?, renames: RenameOptions) throws -> DiffResult {
-        var deltas: [RawDelta] = []
-        var prefix: [UInt8] = []
-        if oldTree != newTree {
-            let old = try oldTree.map { try TreeHandle(self, $0) }
-            let new = try newTree.map { try TreeHandle(self, $0) }
-            try walk(old: old, new: new, prefix: &prefix, into: &deltas)
-        }
+        let deltas = oldTree == newTree ? [] : try treeDeltas(TreePair(prefix: [], old: oldTree, new: newTree))
         Trace.phase("tree walk (\(deltas.count) paths)")
         defer { Trace.phase("rename detection") }
         return try RenameDetector(repository: self, options: renames).resolve(deltas)
     }
 
-    private func walk(old: TreeHandle?, new: TreeHandle?, prefix: inout [UInt8], into deltas: inout [RawDelta]) throws {
-        let oldEntries = old?.entries() ?? []
-        let newEntries = new?.entries() ?? []
-        var i = 0, j = 0
-        while i < oldEntries.count || j < newEntries.count {
-            let pick: Int  // -1 old only, 1 new only, 0 both
-            if i == oldEntries.count {
-                pick = 1
-            } else if j == newEntries.count {
-                pick = -1
-            } else {
-                pick = compareBytes(oldEntries[i].name, newEntries[j].name)
-            }
-            switch pick {
-            case ..<0:
-                try emit(old: oldEntries[i], new: nil, prefix: &prefix, into: &deltas)
-                i += 1
-            case 1...:
-                try emit(old: nil, new: newEntries[j], prefix: &prefix, into: &deltas)
-                j += 1
-            default:
-                let o = oldEntries[i], n = newEntries[j]
-                if o.id != n.id || o.mode != n.mode {
-                    try emit(old: o, new: n, prefix: &prefix, into: &deltas)
-                }
-                i += 1
-                j += 1
-            }
+    /// Every changed path under a pair of trees, in no particular order.
+    ///
+    /// Reading trees is most of a large diff's time, so once the comparison has fanned out into
+    /// enough folder pairs (breadth-first, on this thread) the rest is shared among worker
+    /// threads, each with its own libgit2 handle. A small change — one commit, say — never
+    /// fans out that far and stays on this thread.
+    /// `workers` and `fanOut` (how many folder pairs make it worth starting threads) are for tests.
+    func treeDeltas(_ root: TreePair, workers: Int = availableWorkers(), fanOut: Int? = nil) throws -> [RawDelta] {
+        var deltas: [RawDelta] = []
+        var frontier = [root]
+        let fanOut = fanOut ?? 32 * workers
+        while !frontier.isEmpty && (workers == 1 || frontier.count < fanOut) {
+            var next: [TreePair] = []
+            for pair in frontier { try compare(pair, into: &deltas, subtrees: &next) }
+            frontier = next
         }
+        guard !frontier.isEmpty else { return deltas }
+        Trace.phase("tree walk fan-out (\(frontier.count) folder pairs)")
+        let units = frontier
+        nonisolated(unsafe) let caller = self
+        let source = readerSource
+        let parts = try runOnWorkers(units: units.count, workers: workers, makeContext: { worker in
+            // Worker 0 borrows the caller's handle: the caller is blocked until all are done.
+            worker == 0 ? caller : try Repository.objectReader(source)
+        }, work: { repository, unit in
+            var found: [RawDelta] = []
+            var stack = [units[unit]]
+            while let pair = stack.popLast() {
+                try repository.compare(pair, into: &found, subtrees: &stack)
+            }
+            return found
+        })
+        for part in parts { deltas.append(contentsOf: part) }
+        return deltas
     }
 
-    private func emit(old: TreeEntry?, new: TreeEntry?, prefix: inout [UInt8], into deltas: inout [RawDelta]) throws {
-        let name = old?.name ?? new!.name
-        let mark = prefix.count
-        prefix.append(contentsOf: name)
-        defer { prefix.removeSubrange(mark...) }
+    /// Compares one pair of trees: changed files go to `deltas`, changed folders to `subtrees`.
+    private func compare(_ pair: TreePair, into deltas: inout [RawDelta], subtrees: inout [TreePair]) throws {
+        let oldEntries = try pair.old.map { try TreeHandle(self, $0).entries() } ?? []
+        let newEntries = try pair.new.map { try TreeHandle(self, $0).entries() } ?? []
+        var i = 0, j = 0
+        while i < oldEntries.count || j < newEntries.count {
+            let order: Int  // <0 old only, >0 new only, 0 both
+            if i == oldEntries.count {
+                order = 1
+            } else if j == newEntries.count {
+                order = -1
+            } else {
+                order = compareBytes(oldEntries[i].name, newEntries[j].name)
+            }
+            var old: TreeEntry?, new: TreeEntry?
+            if order <= 0 { old = oldEntries[i]; i += 1 }
+            if order >= 0 { new = newEntries[j]; j += 1 }
+            if let o = old, let n = new, o.id == n.id, o.mode == n.mode { continue }
 
-        let oldTree = old.flatMap { $0.mode.isTree ? $0 : nil }
-        let newTree = new.flatMap { $0.mode.isTree ? $0 : nil }
-        let oldLeaf = old.flatMap { $0.mode.isTree ? nil : $0 }
-        let newLeaf = new.flatMap { $0.mode.isTree ? nil : $0 }
-
-        if oldLeaf != nil || newLeaf != nil {
-            deltas.append(RawDelta(
-                path: prefix,
-                old: oldLeaf.map { FileSide(id: $0.id, mode: $0.mode) },
-                new: newLeaf.map { FileSide(id: $0.id, mode: $0.mode) }))
-        }
-        if oldTree != nil || newTree != nil {
-            prefix.append(UInt8(ascii: "/"))
-            let oldHandle = try oldTree.map { try TreeHandle(self, $0.id) }
-            let newHandle = try newTree.map { try TreeHandle(self, $0.id) }
-            try walk(old: oldHandle, new: newHandle, prefix: &prefix, into: &deltas)
+            let name = old?.name ?? new!.name
+            let oldLeaf = old.flatMap { $0.mode.isTree ? nil : $0 }
+            let newLeaf = new.flatMap { $0.mode.isTree ? nil : $0 }
+            if oldLeaf != nil || newLeaf != nil {
+                deltas.append(RawDelta(path: pair.prefix + name,
+                                       old: oldLeaf.map { FileSide(id: $0.id, mode: $0.mode) },
+                                       new: newLeaf.map { FileSide(id: $0.id, mode: $0.mode) }))
+            }
+            let oldTree = old.flatMap { $0.mode.isTree ? $0.id : nil }
+            let newTree = new.flatMap { $0.mode.isTree ? $0.id : nil }
+            if oldTree != nil || newTree != nil {
+                subtrees.append(TreePair(prefix: pair.prefix + name + [UInt8(ascii: "/")], old: oldTree, new: newTree))
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ internal import CLibgit2
 public final class Repository {
     let pointer: OpaquePointer
 
-    private init(pointer: OpaquePointer) {
+    init(pointer: OpaquePointer) {
         self.pointer = pointer
     }
 

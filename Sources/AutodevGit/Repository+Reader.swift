@@ -1,0 +1,49 @@
+internal import CLibgit2
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Repository {
+    /// Read-only handles on this repository's objects for other threads.
+    ///
+    /// A read-only handle on this repository's objects for another thread.
+    ///
+    /// libgit2 keeps one process-wide record per pack file, keyed by its path, and takes that
+    /// record's locks on every object read; two threads reading through handles opened the
+    /// usual way therefore take turns. This handle reaches the same pack files by a different
+    /// spelling of the same folder (`objects/../objects/pack`), so it gets records — and
+    /// locks, windows and delta caches — of its own. Repositories that borrow objects from
+    /// elsewhere (`objects/info/alternates`) are opened the usual way instead.
+    ///
+    /// Take the `ReaderSource` on the thread that owns this handle, then open readers from it on
+    /// any thread.
+    var readerSource: ReaderSource {
+        ReaderSource(objects: commonDirectory + "objects", gitDirectory: gitDirectory)
+    }
+
+    struct ReaderSource: Sendable {
+        let objects: String
+        let gitDirectory: String
+    }
+
+    static func objectReader(_ source: ReaderSource) throws -> Repository {
+        let objects = source.objects
+        if access(objects + "/info/alternates", F_OK) == 0 {
+            return try Repository.open(at: source.gitDirectory)
+        }
+        var odb: OpaquePointer?
+        try GitError.check(git_odb_new(&odb), "opening the object database")
+        guard let odb else { throw GitError(kind: .other, message: "libgit2 returned no object database") }
+        defer { git_odb_free(odb) }
+        var packs: OpaquePointer?
+        try GitError.check(git_odb_backend_pack(&packs, objects + "/../objects"), "opening the pack files in \(objects)")
+        try GitError.check(git_odb_add_backend(odb, packs, 2), "opening the pack files in \(objects)")
+        var loose: OpaquePointer?
+        try GitError.check(git_odb_backend_loose(&loose, objects, -1, 0, 0, 0), "opening the loose objects in \(objects)")
+        try GitError.check(git_odb_add_backend(odb, loose, 1), "opening the loose objects in \(objects)")
+        var handle: OpaquePointer?
+        try GitError.check(git_repository_wrap_odb(&handle, odb), "opening the object database")
+        guard let handle else { throw GitError(kind: .other, message: "libgit2 returned no repository") }
+        return Repository(pointer: handle)
+    }
+}
