@@ -32,7 +32,9 @@ let package = Package(
             .unsafeFlags(staticLibgit2),
         ]),
         .target(name: "AutodevSupport"),
-        .target(name: "AutodevGit", dependencies: ["CLibgit2", "CGitShim", "AutodevSupport"]),
+        // Reads pack files without libgit2's locks (see its header); zlib comes with libgit2's link.
+        .target(name: "CGitPack"),
+        .target(name: "AutodevGit", dependencies: ["CLibgit2", "CGitShim", "CGitPack", "AutodevSupport"]),
         .target(name: "AutodevMarkdown", dependencies: ["CCmark"], linkerSettings: [
             .unsafeFlags(["-Xlinker", "-l:libcmark-gfm-extensions.a", "-Xlinker", "-l:libcmark-gfm.a"]),
         ]),
@@ -59,7 +61,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system && target.name != "CGitShim" {
+for target in package.targets where target.type != .system && !["CGitShim", "CGitPack"].contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .swiftLanguageMode(.v6),

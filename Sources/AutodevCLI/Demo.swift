@@ -7,6 +7,7 @@ extension AutodevCommand {
     /// `autodev demo DIR`: builds a small spec-driven repository to try autodev on.
     public struct Demo: ParsableCommand {
         public static let configuration = CommandConfiguration(
+            commandName: "demo",
             abstract: "Create a demo repository with a small spec-driven history, then preview it and sync it.",
             discussion: "DIR must not exist yet, or be empty. Nothing outside DIR is touched."
         )

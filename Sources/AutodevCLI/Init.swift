@@ -5,6 +5,7 @@ extension AutodevCommand {
     /// `autodev init`: settings, patterns, starter templates, .gitignore.
     public struct Init: ParsableCommand {
         public static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Write config/autodev.toml, config/patterns.toml, starter templates and the .gitignore entry.",
             discussion: """
                 Starter templates follow the project's language (SwiftPM, Cargo, npm, Python, Go; a Markdown checklist otherwise): for a new requirement, a test file with one pending test per acceptance criterion and a stub that cites the spec. Safe to run again: a file that exists is never overwritten.

@@ -6,6 +6,7 @@ extension AutodevCommand {
     /// `autodev status`: where the loop stands.
     public struct Status: ParsableCommand {
         public static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show the checkpoint, pending work, requests awaiting an LLM, the last run and the results branch.")
 
         @OptionGroup public var global: GlobalOptions
@@ -95,6 +96,7 @@ extension AutodevCommand {
     /// `autodev history`: past runs and their decisions.
     public struct History: ParsableCommand {
         public static let configuration = CommandConfiguration(
+            commandName: "history",
             abstract: "List past runs, or show one run's record and decisions.",
             discussion: "autodev history [--limit N] [--json]; autodev history show RUN [--json]")
 

@@ -6,6 +6,7 @@ extension AutodevCommand {
     /// `autodev sync`: the run.
     public struct Sync: ParsableCommand {
         public static let configuration = CommandConfiguration(
+            commandName: "sync",
             abstract: "Process new commits: events, decisions, tiers, results branch, checkpoint.",
             discussion: """
                 Without RANGE: from refs/autodev/checkpoint to HEAD (everything at HEAD on the first run), and the checkpoint moves to HEAD when the run's work is saved. With RANGE (A..B, A...B or a commit) or --worktree (uncommitted changes; results on top of HEAD) the checkpoint does not move.

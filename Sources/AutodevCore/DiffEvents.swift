@@ -250,13 +250,13 @@ public struct EventBuilder {
         let workers = availableWorkers()
         guard list.count >= 256, workers > 1 else { return list.map { one(self, $0) } }
         let batch = 64
-        let path = repository.gitDirectory
+        let source = repository.threadSource
         nonisolated(unsafe) let caller = self
         let config = self.config, classifier = self.classifier, attributes = self.attributes
         let batches = try? runOnWorkers(units: (list.count + batch - 1) / batch, workers: workers, makeContext: { worker in
             // Worker 0 borrows the caller's repository: the caller waits until all are done.
             if worker == 0 { return caller }
-            var builder = EventBuilder(repository: try Repository.open(at: path), config: config, classifier: classifier)
+            var builder = EventBuilder(repository: try source.open(), config: config, classifier: classifier)
             builder.attributes = attributes
             return builder
         }, work: { builder, unit in

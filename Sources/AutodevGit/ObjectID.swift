@@ -16,6 +16,14 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         }
     }
 
+    /// From the 20 raw bytes of an id.
+    init(bytes raw: UnsafeRawBufferPointer) {
+        precondition(raw.count == 20)
+        a = raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        b = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        c = raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
+    }
+
     init(_ pointer: UnsafePointer<git_oid>) {
         self.init(pointer.pointee)
     }

@@ -30,6 +30,7 @@ extension Repository {
 
     /// A blob's bytes.
     public func blobContent(_ id: ObjectID) throws -> [UInt8] {
+        if let bytes = packReader?.read(id, as: .blob) { return bytes }
         var oid = id.gitOID
         var blob: OpaquePointer?
         try GitError.check(git_blob_lookup(&blob, pointer, &oid), "reading blob \(id.hex)")

@@ -73,8 +73,8 @@ extension Repository {
 
     /// Compares one pair of trees: changed files go to `deltas`, changed folders to `subtrees`.
     private func compare(_ pair: TreePair, into deltas: inout [RawDelta], subtrees: inout [TreePair]) throws {
-        let oldEntries = try pair.old.map { try TreeHandle(self, $0).entries() } ?? []
-        let newEntries = try pair.new.map { try TreeHandle(self, $0).entries() } ?? []
+        let oldEntries = try pair.old.map { try treeEntries($0) } ?? []
+        let newEntries = try pair.new.map { try treeEntries($0) } ?? []
         var i = 0, j = 0
         while i < oldEntries.count || j < newEntries.count {
             let order: Int  // <0 old only, >0 new only, 0 both
@@ -104,6 +104,62 @@ extension Repository {
                 subtrees.append(TreePair(prefix: pair.prefix + name + [UInt8(ascii: "/")], old: oldTree, new: newTree))
             }
         }
+    }
+}
+
+extension Repository {
+    /// A tree's entries sorted by name bytes: from the pack files when they hold it, else
+    /// through libgit2.
+    func treeEntries(_ id: ObjectID) throws -> [TreeEntry] {
+        guard let bytes = packReader?.read(id, as: .tree) else { return try TreeHandle(self, id).entries() }
+        return try TreeEntry.parse(bytes, tree: id)
+    }
+}
+
+extension TreeEntry {
+    /// Parses a tree object: `<octal mode> <name>\0<20-byte id>`, repeated.
+    static func parse(_ bytes: [UInt8], tree: ObjectID) throws -> [TreeEntry] {
+        var entries: [TreeEntry] = []
+        var sorted = true
+        let malformed = GitError(kind: .other, message: "tree \(tree.hex) is malformed")
+        try bytes.withUnsafeBufferPointer { buffer in
+            let count = buffer.count
+            var index = 0
+            while index < count {
+                var mode: UInt32 = 0
+                while index < count, buffer[index] != 0x20 {
+                    let digit = buffer[index] &- 0x30
+                    guard digit < 8, mode < 0o1000000 else { throw malformed }
+                    mode = mode * 8 + UInt32(digit)
+                    index += 1
+                }
+                guard index < count else { throw malformed }
+                index += 1
+                let nameStart = index
+                while index < count, buffer[index] != 0 { index += 1 }
+                guard index < count, index > nameStart, count - index - 1 >= 20 else { throw malformed }
+                let name = Array(buffer[nameStart..<index])
+                index += 1
+                let id = ObjectID(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[index..<(index + 20)])))
+                index += 20
+                let entry = TreeEntry(name: name, id: id, mode: FileMode(rawValue: normalizedMode(mode)))
+                if sorted, let last = entries.last, compareBytes(last.name, entry.name) > 0 { sorted = false }
+                entries.append(entry)
+            }
+        }
+        if !sorted { entries.sort { compareBytes($0.name, $1.name) < 0 } }
+        return entries
+    }
+
+    /// libgit2's reading of a tree entry's mode (`git_tree_entry_filemode`), so that both ways of
+    /// reading a tree agree: legacy modes such as 100664 read as 100644.
+    static func normalizedMode(_ mode: UInt32) -> UInt32 {
+        let type = mode & 0o170000
+        if type == 0o040000 { return 0o040000 }
+        if mode & 0o100 != 0 { return 0o100755 }
+        if type == 0o160000 { return 0o160000 }
+        if type == 0o120000 { return 0o120000 }
+        return 0o100644
     }
 }
 

@@ -18,18 +18,21 @@ extension Repository {
     /// Take the `ReaderSource` on the thread that owns this handle, then open readers from it on
     /// any thread.
     var readerSource: ReaderSource {
-        ReaderSource(objects: commonDirectory + "objects", gitDirectory: gitDirectory)
+        ReaderSource(objects: commonDirectory + "objects", gitDirectory: gitDirectory, packs: packStore)
     }
 
     struct ReaderSource: Sendable {
         let objects: String
         let gitDirectory: String
+        let packs: PackStore?
     }
 
     static func objectReader(_ source: ReaderSource) throws -> Repository {
         let objects = source.objects
         if access(objects + "/info/alternates", F_OK) == 0 {
-            return try Repository.open(at: source.gitDirectory)
+            let repository = try Repository.open(at: source.gitDirectory)
+            repository.sharedPacks = source.packs
+            return repository
         }
         var odb: OpaquePointer?
         try GitError.check(git_odb_new(&odb), "opening the object database")
@@ -44,6 +47,27 @@ extension Repository {
         var handle: OpaquePointer?
         try GitError.check(git_repository_wrap_odb(&handle, odb), "opening the object database")
         guard let handle else { throw GitError(kind: .other, message: "libgit2 returned no repository") }
-        return Repository(pointer: handle)
+        return Repository(pointer: handle, packs: source.packs)
+    }
+}
+
+extension Repository {
+    /// What another thread needs to open its own full handle on this repository (libgit2
+    /// handles must not be shared), sharing the mapped pack files. Take it on the thread that
+    /// owns this handle.
+    public var threadSource: ThreadSource {
+        ThreadSource(path: workdir ?? gitDirectory, packs: packStore)
+    }
+
+    public struct ThreadSource: Sendable {
+        let path: String
+        let packs: PackStore?
+
+        /// A new handle on the same repository, for the calling thread.
+        public func open() throws -> Repository {
+            let repository = try Repository.open(at: path)
+            repository.sharedPacks = packs
+            return repository
+        }
     }
 }

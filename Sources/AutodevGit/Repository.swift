@@ -6,8 +6,33 @@ internal import CLibgit2
 public final class Repository {
     let pointer: OpaquePointer
 
-    init(pointer: OpaquePointer) {
+    /// The pack files, when another handle on the same repository has mapped them already.
+    var sharedPacks: PackStore?
+    private var packReaderOpened = false
+    private var packReaderStorage: PackReader?
+
+    init(pointer: OpaquePointer, packs: PackStore? = nil) {
         self.pointer = pointer
+        self.sharedPacks = packs
+    }
+
+    /// Reads objects straight from the pack files (see `PackReader`), opened on first use; nil
+    /// when the repository has no packs. Objects written after that are loose, which libgit2
+    /// reads.
+    var packReader: PackReader? {
+        if !packReaderOpened {
+            packReaderOpened = true
+            let store = sharedPacks ?? PackStore(objectsDirectory: commonDirectory + "objects")
+            sharedPacks = store
+            packReaderStorage = store.flatMap { PackReader($0) }
+        }
+        return packReaderStorage
+    }
+
+    /// The mapped pack files, to share with handles for other threads.
+    var packStore: PackStore? {
+        _ = packReader
+        return sharedPacks
     }
 
     deinit {
