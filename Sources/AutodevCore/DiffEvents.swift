@@ -124,12 +124,24 @@ public struct EventBuilder {
                        testReports: [TestReport] = []) throws(AutodevError) -> DiffEventsReport {
         var notes = range.notes
         Trace.phase("range")
+        var builder = self
+        builder.attributes = (attributesMayMarkBinary(range), range.worktree ? nil : range.to)
+        // Files autodev produced come back through merges: they are not read or classified.
+        func isProduced(_ change: FileChange) -> Bool { change.new.map { produced.contains($0.id) } ?? false }
         let diff: DiffResult
+        // Modified files are final before rename detection: on a large range their
+        // classification (reading blobs) starts on other threads while renames are paired here.
+        var ahead: (changes: [FileChange], work: PendingWork<EventBuilder, [Classification]>)?
         do {
             if range.worktree {
                 diff = try repository.diffWorktree(renames: renameOptions())
             } else if let to = range.to {
-                diff = try repository.diff(from: range.from, to: to, renames: renameOptions())
+                let tree = try repository.treeChanges(from: range.from, to: to)
+                let modified = tree.modified.filter { !isProduced($0) }
+                if let work = builder.startClassifying(modified, keepContents: explain) {
+                    ahead = (modified, work)
+                }
+                diff = try repository.resolveRenames(tree, renames: renameOptions())
             } else {
                 diff = DiffResult(changes: [])
             }
@@ -145,21 +157,31 @@ public struct EventBuilder {
         var events: [Event] = []
         var classified: [ClassifiedChange] = []
         changes.reserveCapacity(diff.changes.count)
-        var builder = self
-        builder.attributes = (attributesMayMarkBinary(range), range.worktree ? nil : range.to)
-        // Files autodev produced come back through merges: they are not read or classified.
-        let isProduced = diff.changes.map { change in change.new.map { produced.contains($0.id) } ?? false }
-        let results = builder.classifyAll(zip(diff.changes, isProduced).filter { !$0.1 }.map(\.0), keepContents: explain)
+        // Changes classified ahead are the modified ones, matched by path; the rest follow in order.
+        var aheadResults: [String: Classification] = [:]
+        let aheadPaths = Set(ahead?.changes.map(\.path) ?? [])
+        func wasAhead(_ change: FileChange) -> Bool {
+            (change.status == .modified || change.status == .typechange) && aheadPaths.contains(change.path)
+        }
+        let rest = diff.changes.filter { !isProduced($0) && !wasAhead($0) }
+        var restResults = builder.classifyAll(rest, keepContents: explain).makeIterator()
+        if let ahead {
+            // Classification records problems in its results rather than throwing; should the
+            // threads fail anyway, the loop below classifies what is missing.
+            let batches = (try? ahead.work.finish()) ?? []
+            for (change, result) in zip(ahead.changes, batches.joined()) { aheadResults[change.path] = result }
+        }
         Trace.phase("classification")
-        var next = results.makeIterator()
-        for (change, skipped) in zip(diff.changes, isProduced) {
-            if skipped {
+        for change in diff.changes {
+            if isProduced(change) {
                 changes.append(ChangeRecord(status: change.status, path: change.path, oldPath: change.oldPath,
                                             similarity: change.similarity, binary: false, event: nil,
                                             ignoredBy: "produced by autodev (results branch)"))
                 continue
             }
-            let result = next.next()!
+            let result = wasAhead(change)
+                ? aheadResults[change.path] ?? builder.classifyOne(change, keepContents: explain)
+                : restResults.next()!
             changes.append(result.record)
             events.append(contentsOf: result.events)
             notes.append(contentsOf: result.problems)
@@ -237,32 +259,42 @@ public struct EventBuilder {
         var contents: [FileSide: [UInt8]]
     }
 
-    /// Classifies every change. Past a few hundred changes the work — mostly reading blobs — is
-    /// shared among worker threads in batches, each worker with its own libgit2 repository
-    /// handle (libgit2 objects are not shared between threads). The result is in the input's order.
+    /// Classifies every change, in the input's order; past a few hundred changes on several
+    /// threads (see `startClassifying`).
     func classifyAll(_ list: [FileChange], keepContents: Bool) -> [Classification] {
-        @Sendable func one(_ builder: EventBuilder, _ change: FileChange) -> Classification {
-            var contents: [FileSide: [UInt8]] = [:]
-            let (record, made, problems, category) = builder.classify(change, cache: &contents)
-            return Classification(record: record, events: made, problems: problems, category: category,
-                                  contents: keepContents ? contents : [:])
+        if let work = startClassifying(list, keepContents: keepContents), let batches = try? work.finish() {
+            return Array(batches.joined())
         }
+        return list.map { classifyOne($0, keepContents: keepContents) }
+    }
+
+    /// Starts classifying `list` on other threads, in batches, each worker with its own libgit2
+    /// repository handle (libgit2 objects are not shared between threads); `finish()` joins in
+    /// and returns the batches in order. Nil when the list is too short to be worth threads: the
+    /// work is mostly reading blobs, microseconds each.
+    func startClassifying(_ list: [FileChange], keepContents: Bool) -> PendingWork<EventBuilder, [Classification]>? {
         let workers = availableWorkers()
-        guard list.count >= 256, workers > 1 else { return list.map { one(self, $0) } }
+        guard list.count >= 256, workers > 1 else { return nil }
         let batch = 64
         let source = repository.threadSource
         nonisolated(unsafe) let caller = self
         let config = self.config, classifier = self.classifier, attributes = self.attributes
-        let batches = try? runOnWorkers(units: (list.count + batch - 1) / batch, workers: workers, makeContext: { worker in
-            // Worker 0 borrows the caller's repository: the caller waits until all are done.
+        return PendingWork(units: (list.count + batch - 1) / batch, workers: workers, makeContext: { worker in
+            // Worker 0 is the caller, in `finish()`: it uses its own repository.
             if worker == 0 { return caller }
             var builder = EventBuilder(repository: try source.open(), config: config, classifier: classifier)
             builder.attributes = attributes
             return builder
         }, work: { builder, unit in
-            list[(unit * batch)..<min(list.count, (unit + 1) * batch)].map { one(builder, $0) }
+            list[(unit * batch)..<min(list.count, (unit + 1) * batch)].map { builder.classifyOne($0, keepContents: keepContents) }
         })
-        return batches?.flatMap { $0 } ?? list.map { one(self, $0) }
+    }
+
+    func classifyOne(_ change: FileChange, keepContents: Bool) -> Classification {
+        var contents: [FileSide: [UInt8]] = [:]
+        let (record, made, problems, category) = classify(change, cache: &contents)
+        return Classification(record: record, events: made, problems: problems, category: category,
+                              contents: keepContents ? contents : [:])
     }
 
     /// Classifies one change; `cache` keeps the contents read, for the decision step.

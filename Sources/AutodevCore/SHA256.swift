@@ -62,14 +62,15 @@ struct SHA256 {
     }
 
     static func hex(_ text: String) -> String {
-        let digits: StaticString = "0123456789abcdef"
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in hash(Array(text.utf8)) {
-            out.append(digits.utf8Start[Int(byte >> 4)])
-            out.append(digits.utf8Start[Int(byte & 0xF)])
+        let digest = hash(Array(text.utf8))
+        return String(unsafeUninitializedCapacity: 64) { out in
+            let digits: StaticString = "0123456789abcdef"
+            for (index, byte) in digest.enumerated() {
+                out[2 * index] = digits.utf8Start[Int(byte >> 4)]
+                out[2 * index + 1] = digits.utf8Start[Int(byte & 0xF)]
+            }
+            return 64
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     @inline(__always)

@@ -50,18 +50,18 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// The 40-character lowercase hexadecimal form.
     public var hex: String {
-        var bytes = [UInt8](repeating: 0, count: 20)
-        withUnsafeBytes(of: a) { bytes.replaceSubrange(0..<8, with: $0) }
-        withUnsafeBytes(of: b) { bytes.replaceSubrange(8..<16, with: $0) }
-        withUnsafeBytes(of: c) { bytes.replaceSubrange(16..<20, with: $0) }
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(40)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
+        var words = (a, b, c)
+        return withUnsafeBytes(of: &words) { raw in
+            String(unsafeUninitializedCapacity: 40) { out in
+                let digits: StaticString = "0123456789abcdef"
+                for index in 0..<20 {
+                    let byte = raw[index]
+                    out[2 * index] = digits.utf8Start[Int(byte >> 4)]
+                    out[2 * index + 1] = digits.utf8Start[Int(byte & 0xF)]
+                }
+                return 40
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public var description: String { hex }

@@ -38,8 +38,7 @@ struct RenameDetector {
         for delta in deltas {
             switch (delta.old, delta.new) {
             case let (old?, new?):
-                let status: FileChange.Status = old.mode.type == new.mode.type ? .modified : .typechange
-                changes.append(FileChange(status: status, path: Self.string(delta.path), old: old, new: new))
+                changes.append(Self.modification(path: delta.path, old: old, new: new))
             case let (old?, nil):
                 sources.append(Candidate(path: delta.path, side: old))
             case let (nil, new?):
@@ -69,6 +68,12 @@ struct RenameDetector {
         }
         changes.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         return DiffResult(changes: changes, renameLimitNeeded: limitNeeded)
+    }
+
+    /// A path present on both sides.
+    static func modification(path: [UInt8], old: FileSide, new: FileSide) -> FileChange {
+        let status: FileChange.Status = old.mode.type == new.mode.type ? .modified : .typechange
+        return FileChange(status: status, path: string(path), old: old, new: new)
     }
 
     static func string(_ bytes: [UInt8]) -> String {

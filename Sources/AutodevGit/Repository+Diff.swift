@@ -8,6 +8,20 @@ struct RawDelta: Sendable {
     var new: FileSide?
 }
 
+/// Every changed path between two trees, before rename detection.
+public struct TreeChanges: Sendable {
+    let deltas: [RawDelta]
+
+    /// The paths present on both sides: modified, or changed in type. Rename detection leaves
+    /// them as they are.
+    public var modified: [FileChange] {
+        deltas.compactMap { delta in
+            guard let old = delta.old, let new = delta.new else { return nil }
+            return RenameDetector.modification(path: delta.path, old: old, new: new)
+        }
+    }
+}
+
 /// A pair of trees still to compare, and the folder they are (`a/b/`, or empty for the root).
 struct TreePair: Sendable {
     var prefix: [UInt8]
@@ -22,17 +36,31 @@ extension Repository {
     /// skipped by id, as git's own tree diff does, so the cost follows the size of the change,
     /// not the size of the repository.
     public func diff(from: ObjectID?, to: ObjectID, renames: RenameOptions) throws -> DiffResult {
-        let oldTree = try from.map { try commit($0).tree }
-        let newTree = try commit(to).tree
-        return try diffTrees(from: oldTree, to: newTree, renames: renames)
+        try resolveRenames(treeChanges(from: from, to: to), renames: renames)
     }
 
     /// The net change between two trees, by tree id.
     public func diffTrees(from oldTree: ObjectID?, to newTree: ObjectID?, renames: RenameOptions) throws -> DiffResult {
+        try resolveRenames(treeChanges(fromTree: oldTree, toTree: newTree), renames: renames)
+    }
+
+    /// The first half of `diff`: every changed path, before renames are paired. Its `modified`
+    /// changes are final already, so a caller can start on them while `resolveRenames` runs.
+    public func treeChanges(from: ObjectID?, to: ObjectID) throws -> TreeChanges {
+        let oldTree = try from.map { try commit($0).tree }
+        return try treeChanges(fromTree: oldTree, toTree: try commit(to).tree)
+    }
+
+    func treeChanges(fromTree oldTree: ObjectID?, toTree newTree: ObjectID?) throws -> TreeChanges {
         let deltas = oldTree == newTree ? [] : try treeDeltas(TreePair(prefix: [], old: oldTree, new: newTree))
         Trace.phase("tree walk (\(deltas.count) paths)")
+        return TreeChanges(deltas: deltas)
+    }
+
+    /// The second half of `diff`: pairs deletions with additions the way git does.
+    public func resolveRenames(_ changes: TreeChanges, renames: RenameOptions) throws -> DiffResult {
         defer { Trace.phase("rename detection") }
-        return try RenameDetector(repository: self, options: renames).resolve(deltas)
+        return try RenameDetector(repository: self, options: renames).resolve(changes.deltas)
     }
 
     /// Every changed path under a pair of trees, in no particular order.
