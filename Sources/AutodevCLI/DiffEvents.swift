@@ -54,7 +54,9 @@ extension AutodevCommand {
                 let reports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
                 let report = try builder.report(for: request, explain: explain, testReports: reports)
                 if json {
-                    Output.write(ReportJSON.encode(report) + "\n")
+                    var json = ReportJSON.bytes(report)
+                    json.append(0x0A)
+                    Output.write(bytes: json)
                 } else {
                     Output.write(DiffEventsRenderer.render(report))
                     for note in report.notes { Output.diagnostic("note: \(note)") }

@@ -12,6 +12,10 @@ enum Output {
         writeAll(1, text)
     }
 
+    static func write(bytes: [UInt8]) {
+        _ = FileSystem.writeAll(1, bytes)
+    }
+
     static func diagnostic(_ text: String) {
         writeAll(2, text + "\n")
     }

@@ -199,6 +199,7 @@ public struct EventBuilder {
         }
         events.append(contentsOf: failed)
         events.sort(by: Self.eventOrder)
+        Trace.phase("events")
         let info = DiffEventsReport.RangeInfo(from: range.from?.hex, to: range.worktree ? "worktree" : range.to?.hex)
         var report = DiffEventsReport(range: info, changes: changes, events: events, notes: notes)
         if explain {
