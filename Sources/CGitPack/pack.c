@@ -43,7 +43,7 @@ struct autodev_packs {
 };
 
 // Recently resolved objects, to serve as delta bases: direct-mapped by (pack, offset).
-#define CACHE_SLOTS 4096
+#define CACHE_SLOTS 1024
 #define CACHE_LIMIT ((size_t)96 << 20)
 #define CACHE_ENTRY_LIMIT ((size_t)16 << 20)
 #define MAX_CHAIN 10000
