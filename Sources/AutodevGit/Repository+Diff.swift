@@ -65,20 +65,27 @@ extension Repository {
 
     /// Every changed path under a pair of trees, in no particular order.
     ///
-    /// Reading trees is most of a large diff's time, so once the comparison has fanned out into
-    /// enough folder pairs (breadth-first, on this thread) the rest is shared among worker
-    /// threads, each with its own libgit2 handle. A small change — one commit, say — never
-    /// fans out that far and stays on this thread.
-    /// `workers` and `fanOut` (how many folder pairs make it worth starting threads) are for tests.
+    /// Reading trees is most of a large diff's time. The comparison starts on this thread,
+    /// breadth-first; once `fanOut` folder pairs are waiting, they are shared among worker
+    /// threads (each with its own handle and pack reader), each taking whole pairs depth-first.
+    /// A small change — one commit, say — is done before that and starts no thread.
+    /// `workers` and `fanOut` are for tests.
     func treeDeltas(_ root: TreePair, workers: Int = availableWorkers(), fanOut: Int? = nil) throws -> [RawDelta] {
         var deltas: [RawDelta] = []
-        var frontier = [root]
-        let fanOut = fanOut ?? 32 * workers
-        while !frontier.isEmpty && (workers == 1 || frontier.count < fanOut) {
-            var next: [TreePair] = []
-            for pair in frontier { try compare(pair, into: &deltas, subtrees: &next) }
-            frontier = next
+        if workers == 1 {
+            var stack = [root]
+            while let pair = stack.popLast() { try compare(pair, into: &deltas, subtrees: &stack) }
+            return deltas
         }
+        let fanOut = fanOut ?? 8 * workers
+        var queue = [root]
+        var next = 0
+        while next < queue.count && queue.count - next < fanOut {
+            let pair = queue[next]
+            next += 1
+            try compare(pair, into: &deltas, subtrees: &queue)
+        }
+        let frontier = Array(queue[next...])
         guard !frontier.isEmpty else { return deltas }
         Trace.phase("tree walk fan-out (\(frontier.count) folder pairs)")
         let units = frontier
