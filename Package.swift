@@ -18,7 +18,6 @@ let package = Package(
         .executable(name: "autodev", targets: ["autodev"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
@@ -47,7 +46,6 @@ let package = Package(
         .target(name: "AutodevCLI", dependencies: [
             "AutodevCore",
             "AutodevSupport",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(
             name: "autodev",

@@ -1,4 +1,3 @@
-public import ArgumentParser
 internal import AutodevCore
 internal import AutodevSupport
 #if canImport(Glibc)
@@ -6,31 +5,40 @@ import Glibc
 #endif
 
 /// The `autodev` command: subcommands live in their own files.
-public struct AutodevCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "autodev",
-        abstract: "Turn changes in a git repository into reviewed code, with as few LLM calls as possible.",
-        discussion: """
-            EXIT STATUS
-              0   success (an empty range is success: "no changes")
-              1   failure not caused by the input (I/O, libgit2, a bug)
-              2   invalid configuration (the message names file, key and line)
-              3   the repository or a revision cannot be used (not a repository,
-                  unknown revision, checkpoint missing from a shallow clone,
-                  --worktree in a bare repository)
-              4   the results branch or the checkpoint was moved by someone else;
-                  nothing was overwritten (the message says how to restore it)
-              64  usage error (unknown flag, malformed range, a --test-report file
-                  that cannot be read or is not JUnit XML)
-              75  another sync is running and --no-wait was given
-              130 sync stopped by SIGINT (finished work saved, the rest pending)
-              143 sync stopped by SIGTERM (likewise)
-            """,
-        version: AutodevVersion.string,
-        subcommands: [Init.self, Sync.self, Status.self, History.self, DiffEvents.self, ConfigCommand.self, Demo.self]
-    )
+enum AutodevCommand {
+    static let abstract = "Turn changes in a git repository into reviewed code, with as few LLM calls as possible."
+    static let discussion = """
+        EXIT STATUS
+          0   success (an empty range is success: "no changes")
+          1   failure not caused by the input (I/O, libgit2, a bug)
+          2   invalid configuration (the message names file, key and line)
+          3   the repository or a revision cannot be used (not a repository,
+              unknown revision, checkpoint missing from a shallow clone,
+              --worktree in a bare repository)
+          4   the results branch or the checkpoint was moved by someone else;
+              nothing was overwritten (the message says how to restore it)
+          64  usage error (unknown flag, malformed range, a --test-report file
+              that cannot be read or is not JUnit XML)
+          75  another sync is running and --no-wait was given
+          130 sync stopped by SIGINT (finished work saved, the rest pending)
+          143 sync stopped by SIGTERM (likewise)
+        """
 
-    public init() {}
+    /// Every subcommand: its declaration, and how to run it from parsed arguments.
+    struct Entry: Sendable {
+        let spec: CommandSpec
+        let run: @Sendable (ParsedArguments, String?) throws -> Void
+    }
+
+    static let commands: [Entry] = [
+        Entry(spec: Init.spec, run: { try Init($0, directory: $1).run() }),
+        Entry(spec: Sync.spec, run: { try Sync($0, directory: $1).run() }),
+        Entry(spec: Status.spec, run: { try Status($0, directory: $1).run() }),
+        Entry(spec: History.spec, run: { try History($0, directory: $1).run() }),
+        Entry(spec: DiffEvents.spec, run: { try DiffEvents($0, directory: $1).run() }),
+        Entry(spec: ConfigCommand.spec, run: { try ConfigCommand($0, directory: $1).run() }),
+        Entry(spec: Demo.spec, run: { arguments, _ in try Demo(arguments).run() }),
+    ]
 }
 
 enum AutodevVersion {
@@ -53,6 +61,69 @@ public enum Entrypoint {
                 exit(AutodevError.ExitStatus.repository.rawValue)
             }
         }
-        AutodevCommand.main(arguments)
+        exit(dispatch(arguments))
+    }
+
+    /// Runs the command line and returns the exit status.
+    static func dispatch(_ arguments: [String]) -> Int32 {
+        let rootHelp = { HelpText.root(abstract: AutodevCommand.abstract, discussion: AutodevCommand.discussion,
+                                       commands: AutodevCommand.commands.map(\.spec)) }
+        guard let first = arguments.first else {
+            Output.write(rootHelp())
+            return 0
+        }
+        switch first {
+        case "-h", "--help":
+            Output.write(rootHelp())
+            return 0
+        case "--version":
+            Output.write(AutodevVersion.string + "\n")
+            return 0
+        case "help":
+            guard arguments.count > 1 else {
+                Output.write(rootHelp())
+                return 0
+            }
+            guard let command = AutodevCommand.commands.first(where: { $0.spec.name == arguments[1] }) else {
+                return usage(UsageError("Unknown subcommand '\(arguments[1])'"))
+            }
+            Output.write(HelpText.command(command.spec))
+            return 0
+        default:
+            break
+        }
+        guard let command = AutodevCommand.commands.first(where: { $0.spec.name == first }) else {
+            return usage(UsageError(first.hasPrefix("-") ? "Unknown option '\(first)'" : "Unknown subcommand '\(first)'"))
+        }
+        let rest = Array(arguments.dropFirst())
+        // Help wins wherever it appears before `--`.
+        for token in rest {
+            if token == "--" { break }
+            if token == "-h" || token == "--help" {
+                Output.write(HelpText.command(command.spec))
+                return 0
+            }
+        }
+        do {
+            let parsed = try ParsedArguments(rest, for: command.spec)
+            Trace.phase("arguments")
+            try command.run(parsed, parsed.value("C"))
+            return 0
+        } catch let error as UsageError {
+            return usage(error)
+        } catch let error as ExitStatus {
+            return error.code
+        } catch let error as AutodevError {
+            Output.diagnostic("autodev: error: \(error.message)")
+            return error.exitStatus.rawValue
+        } catch {
+            Output.diagnostic("autodev: error: \(error)")
+            return AutodevError.ExitStatus.failure.rawValue
+        }
+    }
+
+    private static func usage(_ error: UsageError) -> Int32 {
+        Output.diagnosticRaw(error.text)
+        return AutodevError.ExitStatus.usage.rawValue
     }
 }

@@ -1,31 +1,34 @@
-public import ArgumentParser
 internal import AutodevCore
 
 extension AutodevCommand {
     /// `autodev config --effective`: the settings in force and where each comes from.
-    public struct ConfigCommand: ParsableCommand {
-        public static let configuration = CommandConfiguration(
-            commandName: "config",
+    struct ConfigCommand {
+        static let spec = CommandSpec(
+            name: "config",
             abstract: "Print the configuration in force: every key, its value and where it comes from.",
-            discussion: "Precedence: AUTODEV_<KEY> environment variables over config/autodev.toml over the built-in defaults.")
+            discussion: "Precedence: AUTODEV_<KEY> environment variables over config/autodev.toml over the built-in defaults.",
+            options: [
+                .flag("effective", "Print the effective configuration (the only mode for now)."),
+                .flag("json", "Print one JSON object: {key: {value, source}}."),
+            ])
 
-        @OptionGroup public var global: GlobalOptions
+        let global: GlobalOptions
+        let effective: Bool
+        let json: Bool
 
-        @Flag(help: "Print the effective configuration (the only mode for now).")
-        public var effective = false
-
-        @Flag(help: "Print one JSON object: {key: {value, source}}.")
-        public var json = false
-
-        public init() {}
+        init(_ arguments: ParsedArguments, directory: String?) {
+            global = GlobalOptions(directory: directory)
+            effective = arguments.flag("effective")
+            json = arguments.flag("json")
+        }
 
         struct Entry: Encodable {
             var value: String
             var source: String
         }
 
-        public func run() throws {
-            try Runner.run {
+        func run() throws {
+            do {
                 let session = try Session.open(global)
                 let config = session.config
                 var entries: [(String, Entry)] = []

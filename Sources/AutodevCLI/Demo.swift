@@ -1,27 +1,28 @@
-public import ArgumentParser
 internal import AutodevCore
 internal import AutodevGit
 internal import FoundationEssentials
 
 extension AutodevCommand {
     /// `autodev demo DIR`: builds a small spec-driven repository to try autodev on.
-    public struct Demo: ParsableCommand {
-        public static let configuration = CommandConfiguration(
-            commandName: "demo",
+    struct Demo {
+        static let spec = CommandSpec(
+            name: "demo",
             abstract: "Create a demo repository with a small spec-driven history, then preview it and sync it.",
-            discussion: "DIR must not exist yet, or be empty. Nothing outside DIR is touched."
-        )
+            discussion: "DIR must not exist yet, or be empty. Nothing outside DIR is touched.",
+            arguments: [.init(name: "directory", help: "Where to create the demo repository.", count: "1")],
+            takesDirectory: false)
 
-        @Argument(help: "Where to create the demo repository.")
-        public var directory: String
+        let directory: String
 
-        public init() {}
+        init(_ arguments: ParsedArguments) {
+            directory = arguments.positional ?? ""
+        }
 
-        public func run() throws {
-            try Runner.run {
+        func run() throws {
+            do {
                 let manager = FileManager.default
                 if let existing = try? manager.contentsOfDirectory(atPath: directory), !existing.isEmpty {
-                    throw ValidationError("\(directory) exists and is not empty; give a new folder")
+                    throw UsageError("\(directory) exists and is not empty; give a new folder", spec: Self.spec)
                 }
                 let repository = try Repository.create(at: directory)
                 var time: Int64 = 1_767_225_600  // 2026-01-01, fixed so the demo is identical everywhere

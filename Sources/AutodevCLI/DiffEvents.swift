@@ -1,51 +1,52 @@
-public import ArgumentParser
 internal import AutodevCore
 internal import AutodevGit
 internal import AutodevSupport
 
 extension AutodevCommand {
     /// `autodev diff-events`: a dry-run preview of the events a range produces.
-    public struct DiffEvents: ParsableCommand {
-        public static let configuration = CommandConfiguration(
-            commandName: "diff-events",
-            abstract: "Preview the events a range of commits (or the working tree) produces. Writes nothing.",
-            discussion: """
+    struct DiffEvents {
+        static let abstract = "Preview the events a range of commits (or the working tree) produces. Writes nothing."
+        static let discussion = """
                 RANGE is A..B (the change from A to B), A...B (from their merge base to B), or a single commit (that commit against its first parent). Without RANGE: from refs/autodev/checkpoint to HEAD, or everything at HEAD when there is no checkpoint.
 
                 Changes are classified by the globs of [events] in config/autodev.toml (built-in defaults otherwise) into specificationChanged, testAdded, dependencyUpdated, configurationChanged and codeModified events, listed by priority; --test-report adds a testFailed event per failed test of a JUnit XML report.
 
                 --explain also reads the specs the range touched into requirements (Spec Kit, kitty-specs, Kiro, OpenSpec, BMAD, PRP, plain Markdown), compares them, and shows the decision the rule table makes for every event, with its reason: for a spec, one decision per added, changed, removed or renamed requirement. No LLM is used.
                 """
-        )
 
-        @OptionGroup public var global: GlobalOptions
+        static let spec = CommandSpec(
+            name: "diff-events",
+            abstract: abstract,
+            discussion: discussion,
+            arguments: [.init(name: "range", help: "A..B, A...B or a single commit.", count: "?")],
+            options: [
+                .flag("worktree", "Compare staged, unstaged and untracked changes with HEAD instead of a range."),
+                .value("test-report", "file", repeatable: true, "A JUnit XML report; each failed test becomes a testFailed event. Repeatable."),
+                .flag("json", "Print one JSON object (sorted keys) instead of the table."),
+                .flag("explain", "Also show the requirements touched and the decision for every event."),
+            ])
 
-        @Argument(help: "A..B, A...B or a single commit.")
-        public var range: String?
+        let global: GlobalOptions
+        let range: String?
+        let worktree: Bool
+        let testReports: [String]
+        let json: Bool
+        let explain: Bool
 
-        @Flag(help: "Compare staged, unstaged and untracked changes with HEAD instead of a range.")
-        public var worktree = false
-
-        @Option(name: .customLong("test-report"), help: ArgumentHelp("A JUnit XML report; each failed test becomes a testFailed event. Repeatable.", valueName: "file"))
-        public var testReports: [String] = []
-
-        @Flag(help: "Print one JSON object (sorted keys) instead of the table.")
-        public var json = false
-
-        @Flag(help: "Also show the requirements touched and the decision for every event.")
-        public var explain = false
-
-        public init() {}
-
-        public func validate() throws {
+        init(_ arguments: ParsedArguments, directory: String?) throws(UsageError) {
+            global = GlobalOptions(directory: directory)
+            range = arguments.positional
+            worktree = arguments.flag("worktree")
+            testReports = arguments.all("test-report")
+            json = arguments.flag("json")
+            explain = arguments.flag("explain")
             if worktree && range != nil {
-                throw ValidationError("give either a RANGE or --worktree, not both")
+                throw UsageError("give either a RANGE or --worktree, not both", spec: Self.spec)
             }
         }
 
-        public func run() throws {
-            try Runner.run {
-                Trace.phase("arguments")
+        func run() throws {
+            do {
                 let session = try Session.open(global)
                 Trace.phase("repository and configuration")
                 let builder = try EventBuilder(repository: session.repository, config: session.config)

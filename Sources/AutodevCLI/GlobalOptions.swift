@@ -1,11 +1,6 @@
-public import ArgumentParser
-
-/// Flags every command takes.
-public struct GlobalOptions: ParsableArguments {
-    @Option(name: .customShort("C"), help: ArgumentHelp("Run as if autodev was started in <path>.", valueName: "path"))
-    public var directory: String?
-
-    public init() {}
+/// What every command that works on a repository takes: `-C <path>` after the subcommand.
+struct GlobalOptions {
+    var directory: String?
 
     var startDirectory: String { directory ?? "." }
 }

@@ -1,22 +1,23 @@
-public import ArgumentParser
 internal import AutodevCore
 
 extension AutodevCommand {
     /// `autodev init`: settings, patterns, starter templates, .gitignore.
-    public struct Init: ParsableCommand {
-        public static let configuration = CommandConfiguration(
-            commandName: "init",
+    struct Init {
+        static let spec = CommandSpec(
+            name: "init",
             abstract: "Write config/autodev.toml, config/patterns.toml, starter templates and the .gitignore entry.",
             discussion: """
                 Starter templates follow the project's language (SwiftPM, Cargo, npm, Python, Go; a Markdown checklist otherwise): for a new requirement, a test file with one pending test per acceptance criterion and a stub that cites the spec. Safe to run again: a file that exists is never overwritten.
                 """)
 
-        @OptionGroup public var global: GlobalOptions
+        let global: GlobalOptions
 
-        public init() {}
+        init(_ arguments: ParsedArguments, directory: String?) {
+            global = GlobalOptions(directory: directory)
+        }
 
-        public func run() throws {
-            try Runner.run {
+        func run() throws {
+            do {
                 let session = try Session.open(global)
                 for (path, outcome) in try Starter.install(in: session.repository) {
                     switch outcome {

@@ -20,6 +20,11 @@ enum Output {
         writeAll(2, text + "\n")
     }
 
+    /// Text for stderr as it is (it ends with its own newline).
+    static func diagnosticRaw(_ text: String) {
+        writeAll(2, text)
+    }
+
     /// A closed stdout (piped into `head`) is not an error: there is nothing more to do.
     private static func writeAll(_ fd: Int32, _ text: String) {
         _ = FileSystem.writeAll(fd, Array(text.utf8))

@@ -1,20 +1,21 @@
-public import ArgumentParser
 internal import AutodevCore
 internal import AutodevGit
 
 extension AutodevCommand {
     /// `autodev status`: where the loop stands.
-    public struct Status: ParsableCommand {
-        public static let configuration = CommandConfiguration(
-            commandName: "status",
-            abstract: "Show the checkpoint, pending work, requests awaiting an LLM, the last run and the results branch.")
+    struct Status {
+        static let spec = CommandSpec(
+            name: "status",
+            abstract: "Show the checkpoint, pending work, requests awaiting an LLM, the last run and the results branch.",
+            options: [.flag("json", "Print one JSON object.")])
 
-        @OptionGroup public var global: GlobalOptions
+        let global: GlobalOptions
+        let json: Bool
 
-        @Flag(help: "Print one JSON object.")
-        public var json = false
-
-        public init() {}
+        init(_ arguments: ParsedArguments, directory: String?) {
+            global = GlobalOptions(directory: directory)
+            json = arguments.flag("json")
+        }
 
         struct Report: Encodable {
             var checkpoint: String?
@@ -31,8 +32,8 @@ extension AutodevCommand {
             var warnings: [String]
         }
 
-        public func run() throws {
-            try Runner.run {
+        func run() throws {
+            do {
                 let session = try Session.open(global)
                 let repository = session.repository
                 let store = StateStore(root: AutodevCore.Sync.stateRoot(for: repository))
@@ -94,30 +95,31 @@ extension AutodevCommand {
     }
 
     /// `autodev history`: past runs and their decisions.
-    public struct History: ParsableCommand {
-        public static let configuration = CommandConfiguration(
-            commandName: "history",
+    struct History {
+        static let spec = CommandSpec(
+            name: "history",
             abstract: "List past runs, or show one run's record and decisions.",
-            discussion: "autodev history [--limit N] [--json]; autodev history show RUN [--json]")
+            discussion: "autodev history [--limit N] [--json]; autodev history show RUN [--json]",
+            arguments: [.init(name: "words", help: "'show' followed by a run id, to show one run.", count: "*")],
+            options: [
+                .value("limit", "limit", "Show at most N runs, newest first."),
+                .flag("json", "Print JSON."),
+            ])
 
-        @OptionGroup public var global: GlobalOptions
+        let global: GlobalOptions
+        let words: [String]
+        let limit: Int
+        let json: Bool
 
-        @Argument(help: "'show' followed by a run id, to show one run.")
-        public var words: [String] = []
-
-        @Option(help: "Show at most N runs, newest first.")
-        public var limit: Int = 20
-
-        @Flag(help: "Print JSON.")
-        public var json = false
-
-        public init() {}
-
-        public func validate() throws {
+        init(_ arguments: ParsedArguments, directory: String?) throws(UsageError) {
+            global = GlobalOptions(directory: directory)
+            words = arguments.positionals
+            limit = try arguments.integer("limit", default: 20, spec: Self.spec)
+            json = arguments.flag("json")
             if !words.isEmpty && !(words.count == 2 && words[0] == "show") {
-                throw ValidationError("use 'autodev history' or 'autodev history show RUN'")
+                throw UsageError("use 'autodev history' or 'autodev history show RUN'", spec: Self.spec)
             }
-            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+            if limit < 1 { throw UsageError("--limit must be at least 1", spec: Self.spec) }
         }
 
         struct Shown: Encodable {
@@ -125,8 +127,8 @@ extension AutodevCommand {
             var decisions: [DecisionRecord]
         }
 
-        public func run() throws {
-            try Runner.run {
+        func run() throws {
+            do {
                 let session = try Session.open(global)
                 let store = StateStore(root: AutodevCore.Sync.stateRoot(for: session.repository))
                 let runs = store.runs()

@@ -1,53 +1,55 @@
-public import ArgumentParser
 internal import AutodevCore
 internal import AutodevGit
 
 extension AutodevCommand {
     /// `autodev sync`: the run.
-    public struct Sync: ParsableCommand {
-        public static let configuration = CommandConfiguration(
-            commandName: "sync",
-            abstract: "Process new commits: events, decisions, tiers, results branch, checkpoint.",
-            discussion: """
+    struct Sync {
+        static let abstract = "Process new commits: events, decisions, tiers, results branch, checkpoint."
+        static let discussion = """
                 Without RANGE: from refs/autodev/checkpoint to HEAD (everything at HEAD on the first run), and the checkpoint moves to HEAD when the run's work is saved. With RANGE (A..B, A...B or a commit) or --worktree (uncommitted changes; results on top of HEAD) the checkpoint does not move.
 
                 Work goes through the tiers, cheapest first: patterns (config/patterns.toml), templates (config/templates/*.mustache), and, while no LLM provider is configured, offline requests written to .auto-dev/loop/pending/. Generated files are committed on the results branch (loop.results_branch, default autodev/results) on top of the processed commit; HEAD, the index and the work tree are never touched. What does not fit in the run's limits (loop.max_events_per_run, max_llm_calls_per_run, max_tokens_per_run) stays pending and goes first next run.
 
                 One sync runs per repository at a time: another one waits (or, with --no-wait, exits 75). With --hook, a held lock means "rerun wanted": the running sync picks the new commits up. SIGINT/SIGTERM stop it between two pieces of work; finished work is kept, the rest stays pending, and it exits 130/143. A generator command that fails or hangs leaves its work pending; everything else is saved, and sync exits 1 naming the pattern and command.
                 """
-        )
 
-        @OptionGroup public var global: GlobalOptions
+        static let spec = CommandSpec(
+            name: "sync",
+            abstract: abstract,
+            discussion: discussion,
+            arguments: [.init(name: "range", help: "A..B, A...B or a single commit (the checkpoint then stays where it is).", count: "?")],
+            options: [
+                .flag("worktree", "Work from staged, unstaged and untracked changes against HEAD; results go on top of HEAD, the checkpoint stays."),
+                .flag("dry-run", "Show the full plan (events, decisions, the tier for each piece of work); write nothing."),
+                .value("test-report", "file", repeatable: true, "A JUnit XML report; each failed test becomes a testFailed event. Repeatable."),
+                .flag("json", "Print one JSON object instead of the summary."),
+                .flag("no-wait", "Exit with status 75 instead of waiting when another sync is running."),
+                .value("hook", "hook", "Called from a git hook (e.g. post-commit): never waits for another sync."),
+            ])
 
-        @Argument(help: "A..B, A...B or a single commit (the checkpoint then stays where it is).")
-        public var range: String?
+        let global: GlobalOptions
+        let range: String?
+        let worktree: Bool
+        let dryRun: Bool
+        let testReports: [String]
+        let json: Bool
+        let noWait: Bool
+        let hook: String?
 
-        @Flag(help: "Work from staged, unstaged and untracked changes against HEAD; results go on top of HEAD, the checkpoint stays.")
-        public var worktree = false
-
-        @Flag(help: "Show the full plan (events, decisions, the tier for each piece of work); write nothing.")
-        public var dryRun = false
-
-        @Option(name: .customLong("test-report"), help: ArgumentHelp("A JUnit XML report; each failed test becomes a testFailed event. Repeatable.", valueName: "file"))
-        public var testReports: [String] = []
-
-        @Flag(help: "Print one JSON object instead of the summary.")
-        public var json = false
-
-        @Flag(help: "Exit with status 75 instead of waiting when another sync is running.")
-        public var noWait = false
-
-        @Option(help: ArgumentHelp("Called from a git hook (e.g. post-commit): never waits for another sync.", valueName: "hook"))
-        public var hook: String?
-
-        public init() {}
-
-        public func validate() throws {
-            if worktree && range != nil { throw ValidationError("give either a RANGE or --worktree, not both") }
+        init(_ arguments: ParsedArguments, directory: String?) throws(UsageError) {
+            global = GlobalOptions(directory: directory)
+            range = arguments.positional
+            worktree = arguments.flag("worktree")
+            dryRun = arguments.flag("dry-run")
+            testReports = arguments.all("test-report")
+            json = arguments.flag("json")
+            noWait = arguments.flag("no-wait")
+            hook = arguments.value("hook")
+            if worktree && range != nil { throw UsageError("give either a RANGE or --worktree, not both", spec: Self.spec) }
         }
 
-        public func run() throws {
-            try Runner.run {
+        func run() throws {
+            do {
                 Signals.install()
                 let session = try Session.open(global)
                 var options = SyncOptions()
@@ -74,7 +76,7 @@ extension AutodevCommand {
                                        exitStatus: signal == 15 ? .terminated : .interrupted)
                 }
                 if !failures.isEmpty {
-                    throw ExitCode(AutodevError.ExitStatus.failure.rawValue)
+                    throw ExitStatus(AutodevError.ExitStatus.failure.rawValue)
                 }
             }
         }

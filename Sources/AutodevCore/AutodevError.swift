@@ -13,7 +13,7 @@ public struct AutodevError: Error, Sendable, CustomStringConvertible {
         /// Someone else moved autodev's results branch or checkpoint during or between runs;
         /// nothing was overwritten.
         case conflict = 4
-        /// The command line is wrong (also ArgumentParser's own usage errors).
+        /// The command line is wrong (unknown flag, missing value, malformed range).
         case usage = 64
         /// Another `sync` holds the repository's lock and `--no-wait` was given (EX_TEMPFAIL).
         case busy = 75
