@@ -48,7 +48,7 @@ extension AutodevCommand {
         func run() throws {
             do {
                 let session = try Session.open(global)
-                Trace.phase("repository and configuration")
+                Trace.phase("configuration")
                 let builder = try EventBuilder(repository: session.repository, config: session.config)
                 Trace.phase("classifier")
                 let request: RangeRequest = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint

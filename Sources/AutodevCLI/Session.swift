@@ -1,5 +1,6 @@
 internal import AutodevCore
 internal import AutodevGit
+internal import AutodevSupport
 
 /// The opened repository and the configuration in force for one command.
 struct Session {
@@ -13,6 +14,7 @@ struct Session {
         } catch let error as GitError {
             throw RangeResolver.translate(error, repository: nil)
         }
+        Trace.phase("repository")
         let config = try ConfigFile.load(for: repository, environment: Environment.variables())
         return Session(repository: repository, config: config)
     }

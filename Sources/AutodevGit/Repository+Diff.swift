@@ -1,5 +1,8 @@
 internal import CLibgit2
 internal import AutodevSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A change before rename detection: a path with its old and new sides.
 struct RawDelta: Sendable {
@@ -205,12 +208,10 @@ extension TreeEntry {
 @inline(__always)
 func compareBytes(_ a: [UInt8], _ b: [UInt8]) -> Int {
     let count = min(a.count, b.count)
-    var index = 0
-    while index < count {
-        let x = a[index], y = b[index]
-        if x != y { return x < y ? -1 : 1 }
-        index += 1
+    let order = a.withUnsafeBufferPointer { x in
+        b.withUnsafeBufferPointer { y in count == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, count) }
     }
+    if order != 0 { return order < 0 ? -1 : 1 }
     return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
 }
 

@@ -1,4 +1,5 @@
 internal import CLibgit2
+internal import AutodevSupport
 
 /// A git repository opened with libgit2: normal, bare or a linked worktree.
 ///
@@ -42,6 +43,7 @@ public final class Repository {
     /// Opens the repository containing `path`, searching upwards like git does.
     public static func discover(from path: String) throws -> Repository {
         try Libgit2.ensureInitialised()
+        Trace.phase("libgit2 initialisation")
         var handle: OpaquePointer?
         let result = git_repository_open_ext(&handle, path, 0, nil)
         if result == GIT_ENOTFOUND.rawValue {

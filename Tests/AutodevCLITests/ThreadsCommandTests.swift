@@ -58,3 +58,47 @@ import Testing
         #expect(events.filter { $0["kind"] as? String == "testAdded" }.count == 40)
     }
 }
+
+extension ThreadsCommandTests {
+    /// 160 files moved and edited at once, in a packed repository: a 160 × 160 similarity matrix
+    /// while other threads classify; every pairing must be git's, whatever the threads.
+    @Test func manyInexactRenamesPairAsGitDoes() throws {
+        let fixture = try GitFixture()
+        func body(_ index: Int, edited: Bool) -> String {
+            (0..<40).map { line in
+                edited && line % 9 == index % 9 ? "changed \(index) \(line)" : "file \(index) line \(line) value \(index * 31 + line)"
+            }.joined(separator: "\n") + "\n"
+        }
+        for index in 0..<160 {
+            try fixture.write("old/group\(index % 8)/file\(index).txt", body(index, edited: false))
+        }
+        let base = try fixture.commit("base")
+        for index in 0..<160 {
+            try fixture.remove("old/group\(index % 8)/file\(index).txt")
+            try fixture.write("new/g\(index % 5)/renamed\(index).txt", body(index, edited: true))
+        }
+        try fixture.commit("move and edit everything")
+        try fixture.git(["repack", "-adq"])
+        let range = "\(base)..HEAD"
+        let theirs = try fixture.git(["diff", "--name-status", "-M", range]).split(separator: "\n").map { line -> String in
+            let fields = line.split(separator: "\t")
+            return "\(fields[0].prefix(1)) \(fields.count == 3 ? fields[1] + " -> " : "")\(fields.last!)"
+        }.sorted()
+        #expect(theirs.filter { $0.hasPrefix("R") }.count == 160, "git pairs them all")
+        var outputs: [Data] = []
+        for threads in ["1", "2", "4"] {
+            let result = try AutodevBinary.run(["diff-events", range, "--json"], in: fixture.path, environment: ["AUTODEV_THREADS": threads])
+            #expect(result.status == 0, "\(result.stderr)")
+            outputs.append(result.stdoutData)
+            let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+            let changes = try #require(report["changes"] as? [[String: Any]])
+            let letters = ["added": "A", "deleted": "D", "modified": "M", "renamed": "R", "copied": "C", "typechange": "T"]
+            let ours = changes.map { change -> String in
+                let old = (change["oldPath"] as? String).map { $0 + " -> " } ?? ""
+                return "\(letters[change["status"] as! String]!) \(old)\(change["path"] as! String)"
+            }.sorted()
+            #expect(ours == theirs, "\(threads) threads")
+        }
+        #expect(outputs[1] == outputs[0] && outputs[2] == outputs[0])
+    }
+}
