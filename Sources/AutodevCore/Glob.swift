@@ -115,10 +115,14 @@ private struct Compiled: Sendable {
         switch last {
         case .literal(let bytes)?: return .basename(bytes)
         case .suffix(let bytes)?:
-            if let dot = bytes.lastIndex(of: UInt8(ascii: ".")) { return .extension(Array(bytes[dot...])) }
+            if let dot = bytes.lastIndex(of: UInt8(ascii: ".")) { return .extension(bytes[dot...]) }
         default: break
         }
         if anchored, case .literal(let bytes)? = segments.first { return .firstComponent(bytes) }
+        // `**/node_modules/**`: a matching path has that name as one of its components.
+        for segment in segments {
+            if case .literal(let bytes) = segment { return .component(bytes) }
+        }
         return nil
     }
 
@@ -259,10 +263,23 @@ private enum Segment: Sendable {
 
 /// A path split once for matching against many patterns.
 struct MatchPath {
-    enum Key: Hashable, Sendable {
-        case basename([UInt8])
-        case `extension`([UInt8])   // including the dot
-        case firstComponent([UInt8])
+    /// Where an index files a pattern, as a hash of the kind and the bytes: a collision only
+    /// makes a pattern be tried on a path it cannot match, never the reverse.
+    struct Key: Hashable, Sendable {
+        let hash: UInt64
+
+        private init<Bytes: Collection<UInt8>>(_ kind: UInt8, _ bytes: Bytes) {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(kind)
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            self.hash = hash
+        }
+
+        static func basename<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Key { Key(1, bytes) }
+        /// The extension including its dot.
+        static func `extension`<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Key { Key(2, bytes) }
+        static func firstComponent<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Key { Key(3, bytes) }
+        /// Any component, the file name included.
+        static func component<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Key { Key(4, bytes) }
     }
 
     let bytes: [UInt8]
@@ -282,9 +299,11 @@ struct MatchPath {
     }
 
     var keys: [Key] {
-        var keys: [Key] = [.basename(Array(basename))]
-        if let dot = basename.lastIndex(of: UInt8(ascii: ".")) { keys.append(.extension(Array(basename[dot...]))) }
-        if parts.count > 1 { keys.append(.firstComponent(Array(parts[0]))) }
+        var keys: [Key] = [.basename(basename)]
+        keys.reserveCapacity(parts.count + 3)
+        if let dot = basename.lastIndex(of: UInt8(ascii: ".")) { keys.append(.extension(basename[dot...])) }
+        if parts.count > 1 { keys.append(.firstComponent(parts[0])) }
+        for part in parts { keys.append(.component(part)) }
         return keys
     }
 }

@@ -38,6 +38,34 @@ import Testing
         #expect(classifier.classify(path)?.category == category)
     }
 
+    /// The classifier looks rules up by file name, extension and path components instead of
+    /// trying them all; it must pick exactly the rule that trying them all in order picks.
+    @Test func theIndexPicksTheSameRuleAsTryingEveryGlob() throws {
+        let classifier = try Classifier(config: Config())
+        let ordered = PathCategory.allCases.flatMap { category in
+            DefaultGlobs.globs(for: category).map { (category, try! Glob($0)) }
+        }
+        let folders = ["", "src/", "a/node_modules/", "node_modules/", "x/vendor/y/", "Tests/App/", "tests/", "pkg/tests/unit/",
+                       "specs/001/", "docs/stories/", ".github/workflows/", "config/", "web/src/__tests__/", "app/src/test/java/",
+                       "deep/er/.build/", "Pods/", "crates/a/tests/", "spec/models/", "benches/"]
+        let names = ["main.swift", "LoginTests.swift", "test_a.py", "a_test.py", "conftest.py", "x.rs", "a_test.go", "a.test.ts",
+                     "a.spec.js", "b.min.js", "app.map", "Package.swift", "package.json", "requirements-dev.txt", "go.mod",
+                     "Dockerfile", "x.tf", "README.md", "node_modules", "vendor", "AppTest.java", "model_spec.rb", "x.pyc",
+                     ".DS_Store", "tsconfig.base.json", "spec.md", "logo.png", "Makefile", "a.cpp"]
+        var checked = 0
+        for folder in folders {
+            for name in names {
+                let path = folder + name
+                let expected = ordered.first { $0.1.matches(path) }
+                let actual = classifier.classify(path)
+                #expect(actual?.category == expected?.0 && actual?.glob.pattern == expected?.1.pattern,
+                        "\(path): \(actual?.label ?? "none") instead of \(expected.map { "\($0.0): \($0.1.pattern)" } ?? "none")")
+                checked += 1
+            }
+        }
+        #expect(checked == folders.count * names.count)
+    }
+
     @Test func unmatchedPathsHaveNoRule() throws {
         let classifier = try Classifier(config: Config())
         #expect(classifier.classify("README.md") == nil)
