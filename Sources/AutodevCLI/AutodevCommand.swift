@@ -27,17 +27,18 @@ enum AutodevCommand {
     /// Every subcommand: its declaration, and how to run it from parsed arguments.
     struct Entry: Sendable {
         let spec: CommandSpec
-        let run: @Sendable (ParsedArguments, String?) throws -> Void
+        /// Runs the command; what it returns is left for the process exit to reclaim.
+        let run: @Sendable (ParsedArguments, String?) throws -> Any?
     }
 
     static let commands: [Entry] = [
-        Entry(spec: Init.spec, run: { try Init($0, directory: $1).run() }),
-        Entry(spec: Sync.spec, run: { try Sync($0, directory: $1).run() }),
-        Entry(spec: Status.spec, run: { try Status($0, directory: $1).run() }),
-        Entry(spec: History.spec, run: { try History($0, directory: $1).run() }),
+        Entry(spec: Init.spec, run: { try Init($0, directory: $1).run(); return nil }),
+        Entry(spec: Sync.spec, run: { try Sync($0, directory: $1).run(); return nil }),
+        Entry(spec: Status.spec, run: { try Status($0, directory: $1).run(); return nil }),
+        Entry(spec: History.spec, run: { try History($0, directory: $1).run(); return nil }),
         Entry(spec: DiffEvents.spec, run: { try DiffEvents($0, directory: $1).run() }),
-        Entry(spec: ConfigCommand.spec, run: { try ConfigCommand($0, directory: $1).run() }),
-        Entry(spec: Demo.spec, run: { arguments, _ in try Demo(arguments).run() }),
+        Entry(spec: ConfigCommand.spec, run: { try ConfigCommand($0, directory: $1).run(); return nil }),
+        Entry(spec: Demo.spec, run: { arguments, _ in try Demo(arguments).run(); return nil }),
     ]
 }
 
@@ -61,11 +62,19 @@ public enum Entrypoint {
                 exit(AutodevError.ExitStatus.repository.rawValue)
             }
         }
-        exit(dispatch(arguments))
+        dispatch(arguments)
     }
 
-    /// Runs the command line and returns the exit status.
-    static func dispatch(_ arguments: [String]) -> Int32 {
+    /// Runs the command line and exits with its status.
+    ///
+    /// A command may hand back what it built (a repository handle with its mapped pack files, a
+    /// report of thousands of changes): it stays alive until `exit`, which reclaims it all at
+    /// once, instead of being freed piece by piece first (0.7 ms of a 100-commit diff-events).
+    static func dispatch(_ arguments: [String]) -> Never {
+        exit(status(arguments))
+    }
+
+    private static func status(_ arguments: [String]) -> Int32 {
         let rootHelp = { HelpText.root(abstract: AutodevCommand.abstract, discussion: AutodevCommand.discussion,
                                        commands: AutodevCommand.commands.map(\.spec)) }
         guard let first = arguments.first else {
@@ -107,8 +116,8 @@ public enum Entrypoint {
         do {
             let parsed = try ParsedArguments(rest, for: command.spec)
             Trace.phase("arguments")
-            try command.run(parsed, parsed.value("C"))
-            return 0
+            let leftovers = try command.run(parsed, parsed.value("C"))
+            withExtendedLifetime(leftovers) { exit(0) }
         } catch let error as UsageError {
             return usage(error)
         } catch let error as ExitStatus {

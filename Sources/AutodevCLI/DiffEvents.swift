@@ -45,7 +45,8 @@ extension AutodevCommand {
             }
         }
 
-        func run() throws {
+        /// Returns the session and report, for the process exit to reclaim.
+        func run() throws -> Any? {
             do {
                 let session = try Session.open(global)
                 Trace.phase("configuration")
@@ -63,6 +64,7 @@ extension AutodevCommand {
                     for note in report.notes { Output.diagnostic("note: \(note)") }
                 }
                 Trace.phase("output")
+                return (session, report)
             }
         }
     }
