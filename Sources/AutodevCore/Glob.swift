@@ -14,7 +14,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     public init(_ pattern: String) throws(GlobError) {
         self.pattern = pattern
         var compiled: [Compiled] = []
-        for expanded in try Glob.expandBraces(pattern) {
+        for expanded in try Glob.expandBraces(Array(pattern.utf8), pattern: pattern) {
             compiled.append(try Compiled(expanded))
         }
         alternatives = compiled
@@ -46,33 +46,35 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     public static func == (lhs: Glob, rhs: Glob) -> Bool { lhs.pattern == rhs.pattern }
     public func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
 
-    static func expandBraces(_ pattern: String) throws(GlobError) -> [String] {
-        let chars = Array(pattern)
-        guard let open = chars.firstIndex(of: "{") else {
-            if chars.contains("}") { throw GlobError(pattern: pattern, problem: "'}' without '{'") }
-            return [pattern]
+    /// `a{b,c}d` → `abd`, `acd` (nested braces too), on the pattern's bytes: braces and commas
+    /// are ASCII, so they never occur inside a multi-byte character.
+    static func expandBraces(_ bytes: [UInt8], pattern: String) throws(GlobError) -> [[UInt8]] {
+        let openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}"), comma = UInt8(ascii: ",")
+        guard let open = bytes.firstIndex(of: openBrace) else {
+            if bytes.contains(closeBrace) { throw GlobError(pattern: pattern, problem: "'}' without '{'") }
+            return [bytes]
         }
         var depth = 0
         var close: Int?
         var commas: [Int] = []
-        for index in open..<chars.count {
-            switch chars[index] {
-            case "{": depth += 1
-            case "}":
+        for index in open..<bytes.count {
+            switch bytes[index] {
+            case openBrace: depth += 1
+            case closeBrace:
                 depth -= 1
                 if depth == 0 { close = index }
-            case "," where depth == 1: commas.append(index)
+            case comma where depth == 1: commas.append(index)
             default: break
             }
             if close != nil { break }
         }
         guard let close else { throw GlobError(pattern: pattern, problem: "'{' without '}'") }
-        let head = String(chars[..<open]), tail = String(chars[(close + 1)...])
+        let head = bytes[..<open], tail = bytes[(close + 1)...]
         let bounds = [open] + commas + [close]
-        var result: [String] = []
+        var result: [[UInt8]] = []
         for k in 0..<(bounds.count - 1) {
-            let option = String(chars[(bounds[k] + 1)..<bounds[k + 1]])
-            result.append(contentsOf: try expandBraces(head + option + tail))
+            let option = bytes[(bounds[k] + 1)..<bounds[k + 1]]
+            result.append(contentsOf: try expandBraces(Array(head) + option + tail, pattern: pattern))
         }
         return result
     }
@@ -88,15 +90,18 @@ private struct Compiled: Sendable {
     let anchored: Bool
     let segments: [Segment]
 
-    init(_ raw: String) throws(GlobError) {
-        var text = raw
-        if text.hasPrefix("/") { text.removeFirst() }
-        if text.hasSuffix("/") { text += "**" }
+    /// One brace-free alternative, as bytes.
+    init(_ bytes: [UInt8]) throws(GlobError) {
+        let slash = UInt8(ascii: "/")
+        var text = bytes
+        if text.first == slash { text.removeFirst() }
+        if text.last == slash { text += [UInt8(ascii: "*"), UInt8(ascii: "*")] }
+        let raw = String(decoding: bytes, as: UTF8.self)
         guard !text.isEmpty else { throw GlobError(pattern: raw, problem: "empty pattern") }
-        anchored = text.contains("/")
+        anchored = text.contains(slash)
         var segments: [Segment] = []
-        for part in text.split(separator: "/", omittingEmptySubsequences: true) {
-            let segment = try Segment(Array(part.utf8), pattern: raw)
+        for part in text.split(separator: slash, omittingEmptySubsequences: true) {
+            let segment = try Segment(Array(part), pattern: raw)
             if case .anyDepth = segment, case .anyDepth? = segments.last { continue }
             segments.append(segment)
         }
@@ -158,7 +163,7 @@ private enum Segment: Sendable {
     }
 
     init(_ bytes: [UInt8], pattern: String) throws(GlobError) {
-        if bytes == Array("**".utf8) { self = .anyDepth; return }
+        if bytes.count == 2, bytes[0] == UInt8(ascii: "*"), bytes[1] == UInt8(ascii: "*") { self = .anyDepth; return }
         var tokens: [Token] = []
         var index = 0
         while index < bytes.count {
