@@ -106,7 +106,81 @@ public final class Repository {
     }
 
     /// Resolves a revision (`HEAD~2`, a tag, a short id, a branch) to the commit it names.
+    ///
+    /// Ancestry suffixes (`~N`, `^N`, `^`) are walked here, reading commits from the pack files,
+    /// after libgit2 has resolved the rest: libgit2 parses every commit of a `HEAD~1000` through
+    /// its locked object database (4 ms). Anything else, and shallow repositories, go to libgit2
+    /// whole.
     public func resolveCommit(_ revision: String) throws -> ObjectID {
+        if let (base, steps) = Self.ancestrySuffix(revision), !isShallow {
+            var commit = try resolveCommitWithLibgit2(base)
+            for (kind, count) in steps {
+                if kind == UInt8(ascii: "~") {
+                    for _ in 0..<count {
+                        guard let parent = try parents(of: commit).first else { throw Self.unknown(revision) }
+                        commit = parent
+                    }
+                } else if count > 0 {
+                    let parents = try parents(of: commit)
+                    guard count <= parents.count else { throw Self.unknown(revision) }
+                    commit = parents[count - 1]
+                }
+            }
+            return commit
+        }
+        return try resolveCommitWithLibgit2(revision)
+    }
+
+    private static func unknown(_ revision: String) -> GitError {
+        GitError(kind: .notFound, code: GIT_ENOTFOUND.rawValue, message: "unknown revision '\(revision)'")
+    }
+
+    /// Splits `base~3^2~` into `base` and its steps (`~`/`^` with a count); nil when the
+    /// revision has no such suffix or the base is empty.
+    static func ancestrySuffix(_ revision: String) -> (String, [(UInt8, Int)])? {
+        let bytes = Array(revision.utf8)
+        var end = bytes.count
+        var steps: [(UInt8, Int)] = []
+        while end > 0 {
+            var digitsStart = end
+            while digitsStart > 0, bytes[digitsStart - 1] >= UInt8(ascii: "0"), bytes[digitsStart - 1] <= UInt8(ascii: "9") { digitsStart -= 1 }
+            guard digitsStart > 0, bytes[digitsStart - 1] == UInt8(ascii: "~") || bytes[digitsStart - 1] == UInt8(ascii: "^") else { break }
+            let digits = bytes[digitsStart..<end]
+            guard digits.count <= 9 else { return nil }
+            let count = digits.isEmpty ? 1 : Int(String(decoding: digits, as: UTF8.self))!
+            steps.append((bytes[digitsStart - 1], count))
+            end = digitsStart - 1
+        }
+        guard !steps.isEmpty, end > 0 else { return nil }
+        let base = String(decoding: bytes[..<end], as: UTF8.self)
+        // `x^{tree}`-style peels, `@{...}` reflog forms and `:/text` searches end elsewhere or
+        // carry their own syntax: let libgit2 have those whole.
+        if base.contains(":") || base.hasSuffix("}") { return nil }
+        return (base, steps.reversed())
+    }
+
+    /// A commit's parents, from the pack files when they hold it.
+    func parents(of id: ObjectID) throws -> [ObjectID] {
+        if let bytes = packReader?.read(id, as: .commit), let parents = Self.parseParents(bytes) { return parents }
+        return try commit(id).parents
+    }
+
+    /// The `parent` lines that follow a commit object's `tree` line; nil if it does not look
+    /// like a commit.
+    static func parseParents(_ bytes: [UInt8]) -> [ObjectID]? {
+        let treeLine = Array("tree ".utf8), parentLine = Array("parent ".utf8)
+        guard bytes.starts(with: treeLine), bytes.count >= 46, bytes[45] == 0x0A else { return nil }
+        var parents: [ObjectID] = []
+        var index = 46
+        while bytes.count - index >= 48, bytes[index..<(index + 7)].elementsEqual(parentLine), bytes[index + 47] == 0x0A {
+            guard let id = ObjectID(hex: String(decoding: bytes[(index + 7)..<(index + 47)], as: UTF8.self)) else { return nil }
+            parents.append(id)
+            index += 48
+        }
+        return parents
+    }
+
+    private func resolveCommitWithLibgit2(_ revision: String) throws -> ObjectID {
         var object: OpaquePointer?
         let result = git_revparse_single(&object, pointer, revision)
         switch result {

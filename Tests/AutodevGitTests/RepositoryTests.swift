@@ -56,6 +56,40 @@ import Testing
         #expect(try repository.resolveCommit(short).hex == expected)
     }
 
+    /// `~N`/`^N` suffixes are walked by autodev itself (from the pack files when packed), the
+    /// rest by libgit2: on a history with merges, packed and loose, every form must name what
+    /// `git rev-parse` names, and walking past the root must be "unknown revision".
+    @Test("ancestry suffixes resolve like git rev-parse", arguments: [false, true])
+    func ancestryLikeGit(packed: Bool) throws {
+        let fixture = try GitFixture()
+        var history = RandomHistory(seed: 17)
+        try history.build(in: fixture, commits: 30)  // includes merges
+        try fixture.git(["tag", "-a", "v2", "-m", "annotated", "HEAD~3"])
+        if packed { try fixture.git(["repack", "-adq"]) }
+        let repository = try Repository.open(at: fixture.path)
+        let short = String(try fixture.revParse("HEAD~1").prefix(9))
+        var merges = 0
+        for revision in ["HEAD~0", "HEAD^0", "HEAD~", "HEAD^", "HEAD^^", "HEAD~1~1", "HEAD~7", "HEAD^2", "HEAD~3^2",
+                         "HEAD~2^2~1", "HEAD^2^", "v2~2", "v2^{commit}~1", "main~4", "\(short)~2", "HEAD~25", "HEAD~9^2",
+                         "HEAD~18^2", "HEAD~27^2", "HEAD~1^1^1"] {
+            let expected = try? fixture.revParse(revision + "^{commit}")
+            if let expected {
+                #expect(try repository.resolveCommit(revision).hex == expected, "\(revision)")
+                if revision.contains("^2") { merges += 1 }
+            } else {
+                #expect(throws: GitError.self, "\(revision) is not a commit for git either") { try repository.resolveCommit(revision) }
+            }
+        }
+        #expect(merges > 0, "the history has merges for ^2 to follow")
+        for revision in ["HEAD~500", "HEAD^3", "HEAD~29^2^2"] where (try? fixture.revParse(revision)) == nil {
+            #expect {
+                _ = try repository.resolveCommit(revision)
+            } throws: { error in
+                (error as? GitError)?.kind == .notFound && "\(error)".contains("unknown revision '\(revision)'")
+            }
+        }
+    }
+
     @Test func unknownRevisionsAreNotFound() throws {
         let fixture = try GitFixture()
         try fixture.write("f.txt", "x\n")
