@@ -2,10 +2,15 @@
 import PackageDescription
 
 /// Linker arguments for libgit2 and its dependencies from Debian's static archives, in one
-/// group so their order does not matter; `-l:` names the archive itself.
+/// group so their order does not matter (`-l:` names the archive itself), and the functions
+/// Sources/CGitShim/shim.c wraps (see there).
 let staticLibgit2: [String] = {
     let archives = ["git2", "mbedtls", "mbedx509", "mbedcrypto", "http_parser", "ssh2", "ssl", "crypto", "pcre2-8", "z"]
-    var flags = ["--wrap=mbedtls_x509_crt_parse_file", "--wrap=mbedtls_x509_crt_parse_path", "--start-group"]
+    let wrapped = [
+        "git_mbedtls_stream_global_init", "git_mbedtls_stream_new", "git_mbedtls_stream_wrap",
+        "git_mbedtls__set_cert_location", "git_transport_ssh_global_init", "libssh2_session_init_ex",
+    ]
+    var flags = wrapped.map { "--wrap=" + $0 } + ["--start-group"]
     flags += archives.map { "-l:lib\($0).a" }
     flags += ["--end-group", "-ldl", "-lrt", "-lpthread"]
     return flags.flatMap { ["-Xlinker", $0] }
@@ -26,7 +31,7 @@ let package = Package(
         // Headers only; the static archives are linked by AutodevMarkdown.
         .systemLibrary(name: "CCmark"),
         // libgit2 and what it needs are linked from Debian's static archives: see
-        // Sources/CGitShim/shim.c for why, and for the two wrapped mbedTLS functions.
+        // Sources/CGitShim/shim.c for why, and for the functions it wraps.
         .target(name: "CGitShim", dependencies: ["CLibgit2"], linkerSettings: [
             .unsafeFlags(staticLibgit2),
         ]),
@@ -52,7 +57,7 @@ let package = Package(
             dependencies: ["AutodevCLI"]
         ),
         .target(name: "AutodevTestSupport", dependencies: ["AutodevGit"]),
-        .testTarget(name: "AutodevGitTests", dependencies: ["AutodevGit", "AutodevTestSupport"]),
+        .testTarget(name: "AutodevGitTests", dependencies: ["AutodevGit", "AutodevTestSupport", "CGitShim"]),
         .testTarget(name: "AutodevMarkdownTests", dependencies: ["AutodevMarkdown"]),
         .testTarget(name: "AutodevCoreTests", dependencies: ["AutodevCore", "AutodevTestSupport"]),
         .testTarget(name: "AutodevCLITests", dependencies: ["AutodevCore", "AutodevTestSupport"]),

@@ -280,10 +280,15 @@ public struct EventBuilder {
         let source = repository.threadSource
         nonisolated(unsafe) let caller = self
         let config = self.config, classifier = self.classifier, attributes = self.attributes
+        let worktree = list.contains { change in
+            [change.old, change.new].contains { side in if case .workdir? = side?.location { true } else { false } }
+        }
         return PendingWork(units: (list.count + batch - 1) / batch, workers: workers, makeContext: { worker in
             // Worker 0 is the caller, in `finish()`: it uses its own repository.
             if worker == 0 { return caller }
-            var builder = EventBuilder(repository: try source.open(), config: config, classifier: classifier)
+            // Attributes and work-tree files need a full handle; blobs by id need only objects.
+            let repository = attributes.enabled || worktree ? try source.open() : try source.openForObjects()
+            var builder = EventBuilder(repository: repository, config: config, classifier: classifier)
             builder.attributes = attributes
             return builder
         }, work: { builder, unit in

@@ -56,18 +56,24 @@ extension Repository {
     /// handles must not be shared), sharing the mapped pack files. Take it on the thread that
     /// owns this handle.
     public var threadSource: ThreadSource {
-        ThreadSource(path: workdir ?? gitDirectory, packs: packStore)
+        ThreadSource(path: workdir ?? gitDirectory, objects: readerSource)
     }
 
     public struct ThreadSource: Sendable {
         let path: String
-        let packs: PackStore?
+        let objects: ReaderSource
 
         /// A new handle on the same repository, for the calling thread.
         public func open() throws -> Repository {
             let repository = try Repository.open(at: path)
-            repository.sharedPacks = packs
+            repository.sharedPacks = objects.packs
             return repository
+        }
+
+        /// A handle that only reads objects (no work tree, index, configuration or attributes),
+        /// much cheaper to open: for work that reads blobs and trees by id.
+        public func openForObjects() throws -> Repository {
+            try Repository.objectReader(objects)
         }
     }
 }

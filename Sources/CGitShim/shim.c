@@ -4,50 +4,81 @@
 // shared libraries (Kerberos, OpenSSL, libssh2, mbedTLS...) and costs ~1.5 ms on every start,
 // which is most of a one-commit `autodev diff-events`. This file holds what that link needs.
 //
-// 1. The CA bundle. Debian's libgit2 is built against mbedTLS, and `git_libgit2_init` eagerly
-//    parses the whole system CA bundle (/etc/ssl/certs/ca-certificates.crt, ~140 certificates).
-//    On the machines we measured that was about half of the instructions of a one-commit
-//    `autodev diff-events`, spent on certificates that autodev — which only reads and writes
-//    local repositories — never uses. The link wraps the two mbedTLS entry points libgit2 uses
-//    for that (`-Wl,--wrap=...`): while `autodev_git_init` runs they answer "not loaded"; at
-//    every other time they call the real functions, so a later
-//    `git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, ...)` still loads certificates and TLS
-//    verification is never weakened: with no CA loaded, verification fails closed.
+// 1. TLS and SSH, set up on first use. `git_libgit2_init` eagerly sets up mbedTLS — parsing the
+//    whole system CA bundle (~140 certificates) and seeding a random generator from HAVEGE
+//    entropy — and libssh2, which initialises OpenSSL. On the machines we measured that was more
+//    than half of the instructions of a one-commit `autodev diff-events` (0.5 ms of wall time
+//    even after the CA bundle), for transports autodev — which reads and writes local
+//    repositories only — never uses. The link (`-Wl,--wrap=...`, see Package.swift) wraps both
+//    set-up functions so that they do nothing at `git_libgit2_init`, and wraps the entry points
+//    that need them — opening a TLS stream, setting certificate locations, opening an SSH
+//    session — so that the first of those runs the real set-up first, once, thread-safely.
+//    Whoever does connect gets exactly libgit2's own set-up, CA bundle included; TLS
+//    verification is never weakened.
 //
 // 2. GSSAPI. Debian's libgit2 uses GSSAPI (Kerberos) for "Negotiate" HTTP authentication, and
 //    Debian ships no static Kerberos library. autodev never talks to a remote, so these stand-ins
 //    answer every GSSAPI call with GSS_S_FAILURE: Negotiate authentication is unavailable, and
 //    nothing else changes.
+//
+// The prototypes of libgit2's internal functions below are those of libgit2 1.5
+// (src/libgit2/streams/mbedtls.h, src/libgit2/transports/ssh.h); pointers to its internal
+// types are passed through as `void *`.
 
 #include <git2.h>
-#include <stdarg.h>
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stddef.h>
 #include "CGitShim.h"
 
-static atomic_int deferring_ca = 0;
+// --- 1. TLS and SSH set-up on first use ------------------------------------------------------
 
-int __real_mbedtls_x509_crt_parse_file(void *chain, const char *path);
-int __real_mbedtls_x509_crt_parse_path(void *chain, const char *path);
+int __real_git_mbedtls_stream_global_init(void);
+int __real_git_mbedtls_stream_new(void **out, const char *host, const char *port);
+int __real_git_mbedtls_stream_wrap(void **out, void *in, const char *host);
+int __real_git_mbedtls__set_cert_location(const char *file, const char *path);
+int __real_git_transport_ssh_global_init(void);
+void *__real_libssh2_session_init_ex(void *alloc, void *free_fn, void *realloc_fn, void *abstract);
 
-int __wrap_mbedtls_x509_crt_parse_file(void *chain, const char *path) {
-    if (atomic_load(&deferring_ca)) {
-        return -1;
-    }
-    return __real_mbedtls_x509_crt_parse_file(chain, path);
+static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+static int tls_result = 0;
+static void tls_setup(void) { tls_result = __real_git_mbedtls_stream_global_init(); }
+
+static int ensure_tls(void) {
+    pthread_once(&tls_once, tls_setup);
+    return tls_result;
 }
 
-int __wrap_mbedtls_x509_crt_parse_path(void *chain, const char *path) {
-    if (atomic_load(&deferring_ca)) {
-        return -1;
-    }
-    return __real_mbedtls_x509_crt_parse_path(chain, path);
+static pthread_once_t ssh_once = PTHREAD_ONCE_INIT;
+static int ssh_result = 0;
+static void ssh_setup(void) { ssh_result = __real_git_transport_ssh_global_init(); }
+
+int __wrap_git_mbedtls_stream_global_init(void) { return 0; }
+int __wrap_git_transport_ssh_global_init(void) { return 0; }
+
+int __wrap_git_mbedtls_stream_new(void **out, const char *host, const char *port) {
+    int result = ensure_tls();
+    return result < 0 ? result : __real_git_mbedtls_stream_new(out, host, port);
 }
+
+int __wrap_git_mbedtls_stream_wrap(void **out, void *in, const char *host) {
+    int result = ensure_tls();
+    return result < 0 ? result : __real_git_mbedtls_stream_wrap(out, in, host);
+}
+
+int __wrap_git_mbedtls__set_cert_location(const char *file, const char *path) {
+    int result = ensure_tls();
+    return result < 0 ? result : __real_git_mbedtls__set_cert_location(file, path);
+}
+
+void *__wrap_libssh2_session_init_ex(void *alloc, void *free_fn, void *realloc_fn, void *abstract) {
+    pthread_once(&ssh_once, ssh_setup);
+    return ssh_result < 0 ? NULL : __real_libssh2_session_init_ex(alloc, free_fn, realloc_fn, abstract);
+}
+
+// --- initialisation ---------------------------------------------------------------------------
 
 int autodev_git_init(void) {
-    atomic_store(&deferring_ca, 1);
     int result = git_libgit2_init();
-    atomic_store(&deferring_ca, 0);
     if (result >= 0) {
         // libgit2 re-hashes every object it reads to check its id; git itself does not (that is
         // `git fsck`'s job). On a run that reads thousands of blobs and trees this was a fifth of
@@ -60,7 +91,9 @@ int autodev_git_init(void) {
     return result;
 }
 
-// GSSAPI stand-ins (see 2. above). GSS_S_FAILURE is (13 << 16); the minor status is zeroed.
+// --- 2. GSSAPI stand-ins ----------------------------------------------------------------------
+// GSS_S_FAILURE is (13 << 16); the minor status is zeroed.
+
 typedef unsigned int autodev_gss_uint32;
 #define AUTODEV_GSS_FAILURE ((autodev_gss_uint32)13 << 16)
 #define AUTODEV_GSS_UNAVAILABLE(name)                                   \
@@ -80,3 +113,7 @@ AUTODEV_GSS_UNAVAILABLE(gss_init_sec_context)
 AUTODEV_GSS_UNAVAILABLE(gss_release_buffer)
 AUTODEV_GSS_UNAVAILABLE(gss_release_name)
 AUTODEV_GSS_UNAVAILABLE(gss_release_oid_set)
+
+int autodev_git_set_certificate_file(const char *file) {
+    return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, NULL);
+}

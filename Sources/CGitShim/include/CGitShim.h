@@ -1,9 +1,13 @@
 #ifndef AUTODEV_CGITSHIM_H
 #define AUTODEV_CGITSHIM_H
 
-/// Initialises libgit2 without letting it parse the system CA bundle.
+/// Initialises libgit2, leaving its TLS and SSH set-up to their first use.
 ///
 /// Returns what `git_libgit2_init` returns. See shim.c for the reasoning.
 int autodev_git_init(void);
+
+/// Makes libgit2 verify TLS peers against the certificates in `file` (PEM). This is the first
+/// use of TLS, so it runs libgit2's TLS set-up first. Returns 0, or a negative libgit2 error.
+int autodev_git_set_certificate_file(const char *file);
 
 #endif
