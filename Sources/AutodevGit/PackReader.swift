@@ -55,3 +55,35 @@ final class PackReader {
         return Array(UnsafeBufferPointer(start: data, count: size))
     }
 }
+
+/// git's commit-graph file, when the repository has one (see CGitPack's commit_graph.c).
+///
+/// `@unchecked Sendable`: the C side is immutable once open.
+final class CommitGraph: @unchecked Sendable {
+    private let pointer: OpaquePointer
+
+    /// nil when `objectsDirectory/info/commit-graph` is absent or not readable by this reader.
+    init?(objectsDirectory: String) {
+        guard let pointer = autodev_commit_graph_open(objectsDirectory + "/info/commit-graph") else { return nil }
+        self.pointer = pointer
+    }
+
+    deinit { autodev_commit_graph_close(pointer) }
+
+    /// A commit's tree and parents; nil when the graph does not hold it (or is damaged there).
+    func lookup(_ id: ObjectID) -> (tree: ObjectID, parents: [ObjectID])? {
+        var raw = (id.a, id.b, id.c)
+        var tree = [UInt8](repeating: 0, count: 20)
+        var parents = [UInt8](repeating: 0, count: 20 * 16)
+        var count = 0
+        let result = withUnsafeBytes(of: &raw) { oid in
+            autodev_commit_graph_lookup(pointer, oid.baseAddress!.assumingMemoryBound(to: UInt8.self), &tree, &parents, 16, &count)
+        }
+        guard result == 0 else { return nil }
+        let treeID = tree.withUnsafeBytes { ObjectID(bytes: $0) }
+        let parentIDs = (0..<count).map { index in
+            parents.withUnsafeBytes { ObjectID(bytes: UnsafeRawBufferPointer(rebasing: $0[(20 * index)..<(20 * index + 20)])) }
+        }
+        return (treeID, parentIDs)
+    }
+}

@@ -30,6 +30,19 @@ public final class Repository {
         return packReaderStorage
     }
 
+    private var commitGraphOpened = false
+    private var commitGraphStorage: CommitGraph?
+
+    /// git's commit-graph, opened on first use; nil when there is none (or the repository is
+    /// shallow, where parents recorded in commits may be missing).
+    var commitGraph: CommitGraph? {
+        if !commitGraphOpened {
+            commitGraphOpened = true
+            commitGraphStorage = isShallow ? nil : CommitGraph(objectsDirectory: commonDirectory + "objects")
+        }
+        return commitGraphStorage
+    }
+
     /// The mapped pack files, to share with handles for other threads.
     var packStore: PackStore? {
         _ = packReader
@@ -107,9 +120,10 @@ public final class Repository {
 
     /// Resolves a revision (`HEAD~2`, a tag, a short id, a branch) to the commit it names.
     ///
-    /// Ancestry suffixes (`~N`, `^N`, `^`) are walked here, reading commits from the pack files,
-    /// after libgit2 has resolved the rest: libgit2 parses every commit of a `HEAD~1000` through
-    /// its locked object database (4 ms). Anything else, and shallow repositories, go to libgit2
+    /// Ancestry suffixes (`~N`, `^N`, `^`) are walked here — through git's commit-graph when the
+    /// repository has one, else reading commits from the pack files — after libgit2 has resolved
+    /// the rest: libgit2 parses every commit of a `HEAD~1000` through its locked object database
+    /// (4 ms). Anything else, and shallow repositories, go to libgit2
     /// whole.
     public func resolveCommit(_ revision: String) throws -> ObjectID {
         if let (base, steps) = Self.ancestrySuffix(revision), !isShallow {
@@ -159,8 +173,9 @@ public final class Repository {
         return (base, steps.reversed())
     }
 
-    /// A commit's parents, from the pack files when they hold it.
+    /// A commit's parents: from git's commit-graph, or the pack files, or libgit2.
     func parents(of id: ObjectID) throws -> [ObjectID] {
+        if let entry = commitGraph?.lookup(id) { return entry.parents }
         if let bytes = packReader?.read(id, as: .commit), let parents = Self.parseParents(bytes) { return parents }
         return try commit(id).parents
     }

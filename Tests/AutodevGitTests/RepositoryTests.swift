@@ -1,4 +1,4 @@
-import AutodevGit
+@testable import AutodevGit
 import AutodevTestSupport
 import Foundation
 import Testing
@@ -59,14 +59,16 @@ import Testing
     /// `~N`/`^N` suffixes are walked by autodev itself (from the pack files when packed), the
     /// rest by libgit2: on a history with merges, packed and loose, every form must name what
     /// `git rev-parse` names, and walking past the root must be "unknown revision".
-    @Test("ancestry suffixes resolve like git rev-parse", arguments: [false, true])
-    func ancestryLikeGit(packed: Bool) throws {
+    @Test("ancestry suffixes resolve like git rev-parse", arguments: [(false, false), (true, false), (true, true)])
+    func ancestryLikeGit(packed: Bool, graph: Bool) throws {
         let fixture = try GitFixture()
         var history = RandomHistory(seed: 17)
         try history.build(in: fixture, commits: 30)  // includes merges
         try fixture.git(["tag", "-a", "v2", "-m", "annotated", "HEAD~3"])
         if packed { try fixture.git(["repack", "-adq"]) }
+        if graph { try fixture.git(["commit-graph", "write", "--reachable"]) }
         let repository = try Repository.open(at: fixture.path)
+        #expect((repository.commitGraph != nil) == graph)
         let short = String(try fixture.revParse("HEAD~1").prefix(9))
         var merges = 0
         for revision in ["HEAD~0", "HEAD^0", "HEAD~", "HEAD^", "HEAD^^", "HEAD~1~1", "HEAD~7", "HEAD^2", "HEAD~3^2",
@@ -88,6 +90,42 @@ import Testing
                 (error as? GitError)?.kind == .notFound && "\(error)".contains("unknown revision '\(revision)'")
             }
         }
+    }
+
+    /// Every commit's tree and parents, read from git's commit-graph, are git's own, octopus
+    /// merges included; commits made after the graph was written are simply not in it.
+    @Test func commitGraphEntriesMatchGit() throws {
+        let fixture = try GitFixture()
+        var history = RandomHistory(seed: 23)
+        try history.build(in: fixture, commits: 24)
+        for name in ["a", "b", "c"] {
+            try fixture.git(["checkout", "-q", "-b", "octopus-\(name)", "main"])
+            try fixture.write("octopus-\(name).txt", "\(name)\n")
+            try fixture.commit("octopus \(name)")
+        }
+        try fixture.git(["checkout", "-q", "main"])
+        try fixture.git(["merge", "-q", "--no-ff", "--no-edit", "octopus-a", "octopus-b", "octopus-c"])
+        try fixture.git(["commit-graph", "write", "--reachable"])
+        try fixture.write("after-graph.txt", "x\n")
+        let later = try fixture.commit("after the graph")
+
+        let repository = try Repository.open(at: fixture.path)
+        let graph = try #require(repository.commitGraph)
+        var octopus = 0
+        for line in try fixture.git(["rev-list", "--parents", "--all"]).split(separator: "\n") {
+            let ids = line.split(separator: " ").map(String.init)
+            let commit = try #require(ObjectID(hex: ids[0]))
+            if ids[0] == later {
+                #expect(graph.lookup(commit) == nil)
+                continue
+            }
+            let entry = try #require(graph.lookup(commit), "\(ids[0]) is in the graph")
+            #expect(entry.tree.hex == (try fixture.revParse(ids[0] + "^{tree}")))
+            #expect(entry.parents.map { $0.hex } == Array(ids.dropFirst()))
+            if ids.count > 3 { octopus += 1 }
+        }
+        #expect(octopus == 1)
+        #expect(try repository.resolveCommit("HEAD~1^4").hex == (try fixture.revParse("HEAD~1^4")))
     }
 
     @Test func unknownRevisionsAreNotFound() throws {

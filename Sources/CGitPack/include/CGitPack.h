@@ -44,4 +44,18 @@ enum {
 int autodev_pack_read(autodev_pack_reader *reader, const unsigned char *oid, int *type,
                       unsigned char **data, size_t *size);
 
+/// git's commit-graph file, for walking parents without reading commits (see commit_graph.c).
+typedef struct autodev_commit_graph autodev_commit_graph;
+
+/// Maps `path` (objects/info/commit-graph); NULL when it is absent or not a single-layer SHA-1
+/// graph this reader understands. Immutable once open: any number of threads may look up.
+autodev_commit_graph *autodev_commit_graph_open(const char *path);
+void autodev_commit_graph_close(autodev_commit_graph *graph);
+
+/// Looks a commit up: 0 with its tree id (20 bytes) in `tree` and its parents' ids (20 bytes
+/// each, in order, at most `capacity`) in `parents`, their number in `*count`; 1 when the graph
+/// does not hold the commit; -1 when the graph is damaged or there are more than `capacity`.
+int autodev_commit_graph_lookup(const autodev_commit_graph *graph, const unsigned char *oid, unsigned char *tree,
+                                unsigned char *parents, size_t capacity, size_t *count);
+
 #endif
