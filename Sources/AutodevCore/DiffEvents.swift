@@ -297,21 +297,22 @@ public struct EventBuilder {
     }
 
     func classifyOne(_ change: FileChange, keepContents: Bool) -> Classification {
-        var contents: [FileSide: [UInt8]] = [:]
+        var contents: [(side: FileSide, bytes: [UInt8])] = []
         let (record, made, problems, category) = classify(change, cache: &contents)
         return Classification(record: record, events: made, problems: problems, category: category,
-                              contents: keepContents ? contents : [:])
+                              contents: keepContents ? Dictionary(contents, uniquingKeysWith: { first, _ in first }) : [:])
     }
 
-    /// Classifies one change; `cache` keeps the contents read, for the decision step.
-    private func classify(_ change: FileChange, cache: inout [FileSide: [UInt8]]) -> (ChangeRecord, [Event], [String], PathCategory?) {
+    /// Classifies one change; `cache` keeps the contents read (at most both sides), for the
+    /// decision step.
+    private func classify(_ change: FileChange, cache: inout [(side: FileSide, bytes: [UInt8])]) -> (ChangeRecord, [Event], [String], PathCategory?) {
         var problems: [String] = []
         func content(_ side: FileSide?) -> [UInt8]? {
             guard let side, !side.mode.isSubmodule else { return nil }
-            if let cached = cache[side] { return cached }
+            if let cached = cache.first(where: { $0.side == side }) { return cached.bytes }
             do {
                 let bytes = try repository.content(of: side)
-                cache[side] = bytes
+                cache.append((side, bytes))
                 return bytes
             } catch {
                 problems.append("could not read \(change.path): \(error)")

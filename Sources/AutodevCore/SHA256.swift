@@ -14,17 +14,17 @@ struct SHA256 {
     static func hash(_ message: [UInt8]) -> [UInt8] {
         var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
             (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-        var data = message
         let bitLength = UInt64(message.count) &* 8
-        data.append(0x80)
-        let padded = (data.count + 8 + 63) / 64 * 64
-        data.append(contentsOf: repeatElement(0, count: padded - 8 - data.count))
-        for shift in stride(from: 56, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        var w = [UInt32](repeating: 0, count: 64)
-        k.withUnsafeBufferPointer { k in
-            w.withUnsafeMutableBufferPointer { w in
-                data.withUnsafeBufferPointer { data in
-                    for chunk in stride(from: 0, to: data.count, by: 64) {
+        // The message, a 0x80 byte, zeros and the 64-bit length, in whole 64-byte blocks.
+        let padded = (message.count + 1 + 8 + 63) / 64 * 64
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: padded) { data in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                _ = data.initialize(from: message)
+                data.baseAddress!.advanced(by: message.count).initialize(repeating: 0, count: padded - message.count)
+                data[message.count] = 0x80
+                for byte in 0..<8 { data[padded - 1 - byte] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * byte)) }
+                Self.k.withUnsafeBufferPointer { k in
+                    for chunk in stride(from: 0, to: padded, by: 64) {
                         for i in 0..<16 {
                             let b = chunk + i * 4
                             w[i] = UInt32(data[b]) << 24 | UInt32(data[b + 1]) << 16 | UInt32(data[b + 2]) << 8 | UInt32(data[b + 3])
@@ -50,13 +50,13 @@ struct SHA256 {
                 }
             }
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-            out.append(UInt8(truncatingIfNeeded: word >> 24))
-            out.append(UInt8(truncatingIfNeeded: word >> 16))
-            out.append(UInt8(truncatingIfNeeded: word >> 8))
-            out.append(UInt8(truncatingIfNeeded: word))
+        var out = [UInt8](repeating: 0, count: 32)
+        let words = [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7]
+        for (index, word) in words.enumerated() {
+            out[4 * index] = UInt8(truncatingIfNeeded: word >> 24)
+            out[4 * index + 1] = UInt8(truncatingIfNeeded: word >> 16)
+            out[4 * index + 2] = UInt8(truncatingIfNeeded: word >> 8)
+            out[4 * index + 3] = UInt8(truncatingIfNeeded: word)
         }
         return out
     }
