@@ -125,7 +125,7 @@ public struct EventBuilder {
         var notes = range.notes
         Trace.phase("range")
         var builder = self
-        builder.attributes = (attributesMayMarkBinary(range), range.worktree ? nil : range.to)
+        builder.attributes = (FileSystem.exists(repository.commonDirectory + "info/attributes"), range.worktree ? nil : range.to)
         // Files autodev produced come back through merges: they are not read or classified.
         func isProduced(_ change: FileChange) -> Bool { change.new.map { produced.contains($0.id) } ?? false }
         let diff: DiffResult
@@ -135,8 +135,14 @@ public struct EventBuilder {
         do {
             if range.worktree {
                 diff = try repository.diffWorktree(renames: renameOptions())
+                if !builder.attributes.enabled { builder.attributes.enabled = worktreeAttributesMayMarkBinary(diff.changes) }
             } else if let to = range.to {
                 let tree = try repository.treeChanges(from: range.from, to: to)
+                if !builder.attributes.enabled {
+                    builder.attributes.enabled = tree.attributeFiles.contains { file in
+                        (try? repository.blobContent(file.id)).map(Self.mayMarkBinary) ?? true
+                    }
+                }
                 let modified = tree.modified.filter { !isProduced($0) }
                 if let work = builder.startClassifying(modified, keepContents: explain) {
                     ahead = (modified, work)
@@ -234,22 +240,31 @@ public struct EventBuilder {
     }
 
     /// libgit2's attribute lookup reads the whole index (tens of milliseconds in a large
-    /// repository), so it is used only where attributes can mark files binary: a root
-    /// `.gitattributes` that mentions `diff` or `binary`, or `info/attributes`. (Attributes set
-    /// only in nested `.gitattributes` files are not seen.)
-    func attributesMayMarkBinary(_ range: ResolvedRange) -> Bool {
-        if FileSystem.exists(repository.commonDirectory + "info/attributes") { return true }
-        let root: [UInt8]?
-        if range.worktree {
-            root = repository.workdir.flatMap { try? FileSystem.readIfPresent($0 + ".gitattributes") } ?? nil
-        } else if let to = range.to {
-            root = try? repository.fileContent(atPath: ".gitattributes", inCommit: to)
-        } else {
-            root = nil
-        }
-        guard let root else { return false }
-        let text = String(decoding: root, as: UTF8.self)
+    /// repository), so it is used only where attributes can mark files binary: `info/attributes`,
+    /// or a `.gitattributes` that mentions `diff` or `binary` in a folder holding changes — the
+    /// root or any nested one (for a range, the tree walk reports those it passes through).
+    static func mayMarkBinary(_ attributes: [UInt8]) -> Bool {
+        let text = String(decoding: attributes, as: UTF8.self)
         return text.contains("diff") || text.contains("binary")
+    }
+
+    /// The work tree's `.gitattributes` files in the folders of the changed paths, and above them.
+    func worktreeAttributesMayMarkBinary(_ changes: [FileChange]) -> Bool {
+        guard let root = repository.workdir else { return false }
+        var folders: Set<Substring> = [""]
+        for change in changes {
+            for path in [change.path, change.oldPath].compactMap({ $0 }) {
+                var folder = path[...]
+                while let slash = folder.lastIndex(of: "/") {
+                    folder = folder[..<slash]
+                    if !folders.insert(folder).inserted { break }
+                }
+            }
+        }
+        return folders.contains { folder in
+            let file = root + (folder.isEmpty ? "" : folder + "/") + ".gitattributes"
+            return (try? FileSystem.readIfPresent(file)).flatMap { $0 }.map(Self.mayMarkBinary) ?? false
+        }
     }
 
     struct Classification: Sendable {

@@ -14,6 +14,9 @@ struct RawDelta: Sendable {
 /// Every changed path between two trees, before rename detection.
 public struct TreeChanges: Sendable {
     let deltas: [RawDelta]
+    /// The `.gitattributes` files (path, blob) in the new tree's folders that hold changes —
+    /// every file whose attributes could apply to a changed path, wherever it is nested.
+    public let attributeFiles: [(path: String, id: ObjectID)]
 
     /// The paths present on both sides: modified, or changed in type. Rename detection leaves
     /// them as they are.
@@ -55,10 +58,13 @@ extension Repository {
     }
 
     func treeChanges(fromTree oldTree: ObjectID?, toTree newTree: ObjectID?) throws -> TreeChanges {
-        let deltas = oldTree == newTree ? [] : try treeDeltas(TreePair(prefix: [], old: oldTree, new: newTree))
+        var attributes: [(path: [UInt8], id: ObjectID)] = []
+        let deltas = oldTree == newTree ? [] : try treeDeltas(TreePair(prefix: [], old: oldTree, new: newTree), attributes: &attributes)
         Trace.phase("tree walk (\(deltas.count) paths)")
-        return TreeChanges(deltas: deltas)
+        return TreeChanges(deltas: deltas, attributeFiles: attributes.map { (RenameDetector.string($0.path), $0.id) })
     }
+
+    static let attributesName = Array(".gitattributes".utf8)
 
     /// The second half of `diff`: pairs deletions with additions the way git does.
     public func resolveRenames(_ changes: TreeChanges, renames: RenameOptions) throws -> DiffResult {
@@ -74,10 +80,16 @@ extension Repository {
     /// A small change — one commit, say — is done before that and starts no thread.
     /// `workers` and `fanOut` are for tests.
     func treeDeltas(_ root: TreePair, workers: Int = availableWorkers(), fanOut: Int? = nil) throws -> [RawDelta] {
+        var attributes: [(path: [UInt8], id: ObjectID)] = []
+        return try treeDeltas(root, attributes: &attributes, workers: workers, fanOut: fanOut)
+    }
+
+    func treeDeltas(_ root: TreePair, attributes: inout [(path: [UInt8], id: ObjectID)],
+                    workers: Int = availableWorkers(), fanOut: Int? = nil) throws -> [RawDelta] {
         var deltas: [RawDelta] = []
         if workers == 1 {
             var stack = [root]
-            while let pair = stack.popLast() { try compare(pair, into: &deltas, subtrees: &stack) }
+            while let pair = stack.popLast() { try compare(pair, into: &deltas, subtrees: &stack, attributes: &attributes) }
             return deltas
         }
         let fanOut = fanOut ?? 8 * workers
@@ -86,7 +98,7 @@ extension Repository {
         while next < queue.count && queue.count - next < fanOut {
             let pair = queue[next]
             next += 1
-            try compare(pair, into: &deltas, subtrees: &queue)
+            try compare(pair, into: &deltas, subtrees: &queue, attributes: &attributes)
         }
         let frontier = Array(queue[next...])
         guard !frontier.isEmpty else { return deltas }
@@ -99,20 +111,29 @@ extension Repository {
             worker == 0 ? caller : try Repository.objectReader(source)
         }, work: { repository, unit in
             var found: [RawDelta] = []
+            var attributes: [(path: [UInt8], id: ObjectID)] = []
             var stack = [units[unit]]
             while let pair = stack.popLast() {
-                try repository.compare(pair, into: &found, subtrees: &stack)
+                try repository.compare(pair, into: &found, subtrees: &stack, attributes: &attributes)
             }
-            return found
+            return (found, attributes)
         })
-        for part in parts { deltas.append(contentsOf: part) }
+        for part in parts {
+            deltas.append(contentsOf: part.0)
+            attributes.append(contentsOf: part.1)
+        }
         return deltas
     }
 
-    /// Compares one pair of trees: changed files go to `deltas`, changed folders to `subtrees`.
-    private func compare(_ pair: TreePair, into deltas: inout [RawDelta], subtrees: inout [TreePair]) throws {
+    /// Compares one pair of trees: changed files go to `deltas`, changed folders to `subtrees`,
+    /// and the new tree's `.gitattributes`, if it has one, to `attributes`.
+    private func compare(_ pair: TreePair, into deltas: inout [RawDelta], subtrees: inout [TreePair],
+                         attributes: inout [(path: [UInt8], id: ObjectID)]) throws {
         let oldEntries = try pair.old.map { try treeEntries($0) } ?? []
         let newEntries = try pair.new.map { try treeEntries($0) } ?? []
+        if let file = newEntries.first(where: { $0.name.count == 14 && $0.name == Self.attributesName && !$0.mode.isTree }) {
+            attributes.append((pair.prefix + file.name, file.id))
+        }
         var i = 0, j = 0
         while i < oldEntries.count || j < newEntries.count {
             let order: Int  // <0 old only, >0 new only, 0 both

@@ -31,4 +31,37 @@ import Testing
         #expect(ours["raw.dat"] == true)
         #expect(ours["assets/logo.svg"] == true)
     }
+
+    /// A `.gitattributes` deep in the tree counts too, in a range and in the work tree, while
+    /// the root one says nothing about diffs.
+    @Test func nestedGitattributesCountLikeGit() throws {
+        let fixture = try GitFixture()
+        try fixture.write(".gitattributes", "*.sh text eol=lf\n")
+        try fixture.write("README.md", "x\n")
+        let base = try fixture.commit("base")
+        try fixture.write("data/fixtures/.gitattributes", "*.snap -diff\n")
+        try fixture.write("data/fixtures/deep/one.snap", "text git is told not to diff\n")
+        try fixture.write("data/fixtures/two.txt", "plain text\n")
+        try fixture.write("data/other.snap", "not under the nested file\n")
+        try fixture.commit("nested attributes")
+        let numstat = try fixture.git(["diff", "--numstat", "\(base)..HEAD"])
+        var gitBinary: [String: Bool] = [:]
+        for line in numstat.split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 2)
+            gitBinary[String(fields[2])] = fields[0] == "-"
+        }
+        #expect(gitBinary["data/fixtures/deep/one.snap"] == true)
+        let report = try DecisionHistoryTests.report(fixture, "\(base)..HEAD", explain: false)
+        #expect(Dictionary(uniqueKeysWithValues: report.changes.map { ($0.path, $0.binary) }) == gitBinary)
+
+        // The same in the work tree: a changed file under the nested attributes.
+        try fixture.write("data/fixtures/deep/one.snap", "changed, still not to be diffed\n")
+        let repository = try Repository.open(at: fixture.path)
+        let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
+        let worktree = try EventBuilder(repository: repository, config: config).report(for: .worktree)
+        let changed = try #require(worktree.changes.first { $0.path == "data/fixtures/deep/one.snap" })
+        #expect(changed.binary)
+        let gitWorktree = try fixture.git(["diff", "--numstat", "HEAD"])
+        #expect(gitWorktree.hasPrefix("-\t-\tdata/fixtures/deep/one.snap"))
+    }
 }
