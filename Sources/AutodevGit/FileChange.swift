@@ -59,11 +59,14 @@ public struct RenameOptions: Sendable, Equatable {
     public var limit: Int
     /// Minimum similarity, in percent, for an inexact rename (git's `-M50%`).
     public var minimumScore: Int
+    /// Also find copies, from modified and deleted files (`diff.renames=copies`, git's `-C`).
+    public var copies: Bool
 
-    public init(enabled: Bool = true, limit: Int = 1000, minimumScore: Int = 50) {
+    public init(enabled: Bool = true, limit: Int = 1000, minimumScore: Int = 50, copies: Bool = false) {
         self.enabled = enabled
         self.limit = limit
         self.minimumScore = minimumScore
+        self.copies = copies
     }
 }
 

@@ -18,7 +18,10 @@ struct RenameDetector {
     private final class Candidate {
         let path: [UInt8]
         let side: FileSide
-        var used = false
+        /// git's `rename_used`: how many destinations took this source, plus one for a modified
+        /// file kept in place (a copy source only, with `diff.renames=copies`).
+        var renameUsed = 0
+        var used: Bool { renameUsed > 0 }
         var renamedFrom: Int?  // for destinations: index into sources
         var score = 0
         var size: Int?
@@ -39,6 +42,12 @@ struct RenameDetector {
             switch (delta.old, delta.new) {
             case let (old?, new?):
                 changes.append(Self.modification(path: delta.path, old: old, new: new))
+                if options.enabled && options.copies {
+                    // git -C: a modified file is also a source that destinations may copy.
+                    let source = Candidate(path: delta.path, side: old)
+                    source.renameUsed = 1
+                    sources.append(source)
+                }
             case let (old?, nil):
                 sources.append(Candidate(path: delta.path, side: old))
             case let (nil, new?):
@@ -59,8 +68,12 @@ struct RenameDetector {
         for destination in destinations {
             if let from = destination.renamedFrom {
                 let source = sources[from]
+                // git's diff_resolve_rename_copy: in path order, every use of a source but the
+                // last is a copy; a modified source (counted once for itself) only gives copies.
+                source.renameUsed -= 1
                 changes.append(FileChange(
-                    status: .renamed, path: Self.string(destination.path), oldPath: Self.string(source.path),
+                    status: source.renameUsed > 0 ? .copied : .renamed, path: Self.string(destination.path),
+                    oldPath: Self.string(source.path),
                     similarity: destination.score * 100 / Self.maxScore, old: source.side, new: destination.side))
             } else {
                 changes.append(FileChange(status: .added, path: Self.string(destination.path), old: nil, new: destination.side))
@@ -99,8 +112,9 @@ struct RenameDetector {
                 if !source.side.mode.isRegular || !destination.side.mode.isRegular {
                     if source.side.mode != destination.side.mode { continue }
                 }
-                if source.used { continue }
-                let score = 1 + (Self.basenameSame(source.path, destination.path) ? 1 : 0)
+                if source.used && !options.copies { continue }
+                // Sources not taken yet come first; with copies, taken ones may be copied again.
+                let score = (source.used ? 0 : 1) + (Self.basenameSame(source.path, destination.path) ? 1 : 0)
                 if score > bestScore {
                     best = srcIndex
                     bestScore = score
@@ -118,11 +132,12 @@ struct RenameDetector {
         let minimumScore = options.minimumScore * Self.maxScore / 100
         if minimumScore >= Self.maxScore { return nil }
 
-        // 2. Unique basenames that reappear, at least halfway between the minimum and identical.
-        var remaining = sources.indices.filter { !sources[$0].used }
+        // 2. Unique basenames that reappear, at least halfway between the minimum and identical
+        //    (git skips this when looking for copies).
+        var remaining = sources.indices.filter { options.copies || !sources[$0].used }
         let basenameScore = minimumScore + (Self.maxScore - minimumScore) / 2
         var sourceByBase: [ArraySlice<UInt8>: Int] = [:]
-        for index in remaining {
+        for index in remaining where !options.copies {
             let base = Self.basename(sources[index].path)
             sourceByBase[base] = sourceByBase[base] == nil ? index : -1
         }
@@ -131,7 +146,7 @@ struct RenameDetector {
             let base = Self.basename(destination.path)
             destinationByBase[base] = destinationByBase[base] == nil ? index : -1
         }
-        for index in remaining {
+        for index in remaining where !options.copies {
             let base = Self.basename(sources[index].path)
             guard let dstIndex = destinationByBase[base] else { continue }
             guard sourceByBase[base] == index, dstIndex >= 0 else { continue }
@@ -143,8 +158,8 @@ struct RenameDetector {
             renamed += 1
         }
 
-        // 3. The similarity matrix, within the rename limit.
-        remaining = remaining.filter { !sources[$0].used }
+        // 3. The similarity matrix, within the rename limit (every source when looking for copies).
+        remaining = remaining.filter { options.copies || !sources[$0].used }
         let openDestinations = destinations.indices.filter { destinations[$0].renamedFrom == nil }
         if openDestinations.isEmpty || remaining.isEmpty { return nil }
         if options.limit > 0, openDestinations.count * remaining.count > options.limit * options.limit {
@@ -174,17 +189,20 @@ struct RenameDetector {
             matrix.append(contentsOf: best)
         }
         matrix.sort { compare($0, $1) < 0 }
-        for entry in matrix {
-            if entry.dst < 0 || entry.score < minimumScore { break }
-            let destination = destinations[entry.dst]
-            if destination.renamedFrom != nil || sources[entry.src].used { continue }
-            record(destination: destination, sourceIndex: entry.src, sources: sources, score: entry.score)
+        // git's find_renames: first sources nobody took, then — for copies — any source.
+        for copies in options.copies ? [false, true] : [false] {
+            for entry in matrix {
+                if entry.dst < 0 || entry.score < minimumScore { break }
+                let destination = destinations[entry.dst]
+                if destination.renamedFrom != nil || (!copies && sources[entry.src].used) { continue }
+                record(destination: destination, sourceIndex: entry.src, sources: sources, score: entry.score)
+            }
         }
         return nil
     }
 
     private func record(destination: Candidate, sourceIndex: Int, sources: [Candidate], score: Int) {
-        sources[sourceIndex].used = true
+        sources[sourceIndex].renameUsed += 1
         destination.renamedFrom = sourceIndex
         destination.score = score
     }

@@ -274,10 +274,12 @@ public final class Repository {
         if git_config_get_bool(&flag, config, "diff.renames") == 0 {
             options.enabled = flag != 0
         } else {
-            // "copies"/"copy" are not booleans but do mean "detect renames".
+            // "copies"/"copy" are not booleans: they mean renames and copies (git's -C).
             var buffer = git_buf()
             if git_config_get_string_buf(&buffer, config, "diff.renames") == 0 {
+                let value = buffer.ptr.map { String(cString: $0).lowercased() } ?? ""
                 options.enabled = true
+                options.copies = value == "copies" || value == "copy"
                 git_buf_dispose(&buffer)
             }
         }

@@ -47,6 +47,32 @@ import Testing
         _ = typeChanges
     }
 
+    /// With `diff.renames=copies` git looks for copies too (`-C`: from modified and deleted
+    /// files). Random histories duplicate files, edit them and move them: for random ranges the
+    /// copies and renames must be git's, scores included.
+    @Test("with diff.renames=copies, copies and renames match git's", arguments: [31, 32, 33, 34] as [UInt64])
+    func copiesMatchGit(seed: UInt64) throws {
+        let fixture = try GitFixture()
+        var history = RandomHistory(seed: seed)
+        try history.build(in: fixture, commits: 28)
+        try fixture.git(["config", "diff.renames", "copies"])
+        let repository = try Repository.open(at: fixture.path)
+        let options = repository.renameOptionsFromConfig()
+        #expect(options.copies)
+        var random = SeededRandom(seed: seed &* 104_729)
+        let commits = history.commits
+        var copies = 0
+        for _ in 0..<25 {
+            let from = commits.randomElement(using: &random)!, to = commits.randomElement(using: &random)!
+            let ours = try repository.diff(from: try #require(ObjectID(hex: from)), to: try #require(ObjectID(hex: to)), renames: options)
+            // No -C here: on top of diff.renames=copies it would mean --find-copies-harder.
+            let theirs = try fixture.gitNameStatus([from, to])
+            #expect(Self.nameStatus(ours.changes) == theirs, "seed \(seed): \(from)..\(to)")
+            copies += theirs.filter { $0.status.hasPrefix("C") }.count
+        }
+        #expect(copies > 0, "seed \(seed): the ranges must hold copies, or this proves little")
+    }
+
     @Test func wholeHistoryFromTheEmptyTreeMatchesGit() throws {
         let fixture = try GitFixture()
         var history = RandomHistory(seed: 99)
