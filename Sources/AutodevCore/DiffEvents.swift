@@ -204,7 +204,7 @@ public struct EventBuilder {
             }
         }
         events.append(contentsOf: failed)
-        events.sort(by: Self.eventOrder)
+        events = Self.sortedEvents(events)
         Trace.phase("events")
         let info = DiffEventsReport.RangeInfo(from: range.from?.hex, to: range.worktree ? "worktree" : range.to?.hex)
         var report = DiffEventsReport(range: info, changes: changes, events: events, notes: notes)
@@ -230,6 +230,22 @@ public struct EventBuilder {
             }
         }
         return report
+    }
+
+    /// `events` in `eventOrder`, sorted through precomputed keys (thousands of events compared
+    /// through their Strings took 2 ms); ties keep their order, as `sort` does.
+    static func sortedEvents(_ events: [Event]) -> [Event] {
+        let paths = events.map { Array($0.path.utf8) }
+        let order = events.indices.sorted { i, j in
+            let a = events[i], b = events[j]
+            if a.priority != b.priority { return a.priority > b.priority }
+            if a.kind != b.kind { return a.kind < b.kind }
+            let byPath = compareBytes(paths[i], paths[j])
+            if byPath != 0 { return byPath < 0 }
+            if a.detail != b.detail { return a.detail < b.detail }
+            return i < j
+        }
+        return order.map { events[$0] }
     }
 
     static func eventOrder(_ a: Event, _ b: Event) -> Bool {

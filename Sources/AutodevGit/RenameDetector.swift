@@ -1,3 +1,4 @@
+internal import AutodevSupport
 /// Pairs deletions with additions the way git's `diffcore-rename` does for `git diff -M`:
 /// exact matches by object id first (preferring the same file name), then files whose unique
 /// basename reappears at least 75% alike, then — only while sources × destinations stays within

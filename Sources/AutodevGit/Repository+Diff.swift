@@ -222,20 +222,6 @@ extension TreeEntry {
     }
 }
 
-/// Byte-wise comparison of two names: the order used to merge the entries of two trees.
-///
-/// Both entry lists are sorted with it first (git's own order puts a tree `a` after `a-b`, a blob
-/// `a` before it; a plain byte order lets a file replaced by a folder meet itself).
-@inline(__always)
-func compareBytes(_ a: [UInt8], _ b: [UInt8]) -> Int {
-    let count = min(a.count, b.count)
-    let order = a.withUnsafeBufferPointer { x in
-        b.withUnsafeBufferPointer { y in count == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, count) }
-    }
-    if order != 0 { return order < 0 ? -1 : 1 }
-    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
-}
-
 struct TreeEntry {
     var name: [UInt8]
     var id: ObjectID
