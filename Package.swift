@@ -36,8 +36,8 @@ let package = Package(
             .unsafeFlags(staticLibgit2),
         ]),
         .target(name: "AutodevSupport"),
-        // Reads pack files without libgit2's locks (see its header); zlib comes with libgit2's link.
-        .target(name: "CGitPack"),
+        // Reads pack files without libgit2's locks (see its header), inflating with libdeflate.
+        .target(name: "CGitPack", linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libdeflate.a"])]),
         .target(name: "AutodevGit", dependencies: ["CLibgit2", "CGitShim", "CGitPack", "AutodevSupport"]),
         .target(name: "AutodevMarkdown", dependencies: ["CCmark"], linkerSettings: [
             .unsafeFlags(["-Xlinker", "-l:libcmark-gfm-extensions.a", "-Xlinker", "-l:libcmark-gfm.a"]),

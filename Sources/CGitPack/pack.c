@@ -19,7 +19,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 enum { OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
 enum { NOT_HERE = 1, NO_MEMORY = -1 };
@@ -58,8 +58,9 @@ struct cache_entry {
 
 struct autodev_pack_reader {
     const autodev_packs *packs;
-    z_stream stream;
-    int stream_ready;
+    // libdeflate rather than zlib: pack objects are small and their inflated size is known, and
+    // its one-shot decompression was about twice as fast as zlib's streaming inflate here.
+    struct libdeflate_decompressor *inflater;
     struct cache_entry cache[CACHE_SLOTS];
     size_t cached_bytes;
     struct link { size_t pack, offset, data_offset, size; } *chain;
@@ -180,14 +181,18 @@ autodev_pack_reader *autodev_pack_reader_new(const autodev_packs *packs) {
     autodev_pack_reader *reader = calloc(1, sizeof *reader);
     if (reader == NULL) return NULL;
     reader->packs = packs;
-    if (inflateInit(&reader->stream) == Z_OK) reader->stream_ready = 1;
+    reader->inflater = libdeflate_alloc_decompressor();
+    if (reader->inflater == NULL) {
+        free(reader);
+        return NULL;
+    }
     return reader;
 }
 
 void autodev_pack_reader_free(autodev_pack_reader *reader) {
     if (reader == NULL) return;
     for (size_t i = 0; i < CACHE_SLOTS; i++) free(reader->cache[i].data);
-    if (reader->stream_ready) inflateEnd(&reader->stream);
+    libdeflate_free_decompressor(reader->inflater);
     free(reader->chain);
     free(reader);
 }
@@ -262,19 +267,17 @@ static int read_header(const autodev_packs *packs, size_t which, size_t offset, 
     return 0;
 }
 
-// Inflates exactly `size` bytes from the zlib data at `data_offset`.
+// Inflates exactly `size` bytes from the zlib data at `data_offset` (the stream's checksum
+// checked; whatever follows the stream in the pack is left alone).
 static int inflate_at(autodev_pack_reader *reader, size_t which, size_t data_offset, size_t size, unsigned char **out) {
     const struct pack *pack = &reader->packs->packs[which];
-    if (!reader->stream_ready || inflateReset(&reader->stream) != Z_OK) return -1;
     unsigned char *buffer = malloc(size + 1);
     if (buffer == NULL) return NO_MEMORY;
     size_t available = pack->data_size - 20 - data_offset;
-    reader->stream.next_in = (unsigned char *)pack->data + data_offset;
-    reader->stream.avail_in = available > 0x7fffffff ? 0x7fffffff : (uInt)available;
-    reader->stream.next_out = buffer;
-    reader->stream.avail_out = size + 1 > 0x7fffffff ? 0x7fffffff : (uInt)(size + 1);
-    int result = inflate(&reader->stream, Z_FINISH);
-    if (result != Z_STREAM_END || reader->stream.total_out != size) {
+    size_t used = 0, produced = 0;
+    enum libdeflate_result result = libdeflate_zlib_decompress_ex(
+        reader->inflater, pack->data + data_offset, available, buffer, size, &used, &produced);
+    if (result != LIBDEFLATE_SUCCESS || produced != size) {
         free(buffer);
         return -1;
     }
