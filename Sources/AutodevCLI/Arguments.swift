@@ -27,6 +27,10 @@ struct CommandSpec: Sendable {
             Option(name: name, valueName: valueName, repeatable: repeatable, help: help)
         }
 
+        /// `--test-report <file>`, which diff-events and sync both take.
+        static let testReport = Option.value("test-report", "file", repeatable: true,
+                                             "A JUnit XML report; each failed test becomes a testFailed event. Repeatable.")
+
         var spelling: String { name.count == 1 ? "-" + name : "--" + name }
         var usage: String {
             let base = valueName.map { "\(spelling) <\($0)>" } ?? spelling

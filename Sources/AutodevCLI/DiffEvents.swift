@@ -21,7 +21,7 @@ extension AutodevCommand {
             arguments: [.init(name: "range", help: "A..B, A...B or a single commit.", count: "?")],
             options: [
                 .flag("worktree", "Compare staged, unstaged and untracked changes with HEAD instead of a range."),
-                .value("test-report", "file", repeatable: true, "A JUnit XML report; each failed test becomes a testFailed event. Repeatable."),
+                .testReport,
                 .flag("json", "Print one JSON object (sorted keys) instead of the table."),
                 .flag("explain", "Also show the requirements touched and the decision for every event."),
             ])

@@ -21,7 +21,7 @@ extension AutodevCommand {
             options: [
                 .flag("worktree", "Work from staged, unstaged and untracked changes against HEAD; results go on top of HEAD, the checkpoint stays."),
                 .flag("dry-run", "Show the full plan (events, decisions, the tier for each piece of work); write nothing."),
-                .value("test-report", "file", repeatable: true, "A JUnit XML report; each failed test becomes a testFailed event. Repeatable."),
+                .testReport,
                 .flag("json", "Print one JSON object instead of the summary."),
                 .flag("no-wait", "Exit with status 75 instead of waiting when another sync is running."),
                 .value("hook", "hook", "Called from a git hook (e.g. post-commit): never waits for another sync."),

@@ -5,13 +5,11 @@
 
 #define _GNU_SOURCE
 #include "CGitPack.h"
+#include "shared.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define PARENT_NONE 0x70000000u
 #define PARENT_EXTRA 0x80000000u
@@ -27,28 +25,12 @@ struct autodev_commit_graph {
     size_t edge_count;
 };
 
-static uint32_t get32(const unsigned char *p) {
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-static uint64_t get64(const unsigned char *p) {
-    return ((uint64_t)get32(p) << 32) | get32(p + 4);
-}
-
 autodev_commit_graph *autodev_commit_graph_open(const char *path) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return NULL;
-    struct stat info;
-    if (fstat(fd, &info) != 0 || info.st_size < 8 + 12 + 20) {
-        close(fd);
-        return NULL;
-    }
-    size_t size = (size_t)info.st_size;
-    const unsigned char *data = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (data == MAP_FAILED) return NULL;
+    size_t size = 0;
+    const unsigned char *data = autodev_map_file(path, &size);
+    if (data == NULL) return NULL;
     autodev_commit_graph *graph = calloc(1, sizeof *graph);
-    if (graph == NULL) goto fail;
+    if (graph == NULL || size < 8 + 12 + 20) goto fail;
     graph->data = data;
     graph->size = size;
     // Header: signature, version 1, hash version 1 (SHA-1), chunk count, no base layers.
@@ -58,7 +40,7 @@ autodev_commit_graph *autodev_commit_graph_open(const char *path) {
     size_t oidl_size = 0, cdat_size = 0;
     for (unsigned i = 0; i < chunks; i++) {
         const unsigned char *entry = data + 8 + 12 * i;
-        uint64_t start = get64(entry + 4), end = get64(entry + 12 + 4);
+        uint64_t start = autodev_be64(entry + 4), end = autodev_be64(entry + 12 + 4);
         if (start > end || end > size - 20) goto fail;
         const unsigned char *chunk = data + start;
         size_t length = (size_t)(end - start);
@@ -78,10 +60,8 @@ autodev_commit_graph *autodev_commit_graph_open(const char *path) {
         }
     }
     if (graph->fanout == NULL || graph->oids == NULL || graph->commits == NULL) goto fail;
-    graph->count = get32(graph->fanout + 4 * 255);
-    for (int i = 1; i < 256; i++) {
-        if (get32(graph->fanout + 4 * i) < get32(graph->fanout + 4 * (i - 1))) goto fail;
-    }
+    graph->count = autodev_be32(graph->fanout + 4 * 255);
+    if (!autodev_fanout_valid(graph->fanout)) goto fail;
     if (oidl_size != (size_t)graph->count * 20 || cdat_size != (size_t)graph->count * 36) goto fail;
     return graph;
 fail:
@@ -96,21 +76,6 @@ void autodev_commit_graph_close(autodev_commit_graph *graph) {
     free(graph);
 }
 
-static int position_of(const autodev_commit_graph *graph, const unsigned char *oid, uint32_t *position) {
-    uint32_t low = oid[0] == 0 ? 0 : get32(graph->fanout + 4 * (oid[0] - 1));
-    uint32_t high = get32(graph->fanout + 4 * oid[0]);
-    while (low < high) {
-        uint32_t middle = low + (high - low) / 2;
-        int order = memcmp(graph->oids + (size_t)middle * 20, oid, 20);
-        if (order == 0) {
-            *position = middle;
-            return 0;
-        }
-        if (order < 0) low = middle + 1; else high = middle;
-    }
-    return -1;
-}
-
 static int copy_parent(const autodev_commit_graph *graph, uint32_t position, unsigned char *out) {
     if (position >= graph->count) return -1;
     memcpy(out, graph->oids + (size_t)position * 20, 20);
@@ -120,10 +85,10 @@ static int copy_parent(const autodev_commit_graph *graph, uint32_t position, uns
 int autodev_commit_graph_lookup(const autodev_commit_graph *graph, const unsigned char *oid, unsigned char *tree,
                                 unsigned char *parents, size_t capacity, size_t *count) {
     uint32_t position;
-    if (graph == NULL || position_of(graph, oid, &position) != 0) return 1;
+    if (graph == NULL || autodev_find_oid(graph->fanout, graph->oids, oid, &position) != 0) return 1;
     const unsigned char *entry = graph->commits + (size_t)position * 36;
     memcpy(tree, entry, 20);
-    uint32_t first = get32(entry + 20), second = get32(entry + 24);
+    uint32_t first = autodev_be32(entry + 20), second = autodev_be32(entry + 24);
     size_t found = 0;
     if (first != PARENT_NONE) {
         if (found == capacity || copy_parent(graph, first, parents + 20 * found) != 0) return -1;
@@ -135,7 +100,7 @@ int autodev_commit_graph_lookup(const autodev_commit_graph *graph, const unsigne
             size_t edge = second & ~PARENT_EXTRA;
             for (;;) {
                 if (edge >= graph->edge_count) return -1;
-                uint32_t value = get32(graph->edges + 4 * edge);
+                uint32_t value = autodev_be32(graph->edges + 4 * edge);
                 if (found == capacity || copy_parent(graph, value & ~PARENT_EXTRA, parents + 20 * found) != 0) return -1;
                 found++;
                 if (value & PARENT_EXTRA) break;

@@ -10,6 +10,7 @@
 
 #define _GNU_SOURCE
 #include "CGitPack.h"
+#include "shared.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -67,41 +68,16 @@ struct autodev_pack_reader {
     size_t chain_capacity;
 };
 
-static uint32_t be32(const unsigned char *p) {
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-static uint64_t be64(const unsigned char *p) {
-    return ((uint64_t)be32(p) << 32) | be32(p + 4);
-}
-
-static const unsigned char *map_file(const char *path, size_t *size) {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return NULL;
-    struct stat info;
-    if (fstat(fd, &info) != 0 || info.st_size <= 0) {
-        close(fd);
-        return NULL;
-    }
-    void *map = mmap(NULL, (size_t)info.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (map == MAP_FAILED) return NULL;
-    *size = (size_t)info.st_size;
-    return map;
-}
-
 // Maps one pack and its index; 0 on success.
 static int open_pack(struct pack *pack, const char *idx_path, const char *pack_path) {
     memset(pack, 0, sizeof *pack);
-    pack->idx = map_file(idx_path, &pack->idx_size);
+    pack->idx = autodev_map_file(idx_path, &pack->idx_size);
     if (pack->idx == NULL) return -1;
     const size_t header = 8 + 256 * 4;
-    if (pack->idx_size < header + 40 || memcmp(pack->idx, "\377tOc", 4) != 0 || be32(pack->idx + 4) != 2) goto fail;
+    if (pack->idx_size < header + 40 || memcmp(pack->idx, "\377tOc", 4) != 0 || autodev_be32(pack->idx + 4) != 2) goto fail;
     pack->fanout = pack->idx + 8;
-    for (int i = 1; i < 256; i++) {
-        if (be32(pack->fanout + 4 * i) < be32(pack->fanout + 4 * (i - 1))) goto fail;
-    }
-    pack->count = be32(pack->fanout + 4 * 255);
+    if (!autodev_fanout_valid(pack->fanout)) goto fail;
+    pack->count = autodev_be32(pack->fanout + 4 * 255);
     size_t tables = (size_t)pack->count * (20 + 4 + 4);
     if (pack->idx_size - header - 40 < tables) goto fail;
     size_t rest = pack->idx_size - header - 40 - tables;
@@ -111,11 +87,11 @@ static int open_pack(struct pack *pack, const char *idx_path, const char *pack_p
     pack->large_offsets = pack->offsets + (size_t)pack->count * 4;
     pack->large_count = rest / 8;
 
-    pack->data = map_file(pack_path, &pack->data_size);
+    pack->data = autodev_map_file(pack_path, &pack->data_size);
     if (pack->data == NULL) goto fail;
     if (pack->data_size < 12 + 20 || memcmp(pack->data, "PACK", 4) != 0) goto fail;
-    uint32_t version = be32(pack->data + 4);
-    if ((version != 2 && version != 3) || be32(pack->data + 8) != pack->count) goto fail;
+    uint32_t version = autodev_be32(pack->data + 4);
+    if ((version != 2 && version != 3) || autodev_be32(pack->data + 8) != pack->count) goto fail;
     return 0;
 fail:
     if (pack->data != NULL) munmap((void *)pack->data, pack->data_size);
@@ -201,26 +177,19 @@ void autodev_pack_reader_free(autodev_pack_reader *reader) {
 static int locate(const autodev_packs *packs, const unsigned char *oid, size_t *which, size_t *offset) {
     for (size_t p = 0; p < packs->count; p++) {
         const struct pack *pack = &packs->packs[p];
-        uint32_t low = oid[0] == 0 ? 0 : be32(pack->fanout + 4 * (oid[0] - 1));
-        uint32_t high = be32(pack->fanout + 4 * oid[0]);
-        while (low < high) {
-            uint32_t middle = low + (high - low) / 2;
-            int order = memcmp(pack->oids + (size_t)middle * 20, oid, 20);
-            if (order == 0) {
-                uint32_t small = be32(pack->offsets + (size_t)middle * 4);
-                uint64_t at = small;
-                if (small & 0x80000000u) {
-                    size_t index = small & 0x7fffffffu;
-                    if (index >= pack->large_count) return -1;
-                    at = be64(pack->large_offsets + index * 8);
-                }
-                if (at < 12 || at >= pack->data_size - 20) return -1;
-                *which = p;
-                *offset = (size_t)at;
-                return 0;
-            }
-            if (order < 0) low = middle + 1; else high = middle;
+        uint32_t position;
+        if (autodev_find_oid(pack->fanout, pack->oids, oid, &position) != 0) continue;
+        uint32_t small = autodev_be32(pack->offsets + (size_t)position * 4);
+        uint64_t at = small;
+        if (small & 0x80000000u) {
+            size_t index = small & 0x7fffffffu;
+            if (index >= pack->large_count) return -1;
+            at = autodev_be64(pack->large_offsets + index * 8);
         }
+        if (at < 12 || at >= pack->data_size - 20) return -1;
+        *which = p;
+        *offset = (size_t)at;
+        return 0;
     }
     return -1;
 }
@@ -456,4 +425,28 @@ int autodev_pack_read(autodev_pack_reader *reader, const unsigned char *oid, int
     }
     *data = current;
     return 0;
+}
+
+// --- shared.h -----------------------------------------------------------------------------------
+
+const unsigned char *autodev_map_file(const char *path, size_t *size) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat info;
+    if (fstat(fd, &info) != 0 || info.st_size <= 0) {
+        close(fd);
+        return NULL;
+    }
+    void *map = mmap(NULL, (size_t)info.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) return NULL;
+    *size = (size_t)info.st_size;
+    return map;
+}
+
+int autodev_fanout_valid(const unsigned char *fanout) {
+    for (int i = 1; i < 256; i++) {
+        if (autodev_be32(fanout + 4 * i) < autodev_be32(fanout + 4 * (i - 1))) return 0;
+    }
+    return 1;
 }

@@ -5,6 +5,16 @@ import Foundation
 import Testing
 
 @Suite struct BinaryAttributeTests {
+    /// Which paths git calls binary in a range: its numstat prints "-" for them.
+    static func gitBinary(_ fixture: GitFixture, _ range: String) throws -> [String: Bool] {
+        var binary: [String: Bool] = [:]
+        for line in try fixture.git(["diff", "--numstat", range]).split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 2)
+            binary[String(fields[2])] = fields[0] == "-"
+        }
+        return binary
+    }
+
     /// `binary` agrees with git, .gitattributes included: git's numstat prints "-" for binary.
     @Test func theBinaryFlagFollowsGitattributesLikeGit() throws {
         let fixture = try GitFixture()
@@ -17,12 +27,7 @@ import Testing
         try fixture.write("assets/logo.svg", "<svg/>\n")
         try fixture.write("src/a.py", "print(1)\n")
         try fixture.commit("attributes")
-        let numstat = try fixture.git(["diff", "--numstat", "\(base)..HEAD"])
-        var gitBinary: [String: Bool] = [:]
-        for line in numstat.split(separator: "\n") {
-            let fields = line.split(separator: "\t", maxSplits: 2)
-            gitBinary[String(fields[2])] = fields[0] == "-"
-        }
+        let gitBinary = try Self.gitBinary(fixture, "\(base)..HEAD")
         let report = try DecisionHistoryTests.report(fixture, "\(base)..HEAD", explain: false)
         let ours = Dictionary(uniqueKeysWithValues: report.changes.map { ($0.path, $0.binary) })
         #expect(ours == gitBinary)
@@ -44,12 +49,7 @@ import Testing
         try fixture.write("data/fixtures/two.txt", "plain text\n")
         try fixture.write("data/other.snap", "not under the nested file\n")
         try fixture.commit("nested attributes")
-        let numstat = try fixture.git(["diff", "--numstat", "\(base)..HEAD"])
-        var gitBinary: [String: Bool] = [:]
-        for line in numstat.split(separator: "\n") {
-            let fields = line.split(separator: "\t", maxSplits: 2)
-            gitBinary[String(fields[2])] = fields[0] == "-"
-        }
+        let gitBinary = try Self.gitBinary(fixture, "\(base)..HEAD")
         #expect(gitBinary["data/fixtures/deep/one.snap"] == true)
         let report = try DecisionHistoryTests.report(fixture, "\(base)..HEAD", explain: false)
         #expect(Dictionary(uniqueKeysWithValues: report.changes.map { ($0.path, $0.binary) }) == gitBinary)
