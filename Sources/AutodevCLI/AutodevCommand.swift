@@ -22,6 +22,12 @@ enum AutodevCommand {
           75  another sync is running and --no-wait was given
           130 sync stopped by SIGINT (finished work saved, the rest pending)
           143 sync stopped by SIGTERM (likewise)
+
+        ENVIRONMENT
+          AUTODEV_<KEY>    a setting, over config/autodev.toml (see autodev config
+                           --effective), e.g. AUTODEV_LOOP_MAX_EVENTS_PER_RUN=50
+          AUTODEV_THREADS  how many threads to use (default: the cores, at most 4)
+          AUTODEV_TRACE=1  the wall time of each phase of a run, on stderr
         """
 
     /// Every subcommand: its declaration, and how to run it from parsed arguments.

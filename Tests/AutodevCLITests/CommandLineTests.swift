@@ -85,6 +85,7 @@ import Testing
                 #expect(result.stdout.contains("\n  \(command) "), "\(command) listed")
             }
             #expect(result.stdout.contains("EXIT STATUS"))
+            #expect(result.stdout.contains("AUTODEV_THREADS") && result.stdout.contains("AUTODEV_TRACE=1"))
         }
         let version = try AutodevBinary.run(["--version"], in: fixture.path)
         #expect(version.status == 0 && version.stdout == "0.1.0\n")
