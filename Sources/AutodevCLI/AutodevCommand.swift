@@ -26,7 +26,8 @@ enum AutodevCommand {
         ENVIRONMENT
           AUTODEV_<KEY>    a setting, over config/autodev.toml (see autodev config
                            --effective), e.g. AUTODEV_LOOP_MAX_EVENTS_PER_RUN=50
-          AUTODEV_THREADS  how many threads to use (default: the cores, at most 4)
+          AUTODEV_THREADS  how many cores to keep busy (default: all, at most 4);
+                           1 runs everything on one thread
           AUTODEV_TRACE=1  the wall time of each phase of a run, on stderr
         """
 

@@ -314,7 +314,8 @@ public struct EventBuilder {
         let worktree = list.contains { change in
             [change.old, change.new].contains { side in if case .workdir? = side?.location { true } else { false } }
         }
-        return PendingWork(units: (list.count + batch - 1) / batch, workers: workers, makeContext: { worker in
+        // One thread per core besides the caller, which is busy pairing renames until `finish()`.
+        return PendingWork(units: (list.count + batch - 1) / batch, workers: workers + 1, makeContext: { worker in
             // Worker 0 is the caller, in `finish()`: it uses its own repository.
             if worker == 0 { return caller }
             // Attributes and work-tree files need a full handle; blobs by id need only objects.
