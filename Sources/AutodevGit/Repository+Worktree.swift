@@ -1,4 +1,8 @@
 internal import CLibgit2
+internal import CGitShim
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Repository {
     /// Staged, unstaged and untracked changes against HEAD (`.gitignore` respected), with git's
@@ -27,6 +31,11 @@ extension Repository {
 
         var deltas: [RawDelta] = []
         let count = git_diff_num_deltas(diff)
+        let lfs = lfsMayApply((0..<count).compactMap { index in
+            git_diff_get_delta(diff, index).flatMap { delta in
+                (delta.pointee.new_file.path ?? delta.pointee.old_file.path).map { decodeCString($0) }
+            }
+        })
         for index in 0..<count {
             guard let delta = git_diff_get_delta(diff, index) else { continue }
             let status = delta.pointee.status
@@ -44,7 +53,7 @@ extension Repository {
                 if mode.isSubmodule {
                     new = FileSide(id: id, mode: mode)
                 } else {
-                    id = try hashWorkdirFile(relative, link: mode.rawValue == 0o120000)
+                    id = try hashWorkdirFile(relative, link: mode.rawValue == 0o120000, lfs: lfs)
                     new = FileSide(id: id, mode: mode, location: .workdir(relative))
                 }
             }
@@ -56,9 +65,20 @@ extension Repository {
 
     /// The blob id the file would get if added (`git hash-object`), computed without writing
     /// anything: with the repository's filters (end-of-line conversion from `.gitattributes`
-    /// and `core.autocrlf`) for a file, from the target for a symlink.
-    private func hashWorkdirFile(_ relativePath: String, link: Bool) throws -> ObjectID {
+    /// and `core.autocrlf`) for a file, from the target for a symlink. A file with
+    /// `filter=lfs` gets the id of the pointer `git lfs clean` would store: libgit2 runs no
+    /// external filters, and without this every touched LFS file would look modified.
+    private func hashWorkdirFile(_ relativePath: String, link: Bool, lfs: Bool) throws -> ObjectID {
         var oid = git_oid()
+        if !link, lfs, filterAttribute(relativePath) == "lfs", let root = workdir {
+            var pointerText = [CChar](repeating: 0, count: 1024)
+            var length = 0
+            guard autodev_lfs_pointer(root + relativePath, &pointerText, pointerText.count, &length) == 0 else {
+                throw GitError(kind: .other, message: "cannot read \(root + relativePath) to make its Git LFS pointer")
+            }
+            try GitError.check(git_odb_hash(&oid, pointerText, length, GIT_OBJECT_BLOB), "hashing \(relativePath)")
+            return ObjectID(oid)
+        }
         if !link {
             try GitError.check(git_repository_hashfile(&oid, pointer, relativePath, GIT_OBJECT_BLOB, nil), "hashing \(relativePath)")
             return ObjectID(oid)
@@ -69,6 +89,34 @@ extension Repository {
                                "hashing \(relativePath)")
         }
         return ObjectID(oid)
+    }
+
+    /// Whether any attributes file that applies to `paths` in the work tree names the `lfs`
+    /// filter (looking attributes up one path at a time reads the whole index, so only then).
+    private func lfsMayApply(_ paths: [String]) -> Bool {
+        guard let root = workdir else { return false }
+        var files = [commonDirectory + "info/attributes", root + ".gitattributes"]
+        var folders = Set<Substring>()
+        for path in paths {
+            var folder = path[...]
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                guard folders.insert(folder).inserted else { break }
+                files.append(root + folder + "/.gitattributes")
+            }
+        }
+        return files.contains { file in
+            guard let bytes = try? FileReader.read(file) else { return false }
+            return String(decoding: bytes, as: UTF8.self).contains("filter=lfs")
+        }
+    }
+
+    /// The `filter` attribute of a work-tree path (work tree first, then index), if set to a name.
+    private func filterAttribute(_ path: String) -> String? {
+        var value: UnsafePointer<CChar>?
+        guard git_attr_get(&value, pointer, UInt32(GIT_ATTR_CHECK_FILE_THEN_INDEX), path, "filter") == 0,
+              git_attr_value(value) == GIT_ATTR_VALUE_STRING, let value else { return nil }
+        return String(cString: value)
     }
 
     private func bytes(_ pointer: UnsafePointer<CChar>?) -> [UInt8] {

@@ -117,3 +117,61 @@ AUTODEV_GSS_UNAVAILABLE(gss_release_oid_set)
 int autodev_git_set_certificate_file(const char *file) {
     return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, NULL);
 }
+
+// --- Git LFS pointers ----------------------------------------------------------------------------
+// What `git lfs clean` stores for a file: a small pointer naming its SHA-256 and size. A file
+// that already is a pointer (LFS not installed when it was checked out) is stored as it is.
+
+#include <fcntl.h>
+#include <mbedtls/sha256.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char lfs_version[] = "version https://git-lfs.github.com/spec/v1\n";
+
+int autodev_lfs_pointer(const char *path, char *out, size_t capacity, size_t *length) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    unsigned char buffer[64 * 1024];
+    unsigned char first[1024];
+    size_t first_length = 0;
+    unsigned long long size = 0;
+    mbedtls_sha256_context context;
+    mbedtls_sha256_init(&context);
+    int result = mbedtls_sha256_starts_ret(&context, 0);
+    for (;;) {
+        ssize_t count = read(fd, buffer, sizeof buffer);
+        if (count < 0) {
+            result = -1;
+            break;
+        }
+        if (count == 0) break;
+        if (first_length < sizeof first) {
+            size_t take = (size_t)count < sizeof first - first_length ? (size_t)count : sizeof first - first_length;
+            memcpy(first + first_length, buffer, take);
+            first_length += take;
+        }
+        size += (unsigned long long)count;
+        if (result == 0) result = mbedtls_sha256_update_ret(&context, buffer, (size_t)count);
+    }
+    close(fd);
+    unsigned char digest[32];
+    if (result == 0) result = mbedtls_sha256_finish_ret(&context, digest);
+    mbedtls_sha256_free(&context);
+    if (result != 0) return -1;
+
+    if (size < sizeof first && first_length >= sizeof lfs_version - 1
+        && memcmp(first, lfs_version, sizeof lfs_version - 1) == 0) {
+        if (first_length > capacity) return -1;
+        memcpy(out, first, first_length);
+        *length = first_length;
+        return 0;
+    }
+    char hex[65];
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    int written = snprintf(out, capacity, "%soid sha256:%s\nsize %llu\n", lfs_version, hex, size);
+    if (written < 0 || (size_t)written >= capacity) return -1;
+    *length = (size_t)written;
+    return 0;
+}

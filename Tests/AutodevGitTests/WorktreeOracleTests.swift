@@ -77,3 +77,43 @@ import Testing
         }
     }
 }
+
+/// Git LFS: a tracked file's blob is a pointer (its SHA-256 and size) while the work tree holds
+/// the content. `git lfs clean` makes that pointer again; libgit2 runs no external filters, so
+/// autodev makes it itself. The oracle is git with a clean filter that writes the same pointer.
+@Suite struct LFSWorktreeTests {
+    static let cleanFilter = """
+        f=$(mktemp); cat > "$f"
+        if head -c 45 "$f" | grep -q '^version https://git-lfs.github.com/spec/v1'; then cat "$f"
+        else printf 'version https://git-lfs.github.com/spec/v1\\noid sha256:%s\\nsize %s\\n' "$(sha256sum "$f" | cut -d' ' -f1)" "$(stat -c %s "$f")"
+        fi
+        rm -f "$f"
+        """
+
+    @Test func lfsFilesCompareByTheirPointers() throws {
+        let fixture = try GitFixture()
+        let script = fixture.directory.path + "/lfs-clean.sh"
+        try Data(Self.cleanFilter.utf8).write(to: URL(fileURLWithPath: script))
+        try fixture.git(["config", "filter.lfs.clean", "sh \(script)"])
+        try fixture.write(".gitattributes", "*.bin filter=lfs diff=lfs merge=lfs -text\n")
+        try fixture.write("assets/model.bin", Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 * 7) }))
+        try fixture.write("assets/other.bin", Data("second file\n".utf8))
+        try fixture.write("README.md", "x\n")
+        try fixture.commit("with LFS files")
+        // The commit holds pointers, as it would with git-lfs installed.
+        #expect(try fixture.git(["cat-file", "-p", "HEAD:assets/model.bin"]).hasPrefix("version https://git-lfs.github.com/spec/v1\noid sha256:"))
+
+        // Touch the content without changing it: stat changes, the pointer does not.
+        try fixture.write("assets/model.bin", Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 * 7) }))
+        // Change the other one for real.
+        try fixture.write("assets/other.bin", Data("second file, edited\n".utf8))
+        let repository = try Repository.open(at: fixture.path)
+        let ours = try repository.diffWorktree(renames: RenameOptions())
+        let theirs = try fixture.gitNameStatus(["HEAD"])
+        #expect(DiffOracleTests.nameStatus(ours.changes) == theirs)
+        #expect(theirs.map(\.path) == ["assets/other.bin"])
+        // The new side's id is that of the pointer git would store.
+        let stored = try fixture.git(["hash-object", "--path", "assets/other.bin", "assets/other.bin"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(ours.changes.first?.new?.id.hex == stored)
+    }
+}

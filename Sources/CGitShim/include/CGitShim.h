@@ -10,4 +10,11 @@ int autodev_git_init(void);
 /// use of TLS, so it runs libgit2's TLS set-up first. Returns 0, or a negative libgit2 error.
 int autodev_git_set_certificate_file(const char *file);
 
+#include <stddef.h>
+
+/// The Git LFS pointer `git lfs clean` would store for the file at `path` (its SHA-256 and
+/// size; a file that already is a pointer, as it is), read in chunks. Returns 0 with the text in
+/// `out` and its length in `length`, or -1 when the file cannot be read.
+int autodev_lfs_pointer(const char *path, char *out, size_t capacity, size_t *length);
+
 #endif
