@@ -62,6 +62,7 @@ struct autodev_pack_reader {
     // libdeflate rather than zlib: pack objects are small and their inflated size is known, and
     // its one-shot decompression was about twice as fast as zlib's streaming inflate here.
     struct libdeflate_decompressor *inflater;
+    size_t last_pack;           // the pack that held the last object found
     struct cache_entry cache[CACHE_SLOTS];
     size_t cached_bytes;
     struct link { size_t pack, offset, data_offset, size; } *chain;
@@ -173,23 +174,42 @@ void autodev_pack_reader_free(autodev_pack_reader *reader) {
     free(reader);
 }
 
-// Finds `oid` in the packs: its pack and offset. 0 when found.
-static int locate(const autodev_packs *packs, const unsigned char *oid, size_t *which, size_t *offset) {
-    for (size_t p = 0; p < packs->count; p++) {
-        const struct pack *pack = &packs->packs[p];
-        uint32_t position;
-        if (autodev_find_oid(pack->fanout, pack->oids, oid, &position) != 0) continue;
-        uint32_t small = autodev_be32(pack->offsets + (size_t)position * 4);
-        uint64_t at = small;
-        if (small & 0x80000000u) {
-            size_t index = small & 0x7fffffffu;
-            if (index >= pack->large_count) return -1;
-            at = autodev_be64(pack->large_offsets + index * 8);
+// Finds `oid` in one pack: its offset. 0 when found, 1 when not there, -1 when damaged.
+static int locate_in(const struct pack *pack, const unsigned char *oid, size_t *offset) {
+    uint32_t position;
+    if (autodev_find_oid(pack->fanout, pack->oids, oid, &position) != 0) return 1;
+    uint32_t small = autodev_be32(pack->offsets + (size_t)position * 4);
+    uint64_t at = small;
+    if (small & 0x80000000u) {
+        size_t index = small & 0x7fffffffu;
+        if (index >= pack->large_count) return -1;
+        at = autodev_be64(pack->large_offsets + index * 8);
+    }
+    if (at < 12 || at >= pack->data_size - 20) return -1;
+    *offset = (size_t)at;
+    return 0;
+}
+
+// Finds `oid` in the packs: its pack and offset. 0 when found. `hint`, when given, is the pack
+// that answered last and is asked first (a repository that is never repacked can have hundreds
+// of packs; objects read together tend to live together); it is updated.
+static int locate(const autodev_packs *packs, const unsigned char *oid, size_t *hint, size_t *which, size_t *offset) {
+    if (hint != NULL && *hint < packs->count) {
+        int found = locate_in(&packs->packs[*hint], oid, offset);
+        if (found <= 0) {
+            *which = *hint;
+            return found;
         }
-        if (at < 12 || at >= pack->data_size - 20) return -1;
-        *which = p;
-        *offset = (size_t)at;
-        return 0;
+    }
+    for (size_t p = 0; p < packs->count; p++) {
+        if (hint != NULL && p == *hint) continue;
+        int found = locate_in(&packs->packs[p], oid, offset);
+        if (found == 1) continue;
+        if (found == 0) {
+            *which = p;
+            if (hint != NULL) *hint = p;
+        }
+        return found;
     }
     return -1;
 }
@@ -227,7 +247,7 @@ static int read_header(const autodev_packs *packs, size_t which, size_t offset, 
         *base_offset = offset - distance;
     } else if (*type == OBJ_REF_DELTA) {
         if (end - at < 20) return -1;
-        if (locate(packs, pack->data + at, base_pack, base_offset) != 0) return NOT_HERE;
+        if (locate(packs, pack->data + at, NULL, base_pack, base_offset) != 0) return NOT_HERE;
         at += 20;
     } else if (*type < 1 || *type > 4) {
         return -1;
@@ -351,7 +371,7 @@ static const struct cache_entry *cache_get(autodev_pack_reader *reader, size_t w
 int autodev_pack_read(autodev_pack_reader *reader, const unsigned char *oid, int *type, unsigned char **data, size_t *size) {
     const autodev_packs *packs = reader->packs;
     size_t which, offset;
-    if (packs == NULL || locate(packs, oid, &which, &offset) != 0) return NOT_HERE;
+    if (packs == NULL || locate(packs, oid, &reader->last_pack, &which, &offset) != 0) return NOT_HERE;
     const size_t start_pack = which, start_offset = offset;
 
     // Walk down the delta chain to an object we have: a cached one or a whole one.
