@@ -264,23 +264,10 @@ public struct EventBuilder {
         return text.contains("diff") || text.contains("binary")
     }
 
-    /// The work tree's `.gitattributes` files in the folders of the changed paths, and above them.
+    /// The work tree's attribute files along the changed paths (see `mayMarkBinary`).
     func worktreeAttributesMayMarkBinary(_ changes: [FileChange]) -> Bool {
-        guard let root = repository.workdir else { return false }
-        var folders: Set<Substring> = [""]
-        for change in changes {
-            for path in [change.path, change.oldPath].compactMap({ $0 }) {
-                var folder = path[...]
-                while let slash = folder.lastIndex(of: "/") {
-                    folder = folder[..<slash]
-                    if !folders.insert(folder).inserted { break }
-                }
-            }
-        }
-        return folders.contains { folder in
-            let file = root + (folder.isEmpty ? "" : folder + "/") + ".gitattributes"
-            return (try? FileSystem.readIfPresent(file)).flatMap { $0 }.map(Self.mayMarkBinary) ?? false
-        }
+        let paths = changes.flatMap { [$0.path, $0.oldPath].compactMap { $0 } }
+        return repository.worktreeAttributeFiles(along: paths).contains(where: Self.mayMarkBinary)
     }
 
     struct Classification: Sendable {

@@ -94,7 +94,14 @@ extension Repository {
     /// Whether any attributes file that applies to `paths` in the work tree names the `lfs`
     /// filter (looking attributes up one path at a time reads the whole index, so only then).
     private func lfsMayApply(_ paths: [String]) -> Bool {
-        guard let root = workdir else { return false }
+        worktreeAttributeFiles(along: paths).contains { String(decoding: $0, as: UTF8.self).contains("filter=lfs") }
+    }
+
+    /// The contents of every attributes file that can apply to `paths` in the work tree:
+    /// `info/attributes`, and the `.gitattributes` of each path's folder and of every folder
+    /// above it up to the root (those that exist).
+    public func worktreeAttributeFiles(along paths: [String]) -> [[UInt8]] {
+        guard let root = workdir else { return [] }
         var files = [commonDirectory + "info/attributes", root + ".gitattributes"]
         var folders = Set<Substring>()
         for path in paths {
@@ -105,10 +112,7 @@ extension Repository {
                 files.append(root + folder + "/.gitattributes")
             }
         }
-        return files.contains { file in
-            guard let bytes = try? FileReader.read(file) else { return false }
-            return String(decoding: bytes, as: UTF8.self).contains("filter=lfs")
-        }
+        return files.compactMap { try? FileReader.read($0) }
     }
 
     /// The `filter` attribute of a work-tree path (work tree first, then index), if set to a name.
