@@ -28,25 +28,23 @@ extension AutodevCommand {
         }
 
         func run() throws {
-            do {
-                let session = try Session.open(global)
-                let config = session.config
-                var entries: [(String, Entry)] = []
-                for key in ConfigSchema.keys {
-                    let value = config.values[key.name].map(\.description) ?? "(unset: git config decides)"
-                    entries.append((key.name, Entry(value: value, source: config.sources[key.name]?.description ?? "default")))
-                }
-                if json {
-                    Output.write(try JSONOutput.encode(Dictionary(uniqueKeysWithValues: entries)) + "\n")
-                    return
-                }
-                let width = entries.map(\.0.count).max() ?? 0
-                var out = ""
-                for (name, entry) in entries {
-                    out += name + String(repeating: " ", count: width - name.count) + " = " + entry.value + "    # " + entry.source + "\n"
-                }
-                Output.write(out)
+            let session = try Session.open(global)
+            let config = session.config
+            var entries: [(String, Entry)] = []
+            for key in ConfigSchema.keys {
+                let value = config.values[key.name].map(\.description) ?? "(unset: git config decides)"
+                entries.append((key.name, Entry(value: value, source: config.sources[key.name]?.description ?? "default")))
             }
+            if json {
+                Output.write(try JSONOutput.encode(Dictionary(uniqueKeysWithValues: entries)) + "\n")
+                return
+            }
+            let width = entries.map(\.0.count).max() ?? 0
+            var out = ""
+            for (name, entry) in entries {
+                out += name + String(repeating: " ", count: width - name.count) + " = " + entry.value + "    # " + entry.source + "\n"
+            }
+            Output.write(out)
         }
     }
 }

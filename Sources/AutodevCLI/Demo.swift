@@ -19,57 +19,55 @@ extension AutodevCommand {
         }
 
         func run() throws {
-            do {
-                let manager = FileManager.default
-                if let existing = try? manager.contentsOfDirectory(atPath: directory), !existing.isEmpty {
-                    throw UsageError("\(directory) exists and is not empty; give a new folder", spec: Self.spec)
-                }
-                let repository = try Repository.create(at: directory)
-                var time: Int64 = 1_767_225_600  // 2026-01-01, fixed so the demo is identical everywhere
-                for step in DemoHistory.steps {
-                    for (path, content) in step.files {
-                        let full = directory + "/" + path
-                        if let content {
-                            let parent = String(full[..<(full.lastIndex(of: "/") ?? full.endIndex)])
-                            try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
-                            try Data(content.utf8).write(to: URL(fileURLWithPath: full))
-                        } else {
-                            try manager.removeItem(atPath: full)
-                        }
+            let manager = FileManager.default
+            if let existing = try? manager.contentsOfDirectory(atPath: directory), !existing.isEmpty {
+                throw UsageError("\(directory) exists and is not empty; give a new folder", spec: Self.spec)
+            }
+            let repository = try Repository.create(at: directory)
+            var time: Int64 = 1_767_225_600  // 2026-01-01, fixed so the demo is identical everywhere
+            for step in DemoHistory.steps {
+                for (path, content) in step.files {
+                    let full = directory + "/" + path
+                    if let content {
+                        let parent = String(full[..<(full.lastIndex(of: "/") ?? full.endIndex)])
+                        try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                        try Data(content.utf8).write(to: URL(fileURLWithPath: full))
+                    } else {
+                        try manager.removeItem(atPath: full)
                     }
-                    let id = try repository.commitAll(message: step.message + "\n", author: "Demo Author",
+                }
+                let id = try repository.commitAll(message: step.message + "\n", author: "Demo Author",
+                                                  email: "demo@example.com", time: time)
+                Output.write("\(String(id.hex.prefix(12)))  \(step.message)\n")
+                time += 3600
+            }
+            Output.write("\nDemo repository created at \(directory).\n\n")
+            Output.write("$ autodev -C \(directory) diff-events --explain HEAD~5..HEAD~3\n")
+            let config = try ConfigFile.load(for: repository, environment: [:])
+            let builder = try EventBuilder(repository: repository, config: config)
+            Output.write(DiffEventsRenderer.render(try builder.report(for: .explicit("HEAD~5..HEAD~3"), explain: true)))
+
+            Output.write("\n$ autodev -C \(directory) init      # starter templates for this SwiftPM project\n")
+            for (path, outcome) in try Starter.install(in: repository) where outcome == .written {
+                Output.write("wrote \(path)\n")
+            }
+            let initCommit = try repository.commitAll(message: "Set up autodev templates\n", author: "Demo Author",
                                                       email: "demo@example.com", time: time)
-                    Output.write("\(String(id.hex.prefix(12)))  \(step.message)\n")
-                    time += 3600
-                }
-                Output.write("\nDemo repository created at \(directory).\n\n")
-                Output.write("$ autodev -C \(directory) diff-events --explain HEAD~5..HEAD~3\n")
-                let config = try ConfigFile.load(for: repository, environment: [:])
-                let builder = try EventBuilder(repository: repository, config: config)
-                Output.write(DiffEventsRenderer.render(try builder.report(for: .explicit("HEAD~5..HEAD~3"), explain: true)))
+            Output.write("\(String(initCommit.hex.prefix(12)))  Set up autodev templates\n")
 
-                Output.write("\n$ autodev -C \(directory) init      # starter templates for this SwiftPM project\n")
-                for (path, outcome) in try Starter.install(in: repository) where outcome == .written {
-                    Output.write("wrote \(path)\n")
-                }
-                let initCommit = try repository.commitAll(message: "Set up autodev templates\n", author: "Demo Author",
-                                                          email: "demo@example.com", time: time)
-                Output.write("\(String(initCommit.hex.prefix(12)))  Set up autodev templates\n")
-
-                Output.write("\n$ autodev -C \(directory) sync      # no checkpoint yet: everything at HEAD is new\n")
-                let settings = try ConfigFile.load(for: repository, environment: [:])
-                let sync = AutodevCore.Sync(repository: repository, config: settings, environment: [:])
-                let report = try sync.run(SyncOptions())
-                let branch = settings.string("loop.results_branch")
-                Output.write(SyncRenderer.render(report, branch: branch))
-                if let tip = try repository.referenceTarget("refs/heads/" + branch) {
-                    let info = try repository.commit(tip)
-                    let base = try info.parents.first.map { try repository.commit($0).tree }
-                    let files = try repository.diffTrees(from: base, to: info.tree, renames: RenameOptions(enabled: false))
-                    Output.write("\n$ git -C \(directory) diff --name-only HEAD \(branch)      # the generated work, for review\n")
-                    for change in files.changes { Output.write("  \(change.path)\n") }
-                    Output.write("\nNothing on your branch, index or work tree changed; merge \(branch) to accept the work.\n")
-                }
+            Output.write("\n$ autodev -C \(directory) sync      # no checkpoint yet: everything at HEAD is new\n")
+            let settings = try ConfigFile.load(for: repository, environment: [:])
+            let sync = AutodevCore.Sync(repository: repository, config: settings, environment: [:])
+            let report = try sync.run(SyncOptions())
+            let branch = settings.string("loop.results_branch")
+            Output.write(SyncRenderer.render(report, branch: branch))
+            if let tip = try repository.referenceTarget("refs/heads/" + branch) {
+                let info = try repository.commit(tip)
+                let base = try info.parents.first.map { try repository.commit($0).tree }
+                let files = try repository.diffTrees(from: base, to: info.tree, renames: RenameOptions(enabled: false))
+                Output.write("\n$ git -C \(directory) diff --name-only HEAD \(branch)      # the generated work, for review\n")
+                for change in files.changes { Output.write("  \(change.path)\n") }
+                Output.write("\nNothing on your branch, index or work tree changed; merge \(branch) to accept the work.\n")
             }
         }
     }

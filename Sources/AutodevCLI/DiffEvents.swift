@@ -47,25 +47,23 @@ extension AutodevCommand {
 
         /// Returns the session and report, for the process exit to reclaim.
         func run() throws -> Any? {
-            do {
-                let session = try Session.open(global)
-                Trace.phase("configuration")
-                let builder = try EventBuilder(repository: session.repository, config: session.config)
-                Trace.phase("classifier")
-                let request: RangeRequest = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
-                let reports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
-                let report = try builder.report(for: request, explain: explain, testReports: reports)
-                if json {
-                    var json = ReportJSON.bytes(report)
-                    json.append(0x0A)
-                    Output.write(bytes: json)
-                } else {
-                    Output.write(DiffEventsRenderer.render(report))
-                    for note in report.notes { Output.diagnostic("note: \(note)") }
-                }
-                Trace.phase("output")
-                return (session, report)
+            let session = try Session.open(global)
+            Trace.phase("configuration")
+            let builder = try EventBuilder(repository: session.repository, config: session.config)
+            Trace.phase("classifier")
+            let request: RangeRequest = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
+            let reports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
+            let report = try builder.report(for: request, explain: explain, testReports: reports)
+            if json {
+                var json = ReportJSON.bytes(report)
+                json.append(0x0A)
+                Output.write(bytes: json)
+            } else {
+                Output.write(DiffEventsRenderer.render(report))
+                for note in report.notes { Output.diagnostic("note: \(note)") }
             }
+            Trace.phase("output")
+            return (session, report)
         }
     }
 }

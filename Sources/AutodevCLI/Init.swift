@@ -17,14 +17,12 @@ extension AutodevCommand {
         }
 
         func run() throws {
-            do {
-                let session = try Session.open(global)
-                for (path, outcome) in try Starter.install(in: session.repository) {
-                    switch outcome {
-                    case .written: Output.write("wrote \(path)\n")
-                    case .unchanged: Output.write("unchanged \(path)\n")
-                    case .kept: Output.write("kept \(path) (it differs from the starter; yours is left as it is)\n")
-                    }
+            let session = try Session.open(global)
+            for (path, outcome) in try Starter.install(in: session.repository) {
+                switch outcome {
+                case .written: Output.write("wrote \(path)\n")
+                case .unchanged: Output.write("unchanged \(path)\n")
+                case .kept: Output.write("kept \(path) (it differs from the starter; yours is left as it is)\n")
                 }
             }
         }

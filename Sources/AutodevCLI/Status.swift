@@ -33,64 +33,62 @@ extension AutodevCommand {
         }
 
         func run() throws {
-            do {
-                let session = try Session.open(global)
-                let repository = session.repository
-                let store = StateStore(root: AutodevCore.Sync.stateRoot(for: repository))
-                // Read-only: a corrupt state is reported, not set aside.
-                let (state, warning) = store.peekState()
-                let warnings = warning.map { [$0] } ?? []
-                let branch = session.config.string("loop.results_branch")
-                let git: () throws -> (ObjectID?, ObjectID?, ObjectID?) = {
-                    (try repository.referenceTarget(session.config.string("loop.checkpoint_ref")),
-                     try repository.head(),
-                     try repository.referenceTarget("refs/heads/" + branch))
-                }
-                let (checkpoint, head, tip) = try git()
-                var behind: Int?
-                if let head, let checkpoint, repository.contains(checkpoint) {
-                    behind = try repository.commits(from: checkpoint, to: head, limit: 100_000).commits.count
-                }
-                var unmerged: Int?
-                if let tip {
-                    unmerged = try repository.commits(from: head, to: tip, limit: 100_000).commits.count
-                }
-                let report = Report(checkpoint: checkpoint?.hex, commitsBehind: behind, head: head?.hex, loop: state.loop,
-                                    pending: state.pending, awaitingLLM: state.awaitingLLM.values.sorted(),
-                                    lastRun: store.runs().first { $0.id == state.lastRun } ?? store.runs().last, resultsBranch: branch, resultsTip: tip?.hex,
-                                    unmergedResultsCommits: unmerged, metrics: store.loadMetricsReadOnly(), warnings: warnings)
-                if json {
-                    Output.write(try JSONOutput.encode(report) + "\n")
-                    return
-                }
-                var out = ""
-                if let checkpoint {
-                    out += "checkpoint: \(checkpoint.hex.prefix(12))" + (behind.map { ", \($0) commit\($0 == 1 ? "" : "s") behind HEAD" } ?? "") + "\n"
-                } else {
-                    out += "checkpoint: none yet (the first sync treats everything at HEAD as new)\n"
-                }
-                out += "loop: \(state.loop.state.rawValue)" + (state.loop.task.map { " (\($0))" } ?? "") + "\n"
-                out += "pending: \(state.pending.count) piece\(state.pending.count == 1 ? "" : "s") of work\n"
-                for item in state.pending.prefix(10) {
-                    out += "  \(item.action.rawValue) \(item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path)\n"
-                }
-                out += "awaiting an LLM: \(state.awaitingLLM.count) request\(state.awaitingLLM.count == 1 ? "" : "s") in \(store.pendingFolder)\n"
-                for name in state.awaitingLLM.values.sorted().prefix(10) { out += "  \(name)\n" }
-                if let run = report.lastRun {
-                    out += "last run: \(run.id) (\(run.status)), \(run.events) events, \(run.from.map { String($0.prefix(12)) } ?? "(start)")..\(run.to.map { String($0.prefix(12)) } ?? "-")\n"
-                } else {
-                    out += "last run: none\n"
-                }
-                let metrics = report.metrics
-                out += "LLM calls: \(metrics.llmCallsAvoided) avoided (skips, patterns, templates), \(metrics.llmRequests) requested, over \(metrics.runs) run\(metrics.runs == 1 ? "" : "s")\n"
-                if let tip {
-                    out += "results: \(branch) at \(tip.hex.prefix(12)), \(unmerged ?? 0) commit\(unmerged == 1 ? "" : "s") not merged into HEAD\n"
-                } else {
-                    out += "results: no \(branch) branch yet\n"
-                }
-                Output.write(out)
-                for warning in warnings { Output.diagnostic("warning: \(warning)") }
+            let session = try Session.open(global)
+            let repository = session.repository
+            let store = StateStore(root: AutodevCore.Sync.stateRoot(for: repository))
+            // Read-only: a corrupt state is reported, not set aside.
+            let (state, warning) = store.peekState()
+            let warnings = warning.map { [$0] } ?? []
+            let branch = session.config.string("loop.results_branch")
+            let git: () throws -> (ObjectID?, ObjectID?, ObjectID?) = {
+                (try repository.referenceTarget(session.config.string("loop.checkpoint_ref")),
+                 try repository.head(),
+                 try repository.referenceTarget("refs/heads/" + branch))
             }
+            let (checkpoint, head, tip) = try git()
+            var behind: Int?
+            if let head, let checkpoint, repository.contains(checkpoint) {
+                behind = try repository.commits(from: checkpoint, to: head, limit: 100_000).commits.count
+            }
+            var unmerged: Int?
+            if let tip {
+                unmerged = try repository.commits(from: head, to: tip, limit: 100_000).commits.count
+            }
+            let report = Report(checkpoint: checkpoint?.hex, commitsBehind: behind, head: head?.hex, loop: state.loop,
+                                pending: state.pending, awaitingLLM: state.awaitingLLM.values.sorted(),
+                                lastRun: store.runs().first { $0.id == state.lastRun } ?? store.runs().last, resultsBranch: branch, resultsTip: tip?.hex,
+                                unmergedResultsCommits: unmerged, metrics: store.loadMetricsReadOnly(), warnings: warnings)
+            if json {
+                Output.write(try JSONOutput.encode(report) + "\n")
+                return
+            }
+            var out = ""
+            if let checkpoint {
+                out += "checkpoint: \(checkpoint.hex.prefix(12))" + (behind.map { ", \($0) commit\($0 == 1 ? "" : "s") behind HEAD" } ?? "") + "\n"
+            } else {
+                out += "checkpoint: none yet (the first sync treats everything at HEAD as new)\n"
+            }
+            out += "loop: \(state.loop.state.rawValue)" + (state.loop.task.map { " (\($0))" } ?? "") + "\n"
+            out += "pending: \(state.pending.count) piece\(state.pending.count == 1 ? "" : "s") of work\n"
+            for item in state.pending.prefix(10) {
+                out += "  \(item.action.rawValue) \(item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path)\n"
+            }
+            out += "awaiting an LLM: \(state.awaitingLLM.count) request\(state.awaitingLLM.count == 1 ? "" : "s") in \(store.pendingFolder)\n"
+            for name in state.awaitingLLM.values.sorted().prefix(10) { out += "  \(name)\n" }
+            if let run = report.lastRun {
+                out += "last run: \(run.id) (\(run.status)), \(run.events) events, \(run.from.map { String($0.prefix(12)) } ?? "(start)")..\(run.to.map { String($0.prefix(12)) } ?? "-")\n"
+            } else {
+                out += "last run: none\n"
+            }
+            let metrics = report.metrics
+            out += "LLM calls: \(metrics.llmCallsAvoided) avoided (skips, patterns, templates), \(metrics.llmRequests) requested, over \(metrics.runs) run\(metrics.runs == 1 ? "" : "s")\n"
+            if let tip {
+                out += "results: \(branch) at \(tip.hex.prefix(12)), \(unmerged ?? 0) commit\(unmerged == 1 ? "" : "s") not merged into HEAD\n"
+            } else {
+                out += "results: no \(branch) branch yet\n"
+            }
+            Output.write(out)
+            for warning in warnings { Output.diagnostic("warning: \(warning)") }
         }
     }
 
@@ -128,50 +126,48 @@ extension AutodevCommand {
         }
 
         func run() throws {
-            do {
-                let session = try Session.open(global)
-                let store = StateStore(root: AutodevCore.Sync.stateRoot(for: session.repository))
-                let runs = store.runs()
-                if words.count == 2 {
-                    guard let run = runs.first(where: { $0.id == words[1] || $0.id == "run-" + words[1] }) else {
-                        throw AutodevError(.ioFailure, "no run '\(words[1])' in \(store.historyFolder); 'autodev history' lists them",
-                                           exitStatus: .usage)
-                    }
-                    let decisions = store.decisions(run: run.id)
-                    if json {
-                        Output.write(try JSONOutput.encode(Shown(run: run, decisions: decisions)) + "\n")
-                        return
-                    }
-                    var out = "run \(run.id) (\(run.status)): \(run.from.map { String($0.prefix(12)) } ?? "(start)")..\(run.to.map { String($0.prefix(12)) } ?? "-")\n"
-                    out += "events: \(run.events); pending: \(run.pending); results: \(run.resultsCommit.map { String($0.prefix(12)) } ?? "none")\n"
-                    for decision in decisions {
-                        out += "  \(decision.action.rawValue) \(decision.requirement.map { "\($0) (\(decision.spec ?? ""))" } ?? decision.eventId)"
-                        out += " [\(decision.tier ?? "skip")] \(decision.outcome == "skip" ? decision.reason : decision.outcome)"
-                        if !decision.files.isEmpty { out += " → " + decision.files.joined(separator: ", ") }
-                        out += "\n"
-                    }
-                    Output.write(out)
-                    return
+            let session = try Session.open(global)
+            let store = StateStore(root: AutodevCore.Sync.stateRoot(for: session.repository))
+            let runs = store.runs()
+            if words.count == 2 {
+                guard let run = runs.first(where: { $0.id == words[1] || $0.id == "run-" + words[1] }) else {
+                    throw AutodevError(.ioFailure, "no run '\(words[1])' in \(store.historyFolder); 'autodev history' lists them",
+                                       exitStatus: .usage)
                 }
-                let shown = Array(runs.suffix(limit).reversed())
+                let decisions = store.decisions(run: run.id)
                 if json {
-                    Output.write(try JSONOutput.encode(shown) + "\n")
+                    Output.write(try JSONOutput.encode(Shown(run: run, decisions: decisions)) + "\n")
                     return
                 }
-                if shown.isEmpty {
-                    Output.write("no runs yet\n")
-                    return
-                }
-                var out = ""
-                for run in shown {
-                    let decisions = run.decisions.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                    out += "\(run.id)  \(run.status)  \(run.from.map { String($0.prefix(7)) } ?? "start")..\(run.to.map { String($0.prefix(7)) } ?? "-")"
-                    out += "  \(run.events) events  \(decisions.isEmpty ? "no decisions" : decisions)"
-                    out += run.resultsCommit.map { "  results \($0.prefix(7))" } ?? ""
+                var out = "run \(run.id) (\(run.status)): \(run.from.map { String($0.prefix(12)) } ?? "(start)")..\(run.to.map { String($0.prefix(12)) } ?? "-")\n"
+                out += "events: \(run.events); pending: \(run.pending); results: \(run.resultsCommit.map { String($0.prefix(12)) } ?? "none")\n"
+                for decision in decisions {
+                    out += "  \(decision.action.rawValue) \(decision.requirement.map { "\($0) (\(decision.spec ?? ""))" } ?? decision.eventId)"
+                    out += " [\(decision.tier ?? "skip")] \(decision.outcome == "skip" ? decision.reason : decision.outcome)"
+                    if !decision.files.isEmpty { out += " → " + decision.files.joined(separator: ", ") }
                     out += "\n"
                 }
                 Output.write(out)
+                return
             }
+            let shown = Array(runs.suffix(limit).reversed())
+            if json {
+                Output.write(try JSONOutput.encode(shown) + "\n")
+                return
+            }
+            if shown.isEmpty {
+                Output.write("no runs yet\n")
+                return
+            }
+            var out = ""
+            for run in shown {
+                let decisions = run.decisions.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                out += "\(run.id)  \(run.status)  \(run.from.map { String($0.prefix(7)) } ?? "start")..\(run.to.map { String($0.prefix(7)) } ?? "-")"
+                out += "  \(run.events) events  \(decisions.isEmpty ? "no decisions" : decisions)"
+                out += run.resultsCommit.map { "  results \($0.prefix(7))" } ?? ""
+                out += "\n"
+            }
+            Output.write(out)
         }
     }
 }

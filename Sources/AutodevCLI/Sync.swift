@@ -49,35 +49,33 @@ extension AutodevCommand {
         }
 
         func run() throws {
-            do {
-                Signals.install()
-                let session = try Session.open(global)
-                var options = SyncOptions()
-                options.range = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
-                options.dryRun = dryRun
-                options.noWait = noWait
-                options.hook = hook != nil
-                options.testReports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
-                let sync = AutodevCore.Sync(repository: session.repository, config: session.config,
-                                            environment: Environment.variables(),
-                                            stopRequested: { Signals.stopRequested },
-                                            progress: { Output.diagnostic($0) })
-                let report = try sync.run(options)
-                for warning in report.warnings { Output.diagnostic("warning: \(warning)") }
-                if json {
-                    Output.write(try JSONOutput.encode(report) + "\n")
-                } else {
-                    Output.write(SyncRenderer.render(report, branch: session.config.string("loop.results_branch")))
-                }
-                let failures = report.passes.flatMap(\.failures)
-                for failure in failures { Output.diagnostic("autodev: error: \(failure)") }
-                if let signal = report.interruptedBy {
-                    throw AutodevError(.interrupted, "stopped by signal \(signal); finished work is saved, the rest is pending",
-                                       exitStatus: signal == 15 ? .terminated : .interrupted)
-                }
-                if !failures.isEmpty {
-                    throw ExitStatus(AutodevError.ExitStatus.failure.rawValue)
-                }
+            Signals.install()
+            let session = try Session.open(global)
+            var options = SyncOptions()
+            options.range = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
+            options.dryRun = dryRun
+            options.noWait = noWait
+            options.hook = hook != nil
+            options.testReports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
+            let sync = AutodevCore.Sync(repository: session.repository, config: session.config,
+                                        environment: Environment.variables(),
+                                        stopRequested: { Signals.stopRequested },
+                                        progress: { Output.diagnostic($0) })
+            let report = try sync.run(options)
+            for warning in report.warnings { Output.diagnostic("warning: \(warning)") }
+            if json {
+                Output.write(try JSONOutput.encode(report) + "\n")
+            } else {
+                Output.write(SyncRenderer.render(report, branch: session.config.string("loop.results_branch")))
+            }
+            let failures = report.passes.flatMap(\.failures)
+            for failure in failures { Output.diagnostic("autodev: error: \(failure)") }
+            if let signal = report.interruptedBy {
+                throw AutodevError(.interrupted, "stopped by signal \(signal); finished work is saved, the rest is pending",
+                                   exitStatus: signal == 15 ? .terminated : .interrupted)
+            }
+            if !failures.isEmpty {
+                throw ExitStatus(AutodevError.ExitStatus.failure.rawValue)
             }
         }
     }

@@ -1,10 +1,5 @@
 public import AutodevGit
 internal import AutodevSupport
-import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One net change as reported by `diff-events`.
 public struct ChangeRecord: Sendable, Equatable, Encodable {
     public var status: FileChange.Status
@@ -232,27 +227,29 @@ public struct EventBuilder {
         return report
     }
 
-    /// `events` in `eventOrder`, sorted through precomputed keys (thousands of events compared
-    /// through their Strings took 2 ms); ties keep their order, as `sort` does.
+    /// `events` in `eventOrder`, sorted through precomputed path bytes (thousands of events
+    /// compared through their Strings took 2 ms); ties keep their order, as `sort` does.
     static func sortedEvents(_ events: [Event]) -> [Event] {
         let paths = events.map { Array($0.path.utf8) }
         let order = events.indices.sorted { i, j in
-            let a = events[i], b = events[j]
-            if a.priority != b.priority { return a.priority > b.priority }
-            if a.kind != b.kind { return a.kind < b.kind }
-            let byPath = compareBytes(paths[i], paths[j])
-            if byPath != 0 { return byPath < 0 }
-            if a.detail != b.detail { return a.detail < b.detail }
-            return i < j
+            precedes(events[i], events[j], byPath: compareBytes(paths[i], paths[j])) ?? (i < j)
         }
         return order.map { events[$0] }
     }
 
     static func eventOrder(_ a: Event, _ b: Event) -> Bool {
+        precedes(a, b, byPath: a.path == b.path ? 0 : (a.path.utf8.lexicographicallyPrecedes(b.path.utf8) ? -1 : 1)) ?? false
+    }
+
+    /// The order of events: priority (highest first), kind, path bytes (`byPath` is their
+    /// comparison), detail; nil when two events are equal in all four.
+    private static func precedes(_ a: Event, _ b: Event, byPath: @autoclosure () -> Int) -> Bool? {
         if a.priority != b.priority { return a.priority > b.priority }
         if a.kind != b.kind { return a.kind < b.kind }
-        if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
-        return a.detail < b.detail
+        let path = byPath()
+        if path != 0 { return path < 0 }
+        if a.detail != b.detail { return a.detail < b.detail }
+        return nil
     }
 
     /// libgit2's attribute lookup reads the whole index (tens of milliseconds in a large

@@ -25,7 +25,6 @@ public func runOnWorkers<Context, Result>(
 /// returns the results in unit order. See `runOnWorkers`, which is start-then-finish.
 public final class PendingWork<Context, Result> {
     private let units: Int
-    private let workers: Int
     private let slots: ResultSlots<Swift.Result<Result, any Error>>
     private let body: @Sendable (Int) -> Void
     private let makeContext: @Sendable (Int) throws -> Context
@@ -39,7 +38,6 @@ public final class PendingWork<Context, Result> {
         let slots = ResultSlots<Swift.Result<Result, any Error>>(count: units)
         let queue = WorkCounter(limit: units)
         self.units = units
-        self.workers = max(1, min(workers, units))
         self.slots = slots
         self.makeContext = makeContext
         self.work = work
@@ -58,7 +56,7 @@ public final class PendingWork<Context, Result> {
         }
         // Plain threads rather than Dispatch: a Dispatch worker took up to 3 ms to start on the
         // first use in a process; pthread_create takes tens of microseconds.
-        threads = (1..<self.workers).compactMap { worker in startThread { [body] in body(worker) } }
+        threads = (1..<max(1, min(workers, units))).compactMap { worker in startThread { [body] in body(worker) } }
     }
 
     /// Does what is left on the calling thread, waits for the other threads, returns the results.
