@@ -105,12 +105,12 @@ extension Repository {
         Trace.phase("tree walk fan-out (\(frontier.count) folder pairs)")
         let units = frontier
         nonisolated(unsafe) let caller = self
-        let source = readerSource
+        let source = threadSource
         // One thread more than `workers`: measured on 2 cores, a third walker kept both busy
         // through page faults and the tail of the last large folder (100 commits: 4.4 to 3.6 ms).
         let parts = try runOnWorkers(units: units.count, workers: workers + 1, makeContext: { worker in
             // Worker 0 borrows the caller's handle: the caller is blocked until all are done.
-            worker == 0 ? caller : try Repository.objectReader(source)
+            worker == 0 ? caller : try source.openForObjects()
         }, work: { repository, unit in
             var found: [RawDelta] = []
             var attributes: [(path: [UInt8], id: ObjectID)] = []

@@ -4,9 +4,8 @@ import Glibc
 #endif
 
 extension Repository {
-    /// Read-only handles on this repository's objects for other threads.
-    ///
-    /// A read-only handle on this repository's objects for another thread.
+    /// A read-only handle on this repository's objects for another thread (see
+    /// `ThreadSource.openForObjects`).
     ///
     /// libgit2 keeps one process-wide record per pack file, keyed by its path, and takes that
     /// record's locks on every object read; two threads reading through handles opened the
@@ -14,9 +13,6 @@ extension Repository {
     /// spelling of the same folder (`objects/../objects/pack`), so it gets records — and
     /// locks, windows and delta caches — of its own. Repositories that borrow objects from
     /// elsewhere (`objects/info/alternates`) are opened the usual way instead.
-    ///
-    /// Take the `ReaderSource` on the thread that owns this handle, then open readers from it on
-    /// any thread.
     var readerSource: ReaderSource {
         ReaderSource(objects: commonDirectory + "objects", gitDirectory: gitDirectory, packs: packStore)
     }
