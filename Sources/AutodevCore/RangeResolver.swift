@@ -19,6 +19,9 @@ public struct ResolvedRange: Sendable, Equatable {
     public var notes: [String]
     /// No checkpoint yet: what is at HEAD is the baseline; only its specs are read as new work.
     public var firstRun = false
+    /// `--backfill [PATH…]`: the specs at HEAD under these paths (all when empty) are read for
+    /// work as if new, and nothing else is; nil for an ordinary range.
+    public var backfill: [String]?
     /// For a range from the checkpoint: the value the checkpoint ref had (the `from` of the range
     /// may be a merge base instead), which moving it must compare against.
     public var checkpoint: ObjectID?

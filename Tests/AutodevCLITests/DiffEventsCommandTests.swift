@@ -215,16 +215,22 @@ import Testing
         for decision in decisions {
             #expect(Set(decision.keys) == ["eventId", "action", "reason", "rule", "requirement", "links"])
         }
+        // The feature commit wrote the spec, its code and its tests: a person did the work.
         let spec = try #require(decisions.first { ($0["requirement"] as? [String: Any])?["key"] as? String == "FR-001" })
-        #expect(spec["action"] as? String == "newImplementation")
+        #expect(spec["action"] as? String == "skip")
+        #expect(spec["rule"] as? String == "implemented-alongside")
+        #expect((spec["reason"] as? String)?.contains("changes this spec together with code (Sources/App/App.swift)") == true, "\(spec)")
+        let tests = decisions.filter { $0["rule"] as? String == "test-with-code" }
+        #expect(tests.count == 2)
+        #expect(tests.allSatisfy { ($0["reason"] as? String)?.contains("Sources/App/App.swift changed in this range") == true })
         let requirement = try #require(spec["requirement"] as? [String: Any])
         #expect(requirement["format"] as? String == "specKit")
         #expect(requirement["spec"] as? String == "specs/001-login/spec.md")
         #expect(requirement["title"] as? String == "System MUST sign users in.")
         #expect((requirement["textHash"] as? String)?.count == 16)
         let actions = try #require(object["actions"] as? [String: Int])
-        #expect(actions == ["newImplementation": 1, "implementToPassTest": 2, "validate": 1, "reload": 1, "skip": 1])
-        #expect(object["needingWork"] as? Int == 5)
+        #expect(actions == ["validate": 1, "reload": 1, "skip": 4])
+        #expect(object["needingWork"] as? Int == 2)
 
         let plain = try AutodevBinary.run(["diff-events", "--json", "\(base)..HEAD"], in: fixture.path)
         #expect(try DiffEventsCommandTests.json(plain)["decisions"] == nil)

@@ -76,11 +76,11 @@ import Testing
         // Spec and code in one range: a person did the work.
         #expect(try Self.decisions(fixture, "\(c0)..\(c2)") == [
             "skip specs/001-login/plan.md [spec-context]",
-            "skip US1 [implemented-alongside]",
+            "skip US1 [requirement-done]",
             "skip FR-001 [implemented-alongside]",
             "newImplementation FR-002 [requirement-added]",
             "skip FR-003 [needs-clarification]",
-            "skip T001 [implemented-alongside]",
+            "skip T001 [requirement-done]",
             "newImplementation T002 [requirement-added]",
             "skip src/login.py [human-change]",
         ])
@@ -195,13 +195,13 @@ import Testing
         try fixture.write("tests/test_a.py", "def test_one():\n    pass\n")
         try fixture.write("pyproject.toml", "[project]\nname = 'a'\n")
         try fixture.write("config/patterns.toml", "")
-        try fixture.write("src/a.py", "x = 2\n")
+        try fixture.write("src/b.py", "y = 2\n")
         let c1 = try fixture.commit("mixed")
         #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
             "implementToPassTest tests/test_a.py [test-added]",
             "validate pyproject.toml [dependency-updated]",
             "reload config/patterns.toml [configuration-changed]",
-            "skip src/a.py [human-change]",
+            "skip src/b.py [human-change]",
         ])
     }
 

@@ -56,6 +56,9 @@ public struct Decision: Sendable, Equatable, Encodable {
     var requirementLine = 0
     /// The whole requirement, for the tiers (not part of the JSON).
     public internal(set) var requirementDetail: Requirement?
+    /// Adopted as the baseline, though it shows no sign of implementation: `--backfill` would
+    /// queue it (the onboarding summary counts these).
+    public internal(set) var backfillable = false
 
     public init(eventId: String, action: DecisionAction, reason: String, rule: String,
                 requirement: RequirementInfo?, links: [String]) {

@@ -36,8 +36,13 @@ public struct DecisionFacts: Sendable, Equatable {
     public var coveredBy: String?
     /// For a code change: a requirement that links to a path this change deleted.
     public var brokenLink: String?
-    /// The first run (no checkpoint): what is at HEAD is the baseline, not new work, except specs.
+    /// The first run (no checkpoint): what is at HEAD is the baseline, not new work.
     public var firstRun = false
+    /// Why the requirement is already done: its task is ticked, every task citing it is, its
+    /// document's status says so, or its place does (OpenSpec's `specs/`).
+    public var finished: String?
+    /// A task whose checkbox was unticked in this range: reopened work.
+    public var reopened = false
 
     public init(event: EventKind, path: String) {
         self.event = event
@@ -59,12 +64,15 @@ public enum DecisionRules {
         DecisionRule(id: "test-failed", action: .fixFailingTest,
                      applies: { $0.event == .testFailed },
                      reason: { "test \($0.path) fails: make it pass" }),
-        DecisionRule(id: "first-run-baseline", action: .skip,
+        DecisionRule(id: "adopted-baseline", action: .skip,
                      applies: { $0.firstRun && $0.event != .specificationChanged },
-                     reason: { _ in "first run: what is already at HEAD is the baseline; only its specs are read as new work" }),
+                     reason: { _ in "adopted: what is already at HEAD is the baseline, not new work" }),
+        DecisionRule(id: "test-with-code", action: .skip,
+                     applies: { $0.event == .testAdded && $0.alongside != nil },
+                     reason: { "implemented alongside: \($0.alongside ?? "")" }),
         DecisionRule(id: "test-added", action: .implementToPassTest,
                      applies: { $0.event == .testAdded },
-                     reason: { _ in "a new test: implement what it expects" }),
+                     reason: { _ in "a new test arrived without code that implements it: implement what it expects" }),
         DecisionRule(id: "dependency-updated", action: .validate,
                      applies: { $0.event == .dependencyUpdated },
                      reason: { "\($0.path) changed: run the project's checks; nothing to generate" }),
@@ -108,12 +116,18 @@ public enum DecisionRules {
         DecisionRule(id: "requirement-removed-unimplemented", action: .skip,
                      applies: { $0.requirementChange == .removed },
                      reason: { _ in "requirement removed; nothing implements it" }),
+        DecisionRule(id: "task-reopened", action: .newImplementation,
+                     applies: { $0.requirementChange != nil && $0.reopened },
+                     reason: { _ in "task reopened: its checkbox was unticked" }),
         DecisionRule(id: "needs-clarification", action: .skip,
                      applies: { $0.requirementChange != nil && $0.needsClarification },
                      reason: { _ in "needs clarification: the spec marks it [NEEDS CLARIFICATION]" }),
         DecisionRule(id: "requirement-renamed", action: .skip,
                      applies: { $0.requirementChange == .renamed && $0.textUnchanged },
                      reason: { "renamed from \($0.previousKey ?? "?"); text unchanged" }),
+        DecisionRule(id: "requirement-done", action: .skip,
+                     applies: { $0.requirementChange != nil && $0.finished != nil },
+                     reason: { "already done: \($0.finished ?? "")" }),
         DecisionRule(id: "covered-by-parent", action: .skip,
                      applies: { $0.requirementChange != nil && $0.coveredBy != nil },
                      reason: { "part of \($0.coveredBy ?? "?")'s work in this run" }),
@@ -136,6 +150,9 @@ public enum DecisionRules {
                      applies: { _ in true },
                      reason: { _ in "no requirement changed" }),
     ]
+
+    /// The row every decision of an adoption (a first run without `--backfill`) comes from.
+    public static var adoptedBaseline: DecisionRule { table[1] }
 
     /// The first row that applies.
     public static func decide(_ facts: DecisionFacts) -> (rule: DecisionRule, reason: String) {

@@ -27,9 +27,6 @@ public struct Explainer {
     private var notes: [String] = []
     private var documentCache: [String: SpecDocument] = [:]
     private var scopeCache: [String: [Requirement]] = [:]
-    /// Commits of the range whose message may cite an id; what each changed is read only when a
-    /// citation is found (`codeChangedBy`).
-    private var commitsCited: [CommitInfo]?
     private var codeChangedBy: [ObjectID: [String]] = [:]
     /// The documents of the range's spec changes, by side ("before"/"after") and path.
     private var changedDocuments: [String: SpecDocument] = [:]
@@ -64,6 +61,7 @@ public struct Explainer {
     public mutating func decide(_ items: [ClassifiedChange], failedTests: [Event] = []) -> (decisions: [Decision], notes: [String]) {
         let changedPaths = Set(items.filter { $0.category != .specs && $0.category != .ignore && $0.category != nil }
             .flatMap { [$0.change.path] + ($0.change.oldPath.map { [$0] } ?? []) })
+        let changedCode = items.filter { $0.category == .code && $0.change.new != nil }.map(\.change.path)
 
         // 1. Requirements before and after, per spec event.
         var fileOutcomes: [String: DecisionFacts.SpecFileOutcome] = [:]
@@ -96,12 +94,14 @@ public struct Explainer {
         var working: [String: String] = [:]  // "scope\u{0}id" → key of a requirement getting work
         let isTask = tagged.map { $0.1.current.kind == .task }
         let ordered = tagged.indices.filter { !isTask[$0] } + tagged.indices.filter { isTask[$0] }
-        for (eventID, change) in ordered.lazy.map({ tagged[$0] }) where change.kind != .unchanged {
+        for (eventID, change) in ordered.lazy.map({ tagged[$0] }) where change.kind != .unchanged || Self.reopens(change) {
             let requirement = change.current
             let side = change.after == nil ? before : after
             let links = self.links(of: requirement, in: side)
             var facts = DecisionFacts(event: .specificationChanged, path: requirement.spec)
-            facts.requirementChange = change.kind
+            facts.requirementChange = change.kind == .unchanged ? .changed : change.kind
+            facts.reopened = Self.reopens(change)
+            if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
             facts.needsClarification = requirement.needsClarification
             facts.textUnchanged = change.textUnchanged
             facts.previousKey = change.kind == .renamed ? change.before?.key : nil
@@ -109,6 +109,7 @@ public struct Explainer {
             if change.kind != .removed {
                 facts.alongside = alongside(requirement, links: links, changedPaths: changedPaths)
             }
+            facts.firstRun = range.firstRun
             let scope = scopeRoot(of: requirement)
             if requirement.kind == .task {
                 for ref in requirement.refs + (requirement.parent.map { [$0] } ?? []) {
@@ -148,6 +149,9 @@ public struct Explainer {
                 }
                 var facts = DecisionFacts(event: event.kind, path: event.path)
                 facts.firstRun = range.firstRun
+                if event.kind == .testAdded {
+                    facts.alongside = Self.codeAlongside(test: event.path, name: event.detail, code: changedCode)
+                }
                 if event.kind == .codeModified, let gone = removedPath(item.change) {
                     if brokenLinks == nil {
                         let gonePaths = items.compactMap { $0.category == .specs ? nil : removedPath($0.change) }
@@ -187,7 +191,16 @@ public struct Explainer {
 
     private func makeDecision(_ eventID: String, _ facts: DecisionFacts, requirement: Requirement?,
                               change: RequirementChange?, links: [String]) -> Decision {
-        let (rule, reason) = DecisionRules.decide(facts)
+        var (rule, reason) = DecisionRules.decide(facts)
+        var backfillable = false
+        if range.firstRun, range.backfill == nil, facts.event == .specificationChanged {
+            // Adoption: what is at HEAD is the baseline. The decision the spec would get is kept
+            // in the reason, and what would need work is what `--backfill` queues.
+            backfillable = rule.action.needsWork
+            reason = backfillable ? "adopted as the baseline; sync --backfill would queue it: \(reason)"
+                                  : "adopted as the baseline (\(reason))"
+            rule = DecisionRules.adoptedBaseline
+        }
         let info = requirement.map { requirement in
             Decision.RequirementInfo(key: requirement.key, format: requirement.format, spec: requirement.spec,
                                      title: requirement.title, textHash: requirement.textHash,
@@ -198,15 +211,19 @@ public struct Explainer {
                                 requirement: info, links: links)
         decision.requirementLine = requirement?.line ?? 0
         decision.requirementDetail = requirement
+        decision.backfillable = backfillable
         return decision
     }
 
+    /// A deleted path. A renamed file is not gone: the links that named it follow it.
     private func removedPath(_ change: FileChange) -> String? {
-        switch change.status {
-        case .deleted: change.path
-        case .renamed: change.oldPath
-        default: nil
-        }
+        change.status == .deleted ? change.path : nil
+    }
+
+    /// A task whose own checkbox went from ticked to not ticked.
+    static func reopens(_ change: RequirementChange) -> Bool {
+        guard change.kind == .unchanged, let before = change.before, let after = change.after else { return false }
+        return before.isTicked && after.kind == .task && !after.isTicked
     }
 
     // MARK: Reading specs
@@ -287,7 +304,105 @@ public struct Explainer {
         return SpecText.unique(paths).sorted()
     }
 
+    // MARK: Evidence of finished work
+
+    /// Why a requirement is already done: its task is ticked, its document says so, every task
+    /// of its scope that cites it is ticked, or every task of its feature is. Ticks and statuses
+    /// describe the text they were set for: a requirement whose text changed is done only when
+    /// its own box is ticked or it is OpenSpec's record of shipped work.
+    private mutating func finished(_ requirement: Requirement, change: RequirementChange.Kind, in snapshot: Snapshot) -> String? {
+        if requirement.kind == .task {
+            return requirement.isTicked ? "the task is ticked ([x])" : nil
+        }
+        if change == .changed {
+            return requirement.format == .openSpec && SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) ? requirement.finished : nil
+        }
+        if let finished = requirement.finished { return finished }
+        let ids = Set(requirement.ids)
+        let scope = scope(of: requirement, in: snapshot)
+        let tasks = scope.filter { $0.kind == .task }
+        let citing = tasks.filter { $0.parent == requirement.key || $0.refs.contains(where: ids.contains) }
+        if !citing.isEmpty, citing.allSatisfy(\.isTicked) {
+            let shown = citing.prefix(3).map(\.key).joined(separator: ", ")
+            return "every task that cites it is ticked (\(shown)\(citing.count > 3 ? " and \(citing.count - 3) more" : ""))"
+        }
+        if citing.isEmpty, !tasks.isEmpty, scopeRoot(of: requirement) != requirement.spec, tasks.allSatisfy(\.isTicked) {
+            return "every task of the feature is ticked (\(tasks.count) in \(tasks[0].spec))"
+        }
+        return nil
+    }
+
     // MARK: Evidence of work done by a person
+
+    /// Code changed in the range that plausibly implements a new test: a file the test is named
+    /// after, a file in the test's folder, or one in the module the test's path mirrors
+    /// (`tests/pkg/mod/test_x.py` and `src/pkg/mod/`, `Tests/CoreTests/` and `Sources/Core/`).
+    static func codeAlongside(test: String, name: String, code: [String]) -> String? {
+        guard !code.isEmpty else { return nil }
+        let testFolder = folder(of: test)
+        let subject = testSubject(SpecDocument.baseName(test))
+        let module = moduleKey(testFolder, test: true)
+        var sameFolder: String?, sameModule: String?
+        for path in code {
+            let stem = codeStem(SpecDocument.baseName(path))
+            if !subject.isEmpty, stem == subject { return "\(path) changed in this range (the test is named after it)" }
+            let codeFolder = folder(of: path)
+            if sameFolder == nil, codeFolder == testFolder { sameFolder = path }
+            if sameModule == nil, !module.isEmpty {
+                let codeModule = moduleKey(codeFolder, test: false)
+                if codeModule == module || codeModule.hasPrefix(module + "/") || module.hasPrefix(codeModule + "/") && !codeModule.isEmpty {
+                    sameModule = path
+                }
+            }
+        }
+        if let path = sameFolder { return "\(path) changed in this range (same folder as the test)" }
+        if let path = sameModule { return "\(path) changed in this range (the module the test covers)" }
+        return nil
+    }
+
+    private static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    /// `test_store.py`, `store_test.go`, `StoreTests.swift`, `store.spec.ts` → `store`.
+    static func testSubject(_ name: String) -> String {
+        var stem = Substring(name.split(separator: ".").first ?? Substring(name))
+        let lowerName = name.lowercased()
+        for marker in [".test.", ".spec.", "-test.", "-spec."] where lowerName.contains(marker) {
+            stem = Substring(name[..<name.index(name.startIndex, offsetBy: lowerName.firstRange(of: marker).map { lowerName.distance(from: lowerName.startIndex, to: $0.lowerBound) } ?? 0)])
+        }
+        var lower = stem.lowercased()
+        for prefix in ["test_", "test-", "tests_"] where lower.hasPrefix(prefix) { lower = String(lower.dropFirst(prefix.count)) }
+        for suffix in ["_test", "_tests", "_spec", "tests", "test", "spec", "it"] where lower.hasSuffix(suffix) && lower.count > suffix.count {
+            lower = String(lower.dropLast(suffix.count))
+            break
+        }
+        return normalizedStem(lower)
+    }
+
+    private static func codeStem(_ name: String) -> String {
+        normalizedStem(String(name.split(separator: ".").first ?? Substring(name)).lowercased())
+    }
+
+    private static func normalizedStem(_ stem: String) -> String {
+        String(stem.filter { $0 != "_" && $0 != "-" })
+    }
+
+    /// A folder with its test or source roots taken out, lower-cased: the module it belongs to.
+    static func moduleKey(_ folder: String, test: Bool) -> String {
+        let roots: Set<String> = test ? ["tests", "test", "__tests__", "spec", "specs", "src", "unit", "integration", "e2e", "java", "kotlin"]
+                                      : ["src", "lib", "sources", "source", "main", "app", "pkg", "internal", "java", "kotlin"]
+        var parts: [String] = []
+        for component in folder.split(separator: "/") {
+            var part = component.lowercased()
+            if roots.contains(part) { continue }
+            if test, part.hasSuffix("tests") && part.count > 5 { part = String(part.dropLast(5)) }
+            else if test, part.hasSuffix("test") && part.count > 4 { part = String(part.dropLast(4)) }
+            parts.append(part)
+        }
+        return parts.joined(separator: "/")
+    }
 
     private mutating func alongside(_ requirement: Requirement, links: [String], changedPaths: Set<String>) -> String? {
         for link in links {
@@ -296,23 +411,114 @@ public struct Explainer {
                 return "\(path) changed in this range"
             }
         }
-        let citable = requirement.ids.filter(Self.isCitable)
-        guard !citable.isEmpty, !range.worktree, let to = range.to else { return nil }
-        if commitsCited == nil { commitsCited = loadCommits(from: range.from, to: to) }
-        for commit in commitsCited ?? [] {
-            guard let id = citable.first(where: { TextScan.cites(commit.message, id: $0) }) else { continue }
-            let changed = codeChanged(by: commit)
-            guard !changed.isEmpty else { continue }
-            let shown = changed.prefix(2).joined(separator: ", ") + (changed.count > 2 ? " and \(changed.count - 2) more" : "")
-            return "commit \(commit.id.hex.prefix(12)) cites \(id) and changes \(shown)"
+        guard !range.worktree, let to = range.to else { return nil }
+        if commitIndex == nil { buildCommitIndex(from: range.from, to: to) }
+        let scope = scopeRoot(of: requirement)
+        let scoped = scope != requirement.spec
+        for id in requirement.ids.filter(Self.isCitable) {
+            for position in commitIndex?.byID[id] ?? [] {
+                let commit = commitIndex!.commits[position]
+                // Ids such as T025 or FR-001 restart in every feature: a citation counts for
+                // this one only when the commit touched its folder or names it.
+                if scoped, !touches(commit, scope: scope), !Self.names(commit.message, feature: scope) { continue }
+                let changed = codeChanged(by: commit)
+                guard !changed.isEmpty else { continue }
+                return "commit \(commit.id.hex.prefix(12)) cites \(id) and changes \(Self.shown(changed))"
+            }
+        }
+        // A spec change committed together with code: the person wrote both.
+        if requirement.kind != .task, let commit = specCommitWithCode(requirement.spec) {
+            let code = codeChanged(by: commit).filter { classifier.classify($0)?.category == .code }
+            return "commit \(commit.id.hex.prefix(12)) changes this spec together with code (\(Self.shown(code)))"
         }
         return nil
+    }
+
+    private static func shown(_ paths: [String]) -> String {
+        paths.prefix(2).joined(separator: ", ") + (paths.count > 2 ? " and \(paths.count - 2) more" : "")
+    }
+
+    /// Commits of the range and, per citable id, the commits whose message cites it: messages
+    /// are read once per run, not once per requirement.
+    private struct CommitIndex {
+        var commits: [CommitInfo] = []
+        var byID: [String: [Int]] = [:]
+    }
+
+    private var commitIndex: CommitIndex?
+    private var pathsChangedBy: [ObjectID: [String]] = [:]
+
+    private mutating func buildCommitIndex(from: ObjectID?, to: ObjectID) {
+        var index = CommitIndex()
+        index.commits = loadCommits(from: from, to: to)
+        for (position, commit) in index.commits.enumerated() {
+            for token in Self.citationTokens(commit.message) where index.byID[token]?.last != position {
+                index.byID[token, default: []].append(position)
+            }
+        }
+        commitIndex = index
+    }
+
+    /// The words of a message that could be ids: letters and digits with `-`, `_` or `.` inside.
+    static func citationTokens(_ message: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        func flush() {
+            while let last = current.last, last == "." || last == "-" || last == "_" { current.removeLast() }
+            if isCitable(current) { tokens.append(current) }
+            current = ""
+        }
+        for character in message {
+            if character.isLetter || character.isNumber || character == "-" || character == "_" || character == "." {
+                current.append(character)
+            } else {
+                flush()
+            }
+        }
+        flush()
+        return tokens
+    }
+
+    /// Whether a commit changed anything under a feature's folder.
+    private mutating func touches(_ commit: CommitInfo, scope: String) -> Bool {
+        let folder = scope + "/"
+        return pathsChanged(by: commit).contains { $0.hasPrefix(folder) }
+    }
+
+    /// Whether a message names a feature by its folder (`027-user-auth`), its number (`027`) or
+    /// its slug (`user-auth`).
+    static func names(_ message: String, feature scope: String) -> Bool {
+        let folder = SpecDocument.baseName(scope)
+        if TextScan.cites(message, id: folder) { return true }
+        let number = folder.prefix { $0.isNumber }
+        if number.count >= 2, TextScan.cites(message, id: String(number)) { return true }
+        var slug = Substring(folder.dropFirst(number.count))
+        while slug.first == "-" || slug.first == "_" { slug = slug.dropFirst() }
+        return slug.count >= 6 && slug.contains("-") && TextScan.cites(message, id: String(slug))
+    }
+
+    /// The newest commit of the range (within the first 200) that changed `spec` and code.
+    private mutating func specCommitWithCode(_ spec: String) -> CommitInfo? {
+        guard let commits = commitIndex?.commits, commits.count <= 200 else { return nil }
+        for commit in commits where pathsChanged(by: commit).contains(spec) {
+            // Code, not tests: a test written beside a spec is not its implementation.
+            let code = codeChanged(by: commit).filter { classifier.classify($0)?.category == .code }
+            if !code.isEmpty { return commit }
+        }
+        return nil
+    }
+
+    private mutating func pathsChanged(by commit: CommitInfo) -> [String] {
+        if let known = pathsChangedBy[commit.id] { return known }
+        let paths = (try? repository.changedPaths(of: commit)) ?? []
+        pathsChangedBy[commit.id] = paths
+        return paths
     }
 
     /// The code, test, dependency and configuration paths a commit changed, read once.
     private mutating func codeChanged(by commit: CommitInfo) -> [String] {
         if let known = codeChangedBy[commit.id] { return known }
-        let paths = (try? repository.changedPaths(of: commit)) ?? []
+        let paths = pathsChanged(by: commit)
         let code = paths.filter { path in
             guard let category = classifier.classify(path)?.category else { return false }
             return category != .specs && category != .ignore
@@ -321,7 +527,7 @@ public struct Explainer {
         return code
     }
 
-    /// Commits of the range whose message may cite an id at all.
+    /// The commits of the range, newest first, up to `commitLimit`.
     private mutating func loadCommits(from: ObjectID?, to: ObjectID) -> [CommitInfo] {
         guard let (commits, truncated) = try? repository.commits(from: from, to: to, limit: Self.commitLimit) else {
             notes.append("could not walk the commits of the range; commit messages were not searched for requirement ids")
@@ -330,22 +536,12 @@ public struct Explainer {
         if truncated {
             notes.append("only the newest \(Self.commitLimit) commits of the range were searched for requirement ids")
         }
-        return commits.filter { Self.mayCite($0.message) }
+        return commits
     }
 
     /// `FR-010`, `T018`, `US1`, `R6.1`: an id with letters and digits, no spaces.
     static func isCitable(_ id: String) -> Bool {
         id.count >= 2 && !id.contains(" ") && id.contains(where: \.isLetter) && id.contains(where: \.isNumber)
-    }
-
-    /// A cheap filter: a message with no uppercase letter followed by a digit cites nothing.
-    private static func mayCite(_ message: String) -> Bool {
-        var previousUpper = false
-        for scalar in message.unicodeScalars {
-            if previousUpper && (scalar.properties.numericType != nil || scalar == "-") { return true }
-            previousUpper = scalar.properties.isUppercase
-        }
-        return false
     }
 
     // MARK: Deleted code that a requirement links to

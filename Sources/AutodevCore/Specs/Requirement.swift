@@ -36,6 +36,13 @@ public struct Requirement: Sendable, Equatable {
     public var delta: Delta?
     /// Its acceptance criteria or scenarios, one per entry (list items of its section).
     public var criteria: [String] = []
+    /// Why its document says it is finished (a story whose status is Done); nil otherwise.
+    public var finished: String?
+
+    /// A task whose own checkbox is ticked (`[x]`); for a task with subtasks, every box ticked.
+    public var isTicked: Bool {
+        kind == .task && !progress.isEmpty && progress.allSatisfy { $0 == "x" }
+    }
 
     public init(key: String, ids: [String] = [], kind: Kind, title: String, text: String, format: SpecFormat,
                 spec: String, line: Int, paths: [String] = [], refs: [String] = [], parent: String? = nil,

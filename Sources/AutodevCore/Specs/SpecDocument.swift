@@ -10,6 +10,9 @@ public struct SpecDocument: Sendable {
     public var context: String?
     /// Problems reading it: binary, too large, invalid UTF-8. The run goes on.
     public var diagnostics: [String]
+    /// Why every requirement in it is already done (a story whose status is Done, OpenSpec's
+    /// record of shipped capabilities); nil when nothing says so.
+    public var finished: String? = nil
 
     /// Larger specs are not read: no real spec is this big, and parsing one must not stall a hook.
     public static let maximumBytes = 4 << 20
@@ -35,10 +38,15 @@ public struct SpecDocument: Sendable {
             return document
         }
         if !isMarkdown(name) {
+            guard let kind = documentSpecKind(name: name, bytes: bytes) else {
+                document.format = pathFormat(path) ?? .document
+                document.context = "\(name) is a data or metadata file, not a requirements document"
+                return document
+            }
             document.format = .document
             let text = TextScan.collapse(String(decoding: bytes, as: UTF8.self))
             if !text.isEmpty {
-                document.requirements = [Requirement(key: name, kind: .document, title: name, text: text,
+                document.requirements = [Requirement(key: name, kind: .document, title: "\(name) (\(kind))", text: text,
                                                      format: .document, spec: path, line: 1,
                                                      needsClarification: SpecText.needsClarification(text))]
             }
@@ -54,10 +62,16 @@ public struct SpecDocument: Sendable {
             document.context = "\(name) supports the feature's requirements but holds none itself"
             return document
         }
-        let markdown = MarkdownDocument(parsing: bytes)
+        let (frontMatter, body) = FrontMatter.split(bytes).map { ($0.0 as FrontMatter?, $0.1) } ?? (nil, bytes)
+        let markdown = MarkdownDocument(parsing: body)
         let outline = SpecOutline(markdown)
-        let format = pathFormat(path) ?? contentFormat(outline)
+        let format = resolvedFormat(path: path, name: name, outline: outline)
         document.format = format
+        if let frontMatter, isWorkPackage(name: name, frontMatter: frontMatter) {
+            // kitty-specs work packages: a prompt for an agent; its subtasks are tasks.md's.
+            document.context = "a work-package prompt; its subtasks (\(frontMatter.lists["subtasks"]?.prefix(3).joined(separator: ", ") ?? "none")) are tasks of tasks.md"
+            return document
+        }
         let parser = SpecParser(path: path, name: name, format: format, outline: outline)
         switch format {
         case .specKit, .kittySpecs: document.requirements = parser.specKit()
@@ -67,12 +81,75 @@ public struct SpecDocument: Sendable {
         case .prp: document.requirements = parser.prp()
         case .markdown, .document: document.requirements = parser.plain()
         }
-        if document.requirements.isEmpty, format != .markdown, format != .prp {
-            // A file of a known format without that format's structure: read it as plain Markdown.
-            document.requirements = parser.plain()
+        if document.requirements.isEmpty, format != .markdown {
+            // A file of a known format without that format's structure (notes, a summary, a
+            // guide kept among the specs): context, not heading-by-heading requirements.
+            document.context = "\(name) has no \(format.displayName) requirements, stories or tasks; read as context"
+            return document
         }
         document.requirements = uniqueKeys(document.requirements)
+        document.finished = finishedReason(path: path, format: format, frontMatter: frontMatter, outline: outline)
+        if let finished = document.finished {
+            for index in document.requirements.indices { document.requirements[index].finished = finished }
+        }
         return document
+    }
+
+    /// Why a whole document is finished work, if it says so or its place does.
+    static func finishedReason(path: String, format: SpecFormat, frontMatter: FrontMatter?, outline: SpecOutline) -> String? {
+        if format == .openSpec, isUnder(path, ["openspec", "specs"]) {
+            return "openspec/specs/ is the record of what has shipped (new work comes as a change in openspec/changes/)"
+        }
+        if let status = DocumentStatus.declared(frontMatter: frontMatter, outline: outline), DocumentStatus.isFinished(status) {
+            return "the spec's status says \"\(status.prefix(40))\""
+        }
+        return nil
+    }
+
+    /// A kitty-specs work package (`tasks/WP01-….md` with `work_package_id` or `subtasks` in
+    /// its front matter).
+    static func isWorkPackage(name: String, frontMatter: FrontMatter) -> Bool {
+        frontMatter.scalars["work_package_id"] != nil || frontMatter.lists["subtasks"] != nil
+            || (name.hasPrefix("WP") && frontMatter.scalars["wp_code"] != nil)
+    }
+
+    /// Non-Markdown files that are specs in their own right: Gherkin features and API
+    /// descriptions. Everything else under a spec folder (meta.json, status.events.jsonl,
+    /// lanes.json, .openspec.yaml, config.yaml, proof logs) is data.
+    static func documentSpecKind(name: String, bytes: [UInt8]) -> String? {
+        let lower = name.lowercased()
+        if lower.hasSuffix(".feature") { return "Gherkin feature" }
+        let structured = [".yaml", ".yml", ".json"].contains { lower.hasSuffix($0) }
+        guard structured else { return nil }
+        let head = String(decoding: bytes.prefix(2048), as: UTF8.self).lowercased()
+        for (marker, kind) in [("openapi", "OpenAPI description"), ("swagger", "OpenAPI description"), ("asyncapi", "AsyncAPI description")] {
+            if head.contains("\n\(marker):") || head.hasPrefix("\(marker):") || head.contains("\"\(marker)\"") { return kind }
+        }
+        return nil
+    }
+
+    /// The format from the path, unless the content clearly belongs to another: Spec Kit's
+    /// numbered folders (`specs/NNN-slug/`) are a common layout for Kiro and OpenSpec documents too.
+    static func resolvedFormat(path: String, name: String, outline: SpecOutline) -> SpecFormat {
+        let byPath = pathFormat(path)
+        switch byPath {
+        case nil:
+            return contentFormat(outline, name: name)
+        case .specKit?, .kittySpecs?:
+            let byContent = contentFormat(outline, name: name)
+            return [.kiro, .openSpec, .bmad].contains(byContent) ? byContent : byPath!
+        case let known?:
+            return known
+        }
+    }
+
+    static func isUnder(_ path: String, _ prefix: [String]) -> Bool {
+        let components = path.split(separator: "/").map(String.init)
+        guard components.count > prefix.count else { return false }
+        for start in 0...(components.count - prefix.count - 1) where Array(components[start..<(start + prefix.count)]) == prefix {
+            return true
+        }
+        return false
     }
 
     static func baseName(_ path: String) -> String {
@@ -87,11 +164,13 @@ public struct SpecDocument: Sendable {
     /// Files that live among specs but are not requirements.
     static func contextReason(path: String, name: String) -> String? {
         let lower = name.lowercased()
+        let stem = lower.split(separator: ".").first.map(String.init) ?? lower
         let components = path.split(separator: "/").map { $0.lowercased() }
-        if ["readme.md", "agents.md", "claude.md", "changelog.md", "contributing.md", "license.md", "index.md"].contains(lower) {
+        let folders = components.dropLast()
+        if ["readme.md", "agents.md", "claude.md", "gemini.md", "changelog.md", "contributing.md", "license.md", "index.md"].contains(lower) {
             return "\(name) describes the specs; it is not one"
         }
-        if components.dropLast().contains(where: { $0 == "templates" || $0 == "template" || $0 == "ai_docs" }) || lower.contains("template") {
+        if folders.contains(where: { $0 == "templates" || $0 == "template" || $0 == "ai_docs" }) || lower.contains("template") {
             return "a template, not a spec"
         }
         if path.hasPrefix("openspec/changes/archive/") || path.contains("/openspec/changes/archive/") {
@@ -100,8 +179,38 @@ public struct SpecDocument: Sendable {
         if path.hasPrefix(".specify/") {
             return "Spec Kit's own memory and scripts, not a feature spec"
         }
+        if let folder = folders.first(where: { archiveFolders.contains($0) || $0.contains("backup") }) {
+            return "under \(folder)/: archived or backed-up material, not current requirements"
+        }
+        if let folder = folders.first(where: { exploratoryFolders.contains($0) }) {
+            return "under \(folder)/: exploration, evidence or working notes, not requirements"
+        }
+        if isUnder(path, ["openspec", "changes"]), components.count == 3 {
+            return "\(name) sits beside the changes, not in one: notes about them, not requirements"
+        }
+        let words = stem.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == " " }).map(String.init)
+        if let word = words.last, reportWords.contains(word) {
+            return "\(name) is a \(word) document (an account of work, not a requirement)"
+        }
+        if lower.hasSuffix(".bak") || stem.hasSuffix("-old") || stem.hasSuffix("_old") || stem.hasSuffix(".orig") || stem.hasSuffix("-copy") {
+            return "\(name) is a backup copy"
+        }
         return nil
     }
+
+    /// Folders whose documents are history: archives and backups.
+    static let archiveFolders: Set<String> = ["archive", "_archive", "archived", ".archive", "old", "deprecated", "obsolete", "attic"]
+    /// Folders of exploratory or working material kept beside specs.
+    static let exploratoryFolders: Set<String> = [
+        "explorations", "exploration", "initiatives", "work", "research", "reviews", "review", "retros", "retrospectives",
+        "notes", "drafts", "scratch", "evidence", "verification_proof", "proofs", "reports", "analysis", "handoffs", "sessions",
+    ]
+    /// Last words of a file name that make it an account of work rather than a requirement
+    /// (`final-report.md`, `INTEGRATION-SUMMARY.md`, `backport-notes.md`).
+    static let reportWords: Set<String> = [
+        "summary", "summaries", "analysis", "report", "retrospective", "retro", "handoff", "notes", "findings",
+        "audit", "postmortem", "backup", "guide", "planning", "roadmap", "investigation", "lessons", "changelog",
+    ]
 
     /// Spec Kit's `contracts/` (API contracts that support the plan) and `checklists/`
     /// (quality checklists about the spec itself) hold no requirements of their own.
@@ -145,8 +254,20 @@ public struct SpecDocument: Sendable {
     }
 
     /// The format a document's headings and items show, for specs outside the known folders.
-    static func contentFormat(_ outline: SpecOutline) -> SpecFormat {
+    static func contentFormat(_ outline: SpecOutline, name: String = "") -> SpecFormat {
         let titles = outline.sections.map { $0.title.lowercased() }
+        if name.lowercased() == "tasks.md" {
+            // Spec Kit's tasks are `T001`; Kiro's and OpenSpec's are numbered `1.1`.
+            var numbered = 0, specKit = 0
+            for (item, _) in SpecText.items(outline.preamble + outline.sections.flatMap(\.blocks)) {
+                let (box, label) = SpecText.checkbox(of: item)
+                guard box != nil else { continue }
+                if let (id, _) = TextScan.leadingID(Substring(label)), id.first == "T", id.dropFirst().allSatisfy(\.isNumber) { specKit += 1 }
+                else if TextScan.leadingNumber(Substring(label)) != nil { numbered += 1 }
+            }
+            if specKit > 0 { return .specKit }
+            if numbered > 0 { return .kiro }
+        }
         if titles.contains(where: { SpecParser.storyNumber($0) != nil || $0 == "primary user story" }) { return .specKit }
         if titles.contains(where: { $0.hasPrefix("requirement:") }) && titles.contains(where: { $0.hasPrefix("scenario:") }) {
             return .openSpec

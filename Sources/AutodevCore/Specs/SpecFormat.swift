@@ -12,3 +12,19 @@ public enum SpecFormat: String, Sendable, Codable, CaseIterable, Comparable {
 
     public static func < (a: SpecFormat, b: SpecFormat) -> Bool { a.rawValue < b.rawValue }
 }
+
+extension SpecFormat {
+    /// The name users know the format by.
+    public var displayName: String {
+        switch self {
+        case .specKit: "Spec Kit"
+        case .kittySpecs: "kitty-specs"
+        case .kiro: "Kiro"
+        case .openSpec: "OpenSpec"
+        case .bmad: "BMAD"
+        case .prp: "PRP"
+        case .markdown: "Markdown"
+        case .document: "document"
+        }
+    }
+}

@@ -104,9 +104,19 @@ struct SpecParser {
             }
             index += 1
         }
-        for (item, _) in SpecText.items(allBlocks) {
-            let (_, label) = SpecText.checkbox(of: item)
+        // An id is defined once; a later line that starts with it (a note, a status line) refers
+        // to it. Where tasks have checkboxes, only checkbox items are tasks.
+        let items = SpecText.items(allBlocks)
+        let checkboxTasks = items.contains { item in
+            let (box, label) = SpecText.checkbox(of: item.item)
+            return box != nil && TextScan.leadingID(Substring(label)).map { isTaskID($0.id) } == true
+        }
+        var defined = Set<String>()
+        for (item, _) in items {
+            let (box, label) = SpecText.checkbox(of: item)
             guard let (id, rest) = TextScan.leadingID(Substring(label)) else { continue }
+            if isTaskID(id) && checkboxTasks && box == nil { continue }
+            guard defined.insert(id).inserted else { continue }
             if isTaskID(id) {
                 var description = rest
                 var refs: [String] = []
@@ -337,9 +347,25 @@ struct SpecParser {
 
     /// `Story 1.2: Title`, `Story 3 - Title` → `1.2`, `3`.
     static func bmadStoryID(_ title: String) -> String? {
+        bmadStory(title)?.id
+    }
+
+    /// `Story 1.2: Title`, `Story 3 - Title`, `Story 6.1A: Title`, `Story 7.2-FX: Title`,
+    /// `Story 16.3a Title` → the id and the title after it.
+    static func bmadStory(_ title: String) -> (id: String, rest: Substring)? {
         guard title.lowercased().hasPrefix("story ") else { return nil }
-        guard let (number, _) = TextScan.leadingNumber(title.dropFirst("story ".count)) else { return nil }
-        return number
+        let rest = title.dropFirst("story ".count).drop { $0 == " " }
+        if let (number, after) = TextScan.leadingNumber(rest) { return (number, after) }
+        // A letter suffix: digits and dots, then letters, optionally after a hyphen.
+        let token = rest.prefix { !$0.isWhitespace && $0 != ":" }
+        var scalars = Substring(token)
+        while scalars.last == "." { scalars = scalars.dropLast() }
+        let numeric = scalars.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+        let suffix = scalars.dropFirst(numeric.count)
+        let letters = suffix.hasPrefix("-") ? suffix.dropFirst() : suffix
+        guard numeric.first?.isNumber == true, !letters.isEmpty, letters.count <= 4,
+              letters.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+        return (String(scalars), TextScan.trimSeparators(rest.dropFirst(token.count)))
     }
 
     private static let bmadProgressSections = [
@@ -391,8 +417,7 @@ struct SpecParser {
                 }
             }
             let blocks = outline.blocks(content)
-            var title = Substring(section.title.dropFirst("story ".count))
-            if let (_, rest) = TextScan.leadingNumber(title) { title = rest }
+            let title = Self.bmadStory(section.title)?.rest ?? Substring(section.title)
             result.append(make(key: key, ids: [key, id], kind: .story, title: TextScan.collapse(title),
                                text: SpecText.normalized(blocks), raw: SpecText.raw(blocks), line: section.line,
                                paths: files, destinations: destinations(blocks), criteria: SpecText.criteria(blocks)))
@@ -439,16 +464,65 @@ struct SpecParser {
                                raw: SpecText.raw(outline.preamble), line: outline.preamble.first?.line ?? 1,
                                destinations: destinations(outline.preamble), progress: SpecText.progress(outline.preamble)))
         }
-        for section in sections {
+        // A boilerplate section (Introduction, Glossary, References, …) and everything under it
+        // is no requirement; a criteria section (Acceptance Criteria, Scenarios) belongs to the
+        // section above it.
+        var skipBelow: Int?
+        var owner: [Int: Int] = [:]  // section index → index in result of the requirement it joins
+        var ownerAtLevel: [(level: Int, result: Int)] = []
+        for (index, section) in sections.enumerated() {
+            if let level = skipBelow {
+                if section.level > level { continue }
+                skipBelow = nil
+            }
+            while let last = ownerAtLevel.last, last.level >= section.level { ownerAtLevel.removeLast() }
+            let heading = SpecText.headingKey(section.title)
+            if Self.boilerplateHeadings.contains(heading) {
+                skipBelow = section.level
+                continue
+            }
             let text = SpecText.normalized(section.blocks)
-            guard !text.isEmpty else { continue }
+            if Self.criteriaHeadings.contains(heading), let parent = ownerAtLevel.last {
+                owner[index] = parent.result
+                if !text.isEmpty {
+                    var joined = result[parent.result]
+                    joined.text += "\n" + text
+                    joined.criteria = (joined.criteria == [joined.title] ? [] : joined.criteria) + SpecText.criteria(section.blocks)
+                    joined.progress += SpecText.progress(section.blocks)
+                    result[parent.result] = joined
+                }
+                skipBelow = section.level
+                continue
+            }
+            guard !text.isEmpty else {
+                continue
+            }
             let key = section.path.map(SpecText.headingKey).joined(separator: " > ")
             result.append(make(key: key, kind: .section, title: section.title, text: text,
                                raw: SpecText.raw(section.blocks), line: section.line,
                                destinations: destinations(section.blocks), progress: SpecText.progress(section.blocks)))
+            ownerAtLevel.append((section.level, result.count - 1))
         }
         return result
     }
+
+    /// Section headings that hold no requirement, whatever the document (English and Chinese).
+    static let boilerplateHeadings: Set<String> = [
+        "introduction", "overview", "summary", "executive summary", "background", "context", "motivation", "purpose",
+        "scope", "glossary", "terminology", "definitions", "terms", "references", "see also", "related documents",
+        "related", "links", "resources", "conclusion", "conclusions", "change log", "changelog", "revision history",
+        "history", "changes", "table of contents", "contents", "toc", "appendix", "notes", "open questions",
+        "questions", "assumptions", "out of scope", "non-goals", "status", "metadata", "authors", "license",
+        "acknowledgements", "acknowledgments", "faq", "next steps", "risks", "dependencies", "timeline",
+        "简介", "概述", "介绍", "背景", "术语表", "术语", "名词解释", "参考", "参考资料", "参考文献", "结论", "总结",
+        "变更日志", "变更记录", "修订历史", "目录", "附录", "备注", "待定问题",
+    ]
+
+    /// Section headings whose items are the criteria of the section above.
+    static let criteriaHeadings: Set<String> = [
+        "acceptance criteria", "acceptance", "criteria", "scenarios", "scenario", "examples", "edge cases",
+        "验收标准", "验收条件", "场景",
+    ]
 }
 
 extension StringProtocol {
