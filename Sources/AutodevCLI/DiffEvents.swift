@@ -7,7 +7,7 @@ extension AutodevCommand {
     struct DiffEvents {
         static let abstract = "Preview the events a range of commits (or the working tree) produces. Writes nothing."
         static let discussion = """
-                RANGE is A..B (the change from A to B), A...B (from their merge base to B), or a single commit (that commit against its first parent). Without RANGE: from refs/autodev/checkpoint to HEAD, or everything at HEAD when there is no checkpoint.
+                RANGE is A..B (the change from A to B), A...B (from their merge base to B), or a single commit (that commit against its first parent). Without RANGE: from refs/autodev/checkpoint to HEAD, or everything at HEAD when there is no checkpoint (an adoption: with --explain every requirement is listed as skipped with rule adopted-baseline, and the reason says what --backfill would do with it). --backfill [PATH...] shows the work sync --backfill would queue.
 
                 Changes are classified by the globs of [events] in config/autodev.toml (built-in defaults otherwise) into specificationChanged, testAdded, dependencyUpdated, configurationChanged and codeModified events, listed by priority; --test-report adds a testFailed event per failed test of a JUnit XML report.
 
@@ -18,8 +18,9 @@ extension AutodevCommand {
             name: "diff-events",
             abstract: abstract,
             discussion: discussion,
-            arguments: [.init(name: "range", help: "A..B, A...B or a single commit.", count: "?")],
+            arguments: [.init(name: "range|path", help: "A..B, A...B or a single commit; with --backfill, the PATHs whose specs to read.", count: "*")],
             options: [
+                .flag("backfill", "Read the specs at HEAD (under PATH..., if given) for work as if new, as sync --backfill would."),
                 .flag("worktree", "Compare staged, unstaged and untracked changes with HEAD instead of a range."),
                 .testReport,
                 .flag("json", "Print one JSON object (sorted keys) instead of the table."),
@@ -28,6 +29,8 @@ extension AutodevCommand {
 
         let global: GlobalOptions
         let range: String?
+        let backfill: Bool
+        let paths: [String]
         let worktree: Bool
         let testReports: [String]
         let json: Bool
@@ -35,7 +38,12 @@ extension AutodevCommand {
 
         init(_ arguments: ParsedArguments, directory: String?) throws(UsageError) {
             global = GlobalOptions(directory: directory)
-            range = arguments.positional
+            backfill = arguments.flag("backfill")
+            paths = backfill ? arguments.positionals : []
+            range = backfill ? nil : arguments.positional
+            if !backfill, arguments.positionals.count > 1 {
+                throw UsageError("Unexpected argument '\(arguments.positionals[1])'", spec: Self.spec)
+            }
             worktree = arguments.flag("worktree")
             testReports = arguments.all("test-report")
             json = arguments.flag("json")
@@ -43,6 +51,7 @@ extension AutodevCommand {
             if worktree && range != nil {
                 throw UsageError("give either a RANGE or --worktree, not both", spec: Self.spec)
             }
+            if worktree && backfill { throw UsageError("give either --backfill or --worktree, not both", spec: Self.spec) }
         }
 
         /// Returns the session and report, for the process exit to reclaim.
@@ -51,7 +60,7 @@ extension AutodevCommand {
             Trace.phase("configuration")
             let builder = try EventBuilder(repository: session.repository, config: session.config)
             Trace.phase("classifier")
-            let request: RangeRequest = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
+            let request: RangeRequest = backfill ? .backfill(paths) : worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
             let reports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
             let report = try builder.report(for: request, explain: explain, testReports: reports)
             if json {

@@ -6,7 +6,7 @@ extension AutodevCommand {
     struct Sync {
         static let abstract = "Process new commits: events, decisions, tiers, results branch, checkpoint."
         static let discussion = """
-                Without RANGE: from refs/autodev/checkpoint to HEAD (everything at HEAD on the first run), and the checkpoint moves to HEAD when the run's work is saved. With RANGE (A..B, A...B or a commit) or --worktree (uncommitted changes; results on top of HEAD) the checkpoint does not move.
+                Without RANGE: from refs/autodev/checkpoint to HEAD, and the checkpoint moves to HEAD when the run's work is saved. The first run (no checkpoint yet) adopts the repository: what is at HEAD, its specs' requirements included, is the baseline; it creates no work and prints an onboarding summary of the requirements that show no sign of implementation. --backfill [PATH...] queues exactly those (under the run's limits), for every spec or the specs under PATH. With RANGE (A..B, A...B or a commit) or --worktree (uncommitted changes; results on top of HEAD) the checkpoint does not move; nor does it with --backfill once a checkpoint exists.
 
                 Work goes through the tiers, cheapest first: patterns (config/patterns.toml), templates (config/templates/*.mustache), and, while no LLM provider is configured, offline requests written to .auto-dev/loop/pending/. Generated files are committed on the results branch (loop.results_branch, default autodev/results) on top of the processed commit; HEAD, the index and the work tree are never touched. What does not fit in the run's limits (loop.max_events_per_run, max_llm_calls_per_run, max_tokens_per_run) stays pending and goes first next run.
 
@@ -17,8 +17,9 @@ extension AutodevCommand {
             name: "sync",
             abstract: abstract,
             discussion: discussion,
-            arguments: [.init(name: "range", help: "A..B, A...B or a single commit (the checkpoint then stays where it is).", count: "?")],
+            arguments: [.init(name: "range|path", help: "A..B, A...B or a single commit (the checkpoint then stays where it is); with --backfill, the PATHs whose specs to backfill.", count: "*")],
             options: [
+                .flag("backfill", "Queue the work that adoption recorded as the baseline: the requirements of the specs at HEAD (under PATH..., if given) that show no sign of implementation."),
                 .flag("worktree", "Work from staged, unstaged and untracked changes against HEAD; results go on top of HEAD, the checkpoint stays."),
                 .flag("dry-run", "Show the full plan (events, decisions, the tier for each piece of work); write nothing."),
                 .testReport,
@@ -29,6 +30,8 @@ extension AutodevCommand {
 
         let global: GlobalOptions
         let range: String?
+        let backfill: Bool
+        let paths: [String]
         let worktree: Bool
         let dryRun: Bool
         let testReports: [String]
@@ -38,7 +41,12 @@ extension AutodevCommand {
 
         init(_ arguments: ParsedArguments, directory: String?) throws(UsageError) {
             global = GlobalOptions(directory: directory)
-            range = arguments.positional
+            backfill = arguments.flag("backfill")
+            paths = backfill ? arguments.positionals : []
+            range = backfill ? nil : arguments.positional
+            if !backfill, arguments.positionals.count > 1 {
+                throw UsageError("Unexpected argument '\(arguments.positionals[1])'", spec: Self.spec)
+            }
             worktree = arguments.flag("worktree")
             dryRun = arguments.flag("dry-run")
             testReports = arguments.all("test-report")
@@ -46,13 +54,14 @@ extension AutodevCommand {
             noWait = arguments.flag("no-wait")
             hook = arguments.value("hook")
             if worktree && range != nil { throw UsageError("give either a RANGE or --worktree, not both", spec: Self.spec) }
+            if worktree && backfill { throw UsageError("give either --backfill or --worktree, not both", spec: Self.spec) }
         }
 
         func run() throws {
             Signals.install()
             let session = try Session.open(global)
             var options = SyncOptions()
-            options.range = worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
+            options.range = backfill ? .backfill(paths) : worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
             options.dryRun = dryRun
             options.noWait = noWait
             options.hook = hook != nil

@@ -48,6 +48,8 @@ public struct DiffEventsReport: Sendable, Encodable {
     public var notes: [String]
     /// With `--explain`: the decision for every event (one per changed requirement of a spec).
     public var decisions: [Decision]?
+    /// With `--explain` on a first run: what was adopted as the baseline.
+    public var adoption: AdoptionSummary?
 
     /// With `--explain`: how many decisions chose each action.
     public var actions: [String: Int]? {
@@ -123,7 +125,7 @@ public struct EventBuilder {
         builder.attributes = (FileSystem.exists(repository.commonDirectory + "info/attributes"), range.worktree ? nil : range.to)
         // Files autodev produced come back through merges: they are not read or classified.
         func isProduced(_ change: FileChange) -> Bool { change.new.map { produced.contains($0.id) } ?? false }
-        let diff: DiffResult
+        var diff: DiffResult
         // Modified files are final before rename detection: on a large range their
         // classification (reading blobs) starts on other threads while renames are paired here.
         var ahead: (changes: [FileChange], work: PendingWork<EventBuilder, [Classification]>)?
@@ -163,6 +165,13 @@ public struct EventBuilder {
         let aheadPaths = Set(ahead?.changes.map(\.path) ?? [])
         func wasAhead(_ change: FileChange) -> Bool {
             (change.status == .modified || change.status == .typechange) && aheadPaths.contains(change.path)
+        }
+        if let prefixes = range.backfill {
+            // A backfill reads specs only, and only those under the paths given.
+            diff.changes = diff.changes.filter { change in
+                (prefixes.isEmpty || prefixes.contains { change.path == $0 || change.path.hasPrefix($0 + "/") })
+                    && classifier.classify(change.path)?.category == .specs
+            }
         }
         let rest = diff.changes.filter { !isProduced($0) && !wasAhead($0) }
         var restResults = builder.classifyAll(rest, keepContents: explain).makeIterator()
@@ -217,6 +226,8 @@ public struct EventBuilder {
                 let (decisions, problems) = explainer.decide(classified, failedTests: failed.sorted(by: Self.eventOrder))
                 report.decisions = decisions
                 report.notes.append(contentsOf: problems)
+                report.adoption = AdoptionSummary.make(decisions)
+                report.notes.append(contentsOf: report.adoption?.lines ?? [])
                 Trace.phase("decisions")
             } catch let error as GitError {
                 throw RangeResolver.translate(error, repository: repository)

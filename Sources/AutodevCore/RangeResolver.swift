@@ -8,6 +8,19 @@ public enum RangeRequest: Sendable, Equatable {
     case explicit(String)
     /// Staged, unstaged and untracked changes against HEAD.
     case worktree
+    /// The specs at HEAD under these paths (every spec when empty), read for work as if new:
+    /// what an adoption recorded as the baseline, queued when the user asks.
+    case backfill([String])
+
+    /// Whether a run over this range moves the checkpoint: a run from the checkpoint does, and
+    /// a backfill that adopts a repository with no checkpoint yet.
+    func movesCheckpoint(_ range: ResolvedRange) -> Bool {
+        switch self {
+        case .sinceCheckpoint: true
+        case .backfill: range.checkpoint == nil
+        case .explicit, .worktree: false
+        }
+    }
 }
 
 /// A resolved range: commits to diff, and how they were chosen.
@@ -17,7 +30,8 @@ public struct ResolvedRange: Sendable, Equatable {
     public var to: ObjectID?
     public var worktree: Bool
     public var notes: [String]
-    /// No checkpoint yet: what is at HEAD is the baseline; only its specs are read as new work.
+    /// No checkpoint yet (or a backfill): what is at HEAD is the baseline, specs included unless
+    /// `backfill` says which to read for work.
     public var firstRun = false
     /// `--backfill [PATH…]`: the specs at HEAD under these paths (all when empty) are read for
     /// work as if new, and nothing else is; nil for an ordinary range.
@@ -28,6 +42,15 @@ public struct ResolvedRange: Sendable, Equatable {
 }
 
 public enum RangeResolver {
+    /// `./specs/001-x/` → `specs/001-x`: a repository path prefix.
+    static func normalizedBackfillPath(_ path: String) -> String {
+        var text = Substring(path)
+        while text.hasPrefix("./") { text = text.dropFirst(2) }
+        while text.hasSuffix("/") { text = text.dropLast() }
+        return String(text)
+    }
+
+
     public static func resolve(_ request: RangeRequest, in repository: Repository, checkpointRef: String) throws(AutodevError) -> ResolvedRange {
         do {
             switch request {
@@ -45,7 +68,7 @@ public enum RangeResolver {
                 }
                 guard let checkpoint = try repository.referenceTarget(checkpointRef) else {
                     var range = ResolvedRange(from: nil, to: head, worktree: false,
-                                              notes: ["no checkpoint (\(checkpointRef)) yet: everything at HEAD is treated as new; its specs are read for work, its code and tests are the baseline"])
+                                              notes: ["no checkpoint (\(checkpointRef)) yet: adopting the repository; everything at HEAD, its specs' requirements included, is the baseline"])
                     range.firstRun = true
                     return range
                 }
@@ -68,12 +91,23 @@ public enum RangeResolver {
                     } else {
                         range.from = nil
                         range.firstRun = true
-                        range.notes.append("HEAD shares no history with the checkpoint \(checkpoint.hex.prefix(12)): everything at HEAD is treated as new; its specs are read for work, its code and tests are the baseline")
+                        range.notes.append("HEAD shares no history with the checkpoint \(checkpoint.hex.prefix(12)): adopting it afresh; everything at HEAD, its specs' requirements included, is the baseline")
                     }
                 }
                 return range
             case .explicit(let text):
                 return try resolveExplicit(text, in: repository)
+            case .backfill(let paths):
+                guard let head = try repository.head() else {
+                    return ResolvedRange(from: nil, to: nil, worktree: false, notes: ["no commits yet: nothing to backfill"])
+                }
+                let shown = paths.isEmpty ? "every spec" : "the specs under " + paths.joined(separator: ", ")
+                var range = ResolvedRange(from: nil, to: head, worktree: false,
+                                          notes: ["backfill: \(shown) at HEAD read for work as if new; code, tests and everything else are the baseline"])
+                range.firstRun = true
+                range.backfill = paths.map(normalizedBackfillPath)
+                range.checkpoint = try repository.referenceTarget(checkpointRef)
+                return range
             }
         } catch let error as AutodevError {
             throw error

@@ -71,7 +71,7 @@ import Testing
         for arguments in [["diff-events", "--help"], ["diff-events", "HEAD", "-h"], ["help", "diff-events"]] {
             let result = try AutodevBinary.run(arguments, in: fixture.path)
             #expect(result.status == 0, "\(arguments)")
-            #expect(result.stdout.contains("USAGE: autodev diff-events [-C <path>] [<range>] [--worktree] [--test-report <file> ...] [--json] [--explain]"))
+            #expect(result.stdout.contains("USAGE: autodev diff-events [-C <path>] [<range|path> ...] [--backfill] [--worktree] [--test-report <file> ...] [--json] [--explain]"))
             #expect(result.stdout.contains("  --explain               Also show the requirements touched"))
         }
         // `--help` after `--` is an argument, not a request for help.

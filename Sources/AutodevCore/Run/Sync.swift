@@ -341,7 +341,7 @@ public final class Sync {
         var checkpointMoved = false
         if !dryRun && nothingToDo {
             // Nothing happened: no record, no state change; only the checkpoint follows HEAD.
-            if options.range == .sinceCheckpoint, let to = range.to, range.checkpoint != to {
+            if options.range.movesCheckpoint(range), let to = range.to, range.checkpoint != to {
                 try gitCall { try self.repository.updateReference(self.checkpointRef, to: to, expected: range.checkpoint, message: "autodev: nothing to do") }
                 checkpointMoved = true
             }
@@ -371,7 +371,7 @@ public final class Sync {
             }
             try store.save(state)
             step("persisted")
-            if options.range == .sinceCheckpoint, let to = range.to, range.checkpoint != to {
+            if options.range.movesCheckpoint(range), let to = range.to, range.checkpoint != to {
                 try gitCall {
                     try self.repository.updateReference(self.checkpointRef, to: to, expected: range.checkpoint,
                                                         message: "autodev: processed \(range.from.map { String($0.hex.prefix(12)) } ?? "(start)")..\(String(to.hex.prefix(12)))")
@@ -381,10 +381,12 @@ public final class Sync {
             }
         }
         record.finishedAt = FileSystem.now()
-        return SyncPass(run: nothingToDo ? "-" : runID, from: range.from?.hex, to: range.to?.hex, events: events.events.count,
+        var result = SyncPass(run: nothingToDo ? "-" : runID, from: range.from?.hex, to: range.to?.hex, events: events.events.count,
                         decisions: decisionCounts, tiers: tierCounts, items: items, pending: deferred.count,
                         awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts,
                         notes: notes, checkpointMoved: checkpointMoved, failures: failures)
+        result.adoption = events.adoption
+        return result
     }
 
     private func workItem(_ decision: Decision, event: Event, now: Int64) -> WorkItem {

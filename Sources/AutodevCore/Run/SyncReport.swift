@@ -41,6 +41,8 @@ public struct SyncPass: Sendable, Encodable {
     /// Work whose tier failed (a generator command that failed or hung): it stays pending, and
     /// the command exits 1 after saving everything else.
     public var failures: [String]
+    /// A first run: what was adopted as the baseline (the onboarding summary).
+    public var adoption: AdoptionSummary? = nil
 }
 
 /// The outcome of `sync`: one pass per range processed (a hook's rerun request adds one).

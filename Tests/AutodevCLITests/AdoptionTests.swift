@@ -1,0 +1,106 @@
+import AutodevTestSupport
+import Foundation
+import Testing
+
+/// Adopting a repository that already has history: the first sync is a baseline, not a flood;
+/// `--backfill` queues what shows no sign of implementation, when the user asks.
+@Suite struct AdoptionTests {
+    /// A mature repository: two features, one finished (every task ticked), one with open work,
+    /// code and tests, and autodev's starter files — but no checkpoint yet.
+    static func matureProject() throws -> GitFixture {
+        let fixture = try GitFixture()
+        try fixture.write("pyproject.toml", "[project]\nname = 'app'\n")
+        try fixture.write("src/app.py", "print('app')\n")
+        #expect(try AutodevBinary.run(["init"], in: fixture.path).status == 0)
+        try fixture.write("specs/001-export/spec.md", SyncCommandTests.spec)
+        try fixture.write("specs/001-export/tasks.md", "# Tasks\n\n- [x] T001 [US1] Export users in src/export.py\n")
+        try fixture.write("src/export.py", "def export(): ...\n")
+        try fixture.commit("Export, done")
+        try fixture.write("specs/002-import/spec.md", "# Import\n\n- **FR-001**: System MUST import CSV files\n- **FR-002**: System MUST reject rows without an email\n")
+        try fixture.write("specs/002-import/tasks.md", "# Tasks\n\n- [ ] T001 Parse the file in src/importer.py\n")
+        try fixture.write("specs/002-import/meta.json", "{\"feature\": \"002-import\"}\n")
+        try fixture.commit("Specify import")
+        return fixture
+    }
+
+    static func json(_ result: ProcessResult) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+    }
+
+    @Test func theFirstSyncAdoptsTheRepositoryAndCreatesNoWork() throws {
+        let fixture = try Self.matureProject()
+        let result = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let pass = try #require((try Self.json(result)["passes"] as? [[String: Any]])?.first)
+        #expect((pass["items"] as? [Any])?.isEmpty == true, "\(pass)")
+        #expect(pass["decisions"] as? [String: Int] == ["skip": (pass["decisions"] as? [String: Int])?["skip"] ?? -1])
+        let adoption = try #require(pass["adoption"] as? [String: Any])
+        // US1, FR-001 and T001 of export; FR-001, FR-002 and T001 of import. meta.json is data.
+        #expect(adoption["requirements"] as? Int == 6)
+        #expect(adoption["specs"] as? Int == 4)
+        // Only the open feature's requirements show no sign of implementation.
+        #expect(adoption["backfillable"] as? Int == 3)
+        let bySpec = try #require(adoption["backfillableBySpec"] as? [[String: Any]])
+        #expect(bySpec.map { $0["spec"] as? String } == ["specs/002-import"])
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == (try fixture.head()) + "\n")
+        #expect(throws: (any Error).self) { try fixture.git(["rev-parse", "--verify", "-q", "autodev/results"]) }
+
+        let human = try AutodevBinary.run(["status"], in: fixture.path)
+        #expect(human.status == 0)
+        #expect(!human.stdout.contains("requests awaiting"), "\(human.stdout)")
+    }
+
+    @Test func thePreviewListsEveryRequirementAsAdoptedAndSaysWhatBackfillWouldDo() throws {
+        let fixture = try Self.matureProject()
+        let result = try AutodevBinary.run(["diff-events", "--explain", "--json"], in: fixture.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try Self.json(result)
+        let decisions = try #require(object["decisions"] as? [[String: Any]])
+        let requirements = decisions.filter { $0["requirement"] is [String: Any] }
+        #expect(requirements.count == 6)
+        #expect(decisions.allSatisfy { $0["action"] as? String == "skip" && $0["rule"] as? String == "adopted-baseline" })
+        let open = requirements.filter { ($0["reason"] as? String)?.contains("sync --backfill would queue it") == true }
+        #expect(Set(open.compactMap { ($0["requirement"] as? [String: Any])?["spec"] as? String }) ==
+                ["specs/002-import/spec.md", "specs/002-import/tasks.md"])
+        let done = try #require(requirements.first { ($0["requirement"] as? [String: Any])?["spec"] as? String == "specs/001-export/tasks.md" })
+        #expect((done["reason"] as? String)?.contains("the task is ticked") == true)
+        let notes = try #require(object["notes"] as? [String])
+        #expect(notes.contains { $0.hasPrefix("adopted: 6 requirements in 4 spec files") }, "\(notes)")
+    }
+
+    @Test func backfillQueuesExactlyTheOpenWorkUnderTheGivenPaths() throws {
+        let fixture = try Self.matureProject()
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        let checkpoint = try fixture.git(["rev-parse", "refs/autodev/checkpoint"])
+
+        let preview = try AutodevBinary.run(["diff-events", "--explain", "--backfill", "--json", "specs/001-export"], in: fixture.path)
+        #expect(preview.status == 0, "\(preview.stderr)")
+        #expect((try Self.json(preview)["needingWork"] as? Int) == 0)
+
+        let result = try SyncCommandTests.sync(fixture, ["--backfill", "specs/002-import/", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let pass = try #require((try Self.json(result)["passes"] as? [[String: Any]])?.first)
+        let items = try #require(pass["items"] as? [[String: Any]])
+        #expect(Set(items.compactMap { $0["subject"] as? String }) == [
+            "FR-001 (specs/002-import/spec.md)", "FR-002 (specs/002-import/spec.md)", "T001 (specs/002-import/tasks.md)",
+        ])
+        // Only the specs under the path were read (spec.md, tasks.md, meta.json): the code at HEAD makes no events.
+        #expect(pass["events"] as? Int == 3)
+        // A checkpoint existed: backfilling does not move it.
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
+        #expect(pass["checkpointMoved"] as? Bool == false)
+    }
+
+    @Test func aNewSpecAfterAdoptionIsWorkAsBefore() throws {
+        let fixture = try Self.matureProject()
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        try fixture.write("specs/003-audit/spec.md", "# Audit\n\n- **FR-001**: System MUST log every sign-in\n")
+        try fixture.commit("Specify audit")
+        let result = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let pass = try #require((try Self.json(result)["passes"] as? [[String: Any]])?.first)
+        let items = try #require(pass["items"] as? [[String: Any]])
+        #expect(items.compactMap { $0["subject"] as? String } == ["FR-001 (specs/003-audit/spec.md)"])
+        #expect(pass["adoption"] == nil)
+    }
+}
