@@ -375,4 +375,24 @@ import Testing
         let after = try Subprocess.run(GitFixture.gitPath, ["-C", clone, "rev-list", "--objects", "--missing=print", "HEAD~1..HEAD"])
         #expect(after.stdout.contains("?" + appBlob))
     }
+
+    @Test func aGeneratorInAPartialCloneRunsWithoutTheBlobsTheCloneLacks() throws {
+        let (fixture, clone, missing) = try Self.partialCloneProject()
+        #expect(missing.contains(try fixture.revParse("HEAD:src/app.py")), "the clone fetched src/app.py; the test shows nothing")
+        try Data("""
+            [[pattern]]
+            name = "generate"
+            kind = "specificationChanged"
+            then = "command"
+            command = "mkdir -p gen && (test -f src/app.py && echo has || echo lacks) > gen/$AUTODEV_REQUIREMENT_KEY.txt"
+            """.utf8).write(to: URL(fileURLWithPath: clone + "/config/patterns.toml"))
+        _ = try Subprocess.run(GitFixture.gitPath, ["-C", clone, "update-ref", "refs/autodev/checkpoint", "HEAD~1"])
+        let result = try AutodevBinary.run(["sync"], in: clone)
+        #expect(result.status == 0, "\(result.stderr)")
+        let shown = try Subprocess.run(GitFixture.gitPath, ["-C", clone, "show", "autodev/results:gen/FR-001.txt"])
+        #expect(shown.stdout == "lacks\n", "\(shown.stderr)")
+        // The missing file is not read as deleted by the generator.
+        let kept = try Subprocess.run(GitFixture.gitPath, ["-C", clone, "rev-parse", "autodev/results:src/app.py"])
+        #expect(kept.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == (try fixture.revParse("HEAD:src/app.py")))
+    }
 }
