@@ -281,6 +281,18 @@ import Testing
         #expect(decisions.contains { $0["action"] as? String == "newImplementation" })
     }
 
+    @Test func worktreeInASparseCheckoutSeesOnlyRealEditsNotTheFilesOutsideIt() throws {
+        let (fixture, clone, _) = try SyncCommandTests.partialCloneProject()
+        defer { withExtendedLifetime(fixture) {} }  // the clone lives in the fixture's folder
+        #expect(!FileManager.default.fileExists(atPath: clone + "/src/app.py"), "the sparse checkout has src/; the test shows nothing")
+        try Data("- **FR-001**: System MUST include a header row\n- **FR-002**: System MUST quote commas\n".utf8)
+            .write(to: URL(fileURLWithPath: clone + "/specs/001-export/spec.md"))
+        let result = try AutodevBinary.run(["diff-events", "--worktree", "--json"], in: clone)
+        #expect(result.status == 0, "\(result.stderr)")
+        let changes = try #require(try DiffEventsCommandTests.json(result)["changes"] as? [[String: Any]])
+        #expect(changes.map { "\($0["status"]!) \($0["path"]!)" } == ["modified specs/001-export/spec.md"])
+    }
+
     @Test(.enabled(if: GitFixture.canInit(["--object-format=sha256"]), "this machine's git cannot make a SHA-256 repository"))
     func aSHA256RepositoryExits3SayingItCannotBeReadYet() throws {
         let fixture = try GitFixture(initOptions: ["--object-format=sha256"])
