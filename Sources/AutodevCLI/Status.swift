@@ -1,5 +1,8 @@
 internal import AutodevCore
 internal import AutodevGit
+#if canImport(Glibc)
+internal import Glibc
+#endif
 
 extension AutodevCommand {
     /// `autodev status`: where the loop stands.
@@ -37,8 +40,14 @@ extension AutodevCommand {
             let repository = session.repository
             let store = StateStore(root: AutodevCore.Sync.stateRoot(for: repository))
             // Read-only: a corrupt state is reported, not set aside.
-            let (state, warning) = store.peekState()
-            let warnings = warning.map { [$0] } ?? []
+            var (state, warning) = store.peekState()
+            var warnings = warning.map { [$0] } ?? []
+            if state.loop.state != .idle, state.loop.state != .shutdown, let pid = state.loop.pid, kill(pid, 0) != 0, errno == ESRCH {
+                warnings.append("the sync that was \(state.loop.state.rawValue) (pid \(pid)) ended without finishing; the next sync redoes its work")
+                state.loop.state = .idle
+                state.loop.task = nil
+                state.loop.pid = nil
+            }
             let branch = session.config.string("loop.results_branch")
             let git: () throws -> (ObjectID?, ObjectID?, ObjectID?) = {
                 (try repository.referenceTarget(session.config.string("loop.checkpoint_ref")),

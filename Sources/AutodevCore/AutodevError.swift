@@ -8,7 +8,8 @@ public struct AutodevError: Error, Sendable, CustomStringConvertible {
         /// The configuration is invalid: file, key and line are named.
         case config = 2
         /// The repository or a revision cannot be used: not a repository, unknown revision, a
-        /// checkpoint missing from a shallow clone, `--worktree` in a bare repository.
+        /// checkpoint missing from a shallow clone, `--worktree` in a bare repository, a
+        /// repository format libgit2 1.5 cannot read (SHA-256 object names, reftable refs).
         case repository = 3
         /// Someone else moved autodev's results branch or checkpoint during or between runs;
         /// nothing was overwritten.
@@ -26,7 +27,7 @@ public struct AutodevError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case invalidConfig, notARepository, unknownRevision, malformedRange, shallowHistory,
              bareRepository, gitFailure, ioFailure, lockBusy, resultsMoved, invalidPatterns, invalidTemplate,
-             generatorFailed, unsafePath, interrupted
+             generatorFailed, unsafePath, interrupted, unsupportedRepository, missingObject
     }
 
     public let code: Code

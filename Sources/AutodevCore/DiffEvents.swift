@@ -211,7 +211,7 @@ public struct EventBuilder {
         events = Self.sortedEvents(events)
         Trace.phase("events")
         let info = DiffEventsReport.RangeInfo(from: range.from?.hex, to: range.worktree ? "worktree" : range.to?.hex)
-        var report = DiffEventsReport(range: info, changes: changes, events: events, notes: notes)
+        var report = DiffEventsReport(range: info, changes: changes, events: events, notes: ReadNote.unique(notes))
         if explain {
             // Decisions follow the events' order.
             classified.sort { a, b in
@@ -225,7 +225,7 @@ public struct EventBuilder {
                 var explainer = try Explainer(repository: repository, classifier: classifier, range: range, changes: diff.changes)
                 let (decisions, problems) = explainer.decide(classified, failedTests: failed.sorted(by: Self.eventOrder))
                 report.decisions = decisions
-                report.notes.append(contentsOf: problems)
+                report.notes = ReadNote.unique(report.notes + problems)
                 report.adoption = AdoptionSummary.make(decisions)
                 report.notes.append(contentsOf: report.adoption?.lines ?? [])
                 Trace.phase("decisions")
@@ -334,15 +334,17 @@ public struct EventBuilder {
     /// decision step.
     private func classify(_ change: FileChange, cache: inout [(side: FileSide, bytes: [UInt8])]) -> (ChangeRecord, [Event], [String], PathCategory?) {
         var problems: [String] = []
+        var unreadable: [FileSide] = []
         func content(_ side: FileSide?) -> [UInt8]? {
-            guard let side, !side.mode.isSubmodule else { return nil }
+            guard let side, !side.mode.isSubmodule, !unreadable.contains(side) else { return nil }
             if let cached = cache.first(where: { $0.side == side }) { return cached.bytes }
             do {
                 let bytes = try repository.content(of: side)
                 cache.append((side, bytes))
                 return bytes
             } catch {
-                problems.append("could not read \(change.path): \(error)")
+                unreadable.append(side)
+                problems.append(ReadNote.text(path: change.path, error: error))
                 return nil
             }
         }

@@ -176,6 +176,12 @@ public enum RangeResolver {
                 message += " (this is a shallow clone: the commit may be outside it; git fetch --deepen=N or --unshallow)"
             }
             return AutodevError(.unknownRevision, message, exitStatus: .repository)
+        case .missingObject:
+            return AutodevError(.missingObject, "\(error.message): fetch it or deepen (this is a partial clone or a damaged one)",
+                                exitStatus: .repository)
+        case .unsupportedFormat:
+            return AutodevError(.unsupportedRepository, error.message,
+                                exitStatus: .repository)
         case .modified:
             return AutodevError(.resultsMoved, "\(error.description); someone else moved it meanwhile, nothing was overwritten",
                                 exitStatus: .conflict)

@@ -13,6 +13,12 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
         case unbornBranch
         /// A reference was not where the caller expected it (compare-and-swap lost).
         case modified
+        /// An object the repository's history names is not in its object database: a partial
+        /// clone (`--filter=blob:...`) that never fetched it. libgit2 cannot fetch it.
+        case missingObject
+        /// The repository is in a format libgit2 cannot read (SHA-256, reftable, an unknown
+        /// extension); the message names it.
+        case unsupportedFormat
         case other
     }
 

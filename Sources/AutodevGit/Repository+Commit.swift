@@ -3,8 +3,16 @@ internal import CLibgit2
 extension Repository {
     /// Writes a tree: `base` (nil for empty) with `blobs` put in as regular files (nil removes a
     /// path), built in an in-memory index — the repository's own index, HEAD and work tree are
-    /// not touched. The blobs must already be in the object database (`writeBlob`).
+    /// not touched. The blobs must already be in the object database (`writeBlob`); entries of
+    /// `base` are kept as they are, also for blobs a partial clone does not have.
     public func writeTree(base: ObjectID?, blobs: [String: ObjectID?]) throws -> ObjectID {
+        // libgit2's own existence check of every entry is off (see CGitShim's autodev_git_init):
+        // check the entries this call adds.
+        for path in blobs.keys.sorted() {
+            guard let blob = blobs[path]!, !contains(blob) else { continue }
+            throw GitError(kind: .other, message: "blob \(blob.hex) for \(path) is not in the object database; it was never written",
+                           operation: "writing a tree")
+        }
         var index: OpaquePointer?
         try GitError.check(git_index_new(&index), "making an in-memory index")
         defer { git_index_free(index) }

@@ -21,7 +21,9 @@ extension Repository {
             var oid = side.id.gitOID
             var length = 0
             var type = GIT_OBJECT_ANY
-            try GitError.check(git_odb_read_header(&length, &type, odb, &oid), "reading object \(side.id.hex)")
+            let result = git_odb_read_header(&length, &type, odb, &oid)
+            if result == GIT_ENOTFOUND.rawValue { throw Self.missing(side.id) }
+            try GitError.check(result, "reading object \(side.id.hex)")
             return length
         case .workdir(let path):
             return try workdirContent(path).count
@@ -33,11 +35,18 @@ extension Repository {
         if let bytes = packReader?.read(id, as: .blob) { return bytes }
         var oid = id.gitOID
         var blob: OpaquePointer?
-        try GitError.check(git_blob_lookup(&blob, pointer, &oid), "reading blob \(id.hex)")
+        let result = git_blob_lookup(&blob, pointer, &oid)
+        if result == GIT_ENOTFOUND.rawValue { throw Self.missing(id) }
+        try GitError.check(result, "reading blob \(id.hex)")
         defer { git_blob_free(blob) }
         let size = Int(git_blob_rawsize(blob))
         guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
         return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    private static func missing(_ id: ObjectID) -> GitError {
+        GitError(kind: .missingObject, code: GIT_ENOTFOUND.rawValue,
+                 message: "blob \(id.hex) is not in this clone", operation: "reading blob \(id.hex)")
     }
 
     /// A working-tree file's bytes (a symlink's target for a link), without any filter applied.

@@ -29,6 +29,16 @@ extension Repository {
                            "comparing HEAD with the working tree")
         defer { git_diff_free(diff) }
 
+        // A sparse checkout marks the files outside it skip-worktree in the index; libgit2 1.5
+        // reports them as deleted from the work tree, git does not.
+        var index: OpaquePointer?
+        try GitError.check(git_repository_index(&index, pointer), "reading the index")
+        defer { git_index_free(index) }
+        func skipsWorktree(_ path: UnsafePointer<CChar>) -> Bool {
+            guard let entry = git_index_get_bypath(index, path, 0) else { return false }
+            return entry.pointee.flags_extended & UInt16(GIT_INDEX_ENTRY_SKIP_WORKTREE.rawValue) != 0
+        }
+
         var deltas: [RawDelta] = []
         let count = git_diff_num_deltas(diff)
         let lfs = lfsMayApply((0..<count).compactMap { index in
@@ -39,6 +49,7 @@ extension Repository {
         for index in 0..<count {
             guard let delta = git_diff_get_delta(diff, index) else { continue }
             let status = delta.pointee.status
+            if status == GIT_DELTA_DELETED, let oldPath = delta.pointee.old_file.path, skipsWorktree(oldPath) { continue }
             let oldFile = delta.pointee.old_file
             let newFile = delta.pointee.new_file
             let path = bytes(newFile.path ?? oldFile.path)

@@ -63,7 +63,7 @@ public final class Repository {
             throw GitError(kind: .notARepository, code: result,
                            message: "not a git repository (or any parent up to the root): \(path)")
         }
-        try GitError.check(result, "opening the repository at \(path)")
+        if result < 0 { throw Self.openFailure(result, path: path) }
         guard let handle else {
             throw GitError(kind: .other, message: "libgit2 returned no repository for \(path)")
         }
@@ -78,11 +78,36 @@ public final class Repository {
         if result == GIT_ENOTFOUND.rawValue {
             throw GitError(kind: .notARepository, code: result, message: "not a git repository: \(path)")
         }
-        try GitError.check(result, "opening the repository at \(path)")
+        if result < 0 { throw Self.openFailure(result, path: path) }
         guard let handle else {
             throw GitError(kind: .other, message: "libgit2 returned no repository for \(path)")
         }
         return Repository(pointer: handle)
+    }
+
+    /// The error for a failed open; a repository format libgit2 1.5 cannot read (an extension
+    /// it refuses, such as SHA-256 object names or reftable refs) is `.unsupportedFormat`, its
+    /// message naming what the repository uses.
+    private static func openFailure(_ result: Int32, path: String) -> GitError {
+        let error = GitError.last(code: result, operation: "opening the repository at \(path)")
+        let marker = "unsupported extension name extensions."
+        guard let range = error.message.firstRange(of: marker) else { return error }
+        let name = error.message[range.upperBound...].prefix { !$0.isWhitespace }
+        let what: String, advice: String
+        switch name.lowercased() {
+        case "objectformat":
+            what = "SHA-256 object names (extensions.objectFormat)"
+            advice = "run it on a SHA-1 repository"
+        case "refstorage":
+            what = "reftable refs (extensions.refStorage)"
+            advice = "convert the refs with git refs migrate --ref-format=files (git 2.46 or later), or use a clone made with the files ref format"
+        default:
+            what = "the git extension extensions.\(name)"
+            advice = "use a clone made without it"
+        }
+        return GitError(kind: .unsupportedFormat, code: result,
+                        message: "the repository at \(path) uses \(what), which autodev (libgit2 \(Libgit2.version)) cannot read yet; \(advice)",
+                        operation: "opening the repository at \(path)")
     }
 
     public var isBare: Bool { git_repository_is_bare(pointer) == 1 }

@@ -6,10 +6,11 @@ public final class GitFixture {
     public var path: String { directory.path + "/repo" }
     private var clock: Int = 1_700_000_000
 
-    public init(bare: Bool = false) throws {
+    /// `initOptions` go to `git init`, e.g. `--object-format=sha256`.
+    public init(bare: Bool = false, initOptions: [String] = []) throws {
         directory = try TemporaryDirectory(prefix: "autodev-repo")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        try git(bare ? ["init", "-q", "--bare", "-b", "main"] : ["init", "-q", "-b", "main"])
+        try git((bare ? ["init", "-q", "--bare", "-b", "main"] : ["init", "-q", "-b", "main"]) + initOptions)
         if !bare {
             try git(["config", "user.name", "Fixture"])
             try git(["config", "user.email", "fixture@example.com"])
@@ -20,6 +21,38 @@ public final class GitFixture {
     deinit { directory.remove() }
 
     public static var gitPath: String { Subprocess.which("git") ?? "/usr/bin/git" }
+
+    /// Whether this machine's git can make a repository with these `git init` options (e.g.
+    /// `--ref-format=reftable` needs git 2.45), for tests that skip when it cannot.
+    public static func canInit(_ options: [String]) -> Bool {
+        guard let scratch = try? TemporaryDirectory(prefix: "autodev-probe") else { return false }
+        defer { scratch.remove() }
+        let result = try? Subprocess.run(gitPath, ["init", "-q"] + options + [scratch.path + "/repo"])
+        return result?.status == 0
+    }
+
+    /// A partial clone of this repository, as monorepo CI jobs make it: `git clone --no-local
+    /// --filter=<filter> --no-checkout`, then, with `sparse` folders, a cone sparse checkout of
+    /// them (which sets `extensions.worktreeConfig`), then a checkout. Blobs the filter left out
+    /// are missing from the clone (outside the sparse folders); returns the clone's path.
+    public func partialClone(filter: String = "blob:limit=1k", sparse: [String] = []) throws -> String {
+        try git(["config", "uploadpack.allowFilter", "true"])
+        try git(["config", "uploadpack.allowAnySHA1InWant", "true"])
+        let clone = directory.path + "/partial-\(clock)"
+        clock += 60
+        try git(["clone", "-q", "--no-local", "--filter=\(filter)", "--no-checkout", "file://" + path, clone])
+        let run = { (arguments: [String]) throws in
+            let result = try Subprocess.run(Self.gitPath, ["-C", clone] + arguments)
+            guard result.status == 0 else {
+                throw FixtureError("git \(arguments.joined(separator: " ")) in the clone failed (\(result.status)): \(result.stderr)")
+            }
+        }
+        if !sparse.isEmpty { try run(["sparse-checkout", "set", "--cone"] + sparse) }
+        try run(["checkout", "-q", "main"])
+        try run(["config", "user.name", "Fixture"])
+        try run(["config", "user.email", "fixture@example.com"])
+        return clone
+    }
 
     /// Runs git in the repository; throws when it fails.
     @discardableResult

@@ -87,6 +87,25 @@ int autodev_git_init(void) {
         // Keep trees up to 1 MiB in libgit2's object cache (the default is 4 KiB): path lookups
         // walk the same large folders of a monorepo again and again.
         git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
+        // libgit2 checks that every entry of a tree it writes exists. In a partial clone
+        // (`--filter=blob:limit=...`) the results tree keeps the base tree's entries for blobs
+        // the clone never fetched, as git itself does, so that check fails the write. autodev
+        // checks instead that the blobs it adds exist (Repository.writeTree), and looks up a
+        // commit's tree and parents before creating it.
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+        // libgit2 1.5 refuses to open a repository that names an extension it does not know.
+        // These three change nothing autodev reads or writes, so it accepts them:
+        // - worktreeconfig: `config.worktree` files hold per-worktree settings (git
+        //   sparse-checkout sets it, as monorepo CI jobs do); libgit2 does not read them, and
+        //   none of them is a setting autodev needs.
+        // - preciousobjects: objects must never be deleted; autodev only adds objects.
+        // - partialclone: objects may be missing, to be fetched from a promisor remote. libgit2
+        //   cannot fetch them; autodev reports a missing blob as a note instead (older git
+        //   versions set this key in every partial clone).
+        // objectformat (SHA-256) and refstorage (reftable) stay refused: libgit2 1.5 cannot read
+        // those repositories, and the Swift side says so.
+        const char *extensions[] = { "worktreeconfig", "preciousobjects", "partialclone" };
+        result = git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, sizeof extensions / sizeof extensions[0]);
     }
     return result;
 }

@@ -269,6 +269,47 @@ import Testing
         #expect(missing.stderr.contains("test report /nonexistent/report.xml cannot be used"))
     }
 
+    @Test func explainInAPartialCloneNotesEachMissingBlobOnceAndExitsZero() throws {
+        let (fixture, clone, missing) = try SyncCommandTests.partialCloneProject()
+        let appBlob = try fixture.revParse("HEAD:src/app.py"), testBlob = try fixture.revParse("HEAD:tests/test_app.py")
+        #expect(missing.contains(appBlob) && missing.contains(testBlob), "the clone fetched the large files; the test shows nothing")
+        let result = try AutodevBinary.run(["diff-events", "HEAD~2..HEAD", "--explain", "--json"], in: clone)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try DiffEventsCommandTests.json(result)
+        let notes = try #require(object["notes"] as? [String])
+        #expect(notes.count == Set(notes).count, "\(notes)")
+        #expect(notes.contains("src/app.py: not in this clone (blob \(appBlob)): fetch it or deepen; read as unreadable content"))
+        #expect(notes.contains { $0.hasPrefix("tests/test_app.py: not in this clone (blob \(testBlob))") })
+        // Unreadable test file: no test names, a code change; the readable spec is decided.
+        let events = try #require(object["events"] as? [[String: Any]])
+        #expect(events.contains { $0["path"] as? String == "tests/test_app.py" && $0["kind"] as? String == "codeModified" })
+        let decisions = try #require(object["decisions"] as? [[String: Any]])
+        #expect(decisions.contains { $0["action"] as? String == "newImplementation" })
+    }
+
+    @Test func worktreeInASparseCheckoutSeesOnlyRealEditsNotTheFilesOutsideIt() throws {
+        let (fixture, clone, _) = try SyncCommandTests.partialCloneProject()
+        defer { withExtendedLifetime(fixture) {} }  // the clone lives in the fixture's folder
+        #expect(!FileManager.default.fileExists(atPath: clone + "/src/app.py"), "the sparse checkout has src/; the test shows nothing")
+        try Data("- **FR-001**: System MUST include a header row\n- **FR-002**: System MUST quote commas\n".utf8)
+            .write(to: URL(fileURLWithPath: clone + "/specs/001-export/spec.md"))
+        let result = try AutodevBinary.run(["diff-events", "--worktree", "--json"], in: clone)
+        #expect(result.status == 0, "\(result.stderr)")
+        let changes = try #require(try DiffEventsCommandTests.json(result)["changes"] as? [[String: Any]])
+        #expect(changes.map { "\($0["status"]!) \($0["path"]!)" } == ["modified specs/001-export/spec.md"])
+    }
+
+    @Test(.enabled(if: GitFixture.canInit(["--object-format=sha256"]), "this machine's git cannot make a SHA-256 repository"))
+    func aSHA256RepositoryExits3SayingItCannotBeReadYet() throws {
+        let fixture = try GitFixture(initOptions: ["--object-format=sha256"])
+        try fixture.write("a.txt", "a\n")
+        try fixture.commit()
+        let result = try AutodevBinary.run(["diff-events"], in: fixture.path)
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("uses SHA-256 object names"), "\(result.stderr)")
+        #expect(result.stderr.contains("cannot read yet"))
+    }
+
     @Test func malformedSpecsGiveANoteAndTheRestIsDecided() throws {
         let fixture = try GitFixture()
         try fixture.write("README.md", "x\n")

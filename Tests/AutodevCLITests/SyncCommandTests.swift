@@ -330,4 +330,71 @@ import Testing
         #expect(try Self.sync(fixture).status == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 1)
     }
+
+    /// A project whose large code and test files (over 1 KB) a partial clone does not have: the
+    /// source repository, the clone (sparse: `specs` and `config`), and the large blobs the
+    /// last commit changed, which the clone lacks.
+    static func partialCloneProject() throws -> (GitFixture, clone: String, missing: [String]) {
+        let fixture = try GitFixture()
+        let filler = String(repeating: "# padding to make this file larger than the clone's blob limit\n", count: 40)
+        try fixture.write("pyproject.toml", "[project]\nname = 'app'\n")
+        try fixture.write("src/app.py", "print('app')\n" + filler)
+        try fixture.write("tests/test_app.py", "def test_starts():\n    pass\n" + filler)
+        let initialised = try AutodevBinary.run(["init"], in: fixture.path)
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        try fixture.commit("base with autodev init")
+        try fixture.write("src/app.py", "print('app v2')\n" + filler)
+        try fixture.write("tests/test_app.py", "def test_starts():\n    pass\n\ndef test_exports():\n    pass\n" + filler)
+        try fixture.commit("Change the app")
+        // The spec in a commit of its own: a spec committed with code would be implemented alongside.
+        try fixture.write("specs/001-export/spec.md", spec)
+        try fixture.commit("Specify export")
+        let clone = try fixture.partialClone(sparse: ["specs", "config"])
+        let objects = try Subprocess.run(GitFixture.gitPath, ["-C", clone, "rev-list", "--objects", "--missing=print", "HEAD~2..HEAD"])
+        let missing = objects.stdout.split(separator: "\n").filter { $0.hasPrefix("?") }.map { String($0.dropFirst()) }
+        return (fixture, clone, missing)
+    }
+
+    @Test func aSparsePartialCloneSyncsWithANoteForEachBlobItDoesNotHave() throws {
+        let (fixture, clone, missing) = try Self.partialCloneProject()
+        let appBlob = try fixture.revParse("HEAD:src/app.py")
+        #expect(missing.contains(appBlob), "the clone fetched src/app.py; the test shows nothing")
+        let git = { (arguments: [String]) throws -> String in
+            try Subprocess.run(GitFixture.gitPath, ["-C", clone] + arguments).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try git(["update-ref", "refs/autodev/checkpoint", "HEAD~2"])
+        let result = try AutodevBinary.run(["sync"], in: clone)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("src/app.py: not in this clone (blob \(appBlob)): fetch it or deepen"), "\(result.stdout)")
+        #expect(try git(["rev-parse", "refs/autodev/checkpoint"]) == (try fixture.head()))
+        // The results tree keeps the blobs the clone lacks, unread, and adds the generated files.
+        #expect(try git(["rev-parse", "autodev/results:src/app.py"]) == appBlob)
+        let generated = try git(["diff", "--name-only", "HEAD", "autodev/results"])
+        #expect(generated.contains("src/us1_export_users.py") && !generated.contains("src/app.py"), "\(generated)")
+        let state = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: clone + "/.auto-dev/loop/state.json"))) as? [String: Any])
+        #expect((state["loop"] as? [String: Any])?["state"] as? String == "idle")
+        // Nothing was fetched behind the user's back.
+        let after = try Subprocess.run(GitFixture.gitPath, ["-C", clone, "rev-list", "--objects", "--missing=print", "HEAD~2..HEAD"])
+        #expect(after.stdout.contains("?" + appBlob))
+    }
+
+    @Test func aGeneratorInAPartialCloneRunsWithoutTheBlobsTheCloneLacks() throws {
+        let (fixture, clone, missing) = try Self.partialCloneProject()
+        #expect(missing.contains(try fixture.revParse("HEAD:src/app.py")), "the clone fetched src/app.py; the test shows nothing")
+        try Data("""
+            [[pattern]]
+            name = "generate"
+            kind = "specificationChanged"
+            then = "command"
+            command = "mkdir -p gen && (test -f src/app.py && echo has || echo lacks) > gen/$AUTODEV_REQUIREMENT_KEY.txt"
+            """.utf8).write(to: URL(fileURLWithPath: clone + "/config/patterns.toml"))
+        _ = try Subprocess.run(GitFixture.gitPath, ["-C", clone, "update-ref", "refs/autodev/checkpoint", "HEAD~2"])
+        let result = try AutodevBinary.run(["sync"], in: clone)
+        #expect(result.status == 0, "\(result.stderr)")
+        let shown = try Subprocess.run(GitFixture.gitPath, ["-C", clone, "show", "autodev/results:gen/FR-001.txt"])
+        #expect(shown.stdout == "lacks\n", "\(shown.stderr)")
+        // The missing file is not read as deleted by the generator.
+        let kept = try Subprocess.run(GitFixture.gitPath, ["-C", clone, "rev-parse", "autodev/results:src/app.py"])
+        #expect(kept.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == (try fixture.revParse("HEAD:src/app.py")))
+    }
 }

@@ -157,6 +157,60 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: fixture.path + "/.auto-dev/loop/rerun-wanted"))
     }
 
+    static func loopState(_ fixture: GitFixture) throws -> [String: Any] {
+        let state = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture.path + "/.auto-dev/loop/state.json"))) as? [String: Any])
+        return try #require(state["loop"] as? [String: Any])
+    }
+
+    @Test func aRunThatFailsAfterStartingLeavesTheLoopIdleAndNoOrphanRequests() throws {
+        let fixture = try SyncCommandTests.project()
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        // Work for an LLM (its request is written mid-run), then a failure before the run saves:
+        // the decision log's folder is a file.
+        try fixture.write("tests/test_api.py", "def test_lists_users():\n    pass\n")
+        try fixture.commit("Add a test")
+        let checkpoint = try fixture.git(["rev-parse", "refs/autodev/checkpoint"])
+        let decisions = fixture.path + "/.auto-dev/loop/decisions"
+        try FileManager.default.removeItem(atPath: decisions)
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: decisions))
+        for _ in 0..<2 {
+            let failed = try SyncCommandTests.sync(fixture)
+            #expect(failed.status == 1)
+            #expect(failed.stderr.contains(decisions))
+            let loop = try Self.loopState(fixture)
+            #expect(loop["state"] as? String == "idle")
+            #expect(loop["pid"] == nil)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.path + "/.auto-dev/loop/pending") == [])
+            #expect(try AutodevBinary.run(["status"], in: fixture.path).stdout.contains("loop: idle\n"))
+            #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
+        }
+        try FileManager.default.removeItem(atPath: decisions)
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.path + "/.auto-dev/loop/pending").count == 1)
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) != checkpoint)
+    }
+
+    @Test func statusDoesNotShowASyncThatDiedAsProcessing() throws {
+        let fixture = try SyncCommandTests.project()
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gone.arguments = ["-c", "exit 0"]
+        try gone.run()
+        gone.waitUntilExit()
+        let path = fixture.path + "/.auto-dev/loop/state.json"
+        var state = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        state["loop"] = ["state": "processing", "pid": Int(gone.processIdentifier), "since": 1, "task": "x"]
+        try JSONSerialization.data(withJSONObject: state).write(to: URL(fileURLWithPath: path))
+        let status = try AutodevBinary.run(["status"], in: fixture.path)
+        #expect(status.stdout.contains("loop: idle\n"), "\(status.stdout)")
+        #expect(status.stderr.contains("pid \(gone.processIdentifier)) ended without finishing"))
+        // A live pid (this test's) is still shown as processing.
+        state["loop"] = ["state": "processing", "pid": Int(getpid()), "since": 1, "task": "x"]
+        try JSONSerialization.data(withJSONObject: state).write(to: URL(fileURLWithPath: path))
+        #expect(try AutodevBinary.run(["status"], in: fixture.path).stdout.contains("loop: processing (x)"))
+    }
+
     @Test func aResultsBranchMovedBySomeoneElseStopsTheRunWithExit4() throws {
         let fixture = try SyncCommandTests.project()
         #expect(try SyncCommandTests.sync(fixture).status == 0)

@@ -240,8 +240,9 @@ public struct Explainer {
             bytes = side.mode.isSubmodule ? [] : try content ?? repository.content(of: side)
         } catch {
             let document = SpecDocument(path: path, format: .markdown, requirements: [], context: nil,
-                                        diagnostics: ["\(path): could not be read: \(error)"])
-            notes.append(contentsOf: document.diagnostics)
+                                        diagnostics: [ReadNote.text(path: path, error: error)])
+            if documentCache[cacheKey] == nil { notes.append(contentsOf: document.diagnostics) }
+            if side.location == .odb { documentCache[cacheKey] = document }
             return document
         }
         let document = SpecDocument.parse(path: path, bytes: bytes)

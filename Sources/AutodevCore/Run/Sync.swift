@@ -90,7 +90,14 @@ public final class Sync {
             FileSystem.remove(store.rerunPath)
             let (state, warning) = store.loadState()
             if let warning { report.warnings.append(warning) }
-            let done = try pass(options, state: state, dryRun: false)
+            let requestsBefore = Set(FileSystem.list(store.pendingFolder))
+            let done: SyncPass
+            do {
+                done = try pass(options, state: state, dryRun: false)
+            } catch {
+                recoverFromFailedPass(initial: state, requestsBefore: requestsBefore)
+                throw error
+            }
             report.passes.append(done)
             let signal = stopRequested()
             if signal != 0 {
@@ -100,6 +107,25 @@ public final class Sync {
             guard options.range == .sinceCheckpoint, FileSystem.exists(store.rerunPath) else { break }
         }
         return report
+    }
+
+    /// After a pass that threw: if it had marked the loop `processing` and not yet saved its
+    /// outcome, the state goes back to what it was before the pass, loop idle (the next run
+    /// redoes the work, as after a crash); request files the pass wrote that the state does not
+    /// name are removed. Best effort: the error that stopped the pass is what the user sees.
+    private func recoverFromFailedPass(initial: SyncState, requestsBefore: Set<String>) {
+        var state = store.peekState().0
+        if state.loop.state != .idle && state.loop.state != .shutdown {
+            state = initial
+            state.awaitingLLM = initial.awaitingLLM.filter { FileSystem.exists(store.pendingFolder + "/" + $0.value) }
+            state.awaitingSubjects = initial.awaitingSubjects?.filter { state.awaitingLLM[$0.key] != nil }
+            state.loop = .init(state: .idle, task: nil, pid: nil, since: FileSystem.now())
+            try? store.save(state)
+        }
+        let named = Set(state.awaitingLLM.values)
+        for name in FileSystem.list(store.pendingFolder) where !requestsBefore.contains(name) && !named.contains(name) {
+            FileSystem.remove(store.pendingFolder + "/" + name)
+        }
     }
 
     /// Keeps `.auto-dev/` out of `git status` even before `autodev init` added it to .gitignore,

@@ -65,7 +65,14 @@ struct Generator {
                 for (path, side) in try repository.files(inTree: tree, under: "") where !side.mode.isSubmodule {
                     let full = scratch + "/" + path
                     try FileSystem.makeDirectories(String(full[..<full.lastIndex(of: "/")!]))
-                    let bytes = try repository.content(of: side)
+                    let bytes: [UInt8]
+                    do {
+                        bytes = try repository.content(of: side)
+                    } catch let error as GitError where error.kind == .missingObject {
+                        // A blob a partial clone does not have: left out, as a sparse checkout
+                        // would; only files the command writes are results, so it is not deleted.
+                        continue
+                    }
                     if side.mode.rawValue == 0o120000 {
                         symlink(String(decoding: bytes, as: UTF8.self), full)
                     } else {
