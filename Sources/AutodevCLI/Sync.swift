@@ -102,6 +102,7 @@ enum SyncRenderer {
             let decisions = pass.decisions.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             let tiers = pass.tiers.sorted { $0.key < $1.key }.map { "\($0.value) by \($0.key)" }.joined(separator: ", ")
             out += "  \(pass.events) event\(pass.events == 1 ? "" : "s"); decisions: \(decisions.isEmpty ? "none" : decisions)\n"
+            out += "  work items: \(pass.workItems); skips: \(StatusText.skips(pass.skips))\n"
             out += "  work done: \(tiers.isEmpty ? "none" : tiers); pending: \(pass.pending); awaiting an LLM: \(pass.awaitingLLM)\n"
             if let commit = pass.resultsCommit {
                 out += "  results: \(branch) at \(commit.prefix(12))\n"

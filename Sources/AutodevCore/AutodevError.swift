@@ -26,7 +26,7 @@ public struct AutodevError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case invalidConfig, notARepository, unknownRevision, malformedRange, shallowHistory,
              bareRepository, gitFailure, ioFailure, lockBusy, resultsMoved, invalidPatterns, invalidTemplate,
-             generatorFailed, unsafePath, interrupted
+             generatorFailed, outputCollision, unsafePath, interrupted
     }
 
     public let code: Code
