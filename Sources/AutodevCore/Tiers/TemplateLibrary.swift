@@ -164,15 +164,17 @@ public struct TemplateLibrary: Sendable {
 
     /// The feature a spec belongs to, as a slug: the folder of a feature's conventional file
     /// (`specs/001-export/spec.md`, `.kiro/specs/user-auth/tasks.md` → `001-export`, `user-auth`),
-    /// otherwise the file's own name (`docs/stories/1.2.story.md` → `1-2-story`). Requirements
-    /// with the same title in two features then render to two paths.
+    /// otherwise the folder and the file's name (`specs/001-export/meta.json` →
+    /// `001-export-meta`, `docs/stories/1.2.story.md` → `stories-1-2-story`). Requirements with
+    /// the same title in two features, or in two files of one folder, then render to two paths.
     static func feature(ofSpec spec: String) -> String {
         let parts = spec.split(separator: "/")
         guard let file = parts.last else { return "spec" }
         let stem = file.lastIndex(of: ".").map { file[..<$0] } ?? file
+        let folder = parts.count >= 2 ? String(parts[parts.count - 2]) : nil
         let conventional: Set<String> = ["spec", "requirements", "tasks", "design", "plan", "proposal", "readme", "prp"]
-        if parts.count >= 2, conventional.contains(stem.lowercased()) { return WorkItem.slug(String(parts[parts.count - 2])) }
-        return WorkItem.slug(String(stem))
+        if let folder, conventional.contains(stem.lowercased()) { return WorkItem.slug(folder) }
+        return WorkItem.slug((folder.map { $0 + " " } ?? "") + stem)
     }
 
     /// A double-quoted string literal (JSON escaping), valid in most languages.
