@@ -21,8 +21,29 @@ struct OutputClaims {
     /// Every folder that holds a claimed file, with one such file.
     private var folders: [String: String] = [:]
 
-    init(previous: [String: Owner]) {
-        for (path, owner) in previous.sorted(by: { $0.key < $1.key }) { claim(path, by: owner) }
+    /// Claims for the files on the results branch (`previous`), with the owners an earlier run
+    /// recorded in the state; a file whose owner is unknown (the state was lost) still takes
+    /// part in file/folder clashes, and any work may replace it.
+    init(previous: [String: ObjectID], owners: [String: SyncState.Generated]) {
+        for path in previous.keys.sorted() {
+            let known = owners[path].flatMap { generated in
+                generated.subject.map { Owner(work: generated.work, subject: $0, label: generated.label ?? $0, origin: generated.origin ?? "") }
+            }
+            claim(path, by: known ?? Owner(work: "", subject: "", label: "", origin: ""))
+        }
+    }
+
+    /// What the state keeps of the files on the results branch: who generated each.
+    func owners(of generated: [String: ObjectID], new: Set<String>, run: String,
+                earlier: [String: SyncState.Generated]) -> [String: SyncState.Generated] {
+        var result: [String: SyncState.Generated] = [:]
+        for (path, blob) in generated {
+            let owner = files[path]
+            result[path] = SyncState.Generated(blob: blob.hex, base: nil, run: new.contains(path) ? run : earlier[path]?.run ?? "",
+                                               work: owner?.work ?? "", subject: owner.flatMap { $0.subject.isEmpty ? nil : $0.subject },
+                                               label: owner?.label, origin: owner?.origin)
+        }
+        return result
     }
 
     mutating func claim(_ path: String, by owner: Owner) {

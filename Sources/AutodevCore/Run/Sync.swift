@@ -223,10 +223,7 @@ public final class Sync {
         var calls = 0, tokens = 0
         var deferred: [WorkItem] = []
         var newFiles: [String: (blob: ObjectID, work: String)] = [:]
-        var claims = OutputClaims(previous: previous.mapValues { _ in OutputClaims.Owner(work: "", subject: "", label: "", origin: "") }
-            .merging(state.generated.compactMapValues { generated in
-                generated.subject.map { OutputClaims.Owner(work: generated.work, subject: $0, label: generated.label ?? $0, origin: generated.origin ?? "") }
-            }.filter { previous[$0.key] != nil }, uniquingKeysWith: { _, known in known }))
+        var claims = OutputClaims(previous: previous, owners: state.generated)
         var items: [SyncPass.Item] = []
         var tierCounts: [String: Int] = [:]
         var failures: [String] = []
@@ -336,15 +333,7 @@ public final class Sync {
                 if current?.id == file.blob { allGenerated[path] = nil; continue }  // already there
                 allGenerated[path] = file.blob
             }
-            var owners: [String: SyncState.Generated] = [:]
-            for (path, blob) in allGenerated {
-                let owner = claims.files[path]
-                owners[path] = SyncState.Generated(blob: blob.hex, base: try gitCall { try lookup.entry(atPath: path) }?.id.hex,
-                                                   run: newFiles[path] != nil ? runID : state.generated[path]?.run ?? "",
-                                                   work: owner?.work ?? "", subject: owner.flatMap { $0.subject.isEmpty ? nil : $0.subject },
-                                                   label: owner?.label, origin: owner?.origin)
-            }
-            state.generated = owners
+            state.generated = claims.owners(of: allGenerated, new: Set(newFiles.keys), run: runID, earlier: state.generated)
             if !newFiles.isEmpty && !dryRun {
                 resultsCommit = try commitResults(generated: allGenerated, baseTree: lookup.tree, to: to, tip: tip, runID: runID,
                                                   range: range, items: items).hex

@@ -18,7 +18,8 @@ public struct SyncState: Sendable, Codable, Equatable {
     /// A file autodev generated that is not yet merged into the processed branch.
     public struct Generated: Sendable, Codable, Equatable {
         public var blob: String
-        /// The blob at that path in the commit it was generated on (nil: the path was new).
+        /// The blob at that path in the commit it was generated on (nil: the path was new, or not
+        /// recorded — sync does not fill it in yet).
         public var base: String?
         public var run: String
         public var work: String
