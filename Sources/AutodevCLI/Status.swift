@@ -90,7 +90,11 @@ extension AutodevCommand {
                 out += "last run: none\n"
             }
             let metrics = report.metrics
-            out += "LLM calls: \(metrics.llmCallsAvoided) avoided (skips, patterns, templates), \(metrics.llmRequests) requested, over \(metrics.runs) run\(metrics.runs == 1 ? "" : "s")\n"
+            if let run = report.lastRun, let workItems = run.workItems {
+                out += "  \(workItems) work item\(workItems == 1 ? "" : "s"); skips: \(StatusText.skips(run.skips ?? [:]))\n"
+            }
+            out += "work items: \(metrics.workItems) over \(metrics.runs) run\(metrics.runs == 1 ? "" : "s"); skips: \(StatusText.skips(metrics.skips))\n"
+            out += "LLM calls: \(metrics.llmCallsAvoided) avoided (work answered by patterns and templates), \(metrics.llmRequests) requested\n"
             if let tip {
                 out += "results: \(branch) at \(tip.hex.prefix(12)), \(unmerged ?? 0) commit\(unmerged == 1 ? "" : "s") not merged into HEAD\n"
             } else {
@@ -178,5 +182,13 @@ extension AutodevCommand {
             }
             Output.write(out)
         }
+    }
+}
+
+enum StatusText {
+    /// `3 human-change, 1 spec-progress`, largest first; `none` when empty.
+    static func skips(_ skips: [String: Int]) -> String {
+        let sorted = skips.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        return sorted.isEmpty ? "none" : sorted.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
     }
 }

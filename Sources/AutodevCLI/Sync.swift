@@ -10,7 +10,7 @@ extension AutodevCommand {
 
                 Work goes through the tiers, cheapest first: patterns (config/patterns.toml), templates (config/templates/*.mustache), and, while no LLM provider is configured, offline requests written to .auto-dev/loop/pending/. Generated files are committed on the results branch (loop.results_branch, default autodev/results) on top of the processed commit; HEAD, the index and the work tree are never touched. What does not fit in the run's limits (loop.max_events_per_run, max_llm_calls_per_run, max_tokens_per_run) stays pending and goes first next run.
 
-                One sync runs per repository at a time: another one waits (or, with --no-wait, exits 75). With --hook, a held lock means "rerun wanted": the running sync picks the new commits up. SIGINT/SIGTERM stop it between two pieces of work; finished work is kept, the rest stays pending, and it exits 130/143. A generator command that fails or hangs leaves its work pending; everything else is saved, and sync exits 1 naming the pattern and command.
+                One sync runs per repository at a time: another one waits (or, with --no-wait, exits 75). With --hook, a held lock means "rerun wanted": the running sync picks the new commits up. SIGINT/SIGTERM stop it between two pieces of work; finished work is kept, the rest stays pending, and it exits 130/143. A generator command that fails or hangs leaves its work pending; everything else is saved, and sync exits 1 naming the pattern and command. Work whose output collides with other work's (one path, or a file where a folder is needed) stays pending the same way; the error names both pieces of work, the templates and the path.
                 """
 
         static let spec = CommandSpec(
@@ -111,6 +111,7 @@ enum SyncRenderer {
             let decisions = pass.decisions.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             let tiers = pass.tiers.sorted { $0.key < $1.key }.map { "\($0.value) by \($0.key)" }.joined(separator: ", ")
             out += "  \(pass.events) event\(pass.events == 1 ? "" : "s"); decisions: \(decisions.isEmpty ? "none" : decisions)\n"
+            out += "  work items: \(pass.workItems); skips: \(StatusText.skips(pass.skips))\n"
             out += "  work done: \(tiers.isEmpty ? "none" : tiers); pending: \(pass.pending); awaiting an LLM: \(pass.awaitingLLM)\n"
             if let commit = pass.resultsCommit {
                 out += "  results: \(branch) at \(commit.prefix(12))\n"

@@ -72,8 +72,8 @@ import Testing
         #expect(status.stdout.contains("loop: idle"))
         #expect(status.stdout.contains("results: autodev/results at"))
         #expect(status.stdout.contains("1 commit not merged into HEAD"))
-        // Two new requirements answered by templates, and the base run's skips: no LLM request.
-        #expect(status.stdout.contains(" avoided (skips, patterns, templates), 0 requested, over 2 runs"), "\(status.stdout)")
+        // Two new requirements answered by templates; the base run's skips are no avoided call.
+        #expect(status.stdout.contains("LLM calls: 2 avoided (work answered by patterns and templates), 0 requested"), "\(status.stdout)")
 
         let list = try AutodevBinary.run(["history", "--json"], in: fixture.path)
         let runs = try #require(try JSONSerialization.jsonObject(with: list.stdoutData) as? [[String: Any]])
@@ -82,7 +82,7 @@ import Testing
         let shown = try AutodevBinary.run(["history", "show", id], in: fixture.path)
         #expect(shown.status == 0)
         #expect(shown.stdout.contains("newImplementation US1 (specs/001-export/spec.md) [template]"))
-        #expect(shown.stdout.contains("tests/test_us1_export_users.py"))
+        #expect(shown.stdout.contains("tests/test_f_001_export_us1_export_users.py"))
         let missing = try AutodevBinary.run(["history", "show", "run-nope"], in: fixture.path)
         #expect(missing.status == 64)
         #expect(missing.stderr.contains("no run 'run-nope'"))
@@ -92,13 +92,13 @@ import Testing
         let fixture = try SyncCommandTests.project()
         #expect(try SyncCommandTests.sync(fixture).status == 0)
         // A person writes the same path differently on the branch, without merging the results.
-        try fixture.write("tests/test_us1_export_users.py", "# mine\n")
+        try fixture.write("tests/test_f_001_export_us1_export_users.py", "# mine\n")
         try fixture.write("specs/001-export/spec.md", SyncCommandTests.spec.replacingOccurrences(of: "only a header", with: "only a header row"))
         try fixture.commit("Edit the story and write its test by hand")
         let result = try SyncCommandTests.sync(fixture)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("conflict: tests/test_us1_export_users.py"), "\(result.stdout)")
-        #expect(try fixture.git(["show", "autodev/results:tests/test_us1_export_users.py"]).contains("pending"))
+        #expect(result.stdout.contains("conflict: tests/test_f_001_export_us1_export_users.py"), "\(result.stdout)")
+        #expect(try fixture.git(["show", "autodev/results:tests/test_f_001_export_us1_export_users.py"]).contains("pending"))
     }
 
     @Test func configEffectiveShowsEachValueAndWhereItComesFrom() throws {
@@ -117,13 +117,78 @@ import Testing
     @Test func earlierGeneratedWorkChangedOnTheBranchIsAConflictInALaterRun() throws {
         let fixture = try SyncCommandTests.project()
         #expect(try SyncCommandTests.sync(fixture).status == 0)
-        try fixture.write("tests/test_us1_export_users.py", "# mine\n")
+        try fixture.write("tests/test_f_001_export_us1_export_users.py", "# mine\n")
         try fixture.write("specs/002-import/spec.md", "- **FR-001**: System MUST import CSV files\n")
         try fixture.commit("A hand-written test where autodev's was, and an unrelated spec")
         let result = try SyncCommandTests.sync(fixture)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("conflict: tests/test_us1_export_users.py: changed on the branch"), "\(result.stdout)")
-        #expect(try fixture.git(["show", "autodev/results:tests/test_us1_export_users.py"]).contains("pending"))
-        #expect(try fixture.git(["show", "autodev/results:tests/test_fr_001_system_must_import_csv_files.py"]).contains("FR-001"))
+        #expect(result.stdout.contains("conflict: tests/test_f_001_export_us1_export_users.py: changed on the branch"), "\(result.stdout)")
+        #expect(try fixture.git(["show", "autodev/results:tests/test_f_001_export_us1_export_users.py"]).contains("pending"))
+        #expect(try fixture.git(["show", "autodev/results:tests/test_f_002_import_fr_001_system_must_import_csv_files.py"]).contains("FR-001"))
+    }
+
+    @Test func statusAndTheRunRecordCountWorkItemsSkipsByRuleAndOnlyAnsweredWorkAsAvoided() throws {
+        let fixture = try SyncCommandTests.project()  // adds a spec: two requirements for the templates
+        try fixture.write("src/app.py", "print('app, edited by a person')\n")
+        try fixture.write("tests/test_api.py", "def test_lists_users():\n    pass\n")
+        try fixture.write("config/patterns.toml", "[[pattern]]\nname = \"no headers\"\ntext = \"header row\"\nthen = \"skip\"\nreason = \"headers come free\"\n")
+        try fixture.commit("A person's code change, a new test and a pattern")
+        let result = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+
+        // The oracle: the run's decision log, line by line.
+        let list = try #require(try JSONSerialization.jsonObject(with: AutodevBinary.run(["history", "--json"], in: fixture.path).stdoutData) as? [[String: Any]])
+        let runID = try #require(list.first?["id"] as? String)
+        let shown = try #require(try JSONSerialization.jsonObject(with: AutodevBinary.run(["history", "show", runID, "--json"], in: fixture.path).stdoutData) as? [String: Any])
+        let log = try #require(shown["decisions"] as? [[String: Any]])
+        let skipped = log.filter { $0["action"] as? String == "skip" }
+        let skipsByRule = Dictionary(grouping: skipped, by: { $0["rule"] as? String ?? "" }).mapValues(\.count)
+        let answered = log.filter { ["pattern", "template"].contains($0["tier"] as? String ?? "")
+            && !["reload", "validate", "skip"].contains($0["action"] as? String ?? "") }
+        #expect(skipsByRule["human-change"] == 1, "\(skipsByRule)")
+        #expect(answered.count == 2, "one by the pattern's skip, one by the templates: \(log)")
+        let run = try #require(shown["run"] as? [String: Any])
+        #expect(run["workItems"] as? Int == log.count - skipped.count)
+        #expect(run["skips"] as? [String: Int] == skipsByRule)
+        #expect(run["llmCallsAvoided"] as? Int == answered.count)
+
+        let status = try #require(try JSONSerialization.jsonObject(with: AutodevBinary.run(["status", "--json"], in: fixture.path).stdoutData) as? [String: Any])
+        let metrics = try #require(status["metrics"] as? [String: Any])
+        #expect(metrics["llmCallsAvoided"] as? Int == answered.count)  // the base run answered nothing
+        #expect(metrics["llmRequests"] as? Int == 1)                   // the new test
+        let allSkips = metrics["skips"] as? [String: Int] ?? [:]
+        #expect(allSkips["human-change"] == 1)
+        #expect((allSkips["adopted-baseline"] ?? 0) > 0, "\(allSkips)")
+        #expect(metrics["workItems"] as? Int == log.count - skipped.count)  // the base run's were all skips
+        let human = try AutodevBinary.run(["status"], in: fixture.path).stdout
+        #expect(human.contains("LLM calls: \(answered.count) avoided (work answered by patterns and templates), 1 requested"), "\(human)")
+        #expect(human.contains("work items: \(log.count - skipped.count) over 2 runs; skips: "), "\(human)")
+        #expect(human.contains("1 human-change"), "\(human)")
+    }
+
+    @Test func aVersion1MetricsFileLoadsWithHonestCounts() throws {
+        let fixture = try SyncCommandTests.project()
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        let path = fixture.path + "/.auto-dev/loop/metrics.json"
+        // What version 1 wrote: every skip counted as an avoided call (7 + 1 + 2).
+        try #"{"schemaVersion": 1, "runs": 3, "events": 12, "decisions": {"skip": 7, "reload": 1, "newImplementation": 2},"#
+            .appending(#" "tiers": {"pattern": 1, "template": 2}, "llmCallsAvoided": 10, "llmRequests": 0, "countedRuns": []}"#)
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let status = try #require(try JSONSerialization.jsonObject(with: AutodevBinary.run(["status", "--json"], in: fixture.path).stdoutData) as? [String: Any])
+        let metrics = try #require(status["metrics"] as? [String: Any])
+        #expect(metrics["llmCallsAvoided"] as? Int == 2)  // the templates' two; the pattern tier settled the reload
+        #expect(metrics["workItems"] as? Int == 3)
+        #expect(metrics["runs"] as? Int == 3)
+        // The next run adds to it instead of setting it aside.
+        try fixture.write("specs/002-import/spec.md", "- **FR-001**: System MUST import CSV files\n")
+        try fixture.commit("Specify import")
+        let result = try SyncCommandTests.sync(fixture)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("set aside"), "\(result.stderr)")
+        let saved = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        #expect(saved["schemaVersion"] as? Int == 2)
+        #expect(saved["runs"] as? Int == 4)
+        #expect(saved["llmCallsAvoided"] as? Int == 3)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.path + "/.auto-dev/loop").filter { $0.contains("corrupt") }.isEmpty)
     }
 }

@@ -53,10 +53,10 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try Self.userView(fixture) == before)
         #expect(try Self.resultsFiles(fixture) == [
-            "src/fr_001_system_must_include_a_header_row.py", "src/us1_export_users.py",
-            "tests/test_fr_001_system_must_include_a_header_row.py", "tests/test_us1_export_users.py",
+            "src/f_001_export/fr_001_system_must_include_a_header_row.py", "src/f_001_export/us1_export_users.py",
+            "tests/test_f_001_export_fr_001_system_must_include_a_header_row.py", "tests/test_f_001_export_us1_export_users.py",
         ])
-        let test = try fixture.git(["show", "autodev/results:tests/test_us1_export_users.py"])
+        let test = try fixture.git(["show", "autodev/results:tests/test_f_001_export_us1_export_users.py"])
         #expect(test.contains("def test_criterion_1():"))
         #expect(test.contains("def test_criterion_2():"))
         #expect(test.contains("Given no users, When the admin exports, Then the CSV has only a header."))
@@ -111,7 +111,7 @@ import Testing
         #expect(try Self.sync(fixture).status == 0)
         let second = try Self.resultsFiles(fixture)
         #expect(Set(first).isSubset(of: Set(second)))
-        #expect(second.contains("tests/test_fr_001_system_must_import_csv_files.py"))
+        #expect(second.contains("tests/test_f_002_import_fr_001_system_must_import_csv_files.py"))
     }
 
     @Test func dryRunShowsThePlanAndWritesNothing() throws {
@@ -193,7 +193,7 @@ import Testing
         #expect(try Self.userView(fixture) == before)
         #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
         let files = try fixture.git(["diff", "--name-only", "HEAD", "autodev/results"])
-        #expect(files.contains("tests/test_fr_001_system_must_import_csv_files.py"))
+        #expect(files.contains("tests/test_f_002_import_fr_001_system_must_import_csv_files.py"))
         #expect(!files.contains("specs/002-import/spec.md"))  // the user's own change is not copied
         let tip = try fixture.git(["rev-parse", "autodev/results"])
         #expect(try Self.sync(fixture, ["--worktree"]).status == 0)
@@ -223,12 +223,12 @@ import Testing
 
     @Test func aTemplateNeverOverwritesAFileAPersonWrote() throws {
         let fixture = try Self.project()
-        try fixture.write("tests/test_us1_export_users.py", "# written by hand\n")
+        try fixture.write("tests/test_f_001_export_us1_export_users.py", "# written by hand\n")
         try fixture.commit("A hand-written test at the template's path")
         let result = try Self.sync(fixture)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("tests/test_us1_export_users.py already exists"))
-        #expect(try fixture.git(["show", "autodev/results:tests/test_us1_export_users.py"]) == "# written by hand\n")
+        #expect(result.stdout.contains("tests/test_f_001_export_us1_export_users.py already exists"))
+        #expect(try fixture.git(["show", "autodev/results:tests/test_f_001_export_us1_export_users.py"]) == "# written by hand\n")
         #expect(try Self.resultsFiles(fixture).count == 3)
     }
 
@@ -370,7 +370,7 @@ import Testing
         // The results tree keeps the blobs the clone lacks, unread, and adds the generated files.
         #expect(try git(["rev-parse", "autodev/results:src/app.py"]) == appBlob)
         let generated = try git(["diff", "--name-only", "HEAD", "autodev/results"])
-        #expect(generated.contains("src/us1_export_users.py") && !generated.contains("src/app.py"), "\(generated)")
+        #expect(generated.contains("src/f_001_export/us1_export_users.py") && !generated.contains("src/app.py"), "\(generated)")
         let state = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: clone + "/.auto-dev/loop/state.json"))) as? [String: Any])
         #expect((state["loop"] as? [String: Any])?["state"] as? String == "idle")
         // Nothing was fetched behind the user's back.
@@ -396,5 +396,88 @@ import Testing
         // The missing file is not read as deleted by the generator.
         let kept = try Subprocess.run(GitFixture.gitPath, ["-C", clone, "rev-parse", "autodev/results:src/app.py"])
         #expect(kept.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == (try fixture.revParse("HEAD:src/app.py")))
+    }
+
+    // MARK: Outputs that collide
+
+    @Test func requirementsWithTheSameTitleInTwoFeaturesGetTwoFiles() throws {
+        let fixture = try Self.project()
+        #expect(try Self.sync(fixture).status == 0)
+        let requirement = "- **FR-001**: System MUST keep an audit log\n"
+        try fixture.write("specs/002-import/spec.md", requirement)
+        try fixture.write("specs/003-billing/spec.md", requirement)
+        try fixture.commit("Two features with the same requirement")
+        let result = try Self.sync(fixture)
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try Self.resultsFiles(fixture)
+        let tests = files.filter { $0.hasPrefix("tests/") && $0.contains("audit_log") }
+        let stubs = files.filter { $0.hasPrefix("src/") && $0.contains("audit_log") }
+        #expect(tests.count == 2 && stubs.count == 2, "\(files)")
+        for feature in ["002-import", "003-billing"] {
+            let mentions = try tests.filter { try fixture.git(["show", "autodev/results:\($0)"]).contains("specs/\(feature)/spec.md") }
+            #expect(mentions.count == 1, "\(feature): \(tests)")
+        }
+    }
+
+    @Test func twoPiecesOfWorkRenderingOnePathFailLoudlyAndLoseNothing() throws {
+        let fixture = try Self.project()
+        #expect(try Self.sync(fixture).status == 0)
+        try fixture.write("config/templates/notes.mustache", "{{! autodev\npath: docs/notes.md\n}}\n{{key}} from {{spec}}\n")
+        try fixture.write("specs/002-import/spec.md", "- **FR-001**: System MUST import CSV files\n")
+        try fixture.write("specs/003-billing/spec.md", "- **FR-001**: System MUST bill monthly\n")
+        try fixture.commit("Two features and a template with one path for all")
+        let result = try Self.sync(fixture)
+        #expect(result.status == 1, "\(result.stdout)")
+        for expected in ["docs/notes.md", "template 'notes' (config/templates/notes.mustache)",
+                         "FR-001 (specs/002-import/spec.md)", "FR-001 (specs/003-billing/spec.md)", "stays pending"] {
+            #expect(result.stderr.contains(expected), "\(expected): \(result.stderr)")
+        }
+        let first = try fixture.git(["show", "autodev/results:docs/notes.md"])
+        let status = try #require(try JSONSerialization.jsonObject(with: AutodevBinary.run(["status", "--json"], in: fixture.path).stdoutData) as? [String: Any])
+        let pending = try #require(status["pending"] as? [[String: Any]])
+        #expect(pending.count == 1)
+        let waiting = try #require((pending.first?["requirement"] as? [String: Any])?["spec"] as? String)
+        #expect(!first.contains(waiting), "the first output is kept: \(first)")
+        // Another run does not replace the first output either: the work is still pending.
+        let again = try Self.sync(fixture)
+        #expect(again.status == 1)
+        #expect(try fixture.git(["show", "autodev/results:docs/notes.md"]) == first)
+        // With a path per requirement, the pending work is done and the first output stays.
+        try fixture.write("config/templates/notes.mustache", "{{! autodev\npath: docs/{{feature}}/{{slug}}.md\n}}\n{{key}} from {{spec}}\n")
+        try fixture.commit("One path per requirement")
+        let fixed = try Self.sync(fixture)
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        #expect(try fixture.git(["show", "autodev/results:docs/notes.md"]) == first)
+        let feature = try #require(waiting.split(separator: "/").dropFirst().first)
+        let second = try fixture.git(["show", "autodev/results:docs/\(feature)/fr-001-system-must-\(feature == "002-import" ? "import-csv-files" : "bill-monthly").md"])
+        #expect(second.contains(waiting))
+    }
+
+    @Test(arguments: [
+        // Two templates of one piece of work: a file and a file inside it.
+        (["gen/{{feature}}", "gen/{{feature}}/inner.swift"], "needs gen/002-import to be a folder"),
+        // An output where the processed commit has a folder, or one inside a file.
+        (["config"], "config is a folder in the processed commit"),
+        (["src/app.py/{{slug}}.py"], "needs src/app.py to be a folder, but it is a file in the processed commit"),
+    ])
+    func aFileFolderClashIsAnErrorNamingBothSides(_ paths: [String], _ problem: String) throws {
+        let fixture = try Self.project()
+        #expect(try Self.sync(fixture).status == 0)
+        let tip = try fixture.git(["rev-parse", "autodev/results"])
+        for (index, path) in paths.enumerated() {
+            try fixture.write("config/templates/clash\(index).mustache", "{{! autodev\npath: \(path)\n}}\n{{key}}\n")
+        }
+        try fixture.write("specs/002-import/spec.md", "- **FR-001**: System MUST import CSV files\n")
+        try fixture.commit("Templates whose outputs clash")
+        let result = try Self.sync(fixture)
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(result.stderr.contains(problem), "\(result.stderr)")
+        for index in paths.indices { #expect(result.stderr.contains("config/templates/clash\(index).mustache"), "\(result.stderr)") }
+        #expect(result.stderr.contains("FR-001 (specs/002-import/spec.md)"))
+        // Nothing of that work was written, nothing earlier was dropped, and the work waits.
+        #expect(try fixture.git(["rev-parse", "autodev/results"]) == tip)
+        #expect(try fixture.git(["cat-file", "-t", "autodev/results:src"]) == "tree\n")
+        let status = try #require(try JSONSerialization.jsonObject(with: AutodevBinary.run(["status", "--json"], in: fixture.path).stdoutData) as? [String: Any])
+        #expect((status["pending"] as? [Any])?.count == 1)
     }
 }

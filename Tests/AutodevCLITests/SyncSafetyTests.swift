@@ -246,7 +246,6 @@ import Glibc
         ("/tmp/escape-{{slug}}.py", "is not relative to the repository"),
         (".git/hooks/{{slug}}", "is inside .git"),
         ("linked/{{slug}}.py", "goes through the symlink 'linked'"),
-        ("src/app.py/{{slug}}.py", "goes through the file 'src/app.py'"),
     ])
     func generatedPathsMustStayInsideTheRepository(_ path: String, _ problem: String) throws {
         let fixture = try SyncCommandTests.project()

@@ -30,8 +30,14 @@ public struct SyncPass: Sendable, Encodable {
     public var to: String?
     public var events: Int
     public var decisions: [String: Int]
+    /// Decisions that needed work (every action but `skip`).
+    public var workItems: Int
+    /// Decisions that needed no work, by the rule that skipped them.
+    public var skips: [String: Int]
     public var tiers: [String: Int]
     public var items: [Item]
+    /// Work that needed code and was answered without an LLM (patterns, templates).
+    public var llmCallsAvoided: Int
     public var pending: Int
     public var awaitingLLM: Int
     public var resultsCommit: String?

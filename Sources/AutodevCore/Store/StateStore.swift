@@ -20,7 +20,7 @@ public struct StateStore: Sendable {
 
     /// The state, or a fresh one with a warning when the file is corrupt or of another version.
     public func loadState() -> (SyncState, warning: String?) {
-        load(SyncState.self, at: statePath, version: SyncState.schemaVersion) ?? (SyncState(), nil)
+        load(SyncState.self, at: statePath, versions: [SyncState.schemaVersion]) ?? (SyncState(), nil)
     }
 
     /// The state for a read-only look (`status`, `sync --dry-run`): a file that cannot be used
@@ -43,11 +43,12 @@ public struct StateStore: Sendable {
     }
 
     public func loadMetrics() -> (Metrics, warning: String?) {
-        load(Metrics.self, at: metricsPath, version: 1) ?? (Metrics(), nil)
+        load(Metrics.self, at: metricsPath, versions: [1, Metrics.schemaVersion]) ?? (Metrics(), nil)
     }
 
-    /// nil when the file does not exist.
-    private func load<T: Decodable>(_ type: T.Type, at path: String, version: Int) -> (T, warning: String?)? where T: Initializable {
+    /// nil when the file does not exist. `versions`: the schema versions the type decodes (an
+    /// older one is migrated by its decoder).
+    private func load<T: Decodable>(_ type: T.Type, at path: String, versions: Set<Int>) -> (T, warning: String?)? where T: Initializable {
         guard FileSystem.exists(path) else { return nil }
         guard let bytes = try? FileSystem.read(path) else {
             return (T(), setAside(path, because: "it cannot be read"))
@@ -56,8 +57,9 @@ public struct StateStore: Sendable {
         guard let header = try? decoder.decode(Versioned.self, from: Data(bytes)) else {
             return (T(), setAside(path, because: "it is not valid JSON"))
         }
-        guard header.schemaVersion == version else {
-            return (T(), setAside(path, because: "its schema version \(header.schemaVersion.map(String.init) ?? "(none)") is not \(version)"))
+        guard let version = header.schemaVersion, versions.contains(version) else {
+            let expected = versions.sorted().map(String.init).joined(separator: " or ")
+            return (T(), setAside(path, because: "its schema version \(header.schemaVersion.map(String.init) ?? "(none)") is not \(expected)"))
         }
         do {
             return (try decoder.decode(T.self, from: Data(bytes)), nil)

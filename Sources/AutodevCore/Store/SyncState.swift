@@ -18,10 +18,15 @@ public struct SyncState: Sendable, Codable, Equatable {
     /// A file autodev generated that is not yet merged into the processed branch.
     public struct Generated: Sendable, Codable, Equatable {
         public var blob: String
-        /// The blob at that path in the commit it was generated on (nil: the path was new).
+        /// The blob at that path in the commit it was generated on (nil: the path was new, or not
+        /// recorded — sync does not fill it in yet).
         public var base: String?
         public var run: String
         public var work: String
+        /// What the work was about (see `OutputClaims.Owner`); nil in states from before it was kept.
+        public var subject: String?
+        public var label: String?
+        public var origin: String?
     }
 
     public var schemaVersion = SyncState.schemaVersion
@@ -44,9 +49,10 @@ public struct SyncState: Sendable, Codable, Equatable {
     public init() {}
 }
 
-/// One run's record: `.auto-dev/loop/history/RUN.json`.
+/// One run's record: `.auto-dev/loop/history/RUN.json`. Version 2 added `workItems`, `skips`
+/// and `llmCallsAvoided` (absent in older records).
 public struct RunRecord: Sendable, Codable, Equatable {
-    public var schemaVersion = 1
+    public var schemaVersion = 2
     public var id: String
     public var startedAt: Int64
     public var finishedAt: Int64
@@ -55,7 +61,13 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var status: String
     public var events: Int
     public var decisions: [String: Int]
+    /// Decisions that needed work; nil in records from before version 2.
+    public var workItems: Int?
+    /// Decisions that needed no work, by rule; nil before version 2.
+    public var skips: [String: Int]?
     public var tiers: [String: Int]
+    /// Work that needed code, answered by patterns or templates; nil before version 2.
+    public var llmCallsAvoided: Int?
     public var pending: Int
     public var awaitingLLM: Int
     public var resultsCommit: String?
@@ -81,16 +93,62 @@ public struct DecisionRecord: Sendable, Codable, Equatable {
 }
 
 /// Counters across runs: `.auto-dev/loop/metrics.json`.
+///
+/// Version 2 added `workItems` and `skips`, and counts `llmCallsAvoided` honestly; a version-1
+/// file still loads (see `migratedFromVersion1`).
 public struct Metrics: Sendable, Codable, Equatable {
-    public var schemaVersion = 1
+    public static let schemaVersion = 2
+
+    public var schemaVersion = Metrics.schemaVersion
     public var runs = 0
     public var events = 0
+    /// Decisions by action, skips included.
     public var decisions: [String: Int] = [:]
+    /// Decisions that needed work (every action but `skip`).
+    public var workItems = 0
+    /// Decisions that needed no work, by the rule that skipped them (`human-change`, …).
+    public var skips: [String: Int] = [:]
+    /// Pieces of work answered by each tier.
     public var tiers: [String: Int] = [:]
-    /// Work answered without an LLM (skips, patterns, templates).
+    /// Work that needed code and was answered without an LLM (patterns and templates; the cache
+    /// and similarity tiers when they come). Skips, reloads and validations are not counted:
+    /// they never needed an LLM.
     public var llmCallsAvoided = 0
     /// Requests written out for an LLM.
     public var llmRequests = 0
     /// The latest runs already counted, so a run redone after a crash is counted once.
     public var countedRuns: [String]?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion, runs, events, decisions, workItems, skips, tiers, llmCallsAvoided, llmRequests, countedRuns
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try c.decodeIfPresent(Int.self, forKey: .schemaVersion) ?? 1
+        runs = try c.decode(Int.self, forKey: .runs)
+        events = try c.decode(Int.self, forKey: .events)
+        decisions = try c.decode([String: Int].self, forKey: .decisions)
+        workItems = try c.decodeIfPresent(Int.self, forKey: .workItems) ?? 0
+        skips = try c.decodeIfPresent([String: Int].self, forKey: .skips) ?? [:]
+        tiers = try c.decode([String: Int].self, forKey: .tiers)
+        llmCallsAvoided = try c.decode(Int.self, forKey: .llmCallsAvoided)
+        llmRequests = try c.decode(Int.self, forKey: .llmRequests)
+        countedRuns = try c.decodeIfPresent([String].self, forKey: .countedRuns)
+        if schemaVersion == 1 { self = migratedFromVersion1() }
+    }
+
+    /// Version 1 counted every skip as an avoided LLM call. Its tier counts still tell what was
+    /// answered: patterns and templates, less the reloads and validations that pattern settled
+    /// (they never needed an LLM). Its skips were not kept by rule.
+    func migratedFromVersion1() -> Metrics {
+        var metrics = self
+        metrics.schemaVersion = Metrics.schemaVersion
+        metrics.workItems = decisions.filter { $0.key != "skip" }.values.reduce(0, +)
+        let answered = (tiers["pattern"] ?? 0) + (tiers["template"] ?? 0)
+        metrics.llmCallsAvoided = max(0, answered - (decisions["reload"] ?? 0) - (decisions["validate"] ?? 0))
+        return metrics
+    }
 }

@@ -135,6 +135,10 @@ public struct TemplateLibrary: Sendable {
             context["slug"] = requirement.slug
             context["text"] = requirement.text
             context["spec"] = requirement.spec
+            let feature = Self.feature(ofSpec: requirement.spec)
+            context["feature"] = feature
+            context["featureIdent"] = Self.identifier(feature, digitPrefix: "f_")
+            context["Feature"] = Self.typeName(feature, digitPrefix: "F")
             context["format"] = requirement.format.rawValue
             context["textHash"] = requirement.textHash
             context["criteria"] = requirement.criteria.enumerated().map { offset, text in
@@ -147,15 +151,30 @@ public struct TemplateLibrary: Sendable {
     }
 
     /// `fr-001-hash-passwords` → `fr_001_hash_passwords` (a leading digit gets `r_`).
-    static func identifier(_ slug: String) -> String {
+    static func identifier(_ slug: String, digitPrefix: String = "r_") -> String {
         let text = slug.replacingDashes()
-        return text.first?.isNumber == true ? "r_" + text : text
+        return text.first?.isNumber == true ? digitPrefix + text : text
     }
 
     /// `fr-001-hash-passwords` → `Fr001HashPasswords`.
-    static func typeName(_ slug: String) -> String {
+    static func typeName(_ slug: String, digitPrefix: String = "R") -> String {
         let text = slug.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
-        return text.first?.isNumber == true ? "R" + text : text
+        return text.first?.isNumber == true ? digitPrefix + text : text
+    }
+
+    /// The feature a spec belongs to, as a slug: the folder of a feature's conventional file
+    /// (`specs/001-export/spec.md`, `.kiro/specs/user-auth/tasks.md` → `001-export`, `user-auth`),
+    /// otherwise the folder and the file's name (`specs/001-export/meta.json` →
+    /// `001-export-meta`, `docs/stories/1.2.story.md` → `stories-1-2-story`). Requirements with
+    /// the same title in two features, or in two files of one folder, then render to two paths.
+    static func feature(ofSpec spec: String) -> String {
+        let parts = spec.split(separator: "/")
+        guard let file = parts.last else { return "spec" }
+        let stem = file.lastIndex(of: ".").map { file[..<$0] } ?? file
+        let folder = parts.count >= 2 ? String(parts[parts.count - 2]) : nil
+        let conventional: Set<String> = ["spec", "requirements", "tasks", "design", "plan", "proposal", "readme", "prp"]
+        if let folder, conventional.contains(stem.lowercased()) { return WorkItem.slug(folder) }
+        return WorkItem.slug((folder.map { $0 + " " } ?? "") + stem)
     }
 
     /// A double-quoted string literal (JSON escaping), valid in most languages.

@@ -35,6 +35,9 @@ public struct Resolution: Sendable {
     public var kind: Kind
     /// What happened, for the summary and the decision log.
     public var note: String
+    /// What wrote each file (`template 'stub' (config/templates/stub.mustache)`), for messages
+    /// about outputs that collide.
+    public var origins: [String: String] = [:]
 }
 
 /// One tier: answers a piece of work, or passes it on (nil) to the next, costlier tier. The
@@ -64,7 +67,8 @@ struct PatternTier: Tier {
                 let template = templates.named(name)!
                 let (path, content) = templates.render(template, for: item, extra: captures)
                 return Resolution(tier: .pattern, kind: .files([path: Array(content.utf8)]),
-                                  note: "pattern '\(rule.name)' rendered template '\(name)'")
+                                  note: "pattern '\(rule.name)' rendered template '\(name)'",
+                                  origins: [path: "pattern '\(rule.name)' with template '\(name)' (\(template.file))"])
             case .command(let command, let timeout):
                 if dryRun {
                     return Resolution(tier: .pattern, kind: .done, note: "pattern '\(rule.name)' would run: \(command)")
@@ -78,7 +82,8 @@ struct PatternTier: Tier {
                         .run(command, timeoutSeconds: timeout, patternName: rule.name, item: item, captures: captures)
                 }
                 return Resolution(tier: .pattern, kind: files.isEmpty ? .done : .files(files),
-                                  note: "pattern '\(rule.name)' ran '\(command)': \(files.count) file\(files.count == 1 ? "" : "s") changed")
+                                  note: "pattern '\(rule.name)' ran '\(command)': \(files.count) file\(files.count == 1 ? "" : "s") changed",
+                                  origins: files.mapValues { _ in "pattern '\(rule.name)' command '\(command)'" })
             }
         }
         switch item.action {
@@ -101,12 +106,22 @@ struct TemplateTier: Tier {
         let applicable = templates.applicable(to: item)
         guard !applicable.isEmpty else { return nil }
         var files: [String: [UInt8]] = [:]
+        var origins: [String: String] = [:]
         for template in applicable {
             let (path, content) = templates.render(template, for: item)
+            let origin = "template '\(template.name)' (\(template.file))"
+            if let other = origins[path] {
+                let subject = item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path
+                throw AutodevError(.outputCollision, """
+                    \(origin) and \(other) both render \(path) for \(subject) (work \(item.id)); it stays pending and none of its \
+                    files were written. Give each template its own 'path:', then run sync again
+                    """, exitStatus: .failure)
+            }
             files[path] = Array(content.utf8)
+            origins[path] = origin
         }
         return Resolution(tier: .template, kind: .files(files),
-                          note: "rendered " + applicable.map { "'\($0.name)'" }.joined(separator: ", "))
+                          note: "rendered " + applicable.map { "'\($0.name)'" }.joined(separator: ", "), origins: origins)
     }
 }
 
