@@ -106,7 +106,7 @@ public struct Explainer {
             facts.textUnchanged = change.textUnchanged
             facts.previousKey = change.kind == .renamed ? change.before?.key : nil
             facts.implementation = links.filter { after.exists($0) }
-            if change.kind != .removed {
+            if change.kind != .removed && facts.finished == nil {
                 facts.alongside = alongside(requirement, links: links, changedPaths: changedPaths)
             }
             facts.firstRun = range.firstRun
@@ -149,8 +149,9 @@ public struct Explainer {
                 }
                 var facts = DecisionFacts(event: event.kind, path: event.path)
                 facts.firstRun = range.firstRun
-                if event.kind == .testAdded {
-                    facts.alongside = Self.codeAlongside(test: event.path, name: event.detail, code: changedCode)
+                if event.kind == .testAdded && !range.firstRun {
+                    if codeIndex == nil { codeIndex = CodeIndex(changedCode) }
+                    facts.alongside = codeIndex?.alongside(test: event.path)
                 }
                 if event.kind == .codeModified, let gone = removedPath(item.change) {
                     if brokenLinks == nil {
@@ -312,13 +313,12 @@ public struct Explainer {
     /// describe the text they were set for: a requirement whose text changed is done only when
     /// its own box is ticked or it is OpenSpec's record of shipped work.
     private mutating func finished(_ requirement: Requirement, change: RequirementChange.Kind, in snapshot: Snapshot) -> String? {
-        if requirement.kind == .task {
-            return requirement.isTicked ? "the task is ticked ([x])" : nil
-        }
+        if requirement.isTicked { return "the task is ticked ([x])" }
         if change == .changed {
             return requirement.format == .openSpec && SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) ? requirement.finished : nil
         }
         if let finished = requirement.finished { return finished }
+        if requirement.kind == .task { return nil }
         let ids = Set(requirement.ids)
         let scope = scope(of: requirement, in: snapshot)
         let tasks = scope.filter { $0.kind == .task }
@@ -335,33 +335,53 @@ public struct Explainer {
 
     // MARK: Evidence of work done by a person
 
-    /// Code changed in the range that plausibly implements a new test: a file the test is named
-    /// after, a file in the test's folder, or one in the module the test's path mirrors
-    /// (`tests/pkg/mod/test_x.py` and `src/pkg/mod/`, `Tests/CoreTests/` and `Sources/Core/`).
-    static func codeAlongside(test: String, name: String, code: [String]) -> String? {
-        guard !code.isEmpty else { return nil }
-        let testFolder = folder(of: test)
-        let subject = testSubject(SpecDocument.baseName(test))
-        let module = moduleKey(testFolder, test: true)
-        var sameFolder: String?, sameModule: String?
-        for path in code {
-            let stem = codeStem(SpecDocument.baseName(path))
-            if !subject.isEmpty, stem == subject { return "\(path) changed in this range (the test is named after it)" }
-            let codeFolder = folder(of: path)
-            if sameFolder == nil, codeFolder == testFolder { sameFolder = path }
-            if sameModule == nil, !module.isEmpty {
-                let codeModule = moduleKey(codeFolder, test: false)
-                if codeModule == module || codeModule.hasPrefix(module + "/") || module.hasPrefix(codeModule + "/") && !codeModule.isEmpty {
-                    sameModule = path
+    /// Code changed in the range, indexed by what a test can be matched on: a new test is
+    /// implemented alongside when the range changed a file it is named after, a file in its
+    /// folder, or one in the module its path mirrors (`tests/pkg/mod/test_x.py` and
+    /// `src/pkg/mod/`, `Tests/CoreTests/` and `Sources/Core/`).
+    struct CodeIndex {
+        var byStem: [String: String] = [:]
+        var byFolder: [String: String] = [:]
+        /// Every module and each of its ancestors → a code path in it or below it.
+        var byModule: [String: String] = [:]
+        /// Every module → a code path directly in it.
+        var inModule: [String: String] = [:]
+
+        init(_ code: [String]) {
+            for path in code.sorted() {
+                let stem = Explainer.codeStem(SpecDocument.baseName(path))
+                if byStem[stem] == nil { byStem[stem] = path }
+                let folder = Explainer.folder(of: path)
+                if byFolder[folder] == nil { byFolder[folder] = path }
+                var module = Explainer.moduleKey(folder, test: false)
+                if !module.isEmpty, inModule[module] == nil { inModule[module] = path }
+                while !module.isEmpty {
+                    if byModule[module] == nil { byModule[module] = path }
+                    guard let slash = module.lastIndex(of: "/") else { break }
+                    module = String(module[..<slash])
                 }
             }
         }
-        if let path = sameFolder { return "\(path) changed in this range (same folder as the test)" }
-        if let path = sameModule { return "\(path) changed in this range (the module the test covers)" }
-        return nil
+
+        func alongside(test: String) -> String? {
+            let subject = Explainer.testSubject(SpecDocument.baseName(test))
+            if !subject.isEmpty, let path = byStem[subject] { return "\(path) changed in this range (the test is named after it)" }
+            let testFolder = Explainer.folder(of: test)
+            if let path = byFolder[testFolder] { return "\(path) changed in this range (same folder as the test)" }
+            // Code in the test's module or below it, or directly in a module that encloses it.
+            var module = Explainer.moduleKey(testFolder, test: true)
+            if !module.isEmpty, let path = byModule[module] { return "\(path) changed in this range (the module the test covers)" }
+            while let slash = module.lastIndex(of: "/") {
+                module = String(module[..<slash])
+                if let path = inModule[module] { return "\(path) changed in this range (the module the test covers)" }
+            }
+            return nil
+        }
     }
 
-    private static func folder(of path: String) -> String {
+    private var codeIndex: CodeIndex?
+
+    static func folder(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
         return String(path[..<slash])
     }
@@ -382,7 +402,7 @@ public struct Explainer {
         return normalizedStem(lower)
     }
 
-    private static func codeStem(_ name: String) -> String {
+    static func codeStem(_ name: String) -> String {
         normalizedStem(String(name.split(separator: ".").first ?? Substring(name)).lowercased())
     }
 
@@ -406,7 +426,9 @@ public struct Explainer {
     }
 
     private mutating func alongside(_ requirement: Requirement, links: [String], changedPaths: Set<String>) -> String? {
-        for link in links {
+        // On a first run every path at HEAD "changed": a link that exists is evidence enough
+        // (requirement-added-implemented), so only commits are searched.
+        for link in links where !range.firstRun {
             if changedPaths.contains(link) { return "\(link) changed in this range" }
             if link.hasSuffix("/"), let path = changedPaths.filter({ $0.hasPrefix(link) }).min() {
                 return "\(path) changed in this range"
@@ -421,7 +443,7 @@ public struct Explainer {
                 let commit = commitIndex!.commits[position]
                 // Ids such as T025 or FR-001 restart in every feature: a citation counts for
                 // this one only when the commit touched its folder or names it.
-                if scoped, !touches(commit, scope: scope), !Self.names(commit.message, feature: scope) { continue }
+                if scoped, !namingCommits(scope).contains(position), !touches(commit, scope: scope) { continue }
                 let changed = codeChanged(by: commit)
                 guard !changed.isEmpty else { continue }
                 return "commit \(commit.id.hex.prefix(12)) cites \(id) and changes \(Self.shown(changed))"
@@ -444,6 +466,8 @@ public struct Explainer {
     private struct CommitIndex {
         var commits: [CommitInfo] = []
         var byID: [String: [Int]] = [:]
+        /// Every word of two characters or more with a digit or a hyphen (feature numbers, slugs).
+        var words: [String: [Int]] = [:]
     }
 
     private var commitIndex: CommitIndex?
@@ -455,6 +479,9 @@ public struct Explainer {
         for (position, commit) in index.commits.enumerated() {
             for token in Self.citationTokens(commit.message) where index.byID[token]?.last != position {
                 index.byID[token, default: []].append(position)
+            }
+            for word in Self.words(commit.message) where index.words[word]?.last != position {
+                index.words[word, default: []].append(position)
             }
         }
         commitIndex = index
@@ -480,22 +507,51 @@ public struct Explainer {
         return tokens
     }
 
+    /// The words that can name a feature: runs of letters, digits, `-` and `_` holding a digit
+    /// or a hyphen, lower-cased (`027`, `027-user-auth`, `user-auth`).
+    static func words(_ message: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        func flush() {
+            while let last = current.last, last == "-" || last == "_" { current.removeLast() }
+            if current.count >= 2, current.contains(where: { $0.isNumber || $0 == "-" }) { words.append(current.lowercased()) }
+            current = ""
+        }
+        for character in message {
+            if character.isLetter || character.isNumber || character == "-" || character == "_" { current.append(character) } else { flush() }
+        }
+        flush()
+        return words
+    }
+
     /// Whether a commit changed anything under a feature's folder.
     private mutating func touches(_ commit: CommitInfo, scope: String) -> Bool {
         let folder = scope + "/"
         return pathsChanged(by: commit).contains { $0.hasPrefix(folder) }
     }
 
-    /// Whether a message names a feature by its folder (`027-user-auth`), its number (`027`) or
-    /// its slug (`user-auth`).
-    static func names(_ message: String, feature scope: String) -> Bool {
+    /// The commits whose message names a feature by its folder (`027-user-auth`), its number
+    /// (`027`) or its slug (`user-auth`), from the index of message words.
+    private mutating func namingCommits(_ scope: String) -> Set<Int> {
+        if let known = namedBy[scope] { return known }
+        var result = Set<Int>()
+        for name in Self.featureNames(scope) { result.formUnion(commitIndex?.words[name.lowercased()] ?? []) }
+        namedBy[scope] = result
+        return result
+    }
+
+    private var namedBy: [String: Set<Int>] = [:]
+
+    /// `specs/027-user-auth` → `027-user-auth`, `027`, `user-auth`.
+    static func featureNames(_ scope: String) -> [String] {
         let folder = SpecDocument.baseName(scope)
-        if TextScan.cites(message, id: folder) { return true }
+        var names = [folder]
         let number = folder.prefix { $0.isNumber }
-        if number.count >= 2, TextScan.cites(message, id: String(number)) { return true }
+        if number.count >= 2 { names.append(String(number)) }
         var slug = Substring(folder.dropFirst(number.count))
         while slug.first == "-" || slug.first == "_" { slug = slug.dropFirst() }
-        return slug.count >= 6 && slug.contains("-") && TextScan.cites(message, id: String(slug))
+        if slug.count >= 6 && slug.contains("-") && slug != Substring(folder) { names.append(String(slug)) }
+        return names
     }
 
     /// The newest commit of the range (within the first 200) that changed `spec` and code.

@@ -39,13 +39,13 @@ enum DocumentStatus {
         }
         let early = outline.preamble + (outline.sections.prefix(2).flatMap(\.blocks))
         for block in early where block.kind == .paragraph {
-            for line in block.text.split(separator: "\n") {
-                let plain = TextScan.collapse(line.filter { $0 != "*" && $0 != "_" })
-                let lower = plain.lowercased()
-                if lower.hasPrefix("status:") {
-                    return TextScan.collapse(plain.dropFirst("status:".count))
-                }
-            }
+            // `**Status:** Done` among other fields (`**Epic:** 11 … **Status:** Done`).
+            let plain = TextScan.collapse(block.text.filter { $0 != "*" && $0 != "_" })
+            let lower = plain.lowercased()
+            guard let found = lower.firstRange(of: "status:"),
+                  found.lowerBound == lower.startIndex || lower[lower.index(before: found.lowerBound)].isWhitespace else { continue }
+            let offset = lower.distance(from: lower.startIndex, to: found.upperBound)
+            return TextScan.collapse(plain.dropFirst(offset))
         }
         if let colon = outline.sections.first(where: { $0.title.lowercased().hasPrefix("status:") }) {
             return TextScan.collapse(colon.title.dropFirst("status:".count))

@@ -164,7 +164,7 @@ public struct SpecDocument: Sendable {
     /// Files that live among specs but are not requirements.
     static func contextReason(path: String, name: String) -> String? {
         let lower = name.lowercased()
-        let stem = lower.split(separator: ".").first.map(String.init) ?? lower
+        let stem = lower.lastIndex(of: ".").map { String(lower[..<$0]) } ?? lower
         let components = path.split(separator: "/").map { $0.lowercased() }
         let folders = components.dropLast()
         if ["readme.md", "agents.md", "claude.md", "gemini.md", "changelog.md", "contributing.md", "license.md", "index.md"].contains(lower) {
@@ -210,6 +210,7 @@ public struct SpecDocument: Sendable {
     static let reportWords: Set<String> = [
         "summary", "summaries", "analysis", "report", "retrospective", "retro", "handoff", "notes", "findings",
         "audit", "postmortem", "backup", "guide", "planning", "roadmap", "investigation", "lessons", "changelog",
+        "review", "order",
     ]
 
     /// Spec Kit's `contracts/` (API contracts that support the plan) and `checklists/`
