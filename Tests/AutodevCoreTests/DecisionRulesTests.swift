@@ -63,9 +63,15 @@ let ruleExamples: [RuleExample] = [
     RuleExample(rule: "requirement-renamed", action: .skip,
                 facts: requirement(.renamed) { $0.textUnchanged = true; $0.previousKey = "FR-003"; $0.implementation = ["a"] },
                 reasonContains: "renamed from FR-003"),
+    RuleExample(rule: "criterion-not-work", action: .skip,
+                facts: requirement(.added) { $0.requirementKind = .criterion; $0.finished = "x" },
+                reasonContains: "success criterion or constraint"),
     RuleExample(rule: "requirement-done", action: .skip,
                 facts: requirement(.added) { $0.finished = "the task is ticked ([x])"; $0.coveredBy = "US1"; $0.alongside = "x" },
                 reasonContains: "already done: the task is ticked"),
+    RuleExample(rule: "task-not-code", action: .skip,
+                facts: requirement(.added) { $0.requirementKind = .task; $0.nonCodeTask = "rebase"; $0.coveredBy = "US1" },
+                reasonContains: "writes no code (rebase"),
     RuleExample(rule: "covered-by-parent", action: .skip,
                 facts: requirement(.added) { $0.coveredBy = "US1"; $0.alongside = "x" }, reasonContains: "part of US1"),
     RuleExample(rule: "implemented-alongside", action: .skip,
@@ -102,5 +108,22 @@ let ruleExamples: [RuleExample] = [
         change.implementation = ["src/a.py"]
         change.alongside = "x"
         #expect(DecisionRules.decide(change).rule.action == .skip)
+    }
+}
+
+@Suite struct NonCodeTaskTests {
+    @Test(arguments: [
+        ("Run targeted tests for change parsing", "run"), ("Rebase this change on latest main before implementation", "rebase"),
+        ("Manual smoke test: init/update with installScope=global", "manual"), ("Confirm current required-checks list with repo owner", "confirm"),
+        ("**Verify** performance meets baseline", "verify"),
+    ])
+    func tasksThatWriteNoCodeAreNamedByTheirVerb(title: String, verb: String) {
+        #expect(DecisionRules.nonCodeVerb(title) == verb)
+    }
+
+    @Test(arguments: ["Runtime guard for the lane transition", "Add tests for the reducer", "Validate the config schema",
+                      "Implement merge resolution", "Reviewer role in the state model", "Pushdown filters in queries"])
+    func tasksThatWriteCodeAreNot(title: String) {
+        #expect(DecisionRules.nonCodeVerb(title) == nil)
     }
 }

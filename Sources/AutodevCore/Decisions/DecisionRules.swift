@@ -43,6 +43,11 @@ public struct DecisionFacts: Sendable, Equatable {
     public var finished: String?
     /// A task whose checkbox was unticked in this range: reopened work.
     public var reopened = false
+    /// What the requirement is: a story, a requirement, a criterion, a task, a section.
+    public var requirementKind: Requirement.Kind?
+    /// A task whose title says it writes no code (`Run the tests`, `Rebase on main`,
+    /// `Confirm … with the owner`): the verb it starts with.
+    public var nonCodeTask: String?
 
     public init(event: EventKind, path: String) {
         self.event = event
@@ -125,9 +130,15 @@ public enum DecisionRules {
         DecisionRule(id: "requirement-renamed", action: .skip,
                      applies: { $0.requirementChange == .renamed && $0.textUnchanged },
                      reason: { "renamed from \($0.previousKey ?? "?"); text unchanged" }),
+        DecisionRule(id: "criterion-not-work", action: .skip,
+                     applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.requirementKind == .criterion },
+                     reason: { _ in "a success criterion or constraint: it measures or bounds the work its stories and requirements carry, and is checked through them" }),
         DecisionRule(id: "requirement-done", action: .skip,
                      applies: { $0.requirementChange != nil && $0.finished != nil },
                      reason: { "already done: \($0.finished ?? "")" }),
+        DecisionRule(id: "task-not-code", action: .skip,
+                     applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.nonCodeTask != nil },
+                     reason: { "a task that writes no code (\($0.nonCodeTask ?? "")…): it is for a person or the project's checks" }),
         DecisionRule(id: "covered-by-parent", action: .skip,
                      applies: { $0.requirementChange != nil && $0.coveredBy != nil },
                      reason: { "part of \($0.coveredBy ?? "?")'s work in this run" }),
@@ -150,6 +161,23 @@ public enum DecisionRules {
                      applies: { _ in true },
                      reason: { _ in "no requirement changed" }),
     ]
+
+    /// First words of a task that writes no code. "Verify" and "Run" tasks run checks; the
+    /// rest are a person's steps. ("Validate", "Test", "Add tests" are code.)
+    static let nonCodeVerbs: [String] = [
+        "run", "rerun", "re-run", "verify", "confirm", "rebase", "merge", "manual", "manually", "review", "approve",
+        "deploy", "release", "publish", "announce", "communicate", "coordinate", "ask", "discuss", "schedule",
+        "notify", "sign off", "sign-off", "get approval", "open a pr", "open pr", "create a pr", "create pr",
+        "smoke test", "manual smoke", "demo", "present", "tag", "push",
+    ]
+
+    /// The verb a task title starts with when it writes no code, or nil.
+    public static func nonCodeVerb(_ title: String) -> String? {
+        let lower = title.lowercased().drop { !$0.isLetter }
+        return nonCodeVerbs.first { verb in
+            lower.hasPrefix(verb) && (lower.count == verb.count || !lower[lower.index(lower.startIndex, offsetBy: verb.count)].isLetter)
+        }
+    }
 
     /// The row every decision of an adoption (a first run without `--backfill`) comes from.
     public static var adoptedBaseline: DecisionRule { table[1] }

@@ -101,6 +101,8 @@ public struct Explainer {
             var facts = DecisionFacts(event: .specificationChanged, path: requirement.spec)
             facts.requirementChange = change.kind == .unchanged ? .changed : change.kind
             facts.reopened = Self.reopens(change)
+            facts.requirementKind = requirement.kind
+            if requirement.kind == .task { facts.nonCodeTask = DecisionRules.nonCodeVerb(requirement.title) }
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
             facts.needsClarification = requirement.needsClarification
             facts.textUnchanged = change.textUnchanged
@@ -318,6 +320,7 @@ public struct Explainer {
             return requirement.format == .openSpec && SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) ? requirement.finished : nil
         }
         if let finished = requirement.finished { return finished }
+        if let finished = featureStatus(of: requirement, in: snapshot) { return finished }
         if requirement.kind == .task { return nil }
         let ids = Set(requirement.ids)
         let scope = scope(of: requirement, in: snapshot)
@@ -332,6 +335,23 @@ public struct Explainer {
         }
         return nil
     }
+
+    /// A kitty-specs feature whose `status.json` puts every work package in a finished lane.
+    private mutating func featureStatus(of requirement: Requirement, in snapshot: Snapshot) -> String? {
+        guard requirement.format == .kittySpecs || SpecDocument.isUnder(requirement.spec, ["kitty-specs"]) else { return nil }
+        let root = scopeRoot(of: requirement)
+        guard root != requirement.spec else { return nil }
+        let key = (snapshot === after ? "after" : "before") + "\u{0}" + root
+        if let known = featureStatuses[key] { return known }
+        var reason: String?
+        if let side = snapshot.side(of: root + "/status.json"), let bytes = try? repository.content(of: side) {
+            reason = KittyStatus.parse(bytes)?.finishedReason
+        }
+        featureStatuses[key] = .some(reason)
+        return reason
+    }
+
+    private var featureStatuses: [String: String?] = [:]
 
     // MARK: Evidence of work done by a person
 

@@ -35,6 +35,13 @@ final class Snapshot {
         return (try? lookup?.entry(atPath: trimmed)) != nil
     }
 
+    /// The file at `path`, if there is one.
+    func side(of path: String) -> FileSide? {
+        if let side = overlay[path] { return side }
+        guard let entry = try? lookup?.entry(atPath: path), !entry.mode.isTree else { return nil }
+        return entry
+    }
+
     /// Every file at or below `prefix` ("" for all), with its side.
     func files(under prefix: String) -> [(path: String, side: FileSide)] {
         let listed = lookup.flatMap { try? $0.files(under: prefix) } ?? []

@@ -57,6 +57,14 @@ public struct SpecDocument: Sendable {
             document.context = reason
             return document
         }
+        if let known = pathFormat(path), known == .specKit || known == .kittySpecs,
+           !["spec.md", "tasks.md", "requirements.md"].contains(name.lowercased()) {
+            // Spec Kit keeps a feature's requirements in spec.md and its tasks in tasks.md; the
+            // other files of the folder (inventories, matrices, follow-ups, reviews) inform them.
+            document.format = known
+            document.context = "\(name) is not spec.md or tasks.md: it informs the feature's requirements but holds none"
+            return document
+        }
         if let known = pathFormat(path), known != .prp, isSupporting(name) {
             document.format = known
             document.context = "\(name) supports the feature's requirements but holds none itself"
@@ -189,7 +197,7 @@ public struct SpecDocument: Sendable {
             return "\(name) sits beside the changes, not in one: notes about them, not requirements"
         }
         let words = stem.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == " " }).map(String.init)
-        if let word = words.last, reportWords.contains(word) {
+        if let word = words.last, reportWords.contains(word) || words.first == "review" {
             return "\(name) is a \(word) document (an account of work, not a requirement)"
         }
         if lower.hasSuffix(".bak") || stem.hasSuffix("-old") || stem.hasSuffix("_old") || stem.hasSuffix(".orig") || stem.hasSuffix("-copy") {

@@ -127,25 +127,33 @@ struct SpecParser {
                 }
                 result.append(itemRequirement(key: id, kind: .task, label: description, item: item, refs: refs))
             } else {
-                let kind: Requirement.Kind = id.hasPrefix("SC") ? .criterion : .requirement
-                result.append(itemRequirement(key: id, kind: kind, label: rest, item: item, includeNested: true))
+                result.append(itemRequirement(key: id, kind: Self.specKitKind(id), label: rest, item: item, includeNested: true))
             }
         }
-        // kitty-specs: | FR-001 | text | status |
-        var stack = allBlocks
+        // kitty-specs: | FR-001 | text | status |. In tasks.md a table maps requirements to work
+        // packages (`| FR-018 | WP06 |`): references, not definitions.
+        var stack = name.lowercased() == "tasks.md" ? [] : Array(allBlocks.reversed())
+        var rows: [MarkdownBlock] = []
         while let block = stack.popLast() {
-            if block.kind == .tableRow(header: false) {
-                let cells = block.children.map(\.text)
-                if cells.count >= 2, let (id, rest) = TextScan.leadingID(Substring(cells[0])), rest.isEmpty, !isTaskID(id) {
-                    let kind: Requirement.Kind = id.hasPrefix("SC") ? .criterion : .requirement
-                    let text = TextScan.collapse(cells[1])
-                    result.append(make(key: id, kind: kind, title: String(text.prefix(120)), text: text, raw: text,
-                                       line: block.line, progress: cells.count > 2 ? cells[2...].joined(separator: "|") : ""))
-                }
-            }
-            stack.append(contentsOf: block.children)
+            if block.kind == .tableRow(header: false) { rows.append(block) }
+            stack.append(contentsOf: block.children.reversed())
+        }
+        for block in rows {
+            let cells = block.children.map(\.text)
+            guard cells.count >= 2, let (id, rest) = TextScan.leadingID(Substring(cells[0])), rest.isEmpty, !isTaskID(id),
+                  !id.hasPrefix("WP"), defined.insert(id).inserted else { continue }
+            let text = TextScan.collapse(cells[1])
+            result.append(make(key: id, kind: Self.specKitKind(id), title: String(text.prefix(120)), text: text, raw: text,
+                               line: block.line, progress: cells.count > 2 ? cells[2...].joined(separator: "|") : ""))
         }
         return result.sorted { $0.line < $1.line }
+    }
+
+    /// `SC-001` success criteria, `NFR-001` quality attributes and `C-001` constraints measure
+    /// or bound the feature's work; `FR-001` and the rest are requirements.
+    static func specKitKind(_ id: String) -> Requirement.Kind {
+        id.hasPrefix("SC") || id.hasPrefix("NFR") || id.hasPrefix("C-") || (id.first == "C" && id.dropFirst().first?.isNumber == true)
+            ? .criterion : .requirement
     }
 
     private func isTaskID(_ id: String) -> Bool {
