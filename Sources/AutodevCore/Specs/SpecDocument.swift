@@ -37,8 +37,9 @@ public struct SpecDocument: Sendable {
             document.context = reason
             return document
         }
+        let specKitFolder = pathFormat(path).map { $0 == .specKit || $0 == .kittySpecs } ?? false
         if !isMarkdown(name) {
-            guard let kind = documentSpecKind(name: name, bytes: bytes) else {
+            guard !specKitFolder, let kind = documentSpecKind(name: name, bytes: bytes) else {
                 document.format = pathFormat(path) ?? .document
                 document.context = "\(name) is a data or metadata file, not a requirements document"
                 return document
@@ -57,14 +58,6 @@ public struct SpecDocument: Sendable {
             document.context = reason
             return document
         }
-        if let known = pathFormat(path), known == .specKit || known == .kittySpecs,
-           !["spec.md", "tasks.md", "requirements.md"].contains(name.lowercased()) {
-            // Spec Kit keeps a feature's requirements in spec.md and its tasks in tasks.md; the
-            // other files of the folder (inventories, matrices, follow-ups, reviews) inform them.
-            document.format = known
-            document.context = "\(name) is not spec.md or tasks.md: it informs the feature's requirements but holds none"
-            return document
-        }
         if let known = pathFormat(path), known != .prp, isSupporting(name) {
             document.format = known
             document.context = "\(name) supports the feature's requirements but holds none itself"
@@ -78,6 +71,12 @@ public struct SpecDocument: Sendable {
         if let frontMatter, isWorkPackage(name: name, frontMatter: frontMatter) {
             // kitty-specs work packages: a prompt for an agent; its subtasks are tasks.md's.
             document.context = "a work-package prompt; its subtasks (\(frontMatter.lists["subtasks"]?.prefix(3).joined(separator: ", ") ?? "none")) are tasks of tasks.md"
+            return document
+        }
+        if specKitFolder, !["spec.md", "tasks.md", "requirements.md"].contains(name.lowercased()) {
+            // Spec Kit keeps a feature's requirements in spec.md and its tasks in tasks.md; the
+            // other files of the folder (inventories, matrices, follow-ups, reviews) inform them.
+            document.context = "\(name) is not spec.md or tasks.md: it informs the feature's requirements but holds none"
             return document
         }
         let parser = SpecParser(path: path, name: name, format: format, outline: outline)
