@@ -279,4 +279,15 @@ import Testing
         let c2 = try fixture.commit("delete it")
         #expect(try Self.decisions(fixture, "\(c0)..\(c2)") == ["updateImplementation T001 [code-breaks-link]"])
     }
+
+    @Test func commitMessagesAreIndexedByTheIdsAndFeatureNamesTheyHold() {
+        let (ids, words) = Explainer.messageTokens("feat(027-user-auth): T035 wiring (T025 green), per FR-010. See R6.1.\n\nÜber 2 Teile")
+        #expect(ids == ["027-user-auth", "T035", "T025", "FR-010", "R6.1"])
+        #expect(Set(words).isSuperset(of: ["027-user-auth", "t035", "t025", "fr-010"]))
+        #expect(!words.contains("feat") && !words.contains("wiring"))
+        // "027" alone and a slug alone name a feature too.
+        #expect(Explainer.messageTokens("fix 027: tidy").words.contains("027"))
+        #expect(Explainer.messageTokens("user-auth follow-up").words.contains("user-auth"))
+        #expect(Explainer.featureNames("specs/027-user-auth") == ["027-user-auth", "027", "user-auth"])
+    }
 }

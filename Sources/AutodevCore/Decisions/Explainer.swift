@@ -497,51 +497,60 @@ public struct Explainer {
         var index = CommitIndex()
         index.commits = loadCommits(from: from, to: to)
         for (position, commit) in index.commits.enumerated() {
-            for token in Self.citationTokens(commit.message) where index.byID[token]?.last != position {
+            let (tokens, words) = Self.messageTokens(commit.message)
+            for token in tokens where index.byID[token]?.last != position {
                 index.byID[token, default: []].append(position)
             }
-            for word in Self.words(commit.message) where index.words[word]?.last != position {
+            for word in words where index.words[word]?.last != position {
                 index.words[word, default: []].append(position)
             }
         }
         commitIndex = index
     }
 
-    /// The words of a message that could be ids: letters and digits with `-`, `_` or `.` inside.
-    static func citationTokens(_ message: String) -> [String] {
-        var tokens: [String] = []
-        var current = ""
-        func flush() {
-            while let last = current.last, last == "." || last == "-" || last == "_" { current.removeLast() }
-            if isCitable(current) { tokens.append(current) }
-            current = ""
+    /// One pass over a message's bytes: the words that could be ids (ASCII letters and digits
+    /// with `-`, `_` or `.` inside, holding both a letter and a digit: `FR-010`, `T018`, `R6.1`),
+    /// and the lower-cased words that can name a feature (letters, digits, `-`, `_`, holding a
+    /// digit or a hyphen: `027`, `027-user-auth`, `user-auth`). Bytes, not Characters: thousands
+    /// of messages are read on a first run.
+    static func messageTokens(_ message: String) -> (ids: [String], words: [String]) {
+        var ids: [String] = [], words: [String] = []
+        let bytes = Array(message.utf8)
+        var start = 0
+        func isTokenByte(_ byte: UInt8) -> Bool {
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
         }
-        for character in message {
-            if character.isLetter || character.isNumber || character == "-" || character == "_" || character == "." {
-                current.append(character)
-            } else {
-                flush()
+        func flush(_ end: Int) {
+            // An id: trailing separators dropped.
+            var last = end
+            while last > start, [UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_")].contains(bytes[last - 1]) { last -= 1 }
+            if last - start >= 2 {
+                let slice = bytes[start..<last]
+                let letter = slice.contains { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }
+                let digit = slice.contains { $0 >= 0x30 && $0 <= 0x39 }
+                if letter && digit { ids.append(String(decoding: slice, as: UTF8.self)) }
+            }
+            // Feature names: dots separate words.
+            var wordStart = start
+            for index in start...end where index == end || bytes[index] == UInt8(ascii: ".") {
+                var wordEnd = index
+                while wordEnd > wordStart, bytes[wordEnd - 1] == UInt8(ascii: "-") || bytes[wordEnd - 1] == UInt8(ascii: "_") { wordEnd -= 1 }
+                if wordEnd - wordStart >= 2 {
+                    let slice = bytes[wordStart..<wordEnd]
+                    if slice.contains(where: { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") }) {
+                        words.append(String(decoding: slice.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self))
+                    }
+                }
+                wordStart = index + 1
             }
         }
-        flush()
-        return tokens
-    }
-
-    /// The words that can name a feature: runs of letters, digits, `-` and `_` holding a digit
-    /// or a hyphen, lower-cased (`027`, `027-user-auth`, `user-auth`).
-    static func words(_ message: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        func flush() {
-            while let last = current.last, last == "-" || last == "_" { current.removeLast() }
-            if current.count >= 2, current.contains(where: { $0.isNumber || $0 == "-" }) { words.append(current.lowercased()) }
-            current = ""
+        for (index, byte) in bytes.enumerated() where !isTokenByte(byte) {
+            if index > start { flush(index) }
+            start = index + 1
         }
-        for character in message {
-            if character.isLetter || character.isNumber || character == "-" || character == "_" { current.append(character) } else { flush() }
-        }
-        flush()
-        return words
+        if bytes.count > start { flush(bytes.count) }
+        return (ids, words)
     }
 
     /// Whether a commit changed anything under a feature's folder.
