@@ -290,4 +290,29 @@ import Testing
         #expect(Explainer.messageTokens("user-auth follow-up").words.contains("user-auth"))
         #expect(Explainer.featureNames("specs/027-user-auth") == ["027-user-auth", "027", "user-auth"])
     }
+
+    @Test func aSpecMovedWhereItsFormatReadsDifferentlyIsAMove() throws {
+        let fixture = try GitFixture()
+        let document = """
+            # Login
+
+            ### User Story 1 - Sign in (Priority: P1)
+
+            A user signs in.
+
+            ### Requirement 1: Sign in
+
+            1. WHEN a user signs in THEN the system SHALL show the dashboard
+            2. WHEN the password is wrong THEN the system SHALL refuse
+            """
+        try fixture.write("docs/specs/login.md", document)
+        let c0 = try fixture.commit("spec")
+        try fixture.remove("docs/specs/login.md")
+        try fixture.write(".kiro/specs/login/requirements.md", document)
+        let c1 = try fixture.commit("move to Kiro")
+        let decided = try Self.decisions(fixture, "\(c0)..\(c1)")
+        #expect(decided == ["skip .kiro/specs/login/requirements.md [spec-moved]"], "\(decided)")
+        let report = try DecisionHistoryTests.report(fixture, "\(c0)..\(c1)")
+        #expect(report.decisions?.first?.reason.contains("read as Spec Kit there and as Kiro here") == true)
+    }
 }

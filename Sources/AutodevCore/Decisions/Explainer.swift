@@ -80,6 +80,13 @@ public struct Explainer {
                 fileOutcomes[event.id] = pureMove ? .moved(item.change.oldPath ?? "?") : .context(context)
                 continue
             }
+            if item.change.status == .renamed, let old, let new, old.format != new.format,
+               let similarity = item.change.similarity, similarity >= 90 {
+                // The same text read another way in its new place (a different key scheme):
+                // a move, not hundreds of added and removed requirements.
+                fileOutcomes[event.id] = .moved("\(item.change.oldPath ?? "?") (read as \(old.format.displayName) there and as \(new.format.displayName) here; \(similarity)% of the file unchanged)")
+                continue
+            }
             if old?.requirements.isEmpty == false { hadRequirements.insert(event.id) }
             if let old { changedDocuments["before\u{0}" + old.path] = old }
             if let new { changedDocuments["after\u{0}" + new.path] = new }
