@@ -223,7 +223,10 @@ import Testing
             "Sources/Core/Parser.swift": "struct Parser {}\n",
             "Tests/CoreTests/ParserTests.swift": "import Testing\n@Test func parses() {}\n",
             "tests/test_unrelated.py": "def test_lonely():\n    pass\n",
+            "src/shop/cart.py": "def add(): ...\n",
+            "tests/test_shop_cart.py": "def test_adds():\n    pass\n",
         ])
+        #expect(decided.contains("skip tests/test_shop_cart.py [test-with-code]"), "\(decided)")
         #expect(decided.contains("skip tests/specify_cli/status/test_reducer.py [test-with-code]"), "\(decided)")
         #expect(decided.contains("skip Tests/CoreTests/ParserTests.swift [test-with-code]"))
         #expect(decided.contains("implementToPassTest tests/test_unrelated.py [test-added]"))

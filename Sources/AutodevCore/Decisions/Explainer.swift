@@ -379,6 +379,9 @@ public struct Explainer {
                 let stem = Explainer.codeStem(SpecDocument.baseName(path))
                 if byStem[stem] == nil { byStem[stem] = path }
                 let folder = Explainer.folder(of: path)
+                // `tests/test_shop_cart.py` is named after `src/shop/cart.py` too.
+                let parent = Explainer.codeStem(SpecDocument.baseName(folder))
+                if !parent.isEmpty, byStem[parent + stem] == nil { byStem[parent + stem] = path }
                 if byFolder[folder] == nil { byFolder[folder] = path }
                 var module = Explainer.moduleKey(folder, test: false)
                 if !module.isEmpty, inModule[module] == nil { inModule[module] = path }
