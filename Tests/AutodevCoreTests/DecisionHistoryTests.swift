@@ -192,11 +192,12 @@ import Testing
         let fixture = try GitFixture()
         try fixture.write("src/a.py", "x = 1\n")
         let c0 = try fixture.commit("base")
-        try fixture.write("tests/test_a.py", "def test_one():\n    pass\n")
         try fixture.write("pyproject.toml", "[project]\nname = 'a'\n")
         try fixture.write("config/patterns.toml", "")
         try fixture.write("src/b.py", "y = 2\n")
-        let c1 = try fixture.commit("mixed")
+        try fixture.commit("mixed")
+        try fixture.write("tests/test_a.py", "def test_one():\n    pass\n")
+        let c1 = try fixture.commit("a test on its own")
         #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
             "implementToPassTest tests/test_a.py [test-added]",
             "validate pyproject.toml [dependency-updated]",

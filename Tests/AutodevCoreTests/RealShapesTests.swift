@@ -229,7 +229,19 @@ import Testing
         #expect(decided.contains("skip tests/test_shop_cart.py [test-with-code]"), "\(decided)")
         #expect(decided.contains("skip tests/specify_cli/status/test_reducer.py [test-with-code]"), "\(decided)")
         #expect(decided.contains("skip Tests/CoreTests/ParserTests.swift [test-with-code]"))
-        #expect(decided.contains("implementToPassTest tests/test_unrelated.py [test-added]"))
+        // Nothing in its name or place ties it to code, but its commit added code: a person's work.
+        #expect(decided.contains("skip tests/test_unrelated.py [test-with-code]"))
+
+        // A test that arrives alone, after the code, is work.
+        let fixture = try GitFixture()
+        try fixture.write("src/app.py", "x = 1\n")
+        let c0 = try fixture.commit("code")
+        try fixture.write("src/app.py", "x = 2\n")
+        let c1 = try fixture.commit("more code")
+        try fixture.write("test/e2e/flows.test.ts", "it('signs in', () => {})\n")
+        let c2 = try fixture.commit("a test on its own")
+        #expect(try Self.decisions(fixture, "\(c0)..\(c2)").contains("implementToPassTest test/e2e/flows.test.ts [test-added]"))
+        _ = c1
     }
 
     @Test func aSpecCommittedWithItsCodeIsImplementedAlongside() throws {

@@ -160,7 +160,7 @@ public struct Explainer {
                 facts.firstRun = range.firstRun
                 if event.kind == .testAdded && !range.firstRun {
                     if codeIndex == nil { codeIndex = CodeIndex(changedCode) }
-                    facts.alongside = codeIndex?.alongside(test: event.path)
+                    facts.alongside = codeIndex?.alongside(test: event.path) ?? testCommitWithCode(event.path)
                 }
                 if event.kind == .codeModified, let gone = removedPath(item.change) {
                     if brokenLinks == nil {
@@ -480,11 +480,18 @@ public struct Explainer {
             }
         }
         // A spec change committed together with code: the person wrote both.
-        if requirement.kind != .task, let commit = specCommitWithCode(requirement.spec) {
-            let code = codeChanged(by: commit).filter { classifier.classify($0)?.category == .code }
+        if requirement.kind != .task, let (commit, code) = commitWithCode(changing: requirement.spec) {
             return "commit \(commit.id.hex.prefix(12)) changes this spec together with code (\(Self.shown(code)))"
         }
         return nil
+    }
+
+    /// A test file that the same commit added together with code.
+    private mutating func testCommitWithCode(_ test: String) -> String? {
+        guard !range.worktree, let to = range.to else { return nil }
+        if commitIndex == nil { buildCommitIndex(from: range.from, to: to) }
+        guard let (commit, code) = commitWithCode(changing: test) else { return nil }
+        return "commit \(commit.id.hex.prefix(12)) adds this test together with code (\(Self.shown(code)))"
     }
 
     private static func shown(_ paths: [String]) -> String {
@@ -593,13 +600,13 @@ public struct Explainer {
         return names
     }
 
-    /// The newest commit of the range (within the first 200) that changed `spec` and code.
-    private mutating func specCommitWithCode(_ spec: String) -> CommitInfo? {
+    /// The newest commit of the range (of at most 200) that changed `path` and code, with that
+    /// code. Code, not tests: a test written beside a spec is not its implementation.
+    private mutating func commitWithCode(changing path: String) -> (CommitInfo, [String])? {
         guard let commits = commitIndex?.commits, commits.count <= 200 else { return nil }
-        for commit in commits where pathsChanged(by: commit).contains(spec) {
-            // Code, not tests: a test written beside a spec is not its implementation.
+        for commit in commits where pathsChanged(by: commit).contains(path) {
             let code = codeChanged(by: commit).filter { classifier.classify($0)?.category == .code }
-            if !code.isEmpty { return commit }
+            if !code.isEmpty { return (commit, code) }
         }
         return nil
     }
