@@ -239,9 +239,13 @@ import Testing
         try fixture.write("src/app.py", "x = 2\n")
         let c1 = try fixture.commit("more code")
         try fixture.write("test/e2e/flows.test.ts", "it('signs in', () => {})\n")
-        let c2 = try fixture.commit("a test on its own")
-        #expect(try Self.decisions(fixture, "\(c0)..\(c2)").contains("implementToPassTest test/e2e/flows.test.ts [test-added]"))
-        _ = c1
+        try fixture.write("tests/test_app.py", "def test_app():\n    pass\n")
+        let c2 = try fixture.commit("tests on their own")
+        let alone = try Self.decisions(fixture, "\(c1)..\(c2)")
+        #expect(alone.contains("implementToPassTest test/e2e/flows.test.ts [test-added]"), "\(alone)")
+        // A test for code that already exists is checked by running it, not answered with code.
+        #expect(alone.contains("validate tests/test_app.py [test-for-existing-code]"), "\(alone)")
+        _ = c0
     }
 
     @Test func aSpecCommittedWithItsCodeIsImplementedAlongside() throws {

@@ -43,6 +43,8 @@ public struct DecisionFacts: Sendable, Equatable {
     public var finished: String?
     /// A task whose checkbox was unticked in this range: reopened work.
     public var reopened = false
+    /// For a new test: existing code (unchanged in the range) that it is named after.
+    public var existingCode: String?
     /// What the requirement is: a story, a requirement, a criterion, a task, a section.
     public var requirementKind: Requirement.Kind?
     /// A task whose title says it writes no code (`Run the tests`, `Rebase on main`,
@@ -75,6 +77,9 @@ public enum DecisionRules {
         DecisionRule(id: "test-with-code", action: .skip,
                      applies: { $0.event == .testAdded && $0.alongside != nil },
                      reason: { "implemented alongside: \($0.alongside ?? "")" }),
+        DecisionRule(id: "test-for-existing-code", action: .validate,
+                     applies: { $0.event == .testAdded && $0.existingCode != nil },
+                     reason: { "a new test for code that exists (\($0.existingCode ?? "")): run the project's checks; it needs code only if it fails" }),
         DecisionRule(id: "test-added", action: .implementToPassTest,
                      applies: { $0.event == .testAdded },
                      reason: { _ in "a new test arrived without code that implements it: implement what it expects" }),
@@ -132,7 +137,7 @@ public enum DecisionRules {
                      reason: { "renamed from \($0.previousKey ?? "?"); text unchanged" }),
         DecisionRule(id: "criterion-not-work", action: .skip,
                      applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.requirementKind == .criterion },
-                     reason: { _ in "a success criterion or constraint: it measures or bounds the work its stories and requirements carry, and is checked through them" }),
+                     reason: { _ in "a success or acceptance criterion, quality attribute, constraint or design decision: it measures or bounds the work its stories and requirements carry, and is checked through them" }),
         DecisionRule(id: "requirement-done", action: .skip,
                      applies: { $0.requirementChange != nil && $0.finished != nil },
                      reason: { "already done: \($0.finished ?? "")" }),

@@ -161,6 +161,7 @@ public struct Explainer {
                 if event.kind == .testAdded && !range.firstRun {
                     if codeIndex == nil { codeIndex = CodeIndex(changedCode) }
                     facts.alongside = codeIndex?.alongside(test: event.path) ?? testCommitWithCode(event.path)
+                    if facts.alongside == nil { facts.existingCode = existingCode(testedBy: event.path) }
                 }
                 if event.kind == .codeModified, let gone = removedPath(item.change) {
                     if brokenLinks == nil {
@@ -410,6 +411,19 @@ public struct Explainer {
     }
 
     private var codeIndex: CodeIndex?
+    /// Every code file at the end of the range, indexed like the range's changed code.
+    private var headCode: CodeIndex?
+
+    /// Code at the end of the range that a new test is named after (`test_cutover_guard.py`
+    /// and `…/cutover_guard.py`): the test most likely covers what exists.
+    private mutating func existingCode(testedBy test: String) -> String? {
+        if headCode == nil {
+            headCode = CodeIndex(after.files(under: "").map(\.path).filter { classifier.classify($0)?.category == .code })
+        }
+        let subject = Self.testSubject(SpecDocument.baseName(test))
+        guard subject.count >= 3 else { return nil }
+        return headCode?.byStem[subject]
+    }
 
     static func folder(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "" }

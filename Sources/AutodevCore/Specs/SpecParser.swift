@@ -149,11 +149,12 @@ struct SpecParser {
         return result.sorted { $0.line < $1.line }
     }
 
-    /// `SC-001` success criteria, `NFR-001` quality attributes and `C-001` constraints measure
-    /// or bound the feature's work; `FR-001` and the rest are requirements.
+    /// `SC-001`/`AC-1` success and acceptance criteria, `NFR-001` quality attributes, `C-001`
+    /// constraints and `KDD-1`/`ADR-2`/`D1` design decisions measure or bound the feature's work;
+    /// `FR-001` and the rest are requirements.
     static func specKitKind(_ id: String) -> Requirement.Kind {
-        id.hasPrefix("SC") || id.hasPrefix("NFR") || id.hasPrefix("C-") || (id.first == "C" && id.dropFirst().first?.isNumber == true)
-            ? .criterion : .requirement
+        let letters = id.prefix { $0.isLetter }
+        return ["SC", "AC", "NFR", "C", "KDD", "ADR", "DEC", "D"].contains(letters) ? .criterion : .requirement
     }
 
     private func isTaskID(_ id: String) -> Bool {
