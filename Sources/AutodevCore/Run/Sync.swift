@@ -374,6 +374,7 @@ public final class Sync {
                                                   range: range, items: items).hex
                 step("results-written")
                 state.resultsTip = resultsCommit
+                state.resultsBranch = resultsRef
             } else {
                 resultsCommit = tip?.hex
             }
@@ -480,29 +481,54 @@ public final class Sync {
 
     /// A results branch that does not point where autodev left it was moved by someone else —
     /// unless it is autodev's own commit from a run that crashed before saving its state.
+    ///
+    /// `loop.results_branch` must name a branch autodev can own: not the branch checked out, and
+    /// not an existing branch that autodev did not create (its tip lacks the `Autodev-Run:`
+    /// trailer and the state does not record autodev's tip on it) — either is a configuration
+    /// error (exit 2). Advice to restore a moved branch is given only for autodev's own branch.
     private func checkResultsBranch(tip: ObjectID?, state: inout SyncState, notes: inout [String]) throws(AutodevError) {
+        let branch = config.string("loop.results_branch")
+        let setting = "loop.results_branch (\(config.sources["loop.results_branch"]?.description ?? "default"))"
+        if try gitCall({ try self.repository.headReferenceName() }) == resultsRef {
+            throw AutodevError(.invalidConfig, """
+                \(setting): '\(branch)' is the branch checked out (HEAD); autodev never commits on your branch. \
+                Set loop.results_branch to a branch of autodev's own (default autodev/results), or check out your branch again
+                """, exitStatus: .config, key: "loop.results_branch")
+        }
+        let recorded = (state.resultsBranch ?? resultsRef) == resultsRef ? state.resultsTip : nil
         guard let tip else {
-            if state.resultsTip != nil {
+            if recorded != nil {
                 notes.append("the results branch \(resultsRef) was deleted; generated work starts afresh")
-                state.resultsTip = nil
             }
+            state.resultsTip = nil
+            state.resultsBranch = nil
             return
         }
-        if state.resultsTip == tip.hex { return }
+        if recorded == tip.hex { return }
         let message = try gitCall { try self.repository.commit(tip).message }
         let ours = message.contains("\nAutodev-Run: ")
-        var descends = state.resultsTip == nil
-        if let recorded = state.resultsTip.flatMap(ObjectID.init(hex:)) {
+        guard ours || recorded != nil else {
+            throw AutodevError(.invalidConfig, """
+                \(setting): the branch '\(branch)' exists and autodev did not create it (its tip \(tip.hex.prefix(12)) has no \
+                Autodev-Run: trailer); autodev writes only to a results branch of its own. Nothing was changed. \
+                Set loop.results_branch to a new branch name (default autodev/results)
+                """, exitStatus: .config, key: "loop.results_branch")
+        }
+        var descends = recorded == nil
+        if let recorded = recorded.flatMap(ObjectID.init(hex:)) {
             descends = (try? repository.isAncestor(recorded, of: tip)) ?? false
         }
         guard ours && descends else {
+            // The state records autodev's tip on this branch: it is autodev's, and may be put back.
+            let restore = recorded.map { "put it back on autodev's last commit (git branch -f \(branch) \($0)) or " } ?? ""
             throw AutodevError(.resultsMoved, """
-                \(resultsRef) points at \(tip.hex.prefix(12)), not at \(state.resultsTip.map { String($0.prefix(12)) } ?? "a commit autodev made"); \
-                someone moved it. Nothing was changed. Look at it (git log \(config.string("loop.results_branch"))), then either put it back \
-                (git branch -f \(config.string("loop.results_branch")) \(state.resultsTip ?? "<commit>")) or delete it to start afresh
+                \(resultsRef) points at \(tip.hex.prefix(12)), not at \(recorded.map { String($0.prefix(12)) } ?? "a commit autodev made"); \
+                someone moved it. Nothing was changed. Look at it (git log \(branch)), then either \(restore)delete it \
+                (git branch -D \(branch)) to start afresh
                 """, exitStatus: .conflict)
         }
         state.resultsTip = tip.hex
+        state.resultsBranch = resultsRef
     }
 
     private func commitResults(generated: [String: ObjectID], baseTree: ObjectID, to: ObjectID, tip: ObjectID?, runID: String,

@@ -48,6 +48,9 @@ public struct SyncState: Sendable, Codable, Equatable {
     public var generated: [String: Generated] = [:]
     /// The results branch tip autodev last wrote.
     public var resultsTip: String?
+    /// The branch `resultsTip` is on (`refs/heads/autodev/results`); nil in states from before it
+    /// was kept, read as the configured branch.
+    public var resultsBranch: String?
     public var lastRun: String?
 
     public init() {}
