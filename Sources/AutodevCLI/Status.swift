@@ -39,9 +39,9 @@ extension AutodevCommand {
             let session = try Session.open(global)
             let repository = session.repository
             let store = StateStore(root: AutodevCore.Sync.stateRoot(for: repository))
-            // Read-only: a corrupt state is reported, not set aside.
-            var (state, warning) = store.peekState()
-            var warnings = warning.map { [$0] } ?? []
+            // Read-only: a corrupt state is reported, not set aside; pending work comes from the
+            // queue in git (refs/autodev/queue).
+            var (state, warnings) = try AutodevCore.Sync(repository: repository, config: session.config, environment: [:]).currentState()
             if state.loop.state != .idle, state.loop.state != .shutdown, let pid = state.loop.pid, kill(pid, 0) != 0, errno == ESRCH {
                 warnings.append("the sync that was \(state.loop.state.rawValue) (pid \(pid)) ended without finishing; the next sync redoes its work")
                 state.loop.state = .idle

@@ -1,3 +1,4 @@
+internal import AutodevGit
 internal import TOMLKit
 
 /// Reads configuration text and environment into a `Config`, checking every key and value.
@@ -9,7 +10,37 @@ public enum ConfigLoader {
             try apply(text: text, file: file, to: &config)
         }
         try applyEnvironment(environment, to: &config)
+        try checkReferences(config)
         return config
+    }
+
+    /// autodev's refs live under `refs/autodev/` and on a results branch of its own:
+    /// `loop.checkpoint_ref` must be a ref there (not the queue), `loop.results_branch` a plain
+    /// branch name. Whether the branch is autodev's is checked by `sync`, which opens the
+    /// repository. The error names where the setting came from.
+    static func checkReferences(_ config: Config) throws(AutodevError) {
+        func invalid(_ key: String, _ problem: String) -> AutodevError {
+            switch config.sources[key]?.origin {
+            case .file(let file, let line)?:
+                return .config(file: file, line: line == 0 ? nil : line, key: key, "'\(key)' \(problem)")
+            case .environment(let name)?:
+                return .config(file: "environment variable \(name)", line: nil, key: key, "'\(key)' \(problem)")
+            default:
+                return AutodevError(.invalidConfig, "'\(key)' \(problem)", exitStatus: .config, key: key)
+            }
+        }
+        let checkpoint = config.string("loop.checkpoint_ref")
+        guard checkpoint.hasPrefix("refs/autodev/"), Repository.isValidReferenceName(checkpoint) else {
+            throw invalid("loop.checkpoint_ref", "= \"\(checkpoint)\" must be a valid ref name under refs/autodev/ (default refs/autodev/checkpoint): autodev moves that ref, and moves no branch or ref of yours")
+        }
+        guard checkpoint != WorkQueue.ref else {
+            throw invalid("loop.checkpoint_ref", "= \"\(checkpoint)\": \(WorkQueue.ref) holds autodev's queue of unfinished work; choose another name under refs/autodev/ (default refs/autodev/checkpoint)")
+        }
+        let branch = config.string("loop.results_branch")
+        // Under refs/heads/, it can never be the checkpoint, which lives under refs/autodev/.
+        guard !branch.hasPrefix("refs/"), Repository.isValidBranchName(branch) else {
+            throw invalid("loop.results_branch", "= \"\(branch)\" must be a valid branch name, without refs/heads/ (default autodev/results)")
+        }
     }
 
     static func apply(text: String, file: String, to config: inout Config) throws(AutodevError) {

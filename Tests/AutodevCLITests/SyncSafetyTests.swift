@@ -45,7 +45,7 @@ import Glibc
         return process
     }
 
-    static let steps = ["locked", "decided", "resolved", "results-ref", "results-written", "persisted", "checkpoint"]
+    static let steps = ["locked", "decided", "resolved", "results-ref", "results-written", "persisted", "queue-ref", "checkpoint"]
 
     @Test func aKillAtEveryNamedStepThenARerunReachesTheSameResult() throws {
         let reference = try SyncCommandTests.project()

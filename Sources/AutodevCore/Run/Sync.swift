@@ -37,7 +37,7 @@ public final class Sync {
 
     /// `AUTODEV_TEST_KILL_AT=step` makes the process kill itself with SIGKILL at that step, so
     /// tests can prove a crash anywhere loses nothing. Steps: locked, decided, resolved,
-    /// results-written, results-ref, persisted, checkpoint.
+    /// results-written, results-ref, persisted, queue-ref, checkpoint.
     /// `AUTODEV_TEST_SIGNAL_AT=step` sends the process SIGTERM there, to test graceful stops.
     func step(_ name: String) {
         if environment["AUTODEV_TEST_KILL_AT"] == name {
@@ -53,9 +53,10 @@ public final class Sync {
     public func run(_ options: SyncOptions) throws(AutodevError) -> SyncReport {
         var report = SyncReport(dryRun: options.dryRun, deferredToRunningSync: false, passes: [], warnings: [], interruptedBy: nil)
         if options.dryRun {
-            let (state, warning) = store.peekState()
+            var (state, warning) = store.peekState()
             if let warning { report.warnings.append(warning) }
-            report.passes.append(try pass(options, state: state, dryRun: true))
+            let origin = try applyQueue(to: &state, warnings: &report.warnings)
+            report.passes.append(try pass(options, state: state, queue: origin, dryRun: true))
             return report
         }
         excludeStateFolder()
@@ -77,7 +78,7 @@ public final class Sync {
         defer { withExtendedLifetime(lock) {} }
         // Holding the run lock, any lock file on autodev's own refs was left by a sync that died
         // mid-update (git would refuse to move the ref while it exists).
-        for ref in [resultsRef, checkpointRef] {
+        for ref in [resultsRef, checkpointRef, WorkQueue.ref] {
             let stale = repository.commonDirectory + ref + ".lock"
             if FileSystem.exists(stale) {
                 FileSystem.remove(stale)
@@ -88,12 +89,13 @@ public final class Sync {
         // A hook that came while we ran asks for one more pass over the new commits.
         for _ in 0..<10 {
             FileSystem.remove(store.rerunPath)
-            let (state, warning) = store.loadState()
+            var (state, warning) = store.loadState()
             if let warning { report.warnings.append(warning) }
+            let origin = try applyQueue(to: &state, warnings: &report.warnings)
             let requestsBefore = Set(FileSystem.list(store.pendingFolder))
             let done: SyncPass
             do {
-                done = try pass(options, state: state, dryRun: false)
+                done = try pass(options, state: state, queue: origin, dryRun: false)
             } catch {
                 recoverFromFailedPass(initial: state, requestsBefore: requestsBefore)
                 throw error
@@ -119,6 +121,7 @@ public final class Sync {
             state = initial
             state.awaitingLLM = initial.awaitingLLM.filter { FileSystem.exists(store.pendingFolder + "/" + $0.value) }
             state.awaitingSubjects = initial.awaitingSubjects?.filter { state.awaitingLLM[$0.key] != nil }
+            state.awaitingWork = initial.awaitingWork?.filter { state.awaitingLLM[$0.key] != nil }
             state.loop = .init(state: .idle, task: nil, pid: nil, since: FileSystem.now())
             try? store.save(state)
         }
@@ -141,7 +144,7 @@ public final class Sync {
 
     // MARK: One pass
 
-    private func pass(_ options: SyncOptions, state initial: SyncState, dryRun: Bool) throws(AutodevError) -> SyncPass {
+    private func pass(_ options: SyncOptions, state initial: SyncState, queue origin: QueueOrigin, dryRun: Bool) throws(AutodevError) -> SyncPass {
         var state = initial
         let started = FileSystem.now()
         let range = try RangeResolver.resolve(options.range, in: repository, checkpointRef: checkpointRef)
@@ -187,6 +190,7 @@ public final class Sync {
         for (id, about) in awaitingSubjects where freshSubjects.contains(about) && !freshIDs.contains(id) {
             if !dryRun, let file = state.awaitingLLM[id] { FileSystem.remove(store.pendingFolder + "/" + file) }
             state.awaitingLLM[id] = nil
+            state.awaitingWork?[id] = nil
             awaitingSubjects[id] = nil
             notes.append("the LLM request \(id) was replaced: its requirement or test changed again")
         }
@@ -256,10 +260,14 @@ public final class Sync {
         var lastStateWrite = FileSystem.now()
         for (index, item) in queue.enumerated() {
             let subject = item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path
-            func deferItem(_ outcome: String) {
+            /// Work carried over and deferred again by a limit or a stop gets no new log line: it
+            /// was logged when it was first deferred. Failures are logged every time.
+            func deferItem(_ outcome: String, failed: Bool = false) {
                 deferred.append(item)
                 items.append(.init(work: item.id, action: item.action, subject: subject, tier: "deferred", outcome: outcome, files: []))
-                records.append(DecisionRecord(run: runID, item: item, tier: "deferred", outcome: outcome))
+                if failed || !carried.contains(item.id) {
+                    records.append(DecisionRecord(run: runID, item: item, tier: "deferred", outcome: outcome))
+                }
             }
             if index >= maxItems || stopRequested() != 0 {
                 deferItem(index >= maxItems ? "over max_events_per_run (\(maxItems)); pending" : "stopped by a signal; pending")
@@ -276,7 +284,7 @@ public final class Sync {
                 resolution = try tiers.resolve(item, dryRun: dryRun)
             } catch where error.code == .generatorFailed || error.code == .outputCollision {
                 failures.append(error.message)
-                deferItem("failed, pending: \(error.message)")
+                deferItem("failed, pending: \(error.message)", failed: true)
                 if !dryRun {
                     state.loop = .init(state: .recoveringFromError, task: item.id, pid: getpid(), since: started)
                     try store.save(state)
@@ -306,7 +314,7 @@ public final class Sync {
                 if let clash = try gitCall({ try claims.clash(outputs.map { ($0.path, resolution.origins[$0.path] ?? resolution.note) },
                                                              by: owner, base: baseLookup) }) {
                     failures.append(clash)
-                    deferItem("failed, pending: \(clash)")
+                    deferItem("failed, pending: \(clash)", failed: true)
                     continue
                 }
                 for (path, content) in outputs {
@@ -330,6 +338,7 @@ public final class Sync {
                 if !dryRun {
                     try store.writeRequest(try store.encode(request, pretty: true) + [0x0A], id: item.id)
                     state.awaitingLLM[item.id] = "\(item.id).json"
+                    state.awaitingWork = (state.awaitingWork ?? [:]).merging([item.id: item]) { $1 }
                     awaitingSubjects[item.id] = subjectKey(item)
                 }
             }
@@ -365,6 +374,7 @@ public final class Sync {
                                                   range: range, items: items).hex
                 step("results-written")
                 state.resultsTip = resultsCommit
+                state.resultsBranch = resultsRef
             } else {
                 resultsCommit = tip?.hex
             }
@@ -388,7 +398,9 @@ public final class Sync {
         if !dryRun && nothingToDo {
             // Nothing happened: no record, no state change; only the checkpoint follows HEAD.
             if options.range.movesCheckpoint(range), let to = range.to, range.checkpoint != to {
-                try gitCall { try self.repository.updateReference(self.checkpointRef, to: to, expected: range.checkpoint, message: "autodev: nothing to do") }
+                try saveQueue(leftQueue(pending: state.pending, state: state, checkpoint: to),
+                              before: leftQueue(pending: initial.pending, state: initial, checkpoint: origin.checkpoint), origin: origin, checkpoint: to,
+                              expected: range.checkpoint, message: "autodev: nothing to do")
                 checkpointMoved = true
             }
         } else if !dryRun {
@@ -419,11 +431,13 @@ public final class Sync {
             }
             try store.save(state)
             step("persisted")
-            if options.range.movesCheckpoint(range), let to = range.to, range.checkpoint != to {
-                try gitCall {
-                    try self.repository.updateReference(self.checkpointRef, to: to, expected: range.checkpoint,
-                                                        message: "autodev: processed \(range.from.map { String($0.hex.prefix(12)) } ?? "(start)")..\(String(to.hex.prefix(12)))")
-                }
+            // The queue goes to git with the checkpoint: losing `.auto-dev/` loses no work.
+            let moveTo = options.range.movesCheckpoint(range) && range.to != range.checkpoint ? range.to : nil
+            let message = "autodev: processed \(range.from.map { String($0.hex.prefix(12)) } ?? "(start)")..\(range.to.map { String($0.hex.prefix(12)) } ?? "worktree")"
+            try saveQueue(leftQueue(pending: deferred, state: state, checkpoint: moveTo ?? origin.checkpoint),
+                          before: leftQueue(pending: initial.pending, state: initial, checkpoint: origin.checkpoint), origin: origin,
+                          checkpoint: moveTo, expected: range.checkpoint, message: message)
+            if moveTo != nil {
                 checkpointMoved = true
                 step("checkpoint")
             }
@@ -467,29 +481,54 @@ public final class Sync {
 
     /// A results branch that does not point where autodev left it was moved by someone else —
     /// unless it is autodev's own commit from a run that crashed before saving its state.
+    ///
+    /// `loop.results_branch` must name a branch autodev can own: not the branch checked out, and
+    /// not an existing branch that autodev did not create (its tip lacks the `Autodev-Run:`
+    /// trailer and the state does not record autodev's tip on it) — either is a configuration
+    /// error (exit 2). Advice to restore a moved branch is given only for autodev's own branch.
     private func checkResultsBranch(tip: ObjectID?, state: inout SyncState, notes: inout [String]) throws(AutodevError) {
+        let branch = config.string("loop.results_branch")
+        let setting = "loop.results_branch (\(config.sources["loop.results_branch"]?.description ?? "default"))"
+        if try gitCall({ try self.repository.headReferenceName() }) == resultsRef {
+            throw AutodevError(.invalidConfig, """
+                \(setting): '\(branch)' is the branch checked out (HEAD); autodev never commits on your branch. \
+                Set loop.results_branch to a branch of autodev's own (default autodev/results), or check out your branch again
+                """, exitStatus: .config, key: "loop.results_branch")
+        }
+        let recorded = (state.resultsBranch ?? resultsRef) == resultsRef ? state.resultsTip : nil
         guard let tip else {
-            if state.resultsTip != nil {
+            if recorded != nil {
                 notes.append("the results branch \(resultsRef) was deleted; generated work starts afresh")
-                state.resultsTip = nil
             }
+            state.resultsTip = nil
+            state.resultsBranch = nil
             return
         }
-        if state.resultsTip == tip.hex { return }
+        if recorded == tip.hex { return }
         let message = try gitCall { try self.repository.commit(tip).message }
         let ours = message.contains("\nAutodev-Run: ")
-        var descends = state.resultsTip == nil
-        if let recorded = state.resultsTip.flatMap(ObjectID.init(hex:)) {
+        guard ours || recorded != nil else {
+            throw AutodevError(.invalidConfig, """
+                \(setting): the branch '\(branch)' exists and autodev did not create it (its tip \(tip.hex.prefix(12)) has no \
+                Autodev-Run: trailer); autodev writes only to a results branch of its own. Nothing was changed. \
+                Set loop.results_branch to a new branch name (default autodev/results)
+                """, exitStatus: .config, key: "loop.results_branch")
+        }
+        var descends = recorded == nil
+        if let recorded = recorded.flatMap(ObjectID.init(hex:)) {
             descends = (try? repository.isAncestor(recorded, of: tip)) ?? false
         }
         guard ours && descends else {
+            // The state records autodev's tip on this branch: it is autodev's, and may be put back.
+            let restore = recorded.map { "put it back on autodev's last commit (git branch -f \(branch) \($0)) or " } ?? ""
             throw AutodevError(.resultsMoved, """
-                \(resultsRef) points at \(tip.hex.prefix(12)), not at \(state.resultsTip.map { String($0.prefix(12)) } ?? "a commit autodev made"); \
-                someone moved it. Nothing was changed. Look at it (git log \(config.string("loop.results_branch"))), then either put it back \
-                (git branch -f \(config.string("loop.results_branch")) \(state.resultsTip ?? "<commit>")) or delete it to start afresh
+                \(resultsRef) points at \(tip.hex.prefix(12)), not at \(recorded.map { String($0.prefix(12)) } ?? "a commit autodev made"); \
+                someone moved it. Nothing was changed. Look at it (git log \(branch)), then either \(restore)delete it \
+                (git branch -D \(branch)) to start afresh
                 """, exitStatus: .conflict)
         }
         state.resultsTip = tip.hex
+        state.resultsBranch = resultsRef
     }
 
     private func commitResults(generated: [String: ObjectID], baseTree: ObjectID, to: ObjectID, tip: ObjectID?, runID: String,

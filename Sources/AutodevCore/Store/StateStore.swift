@@ -20,7 +20,7 @@ public struct StateStore: Sendable {
 
     /// The state, or a fresh one with a warning when the file is corrupt or of another version.
     public func loadState() -> (SyncState, warning: String?) {
-        load(SyncState.self, at: statePath, versions: [SyncState.schemaVersion]) ?? (SyncState(), nil)
+        load(SyncState.self, at: statePath, versions: [SyncState.schemaVersion], rebuilt: Self.stateRebuilt) ?? (SyncState(), nil)
     }
 
     /// The state for a read-only look (`status`, `sync --dry-run`): a file that cannot be used
@@ -43,38 +43,42 @@ public struct StateStore: Sendable {
     }
 
     public func loadMetrics() -> (Metrics, warning: String?) {
-        load(Metrics.self, at: metricsPath, versions: [1, Metrics.schemaVersion]) ?? (Metrics(), nil)
+        load(Metrics.self, at: metricsPath, versions: [1, Metrics.schemaVersion], rebuilt: "the counters start again from zero") ?? (Metrics(), nil)
     }
 
     /// nil when the file does not exist. `versions`: the schema versions the type decodes (an
     /// older one is migrated by its decoder).
-    private func load<T: Decodable>(_ type: T.Type, at path: String, versions: Set<Int>) -> (T, warning: String?)? where T: Initializable {
+    /// `rebuilt` says what the warning promises about what the file held.
+    private func load<T: Decodable>(_ type: T.Type, at path: String, versions: Set<Int>, rebuilt: String) -> (T, warning: String?)? where T: Initializable {
         guard FileSystem.exists(path) else { return nil }
         guard let bytes = try? FileSystem.read(path) else {
-            return (T(), setAside(path, because: "it cannot be read"))
+            return (T(), setAside(path, rebuilt: rebuilt, because: "it cannot be read"))
         }
         let decoder = JSONDecoder()
         guard let header = try? decoder.decode(Versioned.self, from: Data(bytes)) else {
-            return (T(), setAside(path, because: "it is not valid JSON"))
+            return (T(), setAside(path, rebuilt: rebuilt, because: "it is not valid JSON"))
         }
         guard let version = header.schemaVersion, versions.contains(version) else {
             let expected = versions.sorted().map(String.init).joined(separator: " or ")
-            return (T(), setAside(path, because: "its schema version \(header.schemaVersion.map(String.init) ?? "(none)") is not \(expected)"))
+            return (T(), setAside(path, rebuilt: rebuilt, because: "its schema version \(header.schemaVersion.map(String.init) ?? "(none)") is not \(expected)"))
         }
         do {
             return (try decoder.decode(T.self, from: Data(bytes)), nil)
         } catch {
-            return (T(), setAside(path, because: "it does not have the expected fields"))
+            return (T(), setAside(path, rebuilt: rebuilt, because: "it does not have the expected fields"))
         }
     }
 
-    private func setAside(_ path: String, because reason: String) -> String {
+    /// What a lost state.json costs: nothing but re-deciding.
+    static let stateRebuilt = "pending work and requests awaiting an LLM are read back from \(WorkQueue.ref), generated files from the results branch"
+
+    private func setAside(_ path: String, rebuilt: String, because reason: String) -> String {
         let aside = path + ".corrupt-\(FileSystem.now())"
         do {
             try FileSystem.move(path, aside)
-            return "\(path) was set aside as \(aside) because \(reason); it is rebuilt (pending work it held is found again from the checkpoint)"
+            return "\(path) was set aside as \(aside) because \(reason); it is rebuilt: \(rebuilt)"
         } catch {
-            return "\(path) is unusable because \(reason), and could not be set aside (\(error)); it is rebuilt"
+            return "\(path) is unusable because \(reason), and could not be set aside (\(error)); it is rebuilt: \(rebuilt)"
         }
     }
 

@@ -31,19 +31,26 @@ public struct SyncState: Sendable, Codable, Equatable {
 
     public var schemaVersion = SyncState.schemaVersion
     public var loop = Loop(state: .idle, task: nil, pid: nil, since: 0)
-    /// Work that did not fit in a run's limits, first in line next run.
+    /// Work that did not fit in a run's limits, first in line next run. A cache of
+    /// `refs/autodev/queue` (`WorkQueue`), which is the truth when it exists.
     public var pending: [WorkItem] = []
     /// Work written out for an LLM (`.auto-dev/loop/pending/ID.json`), by work id.
     public var awaitingLLM: [String: String] = [:]
     /// What each awaiting request is about (spec and requirement, or path and test), so newer
     /// work on the same subject replaces it.
     public var awaitingSubjects: [String: String]?
+    /// The work behind each awaiting request, queued again if its file is gone; nil in states
+    /// from before it was kept.
+    public var awaitingWork: [String: WorkItem]?
     /// Blob ids autodev produced: when they come back through a merge they make no events.
     public var produced: [String] = []
     /// Generated files not yet merged, by path.
     public var generated: [String: Generated] = [:]
     /// The results branch tip autodev last wrote.
     public var resultsTip: String?
+    /// The branch `resultsTip` is on (`refs/heads/autodev/results`); nil in states from before it
+    /// was kept, read as the configured branch.
+    public var resultsBranch: String?
     public var lastRun: String?
 
     public init() {}
