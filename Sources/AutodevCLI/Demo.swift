@@ -55,12 +55,15 @@ extension AutodevCommand {
                                                       email: "demo@example.com", time: time)
             Output.write("\(String(initCommit.hex.prefix(12)))  Set up autodev templates\n")
 
-            Output.write("\n$ autodev -C \(directory) sync      # no checkpoint yet: everything at HEAD is new\n")
+            Output.write("\n$ autodev -C \(directory) sync      # no checkpoint yet: adopt what is at HEAD as the baseline\n")
             let settings = try ConfigFile.load(for: repository, environment: [:])
             let sync = AutodevCore.Sync(repository: repository, config: settings, environment: [:])
-            let report = try sync.run(SyncOptions())
             let branch = settings.string("loop.results_branch")
-            Output.write(SyncRenderer.render(report, branch: branch))
+            Output.write(SyncRenderer.render(try sync.run(SyncOptions()), branch: branch))
+            Output.write("\n$ autodev -C \(directory) sync --backfill      # queue what shows no sign of implementation\n")
+            var backfill = SyncOptions()
+            backfill.range = .backfill([])
+            Output.write(SyncRenderer.render(try sync.run(backfill), branch: branch))
             if let tip = try repository.referenceTarget("refs/heads/" + branch) {
                 let info = try repository.commit(tip)
                 let base = try info.parents.first.map { try repository.commit($0).tree }

@@ -103,4 +103,16 @@ import Testing
         #expect(items.compactMap { $0["subject"] as? String } == ["FR-001 (specs/003-audit/spec.md)"])
         #expect(pass["adoption"] == nil)
     }
+
+    @Test func theDemoAdoptsThenBackfillsAndLeavesWorkOnTheResultsBranch() throws {
+        let scratch = try GitFixture()
+        let directory = scratch.path + "/demo"
+        let result = try AutodevBinary.run(["demo", directory], in: scratch.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("adopted: "), "\(result.stdout)")
+        #expect(result.stdout.contains("sync --backfill"))
+        let files = try Subprocess.run(GitFixture.gitPath, ["-C", directory, "diff", "--name-only", "HEAD", "autodev/results"]).stdout
+        #expect(!files.isEmpty, "\(result.stdout)")
+        #expect(result.stdout.contains(files.split(separator: "\n").first.map(String.init) ?? "?"))
+    }
 }
