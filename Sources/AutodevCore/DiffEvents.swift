@@ -123,6 +123,10 @@ public struct EventBuilder {
         Trace.phase("range")
         var builder = self
         builder.attributes = (FileSystem.exists(repository.commonDirectory + "info/attributes"), range.worktree ? nil : range.to)
+        // Spec contents read while classifying are kept for the decision step, except on a first
+        // run: there they are every spec of the repository (100 MB in a large kitty-specs
+        // history), and reading them again one at a time costs less than holding them all.
+        let keepContents = explain && !range.firstRun
         // Files autodev produced come back through merges: they are not read or classified.
         func isProduced(_ change: FileChange) -> Bool { change.new.map { produced.contains($0.id) } ?? false }
         var diff: DiffResult
@@ -141,7 +145,7 @@ public struct EventBuilder {
                     }
                 }
                 let modified = tree.modified.filter { !isProduced($0) }
-                if let work = builder.startClassifying(modified, keepContents: explain) {
+                if let work = builder.startClassifying(modified, keepContents: keepContents) {
                     ahead = (modified, work)
                 }
                 diff = try repository.resolveRenames(tree, renames: renameOptions())
@@ -174,7 +178,7 @@ public struct EventBuilder {
             }
         }
         let rest = diff.changes.filter { !isProduced($0) && !wasAhead($0) }
-        var restResults = builder.classifyAll(rest, keepContents: explain).makeIterator()
+        var restResults = builder.classifyAll(rest, keepContents: keepContents).makeIterator()
         if let ahead {
             // Classification records problems in its results rather than throwing; should the
             // threads fail anyway, the loop below classifies what is missing.
@@ -190,7 +194,7 @@ public struct EventBuilder {
                 continue
             }
             let result = wasAhead(change)
-                ? aheadResults[change.path] ?? builder.classifyOne(change, keepContents: explain)
+                ? aheadResults[change.path] ?? builder.classifyOne(change, keepContents: keepContents)
                 : restResults.next()!
             changes.append(result.record)
             events.append(contentsOf: result.events)
