@@ -156,6 +156,7 @@ import Testing
 
             ## Notes
             - T012 was split from T011 (see PR 40)
+            - WP5.2 (the executor) is complete
             """)
         #expect(tasks.requirements.map(\.key) == ["T012", "T013"])
         let spec = parse("kitty-specs/010-x/spec.md", """

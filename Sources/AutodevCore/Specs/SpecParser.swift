@@ -116,6 +116,8 @@ struct SpecParser {
             let (box, label) = SpecText.checkbox(of: item)
             guard let (id, rest) = TextScan.leadingID(Substring(label)) else { continue }
             if isTaskID(id) && checkboxTasks && box == nil { continue }
+            // `WP01` names a work package (a group of tasks), not a requirement.
+            if id.hasPrefix("WP") { continue }
             guard defined.insert(id).inserted else { continue }
             if isTaskID(id) {
                 var description = rest
