@@ -42,6 +42,26 @@ public struct ResolvedRange: Sendable, Equatable {
 }
 
 public enum RangeResolver {
+    /// A checkpoint that names no commit: a blob, tree or tag put there, or (in a clone that is
+    /// not shallow) an object the repository does not have. A missing one in a shallow clone is
+    /// left to the caller's "deepen the clone" message.
+    static func checkCheckpoint(_ checkpoint: ObjectID, ref: String, in repository: Repository) throws(AutodevError) {
+        let reset = "delete it (git update-ref -d \(ref)) and the next sync adopts what is at HEAD, or point it at a commit"
+        guard repository.contains(checkpoint) else {
+            if repository.isShallow { return }
+            throw AutodevError(.unknownRevision, """
+                the checkpoint \(ref) points at \(checkpoint.hex), which this repository does not have (it is not shallow, \
+                so fetching more history will not bring it: it was pruned or came from another clone); \(reset)
+                """, exitStatus: .repository)
+        }
+        do {
+            _ = try repository.commit(checkpoint)
+        } catch {
+            throw AutodevError(.unknownRevision, "the checkpoint \(ref) points at \(checkpoint.hex.prefix(12)), which is not a commit (a blob, tree or tag was put there); \(reset)",
+                               exitStatus: .repository)
+        }
+    }
+
     /// `./specs/001-x/` → `specs/001-x`: a repository path prefix.
     static func normalizedBackfillPath(_ path: String) -> String {
         var text = Substring(path)
@@ -72,6 +92,7 @@ public enum RangeResolver {
                     range.firstRun = true
                     return range
                 }
+                try checkCheckpoint(checkpoint, ref: checkpointRef, in: repository)
                 guard repository.contains(checkpoint) else {
                     throw AutodevError(.shallowHistory, """
                         the checkpoint \(checkpointRef) points at \(checkpoint.hex), which is not in this \

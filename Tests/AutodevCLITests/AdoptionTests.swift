@@ -116,3 +116,35 @@ import Testing
         #expect(result.stdout.contains(files.split(separator: "\n").first.map(String.init) ?? "?"))
     }
 }
+
+/// autodev's own refs pointing where no commit is: a clear message and exit status, nothing changed.
+@Suite struct BrokenRefTests {
+    @Test func aCheckpointThatIsNotACommitOrIsMissingSaysSoWithExit3() throws {
+        let fixture = try SyncCommandTests.project()
+        let blob = try fixture.git(["hash-object", "-w", "pyproject.toml"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try fixture.git(["update-ref", "refs/autodev/checkpoint", blob])
+        for command in [["sync"], ["diff-events"]] {
+            let result = try AutodevBinary.run(command, in: fixture.path)
+            #expect(result.status == 3, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("which is not a commit"), "\(result.stderr)")
+            #expect(result.stderr.contains("git update-ref -d refs/autodev/checkpoint"))
+        }
+        // A missing object in a clone that is not shallow: fetching more history would not help.
+        let missing = String(repeating: "ab", count: 20)
+        try fixture.write(".git/refs/autodev/checkpoint", missing + "\n")
+        let result = try AutodevBinary.run(["sync"], in: fixture.path)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("does not have"), "\(result.stderr)")
+        #expect(!result.stderr.contains("git fetch --deepen"))
+    }
+
+    @Test func aResultsBranchThatIsNotACommitSaysSoWithExit4() throws {
+        let fixture = try SyncCommandTests.project()
+        let blob = try fixture.git(["hash-object", "-w", "pyproject.toml"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try fixture.write(".git/refs/heads/autodev/results", blob + "\n")
+        let result = try SyncCommandTests.sync(fixture)
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(result.stderr.contains("which is not a commit"), "\(result.stderr)")
+        #expect(try fixture.git(["rev-parse", "refs/heads/autodev/results"]).hasPrefix(blob))
+    }
+}

@@ -505,7 +505,15 @@ public final class Sync {
             return
         }
         if recorded == tip.hex { return }
-        let message = try gitCall { try self.repository.commit(tip).message }
+        let message: String
+        do {
+            message = try repository.commit(tip).message
+        } catch {
+            throw AutodevError(.resultsMoved, """
+                \(resultsRef) points at \(tip.hex.prefix(12)), which is not a commit (a blob, tree or tag was put there); \
+                nothing was changed. Delete it (git update-ref -d \(resultsRef)) to start the results afresh, or point it at a commit
+                """, exitStatus: .conflict)
+        }
         let ours = message.contains("\nAutodev-Run: ")
         guard ours || recorded != nil else {
             throw AutodevError(.invalidConfig, """
