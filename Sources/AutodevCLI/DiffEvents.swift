@@ -62,7 +62,9 @@ extension AutodevCommand {
             Trace.phase("classifier")
             let request: RangeRequest = backfill ? .backfill(paths) : worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
             let reports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
-            let report = try builder.report(for: request, explain: explain, testReports: reports)
+            // Files autodev generated make no events in a run; the preview ignores them too.
+            let produced = AutodevCore.Sync(repository: session.repository, config: session.config, environment: [:]).producedBlobs()
+            let report = try builder.report(for: request, explain: explain, produced: produced, testReports: reports)
             if json {
                 var json = ReportJSON.bytes(report)
                 json.append(0x0A)

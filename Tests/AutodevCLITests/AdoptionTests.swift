@@ -117,6 +117,23 @@ import Testing
     }
 }
 
+@Suite struct PreviewMatchesRunTests {
+    @Test func afterMergingTheResultsThePreviewSeesNoWorkAsTheRunDoes() throws {
+        let fixture = try SyncCommandTests.project()
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        _ = try fixture.git(["merge", "--no-ff", "-q", "-m", "Merge autodev results", "autodev/results"])
+        let preview = try AutodevBinary.run(["diff-events", "--explain", "--json"], in: fixture.path)
+        #expect(preview.status == 0, "\(preview.stderr)")
+        let object = try AdoptionTests.json(preview)
+        #expect(object["needingWork"] as? Int == 0, "\(object)")
+        let changes = try #require(object["changes"] as? [[String: Any]])
+        #expect(!changes.isEmpty && changes.allSatisfy { ($0["ignoredBy"] as? String)?.contains("produced by autodev") == true })
+        let run = try SyncCommandTests.sync(fixture, ["--json"])
+        let pass = try #require((try AdoptionTests.json(run)["passes"] as? [[String: Any]])?.first)
+        #expect(pass["events"] as? Int == 0)
+    }
+}
+
 /// autodev's own refs pointing where no commit is: a clear message and exit status, nothing changed.
 @Suite struct BrokenRefTests {
     @Test func aCheckpointThatIsNotACommitOrIsMissingSaysSoWithExit3() throws {

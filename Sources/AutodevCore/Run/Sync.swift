@@ -465,6 +465,17 @@ public final class Sync {
                         requirement: requirement, links: decision.links, firstSeen: now)
     }
 
+    /// The blobs of files autodev generated, as a run would ignore them: those the state
+    /// records and those on the results branch. Read only, for previews (`diff-events`) that
+    /// must decide as the run does.
+    public func producedBlobs() -> Set<ObjectID> {
+        var produced = Set(store.peekState().0.produced.compactMap(ObjectID.init(hex:)))
+        if let tip = try? repository.referenceTarget(resultsRef), let files = try? generatedFiles(on: tip) {
+            produced.formUnion(files.values)
+        }
+        return produced
+    }
+
     // MARK: Results branch
 
     /// The files a results commit carries: what differs from the commit it was built on.
