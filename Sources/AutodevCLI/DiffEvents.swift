@@ -71,7 +71,7 @@ extension AutodevCommand {
                 Output.write(bytes: json)
             } else {
                 Output.write(DiffEventsRenderer.render(report))
-                for note in report.notes { Output.diagnostic("note: \(note)") }
+                for note in report.notes { Output.diagnostic("note: \(Terminal.safe(note))") }
             }
             Trace.phase("output")
             return (session, report)

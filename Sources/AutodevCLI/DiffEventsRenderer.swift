@@ -13,10 +13,10 @@ enum DiffEventsRenderer {
         }
         if !report.events.isEmpty {
             let kindWidth = max(4, report.events.map { $0.kind.rawValue.count }.max() ?? 0)
-            let pathWidth = min(60, max(4, report.events.map { $0.path.count }.max() ?? 0))
+            let pathWidth = min(60, max(4, report.events.map { Terminal.safe($0.path).count }.max() ?? 0))
             out += pad("KIND", kindWidth) + "  " + pad("PATH", pathWidth) + "  DETAIL\n"
             for event in report.events {
-                out += pad(event.kind.rawValue, kindWidth) + "  " + pad(event.path, pathWidth) + "  " + event.detail + "\n"
+                out += pad(event.kind.rawValue, kindWidth) + "  " + pad(Terminal.safe(event.path), pathWidth) + "  " + Terminal.safe(event.detail) + "\n"
             }
         }
         var counts: [EventKind: Int] = [:]
@@ -39,16 +39,16 @@ enum DiffEventsRenderer {
         var eventsByID: [String: Event] = [:]
         for event in events { eventsByID[event.id] = event }
         let subjects = decisions.map { decision in
-            if let requirement = decision.requirement { return "\(requirement.key) (\(requirement.spec))" }
+            if let requirement = decision.requirement { return Terminal.safe("\(requirement.key) (\(requirement.spec))") }
             guard let event = eventsByID[decision.eventId] else { return "" }
-            return event.kind == .testAdded ? "\(event.path) \(event.detail)" : event.path
+            return Terminal.safe(event.kind == .testAdded ? "\(event.path) \(event.detail)" : event.path)
         }
         let actionWidth = max(6, decisions.map { $0.action.rawValue.count }.max() ?? 0)
         let subjectWidth = min(60, max(11, subjects.map(\.count).max() ?? 0))
         out += pad("ACTION", actionWidth) + "  " + pad("SUBJECT", subjectWidth) + "  REASON\n"
         for (decision, subject) in zip(decisions, subjects) {
             out += pad(decision.action.rawValue, actionWidth) + "  " + pad(subject.isEmpty ? "-" : subject, subjectWidth)
-            out += "  " + decision.reason + "\n"
+            out += "  " + Terminal.safe(decision.reason) + "\n"
         }
         var counts: [DecisionAction: Int] = [:]
         for decision in decisions { counts[decision.action, default: 0] += 1 }

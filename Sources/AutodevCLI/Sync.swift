@@ -78,7 +78,7 @@ extension AutodevCommand {
                 Output.write(SyncRenderer.render(report, branch: session.config.string("loop.results_branch")))
             }
             let failures = report.passes.flatMap(\.failures)
-            for failure in failures { Output.diagnostic("autodev: error: \(failure)") }
+            for failure in failures { Output.diagnostic("autodev: error: \(Terminal.safe(failure))") }
             if let signal = report.interruptedBy {
                 throw AutodevError(.interrupted, "stopped by signal \(signal); finished work is saved, the rest is pending",
                                    exitStatus: signal == 15 ? .terminated : .interrupted)
@@ -103,8 +103,9 @@ enum SyncRenderer {
             if !pass.items.isEmpty {
                 let width = min(60, pass.items.map(\.subject.count).max() ?? 10)
                 for item in pass.items {
-                    out += "  " + pad(item.tier, 8) + " " + pad(item.action.rawValue, 20) + " " + pad(item.subject, width) + "  " + item.outcome
-                    if !item.files.isEmpty { out += " → " + item.files.joined(separator: ", ") }
+                    out += "  " + pad(item.tier, 8) + " " + pad(item.action.rawValue, 20) + " " + pad(Terminal.safe(item.subject), width)
+                    out += "  " + Terminal.safe(item.outcome)
+                    if !item.files.isEmpty { out += " → " + Terminal.safe(item.files.joined(separator: ", ")) }
                     out += "\n"
                 }
             }
@@ -116,8 +117,8 @@ enum SyncRenderer {
             if let commit = pass.resultsCommit {
                 out += "  results: \(branch) at \(commit.prefix(12))\n"
             }
-            for conflict in pass.conflicts { out += "  conflict: \(conflict)\n" }
-            for note in pass.notes { out += "  note: \(note)\n" }
+            for conflict in pass.conflicts { out += "  conflict: \(Terminal.safe(conflict))\n" }
+            for note in pass.notes { out += "  note: \(Terminal.safe(note))\n" }
             if !report.dryRun { out += pass.checkpointMoved ? "  checkpoint: moved to \(to)\n" : "  checkpoint: unchanged\n" }
         }
         if report.dryRun { out += "dry run: nothing was written\n" }

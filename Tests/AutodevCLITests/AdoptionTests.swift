@@ -165,3 +165,25 @@ import Testing
         #expect(try fixture.git(["rev-parse", "refs/heads/autodev/results"]).hasPrefix(blob))
     }
 }
+
+@Suite struct TerminalSafetyTests {
+    @Test func controlCharactersInFileNamesAreEscapedInHumanOutputAndKeptInJSON() throws {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        let base = try fixture.commit("base")
+        let name = "src/evil\u{1B}[31mred\u{202E}txt.py"
+        try fixture.write(name, "x = 1\n")
+        try fixture.write("src/two\nlines.py", "y = 1\n")
+        try fixture.commit("odd names")
+        let result = try AutodevBinary.run(["diff-events", "--explain", "\(base)..HEAD"], in: fixture.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E }, "\(result.stdout)")
+        #expect(result.stdout.contains("src/evil\\033[31mred\\342\\200\\256txt.py"), "\(result.stdout)")
+        #expect(result.stdout.contains("src/two\\012lines.py"))
+        // Every table line is one line: the newline in a name did not split it.
+        #expect(!result.stdout.split(separator: "\n").contains { $0.hasPrefix("lines.py") })
+        let json = try AutodevBinary.run(["diff-events", "--json", "\(base)..HEAD"], in: fixture.path)
+        let paths = ((try AdoptionTests.json(json)["changes"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String }
+        #expect(paths.contains(name))
+    }
+}
