@@ -75,12 +75,12 @@ extension AutodevCommand {
             if let checkpoint {
                 out += "checkpoint: \(checkpoint.hex.prefix(12))" + (behind.map { ", \($0) commit\($0 == 1 ? "" : "s") behind HEAD" } ?? "") + "\n"
             } else {
-                out += "checkpoint: none yet (the first sync treats everything at HEAD as new)\n"
+                out += "checkpoint: none yet (the first sync adopts what is at HEAD as the baseline; sync --backfill queues its open work)\n"
             }
             out += "loop: \(state.loop.state.rawValue)" + (state.loop.task.map { " (\($0))" } ?? "") + "\n"
             out += "pending: \(state.pending.count) piece\(state.pending.count == 1 ? "" : "s") of work\n"
             for item in state.pending.prefix(10) {
-                out += "  \(item.action.rawValue) \(item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path)\n"
+                out += "  \(item.action.rawValue) \(Terminal.safe(item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path))\n"
             }
             out += "awaiting an LLM: \(state.awaitingLLM.count) request\(state.awaitingLLM.count == 1 ? "" : "s") in \(store.pendingFolder)\n"
             for name in state.awaitingLLM.values.sorted().prefix(10) { out += "  \(name)\n" }
@@ -155,9 +155,9 @@ extension AutodevCommand {
                 var out = "run \(run.id) (\(run.status)): \(run.from.map { String($0.prefix(12)) } ?? "(start)")..\(run.to.map { String($0.prefix(12)) } ?? "-")\n"
                 out += "events: \(run.events); pending: \(run.pending); results: \(run.resultsCommit.map { String($0.prefix(12)) } ?? "none")\n"
                 for decision in decisions {
-                    out += "  \(decision.action.rawValue) \(decision.requirement.map { "\($0) (\(decision.spec ?? ""))" } ?? decision.eventId)"
-                    out += " [\(decision.tier ?? "skip")] \(decision.outcome == "skip" ? decision.reason : decision.outcome)"
-                    if !decision.files.isEmpty { out += " → " + decision.files.joined(separator: ", ") }
+                    out += "  \(decision.action.rawValue) \(Terminal.safe(decision.requirement.map { "\($0) (\(decision.spec ?? ""))" } ?? decision.eventId))"
+                    out += " [\(decision.tier ?? "skip")] \(Terminal.safe(decision.outcome == "skip" ? decision.reason : decision.outcome))"
+                    if !decision.files.isEmpty { out += " → " + Terminal.safe(decision.files.joined(separator: ", ")) }
                     out += "\n"
                 }
                 Output.write(out)
