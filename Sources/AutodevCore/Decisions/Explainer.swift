@@ -303,15 +303,57 @@ public struct Explainer {
         return requirements
     }
 
+    /// A scope's requirements indexed by what points at them, so that finding what cites a
+    /// requirement costs what cites it, not the size of the scope (a feature can hold
+    /// thousands of requirements and tasks).
+    private struct ScopeIndex {
+        var requirements: [Requirement] = []
+        /// Key → positions of the requirements that belong to it (`parent`).
+        var byParent: [String: [Int]] = [:]
+        /// Id → positions of the requirements that cite it (`refs`).
+        var byRef: [String: [Int]] = [:]
+        var tasks = 0
+        var openTasks = 0
+        var firstTaskSpec: String?
+
+        init(_ requirements: [Requirement]) {
+            self.requirements = requirements
+            for (position, requirement) in requirements.enumerated() {
+                if let parent = requirement.parent { byParent[parent, default: []].append(position) }
+                for ref in Set(requirement.refs) { byRef[ref, default: []].append(position) }
+                if requirement.kind == .task {
+                    tasks += 1
+                    if !requirement.isTicked { openTasks += 1 }
+                    if firstTaskSpec == nil { firstTaskSpec = requirement.spec }
+                }
+            }
+        }
+
+        /// Positions of the other requirements that cite `requirement` or belong to it, in order.
+        func citing(_ requirement: Requirement) -> [Int] {
+            var positions = Set(byParent[requirement.key] ?? [])
+            for id in Set(requirement.ids) { positions.formUnion(byRef[id] ?? []) }
+            return positions.sorted().filter { requirements[$0].key != requirement.key || requirements[$0].spec != requirement.spec }
+        }
+    }
+
+    private var scopeIndexes: [String: ScopeIndex] = [:]
+
+    private mutating func scopeIndex(of requirement: Requirement, in snapshot: Snapshot) -> ScopeIndex {
+        let key = (snapshot === after ? "after" : "before") + "\u{0}" + scopeRoot(of: requirement) + "\u{0}" + requirement.spec
+        if let known = scopeIndexes[key] { return known }
+        let index = ScopeIndex(scope(of: requirement, in: snapshot))
+        scopeIndexes[key] = index
+        return index
+    }
+
     /// What connects a requirement to code: the paths it names, and those of the tasks (and
     /// other requirements) of its scope that cite it or belong to it.
     private mutating func links(of requirement: Requirement, in snapshot: Snapshot) -> [String] {
         var paths = requirement.paths
-        let ids = Set(requirement.ids)
-        for other in scope(of: requirement, in: snapshot) where other.key != requirement.key || other.spec != requirement.spec {
-            if other.parent == requirement.key || other.refs.contains(where: ids.contains) {
-                paths.append(contentsOf: other.paths)
-            }
+        let index = scopeIndex(of: requirement, in: snapshot)
+        for position in index.citing(requirement) {
+            paths.append(contentsOf: index.requirements[position].paths)
         }
         return SpecText.unique(paths).sorted()
     }
@@ -330,16 +372,14 @@ public struct Explainer {
         if let finished = requirement.finished { return finished }
         if let finished = featureStatus(of: requirement, in: snapshot) { return finished }
         if requirement.kind == .task { return nil }
-        let ids = Set(requirement.ids)
-        let scope = scope(of: requirement, in: snapshot)
-        let tasks = scope.filter { $0.kind == .task }
-        let citing = tasks.filter { $0.parent == requirement.key || $0.refs.contains(where: ids.contains) }
+        let index = scopeIndex(of: requirement, in: snapshot)
+        let citing = index.citing(requirement).map { index.requirements[$0] }.filter { $0.kind == .task }
         if !citing.isEmpty, citing.allSatisfy(\.isTicked) {
             let shown = citing.prefix(3).map(\.key).joined(separator: ", ")
             return "every task that cites it is ticked (\(shown)\(citing.count > 3 ? " and \(citing.count - 3) more" : ""))"
         }
-        if citing.isEmpty, !tasks.isEmpty, scopeRoot(of: requirement) != requirement.spec, tasks.allSatisfy(\.isTicked) {
-            return "every task of the feature is ticked (\(tasks.count) in \(tasks[0].spec))"
+        if citing.isEmpty, index.tasks > 0, index.openTasks == 0, scopeRoot(of: requirement) != requirement.spec {
+            return "every task of the feature is ticked (\(index.tasks) in \(index.firstTaskSpec ?? "its tasks"))"
         }
         return nil
     }
