@@ -62,9 +62,12 @@ public final class Sync {
         let lock: RunLock
         switch try RunLock.acquire(at: store.lockPath, wait: !options.noWait && !options.hook, onWait: { holder in
             self.progress("waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") on this repository…")
-        }) {
+        }, stopRequested: stopRequested) {
         case .acquired(let acquired):
             lock = acquired
+        case .stopped(let signal):
+            report.interruptedBy = signal  // stopped while waiting: nothing was done
+            return report
         case .busy(let holder):
             if options.hook {
                 try FileSystem.writeAtomically(store.rerunPath, Array("\(FileSystem.now())\n".utf8))
@@ -84,6 +87,8 @@ public final class Sync {
                 report.warnings.append("removed \(stale), left by a sync that was killed while moving \(ref)")
             }
         }
+        // Scratch copies of generators whose sync was killed (SIGKILL leaves them behind).
+        Generator.removeDeadScratch(environment)
         step("locked")
         // A hook that came while we ran asks for one more pass over the new commits.
         for _ in 0..<10 {
@@ -156,7 +161,8 @@ public final class Sync {
         // Events and decisions, ignoring what autodev itself produced.
         var produced = Set(state.produced.compactMap(ObjectID.init(hex:)))
         produced.formUnion(previous.values)
-        let builder = try EventBuilder(repository: repository, config: config)
+        var builder = try EventBuilder(repository: repository, config: config)
+        builder.stopRequested = stopRequested
         let events = try builder.report(for: range, explain: true, produced: produced, testReports: options.testReports)
         notes.append(contentsOf: events.notes.filter { !range.notes.contains($0) })
         let decisions = events.decisions ?? []
@@ -224,17 +230,17 @@ public final class Sync {
         // tiers are fast and deterministic and run one piece at a time below.
         var generated: [String: Result<[String: [UInt8]], AutodevError>] = [:]
         if !dryRun {
+            // Each scratch copy is made as its generator starts; a stop ends the running ones
+            // (their process groups) and keeps what finished. Output goes to
+            // loop/logs/RUN/WORK.log, never to autodev's stdout.
             let generator = Generator(repository: repository, base: baseCommit, environment: environment)
             var jobs: [GeneratorJob] = []
             for item in queue.prefix(maxItems) {
-                guard let (rule, captures) = patterns.match(item), case .command(let command, let timeout) = rule.then else { continue }
-                do {
-                    jobs.append(try generator.prepare(command, timeoutSeconds: timeout, patternName: rule.name, item: item, captures: captures))
-                } catch {
-                    generated[item.id] = .failure(error)
-                }
+                guard let (rule, captures) = try patterns.match(item), case .command(let command, let timeout) = rule.then else { continue }
+                jobs.append(generator.job(command, timeoutSeconds: timeout, patternName: rule.name, item: item, captures: captures,
+                                          logPath: store.loop + "/logs/\(runID)/\(item.id).log"))
             }
-            Generator.runAll(jobs, width: config.int("loop.max_concurrent_tasks"))
+            generator.runAll(jobs, width: config.int("loop.max_concurrent_tasks"), stopRequested: stopRequested)
             for job in jobs { generated[job.item.id] = job.outcome }
         }
         let tiers = TierResolver(patterns: patterns, templates: templates, repository: repository,
@@ -261,7 +267,9 @@ public final class Sync {
                 items.append(.init(work: item.id, action: item.action, subject: subject, tier: "deferred", outcome: outcome, files: []))
                 records.append(DecisionRecord(run: runID, item: item, tier: "deferred", outcome: outcome))
             }
-            if index >= maxItems || stopRequested() != 0 {
+            // After a stop, only work whose generator finished is still taken in (it is done).
+            let finishedGenerator = if case .success? = generated[item.id] { true } else { false }
+            if index >= maxItems || (stopRequested() != 0 && !finishedGenerator) {
                 deferItem(index >= maxItems ? "over max_events_per_run (\(maxItems)); pending" : "stopped by a signal; pending")
                 continue
             }
