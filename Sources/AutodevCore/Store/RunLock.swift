@@ -25,6 +25,11 @@ public final class RunLock {
 
     deinit { close(fd) }  // closing the descriptor releases the lock
 
+    /// Lets go of the lock before this object goes away.
+    public func release() {
+        _ = flock(fd, LOCK_UN)
+    }
+
     /// How often a waiting run tries the lock again and looks at the stop flag, in
     /// microseconds: a blocking `flock` would not wake for a signal whose handler restarts it.
     static let retryInterval: UInt32 = 20_000
