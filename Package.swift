@@ -35,6 +35,12 @@ let package = Package(
         .target(name: "CGitShim", dependencies: ["CLibgit2"], linkerSettings: [
             .unsafeFlags(staticLibgit2),
         ]),
+        // PCRE2 for users' regular expressions, with match limits (Tiers/UserRegex.swift); the
+        // static archive is linked by CGitShim with libgit2's.
+        .systemLibrary(name: "CPCRE2"),
+        // Starts generator commands in their own process group, under a supervisor that kills
+        // the group when autodev dies (Tiers/Generator.swift).
+        .target(name: "CSpawn"),
         .target(name: "AutodevSupport"),
         // Reads pack files without libgit2's locks (see its header), inflating with libdeflate.
         .target(name: "CGitPack", linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libdeflate.a"])]),
@@ -46,6 +52,8 @@ let package = Package(
             "AutodevGit",
             "AutodevSupport",
             "AutodevMarkdown",
+            "CPCRE2",
+            "CSpawn",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "AutodevCLI", dependencies: [
@@ -64,7 +72,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system && !["CGitShim", "CGitPack"].contains(target.name) {
+for target in package.targets where target.type != .system && !["CGitShim", "CGitPack", "CSpawn"].contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .swiftLanguageMode(.v6),

@@ -45,6 +45,11 @@ public struct AutodevError: Error, Sendable, CustomStringConvertible {
         self.key = key
     }
 
+    /// A stop request (SIGINT or SIGTERM) that ended the run at a point where nothing is kept.
+    public static func stopped(by signal: Int32, while doing: String) -> AutodevError {
+        AutodevError(.interrupted, "stopped by signal \(signal) while \(doing)", exitStatus: signal == 15 ? .terminated : .interrupted)
+    }
+
     static func config(file: String, line: Int?, key: String? = nil, _ problem: String) -> AutodevError {
         let place = line.map { "\(file):\($0)" } ?? file
         return AutodevError(.invalidConfig, "\(place): \(problem)", exitStatus: .config, key: key)

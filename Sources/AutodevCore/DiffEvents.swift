@@ -86,6 +86,9 @@ public struct EventBuilder {
     let classifier: Classifier
     /// Whether `.gitattributes` may say what is binary, and from which commit (nil: the work tree).
     var attributes: (enabled: Bool, commit: ObjectID?) = (false, nil)
+    /// Returns the signal that asked the run to stop, or 0; the decision step looks at it for
+    /// every spec file and requirement and then throws `interrupted`.
+    public var stopRequested: @Sendable () -> Int32 = { 0 }
 
     public init(repository: Repository, config: Config) throws(AutodevError) {
         self.repository = repository
@@ -227,12 +230,18 @@ public struct EventBuilder {
             }
             do {
                 var explainer = try Explainer(repository: repository, classifier: classifier, range: range, changes: diff.changes)
+                explainer.stopRequested = stopRequested
                 let (decisions, problems) = explainer.decide(classified, failedTests: failed.sorted(by: Self.eventOrder))
+                if explainer.stoppedBy != 0 {
+                    throw AutodevError.stopped(by: explainer.stoppedBy, while: "deciding what the changes need; nothing was written")
+                }
                 report.decisions = decisions
                 report.notes = ReadNote.unique(report.notes + problems)
                 report.adoption = AdoptionSummary.make(decisions)
                 report.notes.append(contentsOf: report.adoption?.lines ?? [])
                 Trace.phase("decisions")
+            } catch let error as AutodevError {
+                throw error
             } catch let error as GitError {
                 throw RangeResolver.translate(error, repository: repository)
             } catch {

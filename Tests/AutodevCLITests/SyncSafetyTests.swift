@@ -229,6 +229,8 @@ import Glibc
         ("[[pattern]]\nname = \"x\"\nthen = \"skip\"\n\n[[pattern]]\npath = \"src/[\"\nthen = \"skip\"\n", "config/patterns.toml:5:", "invalid glob"),
         ("[[pattern]\n", "config/patterns.toml:1:", "invalid TOML"),
         ("[[pattern]]\nthen = \"template\"\ntemplate = \"nope\"\n", "config/patterns.toml:1:", "template 'nope' does not exist"),
+        ("[[pattern]]\nthen = \"command\"\ncommand = \"true\"\ntimeout_seconds = 9223372036854775807\n", "config/patterns.toml:1:", "'timeout_seconds' must be an integer from 1 to 86400"),
+        ("[[pattern]]\nthen = \"skip\"\ntext = \"(unclosed\"\n", "config/patterns.toml:1:", "invalid regular expression '(unclosed': missing closing parenthesis"),
     ])
     func invalidPatternsNameFileLineAndProblem(_ text: String, _ place: String, _ problem: String) throws {
         let fixture = try SyncCommandTests.project()

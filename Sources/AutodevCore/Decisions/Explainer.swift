@@ -31,6 +31,15 @@ public struct Explainer {
     /// The documents of the range's spec changes, by side ("before"/"after") and path.
     private var changedDocuments: [String: SpecDocument] = [:]
     private var scopeRoots: [String: String] = [:]
+    /// Looked at for every spec file read and every requirement decided: a signal that asks
+    /// the run to stop ends `decide` early (with no decisions) and is kept in `stoppedBy`.
+    var stopRequested: () -> Int32 = { 0 }
+    private(set) var stoppedBy: Int32 = 0
+
+    private mutating func shouldStop() -> Bool {
+        if stoppedBy == 0 { stoppedBy = stopRequested() }
+        return stoppedBy != 0
+    }
 
     private mutating func scopeRoot(of requirement: Requirement) -> String {
         if let known = scopeRoots[requirement.spec] { return known }
@@ -69,6 +78,7 @@ public struct Explainer {
         var hadRequirements = Set<String>()
         for item in items {
             guard let event = item.events.first, event.kind == .specificationChanged else { continue }
+            if shouldStop() { return ([], notes) }
             let old = item.change.old.map { document(path: item.change.oldPath ?? item.change.path, side: $0, content: item.contents[$0]) }
             let new = item.change.new.map { document(path: item.change.path, side: $0, content: item.contents[$0]) }
             if let unreadable = [new, old].compactMap({ $0 }).first(where: { $0.requirements.isEmpty && $0.context == nil && !$0.diagnostics.isEmpty }) {
@@ -102,6 +112,7 @@ public struct Explainer {
         let isTask = tagged.map { $0.1.current.kind == .task }
         let ordered = tagged.indices.filter { !isTask[$0] } + tagged.indices.filter { isTask[$0] }
         for (eventID, change) in ordered.lazy.map({ tagged[$0] }) where change.kind != .unchanged || Self.reopens(change) {
+            if shouldStop() { return ([], notes) }
             let requirement = change.current
             let side = change.after == nil ? before : after
             let links = self.links(of: requirement, in: side)
@@ -144,6 +155,7 @@ public struct Explainer {
         }
         var brokenLinks: [String: [Requirement]]?
         for item in items {
+            if shouldStop() { return ([], notes) }
             for event in item.events {
                 if event.kind == .specificationChanged {
                     if let made = decided[event.id] {
@@ -715,6 +727,7 @@ public struct Explainer {
         for (path, side) in after.files(under: "")
         where SpecDocument.isMarkdown(SpecDocument.baseName(path)) && classifier.classify(path)?.category == .specs {
             read += 1
+            if shouldStop() { break }
             if read > Self.specIndexLimit {
                 notes.append("more than \(Self.specIndexLimit) spec files: links of the rest were not checked for deleted paths")
                 break

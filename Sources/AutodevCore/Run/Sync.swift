@@ -13,6 +13,7 @@ public final class Sync {
     /// Returns the signal that asked the run to stop, or 0.
     let stopRequested: @Sendable () -> Int32
     let progress: (String) -> Void
+    private var pausedOnce = false
 
     public init(repository: Repository, config: Config, environment: [String: String],
                 stopRequested: @escaping @Sendable () -> Int32 = { 0 }, progress: @escaping (String) -> Void = { _ in }) {
@@ -39,7 +40,19 @@ public final class Sync {
     /// tests can prove a crash anywhere loses nothing. Steps: locked, decided, resolved,
     /// results-written, results-ref, persisted, queue-ref, checkpoint.
     /// `AUTODEV_TEST_SIGNAL_AT=step` sends the process SIGTERM there, to test graceful stops.
+    /// `AUTODEV_TEST_PAUSE_AT=step` with `AUTODEV_TEST_PAUSE_FIFO=PATH` stops there once, for races
+    /// between two syncs: it opens the FIFO PATH for writing (the test, reading, learns it
+    /// arrived), then PATH.go for reading (it goes on when the test opens that for writing).
+    /// Steps `hook-busy` (a hook's sync found the lock held) and `before-release` (a run about to
+    /// release the lock).
     func step(_ name: String) {
+        if environment["AUTODEV_TEST_PAUSE_AT"] == name, !pausedOnce, let fifo = environment["AUTODEV_TEST_PAUSE_FIFO"] {
+            pausedOnce = true  // once per process: a run that goes round again does not wait twice
+            let here = open(fifo, O_WRONLY)
+            if here >= 0 { close(here) }
+            let go = open(fifo + ".go", O_RDONLY)
+            if go >= 0 { close(go) }
+        }
         if environment["AUTODEV_TEST_KILL_AT"] == name {
             kill(getpid(), SIGKILL)
         }
@@ -60,22 +73,53 @@ public final class Sync {
             return report
         }
         excludeStateFolder()
-        let lock: RunLock
+        var lock: RunLock
         switch try RunLock.acquire(at: store.lockPath, wait: !options.noWait && !options.hook, onWait: { holder in
             self.progress("waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") on this repository…")
-        }) {
+        }, stopRequested: stopRequested) {
         case .acquired(let acquired):
             lock = acquired
+        case .stopped(let signal):
+            report.interruptedBy = signal  // stopped while waiting: nothing was done
+            return report
         case .busy(let holder):
-            if options.hook {
-                try FileSystem.writeAtomically(store.rerunPath, Array("\(FileSystem.now())\n".utf8))
+            guard options.hook else {
+                throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running on this repository; run again when it ends, or without --no-wait to wait for it",
+                                   exitStatus: .busy)
+            }
+            step("hook-busy")
+            try FileSystem.writeAtomically(store.rerunPath, Array("\(FileSystem.now())\n".utf8))
+            // The running sync may have looked for the flag just before it was written and be
+            // releasing the lock now: try once more, so the wake-up is not lost.
+            guard case .acquired(let acquired) = try RunLock.acquire(at: store.lockPath, wait: false) else {
                 report.deferredToRunningSync = true
                 return report
             }
-            throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running on this repository; run again when it ends, or without --no-wait to wait for it",
-                               exitStatus: .busy)
+            lock = acquired
         }
-        defer { withExtendedLifetime(lock) {} }
+        while true {
+            do {
+                try runLocked(options, report: &report)
+            } catch {
+                lock.release()
+                throw error
+            }
+            step("before-release")
+            lock.release()
+            // Released, look for the flag once more: a hook that found the lock held after our
+            // last look left it, and tried the lock again before or after we let go. If we get
+            // the lock, its commits are ours; if not, that hook's sync has them.
+            guard options.range == .sinceCheckpoint, report.interruptedBy == nil, report.passes.count < 10,
+                  FileSystem.exists(store.rerunPath) else { break }
+            guard case .acquired(let again) = try RunLock.acquire(at: store.lockPath, wait: false) else { break }
+            lock = again
+        }
+        return report
+    }
+
+    /// The run's passes, holding the lock: one, plus one for each hook that asked for a rerun
+    /// while it ran (at most 10 in all).
+    private func runLocked(_ options: SyncOptions, report: inout SyncReport) throws(AutodevError) {
         // Holding the run lock, any lock file on autodev's own refs was left by a sync that died
         // mid-update (git would refuse to move the ref while it exists).
         for ref in [resultsRef, checkpointRef, WorkQueue.ref] {
@@ -85,9 +129,11 @@ public final class Sync {
                 report.warnings.append("removed \(stale), left by a sync that was killed while moving \(ref)")
             }
         }
+        // Scratch copies of generators whose sync was killed (SIGKILL leaves them behind).
+        Generator.removeDeadScratch(environment)
         step("locked")
         // A hook that came while we ran asks for one more pass over the new commits.
-        for _ in 0..<10 {
+        while report.passes.count < 10 {
             FileSystem.remove(store.rerunPath)
             var (state, warning) = store.loadState()
             if let warning { report.warnings.append(warning) }
@@ -108,7 +154,6 @@ public final class Sync {
             }
             guard options.range == .sinceCheckpoint, FileSystem.exists(store.rerunPath) else { break }
         }
-        return report
     }
 
     /// After a pass that threw: if it had marked the loop `processing` and not yet saved its
@@ -159,7 +204,8 @@ public final class Sync {
         // Events and decisions, ignoring what autodev itself produced.
         var produced = Set(state.produced.compactMap(ObjectID.init(hex:)))
         produced.formUnion(previous.values)
-        let builder = try EventBuilder(repository: repository, config: config)
+        var builder = try EventBuilder(repository: repository, config: config)
+        builder.stopRequested = stopRequested
         let events = try builder.report(for: range, explain: true, produced: produced, testReports: options.testReports)
         notes.append(contentsOf: events.notes.filter { !range.notes.contains($0) })
         let decisions = events.decisions ?? []
@@ -228,17 +274,17 @@ public final class Sync {
         // tiers are fast and deterministic and run one piece at a time below.
         var generated: [String: Result<[String: [UInt8]], AutodevError>] = [:]
         if !dryRun {
+            // Each scratch copy is made as its generator starts; a stop ends the running ones
+            // (their process groups) and keeps what finished. Output goes to
+            // loop/logs/RUN/WORK.log, never to autodev's stdout.
             let generator = Generator(repository: repository, base: baseCommit, environment: environment)
             var jobs: [GeneratorJob] = []
             for item in queue.prefix(maxItems) {
-                guard let (rule, captures) = patterns.match(item), case .command(let command, let timeout) = rule.then else { continue }
-                do {
-                    jobs.append(try generator.prepare(command, timeoutSeconds: timeout, patternName: rule.name, item: item, captures: captures))
-                } catch {
-                    generated[item.id] = .failure(error)
-                }
+                guard let (rule, captures) = try patterns.match(item), case .command(let command, let timeout) = rule.then else { continue }
+                jobs.append(generator.job(command, timeoutSeconds: timeout, patternName: rule.name, item: item, captures: captures,
+                                          logPath: store.loop + "/logs/\(runID)/\(item.id).log"))
             }
-            Generator.runAll(jobs, width: config.int("loop.max_concurrent_tasks"))
+            generator.runAll(jobs, width: config.int("loop.max_concurrent_tasks"), stopRequested: stopRequested)
             for job in jobs { generated[job.item.id] = job.outcome }
         }
         let tiers = TierResolver(patterns: patterns, templates: templates, repository: repository,
@@ -269,7 +315,9 @@ public final class Sync {
                     records.append(DecisionRecord(run: runID, item: item, tier: "deferred", outcome: outcome))
                 }
             }
-            if index >= maxItems || stopRequested() != 0 {
+            // After a stop, only work whose generator finished is still taken in (it is done).
+            let finishedGenerator = if case .success? = generated[item.id] { true } else { false }
+            if index >= maxItems || (stopRequested() != 0 && !finishedGenerator) {
                 deferItem(index >= maxItems ? "over max_events_per_run (\(maxItems)); pending" : "stopped by a signal; pending")
                 continue
             }

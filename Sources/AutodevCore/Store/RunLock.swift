@@ -14,6 +14,8 @@ public final class RunLock {
         case acquired(RunLock)
         /// Held by another process; its pid when it wrote one.
         case busy(holder: String?)
+        /// A stop was requested (this signal) while waiting.
+        case stopped(Int32)
     }
 
     private init(fd: Int32, path: String) {
@@ -23,31 +25,46 @@ public final class RunLock {
 
     deinit { close(fd) }  // closing the descriptor releases the lock
 
-    /// Tries to take the lock; with `wait`, blocks until the holder finishes.
-    public static func acquire(at path: String, wait: Bool, onWait: (String?) -> Void = { _ in }) throws(AutodevError) -> Attempt {
+    /// Lets go of the lock before this object goes away.
+    public func release() {
+        _ = flock(fd, LOCK_UN)
+    }
+
+    /// How often a waiting run tries the lock again and looks at the stop flag, in
+    /// microseconds: a blocking `flock` would not wake for a signal whose handler restarts it.
+    static let retryInterval: UInt32 = 20_000
+
+    /// Tries to take the lock; with `wait`, waits until the holder finishes or `stopRequested`
+    /// returns a signal.
+    public static func acquire(at path: String, wait: Bool, onWait: (String?) -> Void = { _ in },
+                               stopRequested: () -> Int32 = { 0 }) throws(AutodevError) -> Attempt {
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         try FileSystem.makeDirectories(folder)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystem.ioError("cannot open the lock \(path)") }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard errno == EWOULDBLOCK else {
+        var waited = false
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
                 let error = FileSystem.ioError("cannot lock \(path)")
                 close(fd)
                 throw error
             }
-            let holder = readHolder(fd)
-            guard wait else {
-                close(fd)
-                return .busy(holder: holder)
-            }
-            onWait(holder)
-            while flock(fd, LOCK_EX) != 0 {
-                guard errno == EINTR else {
-                    let error = FileSystem.ioError("cannot lock \(path)")
+            if errno == EINTR { continue }
+            if !waited {
+                let holder = readHolder(fd)
+                guard wait else {
                     close(fd)
-                    throw error
+                    return .busy(holder: holder)
                 }
+                onWait(holder)
+                waited = true
             }
+            let signal = stopRequested()
+            if signal != 0 {
+                close(fd)
+                return .stopped(signal)
+            }
+            usleep(retryInterval)
         }
         // Record who holds it, for the message a waiting run prints.
         let pid = Array("\(getpid())\n".utf8)

@@ -1,91 +1,79 @@
 internal import AutodevGit
+internal import CSpawn
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// One generator run: a scratch copy of the processed commit, the command, and its outcome.
+/// One generator run: the command, the scratch copy it runs in (made when it starts), and its
+/// outcome.
 final class GeneratorJob {
+    enum Ending { case stopped, timedOut }
+
     let item: WorkItem
     let patternName: String
     let command: String
     let timeoutSeconds: Int
-    let scratch: String
-    let original: [String: ObjectID]
     let environment: [String: String]
+    /// Where its stdout and stderr go (nil: nowhere); removed when it wrote nothing.
+    let logPath: String?
+    var scratch: String?
+    var original: [String: ObjectID] = [:]
     var pid: pid_t = 0
+    var logFD: Int32 = -1
+    /// Monotonic milliseconds.
     var deadline: Int64 = 0
+    /// Asked to end (SIGTERM to its group), and when the group gets SIGKILL.
+    var ending: (why: Ending, killAt: Int64)?
+    var done = false
+    /// nil when it was stopped or never started: the work stays pending.
     var outcome: Result<[String: [UInt8]], AutodevError>?
 
-    init(item: WorkItem, patternName: String, command: String, timeoutSeconds: Int, scratch: String,
-         original: [String: ObjectID], environment: [String: String]) {
+    init(item: WorkItem, patternName: String, command: String, timeoutSeconds: Int,
+         environment: [String: String], logPath: String?) {
         self.item = item
         self.patternName = patternName
         self.command = command
         self.timeoutSeconds = timeoutSeconds
-        self.scratch = scratch
-        self.original = original
         self.environment = environment
+        self.logPath = logPath
     }
 
     func failed(_ why: String) -> AutodevError {
-        AutodevError(.generatorFailed, "pattern '\(patternName)' (\(PatternRules.file)): the command '\(command)' \(why); the work stays pending for the next run",
-                     exitStatus: .failure)
+        let output = logPath.map { "; its output is in \($0)" } ?? ""
+        return AutodevError(.generatorFailed, "pattern '\(patternName)' (\(PatternRules.file)): the command '\(command)' \(why)\(output); the work stays pending for the next run",
+                            exitStatus: .failure)
     }
 }
 
 /// Runs patterns' deterministic generators, each in a scratch copy of the processed commit with
 /// a timeout, at most `width` at once; the files a generator adds or changes are its result.
 /// The user's work tree is never used.
+///
+/// Each generator is its own process group under a supervisor (Sources/CSpawn): a timeout or a
+/// stop sends the group SIGTERM, then SIGKILL after `grace`, and every process of the group is
+/// reaped before the job ends (autodev is a subreaper, so orphans come back to it). When autodev
+/// dies, even by SIGKILL, the supervisor kills the group.
 struct Generator {
     let repository: Repository
     let base: ObjectID?
     let environment: [String: String]
 
+    /// Between SIGTERM and SIGKILL, in milliseconds: short, as a stop must end within 1 s.
+    static let grace: Int64 = 300
+    static let scratchPrefix = "autodev-scratch-"
+
     /// One generator, run to the end.
     func run(_ command: String, timeoutSeconds: Int, patternName: String, item: WorkItem,
              captures: [String: String]) throws(AutodevError) -> [String: [UInt8]] {
-        let job = try prepare(command, timeoutSeconds: timeoutSeconds, patternName: patternName, item: item, captures: captures)
-        Self.runAll([job], width: 1)
-        return try job.outcome!.get()
+        let job = self.job(command, timeoutSeconds: timeoutSeconds, patternName: patternName, item: item, captures: captures, logPath: nil)
+        runAll([job], width: 1)
+        guard let outcome = job.outcome else { throw job.failed("was stopped") }
+        return try outcome.get()
     }
 
-    /// The scratch copy (read from git on the calling thread) and the environment.
-    func prepare(_ command: String, timeoutSeconds: Int, patternName: String, item: WorkItem,
-                 captures: [String: String]) throws(AutodevError) -> GeneratorJob {
-        let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array(((temporary.hasSuffix("/") ? temporary : temporary + "/") + "autodev-scratch-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else {
-            throw AutodevError(.generatorFailed, "pattern '\(patternName)': could not get a scratch folder", exitStatus: .failure)
-        }
-        let scratch = String(cString: made)
-        var original: [String: ObjectID] = [:]
-        if let base {
-            do {
-                let tree = try repository.commit(base).tree
-                for (path, side) in try repository.files(inTree: tree, under: "") where !side.mode.isSubmodule {
-                    let full = scratch + "/" + path
-                    try FileSystem.makeDirectories(String(full[..<full.lastIndex(of: "/")!]))
-                    let bytes: [UInt8]
-                    do {
-                        bytes = try repository.content(of: side)
-                    } catch let error as GitError where error.kind == .missingObject {
-                        // A blob a partial clone does not have: left out, as a sparse checkout
-                        // would; only files the command writes are results, so it is not deleted.
-                        continue
-                    }
-                    if side.mode.rawValue == 0o120000 {
-                        symlink(String(decoding: bytes, as: UTF8.self), full)
-                    } else {
-                        try FileSystem.write(full, bytes, executable: side.mode.rawValue == 0o100755)
-                    }
-                    original[path] = side.id
-                }
-            } catch {
-                Self.removeTree(scratch)
-                throw AutodevError(.generatorFailed, "pattern '\(patternName)': could not prepare the scratch copy for '\(command)': \(error)",
-                                   exitStatus: .failure)
-            }
-        }
+    /// A job and its environment; its scratch copy is made only when it starts.
+    func job(_ command: String, timeoutSeconds: Int, patternName: String, item: WorkItem,
+             captures: [String: String], logPath: String?) -> GeneratorJob {
         var env = environment
         env["AUTODEV_WORK"] = item.id
         env["AUTODEV_ACTION"] = item.action.rawValue
@@ -96,89 +84,192 @@ struct Generator {
             env["AUTODEV_MATCH_" + key.uppercased()] = value
         }
         return GeneratorJob(item: item, patternName: patternName, command: command, timeoutSeconds: timeoutSeconds,
-                            scratch: scratch, original: original, environment: env)
+                            environment: env, logPath: logPath)
     }
 
-    /// Runs prepared jobs, at most `width` processes at once; every job ends with an outcome and
-    /// its scratch folder removed.
-    static func runAll(_ jobs: [GeneratorJob], width: Int) {
-        var waiting = jobs[...]
-        var running: [GeneratorJob] = []
-        while !waiting.isEmpty || !running.isEmpty {
-            while running.count < max(1, width), let job = waiting.popFirst() {
+    static func temporaryFolder(_ environment: [String: String]) -> String {
+        let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        return temporary.hasSuffix("/") ? String(temporary.dropLast()) : temporary
+    }
+
+    /// The scratch copy of the processed commit (read from git on the calling thread), named
+    /// after this process so a later run can tell a dead run's copies.
+    private func makeScratch(for job: GeneratorJob) throws(AutodevError) {
+        var template = Array((Self.temporaryFolder(environment) + "/" + Self.scratchPrefix + "\(getpid())-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw AutodevError(.generatorFailed, "pattern '\(job.patternName)': could not get a scratch folder", exitStatus: .failure)
+        }
+        let scratch = String(cString: made)
+        job.scratch = scratch
+        guard let base else { return }
+        do {
+            let tree = try repository.commit(base).tree
+            for (path, side) in try repository.files(inTree: tree, under: "") where !side.mode.isSubmodule {
+                let full = scratch + "/" + path
+                try FileSystem.makeDirectories(String(full[..<full.lastIndex(of: "/")!]))
+                let bytes: [UInt8]
                 do {
-                    job.pid = try start(["/bin/sh", "-c", job.command], in: job.scratch, environment: job.environment)
-                    job.deadline = FileSystem.now() + Int64(job.timeoutSeconds)
-                    running.append(job)
-                } catch {
-                    job.outcome = .failure(job.failed("could not be started: \(error.message)"))
-                    removeTree(job.scratch)
+                    bytes = try repository.content(of: side)
+                } catch let error as GitError where error.kind == .missingObject {
+                    // A blob a partial clone does not have: left out, as a sparse checkout
+                    // would; only files the command writes are results, so it is not deleted.
+                    continue
                 }
-            }
-            var finished = false
-            for job in running {
-                var status: Int32 = 0
-                let result = waitpid(job.pid, &status, WNOHANG)
-                if result == job.pid {
-                    finish(job, (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f))
-                    finished = true
-                } else if FileSystem.now() >= job.deadline {
-                    kill(-job.pid, SIGKILL)
-                    while waitpid(job.pid, &status, 0) < 0 && errno == EINTR {}
-                    finish(job, .timedOut)
-                    finished = true
+                if side.mode.rawValue == 0o120000 {
+                    symlink(String(decoding: bytes, as: UTF8.self), full)
+                } else {
+                    try FileSystem.write(full, bytes, executable: side.mode.rawValue == 0o100755)
                 }
+                job.original[path] = side.id
             }
-            running.removeAll { $0.outcome != nil }
-            if !finished && !running.isEmpty { usleep(5_000) }  // polling children with WNOHANG
+        } catch {
+            Self.removeTree(scratch)
+            job.scratch = nil
+            throw AutodevError(.generatorFailed, "pattern '\(job.patternName)': could not prepare the scratch copy for '\(job.command)': \(error)",
+                               exitStatus: .failure)
         }
     }
 
-    private static func finish(_ job: GeneratorJob, _ status: Status) {
-        defer { removeTree(job.scratch) }
+    /// Removes the scratch copies of runs whose process is gone (killed with SIGKILL, say);
+    /// copies of live processes, this one's included, stay. Returns what it removed.
+    @discardableResult
+    static func removeDeadScratch(_ environment: [String: String]) -> [String] {
+        let folder = temporaryFolder(environment)
+        var removed: [String] = []
+        for name in FileSystem.list(folder) where name.hasPrefix(scratchPrefix) {
+            let rest = name.dropFirst(scratchPrefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                removeTree(folder + "/" + name)
+                removed.append(folder + "/" + name)
+            }
+        }
+        return removed
+    }
+
+    /// Runs jobs, at most `width` processes at once, until each has an outcome or, once
+    /// `stopRequested` returns a signal, until the running ones are stopped: jobs that finished
+    /// keep their outcome; stopped and unstarted ones have none. Scratch folders are removed.
+    /// Runs on the thread that lives as long as the run (see `autodev_spawn_group`).
+    func runAll(_ jobs: [GeneratorJob], width: Int, stopRequested: () -> Int32 = { 0 }) {
+        guard !jobs.isEmpty else { return }
+        _ = autodev_become_subreaper()
+        var waiting = jobs[...]
+        var running: [GeneratorJob] = []
+        while !waiting.isEmpty || !running.isEmpty {
+            let stopping = stopRequested() != 0
+            if stopping {
+                waiting.removeAll()
+                for job in running where job.ending == nil { Self.end(job, .stopped) }
+            }
+            while !stopping, running.count < max(1, width), let job = waiting.popFirst() {
+                do {
+                    try makeScratch(for: job)
+                    try Self.start(job)
+                    running.append(job)
+                } catch {
+                    job.outcome = .failure(error.code == .generatorFailed ? error : job.failed("could not be started: \(error.message)"))
+                    Self.cleanUp(job)
+                }
+            }
+            var progressed = false
+            for job in running {
+                var code: Int32 = 0, signal: Int32 = 0
+                let now = Self.milliseconds()
+                if autodev_peek_exit(job.pid, &code, &signal) == 1 {
+                    autodev_reap_group(job.pid)  // what it left behind in its group, too
+                    finish(job, signal == 0 ? .exited(code) : .signalled(signal))
+                    progressed = true
+                } else if let ending = job.ending, now >= ending.killAt {
+                    autodev_reap_group(job.pid)
+                    finish(job, .signalled(SIGKILL))
+                    progressed = true
+                } else if job.ending == nil, now >= job.deadline {
+                    Self.end(job, .timedOut)
+                }
+            }
+            running.removeAll(where: \.done)
+            if !progressed && !running.isEmpty { usleep(5_000) }  // polling children and the stop flag
+        }
+    }
+
+    /// SIGTERM to the job's group; SIGKILL follows after `grace`.
+    private static func end(_ job: GeneratorJob, _ why: GeneratorJob.Ending) {
+        kill(-job.pid, SIGTERM)
+        job.ending = (why, milliseconds() + grace)
+    }
+
+    private func finish(_ job: GeneratorJob, _ status: Status) {
+        job.done = true
+        defer { Self.cleanUp(job) }
+        switch job.ending?.why {
+        case .stopped?: return  // stopped: no outcome, the work stays pending
+        case .timedOut?:
+            job.outcome = .failure(job.failed("did not finish within \(job.timeoutSeconds) s and was killed"))
+            return
+        case nil: break
+        }
         switch status {
         case .exited(0): break
         case .exited(let code): job.outcome = .failure(job.failed("exited with status \(code)")); return
         case .signalled(let signal): job.outcome = .failure(job.failed("was killed by signal \(signal)")); return
-        case .timedOut: job.outcome = .failure(job.failed("did not finish within \(job.timeoutSeconds) s and was killed")); return
         }
+        guard let scratch = job.scratch else { return }
         var changed: [String: [UInt8]] = [:]
-        for path in walk(job.scratch) {
-            guard let bytes = try? FileSystem.read(job.scratch + "/" + path) else { continue }
+        for path in Self.walk(scratch) {
+            guard let bytes = try? FileSystem.read(scratch + "/" + path) else { continue }
             let id = try? Repository.blobID(of: bytes)
             if job.original[path] != id { changed[path] = bytes }
         }
         job.outcome = .success(changed)
     }
 
-    enum Status { case exited(Int32), signalled(Int32), timedOut }
+    /// Closes the log (removed when empty) and removes the scratch copy.
+    private static func cleanUp(_ job: GeneratorJob) {
+        if job.logFD >= 0 {
+            var info = stat()
+            let empty = fstat(job.logFD, &info) == 0 && info.st_size == 0
+            close(job.logFD)
+            job.logFD = -1
+            if empty, let path = job.logPath {
+                unlink(path)
+                rmdir(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))  // only if empty
+            }
+        }
+        if let scratch = job.scratch { removeTree(scratch) }
+        job.scratch = nil
+    }
 
-    /// Starts a program in its own process group (so a timeout kills all it started), in
-    /// `directory`, with stdin from /dev/null.
-    static func start(_ arguments: [String], in directory: String, environment: [String: String]) throws(AutodevError) -> pid_t {
-        var fileActions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&fileActions)
-        defer { posix_spawn_file_actions_destroy(&fileActions) }
-        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        // sh changes into the folder, then runs the program: `sh -c 'cd "$0" && exec "$@"' DIR ARGS…`
-        let argv = (["/bin/sh", "-c", "cd \"$0\" || exit 126; exec \"$@\"", directory] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    enum Status { case exited(Int32), signalled(Int32) }
+
+    static func milliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    /// Starts the job's command with `/bin/sh -c` in its scratch copy, its own process group,
+    /// stdin from /dev/null and its output to its log.
+    private static func start(_ job: GeneratorJob) throws(AutodevError) {
+        guard let scratch = job.scratch else { return }
+        if let path = job.logPath {
+            try FileSystem.makeDirectories(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
+            job.logFD = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard job.logFD >= 0 else { throw FileSystem.ioError("cannot write the generator's log \(path)") }
+        } else {
+            job.logFD = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        }
+        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", job.command].map { $0.withCString { strdup($0) } } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = job.environment.map { "\($0.key)=\($0.value)".withCString { strdup($0) } } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", &fileActions, &attributes, argv, envp)
-        if spawned != 0 {
-            errno = spawned
-            throw FileSystem.ioError("cannot start \(arguments[0])")
-        }
-        return pid
+        let pid = autodev_spawn_group("/bin/sh", argv, envp, scratch, job.logFD)
+        guard pid > 0 else { throw FileSystem.ioError("cannot start /bin/sh") }
+        job.pid = pid
+        // The timeout is range-checked when read; clamped here too, so no input can overflow.
+        job.deadline = milliseconds() + Int64(min(max(job.timeoutSeconds, 0), PatternRules.maxTimeoutSeconds)) * 1000
     }
 
     /// Every regular file below a folder, relative paths, `.git` excluded.

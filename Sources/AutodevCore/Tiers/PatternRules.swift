@@ -27,11 +27,13 @@ public struct PatternRules {
         var kind: EventKind?
         var action: DecisionAction?
         var path: Glob?
-        var text: Regex<AnyRegexOutput>?
+        var text: UserRegex?
         public var then: Then
     }
 
     public static let file = "config/patterns.toml"
+    /// The longest `timeout_seconds` accepted: a day.
+    public static let maxTimeoutSeconds = 86_400
     public var rules: [Rule]
 
     public static func load(_ files: RepositoryFiles, templates: TemplateLibrary) throws(AutodevError) -> PatternRules {
@@ -91,7 +93,7 @@ public struct PatternRules {
                 do { rule.path = try Glob(path) } catch { throw invalid(line, "invalid glob '\(path)': \(error.problem)") }
             }
             if let pattern = try string("text") {
-                do { rule.text = try Regex(pattern) } catch { throw invalid(line, "invalid regular expression '\(pattern)': \(error)") }
+                do { rule.text = try UserRegex(pattern) } catch { throw invalid(line, "invalid regular expression '\(pattern)': \(error.message)") }
             }
             switch try string("then") {
             case "skip"?:
@@ -108,7 +110,9 @@ public struct PatternRules {
                 }
                 var timeout = 120
                 if let value = entry["timeout_seconds"] {
-                    guard let seconds = value.int, seconds > 0 else { throw invalid(line, "'timeout_seconds' must be a positive integer") }
+                    guard let seconds = value.int, (1...Self.maxTimeoutSeconds).contains(seconds) else {
+                        throw invalid(line, "'timeout_seconds' must be an integer from 1 to \(Self.maxTimeoutSeconds) (a day)")
+                    }
                     timeout = seconds
                 }
                 rule.then = .command(command, timeoutSeconds: timeout)
@@ -126,8 +130,10 @@ public struct PatternRules {
         AutodevError(.invalidPatterns, "\(file):\(line): \(problem)", exitStatus: .config)
     }
 
-    /// The first rule that matches, with the values its regex captured.
-    func match(_ item: WorkItem) -> (Rule, [String: String])? {
+    /// The first rule that matches, with the values its regex captured (by group number and
+    /// name). A regex that exceeds its match limit on this work is a configuration error naming
+    /// the pattern.
+    func match(_ item: WorkItem) throws(AutodevError) -> (Rule, [String: String])? {
         for rule in rules {
             if let kind = rule.kind, kind != item.eventKind { continue }
             if let action = rule.action, action != item.action { continue }
@@ -135,11 +141,15 @@ public struct PatternRules {
             var captures: [String: String] = [:]
             if let regex = rule.text {
                 let subject = (item.requirement.map { $0.title + "\n" + $0.text }) ?? item.detail
-                guard let found = try? regex.firstMatch(in: subject) else { continue }
-                for index in 0..<found.output.count {
-                    guard let value = found.output[index].substring.map(String.init) else { continue }
-                    captures[String(index)] = value
-                    if let name = found.output[index].name { captures[name] = value }
+                do {
+                    guard let found = try regex.firstMatch(in: subject) else { continue }
+                    captures = found
+                } catch {
+                    let about = item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path
+                    throw Self.invalid(rule.line, """
+                        pattern '\(rule.name)': the regular expression '\(regex.pattern)' needed \(error.which) on the text of \(about) \
+                        (\(subject.utf8.count) bytes) and was stopped; rewrite it without nested repetition such as (\\w+\\s?)+
+                        """)
                 }
             }
             return (rule, captures)

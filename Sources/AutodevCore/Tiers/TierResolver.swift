@@ -59,7 +59,7 @@ struct PatternTier: Tier {
     var name: TierName { .pattern }
 
     func resolve(_ item: WorkItem, dryRun: Bool) throws(AutodevError) -> Resolution? {
-        if let (rule, captures) = patterns.match(item) {
+        if let (rule, captures) = try patterns.match(item) {
             switch rule.then {
             case .skip(let reason):
                 return Resolution(tier: .pattern, kind: .done, note: "skipped by pattern '\(rule.name)': \(reason)")

@@ -1,0 +1,133 @@
+#define _GNU_SOURCE
+#include "CSpawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+int autodev_become_subreaper(void) {
+#ifdef __linux__
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#else
+    return 0;
+#endif
+}
+
+static void reset_signal_dispositions(void) {
+    struct sigaction standard;
+    memset(&standard, 0, sizeof standard);
+    standard.sa_handler = SIG_DFL;
+    sigemptyset(&standard.sa_mask);
+    for (int signal = 1; signal < NSIG; signal++) {
+        if (signal != SIGKILL && signal != SIGSTOP) sigaction(signal, &standard, NULL);
+    }
+}
+
+static void close_other_descriptors(void) {
+#ifdef SYS_close_range
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
+#endif
+    for (int fd = 3; fd < 4096; fd++) close(fd);
+}
+
+/// The program itself: default signals and mask, in the folder, output to the log.
+static void run_program(const char *path, char *const argv[], char *const envp[], const char *directory,
+                        int output_fd) {
+    if (chdir(directory) != 0) _exit(126);
+    int null = open("/dev/null", O_RDONLY);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(output_fd, 1) < 0 || dup2(output_fd, 2) < 0) _exit(126);
+    close_other_descriptors();
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execve(path, argv, envp);
+    _exit(127);
+}
+
+pid_t autodev_spawn_group(const char *path, char *const argv[], char *const envp[],
+                          const char *directory, int output_fd) {
+    // All signals blocked across fork: no handler of autodev's may run in the child before it
+    // resets them.
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t parent = getpid();
+    pid_t supervisor = fork();
+    if (supervisor != 0) {
+        int saved = errno;
+        if (supervisor > 0) setpgid(supervisor, supervisor);  // also in the child: no race either way
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        errno = saved;
+        return supervisor;
+    }
+    // The supervisor, leader of a new group; every signal stays blocked here.
+    setpgid(0, 0);
+    reset_signal_dispositions();
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0);
+#endif
+    if (getppid() != parent) {  // autodev died before the death signal was armed
+        kill(0, SIGKILL);
+        _exit(137);
+    }
+    pid_t program = fork();
+    if (program == 0) run_program(path, argv, envp, directory, output_fd);
+    if (program < 0) _exit(127);
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGCHLD);
+    sigaddset(&wanted, SIGHUP);
+    for (;;) {
+        int status = 0;
+        if (waitpid(program, &status, WNOHANG) == program) {
+            if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+            // Die by the same signal, so autodev sees what happened to the program.
+            int signal = WTERMSIG(status);
+            sigset_t only;
+            sigemptyset(&only);
+            sigaddset(&only, signal);
+            kill(getpid(), signal);
+            sigprocmask(SIG_UNBLOCK, &only, NULL);
+            _exit(128 + signal);
+        }
+        // SIGCHLD stays pending while blocked, so an exit between the waitpid and here is not missed.
+        siginfo_t info;
+        int signal = sigwaitinfo(&wanted, &info);
+        if (signal == SIGHUP && getppid() != parent) {  // autodev is gone: so is its generator
+            kill(0, SIGKILL);
+            _exit(137);
+        }
+    }
+}
+
+int autodev_peek_exit(pid_t pid, int *code, int *signal) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) return -1;
+    if (info.si_pid == 0) return 0;
+    if (info.si_code == CLD_EXITED) {
+        *code = info.si_status;
+        *signal = 0;
+    } else {
+        *code = -1;
+        *signal = info.si_status;
+    }
+    return 1;
+}
+
+void autodev_reap_group(pid_t group) {
+    kill(-group, SIGKILL);
+    for (;;) {
+        if (waitpid(-group, NULL, 0) > 0) continue;
+        if (errno == EINTR) continue;
+        return;  // ECHILD: nothing of the group is left
+    }
+}

@@ -1,0 +1,49 @@
+import AutodevCore
+import AutodevGit
+import AutodevTestSupport
+import Synchronization
+import Testing
+
+/// The decision step looks at the stop flag as it goes, so a large spec cannot hold up a stop.
+@Suite struct DecisionStopTests {
+    static func fixture() throws -> GitFixture {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        try fixture.commit("base")
+        for feature in 1...3 {
+            try fixture.write("specs/00\(feature)-f/spec.md", (1...4).map { "- **FR-00\($0)**: System MUST do \(feature).\($0)\n" }.joined())
+        }
+        try fixture.commit("three specs")
+        return fixture
+    }
+
+    static func builder(_ fixture: GitFixture, stop: @escaping @Sendable () -> Int32) throws -> EventBuilder {
+        let repository = try Repository.open(at: fixture.path)
+        let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
+        var builder = try EventBuilder(repository: repository, config: config)
+        builder.stopRequested = stop
+        return builder
+    }
+
+    @Test func theFlagIsLookedAtForEverySpecFileAndRequirement() throws {
+        let fixture = try Self.fixture()
+        let looks = Atomic<Int>(0)
+        let report = try Self.builder(fixture) { looks.add(1, ordering: .relaxed); return 0 }
+            .report(for: .explicit("HEAD~1..HEAD"), explain: true)
+        #expect(report.decisions?.count == 12)
+        #expect(looks.load(ordering: .relaxed) >= 3 + 12)  // three spec files, twelve requirements
+    }
+
+    @Test(arguments: [(Int32(15), Int32(143)), (Int32(2), Int32(130))] as [(Int32, Int32)])
+    func aStopWhileDecidingThrowsInterruptedWithTheSignalsExitStatus(_ signal: Int32, _ status: Int32) throws {
+        let fixture = try Self.fixture()
+        let looks = Atomic<Int>(0)
+        // The signal arrives after the first spec file was read.
+        let builder = try Self.builder(fixture) { looks.add(1, ordering: .relaxed).newValue > 1 ? signal : 0 }
+        let error = try #require(throws: AutodevError.self) { try builder.report(for: .explicit("HEAD~1..HEAD"), explain: true) }
+        #expect(error.code == .interrupted)
+        #expect(error.exitStatus.rawValue == status)
+        #expect(error.message.contains("stopped by signal \(signal) while deciding"))
+        #expect(looks.load(ordering: .relaxed) == 2)  // it stopped at the next look
+    }
+}
