@@ -1,4 +1,5 @@
 @testable import AutodevCore
+import AutodevGit
 import AutodevTestSupport
 import Testing
 
@@ -334,5 +335,21 @@ import Testing
         #expect(decided == ["skip .kiro/specs/login/requirements.md [spec-moved]"], "\(decided)")
         let report = try DecisionHistoryTests.report(fixture, "\(c0)..\(c1)")
         #expect(report.decisions?.first?.reason.contains("read as Spec Kit there and as Kiro here") == true)
+    }
+
+    @Test func anAdoptionCountsExactlyWhatABackfillQueues() throws {
+        let fixture = try GitFixture()
+        try fixture.write("specs/001-x/spec.md", "# X\n\n### User Story 1 - Export (Priority: P1)\n\nAn admin exports.\n\n- **FR-001**: System MUST export\n")
+        try fixture.write("specs/001-x/tasks.md", "# Tasks\n\n- [ ] T001 [US1] Export in src/export.py\n- [x] T002 Log it\n")
+        try fixture.commit("spec")
+        let repository = try Repository.open(at: fixture.path)
+        let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
+        let builder = try EventBuilder(repository: repository, config: config)
+        let adoption = try #require(try builder.report(for: .sinceCheckpoint, explain: true).adoption)
+        let backfill = try builder.report(for: .backfill([]), explain: true)
+        let work = (backfill.decisions ?? []).filter { $0.action.needsWork }
+        // US1 and FR-001 need work; T001 is part of US1's; T002 is done.
+        #expect(work.compactMap { $0.requirement?.key }.sorted() == ["FR-001", "US1"])
+        #expect(adoption.backfillable == work.count)
     }
 }

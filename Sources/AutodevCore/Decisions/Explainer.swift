@@ -137,7 +137,8 @@ public struct Explainer {
                 }
             }
             let decision = makeDecision(eventID, facts, requirement: requirement, change: change, links: links)
-            if decision.action == .newImplementation || decision.action == .updateImplementation {
+            // An adoption keeps the decision a backfill would make: its tasks are covered the same way.
+            if decision.action == .newImplementation || decision.action == .updateImplementation || decision.backfillable {
                 for id in requirement.ids { working[scope + "\u{0}" + id] = requirement.key }
             }
             decided[eventID, default: []].append(decision)
