@@ -63,10 +63,13 @@ extension AutodevCommand {
             if let tip {
                 unmerged = try repository.commits(from: head, to: tip, limit: 100_000).commits.count
             }
+            let (runs, unreadableRuns) = store.runsAndProblems()
+            let (loadedMetrics, metricsWarning) = store.peekMetrics()
+            warnings.append(contentsOf: unreadableRuns + (metricsWarning.map { [$0] } ?? []))
             let report = Report(checkpoint: checkpoint?.hex, commitsBehind: behind, head: head?.hex, loop: state.loop,
                                 pending: state.pending, awaitingLLM: state.awaitingLLM.values.sorted(),
-                                lastRun: store.runs().first { $0.id == state.lastRun } ?? store.runs().last, resultsBranch: branch, resultsTip: tip?.hex,
-                                unmergedResultsCommits: unmerged, metrics: store.loadMetricsReadOnly(), warnings: warnings)
+                                lastRun: runs.first { $0.id == state.lastRun } ?? runs.last, resultsBranch: branch, resultsTip: tip?.hex,
+                                unmergedResultsCommits: unmerged, metrics: loadedMetrics, warnings: warnings)
             if json {
                 Output.write(try JSONOutput.encode(report) + "\n")
                 return
@@ -141,7 +144,8 @@ extension AutodevCommand {
         func run() throws {
             let session = try Session.open(global)
             let store = StateStore(root: AutodevCore.Sync.stateRoot(for: session.repository))
-            let runs = store.runs()
+            let (runs, unreadable) = store.runsAndProblems()
+            for problem in unreadable { Output.diagnostic("warning: \(Terminal.safe(problem))") }
             if words.count == 2 {
                 guard let run = runs.first(where: { $0.id == words[1] || $0.id == "run-" + words[1] }) else {
                     throw AutodevError(.ioFailure, "no run '\(words[1])' in \(store.historyFolder); 'autodev history' lists them",
@@ -169,7 +173,7 @@ extension AutodevCommand {
                 return
             }
             if shown.isEmpty {
-                Output.write("no runs yet\n")
+                Output.write(unreadable.isEmpty ? "no runs yet\n" : "no readable runs: \(unreadable.count) record\(unreadable.count == 1 ? " is" : "s are") unreadable (named on stderr)\n")
                 return
             }
             var out = ""

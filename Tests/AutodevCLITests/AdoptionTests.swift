@@ -187,3 +187,23 @@ import Testing
         #expect(paths.contains(name))
     }
 }
+
+@Suite struct CorruptRecordTests {
+    @Test func aCorruptHistoryRecordOrMetricsFileIsNamedNotReadAsNoRuns() throws {
+        let fixture = try SyncCommandTests.project()
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        let history = fixture.path + "/.auto-dev/loop/history"
+        let records = try FileManager.default.contentsOfDirectory(atPath: history).filter { $0.hasSuffix(".json") }
+        #expect(!records.isEmpty)
+        for record in records { try Data("garbage".utf8).write(to: URL(fileURLWithPath: history + "/" + record)) }
+        try Data("{bad".utf8).write(to: URL(fileURLWithPath: fixture.path + "/.auto-dev/loop/metrics.json"))
+        let listed = try AutodevBinary.run(["history"], in: fixture.path)
+        #expect(listed.status == 0)
+        #expect(!listed.stdout.contains("no runs yet"), "\(listed.stdout)")
+        #expect(listed.stdout.contains("no readable runs"))
+        #expect(listed.stderr.contains(records[0]) && listed.stderr.contains("unreadable"), "\(listed.stderr)")
+        let status = try AutodevBinary.run(["status"], in: fixture.path)
+        #expect(status.stderr.contains("metrics.json is unreadable"), "\(status.stderr)")
+        #expect(status.stderr.contains(records[0]))
+    }
+}

@@ -37,9 +37,16 @@ public struct StateStore: Sendable {
 
     /// The metrics without setting an unreadable file aside (for read-only commands).
     public func loadMetricsReadOnly() -> Metrics {
-        guard let bytes = try? FileSystem.readIfPresent(metricsPath),
-              let metrics = try? JSONDecoder().decode(Metrics.self, from: Data(bytes)) else { return Metrics() }
-        return metrics
+        peekMetrics().0
+    }
+
+    /// The metrics, read only, and a warning when the file exists but cannot be read.
+    public func peekMetrics() -> (Metrics, warning: String?) {
+        guard let bytes = (try? FileSystem.readIfPresent(metricsPath)) ?? nil else { return (Metrics(), nil) }
+        guard let metrics = try? JSONDecoder().decode(Metrics.self, from: Data(bytes)) else {
+            return (Metrics(), "\(metricsPath) is unreadable: the counters shown are zero, and the next sync sets it aside and starts them again")
+        }
+        return (metrics, nil)
     }
 
     public func loadMetrics() -> (Metrics, warning: String?) {
@@ -108,10 +115,22 @@ public struct StateStore: Sendable {
     }
 
     public func runs() -> [RunRecord] {
-        FileSystem.list(historyFolder).filter { $0.hasSuffix(".json") }.compactMap { name in
-            guard let bytes = try? FileSystem.read(historyFolder + "/" + name) else { return nil }
-            return try? JSONDecoder().decode(RunRecord.self, from: Data(bytes))
+        runsAndProblems().runs
+    }
+
+    /// The run records, oldest first, and a line for each record that cannot be read (a
+    /// corrupt record is skipped and named, never read as "no runs").
+    public func runsAndProblems() -> (runs: [RunRecord], problems: [String]) {
+        var problems: [String] = []
+        let runs = FileSystem.list(historyFolder).filter { $0.hasSuffix(".json") }.sorted().compactMap { name -> RunRecord? in
+            let path = historyFolder + "/" + name
+            guard let bytes = try? FileSystem.read(path), let record = try? JSONDecoder().decode(RunRecord.self, from: Data(bytes)) else {
+                problems.append("\(path) is unreadable and was skipped; remove it, or restore it from a backup")
+                return nil
+            }
+            return record
         }.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
+        return (runs, problems)
     }
 
     public func decisions(run: String) -> [DecisionRecord] {
