@@ -129,7 +129,6 @@ public struct Explainer {
             if change.kind != .removed && facts.finished == nil {
                 facts.alongside = alongside(requirement, links: links, changedPaths: changedPaths)
             }
-            facts.firstRun = range.firstRun
             let scope = scopeRoot(of: requirement)
             if requirement.kind == .task {
                 for ref in requirement.refs + (requirement.parent.map { [$0] } ?? []) {
