@@ -352,4 +352,43 @@ import Testing
         #expect(work.compactMap { $0.requirement?.key }.sorted() == ["FR-001", "US1"])
         #expect(adoption.backfillable == work.count)
     }
+
+    @Test func aWorkPackagesOwnedFilesLinkTheTasksAndRequirementsItCovers() throws {
+        let fixture = try GitFixture()
+        try fixture.write("src/status/store.py", "def append(): ...\n")
+        let base = try fixture.commit("the store exists")
+        for (path, content) in [
+            "kitty-specs/034-status/spec.md": "# Status\n\n- **FR-015**: System MUST append events atomically\n- **FR-016**: System MUST compact the log\n",
+            "kitty-specs/034-status/tasks.md": "# Tasks\n\n- [ ] T006 Create the store\n- [ ] T007 Compact the log\n",
+            "kitty-specs/034-status/tasks/WP02-store.md": """
+                ---
+                work_package_id: WP02
+                subtasks:
+                - T006
+                requirement_refs:
+                - FR-015
+                owned_files:
+                - kitty-specs/034-status/spec.md
+                - src/status/store.py
+                - kitty-specs/<feature/**
+                ---
+
+                # Work Package Prompt: WP02
+                """,
+        ] { try fixture.write(path, content) }
+        let head = try fixture.commit("specify the feature")
+        // Planned in this range: the package names files it is about to change; that is no sign
+        // the work is done.
+        let planned = try Self.decisions(fixture, "\(base)..\(head)")
+        #expect(planned.contains("newImplementation T006 [requirement-added]"), "\(planned)")
+        // At HEAD, for a backfill, the package's owned code is a sign of implementation.
+        let repository = try Repository.open(at: fixture.path)
+        let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
+        let report = try EventBuilder(repository: repository, config: config).report(for: .backfill([]), explain: true)
+        let decided = (report.decisions ?? []).compactMap { decision in decision.requirement.map { "\(decision.action.rawValue) \($0.key) [\(decision.rule)]" } }
+        #expect(decided.contains("skip T006 [requirement-added-implemented]"), "\(decided)")
+        #expect(decided.contains("skip FR-015 [requirement-added-implemented]"), "\(decided)")
+        #expect(decided.contains("newImplementation T007 [requirement-added]"))
+        #expect(decided.contains("newImplementation FR-016 [requirement-added]"))
+    }
 }

@@ -307,11 +307,17 @@ public struct Explainer {
             return document.requirements
         }
         var requirements: [Requirement] = []
+        var packageLinks: [String: [String]] = [:]
         let files = root == requirement.spec ? snapshot.files(under: root).filter { $0.path == root } : snapshot.files(under: root)
         for (path, side) in files.prefix(500) where classifier.classify(path)?.category == .specs {
-            requirements.append(contentsOf: document(path: path, side: side).requirements)
+            let document = document(path: path, side: side)
+            requirements.append(contentsOf: document.requirements)
+            if let package = document.workPackage {
+                for id in package.ids { packageLinks[id, default: []].append(contentsOf: package.files) }
+            }
         }
         scopeCache[cacheKey] = requirements
+        if !packageLinks.isEmpty { workPackageLinks[cacheKey] = packageLinks }
         return requirements
     }
 
@@ -350,6 +356,8 @@ public struct Explainer {
     }
 
     private var scopeIndexes: [String: ScopeIndex] = [:]
+    /// Per scope (as `scopeCache`): id → the code its work packages own.
+    private var workPackageLinks: [String: [String: [String]]] = [:]
 
     private mutating func scopeIndex(of requirement: Requirement, in snapshot: Snapshot) -> ScopeIndex {
         let key = (snapshot === after ? "after" : "before") + "\u{0}" + scopeRoot(of: requirement) + "\u{0}" + requirement.spec
@@ -366,6 +374,13 @@ public struct Explainer {
         let index = scopeIndex(of: requirement, in: snapshot)
         for position in index.citing(requirement) {
             paths.append(contentsOf: index.requirements[position].paths)
+        }
+        // A work package's owned files are a sign of implementation only for what is already at
+        // HEAD (an adoption or a backfill): a package planned in this range lists the files it is
+        // about to change, which exist before the work is done.
+        let scopeKey = (snapshot === after ? "after" : "before") + "\u{0}" + scopeRoot(of: requirement)
+        if range.firstRun, let packages = workPackageLinks[scopeKey] {
+            for id in requirement.ids { paths.append(contentsOf: packages[id] ?? []) }
         }
         return SpecText.unique(paths).sorted()
     }

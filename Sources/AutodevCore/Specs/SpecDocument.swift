@@ -13,6 +13,14 @@ public struct SpecDocument: Sendable {
     /// Why every requirement in it is already done (a story whose status is Done, OpenSpec's
     /// record of shipped capabilities); nil when nothing says so.
     public var finished: String? = nil
+    /// A kitty-specs work package's structured links, from its front matter: the ids it covers
+    /// (`subtasks`, `requirement_refs`) and the code it owns (`owned_files`).
+    public var workPackage: WorkPackageLinks? = nil
+
+    public struct WorkPackageLinks: Sendable, Equatable {
+        public var ids: [String]
+        public var files: [String]
+    }
 
     /// Larger specs are not read: no real spec is this big, and parsing one must not stall a hook.
     public static let maximumBytes = 4 << 20
@@ -71,6 +79,11 @@ public struct SpecDocument: Sendable {
         if let frontMatter, isWorkPackage(name: name, frontMatter: frontMatter) {
             // kitty-specs work packages: a prompt for an agent; its subtasks are tasks.md's.
             document.context = "a work-package prompt; its subtasks (\(frontMatter.lists["subtasks"]?.prefix(3).joined(separator: ", ") ?? "none")) are tasks of tasks.md"
+            // Its owned code links the tasks and requirements it covers; spec files and globs do not.
+            let ids = (frontMatter.lists["subtasks"] ?? []) + (frontMatter.lists["requirement_refs"] ?? [])
+            let files = (frontMatter.lists["owned_files"] ?? []).compactMap { TextScan.pathToken(Substring($0)) }
+                .filter { !$0.hasPrefix("kitty-specs/") && !$0.hasPrefix("specs/") && !$0.contains("<") }
+            if !ids.isEmpty && !files.isEmpty { document.workPackage = WorkPackageLinks(ids: ids, files: files) }
             return document
         }
         if specKitFolder, !["spec.md", "tasks.md", "requirements.md"].contains(name.lowercased()) {
