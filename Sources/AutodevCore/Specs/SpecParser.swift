@@ -116,8 +116,10 @@ struct SpecParser {
             let (box, label) = SpecText.checkbox(of: item)
             guard let (id, rest) = TextScan.leadingID(Substring(label)) else { continue }
             if isTaskID(id) && checkboxTasks && box == nil { continue }
-            // `WP01` names a work package (a group of tasks), not a requirement.
-            if id.hasPrefix("WP") { continue }
+            // Only requirement, criterion and task ids define something: `WP01` names a work
+            // package, `A-2`/`G-2`/`NG-3` assumptions, goals and non-goals, `S6353`/`B608` a
+            // linter's rules.
+            guard isTaskID(id) || Self.definingPrefixes.contains(String(id.prefix { $0.isLetter })) else { continue }
             guard defined.insert(id).inserted else { continue }
             if isTaskID(id) {
                 var description = rest
@@ -143,7 +145,7 @@ struct SpecParser {
         for block in rows {
             let cells = block.children.map(\.text)
             guard cells.count >= 2, let (id, rest) = TextScan.leadingID(Substring(cells[0])), rest.isEmpty, !isTaskID(id),
-                  !id.hasPrefix("WP"), defined.insert(id).inserted else { continue }
+                  Self.definingPrefixes.contains(String(id.prefix { $0.isLetter })), defined.insert(id).inserted else { continue }
             let text = TextScan.collapse(cells[1])
             result.append(make(key: id, kind: Self.specKitKind(id), title: String(text.prefix(120)), text: text, raw: text,
                                line: block.line, progress: cells.count > 2 ? cells[2...].joined(separator: "|") : ""))
@@ -154,6 +156,11 @@ struct SpecParser {
     /// `SC-001`/`AC-1` success and acceptance criteria, `NFR-001` quality attributes, `C-001`
     /// constraints and `KDD-1`/`ADR-2`/`D1` design decisions measure or bound the feature's work;
     /// `FR-001` and the rest are requirements.
+    /// The id prefixes of Spec Kit and kitty-specs that define a requirement or a criterion.
+    static let definingPrefixes: Set<String> = [
+        "FR", "NFR", "REQ", "R", "BR", "UR", "SR", "QR", "SC", "AC", "C", "KDD", "ADR", "DEC", "D",
+    ]
+
     static func specKitKind(_ id: String) -> Requirement.Kind {
         let letters = id.prefix { $0.isLetter }
         return ["SC", "AC", "NFR", "C", "KDD", "ADR", "DEC", "D"].contains(letters) ? .criterion : .requirement
