@@ -98,8 +98,8 @@ public struct Explainer {
                 continue
             }
             if old?.requirements.isEmpty == false { hadRequirements.insert(event.id) }
-            if let old { changedDocuments["before\u{0}" + old.path] = old }
-            if let new { changedDocuments["after\u{0}" + new.path] = new }
+            if let old { changedDocuments[sideKey(before, old.path)] = old }
+            if let new { changedDocuments[sideKey(after, new.path)] = new }
             for change in SpecDiff.compare(before: old?.requirements ?? [], after: new?.requirements ?? []) {
                 tagged.append((event.id, change))
             }
@@ -297,10 +297,15 @@ public struct Explainer {
         }
     }
 
+    /// A cache key for a path on one side of the range (the form `changedDocuments` uses).
+    private func sideKey(_ snapshot: Snapshot, _ path: String) -> String {
+        (snapshot === after ? "after" : "before") + "\u{0}" + path
+    }
+
     /// The requirements of every spec in a requirement's scope, on one side of the range.
     private mutating func scope(of requirement: Requirement, in snapshot: Snapshot) -> [Requirement] {
         let root = scopeRoot(of: requirement)
-        let cacheKey = (snapshot === after ? "after" : "before") + "\u{0}" + root
+        let cacheKey = sideKey(snapshot, root)
         if let cached = scopeCache[cacheKey] { return cached }
         if root == requirement.spec, let document = changedDocuments[cacheKey] {
             scopeCache[cacheKey] = document.requirements
@@ -360,7 +365,7 @@ public struct Explainer {
     private var workPackageLinks: [String: [String: [String]]] = [:]
 
     private mutating func scopeIndex(of requirement: Requirement, in snapshot: Snapshot) -> ScopeIndex {
-        let key = (snapshot === after ? "after" : "before") + "\u{0}" + scopeRoot(of: requirement) + "\u{0}" + requirement.spec
+        let key = sideKey(snapshot, scopeRoot(of: requirement)) + "\u{0}" + requirement.spec
         if let known = scopeIndexes[key] { return known }
         let index = ScopeIndex(scope(of: requirement, in: snapshot))
         scopeIndexes[key] = index
@@ -378,7 +383,7 @@ public struct Explainer {
         // A work package's owned files are a sign of implementation only for what is already at
         // HEAD (an adoption or a backfill): a package planned in this range lists the files it is
         // about to change, which exist before the work is done.
-        let scopeKey = (snapshot === after ? "after" : "before") + "\u{0}" + scopeRoot(of: requirement)
+        let scopeKey = sideKey(snapshot, scopeRoot(of: requirement))
         if range.firstRun, let packages = workPackageLinks[scopeKey] {
             for id in requirement.ids { paths.append(contentsOf: packages[id] ?? []) }
         }
@@ -416,7 +421,7 @@ public struct Explainer {
         guard requirement.format == .kittySpecs || SpecDocument.isUnder(requirement.spec, ["kitty-specs"]) else { return nil }
         let root = scopeRoot(of: requirement)
         guard root != requirement.spec else { return nil }
-        let key = (snapshot === after ? "after" : "before") + "\u{0}" + root
+        let key = sideKey(snapshot, root)
         if let known = featureStatuses[key] { return known }
         var reason: String?
         if let side = snapshot.side(of: root + "/status.json"), let bytes = try? repository.content(of: side) {
@@ -545,13 +550,12 @@ public struct Explainer {
                 return "\(path) changed in this range"
             }
         }
-        guard !range.worktree, let to = range.to else { return nil }
-        if commitIndex == nil { buildCommitIndex(from: range.from, to: to) }
+        guard let index = indexedCommits() else { return nil }
         let scope = scopeRoot(of: requirement)
         let scoped = scope != requirement.spec
         for id in requirement.ids.filter(Self.isCitable) {
-            for position in commitIndex?.byID[id] ?? [] {
-                let commit = commitIndex!.commits[position]
+            for position in index.byID[id] ?? [] {
+                let commit = index.commits[position]
                 // Ids such as T025 or FR-001 restart in every feature: a citation counts for
                 // this one only when the commit touched its folder or names it.
                 if scoped, !namingCommits(scope).contains(position), !touches(commit, scope: scope) { continue }
@@ -569,9 +573,7 @@ public struct Explainer {
 
     /// A test file that the same commit added together with code.
     private mutating func testCommitWithCode(_ test: String) -> String? {
-        guard !range.worktree, let to = range.to else { return nil }
-        if commitIndex == nil { buildCommitIndex(from: range.from, to: to) }
-        guard let (commit, code) = commitWithCode(changing: test) else { return nil }
+        guard indexedCommits() != nil, let (commit, code) = commitWithCode(changing: test) else { return nil }
         return "commit \(commit.id.hex.prefix(12)) adds this test together with code (\(Self.shown(code)))"
     }
 
@@ -591,7 +593,14 @@ public struct Explainer {
     private var commitIndex: CommitIndex?
     private var pathsChangedBy: [ObjectID: [String]] = [:]
 
-    private mutating func buildCommitIndex(from: ObjectID?, to: ObjectID) {
+    /// The range's commit index, built on first use; nil for the work tree, which has no commits.
+    private mutating func indexedCommits() -> CommitIndex? {
+        guard !range.worktree, let to = range.to else { return nil }
+        if commitIndex == nil { commitIndex = buildCommitIndex(from: range.from, to: to) }
+        return commitIndex
+    }
+
+    private mutating func buildCommitIndex(from: ObjectID?, to: ObjectID) -> CommitIndex {
         var index = CommitIndex()
         index.commits = loadCommits(from: from, to: to)
         for (position, commit) in index.commits.enumerated() {
@@ -603,7 +612,7 @@ public struct Explainer {
                 index.words[word, default: []].append(position)
             }
         }
-        commitIndex = index
+        return index
     }
 
     /// One pass over a message's bytes: the words that could be ids (ASCII letters and digits

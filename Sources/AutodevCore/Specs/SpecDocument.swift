@@ -163,8 +163,12 @@ public struct SpecDocument: Sendable {
         }
     }
 
+    /// Whether `prefix` is a run of folders on the way to the file at `path`.
     static func isUnder(_ path: String, _ prefix: [String]) -> Bool {
-        let components = path.split(separator: "/").map(String.init)
+        isUnder(components: path.split(separator: "/").map(String.init), prefix)
+    }
+
+    static func isUnder(components: [String], _ prefix: [String]) -> Bool {
         guard components.count > prefix.count else { return false }
         for start in 0...(components.count - prefix.count - 1) where Array(components[start..<(start + prefix.count)]) == prefix {
             return true
@@ -252,12 +256,7 @@ public struct SpecDocument: Sendable {
 
     static func pathFormat(_ path: String) -> SpecFormat? {
         let components = path.split(separator: "/").map(String.init)
-        func under(_ prefix: [String]) -> Bool {
-            for start in components.indices where components.count - start > prefix.count {
-                if Array(components[start..<(start + prefix.count)]) == prefix { return true }
-            }
-            return false
-        }
+        func under(_ prefix: [String]) -> Bool { isUnder(components: components, prefix) }
         if under([".kiro", "specs"]) { return .kiro }
         if under(["openspec"]) { return .openSpec }
         if under(["kitty-specs"]) { return .kittySpecs }
