@@ -1,0 +1,136 @@
+internal import AutodevGit
+
+/// Stage 3 of a pass: the results branch — every unmerged generated file on top of the processed
+/// commit. Built (tree and commit, the ref untouched) and published (a compare-and-swap of the
+/// ref) as two steps, so a check can sit between them.
+struct ResultsBranch {
+    let repository: Repository
+    let ref: String
+
+    /// What a pass would put on the branch.
+    struct Assembly {
+        /// Every generated file not yet merged into the processed commit, by path.
+        var files: [String: ObjectID] = [:]
+        var conflicts: [String] = []
+    }
+
+    /// A results commit made but not yet published.
+    struct Built {
+        var commit: ObjectID
+        /// The tip it replaces (compare-and-swap), nil when the branch is new.
+        var expected: ObjectID?
+        /// The tip already holds exactly this work: nothing to publish.
+        var unchanged: Bool
+    }
+
+    /// The files a results commit carries: what differs from the commit it was built on.
+    func generatedFiles(on tip: ObjectID) throws(AutodevError) -> [String: ObjectID] {
+        try gitCall(repository) {
+            let commit = try repository.commit(tip)
+            let parentTree = try commit.parents.first.map { try repository.commit($0).tree }
+            let diff = try repository.diffTrees(from: parentTree, to: commit.tree, renames: RenameOptions(enabled: false))
+            var result: [String: ObjectID] = [:]
+            for change in diff.changes { if let new = change.new { result[change.path] = new.id } }
+            return result
+        }
+    }
+
+    /// The earlier files that are not merged yet, with this pass's on top. A file changed on the
+    /// user's branch since autodev generated it is a conflict: the branch keeps autodev's version.
+    func assemble(previous: [String: ObjectID], new newFiles: [String: ObjectID], base lookup: TreeLookup) throws(AutodevError) -> Assembly {
+        var assembly = Assembly()
+        let changedSince = "changed on the branch since autodev generated it; the results branch keeps autodev's version for review"
+        for (path, blob) in previous.sorted(by: { $0.key < $1.key }) {
+            let current = try gitCall(repository) { try lookup.entry(atPath: path) }
+            if current?.id == blob { continue }  // merged
+            assembly.files[path] = blob
+            if current != nil, newFiles[path] == nil { assembly.conflicts.append("\(path): \(changedSince)") }
+        }
+        for (path, blob) in newFiles.sorted(by: { $0.key < $1.key }) {
+            let current = try gitCall(repository) { try lookup.entry(atPath: path) }
+            if let current, current.id != blob, let earlier = previous[path], earlier != current.id {
+                assembly.conflicts.append("\(path): \(changedSince)")
+            }
+            if current?.id == blob { assembly.files[path] = nil; continue }  // already there
+            assembly.files[path] = blob
+        }
+        return assembly
+    }
+
+    /// The results commit: the processed commit's tree with the generated files, its parents the
+    /// processed commit and (when not already an ancestor) the current tip. The ref is not moved.
+    func build(_ files: [String: ObjectID], baseTree: ObjectID, on base: ObjectID, tip: ObjectID?, message: String,
+               time: Int64) throws(AutodevError) -> Built {
+        try gitCall(repository) {
+            let tree = try repository.writeTree(base: baseTree, blobs: files)
+            if let tip, try repository.commit(tip).tree == tree { return Built(commit: tip, expected: tip, unchanged: true) }
+            var parents = [base]
+            if let tip, !(try repository.isAncestor(tip, of: base)) { parents.append(tip) }
+            let commit = try repository.createCommit(tree: tree, parents: parents, message: message,
+                                                     author: "autodev", email: "autodev@localhost", time: time)
+            return Built(commit: commit, expected: tip, unchanged: false)
+        }
+    }
+
+    /// Moves the branch to the built commit, only if it is still where the pass found it.
+    func publish(_ built: Built, message: String) throws(AutodevError) {
+        guard !built.unchanged else { return }
+        try gitCall(repository) { try repository.updateReference(ref, to: built.commit, expected: built.expected, message: message) }
+    }
+
+    /// The commit message: what was produced, then autodev's trailers (`Autodev-Run:` marks
+    /// the branch as autodev's own).
+    static func message(items: [SyncPass.Item], runID: String, range: ResolvedRange, base: ObjectID, trailers: [(String, String)] = []) -> String {
+        var tierCounts: [String: Int] = [:]
+        for item in items where item.tier != "deferred" { tierCounts[item.tier, default: 0] += 1 }
+        let produced = items.filter { !$0.files.isEmpty }
+        var message = "autodev: \(produced.count) piece\(produced.count == 1 ? "" : "s") of generated work for review\n\n"
+        for item in produced.prefix(50) {
+            message += "- \(item.action.rawValue) \(item.subject): \(item.files.joined(separator: ", "))\n"
+        }
+        if produced.count > 50 { message += "- … and \(produced.count - 50) more\n" }
+        message += "\nAutodev-Run: \(runID)\n"
+        message += "Autodev-Range: \(range.from?.hex ?? "empty")..\(base.hex)\n"
+        message += "Autodev-Events: \(items.count)\n"
+        message += "Autodev-Tiers: \(tierCounts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))\n"
+        for (key, value) in trailers { message += "\(key): \(value)\n" }
+        return message
+    }
+
+    /// Generated paths stay inside the repository: relative, no `..`, nothing under `.git` or
+    /// `.auto-dev`, and no folder on the way that is a symlink in the processed commit.
+    static func checkGeneratedPath(_ path: String, base: TreeLookup?, repository: Repository) throws(AutodevError) {
+        if let problem = GeneratedPath.problem(path) {
+            throw AutodevError(.unsafePath, "a template or pattern produced the path '\(path)', which \(problem); nothing was written. Fix the template's 'path:'",
+                               exitStatus: .config)
+        }
+        guard let base else { return }
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        var prefix = ""
+        for component in components.dropLast() {
+            prefix += (prefix.isEmpty ? "" : "/") + component
+            if let entry = try gitCall(repository, { try base.entry(atPath: prefix) }) {
+                if entry.mode.rawValue == 0o120000 {
+                    throw AutodevError(.unsafePath, "a template or pattern produced the path '\(path)', which goes through the symlink '\(prefix)'; nothing was written. Fix the template's 'path:'",
+                                       exitStatus: .config)
+                }
+                if !entry.mode.isTree { break }  // a file in the way: OutputClaims reports the clash
+            } else {
+                break
+            }
+        }
+    }
+}
+
+/// The rules every generated path follows, whoever wrote it (template, generator, model).
+public enum GeneratedPath {
+    /// Why `path` may not be written, or nil.
+    public static func problem(_ path: String) -> String? {
+        let components = path.split(separator: "/", omittingEmptySubsequences: false)
+        if path.isEmpty || path.hasPrefix("/") { return "is not relative to the repository" }
+        if components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) { return "has an empty, '.' or '..' component" }
+        if components.contains(where: { $0.lowercased() == ".git" }) { return "is inside .git" }
+        if path.hasPrefix(".auto-dev/") || path == ".auto-dev" { return "is inside autodev's own state folder" }
+        return nil
+    }
+}

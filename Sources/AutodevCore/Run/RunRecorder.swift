@@ -1,0 +1,57 @@
+/// Stage 4 of a pass: what the pass did goes into the store — its decisions, its run record,
+/// the totals in metrics.json, then the state. The queue and the checkpoint follow, in git
+/// (`Sync+Queue.swift`).
+struct RunRecorder {
+    let store: StateStore
+
+    /// Counts a pass reports, the same in its record, its summary and the totals.
+    struct Counts {
+        var events: Int
+        var decisions: [String: Int]
+        /// Decisions that needed code.
+        var workItems: Int
+        /// Decisions that needed no work, by the rule that skipped them.
+        var skips: [String: Int]
+        var tiers: [String: Int]
+        /// Work that needed code answered by a cheaper tier — not a skip, a reload or a
+        /// validation, which never needed an LLM.
+        var llmCallsAvoided: Int
+        /// Requests written out for a person or a later run to send.
+        var offlineRequests: Int
+
+        init(events: Int, decisions: [Decision], items: [SyncPass.Item]) {
+            self.events = events
+            self.decisions = Dictionary(grouping: decisions, by: { $0.action.rawValue }).mapValues(\.count)
+            workItems = decisions.filter(\.action.needsWork).count
+            skips = Dictionary(grouping: decisions.filter { !$0.action.needsWork }, by: \.rule).mapValues(\.count)
+            var tiers: [String: Int] = [:]
+            for item in items where item.tier != "deferred" && !item.outcome.hasPrefix("failed") { tiers[item.tier, default: 0] += 1 }
+            self.tiers = tiers
+            llmCallsAvoided = items.filter { ($0.tier == TierName.pattern.rawValue || $0.tier == TierName.template.rawValue)
+                && ![.reload, .validate].contains($0.action) }.count
+            offlineRequests = tiers[TierName.offline.rawValue] ?? 0
+        }
+    }
+
+    func persist(run record: RunRecord, decisions: [DecisionRecord], counts: Counts, state: SyncState) throws(AutodevError) {
+        try store.save(decisions: decisions.map { var r = $0; r.run = record.id; return r }, run: record.id)
+        try store.save(record)
+        var (metrics, _) = store.loadMetrics()
+        // A run redone after a crash has the same id: count it once.
+        var counted = metrics.countedRuns ?? []
+        if !counted.contains(record.id) {
+            counted.append(record.id)
+            metrics.countedRuns = Array(counted.suffix(200))
+            metrics.runs += 1
+            metrics.events += counts.events
+            for (action, count) in counts.decisions { metrics.decisions[action, default: 0] += count }
+            for (tier, count) in counts.tiers { metrics.tiers[tier, default: 0] += count }
+            metrics.workItems += counts.workItems
+            for (rule, count) in counts.skips { metrics.skips[rule, default: 0] += count }
+            metrics.llmCallsAvoided += counts.llmCallsAvoided
+            metrics.llmRequests += counts.offlineRequests
+            try store.save(metrics)
+        }
+        try store.save(state)
+    }
+}
