@@ -16,6 +16,8 @@ public struct Config: Sendable {
 
     public private(set) var values: [String: ConfigValue] = [:]
     public private(set) var sources: [String: Source] = [:]
+    /// `[[llm.providers]]`, in the order they are tried; empty: tier 5 stays offline.
+    public internal(set) var providers: [ProviderConfig] = []
 
     /// The defaults alone.
     public init() {

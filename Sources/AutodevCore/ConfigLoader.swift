@@ -63,6 +63,10 @@ public enum ConfigLoader {
             guard let value = table[name] else { continue }
             let full = prefix.isEmpty ? name : prefix + "." + name
             let line = lines.line(of: full)
+            if full == "llm.providers", let array = value.array {
+                config.providers = try ProviderConfigLoader.load(array, file: file, lines: lines)
+                continue
+            }
             if value.type == .table, ConfigSchema.tables.contains(full), let inner = value.table {
                 try walk(inner, prefix: full, file: file, lines: lines, into: &config)
                 continue

@@ -86,6 +86,14 @@ public enum ConfigSchema {
                       help: "Consecutive failures that open a provider's circuit breaker."),
             ConfigKey(name: "loop.recovery.circuit_breaker_reset_seconds", kind: .int(1...86_400), defaultValue: .int(300),
                       help: "How long an open breaker waits before trying again."),
+            // [llm]
+            ConfigKey(name: "llm.enabled", kind: .bool, defaultValue: .bool(true),
+                      help: "Send work to the [[llm.providers]]; false keeps tier 5 offline (requests written to loop/pending/)."),
+            // [validate]
+            ConfigKey(name: "validate.command", kind: .string, defaultValue: .string(""),
+                      help: "The project's own checks, run by /bin/sh in a scratch copy of the processed commit with the generated files; empty: none."),
+            ConfigKey(name: "validate.timeout_seconds", kind: .int(1...86_400), defaultValue: .int(900),
+                      help: "How long the validation command may run."),
             // [diff]
             ConfigKey(name: "diff.renames", kind: .optionalBool, defaultValue: nil,
                       help: "Detect renames; default: the repository's git config diff.renames, else true."),

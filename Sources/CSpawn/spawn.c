@@ -40,10 +40,10 @@ static void close_other_descriptors(void) {
 
 /// The program itself: default signals and mask, in the folder, output to the log.
 static void run_program(const char *path, char *const argv[], char *const envp[], const char *directory,
-                        int output_fd) {
+                        int input_fd, int output_fd, int error_fd) {
     if (chdir(directory) != 0) _exit(126);
-    int null = open("/dev/null", O_RDONLY);
-    if (null < 0 || dup2(null, 0) < 0 || dup2(output_fd, 1) < 0 || dup2(output_fd, 2) < 0) _exit(126);
+    int input = input_fd >= 0 ? input_fd : open("/dev/null", O_RDONLY);
+    if (input < 0 || dup2(input, 0) < 0 || dup2(output_fd, 1) < 0 || dup2(error_fd, 2) < 0) _exit(126);
     close_other_descriptors();
     sigset_t none;
     sigemptyset(&none);
@@ -54,6 +54,11 @@ static void run_program(const char *path, char *const argv[], char *const envp[]
 
 pid_t autodev_spawn_group(const char *path, char *const argv[], char *const envp[],
                           const char *directory, int output_fd) {
+    return autodev_spawn_group_io(path, argv, envp, directory, -1, output_fd, output_fd);
+}
+
+pid_t autodev_spawn_group_io(const char *path, char *const argv[], char *const envp[],
+                             const char *directory, int input_fd, int output_fd, int error_fd) {
     // All signals blocked across fork: no handler of autodev's may run in the child before it
     // resets them.
     sigset_t all, old;
@@ -79,7 +84,7 @@ pid_t autodev_spawn_group(const char *path, char *const argv[], char *const envp
         _exit(137);
     }
     pid_t program = fork();
-    if (program == 0) run_program(path, argv, envp, directory, output_fd);
+    if (program == 0) run_program(path, argv, envp, directory, input_fd, output_fd, error_fd);
     if (program < 0) _exit(127);
     sigset_t wanted;
     sigemptyset(&wanted);

@@ -7,8 +7,6 @@ import Glibc
 /// One generator run: the command, the scratch copy it runs in (made when it starts), and its
 /// outcome.
 final class GeneratorJob {
-    enum Ending { case stopped, timedOut }
-
     let item: WorkItem
     let patternName: String
     let command: String
@@ -18,12 +16,8 @@ final class GeneratorJob {
     let logPath: String?
     var scratch: String?
     var original: [String: ObjectID] = [:]
-    var pid: pid_t = 0
+    var running: RunningCommand?
     var logFD: Int32 = -1
-    /// Monotonic milliseconds.
-    var deadline: Int64 = 0
-    /// Asked to end (SIGTERM to its group), and when the group gets SIGKILL.
-    var ending: (why: Ending, killAt: Int64)?
     var done = false
     /// nil when it was stopped or never started: the work stays pending.
     var outcome: Result<[String: [UInt8]], AutodevError>?
@@ -58,8 +52,6 @@ struct Generator {
     let base: ObjectID?
     let environment: [String: String]
 
-    /// Between SIGTERM and SIGKILL, in milliseconds: short, as a stop must end within 1 s.
-    static let grace: Int64 = 300
     static let scratchPrefix = "autodev-scratch-"
 
     /// One generator, run to the end.
@@ -160,7 +152,7 @@ struct Generator {
             let stopping = stopRequested() != 0
             if stopping {
                 waiting.removeAll()
-                for job in running where job.ending == nil { Self.end(job, .stopped) }
+                for job in running { job.running?.end(.stopped) }
             }
             while !stopping, running.count < max(1, width), let job = waiting.popFirst() {
                 do {
@@ -174,18 +166,9 @@ struct Generator {
             }
             var progressed = false
             for job in running {
-                var code: Int32 = 0, signal: Int32 = 0
-                let now = Self.milliseconds()
-                if autodev_peek_exit(job.pid, &code, &signal) == 1 {
-                    autodev_reap_group(job.pid)  // what it left behind in its group, too
-                    finish(job, signal == 0 ? .exited(code) : .signalled(signal))
+                if let status = job.running?.poll() {
+                    finish(job, status)
                     progressed = true
-                } else if let ending = job.ending, now >= ending.killAt {
-                    autodev_reap_group(job.pid)
-                    finish(job, .signalled(SIGKILL))
-                    progressed = true
-                } else if job.ending == nil, now >= job.deadline {
-                    Self.end(job, .timedOut)
                 }
             }
             running.removeAll(where: \.done)
@@ -193,17 +176,11 @@ struct Generator {
         }
     }
 
-    /// SIGTERM to the job's group; SIGKILL follows after `grace`.
-    private static func end(_ job: GeneratorJob, _ why: GeneratorJob.Ending) {
-        kill(-job.pid, SIGTERM)
-        job.ending = (why, milliseconds() + grace)
-    }
-
-    private func finish(_ job: GeneratorJob, _ status: Status) {
+    private func finish(_ job: GeneratorJob, _ status: RunningCommand.Status) {
         job.done = true
         defer { Self.cleanUp(job) }
-        switch job.ending?.why {
-        case .stopped?: return  // stopped: no outcome, the work stays pending
+        switch job.running?.ending?.why {
+        case .stopped?, .tooMuchOutput?: return  // stopped: no outcome, the work stays pending
         case .timedOut?:
             job.outcome = .failure(job.failed("did not finish within \(job.timeoutSeconds) s and was killed"))
             return
@@ -240,14 +217,6 @@ struct Generator {
         job.scratch = nil
     }
 
-    enum Status { case exited(Int32), signalled(Int32) }
-
-    static func milliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-    }
-
     /// Starts the job's command with `/bin/sh -c` in its scratch copy, its own process group,
     /// stdin from /dev/null and its output to its log.
     private static func start(_ job: GeneratorJob) throws(AutodevError) {
@@ -259,17 +228,13 @@ struct Generator {
         } else {
             job.logFD = open("/dev/null", O_WRONLY | O_CLOEXEC)
         }
-        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", job.command].map { $0.withCString { strdup($0) } } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = job.environment.map { "\($0.key)=\($0.value)".withCString { strdup($0) } } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        // The timeout is range-checked when read; clamped here too.
+        guard let running = RunningCommand.start(job.command, directory: scratch, environment: job.environment, inputFD: -1,
+                                                 outputFD: job.logFD, errorFD: job.logFD,
+                                                 timeoutSeconds: min(max(job.timeoutSeconds, 0), PatternRules.maxTimeoutSeconds)) else {
+            throw FileSystem.ioError("cannot start /bin/sh")
         }
-        let pid = autodev_spawn_group("/bin/sh", argv, envp, scratch, job.logFD)
-        guard pid > 0 else { throw FileSystem.ioError("cannot start /bin/sh") }
-        job.pid = pid
-        // The timeout is range-checked when read; clamped here too, so no input can overflow.
-        job.deadline = milliseconds() + Int64(min(max(job.timeoutSeconds, 0), PatternRules.maxTimeoutSeconds)) * 1000
+        job.running = running
     }
 
     /// Every regular file below a folder, relative paths, `.git` excluded.

@@ -24,6 +24,11 @@ int autodev_become_subreaper(void);
 pid_t autodev_spawn_group(const char *path, char *const argv[], char *const envp[],
                           const char *directory, int output_fd);
 
+/// As `autodev_spawn_group`, with stdin from `input_fd` (-1: /dev/null), stdout to `output_fd`
+/// and stderr to `error_fd`.
+pid_t autodev_spawn_group_io(const char *path, char *const argv[], char *const envp[],
+                             const char *directory, int input_fd, int output_fd, int error_fd);
+
 /// Whether `pid` (a child) has ended, without reaping it, so its process group id stays
 /// reserved until `autodev_reap_group`: 1 (with `code` its exit status, or -1 and `signal` the
 /// signal that ended it), 0 while it runs, -1 on error.
