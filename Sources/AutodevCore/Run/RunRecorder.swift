@@ -50,6 +50,11 @@ struct RunRecorder {
             for (rule, count) in counts.skips { metrics.skips[rule, default: 0] += count }
             metrics.llmCallsAvoided += counts.llmCallsAvoided
             metrics.llmRequests += counts.offlineRequests
+            if let usage = record.llm {
+                var total = metrics.llm ?? LLMUsage()
+                total.add(usage)
+                metrics.llm = total
+            }
             try store.save(metrics)
         }
         try store.save(state)

@@ -14,12 +14,19 @@ public final class Sync {
     let stopRequested: @Sendable () -> Int32
     let progress: (String) -> Void
     let clock: any WallClock
+    /// Builds the HTTP providers (module AutodevLLM, passed in by the CLI); nil: only
+    /// `command` providers can be used.
+    let providerFactory: LLMProviderFactory?
+    let commandRunner: any CommandRunner
     private var pausedOnce = false
 
     public init(repository: Repository, config: Config, environment: [String: String], clock: any WallClock = SystemClock(),
+                providerFactory: LLMProviderFactory? = nil, commandRunner: any CommandRunner = ProcessRunner(),
                 stopRequested: @escaping @Sendable () -> Int32 = { 0 }, progress: @escaping (String) -> Void = { _ in }) {
         self.repository = repository
         self.clock = clock
+        self.providerFactory = providerFactory
+        self.commandRunner = commandRunner
         self.config = config
         self.environment = environment
         self.stopRequested = stopRequested
@@ -242,7 +249,14 @@ public final class Sync {
                                           state.loop = .init(state: loop, task: task, pid: getpid(), since: started)
                                           try store.save(state)
                                       }), owners: state.generated)
+        runner.failedValidations = state.failedValidation ?? [:]
+        if !dryRun { runner.llm = try llmSetup(state: state) }
         try runner.run(queue.items)
+        state.failedValidation = runner.failedValidations.isEmpty ? nil : runner.failedValidations
+        if !runner.llmCalibration.isEmpty {
+            state.tokenCalibration = (state.tokenCalibration ?? [:]).merging(runner.llmCalibration) { $1 }
+        }
+        let usage = runner.llmCalls.isEmpty ? nil : LLMUsage(runner.llmCalls)
         notes.append(contentsOf: runner.notes)
         for request in runner.awaiting {
             state.awaitingLLM[request.id] = request.file
@@ -260,7 +274,13 @@ public final class Sync {
             conflicts = assembly.conflicts
             state.generated = runner.claims.owners(of: assembly.files, new: Set(newFiles.keys), run: runID, earlier: state.generated)
             if !newFiles.isEmpty && !dryRun {
-                let message = ResultsBranch.message(items: runner.items, runID: runID, range: range, base: to)
+                var trailers: [(String, String)] = []
+                if let usage, !usage.models.isEmpty {
+                    trailers.append(("Autodev-Model", usage.models.joined(separator: ", ")))
+                    trailers.append(("Autodev-Tokens", "\(usage.inputTokens) in, \(usage.outputTokens) out, \(usage.calls) call\(usage.calls == 1 ? "" : "s")"))
+                    trailers.append(("Autodev-Cost", String(format: "USD %.4f", usage.cost)))
+                }
+                let message = ResultsBranch.message(items: runner.items, runID: runID, range: range, base: to, trailers: trailers)
                 let built = try results.build(assembly.files, baseTree: lookup.tree, on: to, tip: tip, message: message, time: clock.now())
                 try results.publish(built, message: "autodev: \(runID)")
                 if !built.unchanged { step("results-ref") }
@@ -280,7 +300,8 @@ public final class Sync {
                                to: range.to?.hex, status: stopSignal != 0 ? "interrupted" : "completed",
                                events: counts.events, decisions: counts.decisions, workItems: counts.workItems, skips: counts.skips,
                                tiers: counts.tiers, llmCallsAvoided: counts.llmCallsAvoided, pending: runner.deferred.count,
-                               awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts, notes: notes)
+                               awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts, notes: notes,
+                               llm: usage)
         var checkpointMoved = false
         if !dryRun && nothingToDo {
             // Nothing happened: no record, no state change; only the checkpoint follows HEAD.
@@ -315,7 +336,45 @@ public final class Sync {
                               awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts,
                               notes: notes, checkpointMoved: checkpointMoved, failures: runner.failures)
         result.adoption = events.adoption
+        result.llm = usage
         return result
+    }
+
+    /// Tier 5's providers and validation gate, or nil when no provider is configured (or
+    /// `llm.enabled = false`): requests are then written out as before.
+    private func llmSetup(state: SyncState) throws(AutodevError) -> TierRunner.LLMSetup? {
+        guard !config.providers.isEmpty, config.bool("llm.enabled") != false else { return nil }
+        let providers = try makeProviders()
+        let command = config.string("validate.command")
+        let gate = command.trimmingSpaces().isEmpty ? nil
+            : ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
+                             environment: environment, runner: commandRunner)
+        var fingerprint = "validate \(command)\n"
+        for provider in config.providers {
+            fingerprint += "\(provider.name) \(provider.kind.rawValue) \(provider.baseURL) \(provider.model) \(provider.editFormat.rawValue)\n"
+        }
+        return TierRunner.LLMSetup(providers: providers, gate: gate, failedValidation: state.failedValidation ?? [:],
+                                   calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint))
+    }
+
+    /// The configured providers, in order: `command` ones built here, HTTP ones by the factory.
+    public func makeProviders() throws(AutodevError) -> [any LLMProvider] {
+        var providers: [any LLMProvider] = []
+        for provider in config.providers {
+            switch provider.kind {
+            case .command:
+                providers.append(CommandProvider(config: provider, environment: environment,
+                                                 directory: repository.workdir ?? repository.gitDirectory, runner: commandRunner,
+                                                 errorLog: store.loop + "/logs/provider-\(provider.name).log"))
+            case .openai, .anthropic:
+                guard let providerFactory else {
+                    throw AutodevError(.invalidConfig, "provider '\(provider.name)' (\(provider.source)): kind = \"\(provider.kind.rawValue)\" needs the HTTP client, which this command does not load",
+                                       exitStatus: .config, key: "llm.providers")
+                }
+                providers.append(try providerFactory(provider, environment))
+            }
+        }
+        return providers
     }
 
     /// The blobs of files autodev generated, as a run would ignore them: those the state

@@ -49,6 +49,8 @@ public struct SyncPass: Sendable, Encodable {
     public var failures: [String]
     /// A first run: what was adopted as the baseline (the onboarding summary).
     public var adoption: AdoptionSummary? = nil
+    /// Calls to models in this pass: tokens and cost; nil when none were made.
+    public var llm: LLMUsage? = nil
 }
 
 /// The outcome of `sync`: one pass per range processed (a hook's rerun request adds one).

@@ -29,17 +29,25 @@ final class TierRunner {
     }
 
     let context: Context
-    private(set) var items: [SyncPass.Item] = []
-    private(set) var records: [DecisionRecord] = []
-    private(set) var deferred: [WorkItem] = []
-    private(set) var failures: [String] = []
-    private(set) var notes: [String] = []
+    var items: [SyncPass.Item] = []
+    var records: [DecisionRecord] = []
+    var deferred: [WorkItem] = []
+    var failures: [String] = []
+    var notes: [String] = []
     /// Output of this pass, by path.
-    private(set) var newFiles: [String: (blob: ObjectID, work: String)] = [:]
-    private(set) var claims: OutputClaims
+    var newFiles: [String: (blob: ObjectID, work: String)] = [:]
+    var claims: OutputClaims
     /// Requests written out for an LLM: work id → (file, subject, work).
-    private(set) var awaiting: [(id: String, file: String, subject: String, work: WorkItem)] = []
-    private var calls = 0, tokens = 0
+    var awaiting: [(id: String, file: String, subject: String, work: WorkItem)] = []
+    var calls = 0, tokens = 0
+    /// Calls made to models in this pass, in order.
+    var llmCalls: [LLMCallRecord] = []
+    /// Token calibrations learned in this pass, per provider.
+    var llmCalibration: [String: Double] = [:]
+    /// Work that failed validation (from the state, updated by this pass).
+    var failedValidations: [String: FailedValidation] = [:]
+    /// Tier 5 with providers; nil keeps it offline.
+    var llm: LLMSetup?
 
     init(_ context: Context, owners: [String: SyncState.Generated]) {
         self.context = context
@@ -55,6 +63,7 @@ final class TierRunner {
         let tiers = TierResolver(patterns: patterns, templates: templates, repository: context.repository,
                                  base: context.baseCommit, environment: context.environment, generated: generated)
         var lastStateWrite = context.clock.monotonicMilliseconds()
+        var forLLM: [WorkItem] = []
         for (index, item) in queue.enumerated() {
             // After a stop, only work whose generator finished is still taken in (it is done).
             let finishedGenerator = if case .success? = generated[item.id] { true } else { false }
@@ -85,6 +94,9 @@ final class TierRunner {
                 record.files = paths
             case .done:
                 break
+            case .request where llm != nil && !context.dryRun:
+                forLLM.append(item)
+                continue
             case .request(let request):
                 let maxCalls = context.config.int("loop.max_llm_calls_per_run")
                 let maxTokens = context.config.int("loop.max_tokens_per_run")
@@ -104,6 +116,7 @@ final class TierRunner {
                                outcome: resolution.note, files: record.files))
             records.append(record)
         }
+        if let llm { try runLLM(forLLM, setup: llm) }
     }
 
     /// Generator commands run first, up to max_concurrent_tasks at once; the rest of the tiers

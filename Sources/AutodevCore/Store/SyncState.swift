@@ -52,8 +52,46 @@ public struct SyncState: Sendable, Codable, Equatable {
     /// was kept, read as the configured branch.
     public var resultsBranch: String?
     public var lastRun: String?
+    /// Work whose generated code failed validation in every round, by work id: not tried again
+    /// until its fingerprint (requirement, linked code, configuration) changes.
+    public var failedValidation: [String: FailedValidation]?
+    /// Provider tokens per estimated token, per provider, learned from `usage`.
+    public var tokenCalibration: [String: Double]?
 
     public init() {}
+}
+
+/// What a run spent on models.
+public struct LLMUsage: Sendable, Codable, Equatable {
+    public var calls = 0
+    /// Calls that gave no usable answer (failed, malformed, stopped).
+    public var failedCalls = 0
+    public var inputTokens = 0
+    public var outputTokens = 0
+    /// USD at the configured prices.
+    public var cost = 0.0
+    /// provider/model pairs that answered.
+    public var models: [String] = []
+
+    public init() {}
+
+    public init(_ calls: [LLMCallRecord]) {
+        self.calls = calls.count
+        failedCalls = calls.filter { $0.outcome != "answered" }.count
+        inputTokens = calls.map(\.inputTokens).reduce(0, +)
+        outputTokens = calls.map(\.outputTokens).reduce(0, +)
+        cost = calls.map(\.cost).reduce(0, +)
+        models = Array(Set(calls.filter { $0.outcome == "answered" }.map { "\($0.provider)/\($0.model)" })).sorted()
+    }
+
+    public mutating func add(_ other: LLMUsage) {
+        calls += other.calls
+        failedCalls += other.failedCalls
+        inputTokens += other.inputTokens
+        outputTokens += other.outputTokens
+        cost += other.cost
+        models = Array(Set(models + other.models)).sorted()
+    }
 }
 
 /// One run's record: `.auto-dev/loop/history/RUN.json`. Version 2 added `workItems`, `skips`
@@ -80,6 +118,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var resultsCommit: String?
     public var conflicts: [String]
     public var notes: [String]
+    /// Calls to models and what they cost; nil when none were made.
+    public var llm: LLMUsage?
 }
 
 /// One line of `.auto-dev/loop/decisions/RUN.jsonl`: a decision and what answered it.
@@ -93,10 +133,12 @@ public struct DecisionRecord: Sendable, Codable, Equatable {
     public var requirement: String?
     public var spec: String?
     public var textHash: String?
-    /// pattern, template, offline; `deferred` when it stays pending; nil for a skip.
+    /// pattern, template, llm, offline; `deferred` when it stays pending; nil for a skip.
     public var tier: String?
     public var outcome: String
     public var files: [String]
+    /// The model calls that served this work (a batch's call appears with each of its items).
+    public var calls: [LLMCallRecord]? = nil
 }
 
 /// Counters across runs: `.auto-dev/loop/metrics.json`.
@@ -123,13 +165,15 @@ public struct Metrics: Sendable, Codable, Equatable {
     public var llmCallsAvoided = 0
     /// Requests written out for an LLM.
     public var llmRequests = 0
+    /// Calls made to models, tokens and cost, over all runs.
+    public var llm: LLMUsage?
     /// The latest runs already counted, so a run redone after a crash is counted once.
     public var countedRuns: [String]?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, runs, events, decisions, workItems, skips, tiers, llmCallsAvoided, llmRequests, countedRuns
+        case schemaVersion, runs, events, decisions, workItems, skips, tiers, llmCallsAvoided, llmRequests, countedRuns, llm
     }
 
     public init(from decoder: any Decoder) throws {
@@ -144,6 +188,7 @@ public struct Metrics: Sendable, Codable, Equatable {
         llmCallsAvoided = try c.decode(Int.self, forKey: .llmCallsAvoided)
         llmRequests = try c.decode(Int.self, forKey: .llmRequests)
         countedRuns = try c.decodeIfPresent([String].self, forKey: .countedRuns)
+        llm = try c.decodeIfPresent(LLMUsage.self, forKey: .llm)
         if schemaVersion == 1 { self = migratedFromVersion1() }
     }
 

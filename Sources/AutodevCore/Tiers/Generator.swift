@@ -95,31 +95,46 @@ struct Generator {
         job.scratch = scratch
         guard let base else { return }
         do {
-            let tree = try repository.commit(base).tree
-            for (path, side) in try repository.files(inTree: tree, under: "") where !side.mode.isSubmodule {
-                let full = scratch + "/" + path
-                try FileSystem.makeDirectories(String(full[..<full.lastIndex(of: "/")!]))
-                let bytes: [UInt8]
-                do {
-                    bytes = try repository.content(of: side)
-                } catch let error as GitError where error.kind == .missingObject {
-                    // A blob a partial clone does not have: left out, as a sparse checkout
-                    // would; only files the command writes are results, so it is not deleted.
-                    continue
-                }
-                if side.mode.rawValue == 0o120000 {
-                    symlink(String(decoding: bytes, as: UTF8.self), full)
-                } else {
-                    try FileSystem.write(full, bytes, executable: side.mode.rawValue == 0o100755)
-                }
-                job.original[path] = side.id
-            }
+            job.original = try Self.materialize(try repository.commit(base).tree, of: repository, into: scratch)
         } catch {
             Self.removeTree(scratch)
             job.scratch = nil
             throw AutodevError(.generatorFailed, "pattern '\(job.patternName)': could not prepare the scratch copy for '\(job.command)': \(error)",
                                exitStatus: .failure)
         }
+    }
+
+    /// Writes the files of `tree` into `folder` (symlinks as symlinks, the executable bit kept,
+    /// submodules and blobs a partial clone lacks left out). Returns what it wrote, by path.
+    static func materialize(_ tree: ObjectID, of repository: Repository, into folder: String) throws -> [String: ObjectID] {
+        var written: [String: ObjectID] = [:]
+        for (path, side) in try repository.files(inTree: tree, under: "") where !side.mode.isSubmodule {
+            let full = folder + "/" + path
+            try FileSystem.makeDirectories(String(full[..<full.lastIndex(of: "/")!]))
+            let bytes: [UInt8]
+            do {
+                bytes = try repository.content(of: side)
+            } catch let error as GitError where error.kind == .missingObject {
+                // A blob a partial clone does not have: left out, as a sparse checkout would;
+                // only files a command writes are results, so it is not deleted.
+                continue
+            }
+            if side.mode.rawValue == 0o120000 {
+                symlink(String(decoding: bytes, as: UTF8.self), full)
+            } else {
+                try FileSystem.write(full, bytes, executable: side.mode.rawValue == 0o100755)
+            }
+            written[path] = side.id
+        }
+        return written
+    }
+
+    /// A new, empty scratch folder named after this process, so a later run can tell a dead
+    /// run's copies (`removeDeadScratch`).
+    static func makeScratchFolder(_ environment: [String: String]) -> String? {
+        var template = Array((temporaryFolder(environment) + "/" + scratchPrefix + "\(getpid())-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { return nil }
+        return String(cString: made)
     }
 
     /// Removes the scratch copies of runs whose process is gone (killed with SIGKILL, say);

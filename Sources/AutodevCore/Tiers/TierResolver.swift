@@ -3,8 +3,8 @@ internal import AutodevGit
 /// The tiers that answer a piece of work, cheapest first. Tiers 3 (cache), 4 (similar) and the
 /// LLM providers of tier 5 plug in here later; today tier 5 is offline: the request is written
 /// out, ready to send.
-public enum TierName: String, Sendable, Codable {
-    case pattern, template, offline
+public enum TierName: String, Sendable, Codable, CaseIterable {
+    case pattern, template, cache, similar, llm, offline
 }
 
 /// A request for an LLM, written to `.auto-dev/loop/pending/ID.json` while no provider is set.
