@@ -1,0 +1,40 @@
+public import AutodevGit
+
+/// The files a prompt may be built from: the processed commit's tree, or anything else a test
+/// or a caller provides. `PromptBuilder` never reads a path `SecretGuard` refuses.
+public protocol PromptSource {
+    /// Every regular file's repository-relative path, sorted.
+    func paths() -> [String]
+    /// A file's bytes; nil when there is no such file or it cannot be read.
+    func read(_ path: String) -> [UInt8]?
+}
+
+/// The files of one commit's tree, read through libgit2. Symlinks and submodules are not files
+/// here: a prompt never follows a link out of the tree.
+public final class GitTreeSource: PromptSource {
+    private let repository: Repository
+    private let blobs: [String: ObjectID]
+    private let sorted: [String]
+
+    public init(repository: Repository, commit: ObjectID) throws(AutodevError) {
+        self.repository = repository
+        do {
+            let tree = try repository.commit(commit).tree
+            var blobs: [String: ObjectID] = [:]
+            for (path, side) in try repository.files(inTree: tree, under: "") where side.mode.isRegular {
+                blobs[path] = side.id
+            }
+            self.blobs = blobs
+        } catch {
+            throw AutodevError(.gitFailure, "cannot list the files of commit \(commit) for a prompt: \(error)", exitStatus: .failure)
+        }
+        sorted = blobs.keys.sorted()
+    }
+
+    public func paths() -> [String] { sorted }
+
+    public func read(_ path: String) -> [UInt8]? {
+        guard let id = blobs[path] else { return nil }
+        return try? repository.blobContent(id)
+    }
+}

@@ -1,0 +1,201 @@
+/// A repository map for a prompt: source files' paths with their top-level symbols, ranked by
+/// relevance to the work (linked paths, files in the same folders, words shared with the
+/// requirement), found with simple per-language line scans.
+struct RepositoryMap {
+    /// What makes a file relevant to the work.
+    struct Relevance {
+        var linked: Set<String> = []
+        var folders: Set<String> = []
+        var words: Set<String> = []
+    }
+
+    struct Entry: Equatable {
+        var path: String
+        var symbols: [String]
+        var score: Int
+
+        var line: String { symbols.isEmpty ? path : path + ": " + symbols.joined(separator: ", ") }
+    }
+
+    /// Source files by extension; the languages the symbol scan knows.
+    enum Language {
+        case swift, python, javascript, go, rust, jvm, c
+
+        init?(path: String) {
+            guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+            switch path[path.index(after: dot)...].lowercased() {
+            case "swift": self = .swift
+            case "py", "pyi": self = .python
+            case "js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts": self = .javascript
+            case "go": self = .go
+            case "rs": self = .rust
+            case "java", "kt", "kts", "scala": self = .jvm
+            case "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "hxx", "m", "mm": self = .c
+            default: return nil
+            }
+        }
+    }
+
+    /// Folders whose files are not the project's own code.
+    static let skippedFolders: Set<String> = ["node_modules", "vendor", ".build", "build", "dist", "Pods", "target",
+                                              "third_party", ".git", ".auto-dev", "__pycache__", ".venv", "venv"]
+
+    /// At most this many files are read for their symbols (the best-ranked by path).
+    static let filesScanned = 400
+    static let symbolsPerFile = 24
+
+    /// Ranked entries, best first (ties by path), secret paths left out.
+    static func entries(source: any PromptSource, relevance: Relevance, secrets: SecretGuard) -> [Entry] {
+        var candidates: [Entry] = []
+        for path in source.paths() where Language(path: path) != nil && !secrets.isSecretPath(path) {
+            if path.split(separator: "/").dropLast().contains(where: { skippedFolders.contains(String($0)) }) { continue }
+            candidates.append(Entry(path: path, symbols: [], score: pathScore(path, relevance)))
+        }
+        candidates.sort(by: ranked)
+        for index in candidates.indices.prefix(filesScanned) {
+            guard let language = Language(path: candidates[index].path), let bytes = source.read(candidates[index].path) else { continue }
+            let symbols = Self.symbols(in: bytes.prefix(256 * 1024), language: language)
+            candidates[index].symbols = Array(symbols.prefix(symbolsPerFile))
+            candidates[index].score += 5 * Set(symbols.flatMap(words(in:))).intersection(relevance.words).count
+        }
+        candidates.sort(by: ranked)
+        return candidates
+    }
+
+    private static func ranked(_ a: Entry, _ b: Entry) -> Bool {
+        a.score != b.score ? a.score > b.score : a.path < b.path
+    }
+
+    static func pathScore(_ path: String, _ relevance: Relevance) -> Int {
+        var score = 0
+        if relevance.linked.contains(path) { score += 1000 }
+        if relevance.folders.contains(folder(of: path)) { score += 100 }
+        score += 10 * Set(words(in: path)).intersection(relevance.words).count
+        return score
+    }
+
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    private static let stopWords: Set<String> = ["the", "and", "for", "with", "that", "this", "from", "must", "should", "shall",
+                                                 "will", "when", "then", "given", "system", "user", "are", "not", "can", "its",
+                                                 "has", "have", "into", "each", "all", "any", "new", "use", "used"]
+
+    /// Lower-cased words of three or more letters, camelCase and snake_case split
+    /// (`hashPassword_v2` → hash, password), stop words left out.
+    static func words(in text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var previousLower = false
+        func flush() {
+            if current.count >= 3, !stopWords.contains(current) { words.append(current) }
+            current = ""
+        }
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic {
+                let upper = scalar.properties.isUppercase
+                if upper, previousLower { flush() }
+                current += String(scalar).lowercased()
+                previousLower = !upper
+            } else {
+                flush()
+                previousLower = false
+            }
+        }
+        flush()
+        return words
+    }
+
+    // MARK: Symbols
+
+    private static let modifiers: [Language: Set<String>] = [
+        .swift: ["public", "private", "fileprivate", "internal", "open", "package", "final", "static", "nonisolated", "indirect",
+                 "mutating", "convenience", "override", "required", "dynamic", "lazy", "weak", "unowned", "isolated", "consuming"],
+        .python: ["async"],
+        .javascript: ["export", "default", "async", "declare", "abstract", "function*"],
+        .go: [],
+        .rust: ["pub", "pub(crate)", "pub(super)", "async", "unsafe", "extern", "default"],
+        .jvm: ["public", "private", "protected", "internal", "abstract", "final", "static", "sealed", "open", "data", "inline",
+               "value", "annotation", "suspend", "override", "expect", "actual", "case", "implicit", "lateinit", "const"],
+        .c: ["static", "inline", "extern", "const", "unsigned", "signed", "volatile", "template"],
+    ]
+
+    private static let keywords: [Language: Set<String>] = [
+        .swift: ["func", "class", "struct", "enum", "protocol", "actor", "extension", "typealias", "let", "var", "macro"],
+        .python: ["def", "class"],
+        .javascript: ["function", "class", "interface", "type", "enum", "const", "let", "var", "namespace"],
+        .go: ["func", "type", "var", "const"],
+        .rust: ["fn", "struct", "enum", "trait", "type", "mod", "const", "static", "union", "impl"],
+        .jvm: ["class", "interface", "enum", "record", "object", "fun", "val", "var", "typealias", "trait", "def"],
+        .c: ["struct", "class", "enum", "union", "namespace", "typedef"],
+    ]
+
+    /// Top-level declarations: lines that start at column 0 with (modifiers and) a declaring
+    /// keyword; for C and C++ also function definitions and `#define`s.
+    static func symbols(in bytes: ArraySlice<UInt8>, language: Language) -> [String] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var symbols: [String] = []
+        var seen: Set<String> = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            guard let first = line.first, !first.isWhitespace, first != "}", first != "/", first != "*" else { continue }
+            guard let symbol = symbol(line, language: language), !symbol.isEmpty, seen.insert(symbol).inserted else { continue }
+            symbols.append(symbol)
+        }
+        return symbols
+    }
+
+    private static func symbol(_ line: Substring, language: Language) -> String? {
+        var tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })[...]
+        let mods = modifiers[language] ?? []
+        while let token = tokens.first {
+            if token.hasPrefix("@") || mods.contains(String(token)) || token.hasPrefix("pub(") || token.hasPrefix("private(") {
+                tokens = tokens.dropFirst()
+            } else if (token == "enum" || token == "async"), tokens.dropFirst().first.map({ ["class", "def", "fn", "fun"].contains(String($0)) }) == true {
+                tokens = tokens.dropFirst()
+            } else {
+                break
+            }
+        }
+        guard let keyword = tokens.first else { return nil }
+        let rest = tokens.dropFirst()
+        if language == .c {
+            if keyword == "#define", let name = rest.first { return identifier(name) }
+            if keyword.hasPrefix("#") { return nil }
+        }
+        if keywords[language]?.contains(String(keyword)) == true {
+            guard var name = rest.first else { return nil }
+            if language == .go, keyword == "func", name.hasPrefix("(") {
+                // A method: `func (s *Store) Get(` → Store.Get.
+                guard let open = line.firstIndex(of: "("), let close = line.firstIndex(of: ")"), open < close else { return nil }
+                let receiver = line[line.index(after: open)..<close].split(separator: " ").last.map { identifier($0) } ?? ""
+                let after = line[line.index(after: close)...].drop(while: { $0 == " " })
+                return receiver + "." + identifier(after)
+            }
+            if language == .rust, keyword == "impl" {
+                let body = line.dropFirst(line.distance(from: line.startIndex, to: keyword.startIndex) + 4)
+                return "impl " + body.prefix(while: { $0 != "{" }).strippedOfBlanks
+            }
+            if language == .c, keyword == "typedef" {
+                let body = line.prefix(while: { $0 != ";" && $0 != "{" })
+                guard let last = body.split(separator: " ").last else { return nil }
+                name = last
+            }
+            return identifier(name)
+        }
+        if language == .c, line.contains("("), !line.hasSuffix(";"), !line.contains("="), let open = line.firstIndex(of: "(") {
+            let before = line[..<open].split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "&" }).last
+            if let before, let name = Optional(identifier(before)), !name.isEmpty, !["if", "while", "for", "return", "switch"].contains(name) {
+                return name
+            }
+        }
+        return nil
+    }
+
+    /// The identifier at the start of `token` (letters, digits, `_`, `$`, and `.` for
+    /// extensions of nested types).
+    private static func identifier(_ token: Substring) -> String {
+        String(token.prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" || $0 == "." }))
+    }
+}
