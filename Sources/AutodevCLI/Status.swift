@@ -32,6 +32,8 @@ extension AutodevCommand {
             var resultsTip: String?
             var unmergedResultsCommits: Int?
             var metrics: Metrics
+            /// Work whose generated code failed the project's checks, with the last output.
+            var failedValidation: [FailedValidation]
             var warnings: [String]
         }
 
@@ -69,7 +71,8 @@ extension AutodevCommand {
             let report = Report(checkpoint: checkpoint?.hex, commitsBehind: behind, head: head?.hex, loop: state.loop,
                                 pending: state.pending, awaitingLLM: state.awaitingLLM.values.sorted(),
                                 lastRun: runs.first { $0.id == state.lastRun } ?? runs.last, resultsBranch: branch, resultsTip: tip?.hex,
-                                unmergedResultsCommits: unmerged, metrics: loadedMetrics, warnings: warnings)
+                                unmergedResultsCommits: unmerged, metrics: loadedMetrics,
+                                failedValidation: (state.failedValidation ?? [:]).values.sorted { $0.subject < $1.subject }, warnings: warnings)
             if json {
                 Output.write(try JSONOutput.encode(report) + "\n")
                 return
@@ -98,6 +101,13 @@ extension AutodevCommand {
             }
             out += "work items: \(metrics.workItems) over \(metrics.runs) run\(metrics.runs == 1 ? "" : "s"); skips: \(StatusText.skips(metrics.skips))\n"
             out += "LLM calls: \(metrics.llmCallsAvoided) avoided (work answered by patterns and templates), \(metrics.llmRequests) requested\n"
+            if let usage = metrics.llm {
+                out += "LLM usage: \(usage.calls) call\(usage.calls == 1 ? "" : "s") (\(usage.failedCalls) without a usable answer), \(usage.inputTokens) tokens in, \(usage.outputTokens) out, USD \(LLMUsage.dollars(usage.cost))\n"
+            }
+            for failed in report.failedValidation {
+                out += "failed validation: \(Terminal.safe(failed.subject)) after \(failed.rounds) round\(failed.rounds == 1 ? "" : "s"); waits for a change to it, its linked code or the configuration\n"
+                for line in failed.output.split(separator: "\n").prefix(8) { out += "  | \(Terminal.safe(String(line)))\n" }
+            }
             if let tip {
                 out += "results: \(branch) at \(tip.hex.prefix(12)), \(unmerged ?? 0) commit\(unmerged == 1 ? "" : "s") not merged into HEAD\n"
             } else {
@@ -158,6 +168,9 @@ extension AutodevCommand {
                 }
                 var out = "run \(run.id) (\(run.status)): \(run.from.map { String($0.prefix(12)) } ?? "(start)")..\(run.to.map { String($0.prefix(12)) } ?? "-")\n"
                 out += "events: \(run.events); pending: \(run.pending); results: \(run.resultsCommit.map { String($0.prefix(12)) } ?? "none")\n"
+                if let usage = run.llm {
+                    out += "llm: \(usage.calls) call\(usage.calls == 1 ? "" : "s"), \(usage.inputTokens) tokens in, \(usage.outputTokens) out, USD \(LLMUsage.dollars(usage.cost))\(usage.models.isEmpty ? "" : " (\(usage.models.joined(separator: ", ")))")\n"
+                }
                 for decision in decisions {
                     out += "  \(decision.action.rawValue) \(Terminal.safe(decision.requirement.map { "\($0) (\(decision.spec ?? ""))" } ?? decision.eventId))"
                     out += " [\(decision.tier ?? "skip")] \(Terminal.safe(decision.outcome == "skip" ? decision.reason : decision.outcome))"
@@ -182,6 +195,7 @@ extension AutodevCommand {
                 out += "\(run.id)  \(run.status)  \(run.from.map { String($0.prefix(7)) } ?? "start")..\(run.to.map { String($0.prefix(7)) } ?? "-")"
                 out += "  \(run.events) events  \(decisions.isEmpty ? "no decisions" : decisions)"
                 out += run.resultsCommit.map { "  results \($0.prefix(7))" } ?? ""
+                out += run.llm.map { "  llm \($0.calls) calls USD \(LLMUsage.dollars($0.cost))" } ?? ""
                 out += "\n"
             }
             Output.write(out)

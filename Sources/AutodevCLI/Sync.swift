@@ -114,6 +114,9 @@ enum SyncRenderer {
             out += "  \(pass.events) event\(pass.events == 1 ? "" : "s"); decisions: \(decisions.isEmpty ? "none" : decisions)\n"
             out += "  work items: \(pass.workItems); skips: \(StatusText.skips(pass.skips))\n"
             out += "  work done: \(tiers.isEmpty ? "none" : tiers); pending: \(pass.pending); awaiting an LLM: \(pass.awaitingLLM)\n"
+            if let usage = pass.llm {
+                out += "  llm: \(usage.calls) call\(usage.calls == 1 ? "" : "s") (\(usage.failedCalls) without a usable answer), \(usage.inputTokens) tokens in, \(usage.outputTokens) out, USD \(LLMUsage.dollars(usage.cost))\n"
+            }
             if let commit = pass.resultsCommit {
                 out += "  results: \(branch) at \(commit.prefix(12))\n"
             }

@@ -278,7 +278,7 @@ public final class Sync {
                 if let usage, !usage.models.isEmpty {
                     trailers.append(("Autodev-Model", usage.models.joined(separator: ", ")))
                     trailers.append(("Autodev-Tokens", "\(usage.inputTokens) in, \(usage.outputTokens) out, \(usage.calls) call\(usage.calls == 1 ? "" : "s")"))
-                    trailers.append(("Autodev-Cost", String(format: "USD %.4f", usage.cost)))
+                    trailers.append(("Autodev-Cost", "USD " + LLMUsage.dollars(usage.cost)))
                 }
                 let message = ResultsBranch.message(items: runner.items, runID: runID, range: range, base: to, trailers: trailers)
                 let built = try results.build(assembly.files, baseTree: lookup.tree, on: to, tip: tip, message: message, time: clock.now())

@@ -156,7 +156,13 @@ public struct ProcessRunner: CommandRunner {
         _ = fcntl(readFD, F_SETFL, fcntl(readFD, F_GETFL) | O_NONBLOCK)
         var errorFD = writeFD
         if !spec.mergeErrors {
-            errorFD = spec.errorLog.map { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) } ?? open("/dev/null", O_WRONLY | O_CLOEXEC)
+            if let log = spec.errorLog {
+                try? FileSystem.makeDirectories(String(log[..<(log.lastIndex(of: "/") ?? log.startIndex)]))
+                errorFD = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            } else {
+                errorFD = -1
+            }
+            if errorFD < 0 { errorFD = open("/dev/null", O_WRONLY | O_CLOEXEC) }
         }
         guard let running = RunningCommand.start(spec.command, directory: spec.directory, environment: spec.environment, inputFD: inputFD,
                                                  outputFD: writeFD, errorFD: errorFD, timeoutSeconds: spec.timeoutSeconds) else {

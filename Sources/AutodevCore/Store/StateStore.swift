@@ -1,4 +1,7 @@
 internal import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The runtime state under `.auto-dev/`: every file written atomically with a schema version;
 /// a file that cannot be read is set aside with a warning and rebuilt, never fatal.
@@ -122,14 +125,17 @@ public struct StateStore: Sendable {
     /// corrupt record is skipped and named, never read as "no runs").
     public func runsAndProblems() -> (runs: [RunRecord], problems: [String]) {
         var problems: [String] = []
-        let runs = FileSystem.list(historyFolder).filter { $0.hasSuffix(".json") }.sorted().compactMap { name -> RunRecord? in
+        // Runs started in the same second are ordered by when their record was written.
+        let runs = FileSystem.list(historyFolder).filter { $0.hasSuffix(".json") }.sorted().compactMap { name -> (RunRecord, Int64)? in
             let path = historyFolder + "/" + name
             guard let bytes = try? FileSystem.read(path), let record = try? JSONDecoder().decode(RunRecord.self, from: Data(bytes)) else {
                 problems.append("\(path) is unreadable and was skipped; remove it, or restore it from a backup")
                 return nil
             }
-            return record
-        }.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
+            var info = stat()
+            let written = stat(path, &info) == 0 ? Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec) : 0
+            return (record, written)
+        }.sorted { ($0.0.startedAt, $0.1, $0.0.id) < ($1.0.startedAt, $1.1, $1.0.id) }.map(\.0)
         return (runs, problems)
     }
 

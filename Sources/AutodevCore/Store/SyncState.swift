@@ -84,6 +84,14 @@ public struct LLMUsage: Sendable, Codable, Equatable {
         models = Array(Set(calls.filter { $0.outcome == "answered" }.map { "\($0.provider)/\($0.model)" })).sorted()
     }
 
+    /// `0.0123` for 0.01234: four decimals, for summaries and trailers.
+    public static func dollars(_ value: Double) -> String {
+        let tenThousandths = Int((value * 10_000).rounded())
+        let whole = tenThousandths / 10_000, fraction = tenThousandths % 10_000
+        let digits = String(fraction)
+        return "\(whole)." + String(repeating: "0", count: 4 - digits.count) + digits
+    }
+
     public mutating func add(_ other: LLMUsage) {
         calls += other.calls
         failedCalls += other.failedCalls

@@ -152,7 +152,7 @@ extension TierRunner {
                     record.problem = error.message
                     llmCalls.append(record)
                     if reask == 1 {
-                        for item in items { fail(item.work, "the answer of provider '\(config.name)' was unusable twice (\(error.message)); pending") }
+                        for item in items { fail(item.work, "the answer of provider '\(config.name)' was unusable twice (\(error.message))") }
                         return .settled
                     }
                     round = items.map { PromptBuilder.Item($0.work, targets: $0.targets, failure: Self.reaskText(error.message, earlier: $0.failure)) }
@@ -161,7 +161,7 @@ extension TierRunner {
             }
         }
         let message = lastError?.message ?? "no provider answered"
-        for item in items { fail(item.work, "LLM call failed, pending: \(message)") }
+        for item in items { fail(item.work, "LLM call failed: \(message)") }
         return .settled
     }
 
@@ -182,11 +182,11 @@ extension TierRunner {
                     ?? (batch.count > 1 ? "The previous answer left this item out. Answer for it alone." : nil)
                 guard case .answer(let alone, _, let p) = try ask([PromptBuilder.Item(item, failure: why)], attempt: 2, source: source, setup: setup) else { continue }
                 if let problem = alone.problems[item.id] {
-                    fail(item, "the answer for \(item.subjectLabel) was unusable twice (\(problem.message)); pending")
+                    fail(item, "the answer for \(item.subjectLabel) was unusable twice (\(problem.message))")
                     continue
                 }
                 guard let got = alone.files[item.id] else {
-                    fail(item, "provider '\(p.name)' left \(item.subjectLabel) out of its answer twice; pending")
+                    fail(item, "provider '\(p.name)' left \(item.subjectLabel) out of its answer twice")
                     continue
                 }
                 files = got
@@ -206,7 +206,7 @@ extension TierRunner {
             // Paths are checked before anything runs: an answer never writes outside the tree.
             for path in files.keys.sorted() {
                 if let problem = GeneratedPath.problem(path) {
-                    fail(item, "the answer for \(item.subjectLabel) writes '\(path)', which \(problem); nothing was written, pending")
+                    fail(item, "the answer for \(item.subjectLabel) writes '\(path)', which \(problem); nothing was written")
                     return
                 }
             }
@@ -226,7 +226,7 @@ extension TierRunner {
                 deferItem(item, "stopped by a signal during validation; pending")
                 return
             case .broken(let why):
-                fail(item, "the validation command could not be run (\(why)); pending")
+                fail(item, "the validation command could not be run (\(why))")
                 return
             case .failed(let output):
                 lastOutput = output
@@ -239,7 +239,7 @@ extension TierRunner {
                 guard case .answer(let again, _, let p) = try ask([PromptBuilder.Item(item, targets: files.keys.sorted(), failure: feedback)],
                                                                    attempt: round + 2, source: source, setup: setup) else { return }
                 guard let next = again.files[item.id] else {
-                    fail(item, "the answer for \(item.subjectLabel) after a validation failure was unusable (\(again.problems[item.id]?.message ?? "left out")); pending")
+                    fail(item, "the answer for \(item.subjectLabel) after a validation failure was unusable (\(again.problems[item.id]?.message ?? "left out"))")
                     return
                 }
                 files = next

@@ -1,0 +1,130 @@
+import AutodevTestSupport
+import Foundation
+import Testing
+
+/// Tier 5 with a `command` provider (scripts/demo-model, a real subprocess): work no template
+/// answers goes to the model, the answer becomes files on the results branch only when the
+/// project's checks pass, and every call is recorded.
+@Suite struct Tier5CommandTests {
+    static let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scripts/demo-model").path
+
+    /// An adopted repository with a provider and a check that rejects the model's BROKEN line.
+    static func project(validate: Bool = true, extra: String = "") throws -> GitFixture {
+        let fixture = try GitFixture()
+        try fixture.write("Package.swift", "// swift-tools-version: 6.0\n")
+        try fixture.write("config/autodev.toml", """
+            [[llm.providers]]
+            name = "demo"
+            kind = "command"
+            command = "\(model)"
+            model = "demo-model"
+            input_price_per_mtok = 3.0
+            output_price_per_mtok = 15.0
+            \(extra)
+            \(validate ? "[validate]\ncommand = \"! grep -rq BROKEN Sources\"\n" : "")
+            """)
+        try fixture.commit("Set up")
+        #expect(try SyncCommandTests.sync(fixture).status == 0)  // adopts
+        try fixture.write("specs/003-audit/spec.md", "# Audit\n\n- **FR-001**: System MUST log every sign-in\n- **FR-002**: System MUST keep logs for 90 days\n")
+        try fixture.commit("Specify audit")
+        return fixture
+    }
+
+    static func pass(_ result: ProcessResult) throws -> [String: Any] {
+        try #require((try AdoptionTests.json(result)["passes"] as? [[String: Any]])?.first)
+    }
+
+    @Test func theModelsAnswerGoesOnTheResultsBranchAfterTheChecksPass() throws {
+        let fixture = try Self.project()
+        let before = try SyncCommandTests.userView(fixture)
+        let result = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let pass = try Self.pass(result)
+        let items = try #require(pass["items"] as? [[String: Any]])
+        #expect(items.map { $0["tier"] as? String } == ["llm", "llm"], "\(items)")
+        #expect(Set(items.flatMap { $0["files"] as? [String] ?? [] }) == ["Sources/Generated/FR_001.swift", "Sources/Generated/FR_002.swift"])
+        // One batched call for the two requirements of one feature.
+        let llm = try #require(pass["llm"] as? [String: Any])
+        #expect(llm["calls"] as? Int == 1)
+        #expect((llm["inputTokens"] as? Int ?? 0) > 0)
+        let generated = try fixture.git(["show", "autodev/results:Sources/Generated/FR_001.swift"])
+        #expect(generated.contains("System MUST log every sign-in"))
+        let message = try fixture.git(["log", "-1", "--format=%B", "autodev/results"])
+        #expect(message.contains("Autodev-Model: demo/demo-model"), "\(message)")
+        #expect(message.contains("Autodev-Tokens: "))
+        #expect(message.contains("Autodev-Cost: USD "))
+        #expect(try SyncCommandTests.userView(fixture) == before)
+        // The decision log has the call with its tokens and cost.
+        let run = try #require(pass["run"] as? String)
+        let log = try String(contentsOfFile: fixture.path + "/.auto-dev/loop/decisions/\(run).jsonl", encoding: .utf8)
+        let lines = log.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let calls = lines.compactMap { $0["calls"] as? [[String: Any]] }.flatMap { $0 }
+        #expect(calls.count == 2 && calls.allSatisfy { $0["provider"] as? String == "demo" && ($0["cost"] as? Double ?? 0) > 0 })
+    }
+
+    @Test func aFailedCheckGoesBackToTheModelAndTheFixIsKept() throws {
+        let fixture = try Self.project()
+        let result = try SyncCommandTests.sync(fixture, ["--json"], environment: ["DEMO_MODEL_BREAK": "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let pass = try Self.pass(result)
+        let items = try #require(pass["items"] as? [[String: Any]])
+        #expect(items.allSatisfy { ($0["outcome"] as? String ?? "").contains("validation passed in round 2") }, "\(items)")
+        #expect(!(try fixture.git(["show", "autodev/results:Sources/Generated/FR_001.swift"])).contains("BROKEN"))
+        // The batch, then one feedback round per item.
+        #expect((pass["llm"] as? [String: Any])?["calls"] as? Int == 3)
+    }
+
+    @Test func codeThatNeverPassesIsNotCommittedAndNotAskedForAgain() throws {
+        let fixture = try Self.project(extra: "\n[loop.recovery]\nmax_retries = 0\n")
+        // A model that never fixes: every answer is broken (the check's output is not quoted back).
+        let env = ["DEMO_MODEL_BREAK": "1"]
+        let first = try SyncCommandTests.sync(fixture, ["--json"], environment: env)
+        #expect(first.status == 1, "\(first.stdout)")
+        #expect(first.stderr.contains("failed validation"), "\(first.stderr)")
+        #expect(throws: (any Error).self) { try fixture.git(["rev-parse", "--verify", "-q", "autodev/results"]) }
+        let status = try AutodevBinary.run(["status", "--json"], in: fixture.path)
+        #expect(status.stdout.contains("BROKEN") || status.stdout.contains("failedValidation"), "\(status.stdout)")
+        // Nothing changed: the next run spends nothing on the same failure.
+        let second = try SyncCommandTests.sync(fixture, ["--json"], environment: env)
+        let pass = try Self.pass(second)
+        #expect(pass["llm"] == nil, "\(pass)")
+        #expect(pass["pending"] as? Int == 2)
+        // A change to the requirement makes it worth another try.
+        try fixture.write("specs/003-audit/spec.md", "# Audit\n\n- **FR-001**: System MUST log every sign-in and sign-out\n- **FR-002**: System MUST keep logs for 90 days\n")
+        try fixture.commit("Sharpen FR-001")
+        let third = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(try fixture.git(["show", "autodev/results:Sources/Generated/FR_001.swift"]).contains("sign-out"))
+    }
+
+    @Test func aMalformedAnswerIsAskedAgainOnceThenTheWorkWaits() throws {
+        let fixture = try Self.project(validate: false)
+        let result = try SyncCommandTests.sync(fixture, ["--json"], environment: ["DEMO_MODEL_GARBLE": "1"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("unusable twice"), "\(result.stderr)")
+        let pass = try Self.pass(result)
+        #expect(pass["pending"] as? Int == 2)
+        #expect((pass["llm"] as? [String: Any])?["calls"] as? Int == 2)
+        #expect(throws: (any Error).self) { try fixture.git(["rev-parse", "--verify", "-q", "autodev/results"]) }
+        // The model recovers: the work is done from the queue, nothing lost.
+        let again = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try fixture.git(["ls-tree", "-r", "--name-only", "autodev/results", "Sources/Generated"]).split(separator: "\n").count == 2)
+    }
+
+    @Test func aProviderThatFailsLeavesTheWorkPendingWithItsMessage() throws {
+        let fixture = try Self.project(validate: false)
+        try fixture.write("config/autodev.toml", """
+            [[llm.providers]]
+            name = "broken"
+            kind = "command"
+            command = "echo 'model crashed' >&2; exit 3"
+            """)
+        try fixture.commit("Break the provider")
+        let result = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("provider 'broken'") && result.stderr.contains("exited with status 3"), "\(result.stderr)")
+        #expect(try Self.pass(result)["pending"] as? Int == 2)
+    }
+}
