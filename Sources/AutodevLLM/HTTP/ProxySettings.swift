@@ -13,6 +13,9 @@ public struct ProxySettings: Sendable, Equatable {
     /// Comma-separated hosts that bypass the proxy; empty: none.
     public var noProxy: String
 
+    /// Every variable these rules read.
+    public static let variables = ["https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
+
     public init(url: String, environment: [String: String]) {
         let scheme = url.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
         var names: [String] = []

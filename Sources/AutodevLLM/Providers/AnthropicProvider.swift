@@ -9,8 +9,12 @@ public import AutodevCore
 /// `.truncated`. `inputTokens` is everything the model read — `input_tokens` plus
 /// `cache_creation_input_tokens` plus `cache_read_input_tokens`, as OpenAI's `prompt_tokens`
 /// counts cached tokens — and `cachedInputTokens` is `cache_read_input_tokens`.
-public struct AnthropicProvider: LLMProvider {
+public struct AnthropicProvider: LLMProvider, CustomStringConvertible, CustomReflectable {
     let core: HTTPProviderCore
+
+    /// `openai provider 'local' (http://127.0.0.1:11434/v1), model 'qwen2.5-coder:14b'`: never the key.
+    public var description: String { core.description }
+    public var customMirror: Mirror { Mirror(self, children: ["core": core]) }
 
     /// The API version every Messages request names.
     static let apiVersion = "2023-06-01"

@@ -4,11 +4,13 @@ internal import AutodevCore
 /// What the OpenAI and Anthropic providers share: the key, the endpoint, the call through
 /// `HTTPClient`, and the mapping of every failure to an `LLMError` that names the provider and
 /// its base URL and says what to fix. No message, log or description ever holds the key.
-struct HTTPProviderCore: Sendable {
+struct HTTPProviderCore: Sendable, CustomStringConvertible, CustomReflectable {
     let config: ProviderConfig
     let key: APIKey?
     let endpoint: String
-    let environment: [String: String]
+    /// Only the proxy variables of the run's environment: the rest (other keys, tokens) is not
+    /// kept, so nothing can show it.
+    let proxyEnvironment: [String: String]
     let clock: any WallClock
     /// A protocol's word for its reply, for messages ("a chat-completions reply").
     let replyName: String
@@ -40,7 +42,7 @@ struct HTTPProviderCore: Sendable {
             key = nil
         }
         self.config = config
-        self.environment = environment
+        proxyEnvironment = environment.filter { ProxySettings.variables.contains($0.key) }
         self.clock = clock
         self.endpoint = endpoint(config.baseURL.hasSuffix("/") ? String(config.baseURL.dropLast()) : config.baseURL)
         self.replyName = replyName
@@ -54,18 +56,25 @@ struct HTTPProviderCore: Sendable {
         let timeout = max(1, config.timeoutSeconds) * 1000
         let request = HTTPRequest(url: endpoint, headers: headers + [.init("Content-Type", "application/json"), .init("Accept", "application/json")],
                                   body: body, connectTimeoutMilliseconds: min(timeout, 10_000), timeoutMilliseconds: timeout,
-                                  environment: environment)
+                                  environment: proxyEnvironment)
         let started = clock.monotonicMilliseconds()
         let response: HTTPResponse
         do {
             let client = try HTTPClient()
             response = try client.post(request, stopRequested: stopRequested)
         } catch {
-            throw transportFailure(error, proxy: ProxySettings(url: endpoint, environment: environment))
+            throw transportFailure(error, proxy: ProxySettings(url: endpoint, environment: proxyEnvironment))
         }
         let latency = clock.monotonicMilliseconds() - started
         guard (200..<300).contains(response.status) else { throw statusFailure(response) }
         return (response, latency)
+    }
+
+    var description: String { "\(config.kind.rawValue) \(place), model '\(config.model)'" }
+
+    /// What `dump` shows: no key, no proxy credentials.
+    var customMirror: Mirror {
+        Mirror(self, children: ["config": config, "key": key as Any, "endpoint": Self.displayURL(endpoint)])
     }
 
     // MARK: failures

@@ -15,8 +15,12 @@ public import AutodevCore
 ///
 /// `finish_reason: "length"` is `.truncated`. Usage: `prompt_tokens` (cached included),
 /// `completion_tokens`, `prompt_tokens_details.cached_tokens`.
-public struct OpenAIProvider: LLMProvider {
+public struct OpenAIProvider: LLMProvider, CustomStringConvertible, CustomReflectable {
     let core: HTTPProviderCore
+
+    /// `openai provider 'local' (http://127.0.0.1:11434/v1), model 'qwen2.5-coder:14b'`: never the key.
+    public var description: String { core.description }
+    public var customMirror: Mirror { Mirror(self, children: ["core": core]) }
 
     public var config: ProviderConfig { core.config }
 
