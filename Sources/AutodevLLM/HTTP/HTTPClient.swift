@@ -1,4 +1,7 @@
 internal import CCurl
+#if canImport(Glibc)
+internal import Glibc
+#endif
 
 /// A synchronous HTTP client over one libcurl easy handle, driven through a multi handle so a
 /// stop request is seen within 100 ms (libcurl's own progress callback may wait a second).
@@ -44,6 +47,8 @@ public final class HTTPClient {
     /// whole response arrived: network, TLS, a timeout, the size limit, or a stop.
     public func post(_ request: HTTPRequest, stopRequested: () -> Int32) throws(HTTPError) -> HTTPResponse {
         if stopRequested() != 0 { throw HTTPError(.stopped, "stopped before the request was sent") }
+        let restoreSignals = Self.blockSIGPIPE()
+        defer { restoreSignals() }
         let api = library.api
         autodev_curl_easy_reset(api, easy)
         errorBuffer[0] = 0
@@ -98,6 +103,27 @@ public final class HTTPClient {
         var status = 0
         _ = autodev_curl_getinfo_long(api, easy, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    /// With CURLOPT_NOSIGNAL (required with threads) libcurl does not ignore SIGPIPE, and a
+    /// TLS library writing to a socket the server closed could raise it and end the process:
+    /// it is blocked on this thread for the call, and one raised meanwhile is consumed before
+    /// the mask is restored (the way libcurl's documentation suggests for threaded programs).
+    private static func blockSIGPIPE() -> () -> Void {
+        var pipeOnly = sigset_t()
+        sigemptyset(&pipeOnly)
+        sigaddset(&pipeOnly, SIGPIPE)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &pipeOnly, &previous)
+        return {
+            var pending = sigset_t()
+            sigpending(&pending)
+            if sigismember(&pending, SIGPIPE) == 1 {
+                var now = timespec()
+                _ = sigtimedwait(&pipeOnly, nil, &now)
+            }
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+        }
     }
 
     /// Runs the transfer to its end, looking at `stopRequested` between waits.
