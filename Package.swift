@@ -42,6 +42,12 @@ let package = Package(
         // the group when autodev dies (Tiers/Generator.swift).
         .target(name: "CSpawn"),
         .target(name: "AutodevSupport"),
+        // libcurl's headers only (Debian libcurl4-openssl-dev): AutodevLLM loads libcurl.so.4
+        // with dlopen on the first HTTP call, so commands that never call a model do not load
+        // it (Sources/CCurl/shim.h says why, with the figures).
+        .systemLibrary(name: "CCurl"),
+        // The HTTP providers (OpenAI-compatible, Anthropic) over libcurl; only the CLI imports it.
+        .target(name: "AutodevLLM", dependencies: ["AutodevCore", "CCurl"]),
         // Reads pack files without libgit2's locks (see its header), inflating with libdeflate.
         .target(name: "CGitPack", linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libdeflate.a"])]),
         .target(name: "AutodevGit", dependencies: ["CLibgit2", "CGitShim", "CGitPack", "AutodevSupport"]),
@@ -58,6 +64,7 @@ let package = Package(
         ]),
         .target(name: "AutodevCLI", dependencies: [
             "AutodevCore",
+            "AutodevLLM",
             "AutodevSupport",
         ]),
         .executableTarget(
@@ -69,6 +76,7 @@ let package = Package(
         .testTarget(name: "AutodevMarkdownTests", dependencies: ["AutodevMarkdown"]),
         .testTarget(name: "AutodevCoreTests", dependencies: ["AutodevCore", "AutodevTestSupport"]),
         .testTarget(name: "AutodevCLITests", dependencies: ["AutodevCore", "AutodevTestSupport"]),
+        .testTarget(name: "AutodevLLMTests", dependencies: ["AutodevLLM", "AutodevCore", "AutodevTestSupport"]),
     ]
 )
 
