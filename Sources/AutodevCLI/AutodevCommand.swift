@@ -45,6 +45,7 @@ enum AutodevCommand {
         Entry(spec: History.spec, run: { try History($0, directory: $1).run(); return nil }),
         Entry(spec: DiffEvents.spec, run: { try DiffEvents($0, directory: $1).run() }),
         Entry(spec: ConfigCommand.spec, run: { try ConfigCommand($0, directory: $1).run(); return nil }),
+        Entry(spec: Doctor.spec, run: { try Doctor($0, directory: $1).run(); return nil }),
         Entry(spec: Demo.spec, run: { arguments, _ in try Demo(arguments).run(); return nil }),
     ]
 }

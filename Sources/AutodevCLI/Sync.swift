@@ -1,4 +1,5 @@
 internal import AutodevCore
+internal import AutodevLLM
 internal import AutodevGit
 
 extension AutodevCommand {
@@ -67,7 +68,7 @@ extension AutodevCommand {
             options.hook = hook != nil
             options.testReports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
             let sync = AutodevCore.Sync(repository: session.repository, config: session.config,
-                                        environment: Environment.variables(),
+                                        environment: Environment.variables(), providerFactory: makeHTTPProvider,
                                         stopRequested: { Signals.stopRequested },
                                         progress: { Output.diagnostic($0) })
             let report = try sync.run(options)

@@ -344,7 +344,6 @@ public final class Sync {
     /// `llm.enabled = false`): requests are then written out as before.
     private func llmSetup(state: SyncState) throws(AutodevError) -> TierRunner.LLMSetup? {
         guard !config.providers.isEmpty, config.bool("llm.enabled") != false else { return nil }
-        let providers = try makeProviders()
         let command = config.string("validate.command")
         let gate = command.trimmingSpaces().isEmpty ? nil
             : ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
@@ -353,7 +352,7 @@ public final class Sync {
         for provider in config.providers {
             fingerprint += "\(provider.name) \(provider.kind.rawValue) \(provider.baseURL) \(provider.model) \(provider.editFormat.rawValue)\n"
         }
-        return TierRunner.LLMSetup(providers: providers, gate: gate, failedValidation: state.failedValidation ?? [:],
+        return TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, gate: gate, failedValidation: state.failedValidation ?? [:],
                                    calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint))
     }
 

@@ -39,7 +39,9 @@ public struct FailedValidation: Sendable, Codable, Equatable {
 /// `loop.recovery.max_retries` more rounds. Whatever cannot be finished stays pending.
 extension TierRunner {
     struct LLMSetup {
-        var providers: [any LLMProvider]
+        /// Built only when some work needs them (a missing key must not stop runs without such work).
+        var makeProviders: () throws(AutodevError) -> [any LLMProvider]
+        var providers: [any LLMProvider] = []
         var gate: ValidationGate?
         /// From the state: work that failed validation, and token calibrations per provider.
         var failedValidation: [String: FailedValidation]
@@ -59,8 +61,15 @@ extension TierRunner {
         return SHA256.hex(text)
     }
 
-    func runLLM(_ items: [WorkItem], setup: LLMSetup) throws(AutodevError) {
+    func runLLM(_ items: [WorkItem], setup initial: LLMSetup) throws(AutodevError) {
         guard !items.isEmpty else { return }
+        var setup = initial
+        do {
+            setup.providers = try setup.makeProviders()
+        } catch {
+            for item in items { fail(item, error.message) }
+            return
+        }
         guard let base = context.baseCommit, let baseLookup = context.baseLookup else {
             for item in items { deferItem(item, "no commit to build on yet; pending") }
             return

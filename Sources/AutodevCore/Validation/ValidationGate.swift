@@ -83,3 +83,34 @@ struct ValidationGate {
         return header + "\n" + picked.joined(separator: "\n")
     }
 }
+
+extension Sync {
+    /// What `autodev doctor` learns of the validation command: run on HEAD's tree as it is.
+    public struct ValidationCheck: Sendable, Encodable {
+        public var command: String
+        public var passed: Bool
+        public var milliseconds: Int64
+        /// The relevant part of the output when it failed, or why it could not run.
+        public var output: String
+    }
+
+    /// Runs `[validate] command` in a scratch copy of HEAD; nil when none is configured.
+    public func checkValidation() throws(AutodevError) -> ValidationCheck? {
+        let command = config.string("validate.command")
+        guard !command.trimmingSpaces().isEmpty else { return nil }
+        guard let head = try gitCall({ try self.repository.head() }) else {
+            return ValidationCheck(command: command, passed: false, milliseconds: 0, output: "the repository has no commit to run it on")
+        }
+        let tree = try gitCall { try self.repository.commit(head).tree }
+        let gate = ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
+                                  environment: environment, runner: commandRunner)
+        let started = clock.monotonicMilliseconds()
+        let outcome = gate.check(baseTree: tree, files: [:], logPath: nil, stopRequested: stopRequested)
+        let elapsed = clock.monotonicMilliseconds() - started
+        switch outcome {
+        case .passed: return ValidationCheck(command: command, passed: true, milliseconds: elapsed, output: "")
+        case .failed(let output), .broken(let output): return ValidationCheck(command: command, passed: false, milliseconds: elapsed, output: output)
+        case .stopped: throw AutodevError.stopped(by: stopRequested(), while: "running the validation command")
+        }
+    }
+}
