@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import AutodevCore
 internal import AutodevGit
 
@@ -59,7 +62,14 @@ extension AutodevCommand {
 
         func run() throws {
             Signals.install()
+            // Commands the run starts (generators) must not start syncs through hooks of their own.
+            setenv("AUTODEV_RUNNING", "1", 1)
             let session = try Session.open(global)
+            if hook == "post-commit", let head = try? session.repository.head(),
+               let message = try? session.repository.commit(head).message, message.contains("\nAutodev-Run: ") {
+                Output.write("HEAD \(head.hex.prefix(12)) is a commit autodev made; nothing to do\n")
+                return
+            }
             var options = SyncOptions()
             options.range = backfill ? .backfill(paths) : worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
             options.dryRun = dryRun
