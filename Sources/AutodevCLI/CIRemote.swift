@@ -66,7 +66,9 @@ struct CIRemote {
         let since = "--shallow-since=\(time - 1)"
         try git.check(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", since, remote] + present.map { "+\($0):\($0)" },
                       "fetching the history of autodev's refs")
-        if try reachable() { return }
+        // The run also reads the checkpoint's parent: one commit below every shallow boundary.
+        let oneDeeper = { try git.check(["fetch", "--quiet", "--no-tags", "--deepen=1", remote], "deepening the clone by one commit") }
+        if try reachable() { try oneDeeper(); return }
         guard deepen else {
             throw AutodevError(.shallowHistory, """
                 this clone is shallow and does not reach the checkpoint \(checkpoint.prefix(12)) (committed \(date)): \
@@ -76,7 +78,7 @@ struct CIRemote {
         }
         say("deepening the clone to the checkpoint's commit date \(date)")
         try git.check(["fetch", "--quiet", "--no-tags", since, remote], "deepening the clone")
-        if try reachable() { return }
+        if try reachable() { try oneDeeper(); return }
         say("the checkpoint is still not an ancestor of HEAD: fetching the whole history")
         try git.check(["fetch", "--quiet", "--no-tags", "--unshallow", remote], "unshallowing the clone")
         // A checkpoint that is still not an ancestor: main was force-pushed; the run works
