@@ -1,5 +1,6 @@
 internal import AutodevCore
 internal import AutodevSupport
+internal import CBuildInfo
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,7 +52,11 @@ enum AutodevCommand {
 }
 
 enum AutodevVersion {
-    static let string = "0.1.0"
+    static let number = "0.1.0"
+    /// `autodev 0.1.0 (commit <sha>)`; the commit is the one scripts/install built from.
+    static var string: String {
+        "autodev \(number) (commit \(String(cString: autodev_build_commit())))"
+    }
 }
 
 /// What the `autodev` executable calls.
