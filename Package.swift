@@ -62,10 +62,13 @@ let package = Package(
             "CSpawn",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // The commit autodev was built from (scripts/install defines it).
+        .target(name: "CBuildInfo"),
         .target(name: "AutodevCLI", dependencies: [
             "AutodevCore",
             "AutodevLLM",
             "AutodevSupport",
+            "CBuildInfo",
         ]),
         .executableTarget(
             name: "autodev",
@@ -80,7 +83,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system && !["CGitShim", "CGitPack", "CSpawn"].contains(target.name) {
+for target in package.targets where target.type != .system && !["CGitShim", "CGitPack", "CSpawn", "CBuildInfo"].contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .swiftLanguageMode(.v6),

@@ -191,7 +191,7 @@ enum HelpText {
         out += discussion.isEmpty ? "" : discussion + "\n\n"
         out += "USAGE: autodev [-C <path>] <subcommand>\n\nOPTIONS:\n"
         out += row("-C <path>", "Run as if autodev was started in <path>.")
-        out += row("--version", "Show the version.")
+        out += row("--version", "Show the version and the commit it was built from.")
         out += row("-h, --help", "Show help information.")
         out += "\nSUBCOMMANDS:\n"
         for command in commands { out += row(command.name, command.abstract) }

@@ -1,5 +1,6 @@
 internal import AutodevCore
 internal import AutodevSupport
+internal import CBuildInfo
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,6 +44,7 @@ enum AutodevCommand {
         Entry(spec: Sync.spec, run: { try Sync($0, directory: $1).run(); return nil }),
         Entry(spec: Status.spec, run: { try Status($0, directory: $1).run(); return nil }),
         Entry(spec: History.spec, run: { try History($0, directory: $1).run(); return nil }),
+        Entry(spec: Hooks.spec, run: { try Hooks($0, directory: $1).run(); return nil }),
         Entry(spec: DiffEvents.spec, run: { try DiffEvents($0, directory: $1).run() }),
         Entry(spec: ConfigCommand.spec, run: { try ConfigCommand($0, directory: $1).run(); return nil }),
         Entry(spec: Doctor.spec, run: { try Doctor($0, directory: $1).run(); return nil }),
@@ -51,7 +53,11 @@ enum AutodevCommand {
 }
 
 enum AutodevVersion {
-    static let string = "0.1.0"
+    static let number = "0.1.0"
+    /// `autodev 0.1.0 (commit <sha>)`; the commit is the one scripts/install built from.
+    static var string: String {
+        "autodev \(number) (commit \(String(cString: autodev_build_commit())))"
+    }
 }
 
 /// What the `autodev` executable calls.

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import AutodevCore
 internal import AutodevLLM
 internal import AutodevGit
@@ -12,6 +15,8 @@ extension AutodevCommand {
                 Work goes through the tiers, cheapest first: patterns (config/patterns.toml), templates (config/templates/*.mustache), and, while no LLM provider is configured, offline requests written to .auto-dev/loop/pending/. Generated files are committed on the results branch (loop.results_branch, default autodev/results) on top of the processed commit; HEAD, the index and the work tree are never touched. What does not fit in the run's limits (loop.max_events_per_run, max_llm_calls_per_run, max_tokens_per_run) stays pending and goes first next run.
 
                 One sync runs per repository at a time: another one waits (or, with --no-wait, exits 75). With --hook, a held lock means "rerun wanted": the running sync picks the new commits up. SIGINT/SIGTERM stop it within a second, wherever it is (running generator commands are stopped with their process group); finished work is kept, the rest stays pending, and it exits 130/143. A generator command runs in a scratch copy, its output goes to .auto-dev/loop/logs/; one that fails or hangs leaves its work pending; everything else is saved, and sync exits 1 naming the pattern and command. Work whose output collides with other work's (one path, or a file where a folder is needed) stays pending the same way; the error names both pieces of work, the templates and the path.
+
+                --ci (a scheduled CI job): no prompts (GIT_TERMINAL_PROMPT=0), plain log lines on stderr. Before the run it fetches refs/autodev/* and the results branch from --remote (default origin) with the git command, so the job's credential helpers work; after it, it pushes what moved, atomically and only if the remote still holds what was fetched (git push --atomic --force-with-lease=REF:OLD). A runner that lost that race pushes nothing, fetches the winner's refs and runs once more on them (which redoes nothing); losing twice exits 75. In a shallow clone that does not reach the checkpoint it exits 3 naming the history it needs; --deepen fetches it. --report FILE writes the run as JSON, --summary FILE as Markdown (work done by tier, what waits and why, cost), with or without --ci.
                 """
 
         static let spec = CommandSpec(
@@ -27,6 +32,11 @@ extension AutodevCommand {
                 .flag("json", "Print one JSON object instead of the summary."),
                 .flag("no-wait", "Exit with status 75 instead of waiting when another sync is running."),
                 .value("hook", "hook", "Called from a git hook (e.g. post-commit): never waits for another sync."),
+                .flag("ci", "Run as a CI job: fetch autodev's refs before the run, push them after (atomic, conditional on the fetched values)."),
+                .value("remote", "name", "With --ci: the remote to fetch from and push to (default origin)."),
+                .flag("deepen", "With --ci in a shallow clone: fetch the history from the checkpoint to HEAD when it is missing."),
+                .value("report", "file", "Write the run's report as JSON to <file>."),
+                .value("summary", "file", "Write a Markdown summary (for a pull request body or a job summary) to <file>."),
             ])
 
         let global: GlobalOptions
@@ -39,6 +49,11 @@ extension AutodevCommand {
         let json: Bool
         let noWait: Bool
         let hook: String?
+        let ci: Bool
+        let remote: String
+        let deepen: Bool
+        let reportFile: String?
+        let summaryFile: String?
 
         init(_ arguments: ParsedArguments, directory: String?) throws(UsageError) {
             global = GlobalOptions(directory: directory)
@@ -54,13 +69,141 @@ extension AutodevCommand {
             json = arguments.flag("json")
             noWait = arguments.flag("no-wait")
             hook = arguments.value("hook")
+            ci = arguments.flag("ci")
+            remote = arguments.value("remote") ?? "origin"
+            deepen = arguments.flag("deepen")
+            reportFile = arguments.value("report")
+            summaryFile = arguments.value("summary")
+            if !ci && (deepen || arguments.value("remote") != nil) {
+                throw UsageError("--\(deepen ? "deepen" : "remote") works with --ci only", spec: Self.spec)
+            }
+            if ci && (range != nil || worktree || backfill) {
+                throw UsageError("--ci syncs from the checkpoint to HEAD; it takes no RANGE, --worktree or --backfill", spec: Self.spec)
+            }
             if worktree && range != nil { throw UsageError("give either a RANGE or --worktree, not both", spec: Self.spec) }
             if worktree && backfill { throw UsageError("give either --backfill or --worktree, not both", spec: Self.spec) }
         }
 
         func run() throws {
             Signals.install()
-            let session = try Session.open(global)
+            // Commands the run starts (generators) must not start syncs through hooks of their own.
+            setenv("AUTODEV_RUNNING", "1", 1)
+            if ci { setenv("GIT_TERMINAL_PROMPT", "0", 1) }
+            var session = try Session.open(global)
+            if hook == "post-commit", let head = try? session.repository.head(),
+               let message = try? session.repository.commit(head).message, message.contains("\nAutodev-Run: ") {
+                Output.write("HEAD \(head.hex.prefix(12)) is a commit autodev made; nothing to do\n")
+                return
+            }
+            let branch = session.config.string("loop.results_branch")
+            var ciRemote: CIRemote?
+            if ci && !dryRun {
+                var remote = CIRemote(directory: session.repository.workdir ?? session.repository.gitDirectory, remote: self.remote,
+                                      refs: Self.ciRefs(session.config))
+                try prepare(&remote, session: session)
+                session = try Session.open(global)  // sees what was fetched
+                ciRemote = remote
+            }
+            var ciReport: SyncRunReport.CI?
+            if let remote = ciRemote, try remote.isSuperseded(checkpointRef: session.config.string("loop.checkpoint_ref")) {
+                remote.say("the remote's checkpoint is ahead of HEAD (a newer run processed more than this checkout has); nothing to do")
+                ciReport = SyncRunReport.CI(remote: remote.remote, fetched: remote.expected, pushed: [:], outcome: "superseded", attempts: 1)
+                ciRemote = nil
+            }
+            // nil when there was nothing to run (superseded).
+            var report: SyncReport? = ciReport != nil ? nil : try runOnce(session)
+            var lostRace = false
+            if var remote = ciRemote, report?.interruptedBy == nil, report?.deferredToRunningSync == false {
+                let fetched = remote.expected
+                var (outcome, pushed) = try remote.push()
+                var attempts = 1
+                if outcome == .lostRace {
+                    // The winner's refs are the truth: run again on them, which redoes nothing
+                    // the winner did, and push what is left.
+                    attempts = 2
+                    remote.say("fetching the winner's refs and running again")
+                    Self.setStateAside(session, why: "lost-race")
+                    try prepare(&remote, session: session)
+                    session = try Session.open(global)
+                    if try remote.isSuperseded(checkpointRef: session.config.string("loop.checkpoint_ref")) {
+                        remote.say("the winner's checkpoint is ahead of HEAD; nothing left for this runner")
+                        report = nil
+                        (outcome, pushed) = (.superseded, [:])
+                    } else {
+                        report = try runOnce(session, again: true)
+                        (outcome, pushed) = try remote.push()
+                    }
+                }
+                lostRace = outcome == .lostRace
+                ciReport = SyncRunReport.CI(remote: remote.remote, fetched: attempts == 1 ? fetched : remote.expected,
+                                            pushed: pushed, outcome: outcome.rawValue, attempts: attempts)
+            }
+            for warning in report?.warnings ?? [] { Output.diagnostic("warning: \(warning)") }
+            let failures = report?.passes.flatMap { $0.failures } ?? []
+            let status: Int32 = report?.interruptedBy.map { $0 == 15 ? 143 : 130 }
+                ?? (lostRace ? AutodevError.ExitStatus.busy.rawValue : failures.isEmpty ? 0 : 1)
+            if let reportFile {
+                let encoded = try JSONOutput.encode(SyncRunReport(sync: report, ci: ciReport, exitStatus: status)) + "\n"
+                try FileSystem.writeAtomically(reportFile, Array(encoded.utf8))
+            }
+            if let summaryFile {
+                try FileSystem.writeAtomically(summaryFile, Array(SyncSummary.render(report, ci: ciReport, branch: branch).utf8))
+            }
+            if let report {
+                if json {
+                    Output.write(try JSONOutput.encode(report) + "\n")
+                } else {
+                    Output.write(SyncRenderer.render(report, branch: branch))
+                }
+            } else {
+                Output.write(json ? "null\n" : "nothing to do: the remote's checkpoint is ahead of this checkout\n")
+            }
+            for failure in failures { Output.diagnostic("autodev: error: \(Terminal.safe(failure))") }
+            if let signal = report?.interruptedBy {
+                throw AutodevError(.interrupted, "stopped by signal \(signal); finished work is saved, the rest is pending",
+                                   exitStatus: signal == 15 ? .terminated : .interrupted)
+            }
+            if lostRace {
+                throw AutodevError(.lockBusy, """
+                    another runner moved autodev's refs on \(remote) again while this one ran; nothing was pushed or \
+                    overwritten, and the next run continues from the remote's refs
+                    """, exitStatus: .busy)
+            }
+            if !failures.isEmpty {
+                throw ExitStatus(AutodevError.ExitStatus.failure.rawValue)
+            }
+        }
+
+        /// The refs `--ci` fetches and pushes: the checkpoint, the queue, the results branch.
+        static func ciRefs(_ config: Config) -> [String] {
+            var refs = [config.string("loop.checkpoint_ref"), "refs/autodev/queue", "refs/heads/" + config.string("loop.results_branch")]
+            if refs[0] == refs[1] { refs.remove(at: 1) }
+            return refs
+        }
+
+        /// Fetches autodev's refs, and in a shallow clone the history the run needs. A fetch
+        /// that moved autodev's refs makes the local state file stale (it records the old
+        /// results tip): it is set aside, and the run reads the queue back from the refs.
+        private func prepare(_ remote: inout CIRemote, session: Session) throws {
+            let shallow = session.repository.isShallow
+            if try remote.fetch(shallow: shallow) {
+                Self.setStateAside(session, why: "fetched")
+            }
+            if shallow {
+                try remote.ensureHistory(checkpointRef: session.config.string("loop.checkpoint_ref"), deepen: deepen)
+            }
+        }
+
+        static func setStateAside(_ session: Session, why: String) {
+            let store = StateStore(root: AutodevCore.Sync.stateRoot(for: session.repository))
+            guard FileSystem.exists(store.statePath) else { return }
+            try? FileSystem.move(store.statePath, store.statePath + ".\(why)-\(FileSystem.now())")
+        }
+
+        private func runOnce(_ session: Session, again: Bool = false) throws -> SyncReport {
+            var environment = Environment.variables()
+            // A test pause point holds once per process, not again in the run after a lost race.
+            if again { environment["AUTODEV_TEST_PAUSE_AT"] = nil }
             var options = SyncOptions()
             options.range = backfill ? .backfill(paths) : worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
             options.dryRun = dryRun
@@ -68,25 +211,10 @@ extension AutodevCommand {
             options.hook = hook != nil
             options.testReports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
             let sync = AutodevCore.Sync(repository: session.repository, config: session.config,
-                                        environment: Environment.variables(), providerFactory: makeHTTPProvider,
+                                        environment: environment, providerFactory: makeHTTPProvider,
                                         stopRequested: { Signals.stopRequested },
                                         progress: { Output.diagnostic($0) })
-            let report = try sync.run(options)
-            for warning in report.warnings { Output.diagnostic("warning: \(warning)") }
-            if json {
-                Output.write(try JSONOutput.encode(report) + "\n")
-            } else {
-                Output.write(SyncRenderer.render(report, branch: session.config.string("loop.results_branch")))
-            }
-            let failures = report.passes.flatMap(\.failures)
-            for failure in failures { Output.diagnostic("autodev: error: \(Terminal.safe(failure))") }
-            if let signal = report.interruptedBy {
-                throw AutodevError(.interrupted, "stopped by signal \(signal); finished work is saved, the rest is pending",
-                                   exitStatus: signal == 15 ? .terminated : .interrupted)
-            }
-            if !failures.isEmpty {
-                throw ExitStatus(AutodevError.ExitStatus.failure.rawValue)
-            }
+            return try sync.run(options)
         }
     }
 }

@@ -88,6 +88,6 @@ import Testing
             #expect(result.stdout.contains("AUTODEV_THREADS") && result.stdout.contains("AUTODEV_TRACE=1"))
         }
         let version = try AutodevBinary.run(["--version"], in: fixture.path)
-        #expect(version.status == 0 && version.stdout == "0.1.0\n")
+        #expect(version.status == 0 && version.stdout == "autodev 0.1.0 (commit unknown)\n", "\(version.stdout)")
     }
 }
