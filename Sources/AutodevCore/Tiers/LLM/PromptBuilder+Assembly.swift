@@ -124,7 +124,7 @@ struct PromptAssembly {
             emit(Self.documentsHeading, .prose)
             for piece in documents { render(piece, emit) }
         }
-        emit(batch ? "# Work\n\nThis request holds \(items.count) work items. Answer each in its own part, starting the part with its line `=== WORK <id> ===` as given below.\n" : "# Work\n", .prose)
+        emit(workIntro(batch: batch), .prose)
         for (index, head) in heads.enumerated() {
             emit("\n" + head, .prose)
             let files = pieces.filter { $0.group == .items && $0.item == index && $0.title != "failure" }
@@ -201,7 +201,7 @@ struct PromptAssembly {
     }
 
     private func frame(heads: [String], notes: [[String]], batch: Bool) -> String {
-        var text = batch ? "# Work\n\nThis request holds \(items.count) work items. Answer each in its own part, starting the part with its line `=== WORK <id> ===` as given below.\n" : "# Work\n"
+        var text = workIntro(batch: batch)
         for (index, head) in heads.enumerated() {
             text += "\n" + head + "\n### Current files\n"
             for note in notes[index] { text += "- \(note)\n" }
@@ -211,6 +211,11 @@ struct PromptAssembly {
     }
 
     // MARK: Work text
+
+    private func workIntro(batch: Bool) -> String {
+        guard batch else { return "\n# Work\n" }
+        return "\n# Work\n\nThis request holds \(items.count) work items. Answer each in its own part, starting the part with its line `=== WORK <id> ===` as given below.\n"
+    }
 
     private func head(_ item: PromptBuilder.Item, batch: Bool) -> String {
         let work = item.work

@@ -169,7 +169,7 @@ struct RepositoryMap {
             if language == .go, keyword == "func", name.hasPrefix("(") {
                 // A method: `func (s *Store) Get(` → Store.Get.
                 guard let open = line.firstIndex(of: "("), let close = line.firstIndex(of: ")"), open < close else { return nil }
-                let receiver = line[line.index(after: open)..<close].split(separator: " ").last.map { identifier($0) } ?? ""
+                let receiver = line[line.index(after: open)..<close].split(separator: " ").last.map { identifier($0.drop(while: { $0 == "*" || $0 == "&" })) } ?? ""
                 let after = line[line.index(after: close)...].drop(while: { $0 == " " })
                 return receiver + "." + identifier(after)
             }
