@@ -224,11 +224,17 @@ final class RecordingSource: PromptSource {
         ("a.rs", "pub struct Point;\npub(crate) fn make() {}\nimpl Display for Point {\n    fn fmt() {}\n}\nenum E {}\n", ["Point", "make", "impl Display for Point", "E"]),
         ("A.kt", "data class User(val id: Int)\nfun main() {}\nenum class Color { RED }\nobject Registry\n", ["User", "main", "Color", "Registry"]),
         ("A.java", "package a;\npublic final class App {\n    public static void main(String[] a) {}\n}\ninterface Port {}\n", ["App", "Port"]),
-        ("a.c", "#include <stdio.h>\n#define LIMIT 3\nstruct point { int x; };\nstatic int add(int a, int b) {\n    return a + b;\n}\nint declared(void);\n", ["LIMIT", "point", "add"]),
+        ("a.c", "#include <stdio.h>\n#define LIMIT 3\nstruct point { int x; };\nstatic int add(int a, int b) {\n    return a + b;\n}\nint declared(void);\nstruct point *make_point(int x)\n{\n}\n__attribute__((format (printf, 1, 2)))\nstatic const char *usage[] = { 0 };\n",
+         ["point", "add", "make_point"]),
     ])
     func symbols(_ path: String, _ text: String, _ expected: [String]) throws {
         let language = try #require(RepositoryMap.Language(path: path))
         #expect(RepositoryMap.symbols(in: Array(text.utf8)[...], language: language) == expected)
+    }
+
+    @Test("relevance words split camelCase and snake_case, lower-cased, without stop words")
+    func words() {
+        #expect(RepositoryMap.words(in: "hashPassword_v2 FR-001 the HTTPServer Ünïcode") == ["hash", "password", "httpserver", "ünïcode"])
     }
 
     @Test("the token estimate uses per-kind ratios and learns from the provider's counts, within bounds")
