@@ -107,6 +107,32 @@ final class RecordingSource: PromptSource {
         #expect(built.estimatedTokens * 2 > built.budget)
     }
 
+    @Test("a full batch of items with many files stays within the budget, and every file is shown or reported as trimmed",
+          arguments: [2000, 3500, 6000, 12000])
+    func batchBudget(_ maxContext: Int) throws {
+        var files: [String: String] = ["specs/f/plan.md": String(repeating: "Plan line with some words.\n", count: 400)]
+        var items: [PromptBuilder.Item] = []
+        for item in 0..<5 {
+            let links = (0..<3).map { "src/f/item\(item)_file\($0).py" }
+            for (index, link) in links.enumerated() {
+                files[link] = (0..<(200 * (index + 1))).map { "value_\($0) = compute(\($0), \(item))\n" }.joined()
+            }
+            items.append(.init(Self.work("w\(item)", spec: "specs/f/spec.md", links: links)))
+        }
+        let built = try Self.builder(MemorySource(files), maxContext: maxContext).build(items)
+        #expect(built.estimatedTokens <= built.budget)
+        for item in items {
+            for link in item.work.links {
+                let shown = built.request.prompt.contains("\n\(link)\n```python\nvalue_0 = compute(0, ")
+                let trim = built.trimmed.first { $0.what == link }
+                #expect(shown || trim != nil, "\(link) is neither shown nor reported")
+                if let trim, trim.keptBytes == 0 {
+                    #expect(built.request.prompt.contains("[left out to fit the context budget: \(ContextTrim.size(trim.originalBytes))]"))
+                }
+            }
+        }
+    }
+
     @Test("the model's window bounds the budget when it is the smaller")
     func windowBounds() {
         let builder = Self.builder(RecordingSource(MemorySource([:])), maxContext: 8000, provider: Self.provider(context: 4096, output: 1024))

@@ -89,7 +89,9 @@ struct PromptAssembly {
         fixed += estimator.tokens(frame(heads: heads, notes: notes, batch: batch), kind: .prose)
         for piece in pieces { fixed += estimator.tokens(wrapper(piece, fence: "````"), kind: .prose) }
         fixed += estimator.tokens(Self.mapHeading + Self.documentsHeading, kind: .prose)
-        let room = budget - fixed
+        // Parts are estimated one by one and each rounds up: a token per piece and a few more
+        // keep the sum of what is emitted within the budget.
+        let room = budget - fixed - 2 * pieces.count - 8
         guard room >= 0 else {
             throw AutodevError(.invalidConfig,
                                "the work itself (\(items.map(\.work.id).joined(separator: ", "))) needs about \(fixed) tokens, over the context budget of \(budget): raise loop.llm_optimization.max_context_tokens or the provider's context_tokens, or lower loop.llm_optimization.batch_size",
