@@ -33,8 +33,9 @@ public struct AnswerFormat: Sendable {
                 Answer format. For every file you create or change, write a line holding only the \
                 file's path relative to the repository root, then a fenced code block with the \
                 COMPLETE new content of the file: never elide parts ("..." or "rest unchanged"). \
-                Write each file once. Do not wrap code in JSON. Paths must not be absolute, contain \
-                `..`, or lie under `.git/` or `.auto-dev/`. Example:
+                Write each file once; a file that holds ``` lines gets a longer fence (````). Do not \
+                wrap code in JSON. Paths must not be absolute, contain `..`, or lie under `.git/` or \
+                `.auto-dev/`. Example:
 
                 src/greeting.py
                 \(fence)python

@@ -89,7 +89,9 @@ struct PromptAssembly {
         fixed += estimator.tokens(frame(heads: heads, notes: notes, batch: batch), kind: .prose)
         for piece in pieces { fixed += estimator.tokens(wrapper(piece, fence: "````"), kind: .prose) }
         fixed += estimator.tokens(Self.mapHeading + Self.documentsHeading, kind: .prose)
-        let room = budget - fixed
+        // Parts are estimated one by one and each rounds up: a token per piece and a few more
+        // keep the sum of what is emitted within the budget.
+        let room = budget - fixed - 2 * pieces.count - 8
         guard room >= 0 else {
             throw AutodevError(.invalidConfig,
                                "the work itself (\(items.map(\.work.id).joined(separator: ", "))) needs about \(fixed) tokens, over the context budget of \(budget): raise loop.llm_optimization.max_context_tokens or the provider's context_tokens, or lower loop.llm_optimization.batch_size",
@@ -124,7 +126,7 @@ struct PromptAssembly {
             emit(Self.documentsHeading, .prose)
             for piece in documents { render(piece, emit) }
         }
-        emit(batch ? "# Work\n\nThis request holds \(items.count) work items. Answer each in its own part, starting the part with its line `=== WORK <id> ===` as given below.\n" : "# Work\n", .prose)
+        emit(workIntro(batch: batch), .prose)
         for (index, head) in heads.enumerated() {
             emit("\n" + head, .prose)
             let files = pieces.filter { $0.group == .items && $0.item == index && $0.title != "failure" }
@@ -201,7 +203,7 @@ struct PromptAssembly {
     }
 
     private func frame(heads: [String], notes: [[String]], batch: Bool) -> String {
-        var text = batch ? "# Work\n\nThis request holds \(items.count) work items. Answer each in its own part, starting the part with its line `=== WORK <id> ===` as given below.\n" : "# Work\n"
+        var text = workIntro(batch: batch)
         for (index, head) in heads.enumerated() {
             text += "\n" + head + "\n### Current files\n"
             for note in notes[index] { text += "- \(note)\n" }
@@ -211,6 +213,11 @@ struct PromptAssembly {
     }
 
     // MARK: Work text
+
+    private func workIntro(batch: Bool) -> String {
+        guard batch else { return "\n# Work\n" }
+        return "\n# Work\n\nThis request holds \(items.count) work items. Answer each in its own part, starting the part with its line `=== WORK <id> ===` as given below.\n"
+    }
 
     private func head(_ item: PromptBuilder.Item, batch: Bool) -> String {
         let work = item.work

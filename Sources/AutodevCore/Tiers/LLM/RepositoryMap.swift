@@ -42,7 +42,7 @@ struct RepositoryMap {
 
     /// At most this many files are read for their symbols (the best-ranked by path).
     static let filesScanned = 400
-    static let symbolsPerFile = 24
+    static let symbolsPerFile = 12
 
     /// Ranked entries, best first (ties by path), secret paths left out.
     static func entries(source: any PromptSource, relevance: Relevance, secrets: SecretGuard) -> [Entry] {
@@ -87,22 +87,38 @@ struct RepositoryMap {
     /// (`hashPassword_v2` → hash, password), stop words left out.
     static func words(in text: String) -> [String] {
         var words: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var previousLower = false
         func flush() {
-            if current.count >= 3, !stopWords.contains(current) { words.append(current) }
-            current = ""
+            if current.count >= 3 {
+                let word = String(current)
+                if !stopWords.contains(word) { words.append(word) }
+            }
+            current = String.UnicodeScalarView()
         }
         for scalar in text.unicodeScalars {
-            if scalar.properties.isAlphabetic {
-                let upper = scalar.properties.isUppercase
-                if upper, previousLower { flush() }
-                current += String(scalar).lowercased()
-                previousLower = !upper
+            let upper: Bool
+            let lowered: Unicode.Scalar
+            if scalar.isASCII {
+                let value = scalar.value
+                guard (value | 0x20) >= 97, (value | 0x20) <= 122 else {
+                    flush()
+                    previousLower = false
+                    continue
+                }
+                upper = value < 97
+                lowered = Unicode.Scalar(UInt8(value | 0x20))
+            } else if scalar.properties.isAlphabetic {
+                upper = scalar.properties.isUppercase
+                lowered = scalar.properties.lowercaseMapping.unicodeScalars.first ?? scalar
             } else {
                 flush()
                 previousLower = false
+                continue
             }
+            if upper, previousLower { flush() }
+            current.append(lowered)
+            previousLower = !upper
         }
         flush()
         return words
@@ -161,15 +177,22 @@ struct RepositoryMap {
         guard let keyword = tokens.first else { return nil }
         let rest = tokens.dropFirst()
         if language == .c {
-            if keyword == "#define", let name = rest.first { return identifier(name) }
-            if keyword.hasPrefix("#") { return nil }
+            if keyword.hasPrefix("#") || keyword.hasPrefix("__") { return nil }
+            // `struct point *make_point(int x)`: a function returning a struct.
+            if let open = line.firstIndex(of: "("), !line[..<open].contains("{"), !line.hasSuffix(";"), !line[..<open].contains("=") {
+                let before = line[..<open].split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "&" }).last
+                if let before, tokens.count > 1 || before != keyword {
+                    let name = identifier(before)
+                    return name.isEmpty || name.hasPrefix("__") || ["if", "while", "for", "return", "switch"].contains(name) ? nil : name
+                }
+            }
         }
         if keywords[language]?.contains(String(keyword)) == true {
             guard var name = rest.first else { return nil }
             if language == .go, keyword == "func", name.hasPrefix("(") {
                 // A method: `func (s *Store) Get(` → Store.Get.
                 guard let open = line.firstIndex(of: "("), let close = line.firstIndex(of: ")"), open < close else { return nil }
-                let receiver = line[line.index(after: open)..<close].split(separator: " ").last.map { identifier($0) } ?? ""
+                let receiver = line[line.index(after: open)..<close].split(separator: " ").last.map { identifier($0.drop(while: { $0 == "*" || $0 == "&" })) } ?? ""
                 let after = line[line.index(after: close)...].drop(while: { $0 == " " })
                 return receiver + "." + identifier(after)
             }
@@ -183,12 +206,6 @@ struct RepositoryMap {
                 name = last
             }
             return identifier(name)
-        }
-        if language == .c, line.contains("("), !line.hasSuffix(";"), !line.contains("="), let open = line.firstIndex(of: "(") {
-            let before = line[..<open].split(whereSeparator: { $0 == " " || $0 == "*" || $0 == "&" }).last
-            if let before, let name = Optional(identifier(before)), !name.isEmpty, !["if", "while", "for", "return", "switch"].contains(name) {
-                return name
-            }
         }
         return nil
     }

@@ -177,9 +177,7 @@ struct SecretScanner {
         guard has(start, "-----BEGIN") else { return nil }
         var lineEnd = start
         while lineEnd < bytes.count, bytes[lineEnd] != 10, lineEnd - start < 80 { lineEnd += 1 }
-        guard FileOperations.occurrences(of: Array("PRIVATE KEY-----".utf8), in: Array(bytes[start..<lineEnd]), limit: 1).count == 1 else {
-            return nil
-        }
+        guard (start..<lineEnd).contains(where: { has($0, "PRIVATE KEY-----") }) else { return nil }
         var cursor = lineEnd
         while cursor < bytes.count {
             if bytes[cursor] == UInt8(ascii: "-"), has(cursor, "-----END") {
@@ -242,19 +240,33 @@ struct SecretScanner {
             return false
         }
         cursor = run(from: cursor) { $0 == 32 || $0 == 9 }
+        // A type annotation (`let apiToken: String = "…"`): the value follows its `=`.
+        let type = run(from: cursor) { Self.isWord($0) || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "!") }
+        if type > cursor {
+            let equals = run(from: type) { $0 == 32 || $0 == 9 }
+            if equals < bytes.count, bytes[equals] == UInt8(ascii: "="), equals + 1 < bytes.count, bytes[equals + 1] != UInt8(ascii: "=") {
+                cursor = run(from: equals + 1) { $0 == 32 || $0 == 9 }
+            }
+        }
         guard cursor < bytes.count else { return false }
         var end: Int
+        var quoted = false
         if bytes[cursor] == 34 || bytes[cursor] == 39 {
             let quote = bytes[cursor]
             cursor += 1
             end = run(from: cursor) { $0 != quote && $0 != 10 }
             guard end < bytes.count, bytes[end] == quote else { return false }
+            quoted = true
         } else {
             end = run(from: cursor) { $0 > 32 && $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: ")") && $0 != UInt8(ascii: "}") }
         }
         let value = bytes[cursor..<end]
         guard (12...200).contains(value.count), let first = value.first, !"$({%<[".utf8.contains(first),
               !value.contains(32), !value.contains(UInt8(ascii: "(")) else { return false }
+        // A bare value with brackets, quotes or member access (`os.environ["X"]`) is code.
+        if !quoted, value.contains(where: { "[]\"'".utf8.contains($0) }) || (value.contains(UInt8(ascii: ".")) && !value.contains(where: Self.isDigit)) {
+            return false
+        }
         let letters = value.contains(where: Self.isLetter)
         let others = value.contains(where: { !Self.isLetter($0) })
         return letters && others && Self.entropy(value) >= 3.5
