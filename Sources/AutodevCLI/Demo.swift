@@ -14,6 +14,62 @@ extension AutodevCommand {
 
         let directory: String
 
+        /// The demo's model: `autodev-demo-model` beside the installed binary, or
+        /// `scripts/demo-model` of the source tree the binary was built in.
+        static func demoModel() -> String? {
+            guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+            var folder = URL(fileURLWithPath: exe).deletingLastPathComponent()
+            let installed = folder.appendingPathComponent("autodev-demo-model").path
+            if FileManager.default.isExecutableFile(atPath: installed) { return installed }
+            for _ in 0..<5 {
+                let candidate = folder.appendingPathComponent("scripts/demo-model").path
+                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+                folder = folder.deletingLastPathComponent()
+            }
+            return nil
+        }
+
+        /// Tier 5 without a key: a `command` provider (the deterministic demo model) and a
+        /// validation command; a requirement's text changes, and its update goes to the model.
+        func tier5(repository: Repository, time: Int64, branch: String) throws {
+            guard let model = Self.demoModel() else {
+                Output.write("\n(tier 5 is not shown: scripts/demo-model was not found beside this autodev)\n")
+                return
+            }
+            let configPath = directory + "/config/autodev.toml"
+            var text = (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? ""
+            text += """
+
+                # Added by the demo: a deterministic command-line "model" (no key, no network), and a
+                # check every generated change must pass before it reaches \(branch).
+                [[llm.providers]]
+                name = "demo"
+                kind = "command"
+                command = "\(model)"
+                model = "demo-model"
+
+                [validate]
+                command = "! grep -rn BROKEN Sources"
+
+                """
+            try Data(text.utf8).write(to: URL(fileURLWithPath: configPath))
+            let configured = try repository.commitAll(message: "Configure a model and a check\n", author: "Demo Author",
+                                                      email: "demo@example.com", time: time)
+            Output.write("\n\(String(configured.hex.prefix(12)))  Configure a model and a check\n")
+            let specPath = directory + "/specs/001-sign-in/spec.md"
+            let spec = try String(contentsOfFile: specPath, encoding: .utf8)
+            try Data(spec.replacing("System MUST verify passwords with a salted hash.",
+                                    with: "System MUST verify passwords with a salted, memory-hard hash.").utf8)
+                .write(to: URL(fileURLWithPath: specPath))
+            let commit = try repository.commitAll(message: "FR-001 asks for a memory-hard hash\n", author: "Demo Author",
+                                                  email: "demo@example.com", time: time + 3600)
+            Output.write("\(String(commit.hex.prefix(12)))  FR-001 asks for a memory-hard hash\n")
+            Output.write("\n$ autodev -C \(directory) sync      # the update has no template: tier 5 asks the model, the check runs\n")
+            let settings = try ConfigFile.load(for: repository, environment: [:])
+            let sync = AutodevCore.Sync(repository: repository, config: settings, environment: Environment.variables())
+            Output.write(SyncRenderer.render(try sync.run(SyncOptions()), branch: branch))
+        }
+
         init(_ arguments: ParsedArguments) {
             directory = arguments.positional ?? ""
         }
@@ -70,8 +126,9 @@ extension AutodevCommand {
                 let files = try repository.diffTrees(from: base, to: info.tree, renames: RenameOptions(enabled: false))
                 Output.write("\n$ git -C \(directory) diff --name-only HEAD \(branch)      # the generated work, for review\n")
                 for change in files.changes { Output.write("  \(change.path)\n") }
-                Output.write("\nNothing on your branch, index or work tree changed; merge \(branch) to accept the work.\n")
             }
+            try tier5(repository: repository, time: time + 3600, branch: branch)
+            Output.write("\nNothing on your branch, index or work tree changed; merge \(branch) to accept the work.\n")
         }
     }
 }
