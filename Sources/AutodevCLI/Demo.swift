@@ -30,7 +30,7 @@ extension AutodevCommand {
         }
 
         /// Tier 5 without a key: a `command` provider (the deterministic demo model) and a
-        /// validation command; a requirement's text changes, and its update goes to the model.
+        /// validation command; a test report names a failing test, and fixing it goes to the model.
         func tier5(repository: Repository, time: Int64, branch: String) throws {
             guard let model = Self.demoModel() else {
                 Output.write("\n(tier 5 is not shown: scripts/demo-model was not found beside this autodev)\n")
@@ -56,18 +56,24 @@ extension AutodevCommand {
             let configured = try repository.commitAll(message: "Configure a model and a check\n", author: "Demo Author",
                                                       email: "demo@example.com", time: time)
             Output.write("\n\(String(configured.hex.prefix(12)))  Configure a model and a check\n")
-            let specPath = directory + "/specs/001-sign-in/spec.md"
-            let spec = try String(contentsOfFile: specPath, encoding: .utf8)
-            try Data(spec.replacing("System MUST verify passwords with a salted hash.",
-                                    with: "System MUST verify passwords with a salted, memory-hard hash.").utf8)
-                .write(to: URL(fileURLWithPath: specPath))
-            let commit = try repository.commitAll(message: "FR-001 asks for a memory-hard hash\n", author: "Demo Author",
-                                                  email: "demo@example.com", time: time + 3600)
-            Output.write("\(String(commit.hex.prefix(12)))  FR-001 asks for a memory-hard hash\n")
-            Output.write("\n$ autodev -C \(directory) sync      # the update has no template: tier 5 asks the model, the check runs\n")
+            // CI reports a failing test: fixing it is work no template does.
+            let report = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <testsuites><testsuite name="GreeterTests" tests="1" failures="1">
+                  <testcase classname="GreeterTests.GreeterTests" name="testGreetsByName" file="Tests/GreeterTests/GreeterTests.swift">
+                    <failure message="XCTAssertEqual failed: (&quot;Hello!&quot;) is not equal to (&quot;Hello, Ada!&quot;)"/>
+                  </testcase>
+                </testsuite></testsuites>
+
+                """
+            let reportPath = directory + "/.git/demo-test-report.xml"
+            try Data(report.utf8).write(to: URL(fileURLWithPath: reportPath))
+            Output.write("\n$ autodev -C \(directory) sync --test-report report.xml      # a failing test: no template fixes it; tier 5 asks the model, the check runs\n")
             let settings = try ConfigFile.load(for: repository, environment: [:])
             let sync = AutodevCore.Sync(repository: repository, config: settings, environment: Environment.variables())
-            Output.write(SyncRenderer.render(try sync.run(SyncOptions()), branch: branch))
+            var options = SyncOptions()
+            options.testReports = [try TestReport.load(reportPath)]
+            Output.write(SyncRenderer.render(try sync.run(options), branch: branch))
         }
 
         init(_ arguments: ParsedArguments) {

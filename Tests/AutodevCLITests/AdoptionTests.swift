@@ -114,6 +114,9 @@ import Testing
         let files = try Subprocess.run(GitFixture.gitPath, ["-C", directory, "diff", "--name-only", "HEAD", "autodev/results"]).stdout
         #expect(!files.isEmpty, "\(result.stdout)")
         #expect(result.stdout.contains(files.split(separator: "\n").first.map(String.init) ?? "?"))
+        // Tier 5 without a key: the demo's model fixes the failing test and the check passes.
+        #expect(result.stdout.contains("answered by provider 'demo'; validation passed"), "\(result.stdout)")
+        #expect(files.contains("Sources/Generated/testGreetsByName.swift"), "\(files)")
     }
 }
 
