@@ -43,6 +43,9 @@ public final class HTTPTestServer: @unchecked Sendable {
         public var hold: Gate?
         /// Close the connection without a byte of answer.
         public var closeWithoutAnswer = false
+        /// Send the body with `Transfer-Encoding: chunked` (no Content-Length, so the client
+        /// learns the size only as it reads).
+        public var chunked = false
 
         public init(status: Int = 200, headers: [(name: String, value: String)] = [], body: Body = .bytes([]), hold: Gate? = nil) {
             self.status = status
@@ -350,21 +353,25 @@ public final class HTTPTestServer: @unchecked Sendable {
         }
         var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
         for header in response.headers { head += "\(header.name): \(header.value)\r\n" }
-        head += "Content-Length: \(length)\r\n\r\n"
+        head += response.chunked ? "Transfer-Encoding: chunked\r\n\r\n" : "Content-Length: \(length)\r\n\r\n"
         guard sendAll(client, Array(head.utf8)) else { return false }
+        let piece = { (bytes: [UInt8]) -> Bool in
+            guard response.chunked else { return self.sendAll(client, bytes) }
+            return self.sendAll(client, Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + [13, 10])
+        }
         switch response.body {
         case .bytes(let bytes):
-            return sendAll(client, bytes)
+            guard bytes.isEmpty || piece(bytes) else { return false }
         case .repeating(let byte, let count):
             let chunk = [UInt8](repeating: byte, count: 65_536)
             var left = count
             while left > 0 {
                 let size = min(left, chunk.count)
-                guard sendAll(client, Array(chunk[..<size])) else { return false }
+                guard piece(Array(chunk[..<size])) else { return false }
                 left -= size
             }
-            return true
         }
+        return !response.chunked || sendAll(client, Array("0\r\n\r\n".utf8))
     }
 
     private func sendAll(_ client: Int32, _ bytes: [UInt8]) -> Bool {

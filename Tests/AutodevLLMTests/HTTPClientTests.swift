@@ -33,16 +33,26 @@ import Testing
         #expect(server.requests.first?.body == body)
     }
 
-    @Test(arguments: [true, false])
-    func aTenMegabyteAnswerIsTooLargeNotReadIntoMemory(_ declaresLength: Bool) throws {
-        // With Content-Length libcurl refuses it at once; the write callback catches the rest.
-        let server = try HTTPTestServer(responses: [HTTPTestServer.Response(body: .repeating(UInt8(ascii: "a"), count: 10_000_000))])
+    @Test(arguments: [false, true])
+    func aTenMegabyteAnswerIsTooLargeNotReadIntoMemory(_ chunked: Bool) throws {
+        // With a Content-Length libcurl refuses it before reading; chunked, the write callback
+        // stops it at the limit.
+        var response = HTTPTestServer.Response(body: .repeating(UInt8(ascii: "a"), count: 10_000_000))
+        response.chunked = chunked
+        let server = try HTTPTestServer(responses: [response])
         defer { server.stop() }
-        var request = HTTPRequest(url: server.baseURL + "/", body: [])
-        if !declaresLength { request.maxResponseBytes = 9_000_000 } else { request.maxResponseBytes = 1 << 20 }
+        let request = HTTPRequest(url: server.baseURL + "/", body: [])
         let error = #expect(throws: HTTPError.self) { try HTTPClient().post(request, stopRequested: never) }
         #expect(error?.kind == .tooLarge)
-        #expect(error?.message.contains("\(request.maxResponseBytes) bytes") == true)
+        #expect(error?.message.contains("limit of \(HTTPRequest.defaultMaxResponseBytes) bytes") == true)
+    }
+
+    @Test func aChunkedAnswerIsReadWhole() throws {
+        var response = HTTPTestServer.Response(body: .repeating(UInt8(ascii: "c"), count: 200_000))
+        response.chunked = true
+        let server = try HTTPTestServer(responses: [response])
+        defer { server.stop() }
+        #expect(try HTTPClient().post(HTTPRequest(url: server.baseURL + "/", body: []), stopRequested: never).body.count == 200_000)
     }
 
     @Test func anAnswerJustUnderTheLimitIsRead() throws {
