@@ -35,6 +35,19 @@ extension AutodevCommand {
                 let value = config.values[key.name].map(\.description) ?? "(unset: git config decides)"
                 entries.append((key.name, Entry(value: value, source: config.sources[key.name]?.description ?? "default")))
             }
+            // Providers: each field as configured. Keys never sit in the configuration (only the
+            // NAME of their variable), so nothing here can print one.
+            for (index, provider) in config.providers.enumerated() {
+                let prefix = "llm.providers[\(index)]"
+                var fields: [(String, String)] = [("name", provider.name), ("kind", provider.kind.rawValue), ("model", provider.model)]
+                if provider.kind == .command { fields.append(("command", provider.command ?? "")) } else { fields.append(("base_url", provider.baseURL)) }
+                if let variable = provider.apiKeyEnv { fields.append(("api_key_env", variable)) }
+                fields += [("timeout_seconds", String(provider.timeoutSeconds)), ("max_output_tokens", String(provider.maxOutputTokens)),
+                           ("context_tokens", String(provider.contextTokens)), ("temperature", String(provider.temperature)),
+                           ("edit_format", provider.editFormat.rawValue), ("input_price_per_mtok", String(provider.inputPricePerMTok)),
+                           ("output_price_per_mtok", String(provider.outputPricePerMTok))]
+                for (field, value) in fields { entries.append(("\(prefix).\(field)", Entry(value: value, source: provider.source))) }
+            }
             if json {
                 Output.write(try JSONOutput.encode(Dictionary(uniqueKeysWithValues: entries)) + "\n")
                 return

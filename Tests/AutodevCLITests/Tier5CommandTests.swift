@@ -128,3 +128,46 @@ import Testing
         #expect(try Self.pass(result)["pending"] as? Int == 2)
     }
 }
+
+@Suite struct ValidationDecisionTests {
+    @Test func aDependencyChangeRunsTheProjectsChecks() throws {
+        let fixture = try GitFixture()
+        try fixture.write("requirements.txt", "requests==2.31\n")
+        try fixture.write("config/autodev.toml", "[validate]\ncommand = \"test -f ok.txt || { echo 'error: ok.txt is missing'; exit 1; }\"\n")
+        try fixture.commit("Set up")
+        #expect(try SyncCommandTests.sync(fixture).status == 0)  // adopts
+        try fixture.write("requirements.txt", "requests==2.32\n")
+        try fixture.commit("Bump requests")
+        let failing = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("the project's checks fail"), "\(failing.stderr)")
+        let items = try #require(try Tier5CommandTests.pass(failing)["items"] as? [[String: Any]])
+        #expect(items.contains { ($0["outcome"] as? String ?? "").hasPrefix("validation failed: ") }, "\(items)")
+        try fixture.write("ok.txt", "fine\n")
+        try fixture.write("requirements.txt", "requests==2.32.3\n")
+        try fixture.commit("Fix and bump again")
+        let passing = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(passing.status == 0, "\(passing.stderr)")
+        let after = try #require(try Tier5CommandTests.pass(passing)["items"] as? [[String: Any]])
+        #expect(after.contains { ($0["outcome"] as? String ?? "").hasPrefix("validation passed") }, "\(after)")
+    }
+
+    @Test func aCommandProviderThatHangsIsKilledAtItsTimeoutAndTheWorkWaits() throws {
+        let fixture = try Tier5CommandTests.project(validate: false)
+        try fixture.write("config/autodev.toml", """
+            [[llm.providers]]
+            name = "slow"
+            kind = "command"
+            command = "sleep 600"
+            timeout_seconds = 1
+            """)
+        try fixture.commit("A provider that hangs")
+        let result = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("did not answer within 1 s"), "\(result.stderr)")
+        #expect(try Tier5CommandTests.pass(result)["pending"] as? Int == 2)
+        // Its process group is gone.
+        let left = try Subprocess.run("/bin/sh", ["-c", "pgrep -f 'slee[p] 600' || true"]).stdout
+        #expect(left.isEmpty, "\(left)")
+    }
+}

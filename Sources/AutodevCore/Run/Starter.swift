@@ -48,6 +48,31 @@ public enum Starter {
             let value = key.defaultValue.map(\.description) ?? "(unset: git config decides)"
             out += "# \(parts.last!) = \(value)\n"
         }
+        out += """
+
+            # Tier 5: the models work goes to when no pattern or template answers it, tried in
+            # order. Uncomment one (autodev doctor checks it). A key never sits in this file:
+            # api_key_env names the environment variable that holds it.
+            # [[llm.providers]]
+            # name = "openai"
+            # kind = "openai"                       # openai | anthropic | command
+            # base_url = "https://api.openai.com/v1"
+            # model = "gpt-4o-mini"
+            # api_key_env = "OPENAI_API_KEY"
+            # timeout_seconds = 300
+            # max_output_tokens = 8192
+            # context_tokens = 128000
+            # temperature = 0.0
+            # edit_format = "whole"                 # whole | search-replace
+            # input_price_per_mtok = 0.15           # USD, for accounting
+            # output_price_per_mtok = 0.60
+            #
+            # [[llm.providers]]
+            # name = "local"
+            # kind = "command"                      # prompt on stdin, answer on stdout
+            # command = "llm -m qwen2.5-coder"
+
+            """
         return out
     }
 

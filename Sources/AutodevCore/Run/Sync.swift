@@ -250,6 +250,7 @@ public final class Sync {
                                           try store.save(state)
                                       }), owners: state.generated)
         runner.failedValidations = state.failedValidation ?? [:]
+        runner.gate = validationGate()
         if !dryRun { runner.llm = try llmSetup(state: state) }
         try runner.run(queue.items)
         state.failedValidation = runner.failedValidations.isEmpty ? nil : runner.failedValidations
@@ -340,19 +341,24 @@ public final class Sync {
         return result
     }
 
-    /// Tier 5's providers and validation gate, or nil when no provider is configured (or
+    /// `[validate] command`, or nil when none is configured.
+    func validationGate() -> ValidationGate? {
+        let command = config.string("validate.command")
+        guard !command.trimmingSpaces().isEmpty else { return nil }
+        return ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
+                              environment: environment, runner: commandRunner)
+    }
+
+    /// Tier 5's providers, or nil when no provider is configured (or
     /// `llm.enabled = false`): requests are then written out as before.
     private func llmSetup(state: SyncState) throws(AutodevError) -> TierRunner.LLMSetup? {
         guard !config.providers.isEmpty, config.bool("llm.enabled") != false else { return nil }
         let command = config.string("validate.command")
-        let gate = command.trimmingSpaces().isEmpty ? nil
-            : ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
-                             environment: environment, runner: commandRunner)
         var fingerprint = "validate \(command)\n"
         for provider in config.providers {
             fingerprint += "\(provider.name) \(provider.kind.rawValue) \(provider.baseURL) \(provider.model) \(provider.editFormat.rawValue)\n"
         }
-        return TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, gate: gate, failedValidation: state.failedValidation ?? [:],
+        return TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, failedValidation: state.failedValidation ?? [:],
                                    calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint))
     }
 

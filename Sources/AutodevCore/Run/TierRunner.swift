@@ -48,6 +48,8 @@ final class TierRunner {
     var failedValidations: [String: FailedValidation] = [:]
     /// Tier 5 with providers; nil keeps it offline.
     var llm: LLMSetup?
+    /// `[validate] command`: tier 5's gate, and what `validate` decisions run.
+    var gate: ValidationGate?
 
     init(_ context: Context, owners: [String: SyncState.Generated]) {
         self.context = context
@@ -75,6 +77,10 @@ final class TierRunner {
                 // Processing(task), kept current for `status` without an fsync per piece of work.
                 try context.saveLoop(failures.isEmpty ? .processing : .recoveringFromError, item.id)
                 lastStateWrite = context.clock.monotonicMilliseconds()
+            }
+            if item.action == .validate, let gate, !context.dryRun, let base = context.baseLookup, try patterns.match(item) == nil {
+                runValidation(item, gate: gate, baseTree: base.tree)
+                continue
             }
             let resolution: Resolution
             do {
@@ -137,6 +143,29 @@ final class TierRunner {
         var generated: [String: Result<[String: [UInt8]], AutodevError>] = [:]
         for job in jobs { generated[job.item.id] = job.outcome }
         return generated
+    }
+
+    /// A `validate` decision (a dependency or configuration the code relies on changed): the
+    /// project's checks run on the processed commit with the unmerged generated files. A failure
+    /// is reported (sync exits 1); it is not queued again, as the same commit fails the same way.
+    func runValidation(_ item: WorkItem, gate: ValidationGate, baseTree: ObjectID) {
+        let log = context.store.loop + "/logs/\(context.runID)/\(item.id)-validate.log"
+        let note: String
+        switch gate.check(baseTree: baseTree, files: context.previous, logPath: log, stopRequested: context.stopRequested) {
+        case .passed:
+            note = "validation passed: `\(gate.command)`"
+        case .stopped:
+            deferItem(item, "stopped by a signal during validation; pending")
+            return
+        case .broken(let why):
+            fail(item, "the validation command could not be run (\(why))")
+            return
+        case .failed(let output):
+            note = "validation failed: " + (output.split(separator: "\n").first.map(String.init) ?? "") + "; its output is in \(log)"
+            failures.append("\(item.subjectLabel): after this change the project's checks fail (`\(gate.command)`); the output is in \(log)")
+        }
+        records.append(DecisionRecord(run: context.runID, item: item, tier: TierName.pattern.rawValue, outcome: note))
+        items.append(.init(work: item.id, action: item.action, subject: item.subjectLabel, tier: TierName.pattern.rawValue, outcome: note, files: []))
     }
 
     /// Work carried over and deferred again by a limit or a stop gets no new log line: it was

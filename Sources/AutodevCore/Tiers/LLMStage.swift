@@ -42,7 +42,6 @@ extension TierRunner {
         /// Built only when some work needs them (a missing key must not stop runs without such work).
         var makeProviders: () throws(AutodevError) -> [any LLMProvider]
         var providers: [any LLMProvider] = []
-        var gate: ValidationGate?
         /// From the state: work that failed validation, and token calibrations per provider.
         var failedValidation: [String: FailedValidation]
         var calibration: [String: Double]
@@ -219,7 +218,7 @@ extension TierRunner {
                     return
                 }
             }
-            guard let gate = setup.gate else {
+            guard let gate else {
                 take(item, files, provider: providerName, note: "answered by provider '\(providerName)'; no validation command configured")
                 return
             }
