@@ -251,7 +251,7 @@ public final class Sync {
                                       }), owners: state.generated)
         runner.failedValidations = state.failedValidation ?? [:]
         runner.gate = validationGate()
-        if !dryRun { runner.llm = try llmSetup(state: state) }
+        runner.llm = try llmSetup(state: state)
         try runner.run(queue.items)
         state.failedValidation = runner.failedValidations.isEmpty ? nil : runner.failedValidations
         if !runner.llmCalibration.isEmpty {

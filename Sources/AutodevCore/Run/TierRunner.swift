@@ -103,6 +103,13 @@ final class TierRunner {
             case .request where llm != nil && !context.dryRun:
                 forLLM.append(item)
                 continue
+            case .request where llm != nil:
+                // A dry run calls no model: the plan says where the work would go.
+                let names = context.config.providers.map { "'\($0.name)'" }.joined(separator: ", then ")
+                let note = "would be asked of provider \(names)" + (gate == nil ? "" : ", then checked by `\(gate!.command)`")
+                records.append(DecisionRecord(run: context.runID, item: item, tier: TierName.llm.rawValue, outcome: note))
+                items.append(.init(work: item.id, action: item.action, subject: item.subjectLabel, tier: TierName.llm.rawValue, outcome: note, files: []))
+                continue
             case .request(let request):
                 let maxCalls = context.config.int("loop.max_llm_calls_per_run")
                 let maxTokens = context.config.int("loop.max_tokens_per_run")
