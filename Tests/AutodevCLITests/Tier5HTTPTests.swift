@@ -111,4 +111,46 @@ import Testing
         #expect(doctor.status == 0, "\(doctor.stdout)\(doctor.stderr)")
         #expect(doctor.stdout.contains("provider 'test' (openai, \(server.baseURL)/v1): ok"), "\(doctor.stdout)")
     }
+
+    @Test func anAnswerCutAtTheTokenLimitIsAskedAgainWithTheProblem() throws {
+        final class Count: @unchecked Sendable { var n = 0 }
+        let count = Count()
+        let server = try HTTPTestServer { request in
+            count.n += 1
+            if count.n == 1 {
+                let body: [String: Any] = ["choices": [["index": 0, "finish_reason": "length",
+                                                        "message": ["role": "assistant", "content": "Sources/Generated/A.swift\n```swift\nenum A {"]]],
+                                           "usage": ["prompt_tokens": 100, "completion_tokens": 8192]]
+                return .json(String(decoding: try! JSONSerialization.data(withJSONObject: body), as: UTF8.self))
+            }
+            return Self.openAIReply(request)
+        }
+        let fixture = try Self.project(server: server)
+        let result = try SyncCommandTests.sync(fixture, ["--json"], environment: ["TEST_LLM_KEY": "k"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let requests = server.requests
+        #expect(requests.count == 2)
+        #expect(requests.last?.text.contains("cut off at the output token limit") == true, "the re-ask names the problem")
+        #expect(!(try fixture.git(["ls-tree", "-r", "--name-only", "autodev/results", "Sources/Generated"])).isEmpty)
+        let llm = try #require((try AdoptionTests.json(result)["passes"] as? [[String: Any]])?.first?["llm"] as? [String: Any])
+        #expect(llm["calls"] as? Int == 2 && llm["failedCalls"] as? Int == 1)
+    }
+
+    @Test func anHTMLPageInsteadOfAnAnswerLeavesTheWorkPending() throws {
+        let server = try HTTPTestServer { _ in .text(200, "<html><body>Welcome to nginx!</body></html>", contentType: "text/html") }
+        let fixture = try Self.project(server: server)
+        let result = try SyncCommandTests.sync(fixture, ["--json"], environment: ["TEST_LLM_KEY": "k"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("provider 'test'"), "\(result.stderr)")
+        #expect(try (AdoptionTests.json(result)["passes"] as? [[String: Any]])?.first?["pending"] as? Int == 1)
+        #expect(throws: (any Error).self) { try fixture.git(["rev-parse", "--verify", "-q", "autodev/results"]) }
+        // Nothing was lost: a working server later gets the same work.
+        let good = try HTTPTestServer(handler: Self.openAIReply)
+        let config = try String(contentsOfFile: fixture.path + "/config/autodev.toml", encoding: .utf8)
+        try fixture.write("config/autodev.toml", config.replacingOccurrences(of: server.baseURL, with: good.baseURL))
+        try fixture.commit("Point at a working server")
+        let again = try SyncCommandTests.sync(fixture, ["--json"], environment: ["TEST_LLM_KEY": "k"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(good.requests.count == 1)
+    }
 }
