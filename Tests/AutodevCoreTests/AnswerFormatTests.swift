@@ -20,6 +20,17 @@ import Testing
         #expect(parsed.problems.isEmpty && parsed.missing.isEmpty)
     }
 
+    @Test("a reasoning model's <think> block is not the answer, drafts of files in it included")
+    func reasoningIsSkipped() throws {
+        let text = "<think>\nMaybe:\nsrc/app.py\n```python\ndef f(): pass\n```\nNo, better:\n</think>\n\nsrc/app.py\n```python\ndef f():\n    return 1\n```\n"
+        let parsed = try whole.parse(answer(text), work: ["w1"], current: { _ in nil })
+        #expect(parsed.files == ["w1": ["src/app.py": bytes("def f():\n    return 1\n")]])
+        // Cut off while thinking: no answer at all, not the draft.
+        #expect(throws: AnswerProblem.self) {
+            try whole.parse(answer("<think>\nsrc/app.py\n```python\ndef f(): pass\n```\n"), work: ["w1"], current: { _ in nil })
+        }
+    }
+
     @Test("fences: ``` or ~~~ with any info string, and a longer fence wraps a shorter one")
     func fences() throws {
         let text = """

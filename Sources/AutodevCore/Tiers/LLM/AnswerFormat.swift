@@ -76,7 +76,7 @@ public struct AnswerFormat: Sendable {
         if answer.finish == .truncated {
             throw AnswerProblem(.truncated, "the answer was cut off at the output token limit")
         }
-        let text = answer.text.contains("\r\n") ? answer.text.replacing("\r\n", with: "\n") : answer.text
+        let text = Self.withoutReasoning(answer.text.contains("\r\n") ? answer.text.replacing("\r\n", with: "\n") : answer.text)
         if text.allSatisfy(\.isWhitespace) { throw AnswerProblem(.empty, "the answer is empty") }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let sections = try AnswerScanner(lines: lines).scan()
@@ -110,6 +110,20 @@ public struct AnswerFormat: Sendable {
             parsed.record(id, section, format: self, current: current)
         }
         return parsed
+    }
+
+    /// The answer without the reasoning some models put before it (`<think>…</think>` from
+    /// DeepSeek-R1, Qwen3 and others served by Ollama, vLLM or llama.cpp): drafts of files in
+    /// there are not the answer. An unclosed block (cut off while thinking) leaves nothing.
+    static func withoutReasoning(_ text: String) -> String {
+        var rest = Substring(text)
+        for (open, close) in [("<think>", "</think>"), ("<thinking>", "</thinking>"), ("<reasoning>", "</reasoning>")] {
+            let trimmed = rest.drop { $0.isWhitespace }
+            guard trimmed.hasPrefix(open) else { continue }
+            guard let end = trimmed.firstRange(of: close) else { return "" }
+            rest = trimmed[end.upperBound...]
+        }
+        return String(rest)
     }
 
     /// Whether `path` may be written by an answer: relative, no `..` or empty parts, nothing
