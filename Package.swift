@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "AutodevTestSupport", dependencies: ["AutodevGit"]),
         .testTarget(name: "AutodevGitTests", dependencies: ["AutodevGit", "AutodevTestSupport", "CGitShim"]),
         .testTarget(name: "AutodevMarkdownTests", dependencies: ["AutodevMarkdown"]),
-        .testTarget(name: "AutodevCoreTests", dependencies: ["AutodevCore", "AutodevTestSupport"]),
+        .testTarget(name: "AutodevCoreTests", dependencies: ["AutodevCore", "AutodevTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AutodevCLITests", dependencies: ["AutodevCore", "AutodevTestSupport"]),
     ]
 )
