@@ -38,6 +38,9 @@ let package = Package(
         // PCRE2 for users' regular expressions, with match limits (Tiers/UserRegex.swift); the
         // static archive is linked by CGitShim with libgit2's.
         .systemLibrary(name: "CPCRE2"),
+        // Expat for JUnit XML reports (Events/JUnitParser.swift): headers only; AutodevCore links
+        // Debian's static archive, so the binary needs no libexpat at run time.
+        .systemLibrary(name: "CExpat"),
         // Starts generator commands in their own process group, under a supervisor that kills
         // the group when autodev dies (Tiers/Generator.swift).
         .target(name: "CSpawn"),
@@ -60,8 +63,9 @@ let package = Package(
             "AutodevMarkdown",
             "CPCRE2",
             "CSpawn",
+            "CExpat",
             .product(name: "TOMLKit", package: "TOMLKit"),
-        ]),
+        ], linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libexpat.a"])]),
         // The commit autodev was built from (scripts/install defines it).
         .target(name: "CBuildInfo"),
         .target(name: "AutodevCLI", dependencies: [
@@ -77,7 +81,7 @@ let package = Package(
         .target(name: "AutodevTestSupport", dependencies: ["AutodevGit"]),
         .testTarget(name: "AutodevGitTests", dependencies: ["AutodevGit", "AutodevTestSupport", "CGitShim"]),
         .testTarget(name: "AutodevMarkdownTests", dependencies: ["AutodevMarkdown"]),
-        .testTarget(name: "AutodevCoreTests", dependencies: ["AutodevCore", "AutodevTestSupport"]),
+        .testTarget(name: "AutodevCoreTests", dependencies: ["AutodevCore", "AutodevTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AutodevCLITests", dependencies: ["AutodevCore", "AutodevTestSupport"]),
         .testTarget(name: "AutodevLLMTests", dependencies: ["AutodevLLM", "AutodevCore", "AutodevTestSupport"]),
     ]

@@ -1,118 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Failed tests read from a JUnit XML report (`--test-report`), the source of testFailed events.
-/// A small scanner for the elements that matter — `testcase` and its `failure` or `error` —
-/// rather than a full XML parser: reports from pytest, JUnit, Go's and Swift's JUnit writers
-/// all have that shape.
+///
+/// The report is streamed through a real XML parser (``JUnitParser``, on expat), so text that
+/// only looks like markup — `<failure` in CDATA output, a failing test inside a comment, a `>`
+/// in an attribute — is read as what it is. A test failed when its `<testcase>` holds a
+/// `<failure>` or `<error>` (Surefire's `rerunFailure`/`rerunError` too) and no `<skipped>`;
+/// `flakyFailure`/`flakyError` (failed, then passed on a rerun) are not failures, nor is a test
+/// listed again later as passing (a retry). Nested `<testsuite>`s, a `<testsuites>` root or a
+/// bare `<testsuite>` are all read.
 public struct TestReport: Sendable {
     public struct Failure: Sendable, Equatable {
         public var classname: String
         public var name: String
-        /// The source file when the report says (`file="…"`), else nil.
+        /// The source file when the report says (`file="…"` on the test or its suite), else nil.
         public var file: String?
         public var message: String
+        /// The names of the enclosing `<testsuite>`s, outermost first, joined by `/`.
+        public var suite: String = ""
+        /// The line in `file` when the report says (`line="…"`).
+        public var line: Int? = nil
     }
 
     public var path: String
     public var failures: [Failure]
+    /// How many `<testcase>` elements the report holds.
+    public var testCount: Int = 0
 
-    /// Reads and parses a report file; an unreadable or malformed one is a usage error (64).
+    /// Streams a report file; an unreadable or malformed one is a usage error (64) naming it.
     public static func load(_ path: String) throws(AutodevError) -> TestReport {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileSystem.read(path)
-        } catch {
-            throw invalid(path, error.message)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw invalid(path, "it cannot be read: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let parser = JUnitParser()
+        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw invalid(path, "it cannot be read: \(String(cString: strerror(errno)))")
+            }
+            var problem: JUnitParser.Problem?
+            chunk.withUnsafeBytes { bytes in
+                do throws(JUnitParser.Problem) { try parser.feed(UnsafeRawBufferPointer(rebasing: bytes[0..<count]), final: count == 0) } catch { problem = error }
+            }
+            if let problem { throw invalid(path, problem.message) }
+            if count == 0 { break }
         }
-        return try parse(bytes, path: path)
+        return TestReport(path: path, failures: parser.finish(), testCount: parser.testCount)
     }
 
+    /// Parses a report held in memory.
     public static func parse(_ bytes: [UInt8], path: String) throws(AutodevError) -> TestReport {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw invalid(path, "it is not valid UTF-8")
+        let parser = JUnitParser()
+        var problem: JUnitParser.Problem?
+        bytes.withUnsafeBytes { bytes in
+            do throws(JUnitParser.Problem) { try parser.feed(bytes, final: true) } catch { problem = error }
         }
-        guard text.contains("<testsuite") || text.contains("<testsuites") else {
-            throw invalid(path, "it has no <testsuite> element; give a JUnit XML report (pytest --junitxml, gradle, go-junit-report, swift test --xunit-output)")
-        }
-        var failures: [Failure] = []
-        var rest = Substring(text)
-        while let open = rest.firstRange(of: "<testcase") {
-            rest = rest[open.upperBound...]
-            guard let tagEnd = rest.firstIndex(of: ">") else { throw invalid(path, "a <testcase> tag is never closed") }
-            let attributes = attributeMap(rest[..<tagEnd])
-            let selfClosing = rest[..<tagEnd].hasSuffix("/")
-            rest = rest[rest.index(after: tagEnd)...]
-            if selfClosing { continue }
-            guard let close = rest.firstRange(of: "</testcase>") else { throw invalid(path, "a <testcase> element is never closed") }
-            let body = rest[..<close.lowerBound]
-            rest = rest[close.upperBound...]
-            guard let marker = body.firstRange(of: "<failure") ?? body.firstRange(of: "<error") else { continue }
-            let failureTag = body[marker.upperBound...].prefix { $0 != ">" }
-            let message = attributeMap(failureTag)["message"] ?? ""
-            failures.append(Failure(classname: attributes["classname"] ?? "", name: attributes["name"] ?? "(unnamed)",
-                                    file: attributes["file"], message: String(message.prefix(500))))
-        }
-        return TestReport(path: path, failures: failures)
+        if let problem { throw invalid(path, problem.message) }
+        return TestReport(path: path, failures: parser.finish(), testCount: parser.testCount)
     }
 
     static func invalid(_ path: String, _ problem: String) -> AutodevError {
-        AutodevError(.malformedRange, "test report \(path) cannot be used: \(problem)", exitStatus: .usage)
+        AutodevError(.invalidTestReport, "test report \(path) cannot be used: \(problem)", exitStatus: .usage)
     }
 
-    /// `name="a" classname='b'` → the attributes, entities decoded.
-    static func attributeMap(_ tag: Substring) -> [String: String] {
-        var result: [String: String] = [:]
-        var rest = tag
-        while let equals = rest.firstIndex(of: "=") {
-            let name = rest[..<equals].split(whereSeparator: { $0.isWhitespace }).last.map(String.init) ?? ""
-            var after = rest[rest.index(after: equals)...].drop { $0.isWhitespace }
-            guard let quote = after.first, quote == "\"" || quote == "'" else { break }
-            after = after.dropFirst()
-            guard let end = after.firstIndex(of: quote) else { break }
-            result[name] = decode(after[..<end])
-            rest = after[after.index(after: end)...]
-        }
-        return result
-    }
-
-    static func decode(_ text: Substring) -> String {
-        guard text.contains("&") else { return String(text) }
-        var out = ""
-        var rest = text
-        while let amp = rest.firstIndex(of: "&") {
-            out += rest[..<amp]
-            let after = rest[amp...]
-            guard let semicolon = after.firstIndex(of: ";"), after.distance(from: after.startIndex, to: semicolon) <= 8 else {
-                out += "&"
-                rest = rest[rest.index(after: amp)...]
-                continue
-            }
-            let entity = after[after.index(after: amp)..<semicolon]
-            switch entity {
-            case "quot": out += "\""
-            case "amp": out += "&"
-            case "lt": out += "<"
-            case "gt": out += ">"
-            case "apos": out += "'"
-            default:
-                if entity.hasPrefix("#x"), let value = UInt32(entity.dropFirst(2), radix: 16), let scalar = Unicode.Scalar(value) {
-                    out.unicodeScalars.append(scalar)
-                } else if entity.hasPrefix("#"), let value = UInt32(entity.dropFirst()), let scalar = Unicode.Scalar(value) {
-                    out.unicodeScalars.append(scalar)
-                } else {
-                    out += "&" + entity + ";"
-                }
-            }
-            rest = after[after.index(after: semicolon)...]
-        }
-        return out + rest
-    }
-
-    /// The testFailed events of this report: one per failed test, with a stable id.
+    /// The testFailed events of this report: one per failed test, with a stable id. A test is
+    /// identified by its suites, classname, name and file, so two tests of one name in two
+    /// suites or files are two events.
     func events(priority: Int) -> [Event] {
         failures.map { failure in
             let test = failure.classname.isEmpty ? failure.name : failure.classname + "." + failure.name
             let path = failure.file ?? (failure.classname.isEmpty ? self.path : failure.classname)
-            let firstLine = failure.message.split(separator: "\n").first.map(String.init) ?? ""
-            return Event(id: Event.makeID(kind: .testFailed, path: path, oldBlob: nil, newBlob: nil, test: test),
+            let firstLine = failure.message.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            let identity = failure.suite.isEmpty ? test : failure.suite + "\n" + test
+            return Event(id: Event.makeID(kind: .testFailed, path: path, oldBlob: nil, newBlob: nil, test: identity),
                          kind: .testFailed, priority: priority, path: path,
                          detail: firstLine.isEmpty ? test : "\(test): \(firstLine)")
         }

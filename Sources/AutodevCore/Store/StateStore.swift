@@ -1,4 +1,5 @@
 internal import FoundationEssentials
+internal import CSpawn
 #if canImport(Glibc)
 import Glibc
 #endif
