@@ -298,7 +298,7 @@ public final class Sync {
         let counts = RunRecorder.Counts(events: events.events.count, decisions: decisions, items: runner.items)
         let stopSignal = stopRequested()
         var record = RunRecord(id: runID, startedAt: started, finishedAt: clock.now(), from: range.from?.hex,
-                               to: range.to?.hex, status: stopSignal != 0 ? "interrupted" : "completed",
+                               to: range.to?.hex, status: stopSignal != 0 ? .interrupted : .completed,
                                events: counts.events, decisions: counts.decisions, workItems: counts.workItems, skips: counts.skips,
                                tiers: counts.tiers, llmCallsAvoided: counts.llmCallsAvoided, pending: runner.deferred.count,
                                awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts, notes: notes,

@@ -77,11 +77,11 @@ public struct LLMUsage: Sendable, Codable, Equatable {
 
     public init(_ calls: [LLMCallRecord]) {
         self.calls = calls.count
-        failedCalls = calls.filter { $0.outcome != "answered" }.count
+        failedCalls = calls.filter { $0.outcome != .answered }.count
         inputTokens = calls.map(\.inputTokens).reduce(0, +)
         outputTokens = calls.map(\.outputTokens).reduce(0, +)
         cost = calls.map(\.cost).reduce(0, +)
-        models = Array(Set(calls.filter { $0.outcome == "answered" }.map { "\($0.provider)/\($0.model)" })).sorted()
+        models = Array(Set(calls.filter { $0.outcome == .answered }.map { "\($0.provider)/\($0.model)" })).sorted()
     }
 
     /// `0.0123` for 0.01234: four decimals, for summaries and trailers.
@@ -111,7 +111,14 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var finishedAt: Int64
     public var from: String?
     public var to: String?
-    public var status: String
+    public enum Status: String, Sendable, Codable, CustomStringConvertible {
+        case completed
+        /// Stopped by SIGINT or SIGTERM: finished work kept, the rest pending.
+        case interrupted
+        public var description: String { rawValue }
+    }
+
+    public var status: Status
     public var events: Int
     public var decisions: [String: Int]
     /// Decisions that needed work; nil in records from before version 2.

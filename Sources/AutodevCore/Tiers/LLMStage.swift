@@ -14,8 +14,18 @@ public struct LLMCallRecord: Sendable, Codable, Equatable {
     public var outputTokens: Int
     public var cost: Double
     public var latencyMilliseconds: Int64
-    /// answered, malformed, failed, stopped.
-    public var outcome: String
+    public enum Outcome: String, Sendable, Codable {
+        /// A usable answer (whether its code then passed validation is the work's outcome).
+        case answered
+        /// An answer that could not be used (the problem says why).
+        case malformed
+        /// No answer: the provider failed.
+        case failed
+        /// Abandoned by a stop request.
+        case stopped
+    }
+
+    public var outcome: Outcome
     public var problem: String?
     public var redactions: Int
     public var trimmed: [String]
@@ -122,7 +132,7 @@ extension TierRunner {
                 }
                 var record = LLMCallRecord(provider: config.name, model: config.model, work: prompt.work, attempt: asked,
                                            estimatedTokens: prompt.estimatedTokens, inputTokens: 0, outputTokens: 0, cost: 0,
-                                           latencyMilliseconds: 0, outcome: "answered", problem: nil,
+                                           latencyMilliseconds: 0, outcome: .answered, problem: nil,
                                            redactions: prompt.redactions.values.reduce(0, +), trimmed: prompt.trimmed.map(\.description))
                 calls += 1
                 let answer: LLMAnswer
@@ -130,12 +140,12 @@ extension TierRunner {
                     answer = try provider.complete(prompt.request, stopRequested: context.stopRequested)
                 } catch {
                     if error.kind == .stopped {
-                        record.outcome = "stopped"
+                        record.outcome = .stopped
                         llmCalls.append(record)
                         for item in items { deferItem(item.work, "stopped by a signal during an LLM call; pending") }
                         return .settled
                     }
-                    record.outcome = "failed"
+                    record.outcome = .failed
                     record.problem = error.message
                     llmCalls.append(record)
                     lastError = error
@@ -156,7 +166,7 @@ extension TierRunner {
                     llmCalls.append(record)
                     return .answer(parsed, record, provider: config)
                 } catch {
-                    record.outcome = "malformed"
+                    record.outcome = .malformed
                     record.problem = error.message
                     llmCalls.append(record)
                     if reask == 1 {
