@@ -235,6 +235,7 @@ extension TierRunner {
             var blobs: [String: ObjectID] = context.previous.merging(newFiles.mapValues(\.blob)) { $1 }
             for (path, content) in files { blobs[path] = try gitCall(context.repository) { try context.repository.writeBlob(content) } }
             let log = context.store.loop + "/logs/\(context.runID)/\(item.id)-validate-\(round).log"
+            try context.saveLoop(.waitingForValidation, item.id)  // `status` shows what the run waits for
             switch gate.check(baseTree: baseTree, files: blobs, logPath: log, stopRequested: context.stopRequested) {
             case .passed:
                 take(item, files, provider: providerName,
