@@ -7,7 +7,8 @@ enum DiffEventsRenderer {
         let from = report.range.from.map { String($0.prefix(12)) } ?? "(empty tree)"
         let to = report.range.to.map { $0 == "worktree" ? $0 : String($0.prefix(12)) } ?? "(nothing)"
         out += "range: \(from)..\(to)\n"
-        if report.changes.isEmpty {
+        // Events from test reports come without a change: "no changes" must not hide them.
+        if report.changes.isEmpty && report.events.isEmpty {
             out += "no changes\n"
             return out
         }

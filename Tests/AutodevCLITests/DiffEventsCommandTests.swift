@@ -264,6 +264,12 @@ import Testing
         #expect(decisions.first?["action"] as? String == "fixFailingTest")
         #expect(decisions.first?["eventId"] as? String == events.first?["id"] as? String)
 
+        // A range that changes no files still shows the report's failures, in human form too.
+        let human = try AutodevBinary.run(["diff-events", "--explain", "--test-report", report, "HEAD..HEAD"], in: fixture.path)
+        #expect(human.status == 0, "\(human.stderr)")
+        #expect(!human.stdout.contains("no changes"), "\(human.stdout)")
+        #expect(human.stdout.contains("testFailed") && human.stdout.contains("fixFailingTest"), "\(human.stdout)")
+
         let missing = try AutodevBinary.run(["diff-events", "--test-report", "/nonexistent/report.xml"], in: fixture.path)
         #expect(missing.status == 64)
         #expect(missing.stderr.contains("test report /nonexistent/report.xml cannot be used"))
