@@ -43,12 +43,12 @@ import Testing
         let pass = try Self.pass(result)
         let items = try #require(pass["items"] as? [[String: Any]])
         #expect(items.map { $0["tier"] as? String } == ["llm", "llm"], "\(items)")
-        #expect(Set(items.flatMap { $0["files"] as? [String] ?? [] }) == ["Sources/Generated/FR_001.swift", "Sources/Generated/FR_002.swift"])
+        #expect(Set(items.flatMap { $0["files"] as? [String] ?? [] }) == ["Sources/Generated/F003_audit/FR_001.swift", "Sources/Generated/F003_audit/FR_002.swift"])
         // One batched call for the two requirements of one feature.
         let llm = try #require(pass["llm"] as? [String: Any])
         #expect(llm["calls"] as? Int == 1)
         #expect((llm["inputTokens"] as? Int ?? 0) > 0)
-        let generated = try fixture.git(["show", "autodev/results:Sources/Generated/FR_001.swift"])
+        let generated = try fixture.git(["show", "autodev/results:Sources/Generated/F003_audit/FR_001.swift"])
         #expect(generated.contains("System MUST log every sign-in"))
         let message = try fixture.git(["log", "-1", "--format=%B", "autodev/results"])
         #expect(message.contains("Autodev-Model: demo/demo-model"), "\(message)")
@@ -70,7 +70,7 @@ import Testing
         let pass = try Self.pass(result)
         let items = try #require(pass["items"] as? [[String: Any]])
         #expect(items.allSatisfy { ($0["outcome"] as? String ?? "").contains("validation passed in round 2") }, "\(items)")
-        #expect(!(try fixture.git(["show", "autodev/results:Sources/Generated/FR_001.swift"])).contains("BROKEN"))
+        #expect(!(try fixture.git(["show", "autodev/results:Sources/Generated/F003_audit/FR_001.swift"])).contains("BROKEN"))
         // The batch, then one feedback round per item.
         #expect((pass["llm"] as? [String: Any])?["calls"] as? Int == 3)
     }
@@ -95,7 +95,7 @@ import Testing
         try fixture.commit("Sharpen FR-001")
         let third = try SyncCommandTests.sync(fixture, ["--json"])
         #expect(third.status == 0, "\(third.stderr)")
-        #expect(try fixture.git(["show", "autodev/results:Sources/Generated/FR_001.swift"]).contains("sign-out"))
+        #expect(try fixture.git(["show", "autodev/results:Sources/Generated/F003_audit/FR_001.swift"]).contains("sign-out"))
     }
 
     @Test func aMalformedAnswerIsAskedAgainOnceThenTheWorkWaits() throws {
