@@ -7,6 +7,15 @@ public protocol PromptSource {
     func paths() -> [String]
     /// A file's bytes; nil when there is no such file or it cannot be read.
     func read(_ path: String) -> [UInt8]?
+    /// `compute(bytes)` for a file, which a source may remember: one run builds many prompts
+    /// over the same tree, and each ranks its repository map by reading up to 400 files.
+    func memoized(_ path: String, _ compute: ([UInt8]) -> [String]) -> [String]?
+}
+
+extension PromptSource {
+    public func memoized(_ path: String, _ compute: ([UInt8]) -> [String]) -> [String]? {
+        read(path).map(compute)
+    }
 }
 
 /// The files of one commit's tree, read through libgit2. Symlinks and submodules are not files
@@ -32,6 +41,16 @@ public final class GitTreeSource: PromptSource {
     }
 
     public func paths() -> [String] { sorted }
+
+    private var memo: [String: [String]] = [:]
+
+    public func memoized(_ path: String, _ compute: ([UInt8]) -> [String]) -> [String]? {
+        if let known = memo[path] { return known }
+        guard let bytes = read(path) else { return nil }
+        let value = compute(bytes)
+        memo[path] = value
+        return value
+    }
 
     public func read(_ path: String) -> [UInt8]? {
         guard let id = blobs[path] else { return nil }

@@ -53,8 +53,9 @@ struct RepositoryMap {
         }
         candidates.sort(by: ranked)
         for index in candidates.indices.prefix(filesScanned) {
-            guard let language = Language(path: candidates[index].path), let bytes = source.read(candidates[index].path) else { continue }
-            let symbols = Self.symbols(in: bytes.prefix(256 * 1024), language: language)
+            guard let language = Language(path: candidates[index].path),
+                  let symbols = source.memoized(candidates[index].path, { Self.symbols(in: $0.prefix(256 * 1024), language: language) })
+            else { continue }
             candidates[index].symbols = Array(symbols.prefix(symbolsPerFile))
             candidates[index].score += 5 * Set(symbols.flatMap(words(in:))).intersection(relevance.words).count
         }
