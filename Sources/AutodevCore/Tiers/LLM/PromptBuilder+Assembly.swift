@@ -235,10 +235,12 @@ struct PromptAssembly {
             lines.append("")
             lines.append("Requirement \(requirement.key): \(requirement.title) (\(requirement.spec))")
             if !requirement.text.isEmpty, requirement.text != requirement.title { lines.append(requirement.text) }
-            if !requirement.criteria.isEmpty {
+            // A task's one "criterion" is often its own text: said once is enough.
+            let criteria = requirement.criteria.filter { $0 != requirement.title && $0 != requirement.text }
+            if !criteria.isEmpty {
                 lines.append("")
                 lines.append("Acceptance criteria:")
-                lines += requirement.criteria.map { "- " + $0 }
+                lines += criteria.map { "- " + $0 }
             }
         }
         if !work.links.isEmpty { lines.append("\nLinked paths: " + work.links.joined(separator: ", ")) }
