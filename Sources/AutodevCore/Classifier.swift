@@ -26,7 +26,7 @@ public struct Classifier: Sendable {
     private let categories: [PathCategory]
     /// Rule orders by key, times 2, plus 1 when the rule need only be tried at the levels whose
     /// component has the key.
-    private let index: [MatchPath.Key: [Int]]
+    private let index: KeyIndex
     private let unindexed: [Int]
 
     public init(config: Config) throws(AutodevError) {
@@ -64,7 +64,7 @@ public struct Classifier: Sendable {
         self.pool = pool
         self.negated = rules.map(\.glob.isNegated)
         self.categories = rules.map(\.category)
-        self.index = index
+        self.index = KeyIndex(index)
         self.unindexed = unindexed
     }
 
@@ -80,8 +80,7 @@ public struct Classifier: Sendable {
         candidates.reserveCapacity(unindexed.count + 16)
         for order in unindexed { candidates.append(order &* 64 &+ anyLevel) }
         matchPath.forEachKey { key, level in
-            guard let entries = index[key] else { return }
-            for entry in entries {
+            index.forEach(key) { entry in
                 let ownLevel = entry & 1 == 1 && levels < anyLevel ? level : nil
                 candidates.append((entry >> 1) &* 64 &+ (ownLevel ?? anyLevel))
             }

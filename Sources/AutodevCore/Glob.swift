@@ -181,6 +181,8 @@ struct GlobLine: Sendable {
         /// A slash: the path from the root (leading `/` removed), whose first `literalPrefix`
         /// bytes hold no wildcard, with `WM_PATHNAME`.
         case path
+        /// `**/name/**`: what is inside a folder of that name, at any depth.
+        case insideFolder
     }
 
     var form: Form
@@ -189,7 +191,8 @@ struct GlobLine: Sendable {
     /// The pattern's bytes in the pool.
     var start: Int, count: Int
     var literalPrefix: Int
-    /// `nameGlob`: the literal bytes that end the pattern, escapes resolved, in the pool.
+    /// `nameGlob` and `path`: the literal bytes that end the pattern after its last wildcard,
+    /// escapes resolved, in the pool (none when it has no wildcard).
     var tailStart: Int, tailCount: Int
     var indexKey: MatchPath.Key?
     /// Whether the pattern can only match at a level whose own component has `indexKey` (a
@@ -204,8 +207,30 @@ struct GlobLine: Sendable {
         var body = raw[...]
         foldersOnly = body.last == slash
         if foldersOnly { body = body.dropLast() }
-        let hasSlash = body.contains(slash)
+        var hasSlash = body.contains(slash)
         if hasSlash, body.first == slash { body = body.dropFirst() }
+        let anyDepth: [UInt8] = Array("**/".utf8)
+        if body.starts(with: anyDepth) {
+            let rest = body.dropFirst(3)
+            if !rest.contains(slash) && !GlobLine.hasDoubleStar(rest) {
+                // `**/name` is `name`: `**/` spans the folders above, the rest cannot cross a slash.
+                body = rest
+                hasSlash = false
+            } else if rest.count > 3, rest.suffix(3).elementsEqual("/**".utf8),
+                      !rest.dropLast(3).contains(where: { $0 == slash || Wildmatch.isSpecial($0) }) {
+                let name = Array(rest.dropLast(3))
+                form = .insideFolder
+                start = pool.count
+                count = name.count
+                pool += name
+                literalPrefix = name.count
+                tailStart = pool.count
+                tailCount = 0
+                indexKey = .component(name)
+                keyIsOwnComponent = false
+                return
+            }
+        }
         let bytes = Array(body)
         let scan = PatternScan(bytes)
         literalPrefix = bytes.firstIndex(where: Wildmatch.isSpecial) ?? bytes.count
@@ -235,6 +260,8 @@ struct GlobLine: Sendable {
             }
         } else {
             form = .path
+            tailCount = scan.tail.count
+            pool += scan.tail
             if let firstSlash = bytes[..<literalPrefix].firstIndex(of: slash) {
                 indexKey = .firstComponent(bytes[..<firstSlash])
             } else if let segment = scan.longestLiteralSegment {
@@ -243,6 +270,10 @@ struct GlobLine: Sendable {
                 indexKey = scan.tailExtension.map { .extension($0) }
             }
         }
+    }
+
+    private static func hasDoubleStar(_ bytes: ArraySlice<UInt8>) -> Bool {
+        zip(bytes, bytes.dropFirst()).contains { $0 == UInt8(ascii: "*") && $1 == UInt8(ascii: "*") }
     }
 
     /// The same line over another pool, its bytes at `offset` there.
@@ -276,12 +307,24 @@ struct GlobLine: Sendable {
                   GlobLine.equal(pool, tailStart, path, end - tailCount, tailCount) else { return false }
             return Wildmatch.matches(UnsafeBufferPointer(rebasing: pool[start..<(start + count)]),
                                      UnsafeBufferPointer(rebasing: path[from..<end]), pathname: false)
+        case .insideFolder:
+            var from = 0
+            for folder in 0..<level {
+                if ends[folder] - from == count && GlobLine.equal(pool, start, path, from, count) { return true }
+                from = ends[folder] + 1
+            }
+            return false
         case .path:
             guard literalPrefix > 0 else {
+                guard end >= tailCount, GlobLine.equal(pool, tailStart, path, end - tailCount, tailCount) else { return false }
                 return Wildmatch.matches(UnsafeBufferPointer(rebasing: pool[start..<(start + count)]),
                                          UnsafeBufferPointer(rebasing: path[0..<end]), pathname: true)
             }
-            guard end >= literalPrefix, GlobLine.equal(pool, start, path, 0, literalPrefix) else { return false }
+            // The literal end of the pattern (no slash in it) must end the path, which rules out
+            // most folders at once.
+            guard end >= literalPrefix + tailCount,
+                  GlobLine.equal(pool, tailStart, path, end - tailCount, tailCount),
+                  GlobLine.equal(pool, start, path, 0, literalPrefix) else { return false }
             if literalPrefix == count { return end == literalPrefix }
             // As git's match_pathname: one byte of the prefix stays, so that wildmatch knows
             // where a folder name starts (`foo**/bar` does not match `foobar`).
