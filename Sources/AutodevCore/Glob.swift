@@ -10,8 +10,8 @@
 ///   `**/x`, `x/**` and `a/**/b` span any number of folders; a malformed class matches nothing.
 /// - Trailing spaces are dropped unless escaped (`\ `); a leading `!` negates the pattern in a
 ///   ``GlobList``; `\!` and `\#` stand for a name starting with `!` or `#`.
-/// - Extension: `{a,b}` gives alternatives (nested too); a brace without a partner, escaped
-///   (`\{`) or in a group without a comma is a literal brace, as in git.
+/// - autodev's extension: `{a,b}` gives alternatives (nested too); a brace without a partner,
+///   escaped (`\{`) or in a group without a comma is a literal one (git has no braces).
 ///
 /// autodev matches the paths of files (blobs): "a folder matches" means one of the path's
 /// leading components, as a folder, matches.
