@@ -9,7 +9,7 @@ extension AutodevCommand {
         static let discussion = """
                 RANGE is A..B (the change from A to B), A...B (from their merge base to B), or a single commit (that commit against its first parent). Without RANGE: from refs/autodev/checkpoint to HEAD, or everything at HEAD when there is no checkpoint (an adoption: with --explain every requirement is listed as skipped with rule adopted-baseline, and the reason says what --backfill would do with it). --backfill [PATH...] shows the work sync --backfill would queue.
 
-                Changes are classified by the globs of [events] in config/autodev.toml (built-in defaults otherwise) into specificationChanged, testAdded, dependencyUpdated, configurationChanged and codeModified events, listed by priority; --test-report adds a testFailed event per failed test of a JUnit XML report.
+                Changes are classified by the globs of [events] in config/autodev.toml (built-in defaults otherwise) into specificationChanged, testAdded, dependencyUpdated, configurationChanged and codeModified events, listed by priority. A category's globs mean what the same lines mean in a .gitignore: the last one that matches decides, and one starting with ! takes a path out again; --test-report adds a testFailed event per failed test of a JUnit XML report.
 
                 --explain also reads the specs the range touched into requirements (Spec Kit, kitty-specs, Kiro, OpenSpec, BMAD, PRP, plain Markdown), compares them, and shows the decision the rule table makes for every event, with its reason: for a spec, one decision per added, changed, removed or renamed requirement. No LLM is used.
                 """

@@ -103,9 +103,9 @@ public enum ConfigSchema {
         for category in PathCategory.allCases {
             keys.append(ConfigKey(name: "events.\(category.rawValue)", kind: .strings,
                                   defaultValue: .strings(DefaultGlobs.globs(for: category)),
-                                  help: "Globs for \(category.rawValue); replaces the built-in list."))
+                                  help: "Globs for \(category.rawValue), read as the lines of a .gitignore; replaces the built-in list."))
             keys.append(ConfigKey(name: "events.extra_\(category.rawValue)", kind: .strings, defaultValue: .strings([]),
-                                  help: "Globs added to events.\(category.rawValue)."))
+                                  help: "Globs added after events.\(category.rawValue) (a ! glob takes out what it took in)."))
         }
         for kind in EventKind.allCases {
             keys.append(ConfigKey(name: "events.priorities.\(kind.configName)", kind: .int(0...1000),

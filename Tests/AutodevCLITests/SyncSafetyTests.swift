@@ -226,7 +226,8 @@ import Glibc
 
     @Test(arguments: [
         ("[[pattern]]\nname = \"x\"\nthen = \"explode\"\n", "config/patterns.toml:1:", "explode"),
-        ("[[pattern]]\nname = \"x\"\nthen = \"skip\"\n\n[[pattern]]\npath = \"src/[\"\nthen = \"skip\"\n", "config/patterns.toml:5:", "invalid glob"),
+        ("[[pattern]]\nname = \"x\"\nthen = \"skip\"\n\n[[pattern]]\npath = \"   \"\nthen = \"skip\"\n", "config/patterns.toml:5:", "invalid glob"),
+        ("[[pattern]]\npath = \"!src/**\"\nthen = \"skip\"\n", "config/patterns.toml:1:", "invalid glob '!src/**': it starts with '!'"),
         ("[[pattern]\n", "config/patterns.toml:1:", "invalid TOML"),
         ("[[pattern]]\nthen = \"template\"\ntemplate = \"nope\"\n", "config/patterns.toml:1:", "template 'nope' does not exist"),
         ("[[pattern]]\nthen = \"command\"\ncommand = \"true\"\ntimeout_seconds = 9223372036854775807\n", "config/patterns.toml:1:", "'timeout_seconds' must be an integer from 1 to 86400"),

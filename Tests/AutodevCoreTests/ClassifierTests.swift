@@ -1,5 +1,7 @@
 @testable import AutodevCore
 import Testing
+import AutodevTestSupport
+import Foundation
 
 @Suite struct ClassifierTests {
     @Test("the built-in globs classify common ecosystems", arguments: [
@@ -38,32 +40,72 @@ import Testing
         #expect(classifier.classify(path)?.category == category)
     }
 
+    /// What the classifier must say, without its index: each category's globs (the key, then
+    /// its `extra_` key) as one `.gitignore`, categories in order.
+    static func expected(_ config: Config, _ path: String) throws -> (PathCategory, String)? {
+        for category in PathCategory.allCases {
+            let patterns = config.strings("events.\(category.rawValue)") + config.strings("events.extra_\(category.rawValue)")
+            let list = try GlobList(patterns)
+            if let index = list.decidingIndex(path), !list.globs[index].isNegated { return (category, patterns[index]) }
+        }
+        return nil
+    }
+
     /// The classifier looks rules up by file name, extension and path components instead of
     /// trying them all; it must pick exactly the rule that trying them all in order picks.
     @Test func theIndexPicksTheSameRuleAsTryingEveryGlob() throws {
-        let classifier = try Classifier(config: Config())
-        let ordered = PathCategory.allCases.flatMap { category in
-            DefaultGlobs.globs(for: category).map { (category, try! Glob($0)) }
-        }
+        let config = Config()
+        let classifier = try Classifier(config: config)
         let folders = ["", "src/", "a/node_modules/", "node_modules/", "x/vendor/y/", "Tests/App/", "tests/", "pkg/tests/unit/",
                        "specs/001/", "docs/stories/", ".github/workflows/", "config/", "web/src/__tests__/", "app/src/test/java/",
-                       "deep/er/.build/", "Pods/", "crates/a/tests/", "spec/models/", "benches/"]
+                       "deep/er/.build/", "Pods/", "crates/a/tests/", "spec/models/", "benches/", "x.py/", "a.min.js/",
+                       "Makefile/", "src/test/", "specs.md/", "tests.rs/"]
         let names = ["main.swift", "LoginTests.swift", "test_a.py", "a_test.py", "conftest.py", "x.rs", "a_test.go", "a.test.ts",
                      "a.spec.js", "b.min.js", "app.map", "Package.swift", "package.json", "requirements-dev.txt", "go.mod",
                      "Dockerfile", "x.tf", "README.md", "node_modules", "vendor", "AppTest.java", "model_spec.rb", "x.pyc",
-                     ".DS_Store", "tsconfig.base.json", "spec.md", "logo.png", "Makefile", "a.cpp"]
+                     ".DS_Store", "tsconfig.base.json", "spec.md", "logo.png", "Makefile", "a.cpp", ".eslintrc.json",
+                     "vite.config.ts", "docker-compose.dev.yml"]
         var checked = 0
         for folder in folders {
             for name in names {
                 let path = folder + name
-                let expected = ordered.first { $0.1.matches(path) }
+                let expected = try ClassifierTests.expected(config, path)
                 let actual = classifier.classify(path)
-                #expect(actual?.category == expected?.0 && actual?.glob.pattern == expected?.1.pattern,
-                        "\(path): \(actual?.label ?? "none") instead of \(expected.map { "\($0.0): \($0.1.pattern)" } ?? "none")")
+                #expect(actual?.category == expected?.0 && actual?.glob.pattern == expected?.1,
+                        "\(path): \(actual?.label ?? "none") instead of \(expected.map { "\($0.0): \($0.1)" } ?? "none")")
                 checked += 1
             }
         }
         #expect(checked == folders.count * names.count)
+    }
+
+    /// The same on random configurations (negations, folders-only and anchored globs, classes,
+    /// escapes) and random paths, seeded.
+    @Test(arguments: [UInt64(11), 12, 13, 14])
+    func theIndexAgreesWithTheListsOnRandomGlobs(seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        func toml(_ patterns: [String]) -> String {
+            "[" + patterns.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+                .joined(separator: ", ") + "]"
+        }
+        for _ in 0..<20 {
+            var lines = ["[events]"]
+            for key in ["ignore", "extra_ignore", "tests", "extra_tests", "specs", "code", "extra_code"] {
+                let patterns = (0..<Int.random(in: 0...5, using: &random)).map { _ in
+                    GitignoreOracleTests.randomPattern(&random, hasPrefixFix: true)
+                }
+                lines.append("\(key) = \(toml(patterns))")
+            }
+            let config = try ConfigLoader.load(text: lines.joined(separator: "\n"), file: "autodev.toml", environment: [:])
+            let classifier = try Classifier(config: config)
+            for _ in 0..<200 {
+                let path = GitignoreOracleTests.randomPath(&random)
+                let expected = try ClassifierTests.expected(config, path)
+                let actual = classifier.classify(path)
+                #expect(actual?.category == expected?.0 && actual?.glob.pattern == expected?.1,
+                        "seed \(seed), \(lines): \(path): \(actual?.label ?? "none") instead of \(expected.map { "\($0.0): \($0.1)" } ?? "none")")
+            }
+        }
     }
 
     @Test func unmatchedPathsHaveNoRule() throws {
@@ -82,6 +124,20 @@ import Testing
         #expect(classifier.classify("generated/api.swift")?.label == "events.extra_ignore: generated/**")
         #expect(classifier.classify("requirements/login.md")?.category == .specs)
         #expect(classifier.classify("specs/001/spec.md")?.category != .specs)
+    }
+
+    @Test func aNegatedExtraGlobTakesPathsOutOfTheBuiltInList() throws {
+        let config = try ConfigLoader.load(text: """
+            [events]
+            extra_tests = ["!e2e/**"]
+            extra_ignore = ["generated/", "!generated/keep.swift"]
+            """, file: "autodev.toml", environment: [:])
+        let classifier = try Classifier(config: config)
+        #expect(classifier.classify("internal/login_test.go")?.category == .tests)
+        // Out of the tests: the path goes on to the next categories and is code.
+        #expect(classifier.classify("e2e/login_test.go")?.label == "events.code: *.go")
+        // A folder taken in takes its files with it; a `!` for a file inside cannot undo that (as git).
+        #expect(classifier.classify("src/generated/keep.swift")?.label == "events.extra_ignore: generated/")
     }
 
     @Test func defaultPriorityOrderPutsFailingTestsFirstAndPlainCodeLast() {

@@ -28,7 +28,7 @@ import Testing
         ("[loop]\nmax_events_per_run = \"many\"\n", "config/autodev.toml:2", "loop.max_events_per_run"),
         ("[loop]\n\nmax_event_per_run = 3\n", "config/autodev.toml:3", "did you mean 'loop.max_events_per_run'"),
         ("[loop]\nmax_concurrent_tasks = 0\n", "config/autodev.toml:2", "from 1 to 64"),
-        ("[events]\nextra_specs = [\"{a,b\"]\n", "config/autodev.toml:2", "invalid glob"),
+        ("[events]\nextra_specs = [\"#notes\"]\n", "config/autodev.toml:2", "invalid glob '#notes'"),
         ("[loop\nx = 1\n", "config/autodev.toml:1", "invalid TOML"),
     ])
     func invalidConfig(text: String, place: String, fragment: String) {

@@ -91,6 +91,9 @@ public struct PatternRules {
             }
             if let path = try string("path") {
                 do { rule.path = try Glob(path) } catch { throw invalid(line, "invalid glob '\(path)': \(error.problem)") }
+                if rule.path?.isNegated == true {
+                    throw invalid(line, "invalid glob '\(path)': it starts with '!', which only means something in a list of globs; write the pattern without it (or '\\!' for a name that starts with '!')")
+                }
             }
             if let pattern = try string("text") {
                 do { rule.text = try UserRegex(pattern) } catch { throw invalid(line, "invalid regular expression '\(pattern)': \(error.message)") }
