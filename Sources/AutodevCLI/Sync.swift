@@ -160,7 +160,7 @@ extension AutodevCommand {
             }
             for failure in failures { Output.diagnostic("autodev: error: \(Terminal.safe(failure))") }
             if let signal = report?.interruptedBy {
-                throw AutodevError(.interrupted, "stopped by signal \(signal); finished work is saved, the rest is pending",
+                throw AutodevError(.interrupted, report?.stopped ?? "stopped by signal \(signal); finished work is saved, the rest is pending",
                                    exitStatus: signal == 15 ? .terminated : .interrupted)
             }
             if lostRace {

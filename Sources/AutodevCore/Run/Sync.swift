@@ -46,7 +46,7 @@ public final class Sync {
     // MARK: Fault injection for the crash-safety tests
 
     /// `AUTODEV_TEST_KILL_AT=step` makes the process kill itself with SIGKILL at that step, so
-    /// tests can prove a crash anywhere loses nothing. Steps: locked, decided, resolved,
+    /// tests can prove a crash anywhere loses nothing. Steps: locked, classified, decided, resolved,
     /// results-written, results-ref, persisted, queue-ref, checkpoint.
     /// `AUTODEV_TEST_SIGNAL_AT=step` sends the process SIGTERM there, to test graceful stops.
     /// `AUTODEV_TEST_PAUSE_AT=step` with `AUTODEV_TEST_PAUSE_FIFO=PATH` stops there once, for races
@@ -78,7 +78,11 @@ public final class Sync {
             var (state, warning) = store.peekState()
             if let warning { report.warnings.append(warning) }
             let origin = try applyQueue(to: &state, warnings: &report.warnings)
-            report.passes.append(try pass(options, state: state, queue: origin, dryRun: true))
+            do {
+                report.passes.append(try pass(options, state: state, queue: origin, dryRun: true))
+            } catch where error.code == .interrupted {
+                noteStop(error, in: &report)
+            }
             return report
         }
         excludeStateFolder()
@@ -153,7 +157,11 @@ public final class Sync {
                 done = try pass(options, state: state, queue: origin, dryRun: false)
             } catch {
                 recoverFromFailedPass(initial: state, requestsBefore: requestsBefore)
-                throw error
+                // A stop mid-pass is no failure: the report (with the passes that finished) is
+                // still printed, `--json` included, and the command exits 130/143.
+                guard error.code == .interrupted else { throw error }
+                noteStop(error, in: &report)
+                break
             }
             report.passes.append(done)
             let signal = stopRequested()
@@ -163,6 +171,13 @@ public final class Sync {
             }
             guard options.range == .sinceCheckpoint, FileSystem.exists(store.rerunPath) else { break }
         }
+    }
+
+    /// Records a stop that ended a pass before it kept anything.
+    private func noteStop(_ error: AutodevError, in report: inout SyncReport) {
+        let signal = stopRequested()
+        report.interruptedBy = signal != 0 ? signal : error.exitStatus == .terminated ? SIGTERM : SIGINT
+        report.stopped = error.message
     }
 
     /// After a pass that threw: if it had marked the loop `processing` and not yet saved its
@@ -221,6 +236,7 @@ public final class Sync {
         produced.formUnion(previous.values)
         var builder = try EventBuilder(repository: repository, config: config)
         builder.stopRequested = stopRequested
+        builder.step = { self.step($0) }
         let events = try builder.report(for: range, explain: true, produced: produced, testReports: options.testReports)
         notes.append(contentsOf: events.notes.filter { !range.notes.contains($0) })
         let decisions = events.decisions ?? []
