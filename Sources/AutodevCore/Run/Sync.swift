@@ -42,6 +42,12 @@ public final class Sync {
 
     var resultsRef: String { "refs/heads/" + config.string("loop.results_branch") }
     var checkpointRef: String { config.string("loop.checkpoint_ref") }
+    /// The queue of unfinished work beside the checkpoint (a linked work tree has its own).
+    var queueRef: String { WorkQueue.ref(forCheckpoint: checkpointRef) }
+    /// One sync at a time in the whole repository, whichever work tree it runs in: work trees
+    /// share the results branch (and git's refs), so runs in two of them must not interleave.
+    /// Taken after the work tree's own lock (`store.lockPath`), always in that order.
+    var repositoryLockPath: String { repository.commonDirectory + "autodev/sync.lock" }
 
     // MARK: Fault injection for the crash-safety tests
 
@@ -110,6 +116,32 @@ public final class Sync {
             }
             lock = acquired
         }
+        // Then the repository's lock: another work tree's sync is waited for (a hook's sync
+        // too: it runs detached, and holding this work tree's lock it collects later hooks'
+        // rerun requests meanwhile).
+        let repositoryLock: RunLock
+        let attempt: RunLock.Attempt
+        do {
+            attempt = try RunLock.acquire(at: repositoryLockPath, wait: !options.noWait, onWait: { holder in
+                self.progress("waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") in another work tree of this repository…")
+            }, stopRequested: stopRequested)
+        } catch {
+            lock.release()
+            throw error
+        }
+        switch attempt {
+        case .acquired(let acquired):
+            repositoryLock = acquired
+        case .stopped(let signal):
+            lock.release()
+            report.interruptedBy = signal
+            return report
+        case .busy(let holder):
+            lock.release()
+            throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running in another work tree of this repository; run again when it ends, or without --no-wait to wait for it",
+                               exitStatus: .busy)
+        }
+        defer { repositoryLock.release() }
         while true {
             do {
                 try runLocked(options, report: &report)
@@ -135,7 +167,7 @@ public final class Sync {
     private func runLocked(_ options: SyncOptions, report: inout SyncReport) throws(AutodevError) {
         // Holding the run lock, any lock file on autodev's own refs was left by a sync that died
         // mid-update (git would refuse to move the ref while it exists).
-        for ref in [resultsRef, checkpointRef, WorkQueue.ref] {
+        for ref in [resultsRef, checkpointRef, queueRef] {
             let stale = repository.commonDirectory + ref + ".lock"
             if FileSystem.exists(stale) {
                 FileSystem.remove(stale)
