@@ -14,7 +14,7 @@ extension AutodevCommand {
 
                 Work goes through the tiers, cheapest first: patterns (config/patterns.toml), templates (config/templates/*.mustache), then the [[llm.providers]] in config/autodev.toml (tier 5: batched requests, answers checked by the [validate] command before they are kept; see autodev doctor), or, with no provider configured, offline requests written to .auto-dev/loop/pending/. Generated files are committed on the results branch (loop.results_branch, default autodev/results) on top of the processed commit; HEAD, the index and the work tree are never touched. What does not fit in the run's limits (loop.max_events_per_run, max_llm_calls_per_run, max_tokens_per_run) stays pending and goes first next run.
 
-                One sync runs per repository at a time: another one waits (or, with --no-wait, exits 75). With --hook, a held lock means "rerun wanted": the running sync picks the new commits up. SIGINT/SIGTERM stop it within a second, wherever it is (running generator commands are stopped with their process group); finished work is kept, the rest stays pending, and it exits 130/143. A generator command runs in a scratch copy, its output goes to .auto-dev/loop/logs/; one that fails or hangs leaves its work pending; everything else is saved, and sync exits 1 naming the pattern and command. Work whose output collides with other work's (one path, or a file where a folder is needed) stays pending the same way; the error names both pieces of work, the templates and the path.
+                One sync runs per repository at a time, across its linked worktrees too: another one waits (or, with --no-wait, exits 75). A linked worktree NAME keeps its own checkpoint and queue (refs/autodev/worktrees/NAME/), so it processes only its own commits; the results branch is shared. With --hook, a held lock means "rerun wanted": the running sync picks the new commits up. SIGINT/SIGTERM stop it within a second, wherever it is — reading a huge change, deciding, running generator commands (stopped with their process group); finished work is kept, the rest stays pending, the report (--json too) is still printed with interruptedBy, and it exits 130/143. A generator command runs in a scratch copy, its output goes to .auto-dev/loop/logs/; one that fails or hangs leaves its work pending; everything else is saved, and sync exits 1 naming the pattern and command. Work whose output collides with other work's (one path, or a file where a folder is needed) stays pending the same way; the error names both pieces of work, the templates and the path.
 
                 --ci (a scheduled CI job): no prompts (GIT_TERMINAL_PROMPT=0), plain log lines on stderr. Before the run it fetches refs/autodev/* and the results branch from --remote (default origin) with the git command, so the job's credential helpers work; after it, it pushes what moved, atomically and only if the remote still holds what was fetched (git push --atomic --force-with-lease=REF:OLD). A runner that lost that race pushes nothing, fetches the winner's refs and runs once more on them (which redoes nothing); losing twice exits 75. In a shallow clone that does not reach the checkpoint it exits 3 naming the history it needs; --deepen fetches it. --report FILE writes the run as JSON, --summary FILE as Markdown (work done by tier, what waits and why, cost), with or without --ci.
                 """
@@ -160,7 +160,7 @@ extension AutodevCommand {
             }
             for failure in failures { Output.diagnostic("autodev: error: \(Terminal.safe(failure))") }
             if let signal = report?.interruptedBy {
-                throw AutodevError(.interrupted, "stopped by signal \(signal); finished work is saved, the rest is pending",
+                throw AutodevError(.interrupted, report?.stopped ?? "stopped by signal \(signal); finished work is saved, the rest is pending",
                                    exitStatus: signal == 15 ? .terminated : .interrupted)
             }
             if lostRace {
@@ -176,7 +176,8 @@ extension AutodevCommand {
 
         /// The refs `--ci` fetches and pushes: the checkpoint, the queue, the results branch.
         static func ciRefs(_ config: Config) -> [String] {
-            var refs = [config.string("loop.checkpoint_ref"), "refs/autodev/queue", "refs/heads/" + config.string("loop.results_branch")]
+            let checkpoint = config.string("loop.checkpoint_ref")
+            var refs = [checkpoint, WorkQueue.ref(forCheckpoint: checkpoint), "refs/heads/" + config.string("loop.results_branch")]
             if refs[0] == refs[1] { refs.remove(at: 1) }
             return refs
         }

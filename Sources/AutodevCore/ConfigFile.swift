@@ -29,6 +29,25 @@ public enum ConfigFile {
             }
             text = decoded
         }
-        return try ConfigLoader.load(text: text, file: relativePath, environment: environment)
+        var config = try ConfigLoader.load(text: text, file: relativePath, environment: environment)
+        if let name = linkedWorktreeName(repository), config.sources["loop.checkpoint_ref"]?.origin == .builtIn {
+            // A linked work tree keeps its own checkpoint (and queue): see `WorkQueue.ref(forCheckpoint:)`.
+            config.set("loop.checkpoint_ref", .string("refs/autodev/worktrees/\(name)/checkpoint"),
+                       from: Config.Source(origin: .builtIn))
+        }
+        return config
+    }
+
+    /// The name of a linked work tree (`git worktree add`), as a ref component; nil for the main
+    /// work tree and a bare repository. git keeps a linked work tree's files in
+    /// `<common dir>/worktrees/<name>/`, so that folder's name is the work tree's.
+    static func linkedWorktreeName(_ repository: Repository) -> String? {
+        func trimmed(_ path: String) -> Substring { path.hasSuffix("/") ? path.dropLast() : Substring(path) }
+        let own = trimmed(repository.gitDirectory), common = trimmed(repository.commonDirectory)
+        guard repository.workdir != nil, own != common, let slash = own.lastIndex(of: "/") else { return nil }
+        let name = own[own.index(after: slash)...].map { character -> Character in
+            character.isASCII && (character.isLetter || character.isNumber || "-_".contains(character)) ? character : "-"
+        }
+        return name.isEmpty ? nil : String(name)
     }
 }

@@ -86,9 +86,21 @@ public struct EventBuilder {
     let classifier: Classifier
     /// Whether `.gitattributes` may say what is binary, and from which commit (nil: the work tree).
     var attributes: (enabled: Bool, commit: ObjectID?) = (false, nil)
-    /// Returns the signal that asked the run to stop, or 0; the decision step looks at it for
-    /// every spec file and requirement and then throws `interrupted`.
+    /// Returns the signal that asked the run to stop, or 0. It is looked at throughout: for
+    /// every folder pair of the tree walk, every destination of rename detection, every batch
+    /// of 64 changes classified, every spec file and requirement decided; a stop throws
+    /// `interrupted` (nothing is written before the report is complete).
     public var stopRequested: @Sendable () -> Int32 = { 0 }
+
+    /// Called with `classified` once every change is classified, before the decisions: the
+    /// run's fault-injection steps (`Sync.step`).
+    public var step: (String) -> Void = { _ in }
+
+    /// Throws `interrupted` when a stop was requested; `doing` says what it ended.
+    func checkStop(_ doing: @autoclosure () -> String) throws(AutodevError) {
+        let signal = stopRequested()
+        if signal != 0 { throw AutodevError.stopped(by: signal, while: doing() + "; nothing was written") }
+    }
 
     public init(repository: Repository, config: Config) throws(AutodevError) {
         self.repository = repository
@@ -141,7 +153,9 @@ public struct EventBuilder {
                 diff = try repository.diffWorktree(renames: renameOptions())
                 if !builder.attributes.enabled { builder.attributes.enabled = worktreeAttributesMayMarkBinary(diff.changes) }
             } else if let to = range.to {
-                let tree = try repository.treeChanges(from: range.from, to: to)
+                let stop = stopRequested
+                let tree = try repository.treeChanges(from: range.from, to: to, stop: { stop() != 0 })
+                try checkStop("reading the changed paths (tree walk)")
                 if !builder.attributes.enabled {
                     builder.attributes.enabled = tree.attributeFiles.contains { file in
                         (try? repository.blobContent(file.id)).map(Self.mayMarkBinary) ?? true
@@ -151,15 +165,18 @@ public struct EventBuilder {
                 if let work = builder.startClassifying(modified, keepContents: keepContents) {
                     ahead = (modified, work)
                 }
-                diff = try repository.resolveRenames(tree, renames: renameOptions())
+                diff = try repository.resolveRenames(tree, renames: renameOptions(), stop: { stop() != 0 })
             } else {
                 diff = DiffResult(changes: [])
             }
+        } catch let error as AutodevError {
+            throw error
         } catch let error as GitError {
             throw RangeResolver.translate(error, repository: repository)
         } catch {
             throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
         }
+        try checkStop("pairing renames of \(diff.changes.count) changed paths")
         if let needed = diff.renameLimitNeeded {
             notes.append("inexact rename detection was skipped: it needs diff.rename_limit of at least \(needed) (now \(renameOptions().limit)); exact renames were still found")
         }
@@ -188,6 +205,8 @@ public struct EventBuilder {
             let batches = (try? ahead.work.finish()) ?? []
             for (change, result) in zip(ahead.changes, batches.joined()) { aheadResults[change.path] = result }
         }
+        // Batches skipped for a stop leave results missing: nothing below may read them.
+        try checkStop("classifying \(diff.changes.count) changed paths")
         Trace.phase("classification")
         for change in diff.changes {
             if isProduced(change) {
@@ -217,6 +236,8 @@ public struct EventBuilder {
         events.append(contentsOf: failed)
         events = Self.sortedEvents(events)
         Trace.phase("events")
+        step("classified")
+        try checkStop("sorting \(events.count) events")
         let info = DiffEventsReport.RangeInfo(from: range.from?.hex, to: range.worktree ? "worktree" : range.to?.hex)
         var report = DiffEventsReport(range: info, changes: changes, events: events, notes: ReadNote.unique(notes))
         if explain {
@@ -301,11 +322,18 @@ public struct EventBuilder {
 
     /// Classifies every change, in the input's order; past a few hundred changes on several
     /// threads (see `startClassifying`).
+    /// Once a stop is requested the rest is skipped and the result is short: the caller checks.
     func classifyAll(_ list: [FileChange], keepContents: Bool) -> [Classification] {
         if let work = startClassifying(list, keepContents: keepContents), let batches = try? work.finish() {
             return Array(batches.joined())
         }
-        return list.map { classifyOne($0, keepContents: keepContents) }
+        var results: [Classification] = []
+        results.reserveCapacity(list.count)
+        for (index, change) in list.enumerated() {
+            if index % 64 == 0 && stopRequested() != 0 { break }
+            results.append(classifyOne(change, keepContents: keepContents))
+        }
+        return results
     }
 
     /// Starts classifying `list` on other threads, in batches, each worker with its own libgit2
@@ -318,7 +346,7 @@ public struct EventBuilder {
         let batch = 64
         let source = repository.threadSource
         nonisolated(unsafe) let caller = self
-        let config = self.config, classifier = self.classifier, attributes = self.attributes
+        let config = self.config, classifier = self.classifier, attributes = self.attributes, stop = self.stopRequested
         let worktree = list.contains { change in
             [change.old, change.new].contains { side in if case .workdir? = side?.location { true } else { false } }
         }
@@ -330,9 +358,12 @@ public struct EventBuilder {
             let repository = attributes.enabled || worktree ? try source.open() : try source.openForObjects()
             var builder = EventBuilder(repository: repository, config: config, classifier: classifier)
             builder.attributes = attributes
+            builder.stopRequested = stop
             return builder
         }, work: { builder, unit in
-            list[(unit * batch)..<min(list.count, (unit + 1) * batch)].map { builder.classifyOne($0, keepContents: keepContents) }
+            // After a stop the remaining batches come back empty, at once.
+            if stop() != 0 { return [] }
+            return list[(unit * batch)..<min(list.count, (unit + 1) * batch)].map { builder.classifyOne($0, keepContents: keepContents) }
         })
     }
 

@@ -10,10 +10,13 @@ struct RenameDetector {
 
     let repository: Repository
     let options: RenameOptions
+    /// Looked at for each destination of the similarity matrix; true ends detection early.
+    let stop: () -> Bool
 
-    init(repository: Repository, options: RenameOptions) {
+    init(repository: Repository, options: RenameOptions, stop: @escaping () -> Bool = { false }) {
         self.repository = repository
         self.options = options
+        self.stop = stop
     }
 
     private final class Candidate {
@@ -177,6 +180,7 @@ struct RenameDetector {
         var matrix: [Score] = []
         matrix.reserveCapacity(openDestinations.count * 4)
         for dstIndex in openDestinations {
+            if stop() { break }
             var best = [Score](repeating: Score(src: -1, dst: -1, score: 0, nameScore: 0), count: 4)
             for srcIndex in remaining {
                 let candidate = Score(

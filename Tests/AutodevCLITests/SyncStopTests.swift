@@ -148,14 +148,35 @@ import Glibc
         let fixture = try SyncCommandTests.project()
         let checkpoint = try fixture.git(["rev-parse", "refs/autodev/checkpoint"])
         let history = try AutodevBinary.run(["history", "--json"], in: fixture.path).stdout
-        // SIGTERM arrives as the run takes the lock: the decision step sees it at its first spec.
-        let result = try SyncCommandTests.sync(fixture, [], environment: ["AUTODEV_TEST_SIGNAL_AT": "locked"])
+        // SIGTERM arrives once the changes are classified: the decision step sees it at its first spec.
+        let result = try SyncCommandTests.sync(fixture, [], environment: ["AUTODEV_TEST_SIGNAL_AT": "classified"])
         #expect(result.status == 143, "\(result.stderr)")
-        #expect(result.stderr.contains("stopped by signal 15 while deciding"), "\(result.stderr)")
+        #expect(result.stderr.contains("stopped by signal 15 while"), "\(result.stderr)")
         #expect(try AutodevBinary.run(["history", "--json"], in: fixture.path).stdout == history)
         #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
         #expect(try SyncCommandTests.sync(fixture).status == 0)
         #expect(try SyncCommandTests.resultsFiles(fixture).count == 4)
+    }
+
+    @Test(arguments: ["classified", "locked"])
+    func aStopBeforeAPassFinishesStillPrintsTheReportAsJSON(_ step: String) throws {
+        let fixture = try SyncCommandTests.project()
+        let checkpoint = try fixture.git(["rev-parse", "refs/autodev/checkpoint"])
+        let result = try SyncCommandTests.sync(fixture, ["--json"], environment: ["AUTODEV_TEST_SIGNAL_AT": step])
+        #expect(result.status == 143, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any], "stdout: \(result.stdout)")
+        #expect(report["interruptedBy"] as? Int == 15)
+        #expect((report["passes"] as? [Any])?.isEmpty == true)  // the stopped pass kept nothing
+        let stopped = try #require(report["stopped"] as? String)
+        #expect(stopped.hasPrefix("stopped by signal 15 while \(step == "locked" ? "reading the changed paths" : "")"), "\(stopped)")
+        #expect(result.stderr.contains(stopped))
+        #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == checkpoint)
+        // The partial report went to --report FILE too.
+        let file = fixture.directory.path + "/report.json"
+        let again = try SyncCommandTests.sync(fixture, ["--report", file], environment: ["AUTODEV_TEST_SIGNAL_AT": step])
+        #expect(again.status == 143)
+        let written = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        #expect(written["exitStatus"] as? Int == 143, "\(written)")
     }
 
     @Test func aGeneratorsOutputGoesToTheRunLogSoJSONStaysJSON() throws {

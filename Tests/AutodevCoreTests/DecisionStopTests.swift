@@ -38,12 +38,19 @@ import Testing
     func aStopWhileDecidingThrowsInterruptedWithTheSignalsExitStatus(_ signal: Int32, _ status: Int32) throws {
         let fixture = try Self.fixture()
         let looks = Atomic<Int>(0)
-        // The signal arrives after the first spec file was read.
-        let builder = try Self.builder(fixture) { looks.add(1, ordering: .relaxed).newValue > 1 ? signal : 0 }
+        let classified = Atomic<Bool>(false)
+        // Looks are counted from the end of classification (the tree walk and classification
+        // look too); the signal arrives after the first spec file was read.
+        var builder = try Self.builder(fixture) {
+            guard classified.load(ordering: .relaxed) else { return 0 }
+            return looks.add(1, ordering: .relaxed).newValue > 2 ? signal : 0
+        }
+        builder.step = { if $0 == "classified" { classified.store(true, ordering: .relaxed) } }
         let error = try #require(throws: AutodevError.self) { try builder.report(for: .explicit("HEAD~1..HEAD"), explain: true) }
         #expect(error.code == .interrupted)
         #expect(error.exitStatus.rawValue == status)
-        #expect(error.message.contains("stopped by signal \(signal) while deciding"))
-        #expect(looks.load(ordering: .relaxed) == 2)  // it stopped at the next look
+        #expect(error.message.contains("stopped by signal \(signal) while deciding"), "\(error.message)")
+        // One look after sorting the events, one for the first spec file; it stopped at the next.
+        #expect(looks.load(ordering: .relaxed) == 3)
     }
 }

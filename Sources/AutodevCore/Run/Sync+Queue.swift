@@ -28,7 +28,7 @@ extension Sync {
     /// An awaiting request whose file is gone is queued again, first in line.
     func applyQueue(to state: inout SyncState, warnings: inout [String]) throws(AutodevError) -> QueueOrigin {
         let checkpoint = try gitCall { try self.repository.referenceTarget(self.checkpointRef) }
-        guard let tip = try gitCall({ try self.repository.referenceTarget(WorkQueue.ref) }) else {
+        guard let tip = try gitCall({ try self.repository.referenceTarget(queueRef) }) else {
             return QueueOrigin(tip: nil, checkpoint: checkpoint, bytes: nil)
         }
         let bytes = try? repository.fileContent(atPath: "queue.json", inCommit: tip)
@@ -39,7 +39,7 @@ extension Sync {
             return queue
         }
         guard let latest = decode(bytes ?? nil) else {
-            warnings.append("\(WorkQueue.ref) (\(tip.hex.prefix(12))) does not hold a queue this autodev can read; the pending work cached in \(store.statePath) is used, and the next sync writes the queue again")
+            warnings.append("\(queueRef) (\(tip.hex.prefix(12))) does not hold a queue this autodev can read; the pending work cached in \(store.statePath) is used, and the next sync writes the queue again")
             return QueueOrigin(tip: tip, checkpoint: checkpoint, bytes: nil)
         }
         var queue = latest
@@ -48,7 +48,7 @@ extension Sync {
                before.checkpoint == checkpoint?.hex {
                 queue = before  // the run that wrote the queue died before moving the checkpoint: it is redone
             } else {
-                warnings.append("\(WorkQueue.ref) goes with checkpoint \(latest.checkpoint.map { String($0.prefix(12)) } ?? "(none)"), but \(checkpointRef) is at \(checkpoint.map { String($0.hex.prefix(12)) } ?? "nothing") (moved by hand?); its pending work is kept")
+                warnings.append("\(queueRef) goes with checkpoint \(latest.checkpoint.map { String($0.prefix(12)) } ?? "(none)"), but \(checkpointRef) is at \(checkpoint.map { String($0.hex.prefix(12)) } ?? "nothing") (moved by hand?); its pending work is kept")
             }
         }
         state.pending = queue.pending
@@ -105,7 +105,7 @@ extension Sync {
                         tree: tree, parents: [],
                         message: "autodev: queue of \(queue.pending.count) pending and \(queue.awaiting.count) awaiting pieces of work\n",
                         author: "autodev", email: "autodev@localhost", time: 0)
-                    try self.repository.updateReference(WorkQueue.ref, to: commit, expected: origin.tip, message: message)
+                    try self.repository.updateReference(queueRef, to: commit, expected: origin.tip, message: message)
                     return commit
                 }
             }
@@ -113,7 +113,7 @@ extension Sync {
         step("queue-ref")
         guard let moveTo else { return }
         var updates = [ReferenceUpdate(name: checkpointRef, target: moveTo, expected: expected)]
-        if let tip { updates.append(ReferenceUpdate(name: WorkQueue.ref, target: tip, expected: tip)) }
+        if let tip { updates.append(ReferenceUpdate(name: queueRef, target: tip, expected: tip)) }
         try gitCall { try self.repository.updateReferences(updates, message: message) }
     }
 }

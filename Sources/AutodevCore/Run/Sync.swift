@@ -42,11 +42,17 @@ public final class Sync {
 
     var resultsRef: String { "refs/heads/" + config.string("loop.results_branch") }
     var checkpointRef: String { config.string("loop.checkpoint_ref") }
+    /// The queue of unfinished work beside the checkpoint (a linked work tree has its own).
+    var queueRef: String { WorkQueue.ref(forCheckpoint: checkpointRef) }
+    /// One sync at a time in the whole repository, whichever work tree it runs in: work trees
+    /// share the results branch (and git's refs), so runs in two of them must not interleave.
+    /// Taken after the work tree's own lock (`store.lockPath`), always in that order.
+    var repositoryLockPath: String { repository.commonDirectory + "autodev/sync.lock" }
 
     // MARK: Fault injection for the crash-safety tests
 
     /// `AUTODEV_TEST_KILL_AT=step` makes the process kill itself with SIGKILL at that step, so
-    /// tests can prove a crash anywhere loses nothing. Steps: locked, decided, resolved,
+    /// tests can prove a crash anywhere loses nothing. Steps: locked, classified, decided, resolved,
     /// results-written, results-ref, persisted, queue-ref, checkpoint.
     /// `AUTODEV_TEST_SIGNAL_AT=step` sends the process SIGTERM there, to test graceful stops.
     /// `AUTODEV_TEST_PAUSE_AT=step` with `AUTODEV_TEST_PAUSE_FIFO=PATH` stops there once, for races
@@ -78,7 +84,11 @@ public final class Sync {
             var (state, warning) = store.peekState()
             if let warning { report.warnings.append(warning) }
             let origin = try applyQueue(to: &state, warnings: &report.warnings)
-            report.passes.append(try pass(options, state: state, queue: origin, dryRun: true))
+            do {
+                report.passes.append(try pass(options, state: state, queue: origin, dryRun: true))
+            } catch where error.code == .interrupted {
+                noteStop(error, in: &report)
+            }
             return report
         }
         excludeStateFolder()
@@ -106,6 +116,32 @@ public final class Sync {
             }
             lock = acquired
         }
+        // Then the repository's lock: another work tree's sync is waited for (a hook's sync
+        // too: it runs detached, and holding this work tree's lock it collects later hooks'
+        // rerun requests meanwhile).
+        let repositoryLock: RunLock
+        let attempt: RunLock.Attempt
+        do {
+            attempt = try RunLock.acquire(at: repositoryLockPath, wait: !options.noWait, onWait: { holder in
+                self.progress("waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") in another work tree of this repository…")
+            }, stopRequested: stopRequested)
+        } catch {
+            lock.release()
+            throw error
+        }
+        switch attempt {
+        case .acquired(let acquired):
+            repositoryLock = acquired
+        case .stopped(let signal):
+            lock.release()
+            report.interruptedBy = signal
+            return report
+        case .busy(let holder):
+            lock.release()
+            throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running in another work tree of this repository; run again when it ends, or without --no-wait to wait for it",
+                               exitStatus: .busy)
+        }
+        defer { repositoryLock.release() }
         while true {
             do {
                 try runLocked(options, report: &report)
@@ -131,7 +167,7 @@ public final class Sync {
     private func runLocked(_ options: SyncOptions, report: inout SyncReport) throws(AutodevError) {
         // Holding the run lock, any lock file on autodev's own refs was left by a sync that died
         // mid-update (git would refuse to move the ref while it exists).
-        for ref in [resultsRef, checkpointRef, WorkQueue.ref] {
+        for ref in [resultsRef, checkpointRef, queueRef] {
             let stale = repository.commonDirectory + ref + ".lock"
             if FileSystem.exists(stale) {
                 FileSystem.remove(stale)
@@ -153,7 +189,11 @@ public final class Sync {
                 done = try pass(options, state: state, queue: origin, dryRun: false)
             } catch {
                 recoverFromFailedPass(initial: state, requestsBefore: requestsBefore)
-                throw error
+                // A stop mid-pass is no failure: the report (with the passes that finished) is
+                // still printed, `--json` included, and the command exits 130/143.
+                guard error.code == .interrupted else { throw error }
+                noteStop(error, in: &report)
+                break
             }
             report.passes.append(done)
             let signal = stopRequested()
@@ -163,6 +203,13 @@ public final class Sync {
             }
             guard options.range == .sinceCheckpoint, FileSystem.exists(store.rerunPath) else { break }
         }
+    }
+
+    /// Records a stop that ended a pass before it kept anything.
+    private func noteStop(_ error: AutodevError, in report: inout SyncReport) {
+        let signal = stopRequested()
+        report.interruptedBy = signal != 0 ? signal : error.exitStatus == .terminated ? SIGTERM : SIGINT
+        report.stopped = error.message
     }
 
     /// After a pass that threw: if it had marked the loop `processing` and not yet saved its
@@ -221,6 +268,7 @@ public final class Sync {
         produced.formUnion(previous.values)
         var builder = try EventBuilder(repository: repository, config: config)
         builder.stopRequested = stopRequested
+        builder.step = { self.step($0) }
         let events = try builder.report(for: range, explain: true, produced: produced, testReports: options.testReports)
         notes.append(contentsOf: events.notes.filter { !range.notes.contains($0) })
         let decisions = events.decisions ?? []

@@ -11,6 +11,15 @@ public struct WorkQueue: Sendable, Codable, Equatable {
     public static let schemaVersion = 1
     public static let ref = "refs/autodev/queue"
 
+    /// The queue that goes with a checkpoint: a linked work tree's checkpoint
+    /// (`refs/autodev/worktrees/NAME/checkpoint`, its default) has its own queue beside it,
+    /// `refs/autodev/worktrees/NAME/queue`; every other checkpoint uses `refs/autodev/queue`.
+    public static func ref(forCheckpoint checkpoint: String) -> String {
+        let prefix = "refs/autodev/worktrees/", suffix = "/checkpoint"
+        guard checkpoint.hasPrefix(prefix), checkpoint.hasSuffix(suffix), checkpoint.count > prefix.count + suffix.count else { return ref }
+        return String(checkpoint.dropLast(suffix.count)) + "/queue"
+    }
+
     /// A request written out for an LLM (`.auto-dev/loop/pending/FILE`).
     public struct Request: Sendable, Codable, Equatable {
         public var id: String
