@@ -128,4 +128,15 @@ import Glibc
         }
         #expect(kills >= 6, "the faults happened (\(kills))")
     }
+
+    @Test func aSyncRefusesToStartBelowTheDiskFloorAndSaysWhatToDo() throws {
+        let fixture = try GitFixture()
+        try fixture.write("specs/001-a/spec.md", "# A\n\n- **FR-001**: System MUST start\n")
+        try fixture.commit("Set up")
+        let refused = try SyncCommandTests.sync(fixture, [], environment: ["AUTODEV_HEALTH_MIN_FREE_DISK_MB": "9000000"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("health.min_free_disk_mb") && refused.stderr.contains("nothing was done"), "\(refused.stderr)")
+        #expect((try? fixture.git(["rev-parse", "--verify", "-q", "refs/autodev/checkpoint"])) == nil, "nothing was written")
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+    }
 }
