@@ -62,6 +62,8 @@ public enum ConfigSchema {
                       help: "LLM tokens (prompt + answer) allowed in one run."),
             ConfigKey(name: "loop.max_concurrent_tasks", kind: .int(1...64), defaultValue: .int(4),
                       help: "Pieces of work resolved at the same time."),
+            ConfigKey(name: "loop.max_run_seconds", kind: .int(1...86_400), defaultValue: .int(900),
+                      help: "Deadline of a run for retries and rate-limit waits; work that would wait past it stays pending or goes to the next provider."),
             ConfigKey(name: "loop.results_branch", kind: .string, defaultValue: .string("autodev/results"),
                       help: "Branch that receives generated work for review."),
             ConfigKey(name: "loop.checkpoint_ref", kind: .string, defaultValue: .string("refs/autodev/checkpoint"),
@@ -86,8 +88,6 @@ public enum ConfigSchema {
                       help: "Consecutive failures that open a provider's circuit breaker."),
             ConfigKey(name: "loop.recovery.circuit_breaker_reset_seconds", kind: .int(1...86_400), defaultValue: .int(300),
                       help: "How long an open breaker waits before trying again."),
-            ConfigKey(name: "loop.max_run_seconds", kind: .int(1...86_400), defaultValue: .int(900),
-                      help: "Deadline of a run for retries and rate-limit waits; work that would wait past it stays pending or goes to the next provider."),
             // [llm]
             ConfigKey(name: "llm.enabled", kind: .bool, defaultValue: .bool(true),
                       help: "Send work to the [[llm.providers]]; false keeps tier 5 offline (requests written to loop/pending/)."),
