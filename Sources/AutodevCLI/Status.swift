@@ -9,7 +9,7 @@ extension AutodevCommand {
     struct Status {
         static let spec = CommandSpec(
             name: "status",
-            abstract: "Show the checkpoint, pending work, requests awaiting an LLM, the last run and the results branch.",
+            abstract: "Show the checkpoint, pending work (and why it waits), requests awaiting an LLM, the last run, the budget, breakers, health and the results branch.",
             options: [.flag("json", "Print one JSON object.")])
 
         let global: GlobalOptions
@@ -34,6 +34,10 @@ extension AutodevCommand {
             var metrics: Metrics
             /// Work whose generated code failed the project's checks, with the last output.
             var failedValidation: [FailedValidation]
+            /// Why pending work waits for tier 5, and until when, by work id.
+            var llmWaits: [String: WorkWait]
+            /// Budget, breakers, limiters, health readings and mode.
+            var resilience: ResilienceReport
             var warnings: [String]
         }
 
@@ -72,7 +76,10 @@ extension AutodevCommand {
                                 pending: state.pending, awaitingLLM: state.awaitingLLM.values.sorted(),
                                 lastRun: runs.first { $0.id == state.lastRun } ?? runs.last, resultsBranch: branch, resultsTip: tip?.hex,
                                 unmergedResultsCommits: unmerged, metrics: loadedMetrics,
-                                failedValidation: (state.failedValidation ?? [:]).values.sorted { $0.subject < $1.subject }, warnings: warnings)
+                                failedValidation: (state.failedValidation ?? [:]).values.sorted { $0.subject < $1.subject },
+                                llmWaits: state.llmWaits ?? [:],
+                                resilience: ResilienceReport.current(repository: repository, config: session.config, store: store, now: Int64(time(nil))),
+                                warnings: warnings)
             if json {
                 Output.write(try JSONOutput.encode(report) + "\n")
                 return
@@ -86,7 +93,9 @@ extension AutodevCommand {
             out += "loop: \(state.loop.state.rawValue)" + (state.loop.task.map { " (\($0))" } ?? "") + "\n"
             out += "pending: \(state.pending.count) piece\(state.pending.count == 1 ? "" : "s") of work\n"
             for item in state.pending.prefix(10) {
-                out += "  \(item.action.rawValue) \(Terminal.safe(item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path))\n"
+                out += "  \(item.action.rawValue) \(Terminal.safe(item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path))"
+                if let wait = report.llmWaits[item.id] { out += ": waits, \(Terminal.safe(wait.reason))" }
+                out += "\n"
             }
             out += "awaiting an LLM: \(state.awaitingLLM.count) request\(state.awaitingLLM.count == 1 ? "" : "s") in \(store.pendingFolder)\n"
             for name in state.awaitingLLM.values.sorted().prefix(10) { out += "  \(name)\n" }
@@ -108,6 +117,8 @@ extension AutodevCommand {
                 out += "failed validation: \(Terminal.safe(failed.subject)) after \(failed.rounds) round\(failed.rounds == 1 ? "" : "s"); waits for a change to it, its linked code or the configuration\n"
                 for line in failed.output.split(separator: "\n").prefix(8) { out += "  | \(Terminal.safe(String(line)))\n" }
             }
+            for line in report.resilience.lines() { out += Terminal.safe(line) + "\n" }
+            warnings.append(contentsOf: report.resilience.warnings)
             if let tip {
                 out += "results: \(branch) at \(tip.hex.prefix(12)), \(unmerged ?? 0) commit\(unmerged == 1 ? "" : "s") not merged into HEAD\n"
             } else {

@@ -62,6 +62,8 @@ public enum ConfigSchema {
                       help: "LLM tokens (prompt + answer) allowed in one run."),
             ConfigKey(name: "loop.max_concurrent_tasks", kind: .int(1...64), defaultValue: .int(4),
                       help: "Pieces of work resolved at the same time."),
+            ConfigKey(name: "loop.max_run_seconds", kind: .int(1...86_400), defaultValue: .int(900),
+                      help: "Deadline of a run for retries and rate-limit waits; work that would wait past it stays pending or goes to the next provider."),
             ConfigKey(name: "loop.results_branch", kind: .string, defaultValue: .string("autodev/results"),
                       help: "Branch that receives generated work for review."),
             ConfigKey(name: "loop.checkpoint_ref", kind: .string, defaultValue: .string("refs/autodev/checkpoint"),
@@ -89,6 +91,22 @@ public enum ConfigSchema {
             // [llm]
             ConfigKey(name: "llm.enabled", kind: .bool, defaultValue: .bool(true),
                       help: "Send work to the [[llm.providers]]; false keeps tier 5 offline (requests written to loop/pending/)."),
+            // [llm.budget]: USD at the providers' prices; 0 is no cap
+            ConfigKey(name: "llm.budget.max_cost_per_run", kind: .double(0...1_000_000), defaultValue: .double(1),
+                      help: "USD one run may spend on models; a call that could pass it waits for the next run (0: no cap)."),
+            ConfigKey(name: "llm.budget.max_cost_per_day", kind: .double(0...1_000_000), defaultValue: .double(10),
+                      help: "USD per UTC day; work that would pass it waits until 00:00 UTC (0: no cap)."),
+            ConfigKey(name: "llm.budget.max_cost_per_month", kind: .double(0...10_000_000), defaultValue: .double(100),
+                      help: "USD per UTC month; work that would pass it waits until the 1st (0: no cap)."),
+            ConfigKey(name: "llm.budget.max_tokens_per_day", kind: .int(0...1_000_000_000_000), defaultValue: .int(0),
+                      help: "Tokens (in + out) per UTC day over all providers (0: no cap)."),
+            // [health]
+            ConfigKey(name: "health.min_free_disk_mb", kind: .int(0...10_000_000), defaultValue: .int(100),
+                      help: "A sync refuses to start with less free space where .auto-dev/ or the repository live (0: no floor)."),
+            ConfigKey(name: "health.max_error_rate", kind: .double(0...1), defaultValue: .double(0.1),
+                      help: "Above this share of failed LLM calls (at least 10 calls in the breaker's reset period), LLM work waits: safe mode."),
+            ConfigKey(name: "health.min_quota_fraction", kind: .double(0...1), defaultValue: .double(0.1),
+                      help: "Below this share of budget or header quota left, a provider's work goes to the next provider."),
             // [validate]
             ConfigKey(name: "validate.command", kind: .string, defaultValue: .string(""),
                       help: "The project's own checks, run by /bin/sh in a scratch copy of the processed commit with the generated files; empty: none."),

@@ -191,7 +191,8 @@ import Glibc
         #expect(try harness.git(fixture, ["commit", "-q", "-m", "w"], in: worktree).status == 0)
         try harness.waitFor("sync --hook post-commit")
         #expect(harness.calls().first?.hasPrefix(worktree + " ") == true, "\(harness.calls())")
-        #expect(try fixture.revParse("refs/autodev/checkpoint") == (try fixture.revParse("feature")))
+        // A linked work tree has its own checkpoint (named after its folder under .git/worktrees).
+        #expect(try fixture.revParse("refs/autodev/worktrees/wt/checkpoint") == (try fixture.revParse("feature")))
     }
 
     @Test func aPullThatFastForwardsFiresPostMergeAndTheNewCommitsAreSynced() throws {

@@ -9,8 +9,8 @@ import Glibc
 /// run within the stop bound, not after the whole change was read.
 ///
 /// The change is one commit adding 30,000 files, made with `git fast-import` (seconds, where
-/// 30,000 `git add`s would take minutes). An uninterrupted preview of it is timed first: the
-/// proof is that it takes several times the bound, while the stopped run ends within it.
+/// 30,000 `git add`s would take minutes). The stopped run must end within the bound and say it
+/// stopped in classification, which an uninterrupted run finishes (its trace line).
 @Suite(.serialized) struct LargeChangeStopTests {
     static let files = 30_000
 
@@ -65,7 +65,8 @@ import Glibc
         let preview = try AutodevBinary.run(["diff-events", "--json"], in: fixture.path)
         let full = SyncStopTests.seconds(since: start)
         #expect(preview.status == 0, "\(preview.stderr)")
-        #expect(full > 2 * SyncStopTests.stopBound, "the preview took only \(full) s: too small a change to prove anything")
+        // No wall-clock threshold on the preview itself (a faster classifier must not fail this
+        // test): that the stop came mid-classification is proven below by what the run said.
 
         // The signal comes once rename detection has ended: classification is under way.
         let (process, stdout, stderr) = try Self.start(fixture)

@@ -19,6 +19,8 @@ public final class Sync {
     let providerFactory: LLMProviderFactory?
     let commandRunner: any CommandRunner
     private var pausedOnce = false
+    /// When this process's run started, for `loop.max_run_seconds`.
+    private var runStartedMonotonic: Int64 = 0
 
     public init(repository: Repository, config: Config, environment: [String: String], clock: any WallClock = SystemClock(),
                 providerFactory: LLMProviderFactory? = nil, commandRunner: any CommandRunner = ProcessRunner(),
@@ -40,6 +42,11 @@ public final class Sync {
         return repository.gitDirectory + "autodev"
     }
 
+    /// The spending ledger: in the git folder, so that losing `.auto-dev/` forgets no money.
+    public static func ledgerPath(for repository: Repository) -> String {
+        repository.commonDirectory + (repository.commonDirectory.hasSuffix("/") ? "" : "/") + "autodev/spend.jsonl"
+    }
+
     var resultsRef: String { "refs/heads/" + config.string("loop.results_branch") }
     var checkpointRef: String { config.string("loop.checkpoint_ref") }
     /// The queue of unfinished work beside the checkpoint (a linked work tree has its own).
@@ -53,7 +60,8 @@ public final class Sync {
 
     /// `AUTODEV_TEST_KILL_AT=step` makes the process kill itself with SIGKILL at that step, so
     /// tests can prove a crash anywhere loses nothing. Steps: locked, classified, decided, resolved,
-    /// results-written, results-ref, persisted, queue-ref, checkpoint.
+    /// results-written, results-ref, persisted, queue-ref, checkpoint; llm-reserved (a call
+    /// recorded in the spending ledger, not yet sent) and llm-answered (answered, not yet settled).
     /// `AUTODEV_TEST_SIGNAL_AT=step` sends the process SIGTERM there, to test graceful stops.
     /// `AUTODEV_TEST_PAUSE_AT=step` with `AUTODEV_TEST_PAUSE_FIFO=PATH` stops there once, for races
     /// between two syncs: it opens the FIFO PATH for writing (the test, reading, learns it
@@ -91,6 +99,14 @@ public final class Sync {
             }
             return report
         }
+        // Health: below the disk floor nothing starts (a half-written state helps nobody).
+        let floor = Int64(config.int("health.min_free_disk_mb")) * 1_048_576
+        if let low = Health.lowestFree([store.root, repository.workdir ?? repository.gitDirectory]),
+           let problem = Health(freeDiskBytes: low.bytes, freeDiskPath: low.path, residentMemoryBytes: nil, calls: [], now: 0, windowSeconds: 1,
+                                maxErrorRate: 1, budgetLeft: 1, providerQuotaLeft: [:]).diskProblem(floorBytes: floor) {
+            throw AutodevError(.ioFailure, problem, exitStatus: .failure)
+        }
+        runStartedMonotonic = clock.monotonicMilliseconds()
         excludeStateFolder()
         var lock: RunLock
         switch try RunLock.acquire(at: store.lockPath, wait: !options.noWait && !options.hook, onWait: { holder in
@@ -299,8 +315,14 @@ public final class Sync {
                                       }), owners: state.generated)
         runner.failedValidations = state.failedValidation ?? [:]
         runner.gate = validationGate()
-        runner.llm = try llmSetup(state: state)
+        runner.llm = try llmSetup(state: state, runID: runID)
         try runner.run(queue.items)
+        if let guarded = runner.llm?.guarded {
+            let pendingIDs = Set(runner.deferred.map(\.id))
+            let waits = guarded.waits.filter { pendingIDs.contains($0.key) }
+            state.llmWaits = waits.isEmpty ? nil : waits
+            notes.append(contentsOf: guarded.warnings)
+        }
         state.failedValidation = runner.failedValidations.isEmpty ? nil : runner.failedValidations
         if !runner.llmCalibration.isEmpty {
             state.tokenCalibration = (state.tokenCalibration ?? [:]).merging(runner.llmCalibration) { $1 }
@@ -399,15 +421,18 @@ public final class Sync {
 
     /// Tier 5's providers, or nil when no provider is configured (or
     /// `llm.enabled = false`): requests are then written out as before.
-    private func llmSetup(state: SyncState) throws(AutodevError) -> TierRunner.LLMSetup? {
+    private func llmSetup(state: SyncState, runID: String) throws(AutodevError) -> TierRunner.LLMSetup? {
         guard !config.providers.isEmpty, config.bool("llm.enabled") != false else { return nil }
         let command = config.string("validate.command")
         var fingerprint = "validate \(command)\n"
         for provider in config.providers {
             fingerprint += "\(provider.name) \(provider.kind.rawValue) \(provider.baseURL) \(provider.model) \(provider.editFormat.rawValue)\n"
         }
+        let guarded = CallGuard(config: config, store: store, ledger: SpendLedger(path: Self.ledgerPath(for: repository)), clock: clock,
+                                runKey: "\(runID)@\(getpid())-\(clock.nowMilliseconds())", startedMonotonic: runStartedMonotonic,
+                                stopRequested: stopRequested, step: { [unowned self] name in self.step(name) })
         return TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, failedValidation: state.failedValidation ?? [:],
-                                   calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint))
+                                   calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint), guarded: guarded)
     }
 
     /// The configured providers, in order: `command` ones built here, HTTP ones by the factory.

@@ -13,6 +13,12 @@ public protocol WallClock: Sendable {
     /// Waits `milliseconds`, looking at `stopRequested` at least every 50 ms. Returns false
     /// when a stop cut the wait short.
     func sleep(milliseconds: Int64, stopRequested: () -> Int32) -> Bool
+    /// Milliseconds since the epoch, for limits that must hold across runs.
+    func nowMilliseconds() -> Int64
+}
+
+extension WallClock {
+    public func nowMilliseconds() -> Int64 { now() * 1000 }
 }
 
 /// The machine's clocks.
@@ -23,6 +29,12 @@ public struct SystemClock: WallClock {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec)
+    }
+
+    public func nowMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 
     public func monotonicMilliseconds() -> Int64 {
@@ -53,6 +65,7 @@ public final class ManualClock: WallClock, @unchecked Sendable {
 
     public func now() -> Int64 { seconds + milliseconds / 1000 }
     public func monotonicMilliseconds() -> Int64 { milliseconds }
+    public func nowMilliseconds() -> Int64 { seconds * 1000 + milliseconds }
     public func advance(milliseconds delta: Int64) { milliseconds += delta }
 
     public func sleep(milliseconds delta: Int64, stopRequested: () -> Int32) -> Bool {

@@ -57,6 +57,9 @@ public struct SyncState: Sendable, Codable, Equatable {
     public var failedValidation: [String: FailedValidation]?
     /// Provider tokens per estimated token, per provider, learned from `usage`.
     public var tokenCalibration: [String: Double]?
+    /// Why pending work waits for tier 5 (budget, breaker, rate limit, safe mode) and until
+    /// when, by work id.
+    public var llmWaits: [String: WorkWait]?
 
     public init() {}
 }

@@ -57,6 +57,8 @@ extension TierRunner {
         var calibration: [String: Double]
         /// What the configuration contributes to a failed validation's fingerprint.
         var configFingerprint: String
+        /// Budget, limiter, breaker, ledger and retries around every call; nil sends directly.
+        var guarded: CallGuard? = nil
     }
 
     /// The fingerprint of what a failed validation depends on: the requirement's text, the
@@ -115,7 +117,8 @@ extension TierRunner {
         let maxCalls = context.config.int("loop.max_llm_calls_per_run")
         let maxTokens = context.config.int("loop.max_tokens_per_run")
         var lastError: LLMError?
-        for provider in setup.providers {
+        var skips: [String] = []
+        for (index, provider) in setup.providers.enumerated() {
             let config = provider.config
             var estimator = TokenEstimator(calibration: llmCalibration[config.name] ?? setup.calibration[config.name] ?? 1)
             let builder = PromptBuilder(source: source, estimator: estimator, provider: config,
@@ -123,7 +126,7 @@ extension TierRunner {
                                         batchSize: max(items.count, context.config.int("loop.llm_optimization.batch_size")))
             var round = items
             var asked = attempt
-            for reask in 0..<2 {
+            asking: for reask in 0..<2 {
                 let prompt = try builder.build(round)
                 if calls + 1 > maxCalls || tokens + prompt.estimatedTokens > maxTokens {
                     let why = calls + 1 > maxCalls ? "over max_llm_calls_per_run (\(maxCalls)); pending" : "over max_tokens_per_run (\(maxTokens)); pending"
@@ -136,8 +139,18 @@ extension TierRunner {
                                            redactions: prompt.redactions.values.reduce(0, +), trimmed: prompt.trimmed.map(\.description))
                 calls += 1
                 let answer: LLMAnswer
-                do {
-                    answer = try provider.complete(prompt.request, stopRequested: context.stopRequested)
+                do throws(LLMError) {
+                    switch setup.guarded?.call(provider, prompt.request, estimatedTokens: prompt.estimatedTokens, work: prompt.work,
+                                               hasFallback: index + 1 < setup.providers.count) {
+                    case nil: answer = try provider.complete(prompt.request, stopRequested: context.stopRequested)
+                    case .answered(let got)?: answer = got
+                    case .failed(let error)?: throw error
+                    case .skipped(let why, let resumesAt)?:
+                        calls -= 1  // nothing was sent
+                        skips.append(why)
+                        for item in items { setup.guarded?.waits[item.work.id] = WorkWait(reason: why, resumesAt: resumesAt) }
+                        break asking  // the next provider, if any
+                    }
                 } catch {
                     if error.kind == .stopped {
                         record.outcome = .stopped
@@ -151,6 +164,7 @@ extension TierRunner {
                     lastError = error
                     break  // the next provider, if any
                 }
+                for item in items { setup.guarded?.waits[item.work.id] = nil }
                 record.inputTokens = answer.inputTokens ?? prompt.estimatedTokens
                 record.outputTokens = answer.outputTokens ?? TokenEstimator().tokens(answer.text, kind: .code)
                 record.cost = config.cost(inputTokens: record.inputTokens, outputTokens: record.outputTokens)
@@ -178,7 +192,12 @@ extension TierRunner {
                 }
             }
         }
-        let message = lastError?.message ?? "no provider answered"
+        if lastError == nil, !skips.isEmpty {
+            // Nothing was sent: the work waits, with the reason and when it may go again.
+            for item in items { deferItem(item.work, skips.joined(separator: "; ") + "; pending") }
+            return .settled
+        }
+        let message = (lastError?.message ?? "no provider answered") + (skips.isEmpty ? "" : " (\(skips.joined(separator: "; ")))")
         for item in items { fail(item.work, "LLM call failed: \(message)") }
         return .settled
     }

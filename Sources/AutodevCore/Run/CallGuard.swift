@@ -1,0 +1,192 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every call to a model goes through here, so what protects the user's money and the provider
+/// holds across one-shot runs: safe mode, the provider's circuit breaker, the budget, the rate
+/// limiter, the spending ledger (reserved before the call, settled after), and retries of
+/// transient failures with backoff within the run's deadline. Calls are made one at a time (tier
+/// 5 asks sequentially), so at most one is in flight, within any `max_concurrent_tasks`.
+final class CallGuard {
+    enum Outcome {
+        case answered(LLMAnswer)
+        /// Failed after any retries (or stopped); the next provider may serve.
+        case failed(LLMError)
+        /// Not sent: breaker open, budget, rate limit past the deadline, safe mode, low quota.
+        case skipped(String, resumesAt: Int64?)
+    }
+
+    let config: Config
+    let store: StateStore
+    let ledger: SpendLedger
+    let clock: any WallClock
+    let stopRequested: @Sendable () -> Int32
+    let step: (String) -> Void
+    /// This process's run, for the per-run budget (a run redone after a crash starts afresh).
+    let runKey: String
+    /// Monotonic milliseconds by which retries and rate-limit waits must be over.
+    let deadline: Int64
+    let budget: Budget
+    let backoff: Backoff
+    var jitter: () -> Double = { Double.random(in: 0..<1) }
+    private(set) var state: ResilienceState
+    var warnings: [String] = []
+    /// Work that waits, by work id.
+    var waits: [String: WorkWait] = [:]
+    private var sequence = 0
+
+    init(config: Config, store: StateStore, ledger: SpendLedger, clock: any WallClock, runKey: String, startedMonotonic: Int64,
+         stopRequested: @escaping @Sendable () -> Int32, step: @escaping (String) -> Void) {
+        self.config = config
+        self.store = store
+        self.ledger = ledger
+        self.clock = clock
+        self.runKey = runKey
+        self.stopRequested = stopRequested
+        self.step = step
+        deadline = startedMonotonic + Int64(config.int("loop.max_run_seconds")) * 1000
+        budget = Budget(config)
+        backoff = Backoff(config)
+        let (loaded, warning) = ResilienceState.load(store)
+        state = loaded
+        if let warning { warnings.append(warning) }
+    }
+
+    var resetSeconds: Int64 { Int64(config.int("loop.recovery.circuit_breaker_reset_seconds")) }
+
+    /// The error rate and mode from the recent calls, with the other readings.
+    func health() -> Health {
+        Self.health(config: config, state: state, spent: ledger.spent(now: clock.now(), run: nil), now: clock.now(),
+                    paths: [store.root, ledger.path])
+    }
+
+    static func health(config: Config, state: ResilienceState, spent: Budget.Spent, now: Int64, paths: [String]) -> Health {
+        let disk = Health.lowestFree(paths)
+        var quota: [String: Double] = [:]
+        for (name, limiter) in state.limiters { if let left = limiter.quotaLeft(now: now * 1000) { quota[name] = left } }
+        return Health(freeDiskBytes: disk?.bytes, freeDiskPath: disk?.path, residentMemoryBytes: Health.residentMemory(), calls: state.calls,
+                      now: now, windowSeconds: Int64(config.int("loop.recovery.circuit_breaker_reset_seconds")),
+                      maxErrorRate: config.double("health.max_error_rate"), budgetLeft: Budget(config).fractionLeft(spent: spent),
+                      providerQuotaLeft: quota)
+    }
+
+    /// Sends `request` to `provider` if everything allows it, retrying transient failures.
+    func call(_ provider: any LLMProvider, _ request: LLMRequest, estimatedTokens: Int, work: [String], hasFallback: Bool) -> Outcome {
+        let name = provider.config.name
+        let health = health()
+        if health.mode == .safe, let why = health.why {
+            return .skipped("safe mode: \(why)", resumesAt: nil)
+        }
+        let minQuota = config.double("health.min_quota_fraction")
+        if hasFallback {
+            if let left = health.providerQuotaLeft[name], left < minQuota {
+                return .skipped("provider '\(name)' has \(Int((left * 100).rounded())) % of its token quota left (its headers say); the next provider serves", resumesAt: nil)
+            }
+            if provider.config.inputPricePerMTok + provider.config.outputPricePerMTok > 0, health.budgetLeft < minQuota {
+                return .skipped("only \(Int((health.budgetLeft * 100).rounded())) % of the budget is left; the next provider serves", resumesAt: nil)
+            }
+        }
+        var retry = 0
+        while true {
+            var breaker = state.breakers[name] ?? CircuitBreaker()
+            let now = clock.now()
+            guard breaker.allow(now: now, resetSeconds: resetSeconds) else {
+                let at = breaker.reopensAt(resetSeconds: resetSeconds)
+                return .skipped("the circuit breaker of provider '\(name)' is open after \(breaker.consecutiveFailures) consecutive failures (\(breaker.lastFailure ?? "")); it is tried again after \(at.map(UTCCalendar.format) ?? "a while")", resumesAt: at)
+            }
+            let maxCost = provider.config.cost(inputTokens: estimatedTokens, outputTokens: request.maxOutputTokens)
+            let maxTokens = estimatedTokens + request.maxOutputTokens
+            if let refusal = budget.refusal(spent: ledger.spent(now: now, run: runKey), cost: maxCost, tokens: maxTokens, now: now) {
+                return .skipped(refusal.reason, resumesAt: refusal.resumesAt)
+            }
+            var limiter = state.limiters[name] ?? RateLimiter(requestsPerMinute: 0, tokensPerMinute: 0)
+            limiter.requestsPerMinute = provider.config.requestsPerMinute
+            limiter.tokensPerMinute = provider.config.tokensPerMinute
+            let wait = limiter.delay(tokens: maxTokens, now: wallMilliseconds())
+            if wait > 0 {
+                guard clock.monotonicMilliseconds() + wait <= deadline else {
+                    return .skipped("provider '\(name)' is rate-limited for \(wait / 1000) s more, past loop.max_run_seconds", resumesAt: now + wait / 1000 + 1)
+                }
+                if !clock.sleep(milliseconds: wait, stopRequested: stopRequested) {
+                    return .failed(LLMError(.stopped, "stopped by a signal while waiting for provider '\(name)''s rate limit"))
+                }
+            }
+            sequence += 1
+            let id = "\(runKey)-\(sequence)"
+            limiter.take(id: id, tokens: maxTokens, now: wallMilliseconds())
+            state.limiters[name] = limiter
+            state.breakers[name] = breaker  // a probe is recorded before it goes
+            persist()
+            do {
+                try ledger.reserve(.init(kind: .reserved, id: id, at: clock.now(), provider: name, cost: maxCost, tokens: maxTokens,
+                                         run: runKey, work: work, outcome: nil))
+            } catch {
+                return .failed(LLMError(.permanent, "cannot record the call before sending it: \(error.message)"))
+            }
+            step("llm-reserved")
+            let result: Result<LLMAnswer, LLMError>
+            do throws(LLMError) { result = .success(try provider.complete(request, stopRequested: stopRequested)) } catch { result = .failure(error) }
+            step("llm-answered")
+            let at = clock.now()
+            switch result {
+            case .success(let answer):
+                let input = answer.inputTokens ?? estimatedTokens
+                let output = answer.outputTokens ?? TokenEstimator().tokens(answer.text, kind: .code)
+                try? ledger.settle(.init(kind: .settled, id: id, at: at, provider: name, cost: provider.config.cost(inputTokens: input, outputTokens: output),
+                                         tokens: input + output, run: runKey, work: nil, outcome: "answered"))
+                limiter.reconcile(id: id, tokens: input + output)
+                limiter.update(headers: answer.headers, now: wallMilliseconds())
+                breaker.succeeded()
+                state.limiters[name] = limiter
+                state.breakers[name] = breaker
+                state.record(.init(at: at, provider: name, failed: false))
+                persist()
+                return .answered(answer)
+            case .failure(let error):
+                // A failed call is charged nothing by the providers; it still counts against the
+                // minute's requests.
+                try? ledger.settle(.init(kind: .settled, id: id, at: at, provider: name, cost: 0, tokens: 0, run: runKey, work: nil,
+                                         outcome: error.kind == .stopped ? "stopped" : "failed"))
+                limiter.reconcile(id: id, tokens: 0)
+                limiter.update(headers: error.headers, now: wallMilliseconds())
+                state.limiters[name] = limiter
+                if error.kind == .stopped {
+                    persist()
+                    return .failed(error)
+                }
+                state.record(.init(at: at, provider: name, failed: true))
+                if error.kind == .transient || error.kind == .quota {
+                    breaker.failed(now: at, threshold: config.int("loop.recovery.circuit_breaker_threshold"), message: String(error.message.prefix(200)))
+                }
+                state.breakers[name] = breaker
+                persist()
+                retry += 1
+                guard breaker.state == .closed, let delay = backoff.delay(retry: retry, after: error, jitter: jitter()) else {
+                    return .failed(error)
+                }
+                guard clock.monotonicMilliseconds() + delay <= deadline else {
+                    var late = error
+                    late.message += " (not retried: waiting \(delay / 1000) s would pass loop.max_run_seconds)"
+                    return .failed(late)
+                }
+                if !clock.sleep(milliseconds: delay, stopRequested: stopRequested) {
+                    return .failed(LLMError(.stopped, "stopped by a signal while waiting to retry provider '\(name)'"))
+                }
+            }
+        }
+    }
+
+    /// Wall-clock milliseconds for the limiter windows, which must hold across runs.
+    private func wallMilliseconds() -> Int64 { clock.nowMilliseconds() }
+
+    private func persist() {
+        do { try state.save(store) } catch { warnings.append("cannot save \(ResilienceState.path(store)): \(error.message)") }
+    }
+}
+
+/// Why a piece of work waits for tier 5 and when it may go again (nil: the next run), for
+/// `status`.
+public struct WorkWait: Sendable, Codable, Equatable {
+    public var reason: String
+    public var resumesAt: Int64?
+}
