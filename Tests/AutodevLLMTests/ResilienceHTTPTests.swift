@@ -73,8 +73,9 @@ import Testing
         try syncer(fixture, clock: clock).run(SyncOptions())
     }
 
+    /// The state as `status` reads it: pending work from the queue in git (state.json leaves it out).
     static func state(_ fixture: GitFixture) throws -> SyncState {
-        StateStore(root: fixture.path + "/.auto-dev").peekState().0
+        try syncer(fixture, clock: ManualClock(now: 0)).currentState().0
     }
 
     static func ledger(_ fixture: GitFixture) -> SpendLedger {

@@ -12,6 +12,9 @@ extension Sync {
         var checkpoint: ObjectID?
         /// `queue.json` of `tip`: an unchanged queue is not written again.
         var bytes: [UInt8]?
+        /// The state's queue is `bytes` as it is (no redo, no request queued again): `before.json`
+        /// is then those bytes, not encoded again.
+        var verbatim = false
     }
 
     /// The state with its pending work and awaiting requests read from `refs/autodev/queue`,
@@ -28,6 +31,7 @@ extension Sync {
     /// An awaiting request whose file is gone is queued again, first in line.
     func applyQueue(to state: inout SyncState, warnings: inout [String]) throws(AutodevError) -> QueueOrigin {
         let checkpoint = try gitCall { try self.repository.referenceTarget(self.checkpointRef) }
+        queueInGit = false
         guard let tip = try gitCall({ try self.repository.referenceTarget(queueRef) }) else {
             return QueueOrigin(tip: nil, checkpoint: checkpoint, bytes: nil)
         }
@@ -42,6 +46,7 @@ extension Sync {
             warnings.append("\(queueRef) (\(tip.hex.prefix(12))) does not hold a queue this autodev can read; the pending work cached in \(store.statePath) is used, and the next sync writes the queue again")
             return QueueOrigin(tip: tip, checkpoint: checkpoint, bytes: nil)
         }
+        queueInGit = true
         var queue = latest
         if latest.checkpoint != checkpoint?.hex {
             if let before = decode((try? repository.fileContent(atPath: "before.json", inCommit: tip)) ?? nil),
@@ -74,7 +79,8 @@ extension Sync {
         if !lost.isEmpty {
             warnings.append("\(lost.count) request\(lost.count == 1 ? "" : "s") for an LLM written by an older autodev \(lost.count == 1 ? "is" : "are") gone from \(store.pendingFolder) (\(lost.prefix(3).joined(separator: ", "))); the work is found again only when its requirement or test changes")
         }
-        return QueueOrigin(tip: tip, checkpoint: checkpoint, bytes: bytes ?? nil)
+        let verbatim = queue == latest && latest.checkpoint == checkpoint?.hex && state.awaitingLLM.count == queue.awaiting.count
+        return QueueOrigin(tip: tip, checkpoint: checkpoint, bytes: bytes ?? nil, verbatim: verbatim)
     }
 
     /// The queue a pass leaves: its pending work and the state's awaiting requests.
@@ -96,7 +102,12 @@ extension Sync {
         if origin.tip != nil || !queue.isEmpty {
             let bytes = try store.encode(queue, pretty: true) + [0x0A]
             if bytes != origin.bytes {
-                let beforeBytes = try store.encode(before, pretty: true) + [0x0A]
+                let beforeBytes: [UInt8]
+                if origin.verbatim, let same = origin.bytes {
+                    beforeBytes = same
+                } else {
+                    beforeBytes = try store.encode(before, pretty: true) + [0x0A]
+                }
                 tip = try gitCall {
                     let blobs: [String: ObjectID?] = ["queue.json": try self.repository.writeBlob(bytes),
                                                       "before.json": try self.repository.writeBlob(beforeBytes)]

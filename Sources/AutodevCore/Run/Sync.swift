@@ -21,6 +21,18 @@ public final class Sync {
     private var pausedOnce = false
     /// When this process's run started, for `loop.max_run_seconds`.
     private var runStartedMonotonic: Int64 = 0
+    /// Whether the pending work was read from a queue in git: state.json then leaves it out
+    /// (it would only cache it, and with 200,000 pending pieces of work that cache was 90 MB
+    /// decoded and written again by every run, `status` and the hook's preview included).
+    var queueInGit = false
+
+    /// The state as state.json keeps it (see `queueInGit`).
+    func cached(_ state: SyncState) -> SyncState {
+        guard queueInGit else { return state }
+        var trimmed = state
+        trimmed.pending = []
+        return trimmed
+    }
 
     public init(repository: Repository, config: Config, environment: [String: String], clock: any WallClock = SystemClock(),
                 providerFactory: LLMProviderFactory? = nil, commandRunner: any CommandRunner = ProcessRunner(),
@@ -240,7 +252,7 @@ public final class Sync {
             state.awaitingSubjects = initial.awaitingSubjects?.filter { state.awaitingLLM[$0.key] != nil }
             state.awaitingWork = initial.awaitingWork?.filter { state.awaitingLLM[$0.key] != nil }
             state.loop = .init(state: .idle, task: nil, pid: nil, since: clock.now())
-            try? store.save(state)
+            try? store.save(cached(state))
         }
         let named = Set(state.awaitingLLM.values)
         for name in FileSystem.list(store.pendingFolder) where !requestsBefore.contains(name) && !named.contains(name) {
@@ -304,14 +316,16 @@ public final class Sync {
         let nothingToDo = queue.items.isEmpty && events.events.isEmpty
         if !dryRun && !nothingToDo {
             state.loop = .init(state: .processing, task: queue.items.first?.id, pid: getpid(), since: started)
-            try store.save(state)
+            try store.save(cached(state))
         }
         let runner = TierRunner(.init(repository: repository, config: config, environment: environment, store: store, clock: clock,
                                       stopRequested: stopRequested, runID: runID, dryRun: dryRun, baseCommit: baseCommit,
                                       baseLookup: baseLookup, previous: previous, carried: queue.carried,
-                                      saveLoop: { [store] (loop: SyncState.LoopState, task: String) throws(AutodevError) in
+                                      saveLoop: { [store, queueInGit] (loop: SyncState.LoopState, task: String) throws(AutodevError) in
                                           state.loop = .init(state: loop, task: task, pid: getpid(), since: started)
-                                          try store.save(state)
+                                          var saved = state
+                                          if queueInGit { saved.pending = [] }
+                                          try store.save(saved)
                                       }), owners: state.generated)
         runner.failedValidations = state.failedValidation ?? [:]
         runner.gate = validationGate()
@@ -387,7 +401,7 @@ public final class Sync {
             state.produced = Set(state.produced).union(runner.newFiles.values.map { $0.blob.hex }).sorted()
             state.lastRun = runID
             state.loop = .init(state: stopSignal != 0 ? .shutdown : .idle, task: nil, pid: nil, since: clock.now())
-            try RunRecorder(store: store).persist(run: record, decisions: queue.skipped + runner.records, counts: counts, state: state)
+            try RunRecorder(store: store).persist(run: record, decisions: queue.skipped + runner.records, counts: counts, state: cached(state))
             step("persisted")
             // The queue goes to git with the checkpoint: losing `.auto-dev/` loses no work.
             let moveTo = options.range.movesCheckpoint(range) && range.to != range.checkpoint ? range.to : nil
@@ -459,7 +473,7 @@ public final class Sync {
     /// records and those on the results branch. Read only, for previews (`diff-events`) that
     /// must decide as the run does.
     public func producedBlobs() -> Set<ObjectID> {
-        var produced = Set(store.peekState().0.produced.compactMap(ObjectID.init(hex:)))
+        var produced = Set(store.peekProduced().compactMap(ObjectID.init(hex:)))
         if let tip = try? repository.referenceTarget(resultsRef),
            let files = try? ResultsBranch(repository: repository, ref: resultsRef).generatedFiles(on: tip) {
             produced.formUnion(files.values)

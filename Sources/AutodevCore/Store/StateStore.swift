@@ -39,6 +39,16 @@ public struct StateStore: Sendable {
         return (state, nil)
     }
 
+    /// Only the state's `produced` blob ids, for a preview: the rest of the file is skipped
+    /// rather than decoded. Empty when the file is missing or unusable.
+    public func peekProduced() -> [String] {
+        struct Produced: Decodable { var schemaVersion: Int?; var produced: [String]? }
+        guard let bytes = (try? FileSystem.readIfPresent(statePath)) ?? nil,
+              let state = try? JSONDecoder().decode(Produced.self, from: Data(bytes)),
+              state.schemaVersion == SyncState.schemaVersion else { return [] }
+        return state.produced ?? []
+    }
+
     /// The metrics without setting an unreadable file aside (for read-only commands).
     public func loadMetricsReadOnly() -> Metrics {
         peekMetrics().0
