@@ -27,7 +27,7 @@ public struct AutodevError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case invalidConfig, notARepository, unknownRevision, malformedRange, shallowHistory,
              bareRepository, gitFailure, ioFailure, lockBusy, resultsMoved, invalidPatterns, invalidTemplate,
-             generatorFailed, outputCollision, unsafePath, interrupted, unsupportedRepository, missingObject
+             generatorFailed, outputCollision, unsafePath, interrupted, unsupportedRepository, missingObject, cacheFailure
     }
 
     public let code: Code

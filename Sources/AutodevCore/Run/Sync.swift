@@ -302,6 +302,8 @@ public final class Sync {
                                tiers: counts.tiers, llmCallsAvoided: counts.llmCallsAvoided, pending: runner.deferred.count,
                                awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts, notes: notes,
                                llm: usage)
+        let accounting = CallAccounting(items: runner.items, calls: runner.llmCalls, reuse: runner.reuse)
+        record.accounting = accounting
         var checkpointMoved = false
         if !dryRun && nothingToDo {
             // Nothing happened: no record, no state change; only the checkpoint follows HEAD.
@@ -337,6 +339,7 @@ public final class Sync {
                               notes: notes, checkpointMoved: checkpointMoved, failures: runner.failures)
         result.adoption = events.adoption
         result.llm = usage
+        result.accounting = accounting
         return result
     }
 
@@ -352,8 +355,22 @@ public final class Sync {
         for provider in config.providers {
             fingerprint += "\(provider.name) \(provider.kind.rawValue) \(provider.baseURL) \(provider.model) \(provider.editFormat.rawValue)\n"
         }
-        return TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, gate: gate, failedValidation: state.failedValidation ?? [:],
-                                   calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint))
+        var setup = TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, gate: gate, failedValidation: state.failedValidation ?? [:],
+                                        calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint))
+        setup.openCache = { [self] in try? self.openAnswerCache() }
+        return setup
+    }
+
+    /// The answer cache of tiers 3 and 4, or nil when `cache_ttl_hours = 0` turns it off. A
+    /// cache that cannot be opened is an error for `autodev cache` and a note for `sync` (it only
+    /// saves calls).
+    public func openAnswerCache() throws(AutodevError) -> SQLiteAnswerCache? {
+        let ttl = config.int("loop.llm_optimization.cache_ttl_hours")
+        guard ttl > 0 else { return nil }
+        let cache = try SQLiteAnswerCache(path: SQLiteAnswerCache.path(stateRoot: store.root), ttlHours: ttl,
+                                          maxMegabytes: config.int("loop.llm_optimization.cache_max_mb"))
+        cache.beforeCommit = { [self] in step("cache-write") }
+        return cache
     }
 
     /// The configured providers, in order: `command` ones built here, HTTP ones by the factory.

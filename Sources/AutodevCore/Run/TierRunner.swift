@@ -48,6 +48,8 @@ final class TierRunner {
     var failedValidations: [String: FailedValidation] = [:]
     /// Tier 5 with providers; nil keeps it offline.
     var llm: LLMSetup?
+    /// Tiers 3 and 4 (`LLMStage+Reuse.swift`).
+    var reuse = ReuseLedger()
 
     init(_ context: Context, owners: [String: SyncState.Generated]) {
         self.context = context

@@ -7,6 +7,15 @@ public protocol PromptSource {
     func paths() -> [String]
     /// A file's bytes; nil when there is no such file or it cannot be read.
     func read(_ path: String) -> [UInt8]?
+    /// The git blob id of a file (hex), for cache keys; nil when there is no such file.
+    func blobID(_ path: String) -> String?
+}
+
+extension PromptSource {
+    /// Hashes the content as git does.
+    public func blobID(_ path: String) -> String? {
+        read(path).flatMap { try? Repository.blobID(of: $0).hex }
+    }
 }
 
 /// The files of one commit's tree, read through libgit2. Symlinks and submodules are not files
@@ -37,4 +46,6 @@ public final class GitTreeSource: PromptSource {
         guard let id = blobs[path] else { return nil }
         return try? repository.blobContent(id)
     }
+
+    public func blobID(_ path: String) -> String? { blobs[path]?.hex }
 }
