@@ -18,6 +18,9 @@ public final class SQLiteAnswerCache: AnswerCache {
     var beforeCommit: () -> Void = {}
     private var index: SimilarityIndex?
     private var indexRows: [Int64] = []
+    /// The stored bytes, summed once per process and then kept up to date (one sync at a time
+    /// writes the cache: the run lock), so a store does not scan the table.
+    private var storedBytes: Int?
 
     /// `.auto-dev/cache/answers.sqlite`.
     public static func path(stateRoot: String) -> String { stateRoot + "/cache/answers.sqlite" }
@@ -91,7 +94,7 @@ public final class SQLiteAnswerCache: AnswerCache {
             while try statement.step() {
                 let keys = Self.decodeWords(statement.blob(2))
                 guard keys.count == Similarity.bands else { continue }
-                _ = built.add(bandKeys: keys, gate: Similarity.fnv32(statement.text(1) ?? ""))
+                _ = built.add(bandKeys: keys, gate: Similarity.fnv32(statement.text(1) ?? ""), sealing: false)
                 rows.append(statement.int(0))
             }
         }
@@ -126,6 +129,11 @@ public final class SQLiteAnswerCache: AnswerCache {
         let shingles = Self.encodeWords(answer.shingles)
         let keys = Similarity.bandKeys(Similarity.signature(answer.shingles))
         let bytes = files.count + shingles.count + subject.utf8.count
+        let replaced = try run("be read") { () throws(SQLiteError) -> Bool in
+            let statement = try database.prepare("SELECT 1 FROM answers WHERE key = ?")
+            try statement.bind(1, answer.key)
+            return try statement.step()
+        }
         let id = try run("be written") { () throws(SQLiteError) -> Int64 in
             try database.transaction { () throws(SQLiteError) -> Int64 in
                 let statement = try database.prepare("""
@@ -146,6 +154,7 @@ public final class SQLiteAnswerCache: AnswerCache {
             _ = index?.add(bandKeys: keys, gate: Similarity.fnv32(answer.gate))
             indexRows.append(id)
         }
+        storedBytes = replaced ? nil : storedBytes.map { $0 + bytes }
         _ = try evictOverCap()
     }
 
@@ -159,6 +168,8 @@ public final class SQLiteAnswerCache: AnswerCache {
         try run("be written") { () throws(SQLiteError) in
             try database.prepare("DELETE FROM answers WHERE key = ?").run([.text(key)])
         }
+        storedBytes = nil
+        index = nil
     }
 
     /// Deletes the least recently used answers (fewest uses first among equals) until the
@@ -166,15 +177,19 @@ public final class SQLiteAnswerCache: AnswerCache {
     private func evictOverCap() throws(AutodevError) -> Int {
         guard maxBytes > 0 else { return 0 }
         return try run("be pruned") { () throws(SQLiteError) -> Int in
-            let total = try database.prepare("SELECT COALESCE(SUM(bytes), 0) FROM answers")
-            _ = try total.step()
-            var over = Int(total.int(0)) - maxBytes
+            if storedBytes == nil {
+                let total = try database.prepare("SELECT COALESCE(SUM(bytes), 0) FROM answers")
+                _ = try total.step()
+                storedBytes = Int(total.int(0))
+            }
+            var over = (storedBytes ?? 0) - maxBytes
             guard over > 0 else { return 0 }
             var victims: [Int64] = []
             let oldest = try database.prepare("SELECT id, bytes FROM answers ORDER BY last_used_at, uses, id")
             while over > 0, try oldest.step() {
                 victims.append(oldest.int(0))
                 over -= Int(oldest.int(1))
+                storedBytes = (storedBytes ?? 0) - Int(oldest.int(1))
             }
             try database.transaction { () throws(SQLiteError) in
                 let delete = try database.prepare("DELETE FROM answers WHERE id = ?")
@@ -194,6 +209,7 @@ public final class SQLiteAnswerCache: AnswerCache {
             }
         }
         result.evicted = try evictOverCap()
+        if result.expired > 0 { storedBytes = nil }
         if result.expired + result.evicted > 0 { index = nil }
         return result
     }
@@ -214,6 +230,7 @@ public final class SQLiteAnswerCache: AnswerCache {
 
     public func clear() throws(AutodevError) -> Int {
         index = nil
+        storedBytes = nil
         return try run("be cleared") { () throws(SQLiteError) -> Int in
             try database.prepare("DELETE FROM answers").run()
             let count = database.changes

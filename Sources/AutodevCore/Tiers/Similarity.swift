@@ -105,22 +105,36 @@ public struct SimilarityIndex: Sendable {
 
     public var count: Int { gates.count }
 
-    /// Adds an entry; call `seal()` after a bulk load.
-    public mutating func add(bandKeys keys: [UInt32], gate: UInt32) -> UInt32 {
+    /// Adds an entry. A bulk load passes `sealing: false` and calls `seal()` once at the end;
+    /// otherwise every 256 additions are merged into the sorted arrays.
+    public mutating func add(bandKeys keys: [UInt32], gate: UInt32, sealing: Bool = true) -> UInt32 {
         let entry = UInt32(gates.count)
         gates.append(gate)
         recent.append((entry, keys))
-        if recent.count > 256 { seal() }
+        if sealing && recent.count >= 256 { seal() }
         return entry
     }
 
-    /// Moves the recent entries into the sorted arrays.
+    /// Sorts the recent entries and merges them into the sorted arrays (linear in their size).
     public mutating func seal() {
         guard !recent.isEmpty else { return }
         for band in 0..<Similarity.bands {
-            sorted[band].reserveCapacity(sorted[band].count + recent.count)
-            for (entry, keys) in recent { sorted[band].append(UInt64(keys[band]) << 32 | UInt64(entry)) }
-            sorted[band].sort()
+            var added = recent.map { UInt64($0.keys[band]) << 32 | UInt64($0.entry) }
+            added.sort()
+            let old = sorted[band]
+            if old.isEmpty {
+                sorted[band] = added
+                continue
+            }
+            var merged: [UInt64] = []
+            merged.reserveCapacity(old.count + added.count)
+            var i = 0, j = 0
+            while i < old.count && j < added.count {
+                if old[i] <= added[j] { merged.append(old[i]); i += 1 } else { merged.append(added[j]); j += 1 }
+            }
+            merged.append(contentsOf: old[i...])
+            merged.append(contentsOf: added[j...])
+            sorted[band] = merged
         }
         recent.removeAll(keepingCapacity: true)
     }
