@@ -57,8 +57,15 @@ let package = Package(
         .target(name: "AutodevMarkdown", dependencies: ["CCmark"], linkerSettings: [
             .unsafeFlags(["-Xlinker", "-l:libcmark-gfm-extensions.a", "-Xlinker", "-l:libcmark-gfm.a"]),
         ]),
+        // SQLite's header (Debian libsqlite3-dev); the static archive is linked by AutodevSQLite.
+        .systemLibrary(name: "CSQLite"),
+        // The only module that imports CSQLite: the answer cache's store (Store/SQLiteAnswerCache).
+        .target(name: "AutodevSQLite", dependencies: ["CSQLite"], linkerSettings: [
+            .unsafeFlags(["-Xlinker", "-l:libsqlite3.a", "-Xlinker", "-lm"]),
+        ]),
         .target(name: "AutodevCore", dependencies: [
             "AutodevGit",
+            "AutodevSQLite",
             "AutodevSupport",
             "AutodevMarkdown",
             "CPCRE2",

@@ -48,6 +48,7 @@ enum AutodevCommand {
         Entry(spec: DiffEvents.spec, run: { try DiffEvents($0, directory: $1).run() }),
         Entry(spec: ConfigCommand.spec, run: { try ConfigCommand($0, directory: $1).run(); return nil }),
         Entry(spec: Doctor.spec, run: { try Doctor($0, directory: $1).run(); return nil }),
+        Entry(spec: CacheCommand.spec, run: { try CacheCommand($0, directory: $1).run(); return nil }),
         Entry(spec: Demo.spec, run: { arguments, _ in try Demo(arguments).run(); return nil }),
     ]
 }

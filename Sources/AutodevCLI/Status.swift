@@ -109,7 +109,8 @@ extension AutodevCommand {
                 out += "  \(workItems) work item\(workItems == 1 ? "" : "s"); skips: \(StatusText.skips(run.skips ?? [:]))\n"
             }
             out += "work items: \(metrics.workItems) over \(metrics.runs) run\(metrics.runs == 1 ? "" : "s"); skips: \(StatusText.skips(metrics.skips))\n"
-            out += "LLM calls: \(metrics.llmCallsAvoided) avoided (work answered by patterns and templates), \(metrics.llmRequests) requested\n"
+            out += "LLM calls: \(metrics.llmCallsAvoided) avoided (work answered by patterns, templates, the cache and similar answers), \(metrics.llmRequests) requested\n"
+            if let accounting = metrics.accounting { out += "accounting: \(accounting.summary)\n" }
             if let usage = metrics.llm {
                 out += "LLM usage: \(usage.calls) call\(usage.calls == 1 ? "" : "s") (\(usage.failedCalls) without a usable answer), \(usage.inputTokens) tokens in, \(usage.outputTokens) out, USD \(LLMUsage.dollars(usage.cost))\n"
             }
@@ -179,6 +180,7 @@ extension AutodevCommand {
                 }
                 var out = "run \(run.id) (\(run.status)): \(run.from.map { String($0.prefix(12)) } ?? "(start)")..\(run.to.map { String($0.prefix(12)) } ?? "-")\n"
                 out += "events: \(run.events); pending: \(run.pending); results: \(run.resultsCommit.map { String($0.prefix(12)) } ?? "none")\n"
+                if let accounting = run.accounting { out += "accounting: \(accounting.summary)\n" }
                 if let usage = run.llm {
                     out += "llm: \(usage.calls) call\(usage.calls == 1 ? "" : "s"), \(usage.inputTokens) tokens in, \(usage.outputTokens) out, USD \(LLMUsage.dollars(usage.cost))\(usage.models.isEmpty ? "" : " (\(usage.models.joined(separator: ", ")))")\n"
                 }
@@ -207,6 +209,7 @@ extension AutodevCommand {
                 out += "  \(run.events) events  \(decisions.isEmpty ? "no decisions" : decisions)"
                 out += run.resultsCommit.map { "  results \($0.prefix(7))" } ?? ""
                 out += run.llm.map { "  llm \($0.calls) calls USD \(LLMUsage.dollars($0.cost))" } ?? ""
+                out += run.accounting.map { "  avoided \($0.avoidedTotal)/\($0.naiveCalls)" + (($0.falseReuses.values.reduce(0, +)) > 0 ? " false reuses \($0.falseReuses.values.reduce(0, +))" : "") } ?? ""
                 out += "\n"
             }
             Output.write(out)

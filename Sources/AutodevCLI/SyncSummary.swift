@@ -33,6 +33,7 @@ enum SyncSummary {
         }
         var tiers: [String: Int] = [:], deferred: [SyncPass.Item] = [], failures: [String] = []
         var events = 0, avoided = 0, awaiting = 0, pending = 0, workItems = 0
+        var accounting = CallAccounting()
         var results: String?
         for pass in report.passes {
             let from = pass.from.map { String($0.prefix(12)) } ?? "(start)"
@@ -45,6 +46,7 @@ enum SyncSummary {
             events += pass.events
             workItems += pass.workItems
             avoided += pass.llmCallsAvoided
+            if let counted = pass.accounting { accounting.add(counted) }
             awaiting = pass.awaitingLLM
             pending = pass.pending
             results = pass.resultsCommit ?? results
@@ -72,7 +74,8 @@ enum SyncSummary {
             for failure in failures { out += "- failed: \(cell(failure))\n" }
         }
         out += "\n### Cost\n\n"
-        out += "- LLM calls made: 0; LLM calls avoided (answered by patterns and templates): \(avoided)\n"
+        out += "- LLM calls made: \(accounting.callsMade); LLM calls avoided (answered by patterns, templates, the cache and similar answers): \(avoided)\n"
+        if accounting.workItems > 0 { out += "- \(cell(accounting.summary))\n" }
         out += "- \(events) event\(events == 1 ? "" : "s") read, \(workItems) work item\(workItems == 1 ? "" : "s") decided without an LLM\n"
         if let ci {
             out += "\n### Remote\n\n"

@@ -28,7 +28,7 @@ public struct AutodevError: Error, Sendable, CustomStringConvertible {
         case invalidConfig, notARepository, unknownRevision, malformedRange, shallowHistory,
              bareRepository, gitFailure, ioFailure, lockBusy, resultsMoved, invalidPatterns, invalidTemplate,
              generatorFailed, outputCollision, unsafePath, interrupted, unsupportedRepository, missingObject,
-             invalidTestReport
+             invalidTestReport, cacheFailure
     }
 
     public let code: Code

@@ -76,7 +76,9 @@ public enum ConfigSchema {
             ConfigKey(name: "loop.llm_optimization.similarity_threshold", kind: .double(0...1), defaultValue: .double(0.85),
                       help: "How alike an earlier request must be for its answer to be reused (tier 4)."),
             ConfigKey(name: "loop.llm_optimization.cache_ttl_hours", kind: .int(0...100_000), defaultValue: .int(168),
-                      help: "How long a cached answer stays valid (tier 3)."),
+                      help: "How long a cached answer stays valid (tiers 3 and 4); 0 turns the cache off."),
+            ConfigKey(name: "loop.llm_optimization.cache_max_mb", kind: .int(0...1_000_000), defaultValue: .int(256),
+                      help: "Size cap of the answer cache; least recently used answers go first; 0: no cap."),
             // [loop.recovery]
             ConfigKey(name: "loop.recovery.max_retries", kind: .int(0...100), defaultValue: .int(3),
                       help: "Retries of a transient failure or a failed validation."),

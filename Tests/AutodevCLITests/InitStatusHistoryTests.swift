@@ -73,7 +73,7 @@ import Testing
         #expect(status.stdout.contains("results: autodev/results at"))
         #expect(status.stdout.contains("1 commit not merged into HEAD"))
         // Two new requirements answered by templates; the base run's skips are no avoided call.
-        #expect(status.stdout.contains("LLM calls: 2 avoided (work answered by patterns and templates), 0 requested"), "\(status.stdout)")
+        #expect(status.stdout.contains("LLM calls: 2 avoided (work answered by patterns, templates, the cache and similar answers), 0 requested"), "\(status.stdout)")
 
         let list = try AutodevBinary.run(["history", "--json"], in: fixture.path)
         let runs = try #require(try JSONSerialization.jsonObject(with: list.stdoutData) as? [[String: Any]])
@@ -162,7 +162,7 @@ import Testing
         #expect((allSkips["adopted-baseline"] ?? 0) > 0, "\(allSkips)")
         #expect(metrics["workItems"] as? Int == log.count - skipped.count)  // the base run's were all skips
         let human = try AutodevBinary.run(["status"], in: fixture.path).stdout
-        #expect(human.contains("LLM calls: \(answered.count) avoided (work answered by patterns and templates), 1 requested"), "\(human)")
+        #expect(human.contains("LLM calls: \(answered.count) avoided (work answered by patterns, templates, the cache and similar answers), 1 requested"), "\(human)")
         #expect(human.contains("work items: \(log.count - skipped.count) over 2 runs; skips: "), "\(human)")
         #expect(human.contains("1 human-change"), "\(human)")
     }

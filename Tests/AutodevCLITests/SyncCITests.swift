@@ -70,7 +70,7 @@ import Testing
         let summary = try String(contentsOfFile: folder + "/summary.md", encoding: .utf8)
         #expect(summary.contains("### Work done, by tier\n\n| tier | work |\n|---|---:|\n| template | 1 |"), "\(summary)")
         #expect(summary.contains("### What waits, and why"))
-        #expect(summary.contains("LLM calls avoided (answered by patterns and templates): 1"))
+        #expect(summary.contains("LLM calls avoided (answered by patterns, templates, the cache and similar answers): 1"))
         #expect(summary.contains("Pushed to `origin`"))
         // Again: nothing new, nothing pushed.
         let again = try Self.ci(one)

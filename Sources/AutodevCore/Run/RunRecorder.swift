@@ -27,7 +27,8 @@ struct RunRecorder {
             var tiers: [String: Int] = [:]
             for item in items where item.tier != "deferred" && !item.outcome.hasPrefix("failed") { tiers[item.tier, default: 0] += 1 }
             self.tiers = tiers
-            llmCallsAvoided = items.filter { ($0.tier == TierName.pattern.rawValue || $0.tier == TierName.template.rawValue)
+            let answering: Set<String> = [TierName.pattern.rawValue, TierName.template.rawValue, TierName.cache.rawValue, TierName.similar.rawValue]
+            llmCallsAvoided = items.filter { answering.contains($0.tier) && !$0.outcome.hasPrefix("failed")
                 && ![.reload, .validate].contains($0.action) }.count
             offlineRequests = tiers[TierName.offline.rawValue] ?? 0
         }
@@ -50,6 +51,11 @@ struct RunRecorder {
             for (rule, count) in counts.skips { metrics.skips[rule, default: 0] += count }
             metrics.llmCallsAvoided += counts.llmCallsAvoided
             metrics.llmRequests += counts.offlineRequests
+            if let accounting = record.accounting {
+                var total = metrics.accounting ?? CallAccounting()
+                total.add(accounting)
+                metrics.accounting = total
+            }
             if let usage = record.llm {
                 var total = metrics.llm ?? LLMUsage()
                 total.add(usage)

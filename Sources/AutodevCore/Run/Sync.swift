@@ -387,6 +387,8 @@ public final class Sync {
                                tiers: counts.tiers, llmCallsAvoided: counts.llmCallsAvoided, pending: runner.deferred.count,
                                awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts, notes: notes,
                                llm: usage)
+        let accounting = CallAccounting(items: runner.items, calls: runner.llmCalls, reuse: runner.reuse)
+        record.accounting = accounting
         var checkpointMoved = false
         if !dryRun && nothingToDo {
             // Nothing happened: no record, no state change; only the checkpoint follows HEAD.
@@ -422,6 +424,7 @@ public final class Sync {
                               notes: notes, checkpointMoved: checkpointMoved, failures: runner.failures)
         result.adoption = events.adoption
         result.llm = usage
+        result.accounting = accounting
         return result
     }
 
@@ -445,8 +448,22 @@ public final class Sync {
         let guarded = CallGuard(config: config, store: store, ledger: SpendLedger(path: Self.ledgerPath(for: repository)), clock: clock,
                                 runKey: "\(runID)@\(getpid())-\(clock.nowMilliseconds())", startedMonotonic: runStartedMonotonic,
                                 stopRequested: stopRequested, step: { [unowned self] name in self.step(name) })
-        return TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, failedValidation: state.failedValidation ?? [:],
-                                   calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint), guarded: guarded)
+        var setup = TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, failedValidation: state.failedValidation ?? [:],
+                                        calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint), guarded: guarded)
+        setup.openCache = { [self] in try? self.openAnswerCache() }
+        return setup
+    }
+
+    /// The answer cache of tiers 3 and 4, or nil when `cache_ttl_hours = 0` turns it off. A
+    /// cache that cannot be opened is an error for `autodev cache` and a note for `sync` (it only
+    /// saves calls).
+    public func openAnswerCache() throws(AutodevError) -> SQLiteAnswerCache? {
+        let ttl = config.int("loop.llm_optimization.cache_ttl_hours")
+        guard ttl > 0 else { return nil }
+        let cache = try SQLiteAnswerCache(path: SQLiteAnswerCache.path(stateRoot: store.root), ttlHours: ttl,
+                                          maxMegabytes: config.int("loop.llm_optimization.cache_max_mb"))
+        cache.beforeCommit = { [self] in step("cache-write") }
+        return cache
     }
 
     /// The configured providers, in order: `command` ones built here, HTTP ones by the factory.

@@ -51,6 +51,8 @@ public struct SyncPass: Sendable, Encodable {
     public var adoption: AdoptionSummary? = nil
     /// Calls to models in this pass: tokens and cost; nil when none were made.
     public var llm: LLMUsage? = nil
+    /// Calls needed, made and avoided (`CallAccounting`).
+    public var accounting: CallAccounting? = nil
 }
 
 /// The outcome of `sync`: one pass per range processed (a hook's rerun request adds one).

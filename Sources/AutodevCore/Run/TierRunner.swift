@@ -50,6 +50,8 @@ final class TierRunner {
     var llm: LLMSetup?
     /// `[validate] command`: tier 5's gate, and what `validate` decisions run.
     var gate: ValidationGate?
+    /// Tiers 3 and 4 (`LLMStage+Reuse.swift`).
+    var reuse = ReuseLedger()
 
     init(_ context: Context, owners: [String: SyncState.Generated]) {
         self.context = context

@@ -106,9 +106,9 @@ public struct LLMUsage: Sendable, Codable, Equatable {
 }
 
 /// One run's record: `.auto-dev/loop/history/RUN.json`. Version 2 added `workItems`, `skips`
-/// and `llmCallsAvoided` (absent in older records).
+/// and `llmCallsAvoided` (absent in older records); version 3 `accounting`.
 public struct RunRecord: Sendable, Codable, Equatable {
-    public var schemaVersion = 2
+    public var schemaVersion = 3
     public var id: String
     public var startedAt: Int64
     public var finishedAt: Int64
@@ -138,6 +138,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var notes: [String]
     /// Calls to models and what they cost; nil when none were made.
     public var llm: LLMUsage?
+    /// Calls needed, made and avoided; nil before version 3.
+    public var accounting: CallAccounting? = nil
 }
 
 /// One line of `.auto-dev/loop/decisions/RUN.jsonl`: a decision and what answered it.
@@ -177,9 +179,9 @@ public struct Metrics: Sendable, Codable, Equatable {
     public var skips: [String: Int] = [:]
     /// Pieces of work answered by each tier.
     public var tiers: [String: Int] = [:]
-    /// Work that needed code and was answered without an LLM (patterns and templates; the cache
-    /// and similarity tiers when they come). Skips, reloads and validations are not counted:
-    /// they never needed an LLM.
+    /// Work that needed code and was answered without an LLM (patterns, templates, the cache and
+    /// similar answers; batching is in `accounting`). Skips, reloads and validations are not
+    /// counted: they never needed an LLM.
     public var llmCallsAvoided = 0
     /// Requests written out for an LLM.
     public var llmRequests = 0
@@ -187,11 +189,13 @@ public struct Metrics: Sendable, Codable, Equatable {
     public var llm: LLMUsage?
     /// The latest runs already counted, so a run redone after a crash is counted once.
     public var countedRuns: [String]?
+    /// Calls needed, made and avoided over all runs since it was first kept.
+    public var accounting: CallAccounting?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, runs, events, decisions, workItems, skips, tiers, llmCallsAvoided, llmRequests, countedRuns, llm
+        case schemaVersion, runs, events, decisions, workItems, skips, tiers, llmCallsAvoided, llmRequests, countedRuns, llm, accounting
     }
 
     public init(from decoder: any Decoder) throws {
@@ -207,6 +211,7 @@ public struct Metrics: Sendable, Codable, Equatable {
         llmRequests = try c.decode(Int.self, forKey: .llmRequests)
         countedRuns = try c.decodeIfPresent([String].self, forKey: .countedRuns)
         llm = try c.decodeIfPresent(LLMUsage.self, forKey: .llm)
+        accounting = try c.decodeIfPresent(CallAccounting.self, forKey: .accounting)
         if schemaVersion == 1 { self = migratedFromVersion1() }
     }
 

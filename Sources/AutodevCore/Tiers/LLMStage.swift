@@ -59,6 +59,8 @@ extension TierRunner {
         var configFingerprint: String
         /// Budget, limiter, breaker, ledger and retries around every call; nil sends directly.
         var guarded: CallGuard? = nil
+        /// Opens the answer cache of tiers 3 and 4 (nil: none, or it cannot be opened).
+        var openCache: (() -> (any AnswerCache)?)? = nil
     }
 
     /// The fingerprint of what a failed validation depends on: the requirement's text, the
@@ -95,6 +97,7 @@ extension TierRunner {
             ready.append(item)
         }
         let batchSize = context.config.int("loop.llm_optimization.batch_size")
+        ready = try reuseEarlierAnswers(ready, source: source, baseTree: baseLookup.tree, setup: setup)
         for batch in PromptBuilder.batches(ready, size: batchSize) {
             if context.stopRequested() != 0 {
                 for item in batch { deferItem(item, "stopped by a signal; pending") }
@@ -295,6 +298,7 @@ extension TierRunner {
         do {
             guard let paths = try accept(files, of: item, tier: .llm, origins: files.mapValues { _ in origin }, note: note) else { return }
             failedValidations[item.id] = nil
+            rememberAnswer(item, files, provider: provider)
             var record = DecisionRecord(run: context.runID, item: item, tier: TierName.llm.rawValue, outcome: note)
             record.files = paths
             record.calls = llmCalls.filter { $0.work.contains(item.id) }

@@ -10,11 +10,18 @@ public protocol PromptSource {
     /// `compute(bytes)` for a file, which a source may remember: one run builds many prompts
     /// over the same tree, and each ranks its repository map by reading up to 400 files.
     func memoized(_ path: String, _ compute: ([UInt8]) -> [String]) -> [String]?
+    /// The git blob id of a file (hex), for cache keys; nil when there is no such file.
+    func blobID(_ path: String) -> String?
 }
 
 extension PromptSource {
     public func memoized(_ path: String, _ compute: ([UInt8]) -> [String]) -> [String]? {
         read(path).map(compute)
+    }
+
+    /// Hashes the content as git does.
+    public func blobID(_ path: String) -> String? {
+        read(path).flatMap { try? Repository.blobID(of: $0).hex }
     }
 }
 
@@ -56,4 +63,6 @@ public final class GitTreeSource: PromptSource {
         guard let id = blobs[path] else { return nil }
         return try? repository.blobContent(id)
     }
+
+    public func blobID(_ path: String) -> String? { blobs[path]?.hex }
 }

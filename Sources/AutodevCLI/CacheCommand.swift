@@ -1,0 +1,64 @@
+internal import AutodevCore
+
+extension AutodevCommand {
+    /// `autodev cache stats|prune|clear`: the answer cache of tiers 3 and 4.
+    struct CacheCommand {
+        static let spec = CommandSpec(
+            name: "cache",
+            abstract: "Show, prune or clear the answer cache of tiers 3 and 4 (.auto-dev/cache/answers.sqlite).",
+            discussion: """
+                stats: answers held, their size, how many are past loop.llm_optimization.cache_ttl_hours, and how often they were reused. prune: removes answers past the TTL, then the least recently used until the cache is within loop.llm_optimization.cache_max_mb (sync does the second after every store). clear: removes every answer. The cache only saves LLM calls: losing it costs calls, never work. cache_ttl_hours = 0 turns it off.
+                """,
+            arguments: [.init(name: "action", help: "stats, prune or clear.", count: "1")],
+            options: [.flag("json", "Print one JSON object.")])
+
+        let global: GlobalOptions
+        let action: String
+        let json: Bool
+
+        init(_ arguments: ParsedArguments, directory: String?) throws(UsageError) {
+            global = GlobalOptions(directory: directory)
+            action = arguments.positionals[0]
+            json = arguments.flag("json")
+            guard ["stats", "prune", "clear"].contains(action) else {
+                throw UsageError("Unknown action '\(action)': use stats, prune or clear", spec: Self.spec)
+            }
+        }
+
+        struct Report: Encodable {
+            var action: String
+            var enabled: Bool
+            var stats: AnswerCacheStats?
+            var pruned: AnswerCachePrune?
+            var cleared: Int?
+        }
+
+        func run() throws {
+            let session = try Session.open(global)
+            let sync = AutodevCore.Sync(repository: session.repository, config: session.config, environment: [:])
+            let path = SQLiteAnswerCache.path(stateRoot: AutodevCore.Sync.stateRoot(for: session.repository))
+            let now = SystemClock().now()
+            var report = Report(action: action, enabled: session.config.int("loop.llm_optimization.cache_ttl_hours") > 0)
+            let cache = try sync.openAnswerCache() ?? SQLiteAnswerCache(path: path, ttlHours: 0, maxMegabytes: 0)
+            switch action {
+            case "prune": report.pruned = try cache.prune(now: now)
+            case "clear": report.cleared = try cache.clear()
+            default: break
+            }
+            report.stats = try cache.stats(now: now)
+            if json {
+                Output.write(try JSONOutput.encode(report) + "\n")
+                return
+            }
+            var out = ""
+            if let pruned = report.pruned { out += "pruned: \(pruned.expired) expired, \(pruned.evicted) evicted over the size cap\n" }
+            if let cleared = report.cleared { out += "cleared: \(cleared) answer\(cleared == 1 ? "" : "s") removed\n" }
+            if let stats = report.stats {
+                out += "cache: \(Terminal.safe(stats.path))\(report.enabled ? "" : " (off: loop.llm_optimization.cache_ttl_hours = 0)")\n"
+                out += "answers: \(stats.entries), \(stats.bytes) bytes; \(stats.expired) past the TTL of \(stats.ttlHours) h; cap \(stats.maxMegabytes) MB\n"
+                out += "reused: \(stats.uses) time\(stats.uses == 1 ? "" : "s")\n"
+            }
+            Output.write(out)
+        }
+    }
+}
