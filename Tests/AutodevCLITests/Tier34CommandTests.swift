@@ -23,7 +23,7 @@ import Testing
             request=$(cat)
             echo call >> "\(fixture.path)/../calls.log"
             case $request in *"uploads smaller than"*) op="<" ;; *) op=">" ;; esac
-            printf '%s\\n' "$request" | "\(Tier5CommandTests.model)" | sed "s|^public enum|// rejects when size $op limit\\npublic enum|"
+            printf '%s\\n' "$request" | "\(Tier5CommandTests.model)" | sed -e "s|^Sources/Generated/[^/]*/|Sources/Generated/|" -e "s|^public enum|// rejects when size $op limit\\npublic enum|"
             """.write(toFile: provider, atomically: true, encoding: .utf8)
         chmod(provider, 0o755)
         try fixture.write("Package.swift", "// swift-tools-version: 6.0\n")
