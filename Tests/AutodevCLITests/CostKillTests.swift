@@ -126,7 +126,9 @@ import Glibc
             #expect(status.stdout.contains("budget: $"), "\(status.stdout)")
             if !ledger.unsettled.isEmpty { #expect(status.stdout.contains("killed mid-call charged at their upper bound")) }
         }
-        #expect(kills >= 6, "the faults happened (\(kills))")
+        // A kill at a random moment can come after a run already ended (a loaded CI machine was
+        // seen landing 4 of 12): require that faults happened, not how many.
+        #expect(kills >= 2, "the faults happened (\(kills))")
     }
 
     @Test func aSyncRefusesToStartBelowTheDiskFloorAndSaysWhatToDo() throws {
