@@ -116,11 +116,7 @@ final class RunningCommand {
         ending = (why, Self.milliseconds() + Self.grace)
     }
 
-    static func milliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
-    }
+    static func milliseconds() -> Int64 { SystemClock().monotonicMilliseconds() }
 }
 
 /// The machine's processes.
