@@ -79,8 +79,9 @@ struct ResultsBranch {
     }
 
     /// The commit message: what was produced, then autodev's trailers (`Autodev-Run:` marks
-    /// the branch as autodev's own).
-    static func message(items: [SyncPass.Item], runID: String, range: ResolvedRange, base: ObjectID, trailers: [(String, String)] = []) -> String {
+    /// the branch as autodev's own; `Autodev-Events:` counts the range's events, not work items).
+    static func message(items: [SyncPass.Item], events: Int, runID: String, range: ResolvedRange, base: ObjectID,
+                        trailers: [(String, String)] = []) -> String {
         var tierCounts: [String: Int] = [:]
         for item in items where item.tier != "deferred" { tierCounts[item.tier, default: 0] += 1 }
         let produced = items.filter { !$0.files.isEmpty }
@@ -91,7 +92,7 @@ struct ResultsBranch {
         if produced.count > 50 { message += "- … and \(produced.count - 50) more\n" }
         message += "\nAutodev-Run: \(runID)\n"
         message += "Autodev-Range: \(range.from?.hex ?? "empty")..\(base.hex)\n"
-        message += "Autodev-Events: \(items.count)\n"
+        message += "Autodev-Events: \(events)\n"
         message += "Autodev-Tiers: \(tierCounts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))\n"
         for (key, value) in trailers { message += "\(key): \(value)\n" }
         return message

@@ -34,6 +34,23 @@ final class CallGuard {
     /// Work that waits, by work id.
     var waits: [String: WorkWait] = [:]
     private var sequence = 0
+    /// Every request the last `call` sent, in order: retries are calls made, each in the
+    /// ledger and each in the run's records (`records(for:)`).
+    private(set) var attempts: [Attempt] = []
+    /// Whether the last `call`'s outcome is about its last request (an answer or that
+    /// request's failure), rather than a skip or a stop that came after it.
+    private var outcomeIsLastAttempt = false
+
+    /// One request sent, as it was charged.
+    struct Attempt: Equatable {
+        /// The ledger's id of the call.
+        var id: String
+        var cost: Double
+        var inputTokens: Int
+        var outputTokens: Int
+        /// nil: answered.
+        var error: LLMError?
+    }
 
     init(config: Config, store: StateStore, ledger: SpendLedger, clock: any WallClock, runKey: String, startedMonotonic: Int64,
          stopRequested: @escaping @Sendable () -> Int32, step: @escaping (String) -> Void) {
@@ -73,6 +90,8 @@ final class CallGuard {
     /// Sends `request` to `provider` if everything allows it, retrying transient failures.
     func call(_ provider: any LLMProvider, _ request: LLMRequest, estimatedTokens: Int, work: [String], hasFallback: Bool) -> Outcome {
         let name = provider.config.name
+        attempts = []
+        outcomeIsLastAttempt = false
         let health = health()
         if health.mode == .safe, let why = health.why {
             return .skipped("safe mode: \(why)", resumesAt: nil)
@@ -88,8 +107,12 @@ final class CallGuard {
         }
         var retry = 0
         while true {
+            outcomeIsLastAttempt = false
             var breaker = state.breakers[name] ?? CircuitBreaker()
             let now = clock.now()
+            if let until = state.notBefore?[name], until > now {
+                return .skipped("provider '\(name)' asked not to be called before \(UTCCalendar.format(until)) (its Retry-After)", resumesAt: until)
+            }
             guard breaker.allow(now: now, resetSeconds: resetSeconds) else {
                 let at = breaker.reopensAt(resetSeconds: resetSeconds)
                 return .skipped("the circuit breaker of provider '\(name)' is open after \(breaker.consecutiveFailures) consecutive failures (\(breaker.lastFailure ?? "")); it is tried again after \(at.map(UTCCalendar.format) ?? "a while")", resumesAt: at)
@@ -129,12 +152,18 @@ final class CallGuard {
             step("llm-answered")
             let at = clock.now()
             switch result {
-            case .success(let answer):
-                let input = answer.inputTokens ?? estimatedTokens
-                let output = answer.outputTokens ?? TokenEstimator().tokens(answer.text, kind: .code)
-                try? ledger.settle(.init(kind: .settled, id: id, at: at, provider: name, cost: provider.config.cost(inputTokens: input, outputTokens: output),
-                                         tokens: input + output, run: runKey, work: nil, outcome: "answered"))
-                limiter.reconcile(id: id, tokens: input + output)
+            case .success(var answer):
+                // What is charged is what is recorded everywhere: the answer carries it on.
+                let usage = UsageBounds(answer, request: request, estimatedInput: estimatedTokens, provider: provider.config)
+                // nil: the server sent none, or a number that cannot be true (not calibrated on).
+                answer.inputTokens = answer.inputTokens.flatMap { $0 >= 0 ? usage.inputTokens : nil }
+                answer.outputTokens = answer.outputTokens.flatMap { $0 >= 0 ? usage.outputTokens : nil }
+                let cost = provider.config.cost(inputTokens: usage.inputTokens, outputTokens: usage.outputTokens)
+                try? ledger.settle(.init(kind: .settled, id: id, at: at, provider: name, cost: cost,
+                                         tokens: usage.inputTokens + usage.outputTokens, run: runKey, work: nil, outcome: "answered"))
+                attempts.append(Attempt(id: id, cost: cost, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, error: nil))
+                outcomeIsLastAttempt = true
+                limiter.reconcile(id: id, tokens: usage.inputTokens + usage.outputTokens)
                 limiter.update(headers: answer.headers, now: wallMilliseconds())
                 breaker.succeeded()
                 state.limiters[name] = limiter
@@ -143,11 +172,18 @@ final class CallGuard {
                 persist()
                 return .answered(answer)
             case .failure(let error):
-                // A failed call is charged nothing by the providers; it still counts against the
-                // minute's requests.
-                try? ledger.settle(.init(kind: .settled, id: id, at: at, provider: name, cost: 0, tokens: 0, run: runKey, work: nil,
-                                         outcome: error.kind == .stopped ? "stopped" : "failed"))
-                limiter.reconcile(id: id, tokens: 0)
+                // A call refused before it reached the provider (no connection, an error status)
+                // costs nothing. One that had reached it — abandoned by a stop or a timeout while
+                // the provider worked, or answered with a 2xx that could not be read — may have
+                // been served and charged: it stays charged at its reservation, the upper bound.
+                let charged = Self.charged(error)
+                let cost = charged ? maxCost : 0
+                try? ledger.settle(.init(kind: .settled, id: id, at: at, provider: name, cost: cost, tokens: charged ? maxTokens : 0,
+                                         run: runKey, work: nil, outcome: error.kind == .stopped ? "stopped" : "failed"))
+                attempts.append(Attempt(id: id, cost: cost, inputTokens: charged ? estimatedTokens : 0,
+                                        outputTokens: charged ? request.maxOutputTokens : 0, error: error))
+                outcomeIsLastAttempt = true
+                limiter.reconcile(id: id, tokens: charged ? maxTokens : 0)
                 limiter.update(headers: error.headers, now: wallMilliseconds())
                 state.limiters[name] = limiter
                 if error.kind == .stopped {
@@ -165,14 +201,58 @@ final class CallGuard {
                     return .failed(error)
                 }
                 guard clock.monotonicMilliseconds() + delay <= deadline else {
+                    if let seconds = error.retryAfterSeconds, seconds > 0 {
+                        // "Come back in a day": remembered, so the next runs do not call before then.
+                        let until = at + Int64(seconds.rounded(.up))
+                        state.notBefore = (state.notBefore ?? [:]).merging([name: until]) { max($0, $1) }
+                        persist()
+                        outcomeIsLastAttempt = false
+                        return .skipped("provider '\(name)' asked not to be called before \(UTCCalendar.format(until)) (its Retry-After: \(error.message))", resumesAt: until)
+                    }
                     var late = error
                     late.message += " (not retried: waiting \(delay / 1000) s would pass loop.max_run_seconds)"
                     return .failed(late)
                 }
                 if !clock.sleep(milliseconds: delay, stopRequested: stopRequested) {
+                    if let seconds = error.retryAfterSeconds, seconds > 0 {
+                        state.notBefore = (state.notBefore ?? [:]).merging([name: at + Int64(seconds.rounded(.up))]) { max($0, $1) }
+                        persist()
+                    }
+                    outcomeIsLastAttempt = false
                     return .failed(LLMError(.stopped, "stopped by a signal while waiting to retry provider '\(name)'"))
                 }
             }
+        }
+    }
+
+    /// Whether a failed call stays charged at its reservation (see `call`).
+    static func charged(_ error: LLMError) -> Bool {
+        error.requestSent || error.status.map { (200..<300).contains($0) } == true
+    }
+
+    /// The last `call`'s requests as the run records them. `record` describes the request its
+    /// outcome is about (the last one, for an answer or a failure); it gets that request's
+    /// ledger id and charge. The requests before it — retries, and for a skip every request
+    /// sent before the skip — come back as records of their own, each a call made.
+    func records(for record: inout LLMCallRecord) -> [LLMCallRecord] {
+        var earlier = attempts[...]
+        if outcomeIsLastAttempt, let last = attempts.last {
+            earlier = attempts.dropLast()
+            record.ledgerID = last.id
+            record.cost = last.cost
+            record.inputTokens = last.inputTokens
+            record.outputTokens = last.outputTokens
+        }
+        return earlier.map { attempt in
+            var retried = record
+            retried.ledgerID = attempt.id
+            retried.cost = attempt.cost
+            retried.inputTokens = attempt.inputTokens
+            retried.outputTokens = attempt.outputTokens
+            retried.latencyMilliseconds = 0
+            retried.outcome = attempt.error?.kind == .stopped ? .stopped : attempt.error == nil ? .answered : .failed
+            retried.problem = attempt.error.map { "\($0.message) (a request the guard then retried or gave up on)" }
+            return retried
         }
     }
 

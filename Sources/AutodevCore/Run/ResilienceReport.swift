@@ -25,6 +25,9 @@ public struct ResilienceReport: Sendable, Encodable {
         /// Calls in the last 60 s.
         public var callsLastMinute: Int
         public var quotaLeft: Double?
+        /// The provider asked (Retry-After) not to be called before then; nil when it did not,
+        /// or that time has passed.
+        public var notBefore: Int64? = nil
     }
 
     public var spending: Spending
@@ -48,7 +51,7 @@ public struct ResilienceReport: Sendable, Encodable {
             providers.append(Provider(name: name, breaker: breaker.state.rawValue, consecutiveFailures: breaker.consecutiveFailures,
                                       probeAfter: breaker.reopensAt(resetSeconds: reset), lastFailure: breaker.lastFailure,
                                       callsLastMinute: limiter?.charges.filter { $0.at > now * 1000 - RateLimiter.window }.count ?? 0,
-                                      quotaLeft: limiter?.quotaLeft(now: now * 1000)))
+                                      quotaLeft: limiter?.quotaLeft(now: now * 1000), notBefore: state.notBefore?[name].flatMap { $0 > now ? $0 : nil }))
         }
         return ResilienceReport(spending: Spending(today: spent.day, month: spent.month, tokensToday: spent.dayTokens, maxCostPerDay: budget.maxCostPerDay,
                                                    maxCostPerMonth: budget.maxCostPerMonth, maxCostPerRun: budget.maxCostPerRun,
@@ -73,6 +76,7 @@ public struct ResilienceReport: Sendable, Encodable {
             }
             line += "; \(provider.callsLastMinute) call\(provider.callsLastMinute == 1 ? "" : "s") in the last minute"
             if let quota = provider.quotaLeft { line += "; \(Int((quota * 100).rounded())) % of its token quota left" }
+            if let until = provider.notBefore { line += "; asked not to be called before \(UTCCalendar.format(until)) (Retry-After)" }
             out.append(line)
         }
         var readings = "health: \(health.mode == .safe ? "SAFE MODE" : "normal")"

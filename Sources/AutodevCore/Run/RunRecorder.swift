@@ -27,9 +27,8 @@ struct RunRecorder {
             var tiers: [String: Int] = [:]
             for item in items where item.tier != "deferred" && !item.outcome.hasPrefix("failed") { tiers[item.tier, default: 0] += 1 }
             self.tiers = tiers
-            let answering: Set<String> = [TierName.pattern.rawValue, TierName.template.rawValue, TierName.cache.rawValue, TierName.similar.rawValue]
-            llmCallsAvoided = items.filter { answering.contains($0.tier) && !$0.outcome.hasPrefix("failed")
-                && ![.reload, .validate].contains($0.action) }.count
+            // The same rule as `CallAccounting.avoided`: work that landed without a call.
+            llmCallsAvoided = items.filter { CallAccounting.avoidingTier($0) != nil }.count
             offlineRequests = tiers[TierName.offline.rawValue] ?? 0
         }
     }

@@ -341,7 +341,10 @@ public final class Sync {
         if !runner.llmCalibration.isEmpty {
             state.tokenCalibration = (state.tokenCalibration ?? [:]).merging(runner.llmCalibration) { $1 }
         }
+        // One record of the calls: the summary, the run record, metrics, `status` and the
+        // commit's trailers are all read from these two (both from `runner.llmCalls`).
         let usage = runner.llmCalls.isEmpty ? nil : LLMUsage(runner.llmCalls)
+        let accounting = CallAccounting(items: runner.items, calls: runner.llmCalls, reuse: runner.reuse)
         notes.append(contentsOf: runner.notes)
         for request in runner.awaiting {
             state.awaitingLLM[request.id] = request.file
@@ -360,12 +363,14 @@ public final class Sync {
             state.generated = runner.claims.owners(of: assembly.files, new: Set(newFiles.keys), run: runID, earlier: state.generated)
             if !newFiles.isEmpty && !dryRun {
                 var trailers: [(String, String)] = []
-                if let usage, !usage.models.isEmpty {
-                    trailers.append(("Autodev-Model", usage.models.joined(separator: ", ")))
+                if let usage {
+                    if !usage.models.isEmpty { trailers.append(("Autodev-Model", usage.models.joined(separator: ", "))) }
                     trailers.append(("Autodev-Tokens", "\(usage.inputTokens) in, \(usage.outputTokens) out, \(usage.calls) call\(usage.calls == 1 ? "" : "s")"))
                     trailers.append(("Autodev-Cost", "USD " + LLMUsage.dollars(usage.cost)))
                 }
-                let message = ResultsBranch.message(items: runner.items, runID: runID, range: range, base: to, trailers: trailers)
+                trailers.append(("Autodev-Calls", "\(accounting.callsMade) made, \(accounting.avoidedTotal) avoided, \(accounting.workItems) work item\(accounting.workItems == 1 ? "" : "s")"))
+                let message = ResultsBranch.message(items: runner.items, events: events.events.count, runID: runID, range: range, base: to,
+                                                    trailers: trailers)
                 let built = try results.build(assembly.files, baseTree: lookup.tree, on: to, tip: tip, message: message, time: clock.now())
                 try results.publish(built, message: "autodev: \(runID)")
                 if !built.unchanged { step("results-ref") }
@@ -387,7 +392,6 @@ public final class Sync {
                                tiers: counts.tiers, llmCallsAvoided: counts.llmCallsAvoided, pending: runner.deferred.count,
                                awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts, notes: notes,
                                llm: usage)
-        let accounting = CallAccounting(items: runner.items, calls: runner.llmCalls, reuse: runner.reuse)
         record.accounting = accounting
         var checkpointMoved = false
         if !dryRun && nothingToDo {

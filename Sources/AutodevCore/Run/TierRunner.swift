@@ -178,12 +178,16 @@ final class TierRunner {
     }
 
     /// Work carried over and deferred again by a limit or a stop gets no new log line: it was
-    /// logged when it was first deferred. Failures are logged every time.
+    /// logged when it was first deferred. Failures are logged every time, and so is work that
+    /// calls were made for: every call is in the decision log, with the work it served.
     func deferItem(_ item: WorkItem, _ outcome: String, failed: Bool = false) {
         deferred.append(item)
         items.append(.init(work: item.id, action: item.action, subject: item.subjectLabel, tier: "deferred", outcome: outcome, files: []))
-        if failed || !context.carried.contains(item.id) {
-            records.append(DecisionRecord(run: context.runID, item: item, tier: "deferred", outcome: outcome))
+        let served = llmCalls.filter { $0.work.contains(item.id) }
+        if failed || !context.carried.contains(item.id) || !served.isEmpty {
+            var record = DecisionRecord(run: context.runID, item: item, tier: "deferred", outcome: outcome)
+            if !served.isEmpty { record.calls = served }
+            records.append(record)
         }
     }
 

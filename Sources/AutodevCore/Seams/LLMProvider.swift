@@ -76,13 +76,19 @@ public struct LLMError: Error, Sendable, Equatable, CustomStringConvertible {
     /// From `retry-after-ms` / `retry-after` (seconds or an HTTP date), in seconds.
     public var retryAfterSeconds: Double?
     public var headers: [String: String]
+    /// The request had left the machine when the call failed (a stop or a timeout while the
+    /// provider worked, a broken connection, a 2xx reply that could not be read): the provider
+    /// may have served it and charged for it, so it stays charged at its reservation.
+    public var requestSent: Bool
 
-    public init(_ kind: Kind, status: Int? = nil, _ message: String, retryAfterSeconds: Double? = nil, headers: [String: String] = [:]) {
+    public init(_ kind: Kind, status: Int? = nil, _ message: String, retryAfterSeconds: Double? = nil, headers: [String: String] = [:],
+                requestSent: Bool = false) {
         self.kind = kind
         self.status = status
         self.message = message
         self.retryAfterSeconds = retryAfterSeconds
         self.headers = headers
+        self.requestSent = requestSent
     }
 
     public var description: String { message }

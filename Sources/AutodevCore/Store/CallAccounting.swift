@@ -3,13 +3,18 @@
 ///
 /// - `workItems`: pieces of work that needed code and were settled in the run — answered by a
 ///   tier, or written out as a request (work still pending is counted in the run that settles
-///   it; skips of a person's change or of finished work, reloads and validations are no work).
+///   it; skips of a person's change or of finished work, reloads and validations are no work;
+///   a pattern that settles work without writing a file landed nothing and is no work either).
 /// - `naiveCalls`: what a runner with no tiers, batching or reuse would call: one per work item.
-/// - `callsMade`: every call to a provider, re-asks, validation rounds and failed calls included.
-/// - `avoided`: work items answered without a call, by tier (pattern, template, cache, similar),
+/// - `callsMade`: every request that left the machine: re-asks, validation rounds, failed and
+///   stopped calls, every retry inside the call guard, and calls whose output was discarded.
+/// - `avoided`: work items that landed (wrote files) without a call of their own, by tier
+///   (pattern, template, cache, similar),
 ///   and `batching`: the calls saved by asking for several items in one request (items in a
 ///   first ask beyond the first).
 /// - `falseReuses`: cached or similar answers that failed validation; the work went to tier 5.
+/// - `discarded`: work a model answered in this run that did not land (its answer failed
+///   validation, clashed, or the run stopped): its calls are in `callsMade`, the work pending.
 public struct CallAccounting: Sendable, Codable, Equatable {
     public var workItems = 0
     public var naiveCalls = 0
@@ -18,6 +23,8 @@ public struct CallAccounting: Sendable, Codable, Equatable {
     public var falseReuses: [String: Int] = [:]
     /// Requests written out for a person or a later run (no call made by autodev).
     public var offlineRequests = 0
+    /// Work answered by a model in the run whose answer was then thrown away (see above).
+    public var discarded = 0
     public var inputTokens = 0
     public var outputTokens = 0
     public var cost = 0.0
@@ -27,6 +34,23 @@ public struct CallAccounting: Sendable, Codable, Equatable {
     public var tokensSaved = 0
 
     public init() {}
+
+    /// Every field may be missing: records written before a field was added still load.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        workItems = try c.decodeIfPresent(Int.self, forKey: .workItems) ?? 0
+        naiveCalls = try c.decodeIfPresent(Int.self, forKey: .naiveCalls) ?? 0
+        callsMade = try c.decodeIfPresent(Int.self, forKey: .callsMade) ?? 0
+        avoided = try c.decodeIfPresent([String: Int].self, forKey: .avoided) ?? [:]
+        falseReuses = try c.decodeIfPresent([String: Int].self, forKey: .falseReuses) ?? [:]
+        offlineRequests = try c.decodeIfPresent(Int.self, forKey: .offlineRequests) ?? 0
+        discarded = try c.decodeIfPresent(Int.self, forKey: .discarded) ?? 0
+        inputTokens = try c.decodeIfPresent(Int.self, forKey: .inputTokens) ?? 0
+        outputTokens = try c.decodeIfPresent(Int.self, forKey: .outputTokens) ?? 0
+        cost = try c.decodeIfPresent(Double.self, forKey: .cost) ?? 0
+        costSaved = try c.decodeIfPresent(Double.self, forKey: .costSaved) ?? 0
+        tokensSaved = try c.decodeIfPresent(Int.self, forKey: .tokensSaved) ?? 0
+    }
 
     /// Calls avoided, all reasons together.
     public var avoidedTotal: Int { avoided.values.reduce(0, +) }
@@ -43,25 +67,43 @@ public struct CallAccounting: Sendable, Codable, Equatable {
         if !parts.isEmpty { text += ": " + parts.joined(separator: ", ") }
         text += "; \(falses) false reuse\(falses == 1 ? "" : "s")"
         if offlineRequests > 0 { text += "; \(offlineRequests) written out for later" }
+        if discarded > 0 { text += "; \(discarded) answered and discarded" }
         if costSaved > 0 { text += "; USD \(LLMUsage.dollars(costSaved)) saved" }
         return text
     }
 
     static let answeringTiers: Set<String> = ["pattern", "template", "cache", "similar", "llm", "offline"]
 
+    /// The tier that saved a call for `item`, or nil: work that landed — wrote files, not
+    /// failed — from a tier that makes no call. The one rule for every count of avoided calls.
+    static func avoidingTier(_ item: SyncPass.Item) -> String? {
+        guard ["pattern", "template", "cache", "similar"].contains(item.tier), !item.files.isEmpty, !item.outcome.hasPrefix("failed"),
+              ![.reload, .validate, .skip].contains(item.action) else { return nil }
+        return item.tier
+    }
+
     /// From a pass's items (what each tier did), its calls and what tiers 3–4 recorded.
     init(items: [SyncPass.Item], calls: [LLMCallRecord], reuse: ReuseLedger) {
         for item in items where Self.answeringTiers.contains(item.tier) && !item.outcome.hasPrefix("failed")
             && ![.reload, .validate, .skip].contains(item.action) {
-            workItems += 1
             switch item.tier {
-            case "llm": break
-            case "offline": offlineRequests += 1
-            default: avoided[item.tier, default: 0] += 1
+            case "llm": workItems += 1
+            case "offline":
+                workItems += 1
+                offlineRequests += 1
+            default:
+                guard let tier = Self.avoidingTier(item) else { continue }
+                workItems += 1
+                avoided[tier, default: 0] += 1
             }
         }
         naiveCalls = workItems
         callsMade = calls.count
+        // Answered work that ended pending: the last word on each piece of work is its last item.
+        var last: [String: SyncPass.Item] = [:]
+        for item in items { last[item.work] = item }
+        let answered = Set(calls.filter { $0.outcome == .answered }.flatMap(\.work))
+        discarded = last.values.filter { $0.tier == "deferred" && answered.contains($0.work) }.count
         let served = Set(items.filter { $0.tier == "llm" }.map(\.work))
         let batching = calls.filter { $0.attempt == 1 && $0.outcome == .answered }
             .map { call in max(0, call.work.filter { served.contains($0) }.count - 1) }.reduce(0, +)
@@ -81,6 +123,7 @@ public struct CallAccounting: Sendable, Codable, Equatable {
         for (key, value) in other.avoided { avoided[key, default: 0] += value }
         for (key, value) in other.falseReuses { falseReuses[key, default: 0] += value }
         offlineRequests += other.offlineRequests
+        discarded += other.discarded
         inputTokens += other.inputTokens
         outputTokens += other.outputTokens
         cost += other.cost

@@ -13,6 +13,9 @@ public struct ResilienceState: Sendable, Codable, Equatable {
     public var breakers: [String: CircuitBreaker] = [:]
     /// The last calls, newest last, at most 200.
     public var calls: [Health.Call] = []
+    /// Providers that asked (Retry-After on a 429 or 503) not to be called before a time
+    /// beyond the run's end: seconds since the epoch, by provider. Later runs wait too.
+    public var notBefore: [String: Int64]? = nil
 
     public init() {}
 

@@ -9,6 +9,7 @@ import Glibc
 /// answers or fails. Each call is charged once: its settled cost, or — when its run was killed
 /// mid-call, so nobody knows what the provider charged — its reservation, the upper bound. A
 /// torn last line (a kill during the write) is skipped; its call then stays charged as reserved.
+/// No line can make a credit: costs and tokens below 0 are not believed (see `entries`).
 ///
 /// It lives in the git folder (`.git/autodev/spend.jsonl`, shared by a repository's worktrees),
 /// not under `.auto-dev/`: deleting `.auto-dev/` loses limiter and breaker readings, which
@@ -57,10 +58,17 @@ public struct SpendLedger: Sendable {
             switch line.kind {
             case .reserved:
                 guard byID[line.id] == nil else { continue }
+                var line = line
+                if line.cost.isNaN || line.cost < 0 { line.cost = 0 }
+                line.tokens = max(0, line.tokens)
                 order.append(line.id)
                 byID[line.id] = Entry(id: line.id, at: line.at, provider: line.provider, cost: line.cost, tokens: line.tokens,
                                       run: line.run, settled: false, outcome: nil)
             case .settled:
+                // A settlement that claims a credit (a negative or non-finite cost or token
+                // count: a hand-edited file, or a version that trusted a provider's negative
+                // usage) is not believed: the call stays charged at its reservation.
+                guard line.cost.isFinite, line.cost >= 0, line.tokens >= 0 else { continue }
                 guard var entry = byID[line.id], !entry.settled else { continue }
                 entry.cost = line.cost
                 entry.tokens = line.tokens

@@ -20,20 +20,22 @@ struct CommandProvider: LLMProvider {
                                 stopRequested: stopRequested)
         let name = "provider '\(config.name)' (\(config.source))"
         let log = errorLog.map { "; its stderr is in \($0)" } ?? ""
+        // Once the command has the prompt it may have asked a paid model: every ending but
+        // "could not be started" stays charged at the reservation (`requestSent`).
         switch result.ending {
         case .exited(0):
             return LLMAnswer(text: String(decoding: result.output, as: UTF8.self), finish: .complete, model: config.model.isEmpty ? nil : config.model,
                              latencyMilliseconds: result.milliseconds)
         case .exited(let code):
-            throw LLMError(.transient, "\(name): the command '\(command)' exited with status \(code)\(log)")
+            throw LLMError(.transient, "\(name): the command '\(command)' exited with status \(code)\(log)", requestSent: true)
         case .signalled(let signal):
-            throw LLMError(.transient, "\(name): the command '\(command)' was killed by signal \(signal)\(log)")
+            throw LLMError(.transient, "\(name): the command '\(command)' was killed by signal \(signal)\(log)", requestSent: true)
         case .timedOut:
-            throw LLMError(.transient, "\(name): the command '\(command)' did not answer within \(config.timeoutSeconds) s (timeout_seconds) and was killed")
+            throw LLMError(.transient, "\(name): the command '\(command)' did not answer within \(config.timeoutSeconds) s (timeout_seconds) and was killed", requestSent: true)
         case .tooMuchOutput:
-            throw LLMError(.permanent, "\(name): the command '\(command)' wrote more than 8 MB; that is not an answer")
+            throw LLMError(.permanent, "\(name): the command '\(command)' wrote more than 8 MB; that is not an answer", requestSent: true)
         case .stopped:
-            throw LLMError(.stopped, "\(name): stopped by a signal")
+            throw LLMError(.stopped, "\(name): stopped by a signal", requestSent: true)
         case .notStarted(let why):
             throw LLMError(.permanent, "\(name): the command '\(command)' could not be started: \(why)")
         }

@@ -29,6 +29,8 @@ public struct LLMCallRecord: Sendable, Codable, Equatable {
     public var problem: String?
     public var redactions: Int
     public var trimmed: [String]
+    /// The spending ledger's id of the call (nil when no guard sent it).
+    public var ledgerID: String? = nil
 }
 
 /// Work whose generated files failed the project's checks in every round: not tried again until
@@ -143,8 +145,13 @@ extension TierRunner {
                 calls += 1
                 let answer: LLMAnswer
                 do throws(LLMError) {
-                    switch setup.guarded?.call(provider, prompt.request, estimatedTokens: prompt.estimatedTokens, work: prompt.work,
-                                               hasFallback: index + 1 < setup.providers.count) {
+                    let guarded = setup.guarded?.call(provider, prompt.request, estimatedTokens: prompt.estimatedTokens, work: prompt.work,
+                                                      hasFallback: index + 1 < setup.providers.count)
+                    // Retries inside the guard are calls made too; `record` gets its request's charge.
+                    let retried = setup.guarded?.records(for: &record) ?? []
+                    llmCalls += retried
+                    calls += retried.count
+                    switch guarded {
                     case nil: answer = try provider.complete(prompt.request, stopRequested: context.stopRequested)
                     case .answered(let got)?: answer = got
                     case .failed(let error)?: throw error
@@ -168,9 +175,11 @@ extension TierRunner {
                     break  // the next provider, if any
                 }
                 for item in items { setup.guarded?.waits[item.work.id] = nil }
-                record.inputTokens = answer.inputTokens ?? prompt.estimatedTokens
-                record.outputTokens = answer.outputTokens ?? TokenEstimator().tokens(answer.text, kind: .code)
-                record.cost = config.cost(inputTokens: record.inputTokens, outputTokens: record.outputTokens)
+                if record.ledgerID == nil {
+                    record.inputTokens = answer.inputTokens ?? prompt.estimatedTokens
+                    record.outputTokens = answer.outputTokens ?? TokenEstimator().tokens(answer.text, kind: .code)
+                    record.cost = config.cost(inputTokens: record.inputTokens, outputTokens: record.outputTokens)
+                }
                 record.latencyMilliseconds = answer.latencyMilliseconds
                 tokens += record.inputTokens + record.outputTokens
                 if let reported = answer.inputTokens {

@@ -98,7 +98,15 @@ public final class HTTPClient {
                 return Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue().appendHeader(data, size * count)
             })
             try set(CURLOPT_HEADERDATA, pointer: sinkPointer)
-            try perform(stopRequested: stopRequested, sink: sink, request: request)
+            do throws(HTTPError) {
+                try perform(stopRequested: stopRequested, sink: sink, request: request)
+            } catch {
+                // Whether the server got the request decides whether the call is charged.
+                var sent = 0
+                var failed = error
+                if autodev_curl_getinfo_long(api, easy, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK, sent > 0 { failed.requestSent = true }
+                throw failed
+            }
         }
         var status = 0
         _ = autodev_curl_getinfo_long(api, easy, CURLINFO_RESPONSE_CODE, &status)

@@ -27,10 +27,14 @@ public struct HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var kind: Kind
     public var message: String
+    /// The request (its headers at least) had been written to the server when the transfer
+    /// failed, as libcurl's `CURLINFO_REQUEST_SIZE` says: the server may be working on it.
+    public var requestSent: Bool
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, requestSent: Bool = false) {
         self.kind = kind
         self.message = message
+        self.requestSent = requestSent
     }
 
     public var description: String { message }

@@ -79,7 +79,14 @@ struct HTTPProviderCore: Sendable, CustomStringConvertible, CustomReflectable {
 
     // MARK: failures
 
+    /// Keeps whether the request had been sent: such a call stays charged.
     func transportFailure(_ error: HTTPError, proxy: ProxySettings) -> LLMError {
+        var failure = describe(error, proxy: proxy)
+        failure.requestSent = error.requestSent
+        return failure
+    }
+
+    private func describe(_ error: HTTPError, proxy: ProxySettings) -> LLMError {
         let via = proxy.proxy.isEmpty ? "" : " through proxy \(Self.displayURL(proxy.proxy))"
         let detail = scrub(error.message)
         switch error.kind {

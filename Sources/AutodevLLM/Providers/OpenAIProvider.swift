@@ -111,9 +111,12 @@ func jsonBytes(_ object: [String: Any]) -> [UInt8] {
     return [UInt8](data)
 }
 
-/// A JSON number as an Int (JSONSerialization gives NSNumber, Int or Double).
+/// A JSON number as an Int (JSONSerialization gives NSNumber, Int or Double), within ±10¹²:
+/// a server's `usage` of 1e300 (or Int.max, summed with the cached tokens) must not trap.
+/// Negative and absurd values pass through as numbers; `UsageBounds` decides what is charged.
 func int(_ value: Any?) -> Int? {
-    if let value = value as? Int { return value }
-    if let value = value as? Double, value.isFinite { return Int(value) }
+    let limit = 1_000_000_000_000
+    if let value = value as? Int { return min(max(value, -limit), limit) }
+    if let value = value as? Double, value.isFinite { return Int(min(max(value, -Double(limit)), Double(limit))) }
     return nil
 }
