@@ -182,7 +182,7 @@ extension AutodevCommand {
                 out += "events: \(run.events); pending: \(run.pending); results: \(run.resultsCommit.map { String($0.prefix(12)) } ?? "none")\n"
                 if let accounting = run.accounting { out += "accounting: \(accounting.summary)\n" }
                 if let usage = run.llm {
-                    out += "llm: \(usage.calls) call\(usage.calls == 1 ? "" : "s"), \(usage.inputTokens) tokens in, \(usage.outputTokens) out, USD \(LLMUsage.dollars(usage.cost))\(usage.models.isEmpty ? "" : " (\(usage.models.joined(separator: ", ")))")\n"
+                    out += "llm: \(usage.calls) call\(usage.calls == 1 ? "" : "s") (\(usage.failedCalls) without a usable answer), \(usage.inputTokens) tokens in, \(usage.outputTokens) out, USD \(LLMUsage.dollars(usage.cost))\(usage.models.isEmpty ? "" : " (\(usage.models.joined(separator: ", ")))")\n"
                 }
                 for decision in decisions {
                     out += "  \(decision.action.rawValue) \(Terminal.safe(decision.requirement.map { "\($0) (\(decision.spec ?? ""))" } ?? decision.eventId))"
