@@ -205,4 +205,22 @@ import Testing
                                 contextTokens: 2048)
         #expect(small.inputTokens == 4000)
     }
+
+    @Test func absurdUsageNumbersNeitherCrashTheProviderNorOverflow() throws {
+        // 1e300 as a Double and Int.max summed with the cache counts used to trap the process.
+        let server = try HTTPTestServer(responses: [
+            .json(#"{"choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1e300,"completion_tokens":-1e300}}"#),
+            .json(#"{"type":"message","role":"assistant","content":[{"type":"text","text":"ok"}],"stop_reason":"end_turn","usage":{"input_tokens":9223372036854775807,"cache_creation_input_tokens":9223372036854775807,"cache_read_input_tokens":9223372036854775807,"output_tokens":5}}"#),
+        ])
+        let openAI = try OpenAIProvider(config: openAIConfig(server.baseURL + "/v1"), environment: keys)
+        let first = try #require(completion(openAI).value)
+        #expect(first.inputTokens == 1_000_000_000_000 && first.outputTokens == -1_000_000_000_000)
+        let anthropic = try AnthropicProvider(config: anthropicConfig(server.baseURL), environment: keys)
+        let second = try #require(completion(anthropic).value)
+        #expect(second.inputTokens == 3_000_000_000_000 && second.outputTokens == 5)
+        // What is charged stays within what was sent and allowed.
+        let charged = UsageBounds(reportedInput: second.inputTokens, reportedOutput: first.outputTokens, estimatedInput: 100, answerText: "ok",
+                                  maxOutputTokens: 50, contextTokens: 8192)
+        #expect(charged.inputTokens == 8192 && charged.outputTokens == TokenEstimator().tokens("ok", kind: .code))
+    }
 }
