@@ -100,4 +100,41 @@ import Testing
         let ledger = try String(contentsOfFile: fixture.path + "/.git/autodev/spend.jsonl", encoding: .utf8)
         #expect(ledger.split(separator: "\n").filter { $0.contains(#""kind":"reserved""#) }.count == requests)
     }
+
+    @Test func anAnswerThatFailsValidationIsACallMadeCountedAsDiscardedAndLoggedWithItsWork() throws {
+        let server = try HTTPTestServer(handler: Tier5HTTPTests.openAIReply)
+        let fixture = try GitFixture()
+        try fixture.write("config/autodev.toml", """
+            [validate]
+            command = "exit 1"
+
+            [loop.recovery]
+            max_retries = 0
+
+            [[llm.providers]]
+            name = "test"
+            kind = "openai"
+            base_url = "\(server.baseURL)/v1"
+            model = "test-model"
+            """)
+        try fixture.write("specs/001-a/spec.md", "# A\n\n- **FR-000**: System MUST start\n")
+        try fixture.commit("Set up")
+        #expect(try SyncCommandTests.sync(fixture).status == 0)  // adopts
+        try fixture.write("specs/001-a/spec.md", "# A\n\n- **FR-000**: System MUST start\n- **FR-001**: System MUST log\n")
+        try fixture.commit("A requirement")
+        let run = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(server.requests.count == 1)
+        let pass = try #require((try AdoptionTests.json(run)["passes"] as? [[String: Any]])?.first, "\(run.stderr)")
+        let accounting = try #require(pass["accounting"] as? [String: Any])
+        #expect(accounting["callsMade"] as? Int == 1 && accounting["discarded"] as? Int == 1, "\(accounting)")
+        #expect(accounting["avoided"] as? [String: Int] == [:])
+        let llm = try #require(pass["llm"] as? [String: Any])
+        #expect(llm["calls"] as? Int == 1 && llm["failedCalls"] as? Int == 0, "the answer was usable; it failed the project's check")
+        // The deferred work's line in the decision log carries the call.
+        let runID = try #require(pass["run"] as? String)
+        let log = try String(contentsOfFile: fixture.path + "/.auto-dev/loop/decisions/\(runID).jsonl", encoding: .utf8)
+        let deferred = try log.split(separator: "\n").compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .filter { $0["tier"] as? String == "deferred" }
+        #expect(deferred.count == 1 && (deferred.first?["calls"] as? [[String: Any]])?.count == 1, "\(log)")
+    }
 }

@@ -151,6 +151,7 @@ extension TierRunner {
                     let retried = setup.guarded?.records(for: &record) ?? []
                     llmCalls += retried
                     calls += retried.count
+                    tokens += retried.map { $0.inputTokens + $0.outputTokens }.reduce(0, +)
                     switch guarded {
                     case nil: answer = try provider.complete(prompt.request, stopRequested: context.stopRequested)
                     case .answered(let got)?: answer = got
