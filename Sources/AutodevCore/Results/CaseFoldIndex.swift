@@ -36,17 +36,17 @@ final class CaseFoldIndex {
         return result
     }
 
-    /// The known path `path` clashes with, or nil. `siblings` (from ``prefixes(_:)``): the same
-    /// work's other paths.
-    func clash(_ path: String, siblings: [String: String] = [:]) throws(AutodevError) -> String? {
-        var found: String?
+    /// The first prefix of `path` (a folder or the path itself) that clashes, with the known
+    /// path it clashes with, or nil. `siblings` (from ``prefixes(_:)``): the same work's other paths.
+    func clash(_ path: String, siblings: [String: String] = [:]) throws(AutodevError) -> (mine: String, other: String)? {
+        var found: (mine: String, other: String)?
         var failure: AutodevError?
         Self.forEachPrefix(path) { written, folded in
             guard found == nil, failure == nil else { return }
             let parent = written.split(separator: "/").dropLast().joined(separator: "/")
             do throws(AutodevError) { try load(parent) } catch { failure = error; return }
             if exact.contains(written) { return }
-            if let other = known[folded] ?? siblings[folded], other != written { found = other }
+            if let other = known[folded] ?? siblings[folded], other != written { found = (written, other) }
         }
         if let failure { throw failure }
         return found

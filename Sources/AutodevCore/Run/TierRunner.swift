@@ -265,8 +265,9 @@ final class TierRunner {
     /// ``CaseFoldIndex/prefixes(_:)``).
     func pathProblem(_ path: String, siblings: [String: String]) throws(AutodevError) -> String? {
         if let problem = pathPolicy.problem(path) { return problem }
-        if let other = try caseIndex.clash(path, siblings: siblings) {
-            return "differs only in case from '\(other)' (on macOS and Windows checkouts the two are one file)"
+        if let (mine, other) = try caseIndex.clash(path, siblings: siblings) {
+            let what = mine == path ? "" : "has the folder '\(mine)', which "
+            return "\(what)differs only in case from '\(other)' (on macOS and Windows checkouts the two are one \(mine == path ? "file" : "folder"))"
         }
         return nil
     }
