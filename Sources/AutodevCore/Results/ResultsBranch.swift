@@ -37,7 +37,8 @@ struct ResultsBranch {
 
     /// The earlier files that are not merged yet, with this pass's on top. A file changed on the
     /// user's branch since autodev generated it is a conflict: the branch keeps autodev's version.
-    /// A stop request is honoured every 256 files (`AutodevError.stopped`: the pass is redone).
+    /// A stop request is honoured after every 256 files (`AutodevError.stopped`: the pass is
+    /// redone); fewer are always assembled, so a stop keeps finished work on the branch.
     func assemble(previous: [String: ObjectID], new newFiles: [String: ObjectID], base lookup: TreeLookup,
                   stopRequested: () -> Int32 = { 0 }) throws(AutodevError) -> Assembly {
         var assembly = Assembly()
