@@ -35,31 +35,35 @@ public struct PathPolicy: Sendable {
         return "is \(protection); generated work may not write it. Add the path to [answers] allow_paths to allow it"
     }
 
-    /// What a protected path is, or nil for an ordinary one.
+    /// What a protected path is, or nil for an ordinary one. Compared folded (``fold(_:)``), so
+    /// `.GitHub/Workflows/x.yml` and `.gitmodules.` are what they look like on macOS and Windows.
     public static func protection(_ path: String) -> String? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map { fold($0) }
-        guard let first = parts.first, let last = parts.last else { return nil }
-        for part in parts.dropLast() + [last] {
-            let raw = Substring(part)
-            if isDotName(raw, "gitmodules", ntfsPrefix: "gi7eba") { return "a git metadata file (.gitmodules)" }
-            if isDotName(raw, "gitattributes", ntfsPrefix: "gi7d29") { return "a git metadata file (.gitattributes)" }
-            if isDotName(raw, "gitignore", ntfsPrefix: "gi250a") { return "a git metadata file (.gitignore)" }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map { Substring(fold($0)) }
+        guard let first = parts.first else { return nil }
+        for part in parts {
+            for (name, prefix) in gitMetadata where isDotName(part, name, ntfsPrefix: prefix) { return "a git metadata file (.\(name))" }
         }
-        if parts.count > 1, isDotName(Substring(first), "github", ntfsPrefix: nil),
-           let inside = ["workflows", "actions"].first(where: { parts[1] == $0 || isShortName(Substring(parts[1]), $0) }) {
+        if parts.count > 1, isDotName(first, "github", ntfsPrefix: nil),
+           let inside = ["workflows", "actions"].first(where: { parts[1] == $0 || isShortName(parts[1], $0) }) {
             return "a CI or automation file (.github/\(inside)/)"
         }
-        for folder in ["circleci", "buildkite", "husky"] where parts.count > 1 && isDotName(Substring(first), folder, ntfsPrefix: nil) {
+        for folder in ["circleci", "buildkite", "husky"] where parts.count > 1 && isDotName(first, folder, ntfsPrefix: nil) {
             return "a CI or automation file (.\(folder)/)"
         }
-        if parts.count == 1 {
-            let rootFiles = [".gitlab-ci.yml", ".gitlab-ci.yaml", ".travis.yml", ".travis.yaml", "azure-pipelines.yml", "azure-pipelines.yaml",
-                             "jenkinsfile", "bitbucket-pipelines.yml", ".pre-commit-config.yaml", ".pre-commit-config.yml",
-                             "lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml", "lefthook-local.yml", ".lefthook-local.yml"]
-            if rootFiles.contains(first) { return "a CI or hook-manager file (\(path))" }
-        }
+        if parts.count == 1, rootFiles.contains(String(first)) { return "a CI or hook-manager file (\(path))" }
         return nil
     }
+
+    /// The files git reads from a tree, with the prefix of git's fall-back NTFS short name for each
+    /// (path.c: `is_ntfs_dotgitmodules` and its siblings).
+    static let gitMetadata = [("gitmodules", "gi7eba"), ("gitattributes", "gi7d29"), ("gitignore", "gi250a")]
+
+    /// CI and hook-manager files that only count at the repository root, folded.
+    static let rootFiles: Set<String> = [
+        ".gitlab-ci.yml", ".gitlab-ci.yaml", ".travis.yml", ".travis.yaml", "azure-pipelines.yml", "azure-pipelines.yaml",
+        "jenkinsfile", "bitbucket-pipelines.yml", ".pre-commit-config.yaml", ".pre-commit-config.yml",
+        "lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml", "lefthook-local.yml", ".lefthook-local.yml",
+    ]
 
     // MARK: - git's look-alike rules
 
