@@ -109,7 +109,7 @@ public enum ConfigLoader {
             var result: [String] = []
             for element in array {
                 guard let text = element.string else { throw wrong("an array of strings") }
-                if key.name.hasPrefix("events.") {
+                if key.name.hasPrefix("events.") || key.name == "answers.allow_paths" {
                     do { _ = try Glob(text) } catch {
                         throw AutodevError.config(file: file, line: line, key: key.name,
                                                   "invalid glob '\(text)' in '\(key.name)': \(error.problem)")

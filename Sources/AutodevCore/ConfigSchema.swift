@@ -114,6 +114,11 @@ public enum ConfigSchema {
                       help: "The project's own checks, run by /bin/sh in a scratch copy of the processed commit with the generated files; empty: none."),
             ConfigKey(name: "validate.timeout_seconds", kind: .int(1...86_400), defaultValue: .int(900),
                       help: "How long the validation command may run."),
+            // [answers]
+            ConfigKey(name: "answers.max_files", kind: .int(1...100_000), defaultValue: .int(200),
+                      help: "Files one model answer may write; an answer with more is refused while it is read (malformed), as one that never ends."),
+            ConfigKey(name: "answers.allow_paths", kind: .strings, defaultValue: .strings([]),
+                      help: "Globs of protected paths generated work may write all the same: .gitmodules, .gitattributes, .gitignore, CI workflows (.github/workflows/, .gitlab-ci.yml, ...), hook-manager configs."),
             // [diff]
             ConfigKey(name: "diff.renames", kind: .optionalBool, defaultValue: nil,
                       help: "Detect renames; default: the repository's git config diff.renames, else true."),

@@ -5,10 +5,16 @@ extension Repository {
     /// path), built in an in-memory index — the repository's own index, HEAD and work tree are
     /// not touched. The blobs must already be in the object database (`writeBlob`); entries of
     /// `base` are kept as they are, also for blobs a partial clone does not have.
-    public func writeTree(base: ObjectID?, blobs: [String: ObjectID?]) throws -> ObjectID {
+    ///
+    /// `checkpoint` runs after every 256 entries and may throw to abandon the tree (a stop
+    /// request): a tree of many thousand entries takes seconds, a stop must not wait for it,
+    /// while a small one (under 256) is always finished, so the work a stop keeps is written.
+    public func writeTree(base: ObjectID?, blobs: [String: ObjectID?], checkpoint: () throws -> Void = {}) throws -> ObjectID {
         // libgit2's own existence check of every entry is off (see CGitShim's autodev_git_init):
         // check the entries this call adds.
-        for path in blobs.keys.sorted() {
+        let paths = blobs.keys.sorted()
+        for (count, path) in paths.enumerated() {
+            if count & 0xFF == 0xFF { try checkpoint() }
             guard let blob = blobs[path]!, !contains(blob) else { continue }
             throw GitError(kind: .other, message: "blob \(blob.hex) for \(path) is not in the object database; it was never written",
                            operation: "writing a tree")
@@ -20,7 +26,8 @@ extension Repository {
             let tree = try TreeHandle(self, base)
             try GitError.check(git_index_read_tree(index, tree.pointer), "reading tree \(base.hex)")
         }
-        for path in blobs.keys.sorted() {
+        for (count, path) in paths.enumerated() {
+            if count & 0xFF == 0xFF { try checkpoint() }
             guard let blob = blobs[path]! else {
                 try GitError.check(git_index_remove_bypath(index, path), "removing \(path)")
                 continue

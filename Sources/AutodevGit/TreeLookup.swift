@@ -27,4 +27,16 @@ public final class TreeLookup {
     public func files(under prefix: String) throws -> [(path: String, side: FileSide)] {
         try repository.files(inTree: tree, under: prefix, folder: prefix.isEmpty ? nil : entry(atPath: prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix))
     }
+
+    /// The names in the folder `folder` ("" for the root), or nil when it is not a folder.
+    public func names(inFolder folder: String) throws -> [String]? {
+        let handle: TreeHandle
+        if folder.isEmpty {
+            handle = root
+        } else {
+            guard let entry = try entry(atPath: folder), entry.mode.isTree else { return nil }
+            handle = try TreeHandle(repository, entry.id)
+        }
+        return handle.entries().map { String(decoding: $0.name, as: UTF8.self) }
+    }
 }

@@ -1,5 +1,6 @@
 @testable import AutodevCore
 import AutodevTestSupport
+import Synchronization
 import Testing
 
 @Suite struct AnswerFormatTests {
@@ -206,6 +207,49 @@ import Testing
         let text = "a.txt\n```\n" + String(repeating: "x", count: 17) + "\n```\n"
         #expect(try small.parse(answer(text), work: ["w"], current: { _ in nil }).problems["w"]?.kind == .tooLarge)
         #expect(try whole.parse(answer(text), work: ["w"], current: { _ in nil }).files["w"]?["a.txt"]?.count == 18)
+    }
+
+    /// Counts calls from any thread.
+    final class Calls: Sendable {
+        let count = Mutex(0)
+        func add() { count.withLock { $0 += 1 } }
+    }
+
+    static func files(_ count: Int) -> String { (0..<count).map { "f/\($0).txt\n```\nx\n```\n" }.joined() }
+
+    @Test("more files than max_files make the whole answer unusable, and reading stops at the first one over")
+    func fileCap() throws {
+        let capped = AnswerFormat(editFormat: .whole, maxFiles: 3)
+        #expect(try capped.parse(answer(Self.files(3)), work: ["w"], current: { _ in nil }).files["w"]?.count == 3)
+        // An edit block with a path counts as a file too.
+        let edit = "a.py\n<<<<<<< SEARCH\n=======\nx\n>>>>>>> REPLACE\n"
+        #expect { try capped.parse(answer(Self.files(3) + edit), work: ["w"], current: { _ in nil }) } throws: { error in
+            (error as? AnswerProblem)?.kind == .tooManyFiles && "\(error)".contains("more than 3 files") && "\(error)".contains("line 14")
+        }
+        // 100,000 files (400,000 lines): the stop check, polled every 4096 lines read, ran once,
+        // so reading ended within the first 4096 lines.
+        let calls = Calls()
+        let polled = AnswerFormat(editFormat: .whole, maxFiles: 200, stopRequested: { calls.add(); return false })
+        #expect { try polled.parse(answer(Self.files(100_000)), work: ["w"], current: { _ in nil }) } throws: { error in
+            (error as? AnswerProblem)?.kind == .tooManyFiles && "\(error)".contains("more than 200 files")
+        }
+        #expect(calls.count.withLock { $0 } == 1)
+    }
+
+    @Test("a stop request ends the reading of a long answer")
+    func stopWhileReading() throws {
+        let calls = Calls()
+        // The stop comes at the third poll: after 8192 lines of a 40,000-line answer.
+        let format = AnswerFormat(editFormat: .whole, maxFiles: 100_000, stopRequested: {
+            calls.add()
+            return calls.count.withLock { $0 } >= 3
+        })
+        #expect { try format.parse(answer(Self.files(10_000)), work: ["w"], current: { _ in nil }) } throws: { error in
+            (error as? AnswerProblem)?.kind == .stopped
+        }
+        #expect(calls.count.withLock { $0 } == 3)
+        #expect(try AnswerFormat(editFormat: .whole, maxFiles: 10_000).parse(answer(Self.files(10_000)), work: ["w"],
+                                                                              current: { _ in nil }).files["w"]?.count == 10_000)
     }
 
     @Test("one bad edit in an item's part leaves none of its files; other items of the batch keep theirs")

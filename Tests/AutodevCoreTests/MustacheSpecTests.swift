@@ -134,4 +134,17 @@ import Testing
     func decimalsAreWrittenAsJSONWritesThem(_ value: Double, _ text: String) throws {
         #expect(try MustacheTemplate("{{x}}").render(["x": value] as [String: any Sendable]) == text)
     }
+
+    @Test func sectionsNestedPastTheLimitAreAParseErrorNotACrash() throws {
+        func nested(_ depth: Int) -> String {
+            String(repeating: "{{#a}}", count: depth) + "x" + String(repeating: "{{/a}}", count: depth)
+        }
+        let deepest = try MustacheTemplate(nested(MustacheTemplate.Parser.maxDepth))
+        var value: any Sendable = "v"
+        for _ in 0..<MustacheTemplate.Parser.maxDepth { value = ["a": value] as [String: any Sendable] }
+        #expect(deepest.render(["a": value] as [String: any Sendable]).contains("x"))
+        #expect { try MustacheTemplate(nested(50_000)) } throws: { error in
+            "\(error)".contains("deeper than \(MustacheTemplate.Parser.maxDepth) levels") && "\(error)".contains("depth 101")
+        }
+    }
 }

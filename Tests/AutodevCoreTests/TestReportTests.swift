@@ -368,4 +368,34 @@ import Testing
         #expect(report.failures.first?.message == "m7")
         #expect(try TestReport.parse(Array(xml.utf8), path: path).failures == report.failures)
     }
+
+    @Test func aReportNested200000DeepIsAClearErrorNamingTheFileAndTheDepth() throws {
+        let depth = 200_000
+        let xml = "<testsuites>" + String(repeating: "<testsuite name=\"s\">", count: depth) + String(repeating: "</testsuite>", count: depth) + "</testsuites>"
+        #expect { try TestReport.parse(Array(xml.utf8), path: "reports/deep.xml") } throws: { error in
+            let message = "\(error)"
+            return message.contains("reports/deep.xml") && message.contains("deeper than \(JUnitParser.maxDepth) levels")
+                && message.contains("depth \(JUnitParser.maxDepth + 1)")
+        }
+    }
+
+    @Test func suitesNestedToTheLimitKeepTheirPathAndFile() throws {
+        // The root, 253 suites, the testcase and its failure: 256 levels, the limit.
+        let levels = JUnitParser.maxDepth - 3
+        var xml = "<testsuites>"
+        for level in 0..<levels { xml += "<testsuite name=\"s\(level)\"\(level == 10 ? " file=\"t/ten.py\"" : "")>" }
+        xml += "<testcase name=\"deep\"><failure message=\"m\"/></testcase>"
+        for level in (0..<levels).reversed() {
+            xml += "</testsuite>"
+            if level == 11 { xml += "<testcase name=\"eleven\"><failure message=\"m\"/></testcase>" }
+        }
+        xml += "</testsuites>"
+        let report = try TestReport.parse(Array(xml.utf8), path: "r.xml")
+        #expect(report.failures.map(\.name) == ["deep", "eleven"])
+        #expect(report.failures[0].suite == (0..<levels).map { "s\($0)" }.joined(separator: "/"))
+        #expect(report.failures[0].file == "t/ten.py")
+        // After suite 11 closed, the test is in suites 0-10: the path shrinks, the file stays.
+        #expect(report.failures[1].suite == (0...10).map { "s\($0)" }.joined(separator: "/"))
+        #expect(report.failures[1].file == "t/ten.py")
+    }
 }

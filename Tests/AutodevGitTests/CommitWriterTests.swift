@@ -25,6 +25,35 @@ import Testing
         #expect(try fixture.git(["status", "--porcelain"]) == "")
     }
 
+    struct Stopped: Error {}
+
+    @Test func aTreeOfManyEntriesCanBeAbandonedMidWayAndASmallOneIsAlwaysFinished() throws {
+        let fixture = try GitFixture()
+        try fixture.write("a.txt", "a\n")
+        let head = try #require(ObjectID(hex: try fixture.commit()))
+        let repository = try Repository.open(at: fixture.path)
+        let base = try repository.commit(head).tree
+        let blob = try repository.writeBlob(Array("x\n".utf8))
+        var many: [String: ObjectID?] = [:]
+        for index in 0..<1000 { many["gen/\(index).txt"] = blob }
+        // The checkpoint runs after every 256 entries of both passes: 3 + 3 for 1000.
+        var checks = 0
+        _ = try repository.writeTree(base: base, blobs: many) { checks += 1 }
+        #expect(checks == 6)
+        // Throwing from it abandons the tree at once.
+        checks = 0
+        #expect(throws: Stopped.self) {
+            try repository.writeTree(base: base, blobs: many) {
+                checks += 1
+                throw Stopped()
+            }
+        }
+        #expect(checks == 1)
+        // Under 256 entries the checkpoint never runs: a stop keeps small results.
+        let small = try repository.writeTree(base: base, blobs: ["gen/x.txt": blob]) { throw Stopped() }
+        #expect(try fixture.git(["ls-tree", "-r", "--name-only", small.hex]) == "a.txt\ngen/x.txt\n")
+    }
+
     @Test func aReferenceMovesOnlyFromWhereTheCallerExpectsIt() throws {
         let fixture = try GitFixture()
         try fixture.write("a.txt", "a\n")

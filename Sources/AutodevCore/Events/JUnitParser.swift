@@ -22,8 +22,13 @@ final class JUnitParser {
     private let parser: XML_Parser
     private enum Element { case suite, testcase, failure, other }
     private var elements: [Element] = []
-    /// The open suites: the path of names to each (outermost first, `/`-joined), its file.
-    private var suites: [(path: String, file: String?)] = []
+    /// The open suites' path of names (outermost first, `/`-joined), one string for all: each
+    /// open suite keeps only where its part ends and its file. A copy of the path per suite made
+    /// memory grow with depth squared (10-24 GB for a report nested 100,000-200,000 deep).
+    private var suitePath: [UInt8] = []
+    private var suites: [(startsAt: Int, file: String?)] = []
+    /// The innermost open suite with a `file`, as an index into `suites`.
+    private var fileSuites: [Int] = []
     private var current: TestCase?
     private var collecting = false
     private var sawRoot = false
@@ -50,6 +55,9 @@ final class JUnitParser {
     private static let separator = CChar(0x1F)
     /// The most of a failure's message or text kept for its event.
     static let messageLimit = 500
+    /// Elements may nest this deep. Real reports nest a few levels (suites in suites in a
+    /// `<testsuites>`); expat itself keeps a stack per level, so depth must be bounded.
+    static let maxDepth = 256
 
     init() {
         parser = XML_ParserCreateNS(nil, Self.separator)
@@ -109,21 +117,27 @@ final class JUnitParser {
                 return stop("the root element is <\(name)>, not <testsuites> or <testsuite>; give a JUnit XML report (pytest --junitxml, Gradle, Maven Surefire, go-junit-report, jest-junit, swift test --xunit-output)")
             }
         }
+        guard elements.count < Self.maxDepth else {
+            return stop("elements nest deeper than \(Self.maxDepth) levels (<\(name)> at depth \(elements.count + 1)); a JUnit report nests a few levels: give the report your test runner wrote")
+        }
         let parent = elements.last
         var element = Element.other
         switch name {
         case "testsuite" where current == nil:
             let values = Self.attributes(attributes, ["name", "file"])
             let name = values[0] ?? ""
-            let outer = suites.last?.path ?? ""
-            suites.append((outer.isEmpty || name.isEmpty ? outer + name : outer + "/" + name, values[1]))
+            let start = suitePath.count
+            if !suitePath.isEmpty, !name.isEmpty { suitePath.append(UInt8(ascii: "/")) }
+            suitePath += name.utf8
+            if values[1] != nil { fileSuites.append(suites.count) }
+            suites.append((start, values[1]))
             element = .suite
         case "testcase" where current == nil:
             let values = Self.attributes(attributes, ["classname", "name", "file", "line"])
             testCount += 1
             current = TestCase(failure: .init(classname: values[0] ?? "", name: values[1] ?? "(unnamed)",
-                                              file: values[2] ?? suites.last(where: { $0.file != nil })?.file,
-                                              message: "", suite: suites.last?.path ?? "", line: values[3].flatMap { Int($0) }))
+                                              file: values[2] ?? fileSuites.last.flatMap { suites[$0].file },
+                                              message: "", suite: String(decoding: suitePath, as: UTF8.self), line: values[3].flatMap { Int($0) }))
             element = .testcase
         // A failure or error of the test itself (Surefire's rerunFailure and rerunError come
         // with one); flakyFailure and flakyError are reruns of a test that then passed.
@@ -147,7 +161,10 @@ final class JUnitParser {
     private func end() {
         switch elements.popLast() {
         case .suite?:
-            suites.removeLast()
+            if let suite = suites.popLast() {
+                suitePath.removeSubrange(suite.startsAt...)
+                if fileSuites.last == suites.count { fileSuites.removeLast() }
+            }
         case .failure?:
             collecting = false
         case .testcase?:

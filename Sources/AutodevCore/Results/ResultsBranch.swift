@@ -37,16 +37,26 @@ struct ResultsBranch {
 
     /// The earlier files that are not merged yet, with this pass's on top. A file changed on the
     /// user's branch since autodev generated it is a conflict: the branch keeps autodev's version.
-    func assemble(previous: [String: ObjectID], new newFiles: [String: ObjectID], base lookup: TreeLookup) throws(AutodevError) -> Assembly {
+    /// A stop request is honoured after every 256 files (`AutodevError.stopped`: the pass is
+    /// redone); fewer are always assembled, so a stop keeps finished work on the branch.
+    func assemble(previous: [String: ObjectID], new newFiles: [String: ObjectID], base lookup: TreeLookup,
+                  stopRequested: () -> Int32 = { 0 }) throws(AutodevError) -> Assembly {
         var assembly = Assembly()
         let changedSince = "changed on the branch since autodev generated it; the results branch keeps autodev's version for review"
+        var count = 0
+        func checkpoint() throws(AutodevError) {
+            count += 1
+            if count & 0xFF == 0 { try Self.checkStop(stopRequested, "assembling the results branch") }
+        }
         for (path, blob) in previous.sorted(by: { $0.key < $1.key }) {
+            try checkpoint()
             let current = try gitCall(repository) { try lookup.entry(atPath: path) }
             if current?.id == blob { continue }  // merged
             assembly.files[path] = blob
             if current != nil, newFiles[path] == nil { assembly.conflicts.append("\(path): \(changedSince)") }
         }
         for (path, blob) in newFiles.sorted(by: { $0.key < $1.key }) {
+            try checkpoint()
             let current = try gitCall(repository) { try lookup.entry(atPath: path) }
             if let current, current.id != blob, let earlier = previous[path], earlier != current.id {
                 assembly.conflicts.append("\(path): \(changedSince)")
@@ -60,9 +70,9 @@ struct ResultsBranch {
     /// The results commit: the processed commit's tree with the generated files, its parents the
     /// processed commit and (when not already an ancestor) the current tip. The ref is not moved.
     func build(_ files: [String: ObjectID], baseTree: ObjectID, on base: ObjectID, tip: ObjectID?, message: String,
-               time: Int64) throws(AutodevError) -> Built {
+               time: Int64, stopRequested: () -> Int32 = { 0 }) throws(AutodevError) -> Built {
         try gitCall(repository) {
-            let tree = try repository.writeTree(base: baseTree, blobs: files)
+            let tree = try repository.writeTree(base: baseTree, blobs: files) { try Self.checkStop(stopRequested, "writing the results tree") }
             if let tip, try repository.commit(tip).tree == tree { return Built(commit: tip, expected: tip, unchanged: true) }
             var parents = [base]
             if let tip, !(try repository.isAncestor(tip, of: base)) { parents.append(tip) }
@@ -70,6 +80,12 @@ struct ResultsBranch {
                                                      author: "autodev", email: "autodev@localhost", time: time)
             return Built(commit: commit, expected: tip, unchanged: false)
         }
+    }
+
+    /// Throws `AutodevError.stopped` when a stop was requested.
+    static func checkStop(_ stopRequested: () -> Int32, _ doing: String) throws(AutodevError) {
+        let signal = stopRequested()
+        if signal != 0 { throw AutodevError.stopped(by: signal, while: doing) }
     }
 
     /// Moves the branch to the built commit, only if it is still where the pass found it.
@@ -123,15 +139,22 @@ struct ResultsBranch {
     }
 }
 
-/// The rules every generated path follows, whoever wrote it (template, generator, model).
+/// The rules every generated path follows, whoever wrote it (template, generator, model), and
+/// that no setting opens: git's own `verify_path` and fsck's `hasDotgit` (see ``PathPolicy``).
 public enum GeneratedPath {
     /// Why `path` may not be written, or nil.
     public static func problem(_ path: String) -> String? {
         let components = path.split(separator: "/", omittingEmptySubsequences: false)
         if path.isEmpty || path.hasPrefix("/") { return "is not relative to the repository" }
+        if path.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return "holds control characters" }
         if components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) { return "has an empty, '.' or '..' component" }
-        if components.contains(where: { $0.lowercased() == ".git" }) { return "is inside .git" }
-        if path.hasPrefix(".auto-dev/") || path == ".auto-dev" { return "is inside autodev's own state folder" }
+        // A backslash separates on Windows: `.git\config` is inside .git there.
+        if components.contains(where: { $0.split(separator: "\\").contains(where: PathPolicy.isDotGit) }) {
+            return "is inside .git (or a name git and HFS+/NTFS read as .git)"
+        }
+        if let first = components.first, PathPolicy.isDotName(first, "auto-dev", ntfsPrefix: nil) {
+            return "is inside autodev's own state folder (.auto-dev, in any case)"
+        }
         return nil
     }
 }

@@ -358,7 +358,7 @@ public final class Sync {
         var conflicts: [String] = []
         if let to = baseCommit, let lookup = baseLookup {
             let newFiles = runner.newFiles.mapValues { $0.blob }
-            let assembly = try results.assemble(previous: previous, new: newFiles, base: lookup)
+            let assembly = try results.assemble(previous: previous, new: newFiles, base: lookup, stopRequested: stopRequested)
             conflicts = assembly.conflicts
             state.generated = runner.claims.owners(of: assembly.files, new: Set(newFiles.keys), run: runID, earlier: state.generated)
             if !newFiles.isEmpty && !dryRun {
@@ -371,7 +371,8 @@ public final class Sync {
                 trailers.append(("Autodev-Calls", "\(accounting.callsMade) made, \(accounting.avoidedTotal) avoided, \(accounting.workItems) work item\(accounting.workItems == 1 ? "" : "s")"))
                 let message = ResultsBranch.message(items: runner.items, events: events.events.count, runID: runID, range: range, base: to,
                                                     trailers: trailers)
-                let built = try results.build(assembly.files, baseTree: lookup.tree, on: to, tip: tip, message: message, time: clock.now())
+                let built = try results.build(assembly.files, baseTree: lookup.tree, on: to, tip: tip, message: message, time: clock.now(),
+                                              stopRequested: stopRequested)
                 try results.publish(built, message: "autodev: \(runID)")
                 if !built.unchanged { step("results-ref") }
                 step("results-written")

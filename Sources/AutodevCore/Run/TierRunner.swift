@@ -52,10 +52,15 @@ final class TierRunner {
     var gate: ValidationGate?
     /// Tiers 3 and 4 (`LLMStage+Reuse.swift`).
     var reuse = ReuseLedger()
+    /// What generated work may write (`[answers] allow_paths` opens protected paths).
+    let pathPolicy: PathPolicy
+    /// Finds output that differs only in case from the tree, earlier results or other output.
+    lazy var caseIndex = CaseFoldIndex(base: context.baseLookup, repository: context.repository, paths: context.previous.keys)
 
     init(_ context: Context, owners: [String: SyncState.Generated]) {
         self.context = context
         claims = OutputClaims(previous: context.previous, owners: owners)
+        pathPolicy = PathPolicy(config: context.config)
     }
 
     func run(_ queue: [WorkItem]) throws(AutodevError) {
@@ -202,7 +207,21 @@ final class TierRunner {
                 note: String) throws(AutodevError) -> [String]? {
         let repository = context.repository
         var outputs: [(path: String, content: [UInt8])] = []
-        for (path, content) in written.sorted(by: { $0.key < $1.key }) {
+        let siblings = CaseFoldIndex.prefixes(written.keys)
+        for (index, (path, content)) in written.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index & 0xFF == 0xFF, context.stopRequested() != 0 {
+                // Many files take seconds to check; a stop must not wait for them.
+                deferItem(item, "stopped by a signal; pending")
+                return nil
+            }
+            if let problem = try pathProblem(path, siblings: siblings) {
+                guard tier == .pattern || tier == .template else {
+                    fail(item, "\(item.subjectLabel): the answer writes '\(path)', which \(problem); nothing was written")
+                    return nil
+                }
+                throw AutodevError(.unsafePath, "a template or pattern produced the path '\(path)', which \(problem); nothing was written. Fix the template's 'path:'",
+                                   exitStatus: .config)
+            }
             try ResultsBranch.checkGeneratedPath(path, base: context.baseLookup, repository: repository)
             // A template never overwrites a file a person wrote (a generator command or a model
             // may: updating files is their job).
@@ -221,17 +240,40 @@ final class TierRunner {
             fail(item, clash)
             return nil
         }
+        // Blobs first (thousands take seconds: a stop is honoured between them), then the
+        // bookkeeping, all or nothing.
+        var blobs: [ObjectID] = []
+        for (index, (_, content)) in outputs.enumerated() {
+            if index & 0xFF == 0xFF, context.stopRequested() != 0 {
+                deferItem(item, "stopped by a signal; pending")
+                return nil
+            }
+            blobs.append(context.dryRun ? try gitCall(repository) { try Repository.blobID(of: content) }
+                                        : try gitCall(repository) { try repository.writeBlob(content) })
+        }
         var paths: [String] = []
-        for (path, content) in outputs {
-            let blob = context.dryRun ? try gitCall(repository) { try Repository.blobID(of: content) }
-                                      : try gitCall(repository) { try repository.writeBlob(content) }
+        for ((path, _), blob) in zip(outputs, blobs) {
             newFiles[path] = (blob, item.id)
             var claimed = owner
             claimed.origin = origins[path] ?? note
             claims.claim(path, by: claimed)
+            caseIndex.add(path)
             paths.append(path)
         }
         return paths
+    }
+
+    /// Why generated work may not write `path`, or nil: ``PathPolicy`` (never-rules, then the
+    /// protected paths unless allowed), then a clash in case with the processed tree, earlier
+    /// results, this pass's output or `siblings` (the same work's other paths, from
+    /// ``CaseFoldIndex/prefixes(_:)``).
+    func pathProblem(_ path: String, siblings: [String: String]) throws(AutodevError) -> String? {
+        if let problem = pathPolicy.problem(path) { return problem }
+        if let (mine, other) = try caseIndex.clash(path, siblings: siblings) {
+            let what = mine == path ? "" : "has the folder '\(mine)', which "
+            return "\(what)differs only in case from '\(other)' (on macOS and Windows checkouts the two are one \(mine == path ? "file" : "folder"))"
+        }
+        return nil
     }
 }
 

@@ -117,8 +117,9 @@ extension TierRunner {
 
     /// Paths, then the validation gate, once (no rounds: a reuse that fails goes to the model).
     private func checkReuse(_ item: WorkItem, files: [String: [UInt8]], tier: TierName, setup: LLMSetup, baseTree: ObjectID) throws(AutodevError) -> ReuseCheck {
+        let siblings = CaseFoldIndex.prefixes(files.keys)
         for path in files.keys.sorted() {
-            if let problem = GeneratedPath.problem(path) { return .failed("writes '\(path)', which \(problem)") }
+            if let problem = try pathProblem(path, siblings: siblings) { return .failed("writes '\(path)', which \(problem)") }
         }
         guard let gate = gate else { return .passed("no validation command configured") }
         var blobs: [String: ObjectID] = context.previous.merging(newFiles.mapValues(\.blob)) { $1 }

@@ -187,11 +187,18 @@ extension TierRunner {
                     estimator = estimator.calibrated(estimated: prompt.estimatedTokens, reported: reported)
                     llmCalibration[config.name] = estimator.calibration
                 }
-                let format = AnswerFormat(editFormat: config.editFormat)
+                let stop = context.stopRequested
+                let format = AnswerFormat(editFormat: config.editFormat, maxFiles: context.config.int("answers.max_files"),
+                                          stopRequested: { stop() != 0 })
                 do {
                     let parsed = try format.parse(answer, work: prompt.work, current: { source.read($0) })
                     llmCalls.append(record)
                     return .answer(parsed, record, provider: config)
+                } catch where error.kind == .stopped {
+                    record.outcome = .stopped
+                    llmCalls.append(record)
+                    for item in items { deferItem(item.work, "stopped by a signal while reading the answer; pending") }
+                    return .settled
                 } catch {
                     record.outcome = .malformed
                     record.problem = error.message
@@ -254,8 +261,13 @@ extension TierRunner {
         var lastOutput = ""
         for round in 1...rounds {
             // Paths are checked before anything runs: an answer never writes outside the tree.
-            for path in files.keys.sorted() {
-                if let problem = GeneratedPath.problem(path) {
+            let siblings = CaseFoldIndex.prefixes(files.keys)
+            for (index, path) in files.keys.sorted().enumerated() {
+                if index & 0xFF == 0xFF, context.stopRequested() != 0 {
+                    deferItem(item, "stopped by a signal; pending")
+                    return
+                }
+                if let problem = try pathProblem(path, siblings: siblings) {
                     fail(item, "the answer for \(item.subjectLabel) writes '\(path)', which \(problem); nothing was written")
                     return
                 }

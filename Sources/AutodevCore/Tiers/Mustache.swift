@@ -158,6 +158,10 @@ extension MustacheTemplate {
                 case UInt8(ascii: "!"):
                     continue
                 case UInt8(ascii: "#"), UInt8(ascii: "^"):
+                    guard stack.count <= Self.maxDepth else {
+                        throw ParseError(line: line(at: tagStart),
+                                         problem: "sections nest deeper than \(Self.maxDepth) levels (this one is at depth \(stack.count)); a template needs a few")
+                    }
                     let name = try self.name(content, at: tagStart, what: "a section")
                     stack.append(Frame(name: name, text: text(content), inverted: sigil == UInt8(ascii: "^"), offset: tagStart))
                 case UInt8(ascii: "/"):
@@ -187,6 +191,10 @@ extension MustacheTemplate {
             }
             return root.nodes
         }
+
+        /// Sections may nest this deep. Rendering and freeing the node tree recurse once per
+        /// level: a template nested 50,000 deep overflowed the stack (SIGSEGV on every sync).
+        static let maxDepth = 100
 
         private static let sigils: Set<UInt8> = Set("!#^/=&><$".utf8)
 

@@ -26,12 +26,29 @@ struct AnswerScanner {
     }
 
     let lines: [Substring]
+    /// Blocks with a path (files) the answer may hold; one more is a problem of the whole answer.
+    var maxFiles = Int.max
+    var stopRequested: () -> Bool = { false }
 
     func scan() throws(AnswerProblem) -> [Section] {
         var sections = [Section(work: nil)]
         var pendingPath: String?
         var index = 0
+        var files = 0
+        var nextStopCheck = 0
+        /// Counts a block with a path; past the cap, reading stops.
+        func countFile(at line: Int) throws(AnswerProblem) {
+            files += 1
+            guard files <= maxFiles else {
+                throw AnswerProblem(.tooManyFiles, "the answer holds more than \(maxFiles) files (the file block at line \(line + 1) is one too many; [answers] max_files)")
+            }
+        }
         while index < lines.count {
+            if index >= nextStopCheck {
+                // Every 4096 lines: a few microseconds apart, well within the 1 s a stop may take.
+                nextStopCheck = index + 4096
+                if stopRequested() { throw AnswerProblem(.stopped, "stopped by a signal while reading the answer") }
+            }
             let line = lines[index]
             if let id = Self.workMarker(line) {
                 sections.append(Section(work: id))
@@ -44,6 +61,7 @@ struct AnswerScanner {
                     throw AnswerProblem(.unclosedBlock, "the fenced block opened at line \(index + 1) (\(Self.quote(line))) never closes")
                 }
                 let content = lines[(index + 1)..<close].map { fence.dedent($0) }
+                if pendingPath != nil || lines[(index + 1)..<close].contains(where: Self.isSearch) { try countFile(at: index) }
                 block(content, path: pendingPath, into: &sections[sections.count - 1])
                 pendingPath = nil
                 index = close + 1
@@ -52,6 +70,7 @@ struct AnswerScanner {
                     throw AnswerProblem(.unclosedBlock, "the SEARCH block at line \(index + 1) is not closed by `>>>>>>> REPLACE`")
                 }
                 if let path = pendingPath {
+                    try countFile(at: index)
                     add(.edits(path: path, edits), into: &sections[sections.count - 1])
                 } else if sections[sections.count - 1].problem == nil {
                     sections[sections.count - 1].problem = AnswerProblem(

@@ -15,10 +15,19 @@ public struct AnswerFormat: Sendable {
     public var editFormat: ProviderConfig.EditFormat
     /// Files larger than this are a problem (1 MiB by default, as templates' outputs).
     public var maxFileBytes: Int
+    /// Files (path lines with a block) one answer may hold, `[answers] max_files`: an answer
+    /// with more is unusable as a whole, found while reading, so 100,000 one-line files cost
+    /// a scan up to file 201, not a tree of 100,000 blobs.
+    public var maxFiles: Int
+    /// Polled every few thousand lines: a stop request ends the reading (`.stopped`).
+    public var stopRequested: @Sendable () -> Bool
 
-    public init(editFormat: ProviderConfig.EditFormat, maxFileBytes: Int = 1 << 20) {
+    public init(editFormat: ProviderConfig.EditFormat, maxFileBytes: Int = 1 << 20, maxFiles: Int = 200,
+                stopRequested: @escaping @Sendable () -> Bool = { false }) {
         self.editFormat = editFormat
         self.maxFileBytes = maxFileBytes
+        self.maxFiles = maxFiles
+        self.stopRequested = stopRequested
     }
 
     /// The line that starts an item's part of a batch answer.
@@ -79,7 +88,7 @@ public struct AnswerFormat: Sendable {
         let text = Self.withoutReasoning(answer.text.contains("\r\n") ? answer.text.replacing("\r\n", with: "\n") : answer.text)
         if text.allSatisfy(\.isWhitespace) { throw AnswerProblem(.empty, "the answer is empty") }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let sections = try AnswerScanner(lines: lines).scan()
+        let sections = try AnswerScanner(lines: lines, maxFiles: maxFiles, stopRequested: stopRequested).scan()
 
         var parsed = ParsedAnswer()
         let markers = sections.filter { $0.work != nil }

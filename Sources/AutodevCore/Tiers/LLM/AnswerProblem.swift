@@ -22,6 +22,10 @@ public struct AnswerProblem: Error, Sendable, Equatable, CustomStringConvertible
         case conflictingFile
         /// A file over the size limit.
         case tooLarge
+        /// More files than `[answers] max_files`: reading stopped at the first one over.
+        case tooManyFiles
+        /// A stop request (SIGINT, SIGTERM) came while the answer was read; not asked again.
+        case stopped
     }
 
     public var kind: Kind
@@ -55,6 +59,10 @@ public struct AnswerProblem: Error, Sendable, Equatable, CustomStringConvertible
             fix = "Each SEARCH must copy the current file's lines exactly (white space included) and match exactly once; add lines around it to make it unique. Answer again with every edit."
         case .wrongFormat, .conflictingFile, .tooLarge:
             fix = "Answer again with every file in the answer format."
+        case .tooManyFiles:
+            fix = "Answer again with only the files this work needs."
+        case .stopped:
+            fix = ""
         }
         return "Your answer could not be used: \(message)\n\n\(fix)"
     }
