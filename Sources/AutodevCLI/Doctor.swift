@@ -45,6 +45,8 @@ extension AutodevCommand {
             var configuration: String
             var providers: [ProviderCheck]
             var validation: AutodevCore.Sync.ValidationCheck?
+            /// The check on the processed commit as the last sync found it (with the unmerged results).
+            var baseline: ValidationBaseline?
             var problems: [String]
         }
 
@@ -80,8 +82,14 @@ extension AutodevCommand {
             if !skipValidate {
                 report.validation = try sync.checkValidation()
                 if let validation = report.validation, !validation.passed {
-                    report.problems.append("the validation command `\(validation.command)` fails on HEAD as it is: every generated change would fail too. Fix the project or [validate] command")
+                    report.problems.append(session.config.string("validate.report").isEmpty
+                        ? "the validation command `\(validation.command)` fails on HEAD as it is: no model call is made for work until it is green. Fix the project, or set [validate] report so answers are judged by the tests they break"
+                        : "the validation command `\(validation.command)` fails on HEAD as it is: answers are judged against its failing tests (\(session.config.string("validate.report"))); fix them when you can")
                 }
+            }
+            if let baseline = (try? sync.currentState())?.0.validationBaseline, !baseline.passed {
+                report.baseline = baseline
+                report.problems.append(baseline.waitReason)
             }
             if json {
                 Output.write(try JSONOutput.encode(report) + "\n")
@@ -107,9 +115,10 @@ extension AutodevCommand {
                 } else if !skipValidate {
                     out += "validate: no [validate] command; generated code is committed for review unchecked\n"
                 }
+                for line in report.baseline?.lines ?? [] { out += Terminal.safe(line) + "\n" }
                 Output.write(out)
             }
-            let failing = report.providers.contains { !$0.ok } || report.validation?.passed == false
+            let failing = report.providers.contains { !$0.ok } || report.validation?.passed == false || report.baseline != nil
             if failing { throw ExitStatus(AutodevError.ExitStatus.failure.rawValue) }
         }
     }

@@ -10,6 +10,8 @@
 ///   and `batching`: the calls saved by asking for several items in one request (items in a
 ///   first ask beyond the first).
 /// - `falseReuses`: cached or similar answers that failed validation; the work went to tier 5.
+/// - `scaffolded`: work a template only gave a starting point (a stub is no answer): it went on
+///   to tier 5, or was written out for it, and is never counted as avoided.
 public struct CallAccounting: Sendable, Codable, Equatable {
     public var workItems = 0
     public var naiveCalls = 0
@@ -18,6 +20,9 @@ public struct CallAccounting: Sendable, Codable, Equatable {
     public var falseReuses: [String: Int] = [:]
     /// Requests written out for a person or a later run (no call made by autodev).
     public var offlineRequests = 0
+    /// Work whose template output was a scaffold shown to the model; nil in records from before
+    /// it was counted.
+    public var scaffolded: Int? = nil
     public var inputTokens = 0
     public var outputTokens = 0
     public var cost = 0.0
@@ -43,6 +48,7 @@ public struct CallAccounting: Sendable, Codable, Equatable {
         if !parts.isEmpty { text += ": " + parts.joined(separator: ", ") }
         text += "; \(falses) false reuse\(falses == 1 ? "" : "s")"
         if offlineRequests > 0 { text += "; \(offlineRequests) written out for later" }
+        if let scaffolded, scaffolded > 0 { text += "; \(scaffolded) scaffolded (a template's starting point, not counted as avoided)" }
         if costSaved > 0 { text += "; USD \(LLMUsage.dollars(costSaved)) saved" }
         return text
     }
@@ -54,6 +60,7 @@ public struct CallAccounting: Sendable, Codable, Equatable {
         for item in items where Self.answeringTiers.contains(item.tier) && !item.outcome.hasPrefix("failed")
             && ![.reload, .validate, .skip].contains(item.action) {
             workItems += 1
+            if item.scaffold != nil { scaffolded = (scaffolded ?? 0) + 1 }
             switch item.tier {
             case "llm": break
             case "offline": offlineRequests += 1
@@ -81,6 +88,7 @@ public struct CallAccounting: Sendable, Codable, Equatable {
         for (key, value) in other.avoided { avoided[key, default: 0] += value }
         for (key, value) in other.falseReuses { falseReuses[key, default: 0] += value }
         offlineRequests += other.offlineRequests
+        if let more = other.scaffolded { scaffolded = (scaffolded ?? 0) + more }
         inputTokens += other.inputTokens
         outputTokens += other.outputTokens
         cost += other.cost
