@@ -114,7 +114,13 @@ final class TierRunner {
                 guard let checked = try gateOutput(item, written, resolution: resolution, gate: gate, baseTree: base.tree) else { continue }
                 resolution = checked
             }
-            if !resolution.scaffold.isEmpty { scaffolds[item.id] = resolution.scaffold }
+            if !resolution.scaffold.isEmpty {
+                // A scaffold's paths are held to the rules of any output: the model is asked to write them.
+                for path in resolution.scaffold.keys.sorted() {
+                    try ResultsBranch.checkGeneratedPath(path, base: context.baseLookup, repository: context.repository)
+                }
+                scaffolds[item.id] = resolution.scaffold
+            }
             var record = DecisionRecord(run: context.runID, item: item, tier: resolution.tier.rawValue, outcome: resolution.note)
             switch resolution.kind {
             case .files(let written):
