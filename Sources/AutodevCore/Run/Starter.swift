@@ -84,6 +84,10 @@ public enum Starter {
             if key.name == "validate.command", let check {
                 out += "# Found from \(check.evidence): generated code is kept only when this passes.\n"
                 out += "command = \(ConfigValue.string(check.command))\n"
+                if check.command.contains("pytest") {
+                    out += "# A project whose tests already fail on HEAD needs a report to be judged against (see report):\n"
+                    out += "# command = \"python3 -m pytest -q --junitxml=junit.xml\" with report = \"junit.xml\".\n"
+                }
             }
         }
         out += """
