@@ -10,7 +10,9 @@ extension AutodevCommand {
             abstract: "Check the configuration, each LLM provider (one tiny request) and the validation command.",
             discussion: """
                 Each provider gets one request of a few tokens: reachable, model known, key accepted, \
-                latency. The validation command runs once in a scratch copy of HEAD. Exit status 0 when \
+                latency. The validation command runs once in a scratch copy of HEAD; the last sync's baseline \
+                (the check on the processed commit with the unmerged results) is shown when it failed, \
+                with its output. Exit status 0 when \
                 everything works, 1 when something does not (each problem says what to fix), 2 when the \
                 configuration itself is invalid.
                 """,

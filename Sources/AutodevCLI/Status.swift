@@ -9,7 +9,7 @@ extension AutodevCommand {
     struct Status {
         static let spec = CommandSpec(
             name: "status",
-            abstract: "Show the checkpoint, pending work (and why it waits), requests awaiting an LLM, the last run, the budget, breakers, health and the results branch.",
+            abstract: "Show the checkpoint, pending work (and why it waits), requests awaiting an LLM, the last run, a failing validation baseline, the budget, breakers, health and the results branch.",
             options: [.flag("json", "Print one JSON object.")])
 
         let global: GlobalOptions
