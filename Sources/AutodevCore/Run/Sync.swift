@@ -339,7 +339,7 @@ public final class Sync {
             state.llmWaits = waits.isEmpty ? nil : waits
             notes.append(contentsOf: runner.llm?.guarded?.warnings ?? [])
         }
-        if runner.gate != nil { state.validationBaseline = runner.baseline }
+        state.validationBaseline = runner.gate == nil ? nil : runner.baseline
         state.failedValidation = runner.failedValidations.isEmpty ? nil : runner.failedValidations
         if !runner.llmCalibration.isEmpty {
             state.tokenCalibration = (state.tokenCalibration ?? [:]).merging(runner.llmCalibration) { $1 }
