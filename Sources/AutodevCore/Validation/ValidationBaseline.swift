@@ -18,6 +18,9 @@ public struct ValidationBaseline: Sendable, Codable, Equatable {
     public var at: Int64
     /// The processed commit, for `status` and `doctor`.
     public var commit: String?
+    /// The command could not be run at all (scratch copy, spawn): not the project's result, so
+    /// the next run tries again on the same tree.
+    public var couldNotRun: Bool? = nil
 
     /// Red, and nothing to judge answers against: tier 5 spends no call until it is green.
     public var blocksAnswers: Bool { !passed && failures == nil }
@@ -43,6 +46,6 @@ public struct ValidationBaseline: Sendable, Codable, Equatable {
     }
 
     func matches(tree: ObjectID, gate: ValidationGate) -> Bool {
-        self.tree == tree.hex && command == gate.command && report == (gate.report ?? "")
+        self.tree == tree.hex && command == gate.command && report == (gate.report ?? "") && couldNotRun != true
     }
 }

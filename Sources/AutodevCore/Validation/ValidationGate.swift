@@ -57,7 +57,9 @@ struct ValidationGate {
         switch run.outcome {
         case .passed: baseline.passed = true
         case .stopped: return nil
-        case .broken(let why): baseline.output = "`\(command)` could not be run: \(why)"
+        case .broken(let why):
+            baseline.output = "`\(command)` could not be run: \(why)"
+            baseline.couldNotRun = true
         case .failed(let output):
             baseline.output = output
             baseline.failures = run.failures.map { Set($0.map(\.identity)).sorted() }
