@@ -123,6 +123,7 @@ import Testing
         let fixture = try Self.project(server: server, report: false)
         let first = try SyncCommandTests.sync(fixture, ["--json"], environment: Self.environment)
         #expect(first.status == 0, "a red baseline is no failure of the run: \(first.stderr)")
+        #expect(first.stdout.contains("1 piece of work for the model waits, no call made: the project's check fails"), "\(first.stdout)")
         #expect(server.requests.isEmpty)
         #expect(try Tier5CommandTests.pass(first)["pending"] as? Int == 1)
         let status = try AutodevBinary.run(["status"], in: fixture.path)

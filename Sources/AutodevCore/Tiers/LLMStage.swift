@@ -95,6 +95,7 @@ extension TierRunner {
                 return
             }
             if baseline.blocksAnswers {
+                notes.append("\(items.count) piece\(items.count == 1 ? "" : "s") of work for the model wait\(items.count == 1 ? "s" : ""), no call made: \(baseline.waitReason)")
                 for item in items {
                     deferItem(item, baseline.waitReason)
                     baselineWaits[item.id] = WorkWait(reason: baseline.waitReason, resumesAt: nil)
