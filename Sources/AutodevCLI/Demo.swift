@@ -48,10 +48,15 @@ extension AutodevCommand {
                 command = "\(model)"
                 model = "demo-model"
 
-                [validate]
-                command = "! grep -rn BROKEN Sources"
-
                 """
+            // The demo needs no Swift toolchain: a check that needs none (init's `swift test`, if
+            // init wrote the settings, gives way to it).
+            let check = "command = \"! grep -rn BROKEN Sources\""
+            if text.contains("command = \"swift test\"") {
+                text = text.replacing("command = \"swift test\"", with: check)
+            } else if !text.contains("[validate]") {
+                text += "\n[validate]\n\(check)\n"
+            }
             try Data(text.utf8).write(to: URL(fileURLWithPath: configPath))
             let configured = try repository.commitAll(message: "Configure a model and a check\n", author: "Demo Author",
                                                       email: "demo@example.com", time: time)
@@ -109,7 +114,7 @@ extension AutodevCommand {
             let builder = try EventBuilder(repository: repository, config: config)
             Output.write(DiffEventsRenderer.render(try builder.report(for: .explicit("HEAD~5..HEAD~3"), explain: true)))
 
-            Output.write("\n$ autodev -C \(directory) init      # starter templates for this SwiftPM project\n")
+            Output.write("\n$ autodev -C \(directory) init      # starter scaffolds for this SwiftPM project\n")
             for (path, outcome) in try Starter.install(in: repository) where outcome == .written {
                 Output.write("wrote \(path)\n")
             }

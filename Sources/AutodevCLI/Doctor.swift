@@ -10,7 +10,9 @@ extension AutodevCommand {
             abstract: "Check the configuration, each LLM provider (one tiny request) and the validation command.",
             discussion: """
                 Each provider gets one request of a few tokens: reachable, model known, key accepted, \
-                latency. The validation command runs once in a scratch copy of HEAD. Exit status 0 when \
+                latency. The validation command runs once in a scratch copy of HEAD; the last sync's baseline \
+                (the check on the processed commit with the unmerged results) is shown when it failed, \
+                with its output. Exit status 0 when \
                 everything works, 1 when something does not (each problem says what to fix), 2 when the \
                 configuration itself is invalid.
                 """,
@@ -45,6 +47,8 @@ extension AutodevCommand {
             var configuration: String
             var providers: [ProviderCheck]
             var validation: AutodevCore.Sync.ValidationCheck?
+            /// The check on the processed commit as the last sync found it (with the unmerged results).
+            var baseline: ValidationBaseline?
             var problems: [String]
         }
 
@@ -80,8 +84,14 @@ extension AutodevCommand {
             if !skipValidate {
                 report.validation = try sync.checkValidation()
                 if let validation = report.validation, !validation.passed {
-                    report.problems.append("the validation command `\(validation.command)` fails on HEAD as it is: every generated change would fail too. Fix the project or [validate] command")
+                    report.problems.append(session.config.string("validate.report").isEmpty
+                        ? "the validation command `\(validation.command)` fails on HEAD as it is: no model call is made for work until it is green. Fix the project, or set [validate] report so answers are judged by the tests they break"
+                        : "the validation command `\(validation.command)` fails on HEAD as it is: answers are judged against its failing tests (\(session.config.string("validate.report"))); fix them when you can")
                 }
+            }
+            if let baseline = (try? sync.currentState())?.0.validationBaseline, !baseline.passed {
+                report.baseline = baseline
+                report.problems.append(baseline.waitReason)
             }
             if json {
                 Output.write(try JSONOutput.encode(report) + "\n")
@@ -107,9 +117,10 @@ extension AutodevCommand {
                 } else if !skipValidate {
                     out += "validate: no [validate] command; generated code is committed for review unchecked\n"
                 }
+                for line in report.baseline?.lines ?? [] { out += Terminal.safe(line) + "\n" }
                 Output.write(out)
             }
-            let failing = report.providers.contains { !$0.ok } || report.validation?.passed == false
+            let failing = report.providers.contains { !$0.ok } || report.validation?.passed == false || report.baseline != nil
             if failing { throw ExitStatus(AutodevError.ExitStatus.failure.rawValue) }
         }
     }

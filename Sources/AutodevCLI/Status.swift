@@ -9,7 +9,7 @@ extension AutodevCommand {
     struct Status {
         static let spec = CommandSpec(
             name: "status",
-            abstract: "Show the checkpoint, pending work (and why it waits), requests awaiting an LLM, the last run, the budget, breakers, providers that asked (Retry-After) not to be called before a time, health and the results branch.",
+            abstract: "Show the checkpoint, pending work (and why it waits), requests awaiting an LLM, the last run, a failing validation baseline, the budget, breakers, providers that asked (Retry-After) not to be called before a time, health and the results branch.",
             options: [.flag("json", "Print one JSON object.")])
 
         let global: GlobalOptions
@@ -36,6 +36,8 @@ extension AutodevCommand {
             var failedValidation: [FailedValidation]
             /// Why pending work waits for tier 5, and until when, by work id.
             var llmWaits: [String: WorkWait]
+            /// `[validate] command` on the processed commit, as the last run found it.
+            var baseline: ValidationBaseline?
             /// Budget, breakers, limiters, health readings and mode.
             var resilience: ResilienceReport
             var warnings: [String]
@@ -78,6 +80,7 @@ extension AutodevCommand {
                                 unmergedResultsCommits: unmerged, metrics: loadedMetrics,
                                 failedValidation: (state.failedValidation ?? [:]).values.sorted { $0.subject < $1.subject },
                                 llmWaits: state.llmWaits ?? [:],
+                                baseline: state.validationBaseline,
                                 resilience: ResilienceReport.current(repository: repository, config: session.config, store: store, now: Int64(time(nil))),
                                 warnings: warnings)
             if json {
@@ -118,6 +121,7 @@ extension AutodevCommand {
                 out += "failed validation: \(Terminal.safe(failed.subject)) after \(failed.rounds) round\(failed.rounds == 1 ? "" : "s"); waits for a change to it, its linked code or the configuration\n"
                 for line in failed.output.split(separator: "\n").prefix(8) { out += "  | \(Terminal.safe(String(line)))\n" }
             }
+            for line in report.baseline?.lines ?? [] { out += Terminal.safe(line) + "\n" }
             for line in report.resilience.lines() { out += Terminal.safe(line) + "\n" }
             warnings.append(contentsOf: report.resilience.warnings)
             if let tip {

@@ -41,6 +41,10 @@ public enum ConfigLoader {
         guard !branch.hasPrefix("refs/"), Repository.isValidBranchName(branch) else {
             throw invalid("loop.results_branch", "= \"\(branch)\" must be a valid branch name, without refs/heads/ (default autodev/results)")
         }
+        let report = config.string("validate.report")
+        if !report.isEmpty, let problem = GeneratedPath.problem(report) {
+            throw invalid("validate.report", "= \"\(report)\" \(problem); give the report's path inside the checked copy, as the command writes it (e.g. \"junit.xml\")")
+        }
     }
 
     static func apply(text: String, file: String, to config: inout Config) throws(AutodevError) {

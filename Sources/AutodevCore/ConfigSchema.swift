@@ -112,6 +112,8 @@ public enum ConfigSchema {
             // [validate]
             ConfigKey(name: "validate.command", kind: .string, defaultValue: .string(""),
                       help: "The project's own checks, run by /bin/sh in a scratch copy of the processed commit with the generated files; empty: none."),
+            ConfigKey(name: "validate.report", kind: .string, defaultValue: .string(""),
+                      help: "A JUnit XML report the command writes, relative to the checked copy (e.g. \"junit.xml\"): answers are then judged by the tests they break against the processed commit's own failures; empty: by the exit status alone."),
             ConfigKey(name: "validate.timeout_seconds", kind: .int(1...86_400), defaultValue: .int(900),
                       help: "How long the validation command may run."),
             // [answers]

@@ -11,7 +11,7 @@ import Testing
         let fixture = try GitFixture()
         try fixture.write("pyproject.toml", "[project]\nname = 'app'\n")
         try fixture.write("src/app.py", "print('app')\n")
-        #expect(try AutodevBinary.run(["init"], in: fixture.path).status == 0)
+        try SyncCommandTests.initAnswering(fixture)
         try fixture.write("specs/001-export/spec.md", SyncCommandTests.spec)
         try fixture.write("specs/001-export/tasks.md", "# Tasks\n\n- [x] T001 [US1] Export users in src/export.py\n")
         try fixture.write("src/export.py", "def export(): ...\n")

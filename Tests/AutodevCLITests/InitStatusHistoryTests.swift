@@ -47,6 +47,37 @@ import Testing
         #expect(ignore.contains(".auto-dev/"))
     }
 
+    @Test(arguments: [
+        (["pyproject.toml": "[project]\nname = 'x'\n"], "python3 -m pytest -q"),
+        (["setup.py": "from setuptools import setup\nsetup()\n"], "python3 -m pytest -q"),
+        (["setup.cfg": "[metadata]\nname = x\n"], "python3 -m pytest -q"),
+        (["pytest.ini": "[pytest]\n"], "python3 -m pytest -q"),
+        (["tests/test_app.py": "def test_x():\n    pass\n"], "python3 -m pytest -q"),
+        (["Cargo.toml": "[package]\nname = \"x\"\n"], "cargo test"),
+        (["Package.swift": "// swift-tools-version: 6.0\n"], "swift test"),
+        (["go.mod": "module example.com/x\n"], "go test ./..."),
+        (["package.json": #"{"name": "x", "scripts": {"test": "node --test"}}"#], "npm test"),
+        // npm's default script only says there are no tests: no check.
+        (["package.json": #"{"name": "x", "scripts": {"test": "echo \"Error: no test specified\" && exit 1"}}"#], nil),
+        (["package.json": "{}\n"], nil),
+        (["README.md": "# x\n"], nil),
+    ] as [([String: String], String?)])
+    func initWritesTheProjectsCheckAsTheValidationCommand(_ files: [String: String], _ expected: String?) throws {
+        let fixture = try GitFixture()
+        for (path, content) in files { try fixture.write(path, content) }
+        let result = try AutodevBinary.run(["init"], in: fixture.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let settings = try String(contentsOfFile: fixture.path + "/config/autodev.toml", encoding: .utf8)
+        let config = try ConfigLoader.load(text: settings, file: "config/autodev.toml", environment: [:])
+        #expect(config.string("validate.command") == (expected ?? ""), "\(files.keys)")
+        // No starter template answers work: each is a scaffold.
+        let folder = fixture.path + "/config/templates"
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+            let parsed = try TemplateLibrary.parse(try String(contentsOfFile: folder + "/" + name, encoding: .utf8), name: name, file: name)
+            #expect(!parsed.isAnswer, "\(name)")
+        }
+    }
+
     @Test func initIsIdempotentAndNeverOverwritesAChangedFile() throws {
         let fixture = try GitFixture()
         try fixture.write("pyproject.toml", "[project]\n")

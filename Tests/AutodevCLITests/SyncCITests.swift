@@ -11,7 +11,7 @@ import Testing
         let author = try GitFixture()
         try author.write("pyproject.toml", "[project]\nname = 'app'\n")
         try author.write("src/app.py", "print('app')\n")
-        #expect(try AutodevBinary.run(["init"], in: author.path).status == 0)
+        try SyncCommandTests.initAnswering(author)
         try author.commit("base with autodev init")
         let remote = author.directory.path + "/remote.git"
         try author.git(["init", "-q", "--bare", "-b", "main", remote])

@@ -22,13 +22,29 @@ import Testing
         let fixture = try GitFixture()
         try fixture.write("pyproject.toml", "[project]\nname = 'app'\n")
         try fixture.write("src/app.py", "print('app')\n")
-        let initialised = try AutodevBinary.run(["init"], in: fixture.path)
-        #expect(initialised.status == 0, "\(initialised.stderr)")
+        try Self.initAnswering(fixture)
         try fixture.commit("base with autodev init")
         _ = try AutodevBinary.run(["sync"], in: fixture.path)  // checkpoint at the base
         try fixture.write("specs/001-export/spec.md", spec)
         try fixture.commit("Specify export")
         return fixture
+    }
+
+    /// `autodev init`, then its starter templates declared answers (`kind: answer`) and a check
+    /// that passes them (`true`): these fixtures test the results branch with templates as a
+    /// deterministic producer of files. Init's own scaffolds answer nothing (ScaffoldTests).
+    static func initAnswering(_ fixture: GitFixture) throws {
+        let initialised = try AutodevBinary.run(["init"], in: fixture.path)
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        let config = fixture.path + "/config/autodev.toml"
+        let settings = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(settings.contains("command = \"python3 -m pytest -q\""), "init found pytest")
+        try fixture.write("config/autodev.toml", settings.replacingOccurrences(of: "command = \"python3 -m pytest -q\"", with: "command = \"true\""))
+        let folder = fixture.path + "/config/templates"
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+            let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+            try fixture.write("config/templates/" + name, text.replacingOccurrences(of: "kind: scaffold", with: "kind: answer"))
+        }
     }
 
     static func sync(_ fixture: GitFixture, _ arguments: [String] = [], environment: [String: String] = [:]) throws -> ProcessResult {
@@ -238,6 +254,7 @@ import Testing
             {{! autodev
             path: api/{{verb}}{{slug}}.txt
             when: updateImplementation
+            kind: answer
             }}
             route {{verb}} {{route}} for {{key}}
 
@@ -340,8 +357,7 @@ import Testing
         try fixture.write("pyproject.toml", "[project]\nname = 'app'\n")
         try fixture.write("src/app.py", "print('app')\n" + filler)
         try fixture.write("tests/test_app.py", "def test_starts():\n    pass\n" + filler)
-        let initialised = try AutodevBinary.run(["init"], in: fixture.path)
-        #expect(initialised.status == 0, "\(initialised.stderr)")
+        try Self.initAnswering(fixture)
         try fixture.commit("base with autodev init")
         try fixture.write("src/app.py", "print('app v2')\n" + filler)
         try fixture.write("tests/test_app.py", "def test_starts():\n    pass\n\ndef test_exports():\n    pass\n" + filler)
@@ -422,7 +438,7 @@ import Testing
     @Test func twoPiecesOfWorkRenderingOnePathFailLoudlyAndLoseNothing() throws {
         let fixture = try Self.project()
         #expect(try Self.sync(fixture).status == 0)
-        try fixture.write("config/templates/notes.mustache", "{{! autodev\npath: docs/notes.md\n}}\n{{key}} from {{spec}}\n")
+        try fixture.write("config/templates/notes.mustache", "{{! autodev\npath: docs/notes.md\nkind: answer\n}}\n{{key}} from {{spec}}\n")
         try fixture.write("specs/002-import/spec.md", "- **FR-001**: System MUST import CSV files\n")
         try fixture.write("specs/003-billing/spec.md", "- **FR-001**: System MUST bill monthly\n")
         try fixture.commit("Two features and a template with one path for all")
@@ -443,7 +459,7 @@ import Testing
         #expect(again.status == 1)
         #expect(try fixture.git(["show", "autodev/results:docs/notes.md"]) == first)
         // With a path per requirement, the pending work is done and the first output stays.
-        try fixture.write("config/templates/notes.mustache", "{{! autodev\npath: docs/{{feature}}/{{slug}}.md\n}}\n{{key}} from {{spec}}\n")
+        try fixture.write("config/templates/notes.mustache", "{{! autodev\npath: docs/{{feature}}/{{slug}}.md\nkind: answer\n}}\n{{key}} from {{spec}}\n")
         try fixture.commit("One path per requirement")
         let fixed = try Self.sync(fixture)
         #expect(fixed.status == 0, "\(fixed.stderr)")
@@ -465,7 +481,7 @@ import Testing
         #expect(try Self.sync(fixture).status == 0)
         let tip = try fixture.git(["rev-parse", "autodev/results"])
         for (index, path) in paths.enumerated() {
-            try fixture.write("config/templates/clash\(index).mustache", "{{! autodev\npath: \(path)\n}}\n{{key}}\n")
+            try fixture.write("config/templates/clash\(index).mustache", "{{! autodev\npath: \(path)\nkind: answer\n}}\n{{key}}\n")
         }
         try fixture.write("specs/002-import/spec.md", "- **FR-001**: System MUST import CSV files\n")
         try fixture.commit("Templates whose outputs clash")

@@ -54,7 +54,7 @@ import Glibc
         try #require(try JSONSerialization.jsonObject(with: AutodevBinary.run(["status", "--json"], in: fixture.path).stdoutData) as? [String: Any])
     }
 
-    @Test func sigtermDuringGeneratorsStopsThemWithinASecondAndKeepsWhatFinished() throws {
+    @Test func sigtermDuringGeneratorsStopsThemWithinASecondAndLosesNoWork() throws {
         let marker = try TemporaryDirectory(prefix: "autodev-stop")
         defer { marker.remove() }
         let ready = try Self.fifo(marker.path + "/ready")
@@ -73,11 +73,11 @@ import Glibc
         #expect(elapsed < Self.stopBound, "exit came \(elapsed) s after SIGTERM")
         // The generator's whole group was reaped before sync exited.
         #expect(!FileManager.default.fileExists(atPath: "/proc/\(child)"), "the generator's child \(child) outlived the sync")
-        // The finished generator's output is kept; the stopped one's work is pending.
-        let files = try SyncCommandTests.resultsFiles(fixture)
-        #expect(files.count == 1 && files.allSatisfy { $0.hasPrefix("kept-") }, "\(files)")
+        // A generator's output settles work only through the check, which a stopped run does not
+        // run: nothing unchecked is committed, and both pieces of work are pending, none lost.
+        #expect((try? fixture.git(["rev-parse", "--verify", "-q", "autodev/results"])) == nil)
         let status = try Self.status(fixture)
-        #expect((status["pending"] as? [Any])?.count == 1)
+        #expect((status["pending"] as? [Any])?.count == 2)
         #expect(((status["loop"] as? [String: Any])?["state"] as? String) == "shutdown")
         // Without the stop, the next run does the rest.
         try fixture.write("config/patterns.toml", "")
@@ -188,8 +188,11 @@ import Glibc
         let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any], "\(result.stdout)")
         let run = try #require((report["passes"] as? [[String: Any]])?.first?["run"] as? String)
         let logs = fixture.path + "/.auto-dev/loop/logs/" + run
-        let names = try FileManager.default.contentsOfDirectory(atPath: logs)
+        // Beside the generators' logs: the check's on the processed commit and on each output.
+        let all = try FileManager.default.contentsOfDirectory(atPath: logs)
+        let names = all.filter { !$0.contains("-validate") && $0 != "baseline.log" }
         #expect(names.count == 2)
+        #expect(all.filter { $0.contains("-validate") }.count == 2, "\(all)")
         for name in names {
             let text = try String(contentsOfFile: logs + "/" + name, encoding: .utf8)
             #expect(text.hasPrefix("to-stdout-") && text.contains("\nto-stderr-"), "\(text)")

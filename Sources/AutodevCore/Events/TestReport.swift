@@ -24,6 +24,13 @@ public struct TestReport: Sendable {
         public var suite: String = ""
         /// The line in `file` when the report says (`line="…"`).
         public var line: Int? = nil
+
+        /// What makes two reports' failures the same test: suites, class, name and file (the
+        /// line moves with edits, the message with the failure).
+        public var identity: String { [suite, classname, name, file ?? ""].joined(separator: "\u{1F}") }
+
+        /// `classname.name`, or the name alone.
+        public var displayName: String { classname.isEmpty ? name : classname + "." + name }
     }
 
     public var path: String

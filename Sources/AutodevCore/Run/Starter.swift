@@ -1,7 +1,10 @@
 public import AutodevGit
+internal import Foundation
 
-/// What `autodev init` writes: the settings with every key, example patterns, starter
-/// templates for the project's language, and the .gitignore entry for runtime state.
+/// What `autodev init` writes: the settings with every key and the project's own check as
+/// `[validate] command`, example patterns, starter *scaffold* templates for the project's
+/// language (a starting point shown to the model, never an answer), and the .gitignore entry
+/// for runtime state.
 public enum Starter {
     public enum Language: String, Sendable {
         case swift, rust, javascript, python, go, other
@@ -24,12 +27,43 @@ public enum Starter {
     }
 
     public static func files(for language: Language, root: String) -> [File] {
-        [File(path: ConfigFile.relativePath, content: settings()),
+        [File(path: ConfigFile.relativePath, content: settings(check: check(in: root))),
          File(path: PatternRules.file, content: patterns())] + templates(for: language, root: root)
     }
 
-    /// `config/autodev.toml` with every key, its default and its meaning, commented out.
-    static func settings() -> String {
+    /// The project's own check, as `[validate] command` runs it, and the file that gave it away.
+    public struct Check: Sendable, Equatable {
+        public var command: String
+        public var evidence: String
+    }
+
+    /// The test command of the project at `root`, from its manifests (first match: SwiftPM,
+    /// Cargo, Go, npm with a real `scripts.test`, pytest); nil when none is found.
+    public static func check(in root: String) -> Check? {
+        func has(_ name: String) -> Bool { FileSystem.exists(root + name) }
+        if has("Package.swift") { return Check(command: "swift test", evidence: "Package.swift") }
+        if has("Cargo.toml") { return Check(command: "cargo test", evidence: "Cargo.toml") }
+        if has("go.mod") { return Check(command: "go test ./...", evidence: "go.mod") }
+        if let bytes = try? FileSystem.readIfPresent(root + "package.json"),
+           let manifest = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+           let test = (manifest["scripts"] as? [String: Any])?["test"] as? String,
+           !test.trimmingCharacters(in: .whitespaces).isEmpty, !test.contains("no test specified") {
+            return Check(command: "npm test", evidence: "package.json scripts.test")
+        }
+        for name in ["pyproject.toml", "setup.py", "setup.cfg", "pytest.ini"] where has(name) {
+            return Check(command: "python3 -m pytest -q", evidence: name)
+        }
+        for folder in ["tests", "test"] {
+            if FileSystem.list(root + folder).contains(where: { $0.hasPrefix("test_") && $0.hasSuffix(".py") }) {
+                return Check(command: "python3 -m pytest -q", evidence: "\(folder)/test_*.py")
+            }
+        }
+        return nil
+    }
+
+    /// `config/autodev.toml` with every key, its default and its meaning, commented out; the
+    /// project's check, when one was found, set.
+    static func settings(check: Check? = nil) -> String {
         var out = """
             # autodev settings. Every key is optional; the commented value is the default.
             # Environment variables AUTODEV_<KEY> (dots as underscores, upper case) override this file.
@@ -47,6 +81,14 @@ public enum Starter {
             out += "# \(key.help)\n"
             let value = key.defaultValue.map(\.description) ?? "(unset: git config decides)"
             out += "# \(parts.last!) = \(value)\n"
+            if key.name == "validate.command", let check {
+                out += "# Found from \(check.evidence): generated code is kept only when this passes.\n"
+                out += "command = \(ConfigValue.string(check.command))\n"
+                if check.command.contains("pytest") {
+                    out += "# A project whose tests already fail on HEAD needs a report to be judged against (see report):\n"
+                    out += "# command = \"python3 -m pytest -q --junitxml=junit.xml\" with report = \"junit.xml\".\n"
+                }
+            }
         }
         out += """
 
@@ -108,12 +150,15 @@ public enum Starter {
         FileSystem.list(root + parent).first { FileSystem.isDirectory(root + parent + "/" + $0) && !$0.hasPrefix(".") }
     }
 
+    /// Starter templates are scaffolds (`kind: scaffold`): pending tests and a stub that cite the
+    /// spec, shown to the model as the files to complete; they settle no work.
     /// Every path holds the feature and the requirement ({{feature}}, {{ident}}…): two
     /// requirements never render to one file, and names stay unique where a language needs it
     /// (Swift types in a module, Go tests in a package, pytest file names).
     static func templates(for language: Language, root: String) -> [File] {
         let folder = TemplateLibrary.folder
-        let header = { (path: String) in "{{! autodev\npath: \(path)\nwhen: newImplementation\n}}\n" }
+        // Scaffolds: a starting point shown to the model with the work, never an answer.
+        let header = { (path: String) in "{{! autodev\npath: \(path)\nwhen: newImplementation\nkind: scaffold\n}}\n" }
         switch language {
         case .swift:
             let source = firstFolder(root, under: "Sources") ?? "App"

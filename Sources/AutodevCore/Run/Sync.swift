@@ -329,14 +329,17 @@ public final class Sync {
                                       }), owners: state.generated)
         runner.failedValidations = state.failedValidation ?? [:]
         runner.gate = validationGate()
+        runner.baseline = state.validationBaseline
         runner.llm = try llmSetup(state: state, runID: runID)
         try runner.run(queue.items)
-        if let guarded = runner.llm?.guarded {
+        if runner.llm?.guarded != nil || !runner.baselineWaits.isEmpty {
             let pendingIDs = Set(runner.deferred.map(\.id))
-            let waits = guarded.waits.filter { pendingIDs.contains($0.key) }
+            let all = (runner.llm?.guarded?.waits ?? [:]).merging(runner.baselineWaits) { $1 }
+            let waits = all.filter { pendingIDs.contains($0.key) }
             state.llmWaits = waits.isEmpty ? nil : waits
-            notes.append(contentsOf: guarded.warnings)
+            notes.append(contentsOf: runner.llm?.guarded?.warnings ?? [])
         }
+        state.validationBaseline = runner.gate == nil ? nil : runner.baseline
         state.failedValidation = runner.failedValidations.isEmpty ? nil : runner.failedValidations
         if !runner.llmCalibration.isEmpty {
             state.tokenCalibration = (state.tokenCalibration ?? [:]).merging(runner.llmCalibration) { $1 }
@@ -437,8 +440,9 @@ public final class Sync {
     func validationGate() -> ValidationGate? {
         let command = config.string("validate.command")
         guard !command.trimmingSpaces().isEmpty else { return nil }
+        let report = config.string("validate.report")
         return ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
-                              environment: environment, runner: commandRunner)
+                              environment: environment, runner: commandRunner, report: report.isEmpty ? nil : report)
     }
 
     /// Tier 5's providers, or nil when no provider is configured (or

@@ -23,6 +23,9 @@ public struct SyncPass: Sendable, Encodable {
         public var tier: String
         public var outcome: String
         public var files: [String]
+        /// The scaffold the work started from (template output shown to the model, never an
+        /// answer), by path; nil when none.
+        public var scaffold: [String]? = nil
     }
 
     public var run: String

@@ -56,6 +56,14 @@ final class TierRunner {
     let pathPolicy: PathPolicy
     /// Finds output that differs only in case from the tree, earlier results or other output.
     lazy var caseIndex = CaseFoldIndex(base: context.baseLookup, repository: context.repository, paths: context.previous.keys)
+    /// The check on the processed commit with the unmerged results: the state's record when it
+    /// is for this tree, command and report, else run once, before the first answer is judged.
+    var baseline: ValidationBaseline?
+    /// Tier-5 work held back by a red baseline, with the reason `status` shows.
+    var baselineWaits: [String: WorkWait] = [:]
+    /// Scaffolds (template output that is a starting point, not an answer), by work id: shown
+    /// to the model as the files' current content; the work is counted `scaffolded`.
+    var scaffolds: [String: [String: [UInt8]]] = [:]
 
     init(_ context: Context, owners: [String: SyncState.Generated]) {
         self.context = context
@@ -70,7 +78,13 @@ final class TierRunner {
         let maxItems = context.config.int("loop.max_events_per_run")
         let generated = try runGenerators(queue.prefix(maxItems), patterns: patterns)
         let tiers = TierResolver(patterns: patterns, templates: templates, repository: context.repository,
-                                 base: context.baseCommit, environment: context.environment, generated: generated)
+                                 base: context.baseCommit, environment: context.environment, generated: generated, hasGate: gate != nil)
+        defer {
+            // Scaffolded work is marked on its items, whatever became of it, for the counts.
+            for index in items.indices {
+                if let scaffold = scaffolds[items[index].work] { items[index].scaffold = scaffold.keys.sorted() }
+            }
+        }
         var lastStateWrite = context.clock.monotonicMilliseconds()
         var forLLM: [WorkItem] = []
         for (index, item) in queue.enumerated() {
@@ -89,7 +103,7 @@ final class TierRunner {
                 runValidation(item, gate: gate, baseTree: base.tree)
                 continue
             }
-            let resolution: Resolution
+            var resolution: Resolution
             do {
                 resolution = try tiers.resolve(item, dryRun: context.dryRun)
             } catch where error.code == .generatorFailed || error.code == .outputCollision {
@@ -100,12 +114,24 @@ final class TierRunner {
                 }
                 continue
             }
+            if case .files(let written) = resolution.kind, resolution.gated, let gate, let base = context.baseLookup {
+                // A generator's or an answer template's output settles the work only through the gate.
+                guard let checked = try gateOutput(item, written, resolution: resolution, gate: gate, baseTree: base.tree) else { continue }
+                resolution = checked
+            }
+            if !resolution.scaffold.isEmpty {
+                // A scaffold's paths are held to the rules of any output: the model is asked to write them.
+                for path in resolution.scaffold.keys.sorted() {
+                    try ResultsBranch.checkGeneratedPath(path, base: context.baseLookup, repository: context.repository)
+                }
+                scaffolds[item.id] = resolution.scaffold
+            }
             var record = DecisionRecord(run: context.runID, item: item, tier: resolution.tier.rawValue, outcome: resolution.note)
             switch resolution.kind {
             case .files(let written):
                 guard let paths = try accept(written, of: item, tier: resolution.tier, origins: resolution.origins, note: resolution.note) else { continue }
                 record.files = paths
-            case .done:
+            case .done, .scaffold:
                 break
             case .request where llm != nil && !context.dryRun:
                 forLLM.append(item)
@@ -139,6 +165,44 @@ final class TierRunner {
         if let llm { try runLLM(forLLM, setup: llm) }
     }
 
+    /// Output that must pass the gate (a generator's, an answer template's): judged against the
+    /// baseline like a model's answer. Passed: the resolution, noted so. A template's output that
+    /// fails becomes a scaffold for tier 5; a generator's fails the work. Nil: settled here.
+    private func gateOutput(_ item: WorkItem, _ written: [String: [UInt8]], resolution: Resolution, gate: ValidationGate,
+                            baseTree: ObjectID) throws(AutodevError) -> Resolution? {
+        var checked = resolution
+        if context.dryRun {
+            checked.note += "; would be checked by `\(gate.command)`"
+            return checked
+        }
+        var blobs: [String: ObjectID] = context.previous.merging(newFiles.mapValues(\.blob)) { $1 }
+        for (path, content) in written {
+            guard GeneratedPath.problem(path) == nil else { return resolution }  // accept() names the problem
+            blobs[path] = try gitCall(context.repository) { try context.repository.writeBlob(content) }
+        }
+        let log = context.store.loop + "/logs/\(context.runID)/\(item.id)-validate-\(resolution.tier.rawValue).log"
+        switch judge(gate, baseTree: baseTree, files: blobs, logPath: log) {
+        case .passed:
+            checked.note += "; validation passed"
+            return checked
+        case .stopped:
+            deferItem(item, "stopped by a signal during validation; pending")
+            return nil
+        case .broken(let why):
+            fail(item, "the validation command could not be run (\(why))")
+            return nil
+        case .failed(let output):
+            let first = output.split(separator: "\n").first.map(String.init) ?? ""
+            if resolution.fromTemplate {
+                var scaffold = TierResolver.scaffolded(item, written, from: resolution)
+                scaffold.note = "template output failed validation (\(first)); " + scaffold.note
+                return scaffold
+            }
+            fail(item, "\(item.subjectLabel): \(resolution.note), but the project's checks fail with its output (\(first)); the output is in \(log)")
+            return nil
+        }
+    }
+
     /// Generator commands run first, up to max_concurrent_tasks at once; the rest of the tiers
     /// are fast and deterministic and run one piece at a time. Each scratch copy is made as its
     /// generator starts; a stop ends the running ones (their process groups) and keeps what
@@ -163,23 +227,45 @@ final class TierRunner {
     /// project's checks run on the processed commit with the unmerged generated files. A failure
     /// is reported (sync exits 1); it is not queued again, as the same commit fails the same way.
     func runValidation(_ item: WorkItem, gate: ValidationGate, baseTree: ObjectID) {
-        let log = context.store.loop + "/logs/\(context.runID)/\(item.id)-validate.log"
-        let note: String
-        switch gate.check(baseTree: baseTree, files: context.previous, logPath: log, stopRequested: context.stopRequested) {
-        case .passed:
-            note = "validation passed: `\(gate.command)`"
-        case .stopped:
+        // What this checks is the baseline itself: the processed commit with the unmerged results.
+        let before = baseline
+        guard let result = currentBaseline(gate, baseTree: baseTree) else {
             deferItem(item, "stopped by a signal during validation; pending")
             return
-        case .broken(let why):
-            fail(item, "the validation command could not be run (\(why))")
-            return
-        case .failed(let output):
-            note = "validation failed: " + (output.split(separator: "\n").first.map(String.init) ?? "") + "; its output is in \(log)"
-            failures.append("\(item.subjectLabel): after this change the project's checks fail (`\(gate.command)`); the output is in \(log)")
+        }
+        let log = context.store.loop + "/logs/\(context.runID)/baseline.log"
+        let reran = result != before
+        let note: String
+        if result.passed {
+            note = "validation passed: `\(gate.command)`"
+        } else {
+            note = "validation failed: " + (result.output.split(separator: "\n").first.map(String.init) ?? "") + (reran ? "; its output is in \(log)" : "")
+            failures.append("\(item.subjectLabel): after this change the project's checks fail (`\(gate.command)`)" + (reran ? "; the output is in \(log)" : "; autodev status shows the output"))
         }
         records.append(DecisionRecord(run: context.runID, item: item, tier: TierName.pattern.rawValue, outcome: note))
         items.append(.init(work: item.id, action: item.action, subject: item.subjectLabel, tier: TierName.pattern.rawValue, outcome: note, files: []))
+    }
+
+    /// The baseline for this pass: the state's record when it is for the same tree (the
+    /// processed commit with the unmerged results), command and report; else the check runs
+    /// now, once. Nil when a stop ended it.
+    func currentBaseline(_ gate: ValidationGate, baseTree: ObjectID) -> ValidationBaseline? {
+        if let baseline, let tree = try? gate.tree(baseTree: baseTree, files: context.previous), baseline.matches(tree: tree, gate: gate) {
+            return baseline
+        }
+        let log = context.store.loop + "/logs/\(context.runID)/baseline.log"
+        try? context.saveLoop(.waitingForValidation, "baseline")
+        guard let fresh = gate.baseline(baseTree: baseTree, files: context.previous, commit: context.baseCommit, logPath: log,
+                                        now: context.clock.now(), stopRequested: context.stopRequested) else { return nil }
+        baseline = fresh
+        return fresh
+    }
+
+    /// An answer's files (blobs over the processed commit) through the gate, judged against the
+    /// baseline (run first if this pass has none yet).
+    func judge(_ gate: ValidationGate, baseTree: ObjectID, files: [String: ObjectID], logPath: String?) -> ValidationGate.Outcome {
+        guard let baseline = currentBaseline(gate, baseTree: baseTree) else { return .stopped }
+        return gate.judge(baseTree: baseTree, files: files, against: baseline, logPath: logPath, stopRequested: context.stopRequested)
     }
 
     /// Work carried over and deferred again by a limit or a stop gets no new log line: it was

@@ -15,6 +15,8 @@
 /// - `falseReuses`: cached or similar answers that failed validation; the work went to tier 5.
 /// - `discarded`: work a model answered in this run that did not land (its answer failed
 ///   validation, clashed, or the run stopped): its calls are in `callsMade`, the work pending.
+/// - `scaffolded`: work a template only gave a starting point (a stub is no answer): it went on
+///   to tier 5, or was written out for it, and is never counted as avoided.
 public struct CallAccounting: Sendable, Codable, Equatable {
     public var workItems = 0
     public var naiveCalls = 0
@@ -25,6 +27,9 @@ public struct CallAccounting: Sendable, Codable, Equatable {
     public var offlineRequests = 0
     /// Work answered by a model in the run whose answer was then thrown away (see above).
     public var discarded = 0
+    /// Work whose template output was a scaffold shown to the model; nil in records from before
+    /// it was counted.
+    public var scaffolded: Int? = nil
     public var inputTokens = 0
     public var outputTokens = 0
     public var cost = 0.0
@@ -45,6 +50,7 @@ public struct CallAccounting: Sendable, Codable, Equatable {
         falseReuses = try c.decodeIfPresent([String: Int].self, forKey: .falseReuses) ?? [:]
         offlineRequests = try c.decodeIfPresent(Int.self, forKey: .offlineRequests) ?? 0
         discarded = try c.decodeIfPresent(Int.self, forKey: .discarded) ?? 0
+        scaffolded = try c.decodeIfPresent(Int.self, forKey: .scaffolded)
         inputTokens = try c.decodeIfPresent(Int.self, forKey: .inputTokens) ?? 0
         outputTokens = try c.decodeIfPresent(Int.self, forKey: .outputTokens) ?? 0
         cost = try c.decodeIfPresent(Double.self, forKey: .cost) ?? 0
@@ -68,6 +74,7 @@ public struct CallAccounting: Sendable, Codable, Equatable {
         text += "; \(falses) false reuse\(falses == 1 ? "" : "s")"
         if offlineRequests > 0 { text += "; \(offlineRequests) written out for later" }
         if discarded > 0 { text += "; \(discarded) answered and discarded" }
+        if let scaffolded, scaffolded > 0 { text += "; \(scaffolded) scaffolded (a template's starting point, not counted as avoided)" }
         if costSaved > 0 { text += "; USD \(LLMUsage.dollars(costSaved)) saved" }
         return text
     }
@@ -86,6 +93,7 @@ public struct CallAccounting: Sendable, Codable, Equatable {
     init(items: [SyncPass.Item], calls: [LLMCallRecord], reuse: ReuseLedger) {
         for item in items where Self.answeringTiers.contains(item.tier) && !item.outcome.hasPrefix("failed")
             && ![.reload, .validate, .skip].contains(item.action) {
+            if item.scaffold != nil { scaffolded = (scaffolded ?? 0) + 1 }
             switch item.tier {
             case "llm": workItems += 1
             case "offline":
@@ -124,6 +132,7 @@ public struct CallAccounting: Sendable, Codable, Equatable {
         for (key, value) in other.falseReuses { falseReuses[key, default: 0] += value }
         offlineRequests += other.offlineRequests
         discarded += other.discarded
+        if let more = other.scaffolded { scaffolded = (scaffolded ?? 0) + more }
         inputTokens += other.inputTokens
         outputTokens += other.outputTokens
         cost += other.cost

@@ -55,6 +55,9 @@ public struct SyncState: Sendable, Codable, Equatable {
     /// Work whose generated code failed validation in every round, by work id: not tried again
     /// until its fingerprint (requirement, linked code, configuration) changes.
     public var failedValidation: [String: FailedValidation]?
+    /// `[validate] command` on the processed commit with the unmerged results, by tree id: run
+    /// once per tree, shown by `status` and `doctor` when red.
+    public var validationBaseline: ValidationBaseline?
     /// Provider tokens per estimated token, per provider, learned from `usage`.
     public var tokenCalibration: [String: Double]?
     /// Why pending work waits for tier 5 (budget, breaker, rate limit, safe mode) and until

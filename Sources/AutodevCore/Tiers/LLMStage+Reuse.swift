@@ -125,7 +125,7 @@ extension TierRunner {
         var blobs: [String: ObjectID] = context.previous.merging(newFiles.mapValues(\.blob)) { $1 }
         for (path, content) in files { blobs[path] = try gitCall(context.repository) { try context.repository.writeBlob(content) } }
         let log = context.store.loop + "/logs/\(context.runID)/\(item.id)-\(tier.rawValue)-validate.log"
-        switch gate.check(baseTree: baseTree, files: blobs, logPath: log, stopRequested: context.stopRequested) {
+        switch judge(gate, baseTree: baseTree, files: blobs, logPath: log) {
         case .passed: return .passed("validation passed")
         case .stopped: return .stop
         case .broken(let why): return .failed("could not be validated (\(why))")

@@ -89,7 +89,25 @@ extension TierRunner {
             for item in items { deferItem(item, "no commit to build on yet; pending") }
             return
         }
-        let source = try GitTreeSource(repository: context.repository, commit: base)
+        if let gate {
+            // The baseline before any call: a project red on its own makes no answer judgeable
+            // without a report, so nothing is spent until it is green again.
+            guard let baseline = currentBaseline(gate, baseTree: baseLookup.tree) else {
+                for item in items { deferItem(item, "stopped by a signal during validation; pending") }
+                return
+            }
+            if baseline.blocksAnswers {
+                notes.append("\(items.count) piece\(items.count == 1 ? "" : "s") of work for the model wait\(items.count == 1 ? "s" : ""), no call made: \(baseline.waitReason)")
+                for item in items {
+                    deferItem(item, baseline.waitReason)
+                    baselineWaits[item.id] = WorkWait(reason: baseline.waitReason, resumesAt: nil)
+                }
+                return
+            }
+        }
+        var shown: [String: [UInt8]] = [:]
+        for item in items { shown.merge(scaffolds[item.id] ?? [:]) { first, _ in first } }
+        let source = ScaffoldSource(base: try GitTreeSource(repository: context.repository, commit: base), scaffolds: shown)
         var ready: [WorkItem] = []
         for item in items {
             if let failed = setup.failedValidation[item.id], failed.fingerprint == fingerprint(item, configFingerprint: setup.configFingerprint) {
@@ -222,6 +240,12 @@ extension TierRunner {
         return .settled
     }
 
+    /// The work as a prompt shows it, with its scaffold's paths as targets (their content is the
+    /// scaffold, read through `ScaffoldSource`).
+    func promptItem(_ work: WorkItem, failure: String? = nil) -> PromptBuilder.Item {
+        PromptBuilder.Item(work, targets: (scaffolds[work.id] ?? [:]).keys.sorted(), failure: failure)
+    }
+
     static func reaskText(_ problem: String, earlier: String?) -> String {
         (earlier.map { $0 + "\n\n" } ?? "") + "Your previous answer could not be used: \(problem). Answer again, exactly in the answer format."
     }
@@ -229,7 +253,7 @@ extension TierRunner {
     /// One batch: ask, then per item re-ask a malformed or missing part alone once, validate,
     /// and feed validation failures back for more rounds.
     private func serve(_ batch: [WorkItem], source: any PromptSource, baseTree: ObjectID, setup: LLMSetup) throws(AutodevError) {
-        guard case .answer(let parsed, _, let provider) = try ask(batch.map { PromptBuilder.Item($0) }, attempt: 1, source: source, setup: setup) else { return }
+        guard case .answer(let parsed, _, let provider) = try ask(batch.map { promptItem($0) }, attempt: 1, source: source, setup: setup) else { return }
         for item in batch {
             var files = parsed.files[item.id]
             var providerName = provider.name
@@ -237,7 +261,7 @@ extension TierRunner {
                 // Left out of the batch, or its part was unusable: asked alone, once.
                 let why = parsed.problems[item.id].map { Self.reaskText($0.message, earlier: nil) }
                     ?? (batch.count > 1 ? "The previous answer left this item out. Answer for it alone." : nil)
-                guard case .answer(let alone, _, let p) = try ask([PromptBuilder.Item(item, failure: why)], attempt: 2, source: source, setup: setup) else { continue }
+                guard case .answer(let alone, _, let p) = try ask([promptItem(item, failure: why)], attempt: 2, source: source, setup: setup) else { continue }
                 if let problem = alone.problems[item.id] {
                     fail(item, "the answer for \(item.subjectLabel) was unusable twice (\(problem.message))")
                     continue
@@ -280,7 +304,7 @@ extension TierRunner {
             for (path, content) in files { blobs[path] = try gitCall(context.repository) { try context.repository.writeBlob(content) } }
             let log = context.store.loop + "/logs/\(context.runID)/\(item.id)-validate-\(round).log"
             try context.saveLoop(.waitingForValidation, item.id)  // `status` shows what the run waits for
-            switch gate.check(baseTree: baseTree, files: blobs, logPath: log, stopRequested: context.stopRequested) {
+            switch judge(gate, baseTree: baseTree, files: blobs, logPath: log) {
             case .passed:
                 take(item, files, provider: providerName,
                      note: "answered by provider '\(providerName)'; validation passed\(round > 1 ? " in round \(round)" : "")")

@@ -6,10 +6,15 @@
 ///     path: tests/test_{{slug}}.py
 ///     when: newImplementation
 ///     formats: specKit, kiro
+///     kind: scaffold
 ///     }}
 ///
 /// `path` is rendered like the body; `when` lists decision actions (default
-/// `newImplementation`); `formats` limits the spec formats (default: all).
+/// `newImplementation`); `formats` limits the spec formats (default: all). `kind` says what the
+/// output is: a `scaffold` (the default) is a starting point shown to the model, never an
+/// answer; an `answer` settles the work only when `[validate] command` is configured and
+/// passes with it (without a check, an answer template is a scaffold too): a stub must not be
+/// counted as work done (issue 19: 432 of 476 items "answered" by empty stubs).
 public struct TemplateLibrary: Sendable {
     public struct Template: Sendable {
         public var name: String
@@ -18,6 +23,8 @@ public struct TemplateLibrary: Sendable {
         public var when: Set<DecisionAction>
         public var formats: Set<SpecFormat>?
         var body: MustacheTemplate
+        /// `kind: answer`: complete output that may settle work once the gate passes it.
+        public var isAnswer = false
     }
 
     public static let folder = "config/templates"
@@ -55,8 +62,8 @@ public struct TemplateLibrary: Sendable {
                 throw invalid(file, offset + 1, "header line '\(line)' is not 'key: value'")
             }
             let key = line[..<colon].trimmingCharacters(in: " \t")
-            guard ["path", "when", "formats"].contains(key) else {
-                throw invalid(file, offset + 1, "unknown header key '\(key)' (path, when, formats)")
+            guard ["path", "when", "formats", "kind"].contains(key) else {
+                throw invalid(file, offset + 1, "unknown header key '\(key)' (path, when, formats, kind)")
             }
             fields[key] = (line[line.index(after: colon)...].trimmingCharacters(in: " \t"), offset + 1)
         }
@@ -86,6 +93,13 @@ public struct TemplateLibrary: Sendable {
             }
             formats = set
         }
+        var isAnswer = false
+        if let (value, line) = fields["kind"] {
+            guard value == "scaffold" || value == "answer" else {
+                throw invalid(file, line, "kind '\(value)' is neither 'scaffold' (a starting point shown to the model) nor 'answer' (complete output, taken when [validate] command passes with it)")
+            }
+            isAnswer = value == "answer"
+        }
         var bodyText = String(text[end.upperBound...])
         if bodyText.hasPrefix("\n") { bodyText.removeFirst() }
         let headerLines = text[..<end.upperBound].filter { $0 == "\n" }.count
@@ -101,7 +115,7 @@ public struct TemplateLibrary: Sendable {
         } catch {
             throw invalid(file, headerLines + error.line + (text[end.upperBound...].hasPrefix("\n") ? 1 : 0), error.problem)
         }
-        return Template(name: name, file: file, path: path, when: when, formats: formats, body: body)
+        return Template(name: name, file: file, path: path, when: when, formats: formats, body: body, isAnswer: isAnswer)
     }
 
     static func invalid(_ file: String, _ line: Int, _ problem: String) -> AutodevError {

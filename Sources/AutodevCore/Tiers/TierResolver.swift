@@ -29,6 +29,8 @@ public struct Resolution: Sendable {
         case done
         /// Needs an LLM.
         case request(OfflineRequest)
+        /// A starting point, not an answer: the resolver passes the work on to tier 5 with it.
+        case scaffold([String: [UInt8]])
     }
 
     public var tier: TierName
@@ -38,6 +40,13 @@ public struct Resolution: Sendable {
     /// What wrote each file (`template 'stub' (config/templates/stub.mustache)`), for messages
     /// about outputs that collide.
     public var origins: [String: String] = [:]
+    /// Files that settle the work only when `[validate] command` passes with them (a pattern's
+    /// generator, a `kind: answer` template).
+    public var gated = false
+    /// A scaffold's files, shown to the model as the starting point of a `.request`.
+    public var scaffold: [String: [UInt8]] = [:]
+    /// Rendered by a template (tier 2, or a pattern's `then = "template"`).
+    public var fromTemplate = false
 }
 
 /// One tier: answers a piece of work, or passes it on (nil) to the next, costlier tier. The
@@ -66,9 +75,11 @@ struct PatternTier: Tier {
             case .template(let name):
                 let template = templates.named(name)!
                 let (path, content) = templates.render(template, for: item, extra: captures)
-                return Resolution(tier: .pattern, kind: .files([path: Array(content.utf8)]),
+                let files = [path: Array(content.utf8)]
+                return Resolution(tier: .pattern, kind: template.isAnswer ? .files(files) : .scaffold(files),
                                   note: "pattern '\(rule.name)' rendered template '\(name)'",
-                                  origins: [path: "pattern '\(rule.name)' with template '\(name)' (\(template.file))"])
+                                  origins: [path: "pattern '\(rule.name)' with template '\(name)' (\(template.file))"], gated: template.isAnswer,
+                                  fromTemplate: true)
             case .command(let command, let timeout):
                 if dryRun {
                     return Resolution(tier: .pattern, kind: .done, note: "pattern '\(rule.name)' would run: \(command)")
@@ -83,7 +94,7 @@ struct PatternTier: Tier {
                 }
                 return Resolution(tier: .pattern, kind: files.isEmpty ? .done : .files(files),
                                   note: "pattern '\(rule.name)' ran '\(command)': \(files.count) file\(files.count == 1 ? "" : "s") changed",
-                                  origins: files.mapValues { _ in "pattern '\(rule.name)' command '\(command)'" })
+                                  origins: files.mapValues { _ in "pattern '\(rule.name)' command '\(command)'" }, gated: true)
             }
         }
         switch item.action {
@@ -120,8 +131,10 @@ struct TemplateTier: Tier {
             files[path] = Array(content.utf8)
             origins[path] = origin
         }
-        return Resolution(tier: .template, kind: .files(files),
-                          note: "rendered " + applicable.map { "'\($0.name)'" }.joined(separator: ", "), origins: origins)
+        // Answers only when every template says so; any scaffold makes the whole a starting point.
+        let answer = applicable.allSatisfy(\.isAnswer)
+        return Resolution(tier: .template, kind: answer ? .files(files) : .scaffold(files),
+                          note: "rendered " + applicable.map { "'\($0.name)'" }.joined(separator: ", "), origins: origins, gated: answer, fromTemplate: true)
     }
 }
 
@@ -141,9 +154,13 @@ struct OfflineTier: Tier {
 /// The tiers in order; the first that answers wins.
 struct TierResolver {
     let tiers: [any Tier]
+    /// Whether `[validate] command` is configured: without it an answer template cannot show it
+    /// is one, and is a scaffold.
+    let hasGate: Bool
 
     init(patterns: PatternRules, templates: TemplateLibrary, repository: Repository, base: ObjectID?,
-         environment: [String: String], generated: [String: Result<[String: [UInt8]], AutodevError>] = [:]) {
+         environment: [String: String], generated: [String: Result<[String: [UInt8]], AutodevError>] = [:], hasGate: Bool = false) {
+        self.hasGate = hasGate
         tiers = [PatternTier(patterns: patterns, templates: templates, repository: repository, base: base, environment: environment,
                              generated: generated),
                  TemplateTier(templates: templates),
@@ -152,9 +169,37 @@ struct TierResolver {
 
     func resolve(_ item: WorkItem, dryRun: Bool) throws(AutodevError) -> Resolution {
         for tier in tiers {
-            if let resolution = try tier.resolve(item, dryRun: dryRun) { return resolution }
+            guard let resolution = try tier.resolve(item, dryRun: dryRun) else { continue }
+            if case .files(let files) = resolution.kind, resolution.fromTemplate, !hasGate {
+                // An answer template with no check to pass: a starting point like any other.
+                return Self.scaffolded(item, files, from: resolution)
+            }
+            if case .scaffold(let files) = resolution.kind { return Self.scaffolded(item, files, from: resolution) }
+            return resolution
         }
         preconditionFailure("the offline tier answers everything")
+    }
+
+    /// Work a template only scaffolded goes on to tier 5 with the scaffold as its starting point.
+    static func scaffolded(_ item: WorkItem, _ files: [String: [UInt8]], from resolution: Resolution) -> Resolution {
+        var request = try! OfflineTier().resolve(item, dryRun: false)!
+        guard case .request(var offline) = request.kind else { return request }
+        offline.prompt += scaffoldText(files, note: resolution.note)
+        offline.estimatedTokens = max(1, offline.prompt.utf8.count / 4)
+        request.kind = .request(offline)
+        request.scaffold = files
+        request.origins = resolution.origins
+        request.note = "scaffolded (\(resolution.note)); " + request.note
+        return request
+    }
+
+    /// The scaffold as a request shows it: a starting point to complete, not code that exists.
+    static func scaffoldText(_ files: [String: [UInt8]], note: String) -> String {
+        var text = "\n\nA starting point for this work (\(note); a scaffold, not an answer: complete or replace it):\n"
+        for (path, content) in files.sorted(by: { $0.key < $1.key }) {
+            text += "\n\(path)\n```\n\(String(decoding: content.prefix(20_000), as: UTF8.self))\n```\n"
+        }
+        return text
     }
 
     static func prompt(for item: WorkItem) -> String {

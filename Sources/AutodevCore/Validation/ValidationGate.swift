@@ -2,11 +2,17 @@ internal import AutodevGit
 
 /// The project's own checks (`[validate] command`), run by /bin/sh in a scratch copy of the
 /// processed commit with generated files on top. Generated work reaches the results branch only
-/// when they pass.
+/// when they pass — judged against the *baseline*, the same check on the processed commit with
+/// only the unmerged results on it: a project whose own tests already fail must not make every
+/// answer fail (issue 19: one unrelated red test cost 20 calls and landed nothing).
+///
+/// The API, for every caller (tier runner, tiers 3–5, `validate` decisions):
+/// `baseline(tree:…)` once per tree, then `judge(baseTree:files:against:…)` per answer.
 struct ValidationGate {
     enum Outcome: Equatable {
         case passed
-        /// The checks ran and failed: the relevant part of their output, for the model.
+        /// The checks ran and failed: the relevant part of their output, for the model. Against
+        /// a red baseline with a report, only the tests the answer newly breaks are named.
         case failed(String)
         /// Stopped by a signal: nothing is decided.
         case stopped
@@ -19,17 +25,91 @@ struct ValidationGate {
     let timeoutSeconds: Int
     let environment: [String: String]
     let runner: any CommandRunner
+    /// `[validate] report`: a JUnit XML file the command writes, relative to the scratch copy.
+    var report: String? = nil
 
-    /// Runs the checks on `baseTree` with `files` (path → blob) written over it.
+    /// One run of the command: how it ended, its output and, with a report, what it named.
+    struct Run {
+        var outcome: Outcome
+        var failures: [TestReport.Failure]?
+        var reportProblem: String?
+    }
+
+    /// Runs the checks on `baseTree` with `files` (path → blob) written over it, judged by the
+    /// exit status alone.
     func check(baseTree: ObjectID, files: [String: ObjectID], logPath: String?, stopRequested: () -> Int32) -> Outcome {
-        guard let scratch = Generator.makeScratchFolder(environment) else { return .broken("could not get a scratch folder") }
+        execute(baseTree: baseTree, files: files, logPath: logPath, stopRequested: stopRequested).outcome
+    }
+
+    /// The tree `files` make over `baseTree`: what a baseline is keyed by.
+    func tree(baseTree: ObjectID, files: [String: ObjectID]) throws -> ObjectID {
+        try repository.writeTree(base: baseTree, blobs: files)
+    }
+
+    /// Runs the checks on the processed commit with the unmerged results (`files`); nil when a
+    /// stop ended it (nothing is known).
+    func baseline(baseTree: ObjectID, files: [String: ObjectID], commit: ObjectID?, logPath: String?, now: Int64,
+                  stopRequested: () -> Int32) -> ValidationBaseline? {
+        let treeID = (try? tree(baseTree: baseTree, files: files))?.hex ?? baseTree.hex
+        let run = execute(baseTree: baseTree, files: files, logPath: logPath, stopRequested: stopRequested)
+        var baseline = ValidationBaseline(tree: treeID, command: command, report: report ?? "", passed: false, failures: nil, reportProblem: nil,
+                                output: "", at: now, commit: commit?.hex)
+        switch run.outcome {
+        case .passed: baseline.passed = true
+        case .stopped: return nil
+        case .broken(let why):
+            baseline.output = "`\(command)` could not be run: \(why)"
+            baseline.couldNotRun = true
+        case .failed(let output):
+            baseline.output = output
+            baseline.failures = run.failures.map { Set($0.map(\.identity)).sorted() }
+            baseline.reportProblem = run.reportProblem
+        }
+        return baseline
+    }
+
+    /// Judges an answer (`files` over `baseTree`) against the baseline: with a readable report
+    /// on both sides, it passes when it adds no failing test over the baseline's failures, and
+    /// the feedback names only the tests it newly breaks; otherwise by the exit status.
+    func judge(baseTree: ObjectID, files: [String: ObjectID], against baseline: ValidationBaseline?, logPath: String?,
+               stopRequested: () -> Int32) -> Outcome {
+        let run = execute(baseTree: baseTree, files: files, logPath: logPath, stopRequested: stopRequested)
+        guard case .failed(let output) = run.outcome, report != nil else { return run.outcome }
+        guard let failures = run.failures else {
+            return .failed(output + "\n(the test report \(report ?? "") could not be used: \(run.reportProblem ?? "not written"))")
+        }
+        let known = Set(baseline.flatMap { $0.passed ? [] : $0.failures } ?? [])
+        var seen = Set<String>()
+        let new = failures.filter { !known.contains($0.identity) && seen.insert($0.identity).inserted }
+        if new.isEmpty {
+            // Red only where the processed commit already was, and the baseline failed too.
+            if let baseline, !baseline.passed, baseline.failures != nil { return .passed }
+            return .failed(output)
+        }
+        var text = "`\(command)`: \(new.count) test\(new.count == 1 ? "" : "s") that passed (or did not exist) before this change now fail\(new.count == 1 ? "s" : "")"
+        if !known.isEmpty { text += " (\(known.count) test\(known.count == 1 ? " fails" : "s fail") on the processed commit already and \(known.count == 1 ? "is" : "are") not yours to fix)" }
+        text += ":"
+        var size = 0
+        for failure in new {
+            let line = "- \(failure.displayName)\(failure.file.map { " (\($0)\(failure.line.map { ":\($0)" } ?? ""))" } ?? ""): \(failure.message)"
+            size += line.utf8.count
+            if size > 6000 { text += "\n…"; break }
+            text += "\n" + line
+        }
+        return .failed(text)
+    }
+
+    private func execute(baseTree: ObjectID, files: [String: ObjectID], logPath: String?, stopRequested: () -> Int32) -> Run {
+        guard let scratch = Generator.makeScratchFolder(environment) else { return Run(outcome: .broken("could not get a scratch folder")) }
         defer { Generator.removeTree(scratch) }
         do {
             let tree = try repository.writeTree(base: baseTree, blobs: files)
             _ = try Generator.materialize(tree, of: repository, into: scratch)
         } catch {
-            return .broken("could not prepare the scratch copy: \(error)")
+            return Run(outcome: .broken("could not prepare the scratch copy: \(error)"))
         }
+        // A report committed to the tree is not this run's.
+        if let report { FileSystem.remove(scratch + "/" + report) }
         var env = environment
         env["AUTODEV_VALIDATING"] = "1"
         let result = runner.run(CommandSpec(command: command, directory: scratch, environment: env, timeoutSeconds: timeoutSeconds,
@@ -38,15 +118,32 @@ struct ValidationGate {
             try? FileSystem.makeDirectories(String(logPath[..<(logPath.lastIndex(of: "/") ?? logPath.startIndex)]))
             try? FileSystem.writeAtomically(logPath, result.output)
         }
-        switch result.ending {
-        case .exited(0): return .passed
-        case .stopped: return .stopped
-        case .notStarted(let why): return .broken(why)
-        case .exited(let code): return .failed(Self.relevant(result.output, header: "`\(command)` exited with status \(code)"))
-        case .signalled(let signal): return .failed(Self.relevant(result.output, header: "`\(command)` was killed by signal \(signal)"))
-        case .timedOut: return .failed(Self.relevant(result.output, header: "`\(command)` did not finish within \(timeoutSeconds) s"))
-        case .tooMuchOutput: return .failed(Self.relevant(result.output, header: "`\(command)` wrote more than 4 MB"))
+        let outcome: Outcome = switch result.ending {
+        case .exited(0): .passed
+        case .stopped: .stopped
+        case .notStarted(let why): .broken(why)
+        case .exited(let code): .failed(Self.relevant(result.output, header: "`\(command)` exited with status \(code)"))
+        case .signalled(let signal): .failed(Self.relevant(result.output, header: "`\(command)` was killed by signal \(signal)"))
+        case .timedOut: .failed(Self.relevant(result.output, header: "`\(command)` did not finish within \(timeoutSeconds) s"))
+        case .tooMuchOutput: .failed(Self.relevant(result.output, header: "`\(command)` wrote more than 4 MB"))
         }
+        var run = Run(outcome: outcome)
+        // Only a command that finished on its own wrote a whole report.
+        if let report, case .exited = result.ending {
+            let path = scratch + "/" + report
+            if FileSystem.exists(path) {
+                do throws(AutodevError) {
+                    run.failures = try TestReport.load(path).failures
+                } catch {
+                    run.reportProblem = error.message
+                }
+            } else {
+                run.reportProblem = "the command did not write \(report)"
+            }
+        } else if report != nil {
+            run.reportProblem = "the command did not finish"
+        }
+        return run
     }
 
     /// The part of a failed run's output worth a model's tokens: lines that name an error or a
@@ -102,8 +199,7 @@ extension Sync {
             return ValidationCheck(command: command, passed: false, milliseconds: 0, output: "the repository has no commit to run it on")
         }
         let tree = try gitCall { try self.repository.commit(head).tree }
-        let gate = ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
-                                  environment: environment, runner: commandRunner)
+        let gate = validationGate()!
         let started = clock.monotonicMilliseconds()
         let outcome = gate.check(baseTree: tree, files: [:], logPath: nil, stopRequested: stopRequested)
         let elapsed = clock.monotonicMilliseconds() - started
