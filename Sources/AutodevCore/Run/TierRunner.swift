@@ -52,6 +52,9 @@ final class TierRunner {
     var gate: ValidationGate?
     /// Tiers 3 and 4 (`LLMStage+Reuse.swift`).
     var reuse = ReuseLedger()
+    /// What tier 5 reads and builds on: the processed commit with the results branch's files and
+    /// this pass's output laid over it (set when tier 5 starts; `accept` keeps it current).
+    var tree: AccumulatedTree?
 
     init(_ context: Context, owners: [String: SyncState.Generated]) {
         self.context = context
@@ -192,10 +195,54 @@ final class TierRunner {
         deferItem(item, "failed, pending: \(message)", failed: true)
     }
 
+    /// How `accept` treats a file another subject already generated.
+    enum Overlap {
+        /// The writer never saw the current content (a template, a generator, a reused answer):
+        /// three-way merge on the processed commit's content; a real conflict holds the work back.
+        case merge
+        /// The writer was shown the current content (a model answering on the accumulated
+        /// tree): its file replaces it.
+        case replace
+    }
+
+    /// Why `accept` took nothing, when it took nothing.
+    enum Refusal: Error {
+        /// Two writers changed the same lines, or a file stands where a folder must be.
+        case conflict(String)
+    }
+
     /// Checks a tier's files and writes their blobs. Returns the paths taken, or nil when the
-    /// work was refused whole (its output collides with other work's: it stays pending).
+    /// work was held back whole (parked with its reason: its output conflicts with other work's;
+    /// it is not a failure of later runs). With `park: false` nothing is deferred and the
+    /// refusal is thrown to the caller (a reused answer then goes on to the model).
     func accept(_ written: [String: [UInt8]], of item: WorkItem, tier: TierName, origins: [String: String],
-                note: String) throws(AutodevError) -> [String]? {
+                note: String, owner given: OutputClaims.Owner? = nil, overlap: Overlap = .merge,
+                park: Bool = true) throws(AutodevError) -> [String]? {
+        do {
+            return try place(written, of: item, tier: tier, origins: origins, note: note, owner: given, overlap: overlap)
+        } catch let refusal as Refusal {
+            guard park else { throw AutodevError(.outputCollision, "\(refusal)", exitStatus: .failure) }
+            if case .conflict(let why) = refusal { self.park(item, why) }
+            return nil
+        } catch let error as AutodevError {
+            throw error
+        } catch let error as GitError {
+            throw RangeResolver.translate(error, repository: context.repository)
+        } catch {
+            throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
+        }
+    }
+
+    /// Holds work back with its reason: logged and reported (sync exits 1) the first time; a
+    /// later run that meets the same conflict keeps it pending quietly, until an input changes.
+    func park(_ item: WorkItem, _ why: String) {
+        let first = !context.carried.contains(item.id)
+        if first { failures.append(why) }
+        deferItem(item, "held back: " + why)
+    }
+
+    private func place(_ written: [String: [UInt8]], of item: WorkItem, tier: TierName, origins: [String: String],
+                       note: String, owner given: OutputClaims.Owner?, overlap: Overlap) throws -> [String] {
         let repository = context.repository
         var outputs: [(path: String, content: [UInt8])] = []
         for (path, content) in written.sorted(by: { $0.key < $1.key }) {
@@ -211,17 +258,34 @@ final class TierRunner {
             }
             outputs.append((path, content))
         }
-        let owner = OutputClaims.Owner(work: item.id, subject: PassQueue.subjectKey(item), label: item.subjectLabel, origin: "")
-        if let clash = try gitCall(repository, { try claims.clash(outputs.map { ($0.path, origins[$0.path] ?? note) },
-                                                                  by: owner, base: context.baseLookup) }) {
-            fail(item, clash)
-            return nil
+        let owner = given ?? OutputClaims.Owner(work: item.id, subject: PassQueue.subjectKey(item), label: item.subjectLabel, origin: "")
+        // Another subject's generated file at a path: merged (or replaced), never refused.
+        var replacing = Set<String>()
+        for index in outputs.indices {
+            let path = outputs[index].path
+            guard let other = claims.files[path], other.subject != owner.subject, !other.subject.isEmpty,
+                  let current = newFiles[path]?.blob ?? context.previous[path] else { continue }
+            replacing.insert(path)
+            guard overlap == .merge else { continue }
+            let ours = try repository.blobContent(current)
+            let base = try context.baseLookup?.entry(atPath: path).flatMap { $0.mode.isTree ? nil : try repository.blobContent($0.id) } ?? []
+            switch try FileMerge.merge(base: base, ours: ours, theirs: outputs[index].content, path: path) {
+            case .merged(let content):
+                outputs[index].content = content
+                notes.append("\(path): \(origins[path] ?? note) for \(owner.label) merged three-way with what \(other.origin.isEmpty ? "earlier work" : other.origin) generated for \(other.label)")
+            case .conflict:
+                throw Refusal.conflict("\(origins[path] ?? note) changes the same lines of \(path) for \(owner.label) (work \(owner.work)) as \(other.origin.isEmpty ? "earlier work" : other.origin) did for \(other.label) (work \(other.work)); the three-way merge conflicts. It is held back (nothing of it written) until its requirement, the file or the configuration changes; resolve it by hand or change the template's 'path:'")
+            }
+        }
+        if let clash = try claims.clash(outputs.map { ($0.path, origins[$0.path] ?? note) }, by: owner, base: context.baseLookup,
+                                        replacing: replacing) {
+            throw Refusal.conflict(clash)
         }
         var paths: [String] = []
         for (path, content) in outputs {
-            let blob = context.dryRun ? try gitCall(repository) { try Repository.blobID(of: content) }
-                                      : try gitCall(repository) { try repository.writeBlob(content) }
+            let blob = context.dryRun ? try Repository.blobID(of: content) : try repository.writeBlob(content)
             newFiles[path] = (blob, item.id)
+            tree?.write(path, blob: blob)
             var claimed = owner
             claimed.origin = origins[path] ?? note
             claims.claim(path, by: claimed)
