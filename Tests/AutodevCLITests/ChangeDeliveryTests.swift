@@ -26,6 +26,11 @@ import Testing
                 continue
             }
             let function = "f\(feature)_" + key.lowercased().replacingOccurrences(of: "-", with: "_")
+            if feature.hasPrefix("1") {
+                // Features 1xx each get a module of their own (a new file).
+                out += "=== WORK \(id) ===\nsrc/m\(feature).py\n```python\n<<<<<<< SEARCH\n=======\ndef \(function)():\n    return 1\n>>>>>>> REPLACE\n```\n\n"
+                continue
+            }
             out += """
                 === WORK \(id) ===
                 src/store.py
@@ -154,6 +159,10 @@ import Testing
         }
         #expect(store.hasPrefix("# store module HEAD_MARKER\n") && store.hasSuffix("# end of store\n"))
         #expect(try fixture.git(["rev-list", "--count", "autodev/results", "^\(head)", "^HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        let message = try fixture.git(["log", "-1", "--format=%B", "autodev/results"])
+        #expect(message.contains("Autodev-Change: specs/002-store\n") && message.contains("Autodev-Cost: "), "\(message)")
+        let work = message.split(separator: "\n").first { $0.hasPrefix("Autodev-Work: ") }?.split(separator: ",").count
+        #expect(work == 9, "\(message)")
         #expect(try fixture.git(["diff", "--name-only", "HEAD", "autodev/results"]) == "src/__init__.py\nsrc/store.py\n")
 
         // Settled and done: a run with nothing new asks nothing.
@@ -180,6 +189,36 @@ import Testing
         for function in ["f002_fr_001", "f002_fr_002", "f002_fr_003", "f003_fr_001", "f003_fr_002"] {
             #expect(store.contains("def \(function)()"), "\(store)")
         }
+        // The new tip is the index feature alone, on a commit carrying the store feature's files
+        // (built on the earlier processed commit, not merged yet).
+        let diff = try fixture.git(["diff", "autodev/results^", "autodev/results"])
+        #expect(diff.contains("+def f003_fr_001()") && !diff.contains("+def f002_fr_001()"), "\(diff)")
+        #expect(try fixture.git(["log", "-1", "--format=%B", "autodev/results"]).contains("Autodev-Change: specs/003-index\n"))
+        #expect(try fixture.git(["log", "-1", "--format=%B", "autodev/results^"]).hasPrefix("autodev: generated files of earlier runs"))
+    }
+
+    /// Two features in one run: two stacked commits, each diff one feature's, and a reviewer can
+    /// take the second without the first.
+    @Test func twoFeaturesInOneRunAreTwoCommitsThatCherryPickAlone() throws {
+        let server = try HTTPTestServer(handler: Self.reply)
+        let fixture = try Self.project(server: server, features: [])
+        try fixture.write("specs/101-alpha/spec.md", "# Alpha\n\n- **FR-001**: System MUST compute alpha\n")
+        try fixture.write("specs/102-beta/spec.md", "# Beta\n\n- **FR-001**: System MUST compute beta\n")
+        try fixture.commit("Two features")
+        let head = try fixture.head()
+        let result = try Self.sync(fixture)
+        #expect(result.status == 0, "\(result.stderr)")
+        let commits = try fixture.git(["rev-list", "--reverse", "autodev/results", "^\(head)"]).split(separator: "\n").map(String.init)
+        #expect(commits.count == 2)
+        var changed: [String] = []
+        for commit in commits {
+            changed.append(try fixture.git(["diff", "--name-only", commit + "^", commit]).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        #expect(changed.sorted() == ["src/m101.py", "src/m102.py"], "\(changed)")
+        // Take only the second feature onto the user's branch (a scratch branch here).
+        _ = try fixture.git(["checkout", "-q", "-b", "review", head])
+        _ = try fixture.git(["cherry-pick", try #require(commits.last)])
+        #expect(try fixture.git(["diff", "--name-only", head, "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines) == changed.last)
     }
 
     /// A template never saw what the model wrote: its output is merged three-way on HEAD's

@@ -365,8 +365,13 @@ public final class Sync {
                     trailers.append(("Autodev-Tokens", "\(usage.inputTokens) in, \(usage.outputTokens) out, \(usage.calls) call\(usage.calls == 1 ? "" : "s")"))
                     trailers.append(("Autodev-Cost", "USD " + LLMUsage.dollars(usage.cost)))
                 }
-                let message = ResultsBranch.message(items: runner.items, runID: runID, range: range, base: to, trailers: trailers)
-                let built = try results.build(assembly.files, baseTree: lookup.tree, on: to, tip: tip, message: message, time: clock.now())
+                // One commit per change, stacked in the order they landed (ResultsBranch says why).
+                let carried = try results.assemble(previous: previous, new: [:], base: lookup).files
+                let built = try results.buildStack(assembly.files, carried: carried, changes: runner.landings, baseTree: lookup.tree, on: to, tip: tip,
+                                                   message: { change, last in
+                                                       ResultsBranch.message(for: change, items: runner.items, runID: runID, range: range, base: to,
+                                                                             trailers: last ? trailers : [])
+                                                   }, time: clock.now())
                 try results.publish(built, message: "autodev: \(runID)")
                 if !built.unchanged { step("results-ref") }
                 step("results-written")

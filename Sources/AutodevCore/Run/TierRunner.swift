@@ -52,6 +52,9 @@ final class TierRunner {
     var gate: ValidationGate?
     /// Tiers 3 and 4 (`LLMStage+Reuse.swift`).
     var reuse = ReuseLedger()
+    /// What landed, per change (feature key), in the order changes first landed: each becomes
+    /// its own commit on the results branch.
+    var landings: [ResultsBranch.Landing] = []
     /// What tier 5 reads and builds on: the processed commit with the results branch's files and
     /// this pass's output laid over it (set when tier 5 starts; `accept` keeps it current).
     var tree: AccumulatedTree?
@@ -217,9 +220,10 @@ final class TierRunner {
     /// refusal is thrown to the caller (a reused answer then goes on to the model).
     func accept(_ written: [String: [UInt8]], of item: WorkItem, tier: TierName, origins: [String: String],
                 note: String, owner given: OutputClaims.Owner? = nil, overlap: Overlap = .merge,
-                park: Bool = true) throws(AutodevError) -> [String]? {
+                park: Bool = true, change: String? = nil) throws(AutodevError) -> [String]? {
         do {
-            return try place(written, of: item, tier: tier, origins: origins, note: note, owner: given, overlap: overlap)
+            return try place(written, of: item, tier: tier, origins: origins, note: note, owner: given, overlap: overlap,
+                             change: change ?? ChangePlanner.key(of: item))
         } catch let refusal as Refusal {
             guard park else { throw AutodevError(.outputCollision, "\(refusal)", exitStatus: .failure) }
             if case .conflict(let why) = refusal { self.park(item, why) }
@@ -233,6 +237,16 @@ final class TierRunner {
         }
     }
 
+    /// Records a file (or, with no path, a piece of work) as part of change `key`.
+    func land(_ key: String, work: String, path: String? = nil, blob: ObjectID? = nil) {
+        let index = landings.firstIndex(where: { $0.key == key }) ?? {
+            landings.append(ResultsBranch.Landing(key: key))
+            return landings.count - 1
+        }()
+        if !landings[index].work.contains(work) { landings[index].work.append(work) }
+        if let path, let blob { landings[index].files[path] = blob }
+    }
+
     /// Holds work back with its reason: logged and reported (sync exits 1) the first time; a
     /// later run that meets the same conflict keeps it pending quietly, until an input changes.
     func park(_ item: WorkItem, _ why: String) {
@@ -242,7 +256,7 @@ final class TierRunner {
     }
 
     private func place(_ written: [String: [UInt8]], of item: WorkItem, tier: TierName, origins: [String: String],
-                       note: String, owner given: OutputClaims.Owner?, overlap: Overlap) throws -> [String] {
+                       note: String, owner given: OutputClaims.Owner?, overlap: Overlap, change: String) throws -> [String] {
         let repository = context.repository
         var outputs: [(path: String, content: [UInt8])] = []
         for (path, content) in written.sorted(by: { $0.key < $1.key }) {
@@ -286,6 +300,7 @@ final class TierRunner {
             let blob = context.dryRun ? try Repository.blobID(of: content) : try repository.writeBlob(content)
             newFiles[path] = (blob, item.id)
             tree?.write(path, blob: blob)
+            land(change, work: item.id, path: path, blob: blob)
             var claimed = owner
             claimed.origin = origins[path] ?? note
             claims.claim(path, by: claimed)

@@ -396,8 +396,10 @@ extension TierRunner {
         if !progress.files.isEmpty {
             do {
                 guard let taken = try accept(progress.files, of: lead, tier: .llm, origins: progress.files.mapValues { _ in origin },
-                                             note: "answered by provider \(providers)", owner: owner, overlap: .replace, park: false) else { return }
+                                             note: "answered by provider \(providers)", owner: owner, overlap: .replace, park: false,
+                                             change: change.key) else { return }
                 paths = taken
+                for item in progress.answered { land(change.key, work: item.id) }
             } catch where error.code == .outputCollision {
                 // A file where a folder must be (or the reverse): the whole change is held back.
                 for item in progress.answered { park(item, error.message) }
