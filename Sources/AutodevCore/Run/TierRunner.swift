@@ -5,9 +5,9 @@ import Glibc
 
 /// Stage 2 of a pass: each piece of work through the tiers, cheapest first, within the run's
 /// limits (`max_events_per_run`, `max_llm_calls_per_run`, `max_tokens_per_run`). Output is
-/// checked (a safe path, no template over a person's file, no clash with other work's output)
-/// and its blobs written; nothing here touches a ref. What did not fit, failed or was stopped
-/// stays pending.
+/// checked (a safe path, no template over a person's file, merged three-way with other work's
+/// output or parked on a real conflict) and its blobs written, grouped by change for the results
+/// commits; nothing here touches a ref. What did not fit, failed or was stopped stays pending.
 final class TierRunner {
     struct Context {
         let repository: Repository

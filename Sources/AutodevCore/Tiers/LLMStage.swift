@@ -42,11 +42,14 @@ public struct FailedValidation: Sendable, Codable, Equatable {
     public var subject: String
 }
 
-/// Tier 5 in a run: work no cheaper tier answered goes to the providers, in batches of one spec
-/// or feature folder; answers are parsed strictly, checked like any generated file, then run
-/// through the validation gate; only what passes is taken in. A malformed answer is asked again
-/// once with its exact problem; a validation failure goes back to the model for up to
-/// `loop.recovery.max_retries` more rounds. Whatever cannot be finished stays pending.
+/// Tier 5 in a run: work no cheaper tier answered goes to the providers one *change* (feature)
+/// at a time (`ChangePlanner`), in steps of `batch_size` items, each step reading the accumulated
+/// tree with the files earlier steps wrote as targets; answers are parsed strictly (an item may
+/// be settled with "NOTHING TO DO"), then the change is run through the validation gate once;
+/// only a change that passes is taken in, whole. A malformed answer is asked again once with its
+/// exact problem; a validation failure goes back to the model as one call for the whole change,
+/// for up to `loop.recovery.max_retries` more rounds; a change that never passes is parked whole.
+/// Whatever cannot be finished stays pending.
 extension TierRunner {
     struct LLMSetup {
         /// Built only when some work needs them (a missing key must not stop runs without such work).
@@ -254,9 +257,12 @@ extension TierRunner {
             let targets = progress.files.keys.sorted()
             guard case .answer(let parsed, _, let provider) = try ask(step.map { PromptBuilder.Item($0, targets: targets) }, attempt: 1,
                                                                        source: progress.tree, setup: setup) else {
-                // The step's items are deferred or failed; later steps build on them: they wait.
+                // The step's items are deferred or failed; later steps build on them: they wait,
+                // with the step's reason when it waits for the budget, a limiter or a breaker.
+                let wait = step.lazy.compactMap { setup.guarded?.waits[$0.id] }.first
                 for item in steps[(number + 1)...].joined() {
-                    deferItem(item, "waits for an earlier step of change \(change.key), which could not be answered; pending")
+                    if let wait { setup.guarded?.waits[item.id] = wait }
+                    deferItem(item, (wait.map { $0.reason + "; " } ?? "") + "waits for an earlier step of change \(change.key), which could not be answered; pending")
                 }
                 break
             }
