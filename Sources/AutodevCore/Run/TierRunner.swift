@@ -248,10 +248,14 @@ final class TierRunner {
     }
 
     /// Holds work back with its reason: logged and reported (sync exits 1) the first time; a
-    /// later run that meets the same conflict keeps it pending quietly, until an input changes.
+    /// later run that meets the same conflict keeps it pending with a note (exit 0), until an
+    /// input changes.
     func park(_ item: WorkItem, _ why: String) {
-        let first = !context.carried.contains(item.id)
-        if first { failures.append(why) }
+        if context.carried.contains(item.id) {
+            notes.append("still held back: " + why)
+        } else {
+            failures.append(why)
+        }
         deferItem(item, "held back: " + why)
     }
 
