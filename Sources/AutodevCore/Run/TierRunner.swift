@@ -206,6 +206,9 @@ final class TierRunner {
         /// The writer was shown the current content (a model answering on the accumulated
         /// tree): its file replaces it.
         case replace
+        /// The output was validated as it is (a reused answer): another subject's file at one of
+        /// its paths is a conflict (merged content would not be what passed the gate).
+        case refuse
     }
 
     /// Why `accept` took nothing, when it took nothing.
@@ -283,6 +286,9 @@ final class TierRunner {
             let path = outputs[index].path
             guard let other = claims.files[path], other.subject != owner.subject, !other.subject.isEmpty,
                   let current = newFiles[path]?.blob ?? context.previous[path] else { continue }
+            if overlap == .refuse {
+                throw Refusal.conflict("\(origins[path] ?? note) writes \(path) for \(owner.label), which \(other.origin.isEmpty ? "earlier work" : other.origin) generated for \(other.label)")
+            }
             replacing.insert(path)
             guard overlap == .merge else { continue }
             let ours = try repository.blobContent(current)
