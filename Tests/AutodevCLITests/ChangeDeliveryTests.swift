@@ -197,6 +197,38 @@ import Testing
         #expect(try fixture.git(["log", "-1", "--format=%B", "autodev/results^"]).hasPrefix("autodev: generated files of earlier runs"))
     }
 
+    /// Four items whose linked files do not fit one prompt together: the step is split until
+    /// every file is shown whole, and the items still land as one change.
+    @Test func aStepTooBigForTheContextBudgetIsSplitRatherThanCut() throws {
+        let server = try HTTPTestServer(handler: Self.reply)
+        let fixture = try Self.project(server: server, features: [])
+        var big: [String] = []
+        for n in 1...4 {
+            var text = ""
+            for line in 0..<120 { text += "VALUE_\(n)_\(line) = \"\(String(repeating: "abcdefgh", count: 4))\"\n" }
+            big.append(text + "# END big \(n)\n")
+            try fixture.write("src/big\(n).py", big[n - 1])
+        }
+        let spec = { (logged: Bool) in
+            "# Big\n\n" + (1...4).map { "- **FR-00\($0)**: System MUST offer operation \($0)\(logged ? ", logged," : "") in src/big\($0).py\n" }.joined()
+        }
+        try fixture.write("specs/002-big/spec.md", spec(false))
+        try fixture.write("config/autodev.toml", try String(contentsOfFile: fixture.path + "/config/autodev.toml", encoding: .utf8)
+            .replacingOccurrences(of: "batch_size = 4", with: "batch_size = 4\nmax_context_tokens = 6000"))
+        try fixture.commit("Big files")
+        #expect(try Self.sync(fixture).status == 0)
+        try fixture.write("specs/002-big/spec.md", spec(true))
+        try fixture.commit("Log the big operations")
+        let result = try Self.sync(fixture)
+        #expect(result.status == 0, "\(result.stderr)")
+        let requests = server.requests.map(Self.prompt)
+        #expect(requests.count >= 2, "one step of 4 would cut files: \(requests.count) request(s)")
+        for n in 1...4 { #expect(requests.contains { $0.contains("# END big \(n)") }, "src/big\(n).py shown whole") }
+        #expect(!requests.contains { $0.contains("src/big") && $0.contains("trimmed to fit the context budget") })
+        let items = try #require(try Self.pass(result)["items"] as? [[String: Any]])
+        #expect(items.count == 4 && items.allSatisfy { ($0["outcome"] as? String ?? "").contains("as part of change specs/002-big") }, "\(items)")
+    }
+
     /// Two features in one run: two stacked commits, each diff one feature's, and a reviewer can
     /// take the second without the first.
     @Test func twoFeaturesInOneRunAreTwoCommitsThatCherryPickAlone() throws {

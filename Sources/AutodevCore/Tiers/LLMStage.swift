@@ -248,13 +248,22 @@ extension TierRunner {
     /// whole, or parked whole.
     private func serve(_ change: Change, tree: AccumulatedTree, baseTree: ObjectID, setup: LLMSetup) throws(AutodevError) {
         var progress = Progress(tree: tree.fork())
-        let steps = change.steps(size: context.config.int("loop.llm_optimization.batch_size"))
-        for (number, step) in steps.enumerated() {
+        var steps = change.steps(size: context.config.int("loop.llm_optimization.batch_size"))
+        var number = 0
+        while number < steps.count {
+            defer { number += 1 }
             if context.stopRequested() != 0 {
                 for item in steps[number...].joined() { deferItem(item, "stopped by a signal; pending") }
                 break
             }
             let targets = progress.files.keys.sorted()
+            // As few steps as the context budget allows: a step whose prompt would cut one of its
+            // items' files is split in two (a single item is asked as it is).
+            while steps[number].count > 1, cutsItemFiles(steps[number], targets: targets, source: progress.tree, setup: setup) {
+                let whole = steps[number]
+                steps.replaceSubrange(number...number, with: [Array(whole.prefix(whole.count / 2)), Array(whole.dropFirst(whole.count / 2))])
+            }
+            let step = steps[number]
             guard case .answer(let parsed, _, let provider) = try ask(step.map { PromptBuilder.Item($0, targets: targets) }, attempt: 1,
                                                                        source: progress.tree, setup: setup) else {
                 // The step's items are deferred or failed; later steps build on them: they wait,
@@ -310,6 +319,18 @@ extension TierRunner {
         }
         guard !progress.answered.isEmpty else { return }
         try validateAndAccept(change, progress, baseTree: baseTree, setup: setup)
+    }
+
+    /// Whether the first provider's prompt for `step` would trim a file of one of its items (a
+    /// linked file, a test, a file an earlier step wrote) to fit the context budget.
+    private func cutsItemFiles(_ step: [WorkItem], targets: [String], source: any PromptSource, setup: LLMSetup) -> Bool {
+        guard let config = setup.providers.first?.config else { return false }
+        let builder = PromptBuilder(source: source, estimator: TokenEstimator(calibration: llmCalibration[config.name] ?? setup.calibration[config.name] ?? 1),
+                                    provider: config, maxContextTokens: context.config.int("loop.llm_optimization.max_context_tokens"),
+                                    batchSize: step.count)
+        guard let prompt = try? builder.build(step.map { PromptBuilder.Item($0, targets: targets) }) else { return false }
+        let files = Set(targets + step.flatMap { $0.links + ($0.requirement == nil ? [$0.path] : []) })
+        return prompt.trimmed.contains { files.contains($0.what) }
     }
 
     /// Lays files over the change's tree (blobs written, so prompts and the gate can read them).
