@@ -14,12 +14,15 @@ import Testing
     /// Answers every `## Work` section with SEARCH/REPLACE edits of src/store.py and
     /// src/__init__.py around their end markers (so each edit only applies on top of the earlier
     /// ones); FR-009 is answered "nothing to do".
-    static func answer(to prompt: String) -> String {
+    /// `leaveOut`: a requirement key the model skips in a request of several items.
+    static func answer(to prompt: String, leaveOut: String? = nil) -> String {
         var out = ""
-        for section in prompt.components(separatedBy: "\n## Work ").dropFirst() {
+        let sections = prompt.components(separatedBy: "\n## Work ").dropFirst()
+        for section in sections {
             let id = section.prefix(while: { !$0.isWhitespace })
             guard let line = section.split(separator: "\n").first(where: { $0.hasPrefix("Requirement ") }) else { continue }
             let key = line.dropFirst("Requirement ".count).prefix(while: { $0 != ":" })
+            if let leaveOut, key == leaveOut, sections.count > 1 { continue }
             let feature = line.firstRange(of: "(specs/").map { line[$0.upperBound...].prefix(while: \.isNumber) } ?? ""
             if key == "FR-009" {
                 out += "=== WORK \(id) ===\nNOTHING TO DO \(id): already implemented in src/store.py: open_store\n\n"
@@ -61,11 +64,13 @@ import Testing
         return out.isEmpty ? "OK" : out
     }
 
-    static func reply(_ request: HTTPTestServer.Request) -> HTTPTestServer.Response {
+    static func reply(_ request: HTTPTestServer.Request) -> HTTPTestServer.Response { reply(request, leaveOut: nil) }
+
+    static func reply(_ request: HTTPTestServer.Request, leaveOut: String?) -> HTTPTestServer.Response {
         let messages = request.json()?["messages"] as? [[String: Any]] ?? []
         let prompt = messages.compactMap { $0["content"] as? String }.joined(separator: "\n")
         let body: [String: Any] = ["id": "x", "object": "chat.completion", "model": "test-model",
-                                   "choices": [["index": 0, "finish_reason": "stop", "message": ["role": "assistant", "content": answer(to: prompt)]]],
+                                   "choices": [["index": 0, "finish_reason": "stop", "message": ["role": "assistant", "content": answer(to: prompt, leaveOut: leaveOut)]]],
                                    "usage": ["prompt_tokens": 1000, "completion_tokens": 100, "total_tokens": 1100]]
         return .json(String(decoding: try! JSONSerialization.data(withJSONObject: body), as: UTF8.self))
     }
@@ -195,6 +200,22 @@ import Testing
         #expect(diff.contains("+def f003_fr_001()") && !diff.contains("+def f002_fr_001()"), "\(diff)")
         #expect(try fixture.git(["log", "-1", "--format=%B", "autodev/results"]).contains("Autodev-Change: specs/003-index\n"))
         #expect(try fixture.git(["log", "-1", "--format=%B", "autodev/results^"]).hasPrefix("autodev: generated files of earlier runs"))
+    }
+
+    /// An item the step's answer left out is asked alone after the step's other parts are laid
+    /// over the tree, so its edit builds on them and no later part overwrites it.
+    @Test func anItemLeftOutOfAStepIsAskedAloneOnTheWholeStepsResult() throws {
+        let server = try HTTPTestServer { Self.reply($0, leaveOut: "FR-002") }
+        let fixture = try Self.project(server: server, features: [("002-store", 3)])
+        try fixture.write("specs/002-store/spec.md", Self.spec(3, logged: true))
+        try fixture.commit("Log the store's operations")
+        let result = try Self.sync(fixture)
+        #expect(result.status == 0, "\(result.stderr)")
+        let requests = server.requests.map(Self.prompt)
+        #expect(requests.count == 2)
+        #expect(requests.last?.contains("def f002_fr_003()") == true, "the re-ask shows the step's other parts")
+        let store = try fixture.git(["show", "autodev/results:src/store.py"])
+        for n in 1...3 { #expect(store.contains("def f002_fr_00\(n)()"), "\(store)") }
     }
 
     /// Four items whose linked files do not fit one prompt together: the step is split until

@@ -276,45 +276,39 @@ extension TierRunner {
                 break
             }
             progress.steps += 1
+            // The step's usable parts first, in order (each was applied on the parts before it);
+            // then the items left out or unusable, each asked alone on the tree as the whole step
+            // left it, so a later part never overwrites what a re-asked item wrote.
+            var again: [WorkItem] = []
             for item in step {
                 if let settlement = parsed.settled[item.id], parsed.files[item.id] == nil {
                     progress.settled[item.id] = settlement
                     progress.answered.append(item)
+                } else if let files = parsed.files[item.id] {
+                    try take(files, of: item, provider: provider.name, into: &progress)
+                } else {
+                    again.append(item)
+                }
+            }
+            for item in again {
+                let why = parsed.problems[item.id].map { Self.reaskText($0.message, earlier: nil) }
+                    ?? (step.count > 1 ? "The previous answer left this item out. Answer for it alone." : nil)
+                guard case .answer(let alone, _, let p) = try ask([PromptBuilder.Item(item, targets: progress.files.keys.sorted(), failure: why)],
+                                                                   attempt: 2, source: progress.tree, setup: setup) else { continue }
+                if let settlement = alone.settled[item.id], alone.files[item.id] == nil {
+                    progress.settled[item.id] = settlement
+                    progress.answered.append(item)
                     continue
                 }
-                var files = parsed.files[item.id]
-                var providerName = provider.name
-                if files == nil {
-                    // Left out of the step, or its part was unusable: asked alone, once, on the
-                    // tree as the step left it.
-                    let why = parsed.problems[item.id].map { Self.reaskText($0.message, earlier: nil) }
-                        ?? (step.count > 1 ? "The previous answer left this item out. Answer for it alone." : nil)
-                    guard case .answer(let alone, _, let p) = try ask([PromptBuilder.Item(item, targets: progress.files.keys.sorted(), failure: why)],
-                                                                       attempt: 2, source: progress.tree, setup: setup) else { continue }
-                    if let settlement = alone.settled[item.id], alone.files[item.id] == nil {
-                        progress.settled[item.id] = settlement
-                        progress.answered.append(item)
-                        continue
-                    }
-                    if let problem = alone.problems[item.id] {
-                        fail(item, "the answer for \(item.subjectLabel) was unusable twice (\(problem.message))")
-                        continue
-                    }
-                    guard let got = alone.files[item.id] else {
-                        fail(item, "provider '\(p.name)' left \(item.subjectLabel) out of its answer twice")
-                        continue
-                    }
-                    files = got
-                    providerName = p.name
-                }
-                if let bad = (files ?? [:]).keys.sorted().first(where: { GeneratedPath.problem($0) != nil }) {
-                    fail(item, "the answer for \(item.subjectLabel) writes '\(bad)', which \(GeneratedPath.problem(bad) ?? ""); nothing was written")
+                if let problem = alone.problems[item.id] {
+                    fail(item, "the answer for \(item.subjectLabel) was unusable twice (\(problem.message))")
                     continue
                 }
-                try write(files ?? [:], into: &progress)
-                progress.wrote[item.id, default: []] += (files ?? [:]).keys.sorted()
-                progress.answered.append(item)
-                if !progress.providers.contains(providerName) { progress.providers.append(providerName) }
+                guard let got = alone.files[item.id] else {
+                    fail(item, "provider '\(p.name)' left \(item.subjectLabel) out of its answer twice")
+                    continue
+                }
+                try take(got, of: item, provider: p.name, into: &progress)
             }
         }
         guard !progress.answered.isEmpty else { return }
@@ -331,6 +325,18 @@ extension TierRunner {
         guard let prompt = try? builder.build(step.map { PromptBuilder.Item($0, targets: targets) }) else { return false }
         let files = Set(targets + step.flatMap { $0.links + ($0.requirement == nil ? [$0.path] : []) })
         return prompt.trimmed.contains { files.contains($0.what) }
+    }
+
+    /// One item's answered files into the change (its paths checked first).
+    private func take(_ files: [String: [UInt8]], of item: WorkItem, provider: String, into progress: inout Progress) throws(AutodevError) {
+        if let bad = files.keys.sorted().first(where: { GeneratedPath.problem($0) != nil }) {
+            fail(item, "the answer for \(item.subjectLabel) writes '\(bad)', which \(GeneratedPath.problem(bad) ?? ""); nothing was written")
+            return
+        }
+        try write(files, into: &progress)
+        progress.wrote[item.id, default: []] += files.keys.sorted()
+        progress.answered.append(item)
+        if !progress.providers.contains(provider) { progress.providers.append(provider) }
     }
 
     /// Lays files over the change's tree (blobs written, so prompts and the gate can read them).
