@@ -124,21 +124,6 @@ struct ResultsBranch {
         }
     }
 
-    /// The results commit: the processed commit's tree with the generated files, its parents the
-    /// processed commit and (when not already an ancestor) the current tip. The ref is not moved.
-    func build(_ files: [String: ObjectID], baseTree: ObjectID, on base: ObjectID, tip: ObjectID?, message: String,
-               time: Int64) throws(AutodevError) -> Built {
-        try gitCall(repository) {
-            let tree = try repository.writeTree(base: baseTree, blobs: files)
-            if let tip, try repository.commit(tip).tree == tree { return Built(commit: tip, expected: tip, unchanged: true) }
-            var parents = [base]
-            if let tip, !(try repository.isAncestor(tip, of: base)) { parents.append(tip) }
-            let commit = try repository.createCommit(tree: tree, parents: parents, message: message,
-                                                     author: "autodev", email: "autodev@localhost", time: time)
-            return Built(commit: commit, expected: tip, unchanged: false)
-        }
-    }
-
     /// Moves the branch to the built commit, only if it is still where the pass found it.
     func publish(_ built: Built, message: String) throws(AutodevError) {
         guard !built.unchanged else { return }
