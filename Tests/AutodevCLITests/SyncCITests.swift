@@ -99,7 +99,11 @@ import Testing
         // Only features 2 and 3 are new work: feature 1 was done by runner one.
         #expect(passes.map { $0["tiers"] as? [String: Int] } == [["template": 2]])
         let results = try Self.git(two, ["rev-parse", "autodev/results"])
-        #expect(try Self.git(two, ["rev-parse", "autodev/results^2"]) == firstResults)
+        // One commit per feature, on a first commit that carries feature 1's unmerged files and
+        // keeps runner one's results as its second parent.
+        let stack = try Self.git(two, ["rev-list", "--first-parent", "--reverse", "autodev/results", "^main"]).split(separator: "\n").map(String.init)
+        #expect(stack.count == 3, "\(stack)")
+        #expect(try Self.git(two, ["rev-parse", (stack.first ?? "-") + "^2"]) == firstResults)
         #expect(try Self.git(one, ["ls-remote", "origin", "refs/heads/autodev/results"]).hasPrefix(results))
         let files = try Self.git(two, ["ls-tree", "-r", "--name-only", "autodev/results", "src"]).split(separator: "\n")
         #expect(files.filter { $0.contains("f_00") }.count == 3, "\(files)")
@@ -145,7 +149,8 @@ import Testing
         // The remote holds the winner's work, once; runner two's local refs are the winner's.
         #expect(try Self.git(one, ["ls-remote", "origin", "refs/heads/autodev/results"]).hasPrefix(winner))
         #expect(try Self.git(two, ["rev-parse", "autodev/results"]) == winner)
-        #expect(try Self.git(one, ["rev-list", "--count", "autodev/results", "^main"]) == "1")
+        // Features 1 and 2, one commit each.
+        #expect(try Self.git(one, ["rev-list", "--count", "autodev/results", "^main"]) == "2")
         #expect(try Self.git(one, ["ls-remote", "origin", "refs/autodev/checkpoint"]).hasPrefix(try author.head()))
         // Runner two, brought up to date, continues from the winner: nothing left to do.
         _ = try Self.git(two, ["pull", "-q", "--ff-only"])

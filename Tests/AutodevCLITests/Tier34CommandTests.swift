@@ -15,15 +15,18 @@ import Testing
     /// A provider around demo-model that appends a line to `calls.log` per call and writes the
     /// size check the requirement asks for (`size > limit` for "larger", `size < limit` for
     /// "smaller"): a comment adaptation cannot fix by replacing words.
-    static func project() throws -> GitFixture {
+    /// With `shared`, every answer writes one path, `Sources/Generated/Shared.swift`, whatever the
+    /// requirement: a reused answer's path then cannot be adapted to the new feature.
+    static func project(shared: Bool = false) throws -> GitFixture {
         let fixture = try GitFixture()
         let provider = fixture.path + "/../counting-model"
+        let path = shared ? "s|^Sources/Generated/.*\\.swift$|Sources/Generated/Shared.swift|" : "s|^Sources/Generated/[^/]*/|Sources/Generated/|"
         try """
             #!/bin/sh
             request=$(cat)
             echo call >> "\(fixture.path)/../calls.log"
             case $request in *"uploads smaller than"*) op="<" ;; *) op=">" ;; esac
-            printf '%s\\n' "$request" | "\(Tier5CommandTests.model)" | sed -e "s|^Sources/Generated/[^/]*/|Sources/Generated/|" -e "s|^public enum|// rejects when size $op limit\\npublic enum|"
+            printf '%s\\n' "$request" | "\(Tier5CommandTests.model)" | sed -e "\(path)" -e "s|^public enum|// rejects when size $op limit\\npublic enum|"
             """.write(toFile: provider, atomically: true, encoding: .utf8)
         chmod(provider, 0o755)
         try fixture.write("Package.swift", "// swift-tools-version: 6.0\n")
@@ -51,6 +54,29 @@ import Testing
 
     static func accounting(_ pass: [String: Any]) throws -> [String: Any] {
         try #require(pass["accounting"] as? [String: Any])
+    }
+
+    /// A similar answer whose path was not adapted writes a file another feature generated: not
+    /// merged (the gate passed it as it is), not refused run after run — the model is asked, on
+    /// the accumulated tree, and its answer lands; the next sync exits 0 with nothing to do.
+    @Test func aReuseOnAnotherFeaturesFileGoesToTheModelInsteadOfFailingEveryRun() throws {
+        let fixture = try Self.project(shared: true)
+        try fixture.write("specs/001-uploads/spec.md", "# Uploads\n\n" + Self.requirement("FR-001"))
+        try fixture.commit("Specify uploads")
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        #expect(Self.calls(fixture) == 1)
+        try fixture.write("specs/002-avatars/spec.md", "# Avatars\n\n" + Self.requirement("FR-002", bucket: "avatar"))
+        try fixture.commit("Specify avatars")
+        let second = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let pass = try Tier5CommandTests.pass(second)
+        #expect((pass["items"] as? [[String: Any]])?.map { $0["tier"] as? String } == ["llm"], "\(pass)")
+        #expect(Self.calls(fixture) == 2)
+        #expect(try Self.accounting(pass)["falseReuses"] as? [String: Int] == ["similar": 1])
+        #expect(try fixture.git(["show", "autodev/results:Sources/Generated/Shared.swift"]).contains("FR_002"))
+        let third = try SyncCommandTests.sync(fixture)
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(Self.calls(fixture) == 2)
     }
 
     @Test func aNearDuplicateThatPassesValidationIsReusedAndAHardNegativeFallsThroughAsAFalseReuse() throws {

@@ -71,8 +71,8 @@ import Testing
         let items = try #require(pass["items"] as? [[String: Any]])
         #expect(items.allSatisfy { ($0["outcome"] as? String ?? "").contains("validation passed in round 2") }, "\(items)")
         #expect(!(try fixture.git(["show", "autodev/results:Sources/Generated/F003_audit/FR_001.swift"])).contains("BROKEN"))
-        // The batch, then one feedback round per item.
-        #expect((pass["llm"] as? [String: Any])?["calls"] as? Int == 3)
+        // The change's one step, then one feedback round for the whole change (not one per item).
+        #expect((pass["llm"] as? [String: Any])?["calls"] as? Int == 2)
     }
 
     @Test func codeThatNeverPassesIsNotCommittedAndNotAskedForAgain() throws {

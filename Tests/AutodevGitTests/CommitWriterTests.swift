@@ -76,3 +76,28 @@ import Testing
         #expect(try !repository.isAncestor(second, of: first))
     }
 }
+
+/// `git merge-file` as the oracle for libgit2's three-way file merge.
+@Suite struct FileMergeTests {
+    @Test(arguments: [
+        ("a\nb\nc\nd\ne\n", "A\nb\nc\nd\ne\n", "a\nb\nc\nd\nE\n"),  // both sides, apart: merged
+        ("a\nb\nc\n", "a\nB\nc\n", "a\nX\nc\n"),                    // the same line: a conflict
+        ("", "one\n", "two\n"),                                       // both add a new file: a conflict
+        ("a\n", "a\nb\n", "a\n"),                                     // one side only
+    ])
+    func mergesAsGitMergeFileDoes(_ base: String, _ ours: String, _ theirs: String) throws {
+        let folder = try TemporaryDirectory()
+        for (name, text) in [("base", base), ("ours", ours), ("theirs", theirs)] {
+            try text.write(toFile: folder.path + "/" + name, atomically: true, encoding: .utf8)
+        }
+        let oracle = try Subprocess.run("/usr/bin/git", ["merge-file", "-p", "ours", "base", "theirs"], in: folder.path)
+        let outcome = try FileMerge.merge(base: Array(base.utf8), ours: Array(ours.utf8), theirs: Array(theirs.utf8), path: "f")
+        switch outcome {
+        case .merged(let content):
+            #expect(oracle.status == 0, "git says conflict, libgit2 merged: \(String(decoding: content, as: UTF8.self))")
+            #expect(String(decoding: content, as: UTF8.self) == oracle.stdout)
+        case .conflict:
+            #expect(oracle.status > 0, "libgit2 says conflict, git merged: \(oracle.stdout)")
+        }
+    }
+}

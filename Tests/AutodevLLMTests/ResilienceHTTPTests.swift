@@ -164,18 +164,24 @@ import Testing
         _ = try sync.run(SyncOptions())
         let first = server.requests.count
         #expect(first >= 8 && first <= 10, "\(first)")
+        // The 14 items are one change: run 1's later steps show the files its earlier steps
+        // wrote, so their estimate is larger and may not fit the last dollar that run 2's first
+        // step (with nothing to show yet) fits. Runs 2 and 3 together never pass the cap.
+        var counts: [Int] = []
         for _ in 0..<2 {
             clock.advance(milliseconds: 3_600_000)
             _ = try Self.sync(fixture, clock: clock)
+            counts.append(server.requests.count)
         }
-        #expect(server.requests.count == first, "runs 2 and 3 stop at the cap")
+        let capped = server.requests.count
+        #expect(capped >= first && capped <= 10 && counts[0] == counts[1], "runs 2 and 3 stop at the cap: \(first), \(counts)")
         let spentToday = Self.ledger(fixture).spent(now: clock.now(), run: nil).day
-        #expect(spentToday <= 10 && abs(spentToday - Double(first)) < 1e-9)
+        #expect(spentToday <= 10 && abs(spentToday - Double(capped)) < 1e-9)
         let state = try Self.state(fixture)
-        #expect(state.pending.count == 14 - first)
+        #expect(state.pending.count == 14 - capped)
         #expect(state.llmWaits?.values.allSatisfy { $0.reason == "daily budget of $10.00 reached; resumes 2026-12-02 00:00 UTC" } == true,
                 "\(state.llmWaits ?? [:])")
-        #expect(state.llmWaits?.count == 14 - first)
+        #expect(state.llmWaits?.count == 14 - capped)
         // The next UTC day: the pending work goes first and is finished; nothing is asked twice.
         clock.advance(milliseconds: 10 * 3_600_000)
         let report = try Self.sync(fixture, clock: clock)

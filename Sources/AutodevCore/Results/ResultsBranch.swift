@@ -1,8 +1,16 @@
 internal import AutodevGit
 
 /// Stage 3 of a pass: the results branch — every unmerged generated file on top of the processed
-/// commit. Built (tree and commit, the ref untouched) and published (a compare-and-swap of the
-/// ref) as two steps, so a check can sit between them.
+/// commit, one commit per change (feature), stacked in the order they landed. Built (trees and
+/// commits, the ref untouched) and published (one compare-and-swap of the ref) as two steps, so
+/// a check can sit between them and a crash between them leaves nothing half-published.
+///
+/// Commits per feature on one branch, not a branch per feature: later features are built on the
+/// accumulated tree, so they may rely on what earlier ones wrote (a shared module); a stack keeps
+/// that order visible and every commit's diff is one feature's, so a reviewer can cherry-pick one
+/// feature (or merge the branch up to it) — and one ref still moves atomically, which is what
+/// keeps a crash from publishing half a pass. Every results commit names the processed commit it
+/// was built on (`Autodev-Base:`), so the generated files are the whole stack's diff.
 struct ResultsBranch {
     let repository: Repository
     let ref: String
@@ -23,11 +31,28 @@ struct ResultsBranch {
         var unchanged: Bool
     }
 
+    /// What one change put on the branch: its feature key, its work, its files (blob ids).
+    struct Landing: Sendable, Equatable {
+        var key: String
+        var work: [String] = []
+        var files: [String: ObjectID] = [:]
+    }
+
+    /// The processed commit a results commit was built on: its `Autodev-Base:` trailer, or (from
+    /// before commits were stacked) its first parent.
+    func base(of tip: ObjectID) throws -> ObjectID? {
+        let commit = try repository.commit(tip)
+        for line in commit.message.split(separator: "\n") where line.hasPrefix("Autodev-Base: ") {
+            if let id = ObjectID(hex: String(line.dropFirst("Autodev-Base: ".count))) { return id }
+        }
+        return commit.parents.first
+    }
+
     /// The files a results commit carries: what differs from the commit it was built on.
     func generatedFiles(on tip: ObjectID) throws(AutodevError) -> [String: ObjectID] {
         try gitCall(repository) {
             let commit = try repository.commit(tip)
-            let parentTree = try commit.parents.first.map { try repository.commit($0).tree }
+            let parentTree = try base(of: tip).map { try repository.commit($0).tree }
             let diff = try repository.diffTrees(from: parentTree, to: commit.tree, renames: RenameOptions(enabled: false))
             var result: [String: ObjectID] = [:]
             for change in diff.changes { if let new = change.new { result[change.path] = new.id } }
@@ -67,18 +92,46 @@ struct ResultsBranch {
         return assembly
     }
 
-    /// The results commit: the processed commit's tree with the generated files, its parents the
-    /// processed commit and (when not already an ancestor) the current tip. The ref is not moved.
-    func build(_ files: [String: ObjectID], baseTree: ObjectID, on base: ObjectID, tip: ObjectID?, message: String,
-               time: Int64, stopRequested: () -> Int32 = { 0 }) throws(AutodevError) -> Built {
+    /// The results commits of a pass: the processed commit's tree with the generated files, one
+    /// commit per change in `changes` order, each diff that change's files only. The stack starts
+    /// on the current tip when that was built on the same processed commit and holds exactly the
+    /// earlier files; otherwise on the processed commit, with a first commit carrying the earlier
+    /// runs' unmerged files (`carried`) and the old tip as a second parent (its history stays
+    /// reachable). The last commit's tree is always `base + files`. The ref is not moved.
+    func buildStack(_ files: [String: ObjectID], carried: [String: ObjectID], changes: [Landing], baseTree: ObjectID,
+                    on base: ObjectID, tip: ObjectID?, message: (_ change: Landing?, _ last: Bool) -> String, time: Int64,
+                    stopRequested: () -> Int32 = { 0 }) throws(AutodevError) -> Built {
         try gitCall(repository) {
-            let tree = try repository.writeTree(base: baseTree, blobs: files) { try Self.checkStop(stopRequested, "writing the results tree") }
-            if let tip, try repository.commit(tip).tree == tree { return Built(commit: tip, expected: tip, unchanged: true) }
-            var parents = [base]
-            if let tip, !(try repository.isAncestor(tip, of: base)) { parents.append(tip) }
-            let commit = try repository.createCommit(tree: tree, parents: parents, message: message,
-                                                     author: "autodev", email: "autodev@localhost", time: time)
-            return Built(commit: commit, expected: tip, unchanged: false)
+            let finalTree = try repository.writeTree(base: baseTree, blobs: files) { try Self.checkStop(stopRequested, "writing the results tree") }
+            if let tip, try repository.commit(tip).tree == finalTree { return Built(commit: tip, expected: tip, unchanged: true) }
+            let carriedTree = try repository.writeTree(base: baseTree, blobs: carried) { try Self.checkStop(stopRequested, "writing the results tree") }
+            var head = base, tree = baseTree
+            var extra: [ObjectID] = []
+            if let tip, try self.base(of: tip) == base, try repository.commit(tip).tree == carriedTree {
+                head = tip  // the old tip was built on this commit: the stack goes on from it
+                tree = carriedTree
+            } else if let tip, !(try repository.isAncestor(tip, of: base)) {
+                extra.append(tip)
+            }
+            // The trees first (a change that adds nothing gets no commit), then the commits.
+            var planned: [(tree: ObjectID, change: Landing?)] = []
+            if tree != carriedTree { planned.append((carriedTree, nil)) }
+            var blobs = carried
+            var last = carriedTree
+            for change in changes {
+                for (path, blob) in change.files { blobs[path] = blob }
+                let next = try repository.writeTree(base: baseTree, blobs: blobs) { try Self.checkStop(stopRequested, "writing the results tree") }
+                if next != last { planned.append((next, change)) }
+                last = next
+            }
+            // Files several changes wrote in another order than they landed: one commit more.
+            if last != finalTree { planned.append((finalTree, Landing(key: ""))) }
+            for (index, step) in planned.enumerated() {
+                head = try repository.createCommit(tree: step.tree, parents: [head] + extra, message: message(step.change, index == planned.count - 1),
+                                                   author: "autodev", email: "autodev@localhost", time: time)
+                extra = []
+            }
+            return Built(commit: head, expected: tip, unchanged: false)
         }
     }
 
@@ -94,14 +147,33 @@ struct ResultsBranch {
         try gitCall(repository) { try repository.updateReference(ref, to: built.commit, expected: built.expected, message: message) }
     }
 
+    /// The message of one commit of a stack: the change's work (nil: the earlier runs' files carried
+    /// over; an empty key: files several changes wrote), its trailers naming the feature and its
+    /// items; the pass's trailers (model, tokens, cost) go on the last commit of the stack.
+    static func message(for change: Landing?, items: [SyncPass.Item], events: Int, runID: String, range: ResolvedRange, base: ObjectID,
+                        trailers: [(String, String)]) -> String {
+        guard let change else {
+            return "autodev: generated files of earlier runs, not merged yet\n\nAutodev-Run: \(runID)\n"
+                + "Autodev-Range: \(range.from?.hex ?? "empty")..\(base.hex)\nAutodev-Base: \(base.hex)\n"
+        }
+        let mine = change.key.isEmpty ? items : items.filter { change.work.contains($0.work) }
+        var text = message(items: mine, events: events, runID: runID, range: range, base: base, trailers: [("Autodev-Base", base.hex)] + trailers,
+                           title: change.key.isEmpty ? "files several changes wrote" : change.key)
+        if !change.key.isEmpty {
+            text += "Autodev-Change: \(change.key)\n"
+            text += "Autodev-Work: \(change.work.joined(separator: ", "))\n"
+        }
+        return text
+    }
+
     /// The commit message: what was produced, then autodev's trailers (`Autodev-Run:` marks
     /// the branch as autodev's own; `Autodev-Events:` counts the range's events, not work items).
     static func message(items: [SyncPass.Item], events: Int, runID: String, range: ResolvedRange, base: ObjectID,
-                        trailers: [(String, String)] = []) -> String {
+                        trailers: [(String, String)] = [], title: String? = nil) -> String {
         var tierCounts: [String: Int] = [:]
         for item in items where item.tier != "deferred" { tierCounts[item.tier, default: 0] += 1 }
         let produced = items.filter { !$0.files.isEmpty }
-        var message = "autodev: \(produced.count) piece\(produced.count == 1 ? "" : "s") of generated work for review\n\n"
+        var message = "autodev: \(title.map { $0 + ": " } ?? "")\(produced.count) piece\(produced.count == 1 ? "" : "s") of generated work for review\n\n"
         for item in produced.prefix(50) {
             message += "- \(item.action.rawValue) \(item.subject): \(item.files.joined(separator: ", "))\n"
         }

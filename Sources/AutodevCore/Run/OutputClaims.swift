@@ -2,9 +2,10 @@ internal import AutodevGit
 
 /// Who generated which path: a results commit holds one file per path, and a path cannot be
 /// both a file and a folder. Work whose output collides with a claim — another subject's file
-/// at the same path, a file where a folder is needed or the reverse, or a folder or file of
-/// the processed commit in the way — is refused with a message naming both sides, so the
-/// first output is never silently replaced or dropped.
+/// at the same path (unless the writer merged it three-way or was shown it), a file where a
+/// folder is needed or the reverse, or a folder or file of the processed commit in the way — is
+/// refused with a message naming both sides, so the first output is never silently replaced or
+/// dropped.
 struct OutputClaims {
     struct Owner: Sendable, Equatable {
         var work: String
@@ -56,8 +57,10 @@ struct OutputClaims {
         }
     }
 
-    /// Why `owner` cannot write `outputs` (path → what renders it), or nil when it can.
-    func clash(_ outputs: [(path: String, origin: String)], by owner: Owner, base: TreeLookup?) throws -> String? {
+    /// Why `owner` cannot write `outputs` (path → what renders it), or nil when it can. Paths in
+    /// `replacing` may take another subject's file: their content was merged with it, or written
+    /// by a model that was shown it.
+    func clash(_ outputs: [(path: String, origin: String)], by owner: Owner, base: TreeLookup?, replacing: Set<String> = []) throws -> String? {
         let advice = "that work stays pending and none of its files were written. Give each output its own path "
             + "(a template's 'path:' can use {{feature}} and {{ident}}), then run sync again"
         func describe(_ other: Owner) -> String {
@@ -76,7 +79,7 @@ struct OutputClaims {
         }
         for (path, origin) in outputs {
             let mine = "\(origin) renders \(path) for \(owner.label) (work \(owner.work))"
-            if let other = files[path], other.subject != owner.subject, !other.subject.isEmpty {
+            if let other = files[path], other.subject != owner.subject, !other.subject.isEmpty, !replacing.contains(path) {
                 return "\(mine), but \(describe(other)) already generated that path; \(advice)"
             }
             if let inside = folders[path], let other = files[inside] {

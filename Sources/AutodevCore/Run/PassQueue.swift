@@ -70,7 +70,8 @@ extension WorkItem {
             WorkItem.RequirementFields(key: requirement.key, title: requirement.title, text: requirement.text,
                                        criteria: requirement.criteria, spec: requirement.spec, format: requirement.format,
                                        slug: WorkItem.slug(requirement.key + " " + requirement.title),
-                                       textHash: requirement.textHash, change: decision.requirement?.change ?? .unchanged)
+                                       textHash: requirement.textHash, change: decision.requirement?.change ?? .unchanged,
+                                       ordinal: WorkItem.RequirementFields.ordinal(kind: requirement.kind, line: requirement.line))
         }
         self.init(id: WorkItem.makeID(eventId: decision.eventId, requirementKey: decision.requirement?.key),
                   eventId: decision.eventId, eventKind: event.kind, priority: event.priority, path: event.path,

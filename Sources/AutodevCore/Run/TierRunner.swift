@@ -5,9 +5,9 @@ import Glibc
 
 /// Stage 2 of a pass: each piece of work through the tiers, cheapest first, within the run's
 /// limits (`max_events_per_run`, `max_llm_calls_per_run`, `max_tokens_per_run`). Output is
-/// checked (a safe path, no template over a person's file, no clash with other work's output)
-/// and its blobs written; nothing here touches a ref. What did not fit, failed or was stopped
-/// stays pending.
+/// checked (a safe path, no template over a person's file, merged three-way with other work's
+/// output or parked on a real conflict) and its blobs written, grouped by change for the results
+/// commits; nothing here touches a ref. What did not fit, failed or was stopped stays pending.
 final class TierRunner {
     struct Context {
         let repository: Repository
@@ -64,6 +64,12 @@ final class TierRunner {
     /// Scaffolds (template output that is a starting point, not an answer), by work id: shown
     /// to the model as the files' current content; the work is counted `scaffolded`.
     var scaffolds: [String: [String: [UInt8]]] = [:]
+    /// What landed, per change (feature key), in the order changes first landed: each becomes
+    /// its own commit on the results branch.
+    var landings: [ResultsBranch.Landing] = []
+    /// What tier 5 reads and builds on: the processed commit with the results branch's files and
+    /// this pass's output laid over it (set when tier 5 starts; `accept` keeps it current).
+    var tree: AccumulatedTree?
 
     init(_ context: Context, owners: [String: SyncState.Generated]) {
         self.context = context
@@ -287,10 +293,72 @@ final class TierRunner {
         deferItem(item, "failed, pending: \(message)", failed: true)
     }
 
+    /// How `accept` treats a file another subject already generated.
+    enum Overlap {
+        /// The writer never saw the current content (a template, a generator, a reused answer):
+        /// three-way merge on the processed commit's content; a real conflict holds the work back.
+        case merge
+        /// The writer was shown the current content (a model answering on the accumulated
+        /// tree): its file replaces it.
+        case replace
+        /// The output was validated as it is (a reused answer): another subject's file at one of
+        /// its paths is a conflict (merged content would not be what passed the gate).
+        case refuse
+    }
+
+    /// Why `accept` took nothing, when it took nothing.
+    enum Refusal: Error {
+        /// Two writers changed the same lines, or a file stands where a folder must be.
+        case conflict(String)
+    }
+
     /// Checks a tier's files and writes their blobs. Returns the paths taken, or nil when the
-    /// work was refused whole (its output collides with other work's: it stays pending).
+    /// work was held back whole (parked with its reason: its output conflicts with other work's;
+    /// it is not a failure of later runs). With `park: false` nothing is deferred and the
+    /// refusal is thrown to the caller (a reused answer then goes on to the model).
     func accept(_ written: [String: [UInt8]], of item: WorkItem, tier: TierName, origins: [String: String],
-                note: String) throws(AutodevError) -> [String]? {
+                note: String, owner given: OutputClaims.Owner? = nil, overlap: Overlap = .merge,
+                park: Bool = true, change: String? = nil) throws(AutodevError) -> [String]? {
+        do {
+            return try place(written, of: item, tier: tier, origins: origins, note: note, owner: given, overlap: overlap,
+                             change: change ?? ChangePlanner.key(of: item))
+        } catch let refusal as Refusal {
+            guard park else { throw AutodevError(.outputCollision, "\(refusal)", exitStatus: .failure) }
+            if case .conflict(let why) = refusal { self.park(item, why) }
+            return nil
+        } catch let error as AutodevError {
+            throw error
+        } catch let error as GitError {
+            throw RangeResolver.translate(error, repository: context.repository)
+        } catch {
+            throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
+        }
+    }
+
+    /// Records a file (or, with no path, a piece of work) as part of change `key`.
+    func land(_ key: String, work: String, path: String? = nil, blob: ObjectID? = nil) {
+        let index = landings.firstIndex(where: { $0.key == key }) ?? {
+            landings.append(ResultsBranch.Landing(key: key))
+            return landings.count - 1
+        }()
+        if !landings[index].work.contains(work) { landings[index].work.append(work) }
+        if let path, let blob { landings[index].files[path] = blob }
+    }
+
+    /// Holds work back with its reason: logged and reported (sync exits 1) the first time; a
+    /// later run that meets the same conflict keeps it pending with a note (exit 0), until an
+    /// input changes.
+    func park(_ item: WorkItem, _ why: String) {
+        if context.carried.contains(item.id) {
+            notes.append("still held back: " + why)
+        } else {
+            failures.append(why)
+        }
+        deferItem(item, "held back: " + why)
+    }
+
+    private func place(_ written: [String: [UInt8]], of item: WorkItem, tier: TierName, origins: [String: String],
+                       note: String, owner given: OutputClaims.Owner?, overlap: Overlap, change: String) throws -> [String]? {
         let repository = context.repository
         var outputs: [(path: String, content: [UInt8])] = []
         let siblings = CaseFoldIndex.prefixes(written.keys)
@@ -320,11 +388,31 @@ final class TierRunner {
             }
             outputs.append((path, content))
         }
-        let owner = OutputClaims.Owner(work: item.id, subject: PassQueue.subjectKey(item), label: item.subjectLabel, origin: "")
-        if let clash = try gitCall(repository, { try claims.clash(outputs.map { ($0.path, origins[$0.path] ?? note) },
-                                                                  by: owner, base: context.baseLookup) }) {
-            fail(item, clash)
-            return nil
+        let owner = given ?? OutputClaims.Owner(work: item.id, subject: PassQueue.subjectKey(item), label: item.subjectLabel, origin: "")
+        // Another subject's generated file at a path: merged (or replaced), never refused.
+        var replacing = Set<String>()
+        for index in outputs.indices {
+            let path = outputs[index].path
+            guard let other = claims.files[path], other.subject != owner.subject, !other.subject.isEmpty,
+                  let current = newFiles[path]?.blob ?? context.previous[path] else { continue }
+            if overlap == .refuse {
+                throw Refusal.conflict("\(origins[path] ?? note) writes \(path) for \(owner.label), which \(other.origin.isEmpty ? "earlier work" : other.origin) generated for \(other.label)")
+            }
+            replacing.insert(path)
+            guard overlap == .merge else { continue }
+            let ours = try repository.blobContent(current)
+            let base = try context.baseLookup?.entry(atPath: path).flatMap { $0.mode.isTree ? nil : try repository.blobContent($0.id) } ?? []
+            switch try FileMerge.merge(base: base, ours: ours, theirs: outputs[index].content, path: path) {
+            case .merged(let content):
+                outputs[index].content = content
+                notes.append("\(path): \(origins[path] ?? note) for \(owner.label) merged three-way with what \(other.origin.isEmpty ? "earlier work" : other.origin) generated for \(other.label)")
+            case .conflict:
+                throw Refusal.conflict("\(origins[path] ?? note) changes the same lines of \(path) for \(owner.label) (work \(owner.work)) as \(other.origin.isEmpty ? "earlier work" : other.origin) did for \(other.label) (work \(other.work)); the three-way merge conflicts. It is held back (nothing of it written) until its requirement, the file or the configuration changes; resolve it by hand or change the template's 'path:'")
+            }
+        }
+        if let clash = try claims.clash(outputs.map { ($0.path, origins[$0.path] ?? note) }, by: owner, base: context.baseLookup,
+                                        replacing: replacing) {
+            throw Refusal.conflict(clash)
         }
         // Blobs first (thousands take seconds: a stop is honoured between them), then the
         // bookkeeping, all or nothing.
@@ -340,6 +428,8 @@ final class TierRunner {
         var paths: [String] = []
         for ((path, _), blob) in zip(outputs, blobs) {
             newFiles[path] = (blob, item.id)
+            tree?.write(path, blob: blob)
+            land(change, work: item.id, path: path, blob: blob)
             var claimed = owner
             claimed.origin = origins[path] ?? note
             claims.claim(path, by: claimed)

@@ -10,6 +10,15 @@ public struct WorkItem: Sendable, Codable, Equatable {
         public var slug: String
         public var textHash: String
         public var change: RequirementChange.Kind
+        /// Where it stands in its feature's order: tasks first (by their line in the tasks
+        /// document), then the other requirements (by line). Optional so queues written before it
+        /// existed still load (they sort by spec and line-less key).
+        public var ordinal: Int? = nil
+
+        /// `ordinal` for a requirement of `kind` at `line`.
+        static func ordinal(kind: Requirement.Kind, line: Int) -> Int {
+            (kind == .task ? 0 : 1 << 32) + max(0, line)
+        }
     }
 
     /// A content hash of the event and requirement: the same work has the same id in every run.

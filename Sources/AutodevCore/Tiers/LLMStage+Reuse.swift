@@ -136,7 +136,16 @@ extension TierRunner {
     private func takeReused(_ item: WorkItem, _ hit: CachedAnswer, files: [String: [UInt8]], tier: TierName, note: String) -> Bool {
         let origin = "\(tier.rawValue) (answer of provider '\(hit.provider)')"
         do {
-            guard let paths = try accept(files, of: item, tier: tier, origins: files.mapValues { _ in origin }, note: note) else { return true }
+            // A reuse writing a file other work generated goes on to the model, which is shown it
+            // (a merge would commit content the gate never saw).
+            let taken: [String]?
+            do {
+                taken = try accept(files, of: item, tier: tier, origins: files.mapValues { _ in origin }, note: note, overlap: .refuse, park: false)
+            } catch where error.code == .outputCollision {
+                falseReuse(item, tier, "the reused answer \(error.message); asking the model")
+                return false
+            }
+            guard let paths = taken else { return true }
             failedValidations[item.id] = nil
             var record = DecisionRecord(run: context.runID, item: item, tier: tier.rawValue, outcome: note)
             record.files = paths

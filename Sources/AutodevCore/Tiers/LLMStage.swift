@@ -44,11 +44,14 @@ public struct FailedValidation: Sendable, Codable, Equatable {
     public var subject: String
 }
 
-/// Tier 5 in a run: work no cheaper tier answered goes to the providers, in batches of one spec
-/// or feature folder; answers are parsed strictly, checked like any generated file, then run
-/// through the validation gate; only what passes is taken in. A malformed answer is asked again
-/// once with its exact problem; a validation failure goes back to the model for up to
-/// `loop.recovery.max_retries` more rounds. Whatever cannot be finished stays pending.
+/// Tier 5 in a run: work no cheaper tier answered goes to the providers one *change* (feature)
+/// at a time (`ChangePlanner`), in steps of `batch_size` items, each step reading the accumulated
+/// tree with the files earlier steps wrote as targets; answers are parsed strictly (an item may
+/// be settled with "NOTHING TO DO"), then the change is run through the validation gate once;
+/// only a change that passes is taken in, whole. A malformed answer is asked again once with its
+/// exact problem; a validation failure goes back to the model as one call for the whole change,
+/// for up to `loop.recovery.max_retries` more rounds; a change that never passes is parked whole.
+/// Whatever cannot be finished stays pending.
 extension TierRunner {
     struct LLMSetup {
         /// Built only when some work needs them (a missing key must not stop runs without such work).
@@ -105,29 +108,45 @@ extension TierRunner {
                 return
             }
         }
+        // Prompts read the accumulated tree: the processed commit, the results branch's files
+        // and what this pass wrote so far (`accept` lays each accepted file over it).
+        // Scaffolds (a template's starting point) are shown as the files' current content.
         var shown: [String: [UInt8]] = [:]
         for item in items { shown.merge(scaffolds[item.id] ?? [:]) { first, _ in first } }
-        let source = ScaffoldSource(base: try GitTreeSource(repository: context.repository, commit: base), scaffolds: shown)
+        let head = ScaffoldSource(base: try GitTreeSource(repository: context.repository, commit: base), scaffolds: shown)
+        let tree = AccumulatedTree(base: head, repository: context.repository,
+                                   overlay: context.previous.merging(newFiles.mapValues(\.blob)) { $1 })
+        self.tree = tree
         var ready: [WorkItem] = []
-        for item in items {
-            if let failed = setup.failedValidation[item.id], failed.fingerprint == fingerprint(item, configFingerprint: setup.configFingerprint) {
-                deferItem(item, "failed validation in \(failed.rounds) round\(failed.rounds == 1 ? "" : "s"); waits for a change to its requirement, linked code or configuration (autodev status shows the output)")
+        for change in ChangePlanner.plan(items) {
+            let print = changeFingerprint(change, configFingerprint: setup.configFingerprint)
+            let parked = change.items.compactMap { setup.failedValidation[$0.id] }
+            if parked.count == change.items.count, parked.allSatisfy({ $0.fingerprint == print }), let failed = parked.first {
+                for item in change.items {
+                    deferItem(item, "failed validation in \(failed.rounds) round\(failed.rounds == 1 ? "" : "s") (change \(change.key)); waits for a change to its requirements, linked code or configuration (autodev status shows the output)")
+                }
                 continue
             }
-            ready.append(item)
+            ready += change.items
         }
-        let batchSize = context.config.int("loop.llm_optimization.batch_size")
-        ready = try reuseEarlierAnswers(ready, source: source, baseTree: baseLookup.tree, setup: setup)
-        for batch in PromptBuilder.batches(ready, size: batchSize) {
+        ready = try reuseEarlierAnswers(ready, source: tree, baseTree: baseLookup.tree, setup: setup)
+        for change in ChangePlanner.plan(ready) {
             if context.stopRequested() != 0 {
-                for item in batch { deferItem(item, "stopped by a signal; pending") }
+                for item in change.items { deferItem(item, "stopped by a signal; pending") }
                 continue
             }
-            try serve(batch, source: source, baseTree: baseLookup.tree, setup: setup)
+            try serve(change, tree: tree, baseTree: baseLookup.tree, setup: setup)
         }
     }
 
-    /// What one ask produced.
+    /// What a change's failed validation depends on: every item's own fingerprint. Stored on each
+    /// item, so the change is parked only while all of them are as they were.
+    func changeFingerprint(_ change: Change, configFingerprint: String) -> String {
+        if change.items.count == 1 { return fingerprint(change.items[0], configFingerprint: configFingerprint) }
+        let parts = change.items.map { fingerprint($0, configFingerprint: configFingerprint) }.sorted()
+        return SHA256.hex("autodev-failed-change-v1\n\(change.key)\n" + parts.joined(separator: "\n"))
+    }
+
     private enum Asked {
         case answer(ParsedAnswer, LLMCallRecord, provider: ProviderConfig)
         /// Nothing usable; the items stay pending with this outcome (already deferred).
@@ -242,8 +261,10 @@ extension TierRunner {
 
     /// The work as a prompt shows it, with its scaffold's paths as targets (their content is the
     /// scaffold, read through `ScaffoldSource`).
-    func promptItem(_ work: WorkItem, failure: String? = nil) -> PromptBuilder.Item {
-        PromptBuilder.Item(work, targets: (scaffolds[work.id] ?? [:]).keys.sorted(), failure: failure)
+    /// The prompt's item: `targets` (what earlier steps wrote) and the work's scaffold files.
+    func promptItem(_ work: WorkItem, targets: [String] = [], failure: String? = nil) -> PromptBuilder.Item {
+        let scaffold = (scaffolds[work.id] ?? [:]).keys.filter { !targets.contains($0) }.sorted()
+        return PromptBuilder.Item(work, targets: targets + scaffold, failure: failure)
     }
 
     static func reaskText(_ problem: String, earlier: String?) -> String {
@@ -252,16 +273,78 @@ extension TierRunner {
 
     /// One batch: ask, then per item re-ask a malformed or missing part alone once, validate,
     /// and feed validation failures back for more rounds.
-    private func serve(_ batch: [WorkItem], source: any PromptSource, baseTree: ObjectID, setup: LLMSetup) throws(AutodevError) {
-        guard case .answer(let parsed, _, let provider) = try ask(batch.map { promptItem($0) }, attempt: 1, source: source, setup: setup) else { return }
-        for item in batch {
-            var files = parsed.files[item.id]
-            var providerName = provider.name
-            if files == nil {
-                // Left out of the batch, or its part was unusable: asked alone, once.
+
+    /// A change in progress: its own copy of the tree, what each item wrote or settled.
+    private struct Progress {
+        let tree: AccumulatedTree
+        /// The change's files, by path, in their latest content.
+        var files: [String: [UInt8]] = [:]
+        /// Paths each item wrote, by work id.
+        var wrote: [String: [String]] = [:]
+        var settled: [String: ParsedAnswer.Settlement] = [:]
+        /// Answered items (files or settled), in order.
+        var answered: [WorkItem] = []
+        var providers: [String] = []
+        var steps = 0
+    }
+
+    /// One change: its steps asked in order on the accumulated tree, each step shown the files
+    /// the earlier ones wrote; then validated once, fed back as one call per round, and taken
+    /// whole, or parked whole.
+    private func serve(_ change: Change, tree: AccumulatedTree, baseTree: ObjectID, setup: LLMSetup) throws(AutodevError) {
+        var progress = Progress(tree: tree.fork())
+        var steps = change.steps(size: context.config.int("loop.llm_optimization.batch_size"))
+        var number = 0
+        while number < steps.count {
+            defer { number += 1 }
+            if context.stopRequested() != 0 {
+                for item in steps[number...].joined() { deferItem(item, "stopped by a signal; pending") }
+                break
+            }
+            let targets = progress.files.keys.sorted()
+            // As few steps as the context budget allows: a step whose prompt would cut one of its
+            // items' files is split in two (a single item is asked as it is).
+            while steps[number].count > 1, cutsItemFiles(steps[number], targets: targets, source: progress.tree, setup: setup) {
+                let whole = steps[number]
+                steps.replaceSubrange(number...number, with: [Array(whole.prefix(whole.count / 2)), Array(whole.dropFirst(whole.count / 2))])
+            }
+            let step = steps[number]
+            guard case .answer(let parsed, _, let provider) = try ask(step.map { promptItem($0, targets: targets) }, attempt: 1,
+                                                                       source: progress.tree, setup: setup) else {
+                // The step's items are deferred or failed; later steps build on them: they wait,
+                // with the step's reason when it waits for the budget, a limiter or a breaker.
+                let wait = step.lazy.compactMap { setup.guarded?.waits[$0.id] }.first
+                for item in steps[(number + 1)...].joined() {
+                    if let wait { setup.guarded?.waits[item.id] = wait }
+                    deferItem(item, (wait.map { $0.reason + "; " } ?? "") + "waits for an earlier step of change \(change.key), which could not be answered; pending")
+                }
+                break
+            }
+            progress.steps += 1
+            // The step's usable parts first, in order (each was applied on the parts before it);
+            // then the items left out or unusable, each asked alone on the tree as the whole step
+            // left it, so a later part never overwrites what a re-asked item wrote.
+            var again: [WorkItem] = []
+            for item in step {
+                if let settlement = parsed.settled[item.id], parsed.files[item.id] == nil {
+                    progress.settled[item.id] = settlement
+                    progress.answered.append(item)
+                } else if let files = parsed.files[item.id] {
+                    try take(files, of: item, provider: provider.name, into: &progress)
+                } else {
+                    again.append(item)
+                }
+            }
+            for item in again {
                 let why = parsed.problems[item.id].map { Self.reaskText($0.message, earlier: nil) }
-                    ?? (batch.count > 1 ? "The previous answer left this item out. Answer for it alone." : nil)
-                guard case .answer(let alone, _, let p) = try ask([promptItem(item, failure: why)], attempt: 2, source: source, setup: setup) else { continue }
+                    ?? (step.count > 1 ? "The previous answer left this item out. Answer for it alone." : nil)
+                guard case .answer(let alone, _, let p) = try ask([promptItem(item, targets: progress.files.keys.sorted(), failure: why)],
+                                                                   attempt: 2, source: progress.tree, setup: setup) else { continue }
+                if let settlement = alone.settled[item.id], alone.files[item.id] == nil {
+                    progress.settled[item.id] = settlement
+                    progress.answered.append(item)
+                    continue
+                }
                 if let problem = alone.problems[item.id] {
                     fail(item, "the answer for \(item.subjectLabel) was unusable twice (\(problem.message))")
                     continue
@@ -270,88 +353,178 @@ extension TierRunner {
                     fail(item, "provider '\(p.name)' left \(item.subjectLabel) out of its answer twice")
                     continue
                 }
-                files = got
-                providerName = p.name
+                try take(got, of: item, provider: p.name, into: &progress)
             }
-            try validateAndAccept(item, files: files ?? [:], provider: providerName, source: source, baseTree: baseTree, setup: setup)
+        }
+        guard !progress.answered.isEmpty else { return }
+        try validateAndAccept(change, progress, baseTree: baseTree, setup: setup)
+    }
+
+    /// Whether the first provider's prompt for `step` would trim a file of one of its items (a
+    /// linked file, a test, a file an earlier step wrote) to fit the context budget.
+    private func cutsItemFiles(_ step: [WorkItem], targets: [String], source: any PromptSource, setup: LLMSetup) -> Bool {
+        guard let config = setup.providers.first?.config else { return false }
+        let builder = PromptBuilder(source: source, estimator: TokenEstimator(calibration: llmCalibration[config.name] ?? setup.calibration[config.name] ?? 1),
+                                    provider: config, maxContextTokens: context.config.int("loop.llm_optimization.max_context_tokens"),
+                                    batchSize: step.count)
+        guard let prompt = try? builder.build(step.map { promptItem($0, targets: targets) }) else { return false }
+        let files = Set(targets + step.flatMap { $0.links + ($0.requirement == nil ? [$0.path] : []) })
+        return prompt.trimmed.contains { files.contains($0.what) }
+    }
+
+    /// One item's answered files into the change (its paths checked first).
+    private func take(_ files: [String: [UInt8]], of item: WorkItem, provider: String, into progress: inout Progress) throws(AutodevError) {
+        // Paths are checked before anything runs: an answer never writes outside the tree, nor a
+        // protected or case-clashing path.
+        let refused: String?
+        do {
+            refused = try refusedPath(files.keys, of: item)
+        } catch where error.code == .interrupted {
+            deferItem(item, "stopped by a signal; pending")
+            return
+        }
+        if let why = refused {
+            fail(item, "the answer for \(item.subjectLabel) writes \(why); nothing was written")
+            return
+        }
+        try write(files, into: &progress)
+        progress.wrote[item.id, default: []] += files.keys.sorted()
+        progress.answered.append(item)
+        if !progress.providers.contains(provider) { progress.providers.append(provider) }
+    }
+
+    /// The first path of an answer that may not be written, with why ('x', which …); a stop
+    /// request is honoured between paths (an answer may hold thousands).
+    private func refusedPath(_ paths: some Sequence<String>, of item: WorkItem) throws(AutodevError) -> String? {
+        let sorted = paths.sorted()
+        let siblings = CaseFoldIndex.prefixes(sorted)
+        for (index, path) in sorted.enumerated() {
+            if index & 0xFF == 0xFF, context.stopRequested() != 0 { throw AutodevError.stopped(by: context.stopRequested(), while: "checking an answer's paths") }
+            if let problem = try pathProblem(path, siblings: siblings) { return "'\(path)', which \(problem)" }
+        }
+        return nil
+    }
+
+    /// Lays files over the change's tree (blobs written, so prompts and the gate can read them).
+    private func write(_ files: [String: [UInt8]], into progress: inout Progress) throws(AutodevError) {
+        for (path, content) in files.sorted(by: { $0.key < $1.key }) {
+            let blob = try gitCall(context.repository) { try context.repository.writeBlob(content) }
+            progress.tree.write(path, blob: blob)
+            progress.files[path] = content
         }
     }
 
-    private func validateAndAccept(_ item: WorkItem, files first: [String: [UInt8]], provider: String, source: any PromptSource,
-                                   baseTree: ObjectID, setup: LLMSetup) throws(AutodevError) {
-        var files = first
-        var providerName = provider
+    private func validateAndAccept(_ change: Change, _ start: Progress, baseTree: ObjectID, setup: LLMSetup) throws(AutodevError) {
+        var progress = start
         let rounds = 1 + context.config.int("loop.recovery.max_retries")
+        let lead = progress.answered[0]
+        let what = change.items.count == 1 ? lead.subjectLabel : "change \(change.key)"
         var lastOutput = ""
+        guard let gate, !progress.files.isEmpty else {
+            let how = progress.files.isEmpty ? "" : "; no validation command configured"
+            take(change, progress, note: how)
+            return
+        }
         for round in 1...rounds {
-            // Paths are checked before anything runs: an answer never writes outside the tree.
-            let siblings = CaseFoldIndex.prefixes(files.keys)
-            for (index, path) in files.keys.sorted().enumerated() {
-                if index & 0xFF == 0xFF, context.stopRequested() != 0 {
-                    deferItem(item, "stopped by a signal; pending")
-                    return
-                }
-                if let problem = try pathProblem(path, siblings: siblings) {
-                    fail(item, "the answer for \(item.subjectLabel) writes '\(path)', which \(problem); nothing was written")
-                    return
-                }
-            }
-            guard let gate else {
-                take(item, files, provider: providerName, note: "answered by provider '\(providerName)'; no validation command configured")
-                return
-            }
-            var blobs: [String: ObjectID] = context.previous.merging(newFiles.mapValues(\.blob)) { $1 }
-            for (path, content) in files { blobs[path] = try gitCall(context.repository) { try context.repository.writeBlob(content) } }
-            let log = context.store.loop + "/logs/\(context.runID)/\(item.id)-validate-\(round).log"
-            try context.saveLoop(.waitingForValidation, item.id)  // `status` shows what the run waits for
-            switch judge(gate, baseTree: baseTree, files: blobs, logPath: log) {
+            let log = context.store.loop + "/logs/\(context.runID)/\(lead.id)-validate-\(round).log"
+            try context.saveLoop(.waitingForValidation, lead.id)  // `status` shows what the run waits for
+            switch judge(gate, baseTree: baseTree, files: progress.tree.overlay, logPath: log) {
             case .passed:
-                take(item, files, provider: providerName,
-                     note: "answered by provider '\(providerName)'; validation passed\(round > 1 ? " in round \(round)" : "")")
+                take(change, progress, note: "; validation passed\(round > 1 ? " in round \(round)" : "")")
                 return
             case .stopped:
-                deferItem(item, "stopped by a signal during validation; pending")
+                for item in progress.answered { deferItem(item, "stopped by a signal during validation; pending") }
                 return
             case .broken(let why):
-                fail(item, "the validation command could not be run (\(why))")
+                for item in progress.answered { fail(item, "the validation command could not be run (\(why))") }
                 return
             case .failed(let output):
                 lastOutput = output
                 guard round < rounds else { break }
-                var shown = ""
-                for (path, content) in files.sorted(by: { $0.key < $1.key }) {
-                    shown += "\n\(path)\n```\n\(String(decoding: content.prefix(20_000), as: UTF8.self))\n```\n"
-                }
-                let feedback = "Your previous answer wrote these files:\n\(shown)\nThe project's checks failed with them:\n\(output)\n\nFix the failure. Answer with the complete files again."
-                guard case .answer(let again, _, let p) = try ask([PromptBuilder.Item(item, targets: files.keys.sorted(), failure: feedback)],
-                                                                   attempt: round + 2, source: source, setup: setup) else { return }
-                guard let next = again.files[item.id] else {
-                    fail(item, "the answer for \(item.subjectLabel) after a validation failure was unusable (\(again.problems[item.id]?.message ?? "left out"))")
+                // One call for the whole change: its items, its files shown as they stand
+                // (targets), the failure once.
+                let feedback = """
+                    These items are one change (\(change.key)), answered together. Its files, shown as they stand now \
+                    (\(progress.files.keys.sorted().joined(separator: ", "))), were checked together.
+                    The project's checks failed with them:
+                    \(output)
+
+                    Fix the failure. Answer with the files to change, under the item each change belongs to.
+                    """
+                let targets = progress.files.keys.sorted()
+                let asked = progress.answered.enumerated().map { PromptBuilder.Item($1, targets: targets, failure: $0 == 0 ? feedback : nil) }
+                // Not answered: `ask` deferred or failed every item of the change.
+                guard case .answer(let again, _, let p) = try ask(asked, attempt: round + 2, source: progress.tree, setup: setup) else { return }
+                var fixed: [(WorkItem, [String: [UInt8]])] = []
+                for item in progress.answered { if let files = again.files[item.id], !files.isEmpty { fixed.append((item, files)) } }
+                guard !fixed.isEmpty else {
+                    let why = "the answer for \(what) after a validation failure was unusable (\(again.problems.values.first?.message ?? "no files"))"
+                    for item in progress.answered { fail(item, why) }
                     return
                 }
-                files = next
-                providerName = p.name
+                if let why = try refusedPath(fixed.flatMap { $0.1.keys }, of: lead) {
+                    for item in progress.answered { fail(item, "the answer for \(what) writes \(why); nothing was written") }
+                    return
+                }
+                for (item, files) in fixed {
+                    try write(files, into: &progress)
+                    progress.wrote[item.id, default: []] += files.keys.filter { !(progress.wrote[item.id] ?? []).contains($0) }.sorted()
+                }
+                if !progress.providers.contains(p.name) { progress.providers.append(p.name) }
             }
         }
-        failedValidations[item.id] = FailedValidation(fingerprint: fingerprint(item, configFingerprint: setup.configFingerprint), rounds: rounds,
-                                                      output: String(lastOutput.prefix(6000)), at: context.clock.now(), subject: item.subjectLabel)
-        deferItem(item, "failedValidation: the project's checks still failed after \(rounds) round\(rounds == 1 ? "" : "s"); nothing was committed. Not tried again until its requirement, linked code or configuration changes", failed: true)
-        failures.append("\(item.subjectLabel): generated code failed validation \(rounds) time\(rounds == 1 ? "" : "s"); see autodev status")
+        let print = changeFingerprint(Change(key: change.key, items: change.items), configFingerprint: setup.configFingerprint)
+        for item in progress.answered {
+            failedValidations[item.id] = FailedValidation(fingerprint: print, rounds: rounds, output: String(lastOutput.prefix(6000)),
+                                                          at: context.clock.now(), subject: item.subjectLabel)
+            deferItem(item, "failedValidation: the project's checks still failed after \(rounds) round\(rounds == 1 ? "" : "s") (change \(change.key)); nothing was committed. Not tried again until a requirement, linked code or configuration of the change changes", failed: true)
+        }
+        failures.append("\(what): generated code failed validation \(rounds) time\(rounds == 1 ? "" : "s"); see autodev status")
     }
 
-    private func take(_ item: WorkItem, _ files: [String: [UInt8]], provider: String, note: String) {
-        let origin = "provider '\(provider)'"
-        do {
-            guard let paths = try accept(files, of: item, tier: .llm, origins: files.mapValues { _ in origin }, note: note) else { return }
+    /// Takes a change whole: its files claimed by the change (the model was shown any file it
+    /// replaces), a record for every item (settled ones without files).
+    private func take(_ change: Change, _ progress: Progress, note suffix: String) {
+        let providers = progress.providers.map { "'\($0)'" }.joined(separator: ", then ")
+        let lead = progress.answered[0]
+        let label = change.items.count == 1 ? lead.subjectLabel : "change \(change.key)"
+        let owner = OutputClaims.Owner(work: lead.id, subject: change.items.count == 1 ? PassQueue.subjectKey(lead) : "change\u{0}" + change.key,
+                                       label: label, origin: "")
+        let origin = "provider \(providers)"
+        var paths: [String] = []
+        if !progress.files.isEmpty {
+            do {
+                guard let taken = try accept(progress.files, of: lead, tier: .llm, origins: progress.files.mapValues { _ in origin },
+                                             note: "answered by provider \(providers)", owner: owner, overlap: .replace, park: false,
+                                             change: change.key) else { return }
+                paths = taken
+                for item in progress.answered { land(change.key, work: item.id) }
+            } catch where error.code == .outputCollision {
+                // A file where a folder must be (or the reverse): the whole change is held back.
+                for item in progress.answered { park(item, error.message) }
+                return
+            } catch {
+                for item in progress.answered { fail(item, error.message) }
+                return
+            }
+        }
+        let part = change.items.count == 1 ? "" : " as part of change \(change.key) (\(progress.answered.count) items, \(progress.steps) step\(progress.steps == 1 ? "" : "s"))"
+        for item in progress.answered {
             failedValidations[item.id] = nil
-            rememberAnswer(item, files, provider: provider)
+            let note: String
+            var files: [String] = []
+            if let settlement = progress.settled[item.id] {
+                note = "settled by the model (provider \(providers)): \(settlement.reason)"
+            } else {
+                files = (progress.wrote[item.id] ?? []).filter { paths.contains($0) }
+                note = "answered by provider \(providers)\(part)\(suffix)"
+                if change.items.count == 1 { rememberAnswer(item, progress.files, provider: progress.providers.last ?? "") }
+            }
             var record = DecisionRecord(run: context.runID, item: item, tier: TierName.llm.rawValue, outcome: note)
-            record.files = paths
+            record.files = files
             record.calls = llmCalls.filter { $0.work.contains(item.id) }
             records.append(record)
-            items.append(.init(work: item.id, action: item.action, subject: item.subjectLabel, tier: TierName.llm.rawValue, outcome: note, files: paths))
-        } catch {
-            fail(item, error.message)
+            items.append(.init(work: item.id, action: item.action, subject: item.subjectLabel, tier: TierName.llm.rawValue, outcome: note, files: files))
         }
     }
 }

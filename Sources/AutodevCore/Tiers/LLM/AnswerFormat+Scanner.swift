@@ -18,10 +18,18 @@ struct AnswerScanner {
         var operations: [Operation] = []
         /// The first problem met in the part's syntax (an unsafe path, an unclosed edit).
         var problem: AnswerProblem?
+        /// `NOTHING TO DO <id>: reason` lines in the part: (the id the line names, if any, reason).
+        var nothingToDo: [(work: String?, reason: String)] = []
 
         mutating func append(_ other: Section) {
             operations += other.operations
             if problem == nil { problem = other.problem }
+            nothingToDo += other.nothingToDo
+        }
+
+        static func == (a: Section, b: Section) -> Bool {
+            a.work == b.work && a.operations == b.operations && a.problem == b.problem
+                && a.nothingToDo.map { "\($0.work ?? "")\u{0}\($0.reason)" } == b.nothingToDo.map { "\($0.work ?? "")\u{0}\($0.reason)" }
         }
     }
 
@@ -77,6 +85,10 @@ struct AnswerScanner {
                         .wrongFormat, "the SEARCH/REPLACE block at line \(index + 1) has no path line before it")
                 }
                 index = next
+            } else if let settled = Self.nothingToDo(line) {
+                sections[sections.count - 1].nothingToDo.append(settled)
+                pendingPath = nil
+                index += 1
             } else if let path = Self.pathLine(line) {
                 pendingPath = path
                 index += 1
@@ -153,6 +165,27 @@ struct AnswerScanner {
     }
 
     static func isSearch(_ line: Substring) -> Bool { isMarker(line, "<", word: "SEARCH") }
+
+    /// `NOTHING TO DO <id>: <reason>` (also in bold or backticks; the id may be left out in a
+    /// one-item answer or under the item's marker): the work id it names and the reason.
+    static func nothingToDo(_ line: Substring) -> (work: String?, reason: String)? {
+        let text = stripDecoration(line.strippedOfBlanks)
+        guard text.count > 13, text.prefix(13).uppercased() == "NOTHING TO DO" else { return nil }
+        var rest = text.dropFirst(13).strippedOfBlanks
+        var id: String?
+        if rest.first != ":" {
+            let word = rest.prefix(while: { $0 != ":" && !$0.isWhitespace })
+            guard !word.isEmpty else { return nil }
+            var bare = word
+            if bare.hasPrefix("<"), bare.hasSuffix(">") { bare = bare.dropFirst().dropLast() }
+            id = String(bare)
+            rest = rest.dropFirst(word.count).strippedOfBlanks
+        }
+        guard rest.first == ":" else { return nil }
+        let reason = rest.dropFirst().strippedOfBlanks
+        guard !reason.isEmpty else { return nil }
+        return (id, String(reason))
+    }
 
     /// `<<<<<<< SEARCH`, `=======`, `>>>>>>> REPLACE`: 5 to 9 of the character, then the word.
     static func isMarker(_ line: Substring, _ character: Character, word: String) -> Bool {

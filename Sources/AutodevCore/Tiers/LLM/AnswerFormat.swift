@@ -7,7 +7,10 @@
 ///   `>>>>>>> REPLACE` blocks, inside a fence or not. A SEARCH must match the current file
 ///   exactly once; an empty SEARCH creates a new file.
 /// - **Batches**: each item's part starts with `=== WORK <id> ===`; a single-item answer needs no
-///   marker.
+///   marker. Parts apply in order: an item's edits apply to the file as the items before it in
+///   the same answer left it (the items of one change build on each other).
+/// - **Nothing to do**: a line `NOTHING TO DO <id>: already implemented in <path>` or
+///   `NOTHING TO DO <id>: not code work: <why>` settles an item without files.
 ///
 /// Text outside blocks (explanations) is ignored. Nothing is ever partly used: an item's part is
 /// either wholly usable or a problem, and an answer that is unusable as a whole throws.
@@ -33,8 +36,24 @@ public struct AnswerFormat: Sendable {
     /// The line that starts an item's part of a batch answer.
     public static func workMarker(_ id: String) -> String { "=== WORK \(id) ===" }
 
+    /// The line that settles an item without files.
+    public static let nothingToDoPrefix = "NOTHING TO DO"
+
     /// The format's description for the system prompt; the README's "Answer format" says the same.
     public static func instructions(for editFormat: ProviderConfig.EditFormat) -> String {
+        files(for: editFormat) + "\n\n" + nothingToDoInstructions
+    }
+
+    /// How an item is settled without files; the same for every edit format.
+    static let nothingToDoInstructions = """
+        If an item needs no change because the code already does what it asks, or because it is \
+        not code work (a decision, a document, a manual step), do not write files for it: write \
+        one line `NOTHING TO DO <work id>: already implemented in <path>` (the file that already \
+        does it, optionally `: <where>` after the path) or `NOTHING TO DO <work id>: not code \
+        work: <why>`. Never use it for work you could not finish.
+        """
+
+    private static func files(for editFormat: ProviderConfig.EditFormat) -> String {
         let fence = "```"
         switch editFormat {
         case .whole:
@@ -91,15 +110,42 @@ public struct AnswerFormat: Sendable {
         let sections = try AnswerScanner(lines: lines, maxFiles: maxFiles, stopRequested: stopRequested).scan()
 
         var parsed = ParsedAnswer()
+        // `NOTHING TO DO` lines name their item; without a name, the part's item (or the only one).
+        var settled: [String: String] = [:]
+        for section in sections {
+            for line in section.nothingToDo {
+                guard let id = line.work.flatMap({ work.contains($0) ? $0 : nil }) ?? section.work ?? (work.count == 1 ? work[0] : nil),
+                      work.contains(id) else { continue }
+                if settled[id] == nil { settled[id] = line.reason }
+            }
+        }
+        // Each item's part applies to the files as the parts before it left them.
+        var written: [String: [UInt8]] = [:]
+        func accumulated(_ path: String) -> [UInt8]? { written[path] ?? current(path) }
+        func record(_ id: String, _ section: AnswerScanner.Section?) {
+            if let section, !section.operations.isEmpty || section.problem != nil {
+                parsed.record(id, section, format: self, current: { accumulated($0) })
+                for (path, content) in parsed.files[id] ?? [:] { written[path] = content }
+            } else if let reason = settled[id] {
+                parsed.settle(id, reason, exists: { accumulated($0) != nil })
+            } else {
+                parsed.missing.append(id)
+            }
+        }
         let markers = sections.filter { $0.work != nil }
         if markers.isEmpty {
-            guard let only = sections.first, !only.operations.isEmpty || only.problem != nil else {
+            let only = sections.first
+            if only?.operations.isEmpty != false, only?.problem == nil {
+                if !settled.isEmpty {
+                    for id in work { record(id, nil) }
+                    return parsed
+                }
                 throw AnswerProblem(.noFiles, "the answer holds no file blocks (a path line followed by a fenced block)")
             }
             guard work.count == 1 else {
                 throw AnswerProblem(.noFiles, "the answer has no `=== WORK <id> ===` lines: start each item's part with its line")
             }
-            parsed.record(work[0], only, format: self, current: current)
+            record(work[0], only)
             return parsed
         }
         var byWork: [String: AnswerScanner.Section] = [:]
@@ -111,13 +157,7 @@ public struct AnswerFormat: Sendable {
             }
             byWork[id, default: AnswerScanner.Section(work: id)].append(section)
         }
-        for id in work {
-            guard let section = byWork[id] else {
-                parsed.missing.append(id)
-                continue
-            }
-            parsed.record(id, section, format: self, current: current)
-        }
+        for id in work { record(id, byWork[id]) }
         return parsed
     }
 
@@ -168,8 +208,43 @@ public struct ParsedAnswer: Sendable, Equatable {
     public var missing: [String] = []
     /// Work ids in markers that were not asked for; their parts are ignored.
     public var unknownWork: [String] = []
+    /// Items the model settled without files (`NOTHING TO DO`), with its reason.
+    public var settled: [String: Settlement] = [:]
+
+    /// Why an item needs no files, as the model said it.
+    public struct Settlement: Sendable, Equatable {
+        /// `already implemented in src/a.py: parse()`, `not code work: a release decision`.
+        public var reason: String
+        /// The file named as already doing it (it exists in the tree the answer was built on).
+        public var path: String?
+    }
 
     public init() {}
+
+    /// Takes a `NOTHING TO DO` reason; "already implemented in <path>" must name a file that
+    /// exists, any other reason must say it is not code work, else the part is a problem.
+    mutating func settle(_ id: String, _ reason: String, exists: (String) -> Bool) {
+        let lower = reason.lowercased()
+        let implemented = "already implemented in "
+        if lower.hasPrefix(implemented) {
+            let rest = reason.dropFirst(implemented.count)
+            var path = rest.prefix(while: { !$0.isWhitespace && $0 != "," && $0 != ";" && $0 != "(" })
+            if path.hasSuffix(":") || path.hasSuffix(".") { path = path.dropLast() }
+            if path.hasPrefix("`"), path.hasSuffix("`"), path.count > 2 { path = path.dropFirst().dropLast() }
+            let file = String(path)
+            guard !file.isEmpty, AnswerFormat.unsafeReason(file) == nil, exists(file) else {
+                problems[id] = AnswerProblem(.noFiles, work: id, path: file.isEmpty ? nil : file,
+                                             "NOTHING TO DO says the work is already implemented in '\(file)', but there is no such file; name the file that does it, or answer with the code")
+                return
+            }
+            settled[id] = Settlement(reason: reason, path: file)
+        } else if lower.hasPrefix("not code work") {
+            settled[id] = Settlement(reason: reason, path: nil)
+        } else {
+            problems[id] = AnswerProblem(.noFiles, work: id,
+                                         "NOTHING TO DO needs a reason of the form `already implemented in <path>` or `not code work: <why>` (got \"\(reason.prefix(120))\")")
+        }
+    }
 
     mutating func record(_ id: String, _ section: AnswerScanner.Section, format: AnswerFormat, current: (String) -> [UInt8]?) {
         if var problem = section.problem {
