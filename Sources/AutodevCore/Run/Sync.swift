@@ -318,7 +318,7 @@ public final class Sync {
             state.loop = .init(state: .processing, task: queue.items.first?.id, pid: getpid(), since: started)
             try store.save(cached(state))
         }
-        let runner = TierRunner(.init(repository: repository, config: config, environment: environment, store: store, clock: clock,
+        let runner = TierRunner(.init(repository: repository, config: config, sandbox: modelSandbox(), store: store, clock: clock,
                                       stopRequested: stopRequested, runID: runID, dryRun: dryRun, baseCommit: baseCommit,
                                       baseLookup: baseLookup, previous: previous, carried: queue.carried,
                                       saveLoop: { [store, queueInGit] (loop: SyncState.LoopState, task: String) throws(AutodevError) in
@@ -433,7 +433,7 @@ public final class Sync {
         let command = config.string("validate.command")
         guard !command.trimmingSpaces().isEmpty else { return nil }
         return ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
-                              environment: environment, runner: commandRunner)
+                              sandbox: modelSandbox(), runner: commandRunner)
     }
 
     /// Tier 5's providers, or nil when no provider is configured (or
@@ -451,6 +451,7 @@ public final class Sync {
         var setup = TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, failedValidation: state.failedValidation ?? [:],
                                         calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint), guarded: guarded)
         setup.openCache = { [self] in try? self.openAnswerCache() }
+        setup.secrets = secretGuard()
         return setup
     }
 

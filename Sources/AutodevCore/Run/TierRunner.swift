@@ -12,7 +12,9 @@ final class TierRunner {
     struct Context {
         let repository: Repository
         let config: Config
-        let environment: [String: String]
+        /// Where generator commands and the validation command run: autodev's environment
+        /// reaches them only through it.
+        let sandbox: Sandbox
         let store: StateStore
         let clock: any WallClock
         let stopRequested: @Sendable () -> Int32
@@ -65,7 +67,7 @@ final class TierRunner {
         let maxItems = context.config.int("loop.max_events_per_run")
         let generated = try runGenerators(queue.prefix(maxItems), patterns: patterns)
         let tiers = TierResolver(patterns: patterns, templates: templates, repository: context.repository,
-                                 base: context.baseCommit, environment: context.environment, generated: generated)
+                                 base: context.baseCommit, sandbox: context.sandbox, generated: generated)
         var lastStateWrite = context.clock.monotonicMilliseconds()
         var forLLM: [WorkItem] = []
         for (index, item) in queue.enumerated() {
@@ -131,7 +133,13 @@ final class TierRunner {
                                outcome: resolution.note, files: record.files))
             records.append(record)
         }
-        if let llm { try runLLM(forLLM, setup: llm) }
+        if llm != nil, !forLLM.isEmpty, let problem = gate?.sandbox.problem() {
+            // The answers could not be checked without running model code unconfined: no call.
+            for item in forLLM { deferItem(item, "pending: " + Sandbox.refusal(problem), failed: true) }
+            failures.append(Sandbox.refusal(problem))
+        } else if let llm {
+            try runLLM(forLLM, setup: llm)
+        }
     }
 
     /// Generator commands run first, up to max_concurrent_tasks at once; the rest of the tiers
@@ -141,7 +149,7 @@ final class TierRunner {
     private func runGenerators(_ queue: ArraySlice<WorkItem>, patterns: PatternRules)
         throws(AutodevError) -> [String: Result<[String: [UInt8]], AutodevError>] {
         guard !context.dryRun else { return [:] }
-        let generator = Generator(repository: context.repository, base: context.baseCommit, environment: context.environment)
+        let generator = Generator(repository: context.repository, base: context.baseCommit, sandbox: context.sandbox)
         var jobs: [GeneratorJob] = []
         for item in queue {
             guard let (rule, captures) = try patterns.match(item), case .command(let command, let timeout) = rule.then else { continue }

@@ -1,8 +1,9 @@
 internal import AutodevGit
 
 /// The project's own checks (`[validate] command`), run by /bin/sh in a scratch copy of the
-/// processed commit with generated files on top. Generated work reaches the results branch only
-/// when they pass.
+/// processed commit with generated files on top, in the sandbox (it runs code a model wrote).
+/// Generated work reaches the results branch only when they pass. What it printed is scrubbed
+/// of secrets before it is logged or shown to a model.
 struct ValidationGate {
     enum Outcome: Equatable {
         case passed
@@ -17,12 +18,13 @@ struct ValidationGate {
     let repository: Repository
     let command: String
     let timeoutSeconds: Int
-    let environment: [String: String]
+    let sandbox: Sandbox
     let runner: any CommandRunner
 
     /// Runs the checks on `baseTree` with `files` (path → blob) written over it.
     func check(baseTree: ObjectID, files: [String: ObjectID], logPath: String?, stopRequested: () -> Int32) -> Outcome {
-        guard let scratch = Generator.makeScratchFolder(environment) else { return .broken("could not get a scratch folder") }
+        if let problem = sandbox.problem() { return .broken(Sandbox.refusal(problem)) }
+        guard let scratch = Generator.makeScratchFolder(sandbox.hostTemporaryFolder) else { return .broken("could not get a scratch folder") }
         defer { Generator.removeTree(scratch) }
         do {
             let tree = try repository.writeTree(base: baseTree, blobs: files)
@@ -30,10 +32,10 @@ struct ValidationGate {
         } catch {
             return .broken("could not prepare the scratch copy: \(error)")
         }
-        var env = environment
-        env["AUTODEV_VALIDATING"] = "1"
-        let result = runner.run(CommandSpec(command: command, directory: scratch, environment: env, timeoutSeconds: timeoutSeconds,
-                                            maxOutputBytes: 4 << 20, mergeErrors: true), stopRequested: stopRequested)
+        var result = runner.run(CommandSpec(command: command, directory: scratch, sandbox: sandbox, variables: ["AUTODEV_VALIDATING": "1"],
+                                            timeoutSeconds: timeoutSeconds, maxOutputBytes: 4 << 20, mergeErrors: true),
+                                stopRequested: stopRequested)
+        result.output = sandbox.scrub(result.output)
         if let logPath {
             try? FileSystem.makeDirectories(String(logPath[..<(logPath.lastIndex(of: "/") ?? logPath.startIndex)]))
             try? FileSystem.writeAtomically(logPath, result.output)
@@ -103,7 +105,7 @@ extension Sync {
         }
         let tree = try gitCall { try self.repository.commit(head).tree }
         let gate = ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
-                                  environment: environment, runner: commandRunner)
+                                  sandbox: modelSandbox(), runner: commandRunner)
         let started = clock.monotonicMilliseconds()
         let outcome = gate.check(baseTree: tree, files: [:], logPath: nil, stopRequested: stopRequested)
         let elapsed = clock.monotonicMilliseconds() - started
