@@ -202,6 +202,30 @@ import Testing
         for (path, text) in logs { #expect(Self.leaks(in: text).isEmpty, "a key is in \(path)") }
     }
 
+    @Test func aSyncKilledWithSIGKILLTakesItsSandboxedGeneratorAndWhatItStartedWithSetsidAlong() throws {
+        // FIFOs outside /tmp: a sandboxed command can open one that exists (it creates none).
+        let marker = try TemporaryDirectory(prefix: "autodev-sandbox-kill", in: "/var/tmp")
+        defer { marker.remove() }
+        let ready = try SyncStopTests.fifo(marker.path + "/ready")
+        let alive = try SyncStopTests.fifo(marker.path + "/alive")
+        // The escaped child holds `alive` open for writing: the test's read ends when it is dead.
+        let sleeper = "59.\(Int.random(in: 100_000...999_999))"
+        let fixture = try SyncSafetyTests.withGenerator("setsid sleep \(sleeper) > \(alive) 2>&1 < /dev/null & echo up > \(ready); sleep 30")
+        let process = SyncStopTests.syncProcess(fixture, environment: ["AUTODEV_LOOP_MAX_CONCURRENT_TASKS": "1"])
+        try process.run()
+        #expect(try SyncStopTests.readAll(ready) == "up\n")
+        let handle = try #require(FileHandle(forReadingAtPath: alive))
+        defer { try? handle.close() }
+        #expect(!Self.processes(matching: "sleep \(sleeper)").isEmpty, "the escaped child runs")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let start = SyncStopTests.now()
+        _ = handle.readDataToEndOfFile()
+        let elapsed = SyncStopTests.seconds(since: start)
+        #expect(elapsed < SyncStopTests.stopBound, "the setsid child lived \(elapsed) s after its sync was killed")
+        #expect(Self.processes(matching: "sleep \(sleeper)").isEmpty)
+    }
+
     @Test func whereBubblewrapCannotRunNoModelCodeRunsAndNoCallIsMade() throws {
         let server = try HTTPTestServer(handler: Tier5HTTPTests.openAIReply)
         defer { server.stop() }

@@ -48,7 +48,11 @@ public struct SecretValues: Sendable, Equatable {
         for provider in providers {
             if let name = provider.apiKeyEnv, let value = environment[name] { values.append(value) }
         }
-        for (name, value) in environment where SecretNames.isSecret(name) { values.append(value) }
+        // A path is not a secret, whatever its variable is called (`SSH_KEY=/root/.ssh/id_rsa`):
+        // taken as one, it would scrub `/usr/bin` from every output.
+        for (name, value) in environment where SecretNames.isSecret(name) && !value.hasPrefix("/") && !value.hasPrefix("~") {
+            values.append(value)
+        }
         self.init(values: values)
     }
 
