@@ -147,6 +147,29 @@ import Testing
         #expect(!survivors.isEmpty, "an unconfined setsid sleep is expected to survive, so the check above can fail")
     }
 
+    @Test func aToolchainUnderTheHomeFolderIsVisibleReadOnlyButItsCredentialsAreNot() throws {
+        let world = try World()
+        defer { world.folder.remove() }
+        let cargo = world.home + "/.cargo"
+        try FileManager.default.createDirectory(atPath: cargo + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: world.home + "/.rustup", withIntermediateDirectories: true)
+        try "#!/bin/sh\necho tool-ran\n".write(toFile: cargo + "/bin/mytool", atomically: true, encoding: .utf8)
+        chmod(cargo + "/bin/mytool", 0o755)
+        try "[registry]\ntoken = \"cio-secret-token-123456\"\n".write(toFile: cargo + "/credentials.toml", atomically: true, encoding: .utf8)
+        var environment = world.environment
+        environment["PATH"] = cargo + "/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
+        let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
+        let sandbox = Sandbox.forModelCode(config: config, environment: environment, repositoryFolders: [world.repository])
+        #expect(sandbox.mounts.contains(.readOnly(cargo)) && sandbox.mounts.contains(.readOnly(world.home + "/.rustup")), "\(sandbox.mounts)")
+        #expect(sandbox.mounts.contains(.hideFile(cargo + "/credentials.toml")), "\(sandbox.mounts)")
+        let result = ProcessRunner().run(CommandSpec(command: "mytool; cat ~/.cargo/credentials.toml; ls -A ~; touch ~/.cargo/bin/x || echo read-only",
+                                                     directory: world.scratch, sandbox: sandbox, timeoutSeconds: 60, mergeErrors: true),
+                                         stopRequested: { 0 })
+        let seen = Self.output(result)
+        #expect(seen.contains("tool-ran") && seen.contains("read-only"), "\(seen)")
+        #expect(!seen.contains("cio-secret-token") && !seen.contains(".aws") && !seen.contains(".ssh"), "\(seen)")
+    }
+
     @Test func withoutBubblewrapModelCodeIsRefusedWithWhatToDo() throws {
         let world = try World(extra: ["PATH": "/nonexistent-bin"])
         defer { world.folder.remove() }
