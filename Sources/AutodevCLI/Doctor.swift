@@ -10,9 +10,10 @@ extension AutodevCommand {
             abstract: "Check the configuration, each LLM provider (one tiny request) and the validation command.",
             discussion: """
                 Each provider gets one request of a few tokens: reachable, model known, key accepted, \
-                latency. The validation command runs once in a scratch copy of HEAD; the last sync's baseline \
-                (the check on the processed commit with the unmerged results) is shown when it failed, \
-                with its output. Exit status 0 when \
+                latency. The sandbox for model code (bubblewrap, [validate] sandbox) is started once to \
+                see that it works here. The validation command runs once in a scratch copy of HEAD, in \
+                that sandbox; the last sync's baseline (the check on the processed commit with the unmerged \
+                results) is shown when it failed, with its output. Exit status 0 when \
                 everything works, 1 when something does not (each problem says what to fix), 2 when the \
                 configuration itself is invalid.
                 """,
@@ -49,6 +50,7 @@ extension AutodevCommand {
             var validation: AutodevCore.Sync.ValidationCheck?
             /// The check on the processed commit as the last sync found it (with the unmerged results).
             var baseline: ValidationBaseline?
+            var sandbox: AutodevCore.Sync.SandboxCheck
             var problems: [String]
         }
 
@@ -57,7 +59,8 @@ extension AutodevCommand {
             let session = try Session.open(global)
             let sync = AutodevCore.Sync(repository: session.repository, config: session.config, environment: Environment.variables(),
                                         providerFactory: makeHTTPProvider, stopRequested: { Signals.stopRequested })
-            var report = Report(configuration: "valid", providers: [], validation: nil, problems: [])
+            var report = Report(configuration: "valid", providers: [], validation: nil, sandbox: sync.checkSandbox(), problems: [])
+            if let problem = report.sandbox.problem { report.problems.append(problem) }
             if session.config.providers.isEmpty {
                 report.problems.append("no [[llm.providers]] configured: work that needs an LLM is written to .auto-dev/loop/pending/ for a person to send")
             }
@@ -108,6 +111,7 @@ extension AutodevCommand {
                     }
                 }
                 if session.config.providers.isEmpty { out += "providers: none configured (tier 5 stays offline)\n" }
+                out += StatusText.sandbox(report.sandbox, detailed: true)
                 if let validation = report.validation {
                     out += "validate: `\(Terminal.safe(validation.command))` "
                     out += validation.passed ? "passed on HEAD in \(validation.milliseconds) ms\n" : "FAILED on HEAD:\n"
@@ -120,7 +124,7 @@ extension AutodevCommand {
                 for line in report.baseline?.lines ?? [] { out += Terminal.safe(line) + "\n" }
                 Output.write(out)
             }
-            let failing = report.providers.contains { !$0.ok } || report.validation?.passed == false || report.baseline != nil
+            let failing = report.providers.contains { !$0.ok } || report.validation?.passed == false || report.baseline != nil || !report.sandbox.works
             if failing { throw ExitStatus(AutodevError.ExitStatus.failure.rawValue) }
         }
     }

@@ -40,6 +40,8 @@ extension AutodevCommand {
             var baseline: ValidationBaseline?
             /// Budget, breakers, limiters, health readings and mode.
             var resilience: ResilienceReport
+            /// Whether model code (validation, generators) can run here, and how it is confined.
+            var sandbox: AutodevCore.Sync.SandboxCheck
             var warnings: [String]
         }
 
@@ -82,6 +84,7 @@ extension AutodevCommand {
                                 llmWaits: state.llmWaits ?? [:],
                                 baseline: state.validationBaseline,
                                 resilience: ResilienceReport.current(repository: repository, config: session.config, store: store, now: Int64(time(nil))),
+                                sandbox: AutodevCore.Sync(repository: repository, config: session.config, environment: Environment.variables()).checkSandbox(),
                                 warnings: warnings)
             if json {
                 Output.write(try JSONOutput.encode(report) + "\n")
@@ -123,6 +126,7 @@ extension AutodevCommand {
             }
             for line in report.baseline?.lines ?? [] { out += Terminal.safe(line) + "\n" }
             for line in report.resilience.lines() { out += Terminal.safe(line) + "\n" }
+            out += StatusText.sandbox(report.sandbox, detailed: false)
             warnings.append(contentsOf: report.resilience.warnings)
             if let tip {
                 out += "results: \(branch) at \(tip.hex.prefix(12)), \(unmerged ?? 0) commit\(unmerged == 1 ? "" : "s") not merged into HEAD\n"
@@ -226,5 +230,15 @@ enum StatusText {
     static func skips(_ skips: [String: Int]) -> String {
         let sorted = skips.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         return sorted.isEmpty ? "none" : sorted.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+    }
+
+    /// `sandbox: …` for status and doctor: whether model code can run, and (doctor) how it is
+    /// confined.
+    static func sandbox(_ check: AutodevCore.Sync.SandboxCheck, detailed: Bool) -> String {
+        guard check.works else { return "sandbox: CANNOT RUN: \(Terminal.safe(check.problem ?? "?"))\n" }
+        var out = check.mode == "none" ? "sandbox: none ([validate] sandbox = \"none\"): model code runs unconfined\n"
+                                       : "sandbox: bubblewrap works\(check.network ? ", network allowed" : ", no network")\n"
+        if detailed { for line in check.allows { out += "  \(Terminal.safe(line))\n" } }
+        return out
     }
 }

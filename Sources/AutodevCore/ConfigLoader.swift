@@ -11,7 +11,20 @@ public enum ConfigLoader {
         }
         try applyEnvironment(environment, to: &config)
         try checkReferences(config)
+        try Sandbox.checkConfig(config) { key, problem in invalid(config, key, problem) }
         return config
+    }
+
+    /// An error for `key` that names where its value came from (file and line, or variable).
+    static func invalid(_ config: Config, _ key: String, _ problem: String) -> AutodevError {
+        switch config.sources[key]?.origin {
+        case .file(let file, let line)?:
+            return .config(file: file, line: line == 0 ? nil : line, key: key, "'\(key)' \(problem)")
+        case .environment(let name)?:
+            return .config(file: "environment variable \(name)", line: nil, key: key, "'\(key)' \(problem)")
+        default:
+            return AutodevError(.invalidConfig, "'\(key)' \(problem)", exitStatus: .config, key: key)
+        }
     }
 
     /// autodev's refs live under `refs/autodev/` and on a results branch of its own:
@@ -19,16 +32,7 @@ public enum ConfigLoader {
     /// branch name. Whether the branch is autodev's is checked by `sync`, which opens the
     /// repository. The error names where the setting came from.
     static func checkReferences(_ config: Config) throws(AutodevError) {
-        func invalid(_ key: String, _ problem: String) -> AutodevError {
-            switch config.sources[key]?.origin {
-            case .file(let file, let line)?:
-                return .config(file: file, line: line == 0 ? nil : line, key: key, "'\(key)' \(problem)")
-            case .environment(let name)?:
-                return .config(file: "environment variable \(name)", line: nil, key: key, "'\(key)' \(problem)")
-            default:
-                return AutodevError(.invalidConfig, "'\(key)' \(problem)", exitStatus: .config, key: key)
-            }
-        }
+        func invalid(_ key: String, _ problem: String) -> AutodevError { ConfigLoader.invalid(config, key, problem) }
         let checkpoint = config.string("loop.checkpoint_ref")
         guard checkpoint.hasPrefix("refs/autodev/"), Repository.isValidReferenceName(checkpoint) else {
             throw invalid("loop.checkpoint_ref", "= \"\(checkpoint)\" must be a valid ref name under refs/autodev/ (default refs/autodev/checkpoint): autodev moves that ref, and moves no branch or ref of yours")

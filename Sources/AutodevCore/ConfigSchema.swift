@@ -111,11 +111,17 @@ public enum ConfigSchema {
                       help: "Below this share of budget or header quota left, a provider's work goes to the next provider."),
             // [validate]
             ConfigKey(name: "validate.command", kind: .string, defaultValue: .string(""),
-                      help: "The project's own checks, run by /bin/sh in a scratch copy of the processed commit with the generated files; empty: none."),
+                      help: "The project's own checks, run by /bin/sh in a scratch copy of the processed commit with the generated files, in the sandbox; empty: none."),
             ConfigKey(name: "validate.report", kind: .string, defaultValue: .string(""),
                       help: "A JUnit XML report the command writes, relative to the checked copy (e.g. \"junit.xml\"): answers are then judged by the tests they break against the processed commit's own failures; empty: by the exit status alone."),
             ConfigKey(name: "validate.timeout_seconds", kind: .int(1...86_400), defaultValue: .int(900),
                       help: "How long the validation command may run."),
+            ConfigKey(name: "validate.sandbox", kind: .string, defaultValue: .string("bwrap"),
+                      help: "\"bwrap\": the validation and generator commands run under bubblewrap (read-only system, scratch copy writable, no home, no keys, no network); \"none\": unconfined (the environment is still the allowlist)."),
+            ConfigKey(name: "validate.network", kind: .bool, defaultValue: .bool(false),
+                      help: "Let the sandboxed validation and generator commands use the network."),
+            ConfigKey(name: "validate.env", kind: .strings, defaultValue: .strings([]),
+                      help: "Environment variables passed to the validation and generator commands besides PATH, HOME, LANG, LC_*, TERM, TZ and toolchain variables; never a provider key or a name like *_KEY, *_TOKEN, *_SECRET."),
             // [answers]
             ConfigKey(name: "answers.max_files", kind: .int(1...100_000), defaultValue: .int(200),
                       help: "Files one model answer may write; an answer with more is refused while it is read (malformed), as one that never ends."),

@@ -4,8 +4,10 @@ public import Foundation
 public struct TemporaryDirectory: Sendable {
     public let path: String
 
-    public init(prefix: String = "autodev-test") throws {
-        let base = FileManager.default.temporaryDirectory.path
+    /// In the system temp folder, or in `base` (`/var/tmp` for a folder a sandbox's private
+    /// `/tmp` does not already hide).
+    public init(prefix: String = "autodev-test", in base: String? = nil) throws {
+        let base = base ?? FileManager.default.temporaryDirectory.path
         let template = base + "/\(prefix)-XXXXXX"
         var bytes = Array(template.utf8CString)
         guard let result = bytes.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {

@@ -71,7 +71,9 @@ import Glibc
         defer { marker.remove() }
         let temporary = marker.path + "/tmp", pids = marker.path + "/pids"
         for folder in [temporary, pids] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        let environment = ["MARK": marker.path, "TMPDIR": temporary]
+        // The generators report to the test through $MARK on the host: unsandboxed, on purpose
+        // (this is the process-group machinery's test; SandboxCommandTests has the sandbox's).
+        let environment = ["MARK": marker.path, "TMPDIR": temporary, "AUTODEV_VALIDATE_SANDBOX": "none", "AUTODEV_VALIDATE_ENV": "MARK"]
 
         let reference = try Self.project()
         let clean = try SyncCommandTests.sync(reference, [], environment: environment)

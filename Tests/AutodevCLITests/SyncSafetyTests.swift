@@ -147,7 +147,9 @@ import Glibc
         let fixture = try Self.withGenerator(
             "mkdir $MARK/once 2>/dev/null || exit 0; mkdir -p $REPO/specs/009-late && echo '- **FR-009**: System MUST be late' > $REPO/specs/009-late/spec.md && git -C $REPO add -A && git -C $REPO -c user.name=t -c user.email=t@t commit -qm late && $AUTODEV_BIN -C $REPO sync --hook post-commit > $MARK/hook.out 2>&1; echo $? > $MARK/hook.status")
         try fixture.commit("generator pattern")  // the pattern is part of HEAD now
-        let result = try SyncCommandTests.sync(fixture, ["--json"], environment: ["MARK": marker.path, "REPO": fixture.path, "AUTODEV_BIN": AutodevBinary.path])
+        // The generator commits to the repository itself: unsandboxed, on purpose.
+        let result = try SyncCommandTests.sync(fixture, ["--json"], environment: ["MARK": marker.path, "REPO": fixture.path, "AUTODEV_BIN": AutodevBinary.path,
+                                                                                  "AUTODEV_VALIDATE_SANDBOX": "none", "AUTODEV_VALIDATE_ENV": "MARK,REPO,AUTODEV_BIN"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try String(contentsOfFile: marker.path + "/hook.status", encoding: .utf8) == "0\n")
         let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
@@ -300,7 +302,9 @@ import Glibc
         defer { barrier.remove() }
         let fixture = try Self.withGenerator(
             "touch $BARRIER/$AUTODEV_REQUIREMENT_KEY; n=0; while [ $(ls $BARRIER | wc -l) -lt 2 ] && [ $n -lt 400 ]; do n=$((n+1)); sleep 0.05; done; ls $BARRIER | wc -l | tr -d ' ' > seen-$AUTODEV_REQUIREMENT_KEY.txt")
-        let result = try SyncCommandTests.sync(fixture, [], environment: ["BARRIER": barrier.path, "AUTODEV_LOOP_MAX_CONCURRENT_TASKS": "2"])
+        // The generators meet in a folder of the host: unsandboxed, on purpose.
+        let result = try SyncCommandTests.sync(fixture, [], environment: ["BARRIER": barrier.path, "AUTODEV_LOOP_MAX_CONCURRENT_TASKS": "2",
+                                                                          "AUTODEV_VALIDATE_SANDBOX": "none", "AUTODEV_VALIDATE_ENV": "BARRIER"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try fixture.git(["show", "autodev/results:seen-US1.txt"]) == "2\n")
         #expect(try fixture.git(["show", "autodev/results:seen-FR-001.txt"]) == "2\n")

@@ -62,7 +62,10 @@ import Glibc
         // says which, and waits for it (30 s: far past the stop bound).
         let fixture = try SyncSafetyTests.withGenerator(
             "if mkdir $MARK/first 2>/dev/null; then echo kept > kept-$AUTODEV_REQUIREMENT_KEY.txt; else sleep 30 & echo $! > $MARK/ready; wait; fi")
-        let process = Self.syncProcess(fixture, environment: ["MARK": marker.path, "AUTODEV_LOOP_MAX_CONCURRENT_TASKS": "1"])
+        // The generator reports its child's pid through $MARK on the host: unsandboxed, on
+        // purpose (the process group is what is tested; SandboxCommandTests has the sandbox).
+        let process = Self.syncProcess(fixture, environment: ["MARK": marker.path, "AUTODEV_LOOP_MAX_CONCURRENT_TASKS": "1",
+                                                              "AUTODEV_VALIDATE_SANDBOX": "none", "AUTODEV_VALIDATE_ENV": "MARK"])
         try process.run()
         let child = try #require(Int32(try Self.readAll(ready).trimmingCharacters(in: .whitespacesAndNewlines)))
         let start = Self.now()
@@ -94,6 +97,7 @@ import Glibc
         // The child holds `alive` open for writing: the test's read ends when it is dead.
         let fixture = try SyncSafetyTests.withGenerator("sleep 30 > $MARK/alive & echo $! > $MARK/ready; wait")
         let process = Self.syncProcess(fixture, environment: ["MARK": marker.path, "TMPDIR": temporary,
+                                                              "AUTODEV_VALIDATE_SANDBOX": "none", "AUTODEV_VALIDATE_ENV": "MARK",
                                                               "AUTODEV_LOOP_MAX_CONCURRENT_TASKS": "1"])
         try process.run()
         _ = try Self.readAll(ready)

@@ -29,7 +29,7 @@ import Testing
     }
 
     static func gate(_ repository: Repository, report: String?) -> ValidationGate {
-        ValidationGate(repository: repository, command: "sh check.sh", timeoutSeconds: 60, environment: ProcessInfo.processInfo.environment,
+        ValidationGate(repository: repository, command: "sh check.sh", timeoutSeconds: 60, sandbox: .host(environment: ProcessInfo.processInfo.environment),
                        runner: ProcessRunner(), report: report)
     }
 

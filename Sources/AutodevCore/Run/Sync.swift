@@ -318,7 +318,7 @@ public final class Sync {
             state.loop = .init(state: .processing, task: queue.items.first?.id, pid: getpid(), since: started)
             try store.save(cached(state))
         }
-        let runner = TierRunner(.init(repository: repository, config: config, environment: environment, store: store, clock: clock,
+        let runner = TierRunner(.init(repository: repository, config: config, sandbox: modelSandbox(), store: store, clock: clock,
                                       stopRequested: stopRequested, runID: runID, dryRun: dryRun, baseCommit: baseCommit,
                                       baseLookup: baseLookup, previous: previous, carried: queue.carried,
                                       saveLoop: { [store, queueInGit] (loop: SyncState.LoopState, task: String) throws(AutodevError) in
@@ -445,7 +445,7 @@ public final class Sync {
         guard !command.trimmingSpaces().isEmpty else { return nil }
         let report = config.string("validate.report")
         return ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
-                              environment: environment, runner: commandRunner, report: report.isEmpty ? nil : report)
+                              sandbox: modelSandbox(), runner: commandRunner, report: report.isEmpty ? nil : report)
     }
 
     /// Tier 5's providers, or nil when no provider is configured (or
@@ -463,6 +463,7 @@ public final class Sync {
         var setup = TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, failedValidation: state.failedValidation ?? [:],
                                         calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint), guarded: guarded)
         setup.openCache = { [self] in try? self.openAnswerCache() }
+        setup.secrets = secretGuard()
         return setup
     }
 

@@ -12,7 +12,9 @@ final class TierRunner {
     struct Context {
         let repository: Repository
         let config: Config
-        let environment: [String: String]
+        /// Where generator commands and the validation command run: autodev's environment
+        /// reaches them only through it.
+        let sandbox: Sandbox
         let store: StateStore
         let clock: any WallClock
         let stopRequested: @Sendable () -> Int32
@@ -84,7 +86,7 @@ final class TierRunner {
         let maxItems = context.config.int("loop.max_events_per_run")
         let generated = try runGenerators(queue.prefix(maxItems), patterns: patterns)
         let tiers = TierResolver(patterns: patterns, templates: templates, repository: context.repository,
-                                 base: context.baseCommit, environment: context.environment, generated: generated, hasGate: gate != nil)
+                                 base: context.baseCommit, sandbox: context.sandbox, generated: generated, hasGate: gate != nil)
         defer {
             // Scaffolded work is marked on its items, whatever became of it, for the counts.
             for index in items.indices {
@@ -168,7 +170,13 @@ final class TierRunner {
                                outcome: resolution.note, files: record.files))
             records.append(record)
         }
-        if let llm { try runLLM(forLLM, setup: llm) }
+        if llm != nil, !forLLM.isEmpty, let problem = gate?.sandbox.problem() {
+            // The answers could not be checked without running model code unconfined: no call.
+            for item in forLLM { deferItem(item, "pending: " + Sandbox.refusal(problem), failed: true) }
+            failures.append(Sandbox.refusal(problem))
+        } else if let llm {
+            try runLLM(forLLM, setup: llm)
+        }
     }
 
     /// Output that must pass the gate (a generator's, an answer template's): judged against the
@@ -216,7 +224,7 @@ final class TierRunner {
     private func runGenerators(_ queue: ArraySlice<WorkItem>, patterns: PatternRules)
         throws(AutodevError) -> [String: Result<[String: [UInt8]], AutodevError>] {
         guard !context.dryRun else { return [:] }
-        let generator = Generator(repository: context.repository, base: context.baseCommit, environment: context.environment)
+        let generator = Generator(repository: context.repository, base: context.baseCommit, sandbox: context.sandbox)
         var jobs: [GeneratorJob] = []
         for item in queue {
             guard let (rule, captures) = try patterns.match(item), case .command(let command, let timeout) = rule.then else { continue }

@@ -3,11 +3,17 @@ internal import CSpawn
 import Glibc
 #endif
 
-/// One command for `/bin/sh -c`: where it runs, what it reads and where its output goes.
+/// One command for `/bin/sh -c`: where it runs, how it is confined, what it reads and where its
+/// output goes.
 public struct CommandSpec: Sendable {
     public var command: String
     public var directory: String
-    public var environment: [String: String]
+    /// How it runs and its whole environment: the one way a command reaches the machine
+    /// (`Sandbox.forModelCode` for code autodev did not write, `Sandbox.host` for the user's
+    /// own tools).
+    public var sandbox: Sandbox
+    /// Variables autodev sets for this command (`AUTODEV_*`), over the sandbox's environment.
+    public var variables: [String: String]
     /// Its stdin (nil: /dev/null).
     public var input: [UInt8]?
     public var timeoutSeconds: Int
@@ -18,11 +24,12 @@ public struct CommandSpec: Sendable {
     /// Whether stderr joins stdout in `output` (a validation command's feedback needs both).
     public var mergeErrors: Bool
 
-    public init(command: String, directory: String, environment: [String: String], input: [UInt8]? = nil, timeoutSeconds: Int,
-                maxOutputBytes: Int = 16 << 20, errorLog: String? = nil, mergeErrors: Bool = false) {
+    public init(command: String, directory: String, sandbox: Sandbox, variables: [String: String] = [:], input: [UInt8]? = nil,
+                timeoutSeconds: Int, maxOutputBytes: Int = 16 << 20, errorLog: String? = nil, mergeErrors: Bool = false) {
         self.command = command
         self.directory = directory
-        self.environment = environment
+        self.sandbox = sandbox
+        self.variables = variables
         self.input = input
         self.timeoutSeconds = timeoutSeconds
         self.maxOutputBytes = maxOutputBytes
@@ -75,18 +82,20 @@ final class RunningCommand {
         self.deadline = deadline
     }
 
-    /// Starts `/bin/sh -c command` in `directory`, in its own process group. Call it from a
-    /// thread that lives as long as the run (see `autodev_spawn_group`).
-    static func start(_ command: String, directory: String, environment: [String: String], inputFD: Int32, outputFD: Int32,
+    /// Starts `/bin/sh -c command` in `directory` as `sandbox` says (under bubblewrap, or
+    /// plain), in its own process group. Call it from a thread that lives as long as the run
+    /// (see `autodev_spawn_group`). nil when it could not be started.
+    static func start(_ command: String, directory: String, sandbox: Sandbox, variables: [String: String], inputFD: Int32, outputFD: Int32,
                       errorFD: Int32, timeoutSeconds: Int) -> RunningCommand? {
+        guard let invocation = sandbox.invocation(command, directory: directory, variables: variables) else { return nil }
         _ = autodev_become_subreaper()
-        let argv: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { $0.withCString { strdup($0) } } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { "\($0.key)=\($0.value)".withCString { strdup($0) } } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = invocation.arguments.map { $0.withCString { strdup($0) } } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = invocation.environment.map { "\($0.key)=\($0.value)".withCString { strdup($0) } } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        let pid = autodev_spawn_group_io("/bin/sh", argv, envp, directory, inputFD, outputFD, errorFD)
+        let pid = autodev_spawn_group_io(invocation.path, argv, envp, directory, inputFD, outputFD, errorFD)
         guard pid > 0 else { return nil }
         // Clamped, so no input can overflow.
         return RunningCommand(pid: pid, deadline: milliseconds() + Int64(min(max(timeoutSeconds, 0), 86_400 * 7)) * 1000)
@@ -131,7 +140,7 @@ public struct ProcessRunner: CommandRunner {
         // stdin from an unlinked temporary file: no pipe to keep fed while polling.
         var inputFD: Int32 = -1
         if let input = spec.input {
-            var template = Array((Generator.temporaryFolder(spec.environment) + "/autodev-input-XXXXXX").utf8CString)
+            var template = Array((spec.sandbox.hostTemporaryFolder + "/autodev-input-XXXXXX").utf8CString)
             inputFD = mkstemp(&template)
             guard inputFD >= 0 else { return result(.notStarted("cannot create a temporary file for its input")) }
             unlink(String(cString: template))
@@ -160,11 +169,11 @@ public struct ProcessRunner: CommandRunner {
             }
             if errorFD < 0 { errorFD = open("/dev/null", O_WRONLY | O_CLOEXEC) }
         }
-        guard let running = RunningCommand.start(spec.command, directory: spec.directory, environment: spec.environment, inputFD: inputFD,
-                                                 outputFD: writeFD, errorFD: errorFD, timeoutSeconds: spec.timeoutSeconds) else {
+        guard let running = RunningCommand.start(spec.command, directory: spec.directory, sandbox: spec.sandbox, variables: spec.variables,
+                                                 inputFD: inputFD, outputFD: writeFD, errorFD: errorFD, timeoutSeconds: spec.timeoutSeconds) else {
             close(readFD); close(writeFD)
             if errorFD != writeFD && errorFD >= 0 { close(errorFD) }
-            return result(.notStarted("cannot start /bin/sh"))
+            return result(.notStarted(spec.sandbox.mode == .bubblewrap ? "cannot start bubblewrap" : "cannot start /bin/sh"))
         }
         close(writeFD)
         if errorFD != writeFD && errorFD >= 0 { close(errorFD) }

@@ -57,7 +57,7 @@ struct SpecParser {
         let body = SpecText.normalized(rest)
         let text = body.isEmpty ? title : title + "\n" + body
         let progress = includeNested ? SpecText.progress([item]) : (SpecText.checkbox(of: item).0.map { String($0.state) } ?? "")
-        return make(key: key, ids: ids, kind: kind, title: String(title.prefix(120)), text: text,
+        return make(key: key, ids: ids, kind: kind, title: SecretGuard.cut(title, to: 120), text: text,
                     raw: SpecText.raw(rest), line: item.line, destinations: destinations([item]),
                     refs: refs, parent: parent, progress: progress)
     }
@@ -147,7 +147,7 @@ struct SpecParser {
             guard cells.count >= 2, let (id, rest) = TextScan.leadingID(Substring(cells[0])), rest.isEmpty, !isTaskID(id),
                   Self.definingPrefixes.contains(String(id.prefix { $0.isLetter })), defined.insert(id).inserted else { continue }
             let text = TextScan.collapse(cells[1])
-            result.append(make(key: id, kind: Self.specKitKind(id), title: String(text.prefix(120)), text: text, raw: text,
+            result.append(make(key: id, kind: Self.specKitKind(id), title: SecretGuard.cut(text, to: 120), text: text, raw: text,
                                line: block.line, progress: cells.count > 2 ? cells[2...].joined(separator: "|") : ""))
         }
         return result.sorted { $0.line < $1.line }
@@ -252,7 +252,8 @@ struct SpecParser {
                 key = "Task \(id)"
                 title = rest
             } else {
-                key = "Task: " + String(SpecText.headingKey(label).prefix(60))
+                // Redacted before it is lower-cased and cut (either could hide a key from the patterns).
+                key = "Task: " + String(SpecText.headingKey(SecretGuard.patterns.redact(label).text).prefix(60))
             }
             var refs: [String] = []
             let own = [label] + ownBlocks(item).map(\.allText)

@@ -11,11 +11,10 @@ struct CommandProvider: LLMProvider {
 
     func complete(_ request: LLMRequest, stopRequested: @escaping @Sendable () -> Int32) throws(LLMError) -> LLMAnswer {
         let command = config.command ?? ""
-        var env = environment
-        env["AUTODEV_MAX_OUTPUT_TOKENS"] = String(request.maxOutputTokens)
-        env["AUTODEV_TEMPERATURE"] = String(request.temperature)
+        let variables = ["AUTODEV_MAX_OUTPUT_TOKENS": String(request.maxOutputTokens), "AUTODEV_TEMPERATURE": String(request.temperature)]
         let input = Array((request.system + "\n\n" + request.prompt).utf8)
-        let result = runner.run(CommandSpec(command: command, directory: directory, environment: env, input: input,
+        // The user's own model runner: it runs as the user, with the environment (its key).
+        let result = runner.run(CommandSpec(command: command, directory: directory, sandbox: .host(environment: environment), variables: variables, input: input,
                                             timeoutSeconds: config.timeoutSeconds, maxOutputBytes: 8 << 20, errorLog: errorLog),
                                 stopRequested: stopRequested)
         let name = "provider '\(config.name)' (\(config.source))"

@@ -11,8 +11,10 @@ final class GeneratorJob {
     let patternName: String
     let command: String
     let timeoutSeconds: Int
-    let environment: [String: String]
-    /// Where its stdout and stderr go (nil: nowhere); removed when it wrote nothing.
+    /// What autodev tells it (`AUTODEV_WORK`, `AUTODEV_MATCH_*`, …), over the sandbox's environment.
+    let variables: [String: String]
+    /// Where its stdout and stderr go (nil: nowhere); removed when it wrote nothing, scrubbed of
+    /// secrets when it ends.
     let logPath: String?
     var scratch: String?
     var original: [String: ObjectID] = [:]
@@ -23,12 +25,12 @@ final class GeneratorJob {
     var outcome: Result<[String: [UInt8]], AutodevError>?
 
     init(item: WorkItem, patternName: String, command: String, timeoutSeconds: Int,
-         environment: [String: String], logPath: String?) {
+         variables: [String: String], logPath: String?) {
         self.item = item
         self.patternName = patternName
         self.command = command
         self.timeoutSeconds = timeoutSeconds
-        self.environment = environment
+        self.variables = variables
         self.logPath = logPath
     }
 
@@ -46,11 +48,13 @@ final class GeneratorJob {
 /// Each generator is its own process group under a supervisor (Sources/CSpawn): a timeout or a
 /// stop sends the group SIGTERM, then SIGKILL after `grace`, and every process of the group is
 /// reaped before the job ends (autodev is a subreaper, so orphans come back to it). When autodev
-/// dies, even by SIGKILL, the supervisor kills the group.
+/// dies, even by SIGKILL, the supervisor kills the group. A generator is code autodev did not
+/// write: it runs in `sandbox` (bubblewrap unless `[validate] sandbox = "none"`), and where the
+/// sandbox cannot run, it does not run at all.
 struct Generator {
     let repository: Repository
     let base: ObjectID?
-    let environment: [String: String]
+    let sandbox: Sandbox
 
     static let scratchPrefix = "autodev-scratch-"
 
@@ -66,7 +70,7 @@ struct Generator {
     /// A job and its environment; its scratch copy is made only when it starts.
     func job(_ command: String, timeoutSeconds: Int, patternName: String, item: WorkItem,
              captures: [String: String], logPath: String?) -> GeneratorJob {
-        var env = environment
+        var env: [String: String] = [:]
         env["AUTODEV_WORK"] = item.id
         env["AUTODEV_ACTION"] = item.action.rawValue
         env["AUTODEV_PATH"] = item.path
@@ -76,7 +80,7 @@ struct Generator {
             env["AUTODEV_MATCH_" + key.uppercased()] = value
         }
         return GeneratorJob(item: item, patternName: patternName, command: command, timeoutSeconds: timeoutSeconds,
-                            environment: env, logPath: logPath)
+                            variables: env, logPath: logPath)
     }
 
     static func temporaryFolder(_ environment: [String: String]) -> String {
@@ -87,11 +91,9 @@ struct Generator {
     /// The scratch copy of the processed commit (read from git on the calling thread), named
     /// after this process so a later run can tell a dead run's copies.
     private func makeScratch(for job: GeneratorJob) throws(AutodevError) {
-        var template = Array((Self.temporaryFolder(environment) + "/" + Self.scratchPrefix + "\(getpid())-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else {
+        guard let scratch = Self.makeScratchFolder(sandbox.hostTemporaryFolder) else {
             throw AutodevError(.generatorFailed, "pattern '\(job.patternName)': could not get a scratch folder", exitStatus: .failure)
         }
-        let scratch = String(cString: made)
         job.scratch = scratch
         guard let base else { return }
         do {
@@ -129,10 +131,10 @@ struct Generator {
         return written
     }
 
-    /// A new, empty scratch folder named after this process, so a later run can tell a dead
-    /// run's copies (`removeDeadScratch`).
-    static func makeScratchFolder(_ environment: [String: String]) -> String? {
-        var template = Array((temporaryFolder(environment) + "/" + scratchPrefix + "\(getpid())-XXXXXX").utf8CString)
+    /// A new, empty scratch folder in `temporary` named after this process, so a later run can
+    /// tell a dead run's copies (`removeDeadScratch`).
+    static func makeScratchFolder(_ temporary: String) -> String? {
+        var template = Array((temporary + "/" + scratchPrefix + "\(getpid())-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { return nil }
         return String(cString: made)
     }
@@ -160,6 +162,10 @@ struct Generator {
     /// Runs on the thread that lives as long as the run (see `autodev_spawn_group`).
     func runAll(_ jobs: [GeneratorJob], width: Int, stopRequested: () -> Int32 = { 0 }) {
         guard !jobs.isEmpty else { return }
+        if let problem = sandbox.problem() {
+            for job in jobs { job.outcome = .failure(job.failed("was not run: " + Sandbox.refusal(problem))) }
+            return
+        }
         _ = autodev_become_subreaper()
         var waiting = jobs[...]
         var running: [GeneratorJob] = []
@@ -172,11 +178,11 @@ struct Generator {
             while !stopping, running.count < max(1, width), let job = waiting.popFirst() {
                 do {
                     try makeScratch(for: job)
-                    try Self.start(job)
+                    try start(job)
                     running.append(job)
                 } catch {
                     job.outcome = .failure(error.code == .generatorFailed ? error : job.failed("could not be started: \(error.message)"))
-                    Self.cleanUp(job)
+                    cleanUp(job)
                 }
             }
             var progressed = false
@@ -193,7 +199,7 @@ struct Generator {
 
     private func finish(_ job: GeneratorJob, _ status: RunningCommand.Status) {
         job.done = true
-        defer { Self.cleanUp(job) }
+        defer { cleanUp(job) }
         switch job.running?.ending?.why {
         case .stopped?, .tooMuchOutput?: return  // stopped: no outcome, the work stays pending
         case .timedOut?:
@@ -216,8 +222,8 @@ struct Generator {
         job.outcome = .success(changed)
     }
 
-    /// Closes the log (removed when empty) and removes the scratch copy.
-    private static func cleanUp(_ job: GeneratorJob) {
+    /// Closes the log (removed when empty, else scrubbed of secrets) and removes the scratch copy.
+    private func cleanUp(_ job: GeneratorJob) {
         if job.logFD >= 0 {
             var info = stat()
             let empty = fstat(job.logFD, &info) == 0 && info.st_size == 0
@@ -226,15 +232,18 @@ struct Generator {
             if empty, let path = job.logPath {
                 unlink(path)
                 rmdir(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))  // only if empty
+            } else if let path = job.logPath, let written = try? FileSystem.read(path) {
+                let scrubbed = sandbox.scrub(written)
+                if scrubbed != written { try? FileSystem.writeAtomically(path, scrubbed) }
             }
         }
-        if let scratch = job.scratch { removeTree(scratch) }
+        if let scratch = job.scratch { Self.removeTree(scratch) }
         job.scratch = nil
     }
 
     /// Starts the job's command with `/bin/sh -c` in its scratch copy, its own process group,
     /// stdin from /dev/null and its output to its log.
-    private static func start(_ job: GeneratorJob) throws(AutodevError) {
+    private func start(_ job: GeneratorJob) throws(AutodevError) {
         guard let scratch = job.scratch else { return }
         if let path = job.logPath {
             try FileSystem.makeDirectories(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
@@ -244,10 +253,10 @@ struct Generator {
             job.logFD = open("/dev/null", O_WRONLY | O_CLOEXEC)
         }
         // The timeout is range-checked when read; clamped here too.
-        guard let running = RunningCommand.start(job.command, directory: scratch, environment: job.environment, inputFD: -1,
+        guard let running = RunningCommand.start(job.command, directory: scratch, sandbox: sandbox, variables: job.variables, inputFD: -1,
                                                  outputFD: job.logFD, errorFD: job.logFD,
                                                  timeoutSeconds: min(max(job.timeoutSeconds, 0), PatternRules.maxTimeoutSeconds)) else {
-            throw FileSystem.ioError("cannot start /bin/sh")
+            throw FileSystem.ioError(sandbox.mode == .bubblewrap ? "cannot start bubblewrap" : "cannot start /bin/sh")
         }
         job.running = running
     }

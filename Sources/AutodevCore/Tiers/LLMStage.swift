@@ -66,6 +66,8 @@ extension TierRunner {
         var guarded: CallGuard? = nil
         /// Opens the answer cache of tiers 3 and 4 (nil: none, or it cannot be opened).
         var openCache: (() -> (any AnswerCache)?)? = nil
+        /// Redaction of every prompt: the patterns and the key values autodev holds.
+        var secrets = SecretGuard()
     }
 
     /// The fingerprint of what a failed validation depends on: the requirement's text, the
@@ -163,7 +165,7 @@ extension TierRunner {
         for (index, provider) in setup.providers.enumerated() {
             let config = provider.config
             var estimator = TokenEstimator(calibration: llmCalibration[config.name] ?? setup.calibration[config.name] ?? 1)
-            let builder = PromptBuilder(source: source, estimator: estimator, provider: config,
+            let builder = PromptBuilder(source: source, secrets: setup.secrets, estimator: estimator, provider: config,
                                         maxContextTokens: context.config.int("loop.llm_optimization.max_context_tokens"),
                                         batchSize: max(items.count, context.config.int("loop.llm_optimization.batch_size")))
             var round = items

@@ -62,7 +62,8 @@ struct PatternTier: Tier {
     let templates: TemplateLibrary
     let repository: Repository
     let base: ObjectID?
-    let environment: [String: String]
+    /// Where generator commands run (code autodev did not write).
+    let sandbox: Sandbox
     /// Generator outcomes already computed, concurrently, by work id.
     let generated: [String: Result<[String: [UInt8]], AutodevError>]
     var name: TierName { .pattern }
@@ -89,7 +90,7 @@ struct PatternTier: Tier {
                 case .success(let computed)?: files = computed
                 case .failure(let error)?: throw error
                 case nil:
-                    files = try Generator(repository: repository, base: base, environment: environment)
+                    files = try Generator(repository: repository, base: base, sandbox: sandbox)
                         .run(command, timeoutSeconds: timeout, patternName: rule.name, item: item, captures: captures)
                 }
                 return Resolution(tier: .pattern, kind: files.isEmpty ? .done : .files(files),
@@ -159,9 +160,9 @@ struct TierResolver {
     let hasGate: Bool
 
     init(patterns: PatternRules, templates: TemplateLibrary, repository: Repository, base: ObjectID?,
-         environment: [String: String], generated: [String: Result<[String: [UInt8]], AutodevError>] = [:], hasGate: Bool = false) {
+         sandbox: Sandbox, generated: [String: Result<[String: [UInt8]], AutodevError>] = [:], hasGate: Bool = false) {
         self.hasGate = hasGate
-        tiers = [PatternTier(patterns: patterns, templates: templates, repository: repository, base: base, environment: environment,
+        tiers = [PatternTier(patterns: patterns, templates: templates, repository: repository, base: base, sandbox: sandbox,
                              generated: generated),
                  TemplateTier(templates: templates),
                  OfflineTier()]

@@ -1,7 +1,8 @@
 internal import AutodevGit
 
 /// The project's own checks (`[validate] command`), run by /bin/sh in a scratch copy of the
-/// processed commit with generated files on top. Generated work reaches the results branch only
+/// processed commit with generated files on top, in the sandbox (it runs code a model wrote;
+/// what it printed is scrubbed of secrets before it is logged or shown to a model). Generated work reaches the results branch only
 /// when they pass — judged against the *baseline*, the same check on the processed commit with
 /// only the unmerged results on it: a project whose own tests already fail must not make every
 /// answer fail (issue 19: one unrelated red test cost 20 calls and landed nothing).
@@ -23,7 +24,7 @@ struct ValidationGate {
     let repository: Repository
     let command: String
     let timeoutSeconds: Int
-    let environment: [String: String]
+    let sandbox: Sandbox
     let runner: any CommandRunner
     /// `[validate] report`: a JUnit XML file the command writes, relative to the scratch copy.
     var report: String? = nil
@@ -100,7 +101,8 @@ struct ValidationGate {
     }
 
     private func execute(baseTree: ObjectID, files: [String: ObjectID], logPath: String?, stopRequested: () -> Int32) -> Run {
-        guard let scratch = Generator.makeScratchFolder(environment) else { return Run(outcome: .broken("could not get a scratch folder")) }
+        if let problem = sandbox.problem() { return Run(outcome: .broken(Sandbox.refusal(problem))) }
+        guard let scratch = Generator.makeScratchFolder(sandbox.hostTemporaryFolder) else { return Run(outcome: .broken("could not get a scratch folder")) }
         defer { Generator.removeTree(scratch) }
         do {
             let tree = try repository.writeTree(base: baseTree, blobs: files)
@@ -110,10 +112,10 @@ struct ValidationGate {
         }
         // A report committed to the tree is not this run's.
         if let report { FileSystem.remove(scratch + "/" + report) }
-        var env = environment
-        env["AUTODEV_VALIDATING"] = "1"
-        let result = runner.run(CommandSpec(command: command, directory: scratch, environment: env, timeoutSeconds: timeoutSeconds,
-                                            maxOutputBytes: 4 << 20, mergeErrors: true), stopRequested: stopRequested)
+        var result = runner.run(CommandSpec(command: command, directory: scratch, sandbox: sandbox, variables: ["AUTODEV_VALIDATING": "1"],
+                                            timeoutSeconds: timeoutSeconds, maxOutputBytes: 4 << 20, mergeErrors: true),
+                                stopRequested: stopRequested)
+        result.output = sandbox.scrub(result.output)
         if let logPath {
             try? FileSystem.makeDirectories(String(logPath[..<(logPath.lastIndex(of: "/") ?? logPath.startIndex)]))
             try? FileSystem.writeAtomically(logPath, result.output)

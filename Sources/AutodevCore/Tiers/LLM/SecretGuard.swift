@@ -23,9 +23,13 @@ public struct SecretGuard: Sendable {
     ]
 
     private let globs: [Glob]
+    /// The values autodev itself holds (provider keys): replaced in every form, whatever their
+    /// shape (`SecretValues`).
+    public let known: SecretValues
 
-    public init() {
+    public init(known: SecretValues = .none) {
         globs = Self.pathGlobs.compactMap { try? Glob($0) }
+        self.known = known
     }
 
     /// Whether `path` (repository-relative) names a file that must never be read into a prompt.
@@ -36,15 +40,16 @@ public struct SecretGuard: Sendable {
 
     /// `text` with every secret replaced, the count per kind, and the suspected generic secrets.
     public func redact(_ text: String) -> Redaction {
+        let (text, knownCount) = known.scrub(text)
+        var counts: [SecretKind: Int] = knownCount > 0 ? [.knownValue: knownCount] : [:]
         var scanner = SecretScanner(bytes: Array(text.utf8))
         scanner.run()
         guard !scanner.matches.isEmpty else {
-            return Redaction(text: text, counts: [:], suspects: scanner.suspects)
+            return Redaction(text: text, counts: counts, suspects: scanner.suspects)
         }
         var out: [UInt8] = []
         out.reserveCapacity(scanner.bytes.count)
         var copied = 0
-        var counts: [SecretKind: Int] = [:]
         for match in scanner.matches {
             out += scanner.bytes[copied..<match.start]
             out += "[REDACTED \(match.kind.rawValue)]".utf8
@@ -72,6 +77,8 @@ public enum SecretKind: String, Sendable, Codable, CaseIterable, Comparable {
     case npmToken = "npm-token"
     case privateKey = "private-key"
     case jwt
+    /// A value autodev holds itself (a provider's key), in any form (`SecretValues`).
+    case knownValue = "known-secret"
 
     public static func < (lhs: SecretKind, rhs: SecretKind) -> Bool { lhs.rawValue < rhs.rawValue }
 }
