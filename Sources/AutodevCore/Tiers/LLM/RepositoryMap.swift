@@ -63,6 +63,28 @@ struct RepositoryMap {
         return candidates
     }
 
+    /// At most this many files are read to find where identifiers are defined.
+    static let filesIndexed = 4000
+
+    /// Top-level symbols to the files that define them, over the project's source files (the
+    /// same scan and memo as the map's). `Store.Get` is also indexed as `Get`.
+    static func definitions(source: any PromptSource, secrets: SecretGuard) -> [String: [String]] {
+        var index: [String: [String]] = [:]
+        var scanned = 0
+        for path in source.paths() where scanned < filesIndexed && !secrets.isSecretPath(path) {
+            guard let language = Language(path: path),
+                  !path.split(separator: "/").dropLast().contains(where: { skippedFolders.contains(String($0)) }) else { continue }
+            scanned += 1
+            guard let symbols = source.memoized(path, { Self.symbols(in: $0.prefix(256 * 1024), language: language) }) else { continue }
+            for symbol in symbols {
+                var names = [symbol]
+                if let dot = symbol.lastIndex(of: "."), !symbol.hasPrefix("impl ") { names.append(String(symbol[symbol.index(after: dot)...])) }
+                for name in names where index[name]?.last != path { index[name, default: []].append(path) }
+            }
+        }
+        return index
+    }
+
     private static func ranked(_ a: Entry, _ b: Entry) -> Bool {
         a.score != b.score ? a.score > b.score : a.path < b.path
     }
