@@ -273,7 +273,9 @@ struct PromptAssembly {
             }
         }
         var mentioned = 0
-        for (path, text) in documentTexts {
+        // tasks.md names the files each step changes; the body and plan name them in passing.
+        let tasksFirst = documentTexts.filter { $0.path.hasSuffix("tasks.md") } + documentTexts.filter { !$0.path.hasSuffix("tasks.md") }
+        for (path, text) in tasksFirst {
             let name = path.split(separator: "/").last.map(String.init) ?? path
             for found in lookup.files(namedIn: text, reason: "in \(name)")
                 where mentioned < Self.maxMentioned && shown[found.path] == nil && !documentPaths.contains(found.path) {
