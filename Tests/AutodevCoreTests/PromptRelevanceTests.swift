@@ -186,6 +186,19 @@ import Testing
         #expect(!plain.request.prompt.contains("\nbackend/app/pricing.py\n```"))
     }
 
+    @Test("a test to make pass finds the module it imports, in a sub-project")
+    func testImportsFindModule() throws {
+        let fixture = try Self.fixture()
+        let work = WorkItem(id: "t", eventId: "event-t", eventKind: .testAdded, priority: 50, path: "backend/tests/test_store.py",
+                            detail: "test_empty", action: .implementToPassTest, reason: "test added", rule: "new-test",
+                            requirement: nil, links: [], firstSeen: 0)
+        let built = try Self.build(fixture, [.init(work)])
+        let prompt = built.request.prompt
+        #expect(prompt.contains("- backend/app/store/order_store.py: module `app.store.order_store` is there, shown below"))
+        #expect(try Self.block(after: "backend/app/store/order_store.py", in: prompt).hasPrefix("class OrderStore:\n"))
+        #expect(try Self.block(after: "backend/tests/test_store.py", in: prompt).hasPrefix("from app.store.order_store import OrderStore\n"))
+    }
+
     @Test("a backticked models.py in tasks.md resolves to its sub-project path and is shown")
     func bareNameResolves() throws {
         let fixture = try Self.fixture()

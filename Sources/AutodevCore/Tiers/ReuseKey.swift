@@ -83,5 +83,12 @@ final class KeyReadsSource: PromptSource {
         return inner.read(path)
     }
 
+    /// Forwarded, so the inner source's memo serves every key of a run: the prompt builder
+    /// scans the project's symbols to find where identifiers are defined.
+    func memoized(_ path: String, _ compute: ([UInt8]) -> [String]) -> [String]? {
+        read.insert(path)
+        return inner.memoized(path, compute)
+    }
+
     func blobID(_ path: String) -> String? { inner.blobID(path) }
 }
