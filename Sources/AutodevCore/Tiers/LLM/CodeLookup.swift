@@ -16,33 +16,26 @@ struct CodeLookup {
     let paths: [String]
     private let byName: [String: [String]]
     private let byStem: [String: [String]]
-    private let folders: [String: [String]]
     private let secrets: SecretGuard
 
     /// A name matching more files than this says nothing (`__init__.py`, `index.ts`).
     static let maxMatches = 3
 
     init(paths: [String], secrets: SecretGuard) {
-        var byName: [String: [String]] = [:]
-        var byStem: [String: [String]] = [:]
-        var folders: [String: [String]] = [:]
-        var kept: [String] = []
-        for path in paths where !secrets.isSecretPath(path) {
-            let parts = path.split(separator: "/")
-            if parts.dropLast().contains(where: { RepositoryMap.skippedFolders.contains(String($0)) }) { continue }
-            kept.append(path)
-            let name = String(parts.last ?? "")
-            byName[name, default: []].append(path)
-            if RepositoryMap.Language(path: path) != nil {
-                byStem[Self.normalized(Self.stem(name)), default: []].append(path)
-            }
-            for part in parts.dropLast() { folders[Self.normalized(String(part)), default: []].append(RepositoryMap.folder(of: path)) }
+        // Grouped once: appending to arrays inside a dictionary copies them in debug builds.
+        // Secret paths are left out where a name resolves (few), not here (every path).
+        let kept = paths.filter { path in
+            !path.split(separator: "/").dropLast().contains(where: { RepositoryMap.skippedFolders.contains(String($0)) })
         }
         self.paths = kept
-        self.byName = byName
-        self.byStem = byStem
-        self.folders = folders
+        byName = Dictionary(grouping: kept, by: { Self.name(of: $0) })
+        byStem = Dictionary(grouping: kept.filter { RepositoryMap.Language(path: $0) != nil }, by: { Self.normalized(Self.stem(Self.name(of: $0))) })
         self.secrets = secrets
+    }
+
+    private static func name(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
     }
 
     // MARK: Names of files
@@ -91,7 +84,7 @@ struct CodeLookup {
     /// most `maxMatches` do.
     func resolve(_ name: String) -> [String] {
         let last = String(name.split(separator: "/").last ?? "")
-        let candidates = byName[last] ?? []
+        let candidates = (byName[last] ?? []).filter { !secrets.isSecretPath($0) }
         if candidates.contains(name) { return [name] }
         let matches = candidates.filter { $0.hasSuffix("/" + name) }
         return matches.count <= Self.maxMatches ? matches : []
@@ -132,7 +125,11 @@ struct CodeLookup {
                 if Self.declaringWords.contains(String(head)), words.count > 1 { head = words[1] }
                 let name = String(head.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." })
                 let ext = name.split(separator: ".").last.map { String($0).lowercased() } ?? ""
-                if !name.hasSuffix("."), !(name.contains(".") && fileExtensions.contains(ext)) { add(name) }
+                // A plain lower-case word (`pack validate`, `store`) names too much to look up,
+                // unless it is called (`validate(`).
+                let called = head.dropFirst(name.count).first == "("
+                let plain = name.lowercased() == name && !name.contains("_") && !name.contains(".")
+                if !name.hasSuffix("."), !(name.contains(".") && fileExtensions.contains(ext)), !plain || called { add(name) }
                 index = text.index(after: close)
                 continue
             }
@@ -158,6 +155,7 @@ struct CodeLookup {
     func files(defining identifiers: [String], definitions: [String: [String]]) -> [Found] {
         var found: [Found] = []
         func add(_ paths: [String], _ reason: String) {
+            let paths = paths.filter { !secrets.isSecretPath($0) }
             guard paths.count <= Self.maxMatches else { return }
             for path in paths where !found.contains(where: { $0.path == path }) { found.append(Found(path: path, reason: reason)) }
         }
@@ -180,11 +178,17 @@ struct CodeLookup {
 
     /// Folders named after an identifier (`OrderStore` → `order_store/`), for the map's ranking.
     func folders(namedAfter identifiers: [String]) -> [String] {
-        var out: [String] = []
-        for identifier in identifiers {
-            for folder in Set(folders[Self.normalized(identifier)] ?? []).sorted() where !out.contains(folder) { out.append(folder) }
+        let wanted = Set(identifiers.map(Self.normalized))
+        guard !wanted.isEmpty else { return [] }
+        var out: Set<String> = []
+        for path in paths {
+            var folder = ""
+            for part in path.split(separator: "/").dropLast() {
+                folder += folder.isEmpty ? String(part) : "/" + part
+                if wanted.contains(Self.normalized(String(part))) { out.insert(folder) }
+            }
         }
-        return out
+        return out.sorted()
     }
 
     /// Lower-cased, without `_`, `-` and `.`: `OrderStore`, `order_store` and `order-store` meet.

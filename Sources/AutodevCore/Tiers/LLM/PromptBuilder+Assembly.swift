@@ -3,8 +3,8 @@
 ///
 /// Budget by rank, never in equal slices: each piece (a file, or a Markdown section of a
 /// document) is kept whole in rank order while it fits — the files the work touches, then
-/// interfaces and contracts, then the spec's body, then the other documents' prose, then the
-/// repository map with what is left. What does not fit is cut whole, lowest rank first, and
+/// interfaces and contracts, then the spec's body, then the head of the repository map, then
+/// files the other documents name and their prose, then the rest of the map. What does not fit is cut whole, lowest rank first, and
 /// reported; only a file of the work itself (a link, a target, the test, the failure) is cut at
 /// a line when it alone is over the budget, and in search-replace mode it is then shown as an
 /// exact prefix and said so.
@@ -17,12 +17,14 @@ struct PromptAssembly {
         case named
         /// Files that define the identifiers the work mentions, or are named after them.
         case found
-        /// Files the feature's documents name.
+        /// Files the feature's tasks name: the files its steps change.
         case mentioned
         /// Contracts, and document sections with signatures or API tables.
         case interface
         /// The spec's body.
         case body
+        /// Files the spec, plan or other documents name in passing.
+        case referenced
         /// The other documents' prose.
         case document
 
@@ -92,6 +94,8 @@ struct PromptAssembly {
     static let maxMentioned = 16
     /// Files found by identifier per item, at most.
     static let maxFound = 6
+    /// Map lines ranked with the spec's body: enough to see the project's layout.
+    static let mapHead = 40
 
     init(builder: PromptBuilder, items: [PromptBuilder.Item]) {
         self.builder = builder
@@ -112,7 +116,16 @@ struct PromptAssembly {
         }
         var left = budget - base.tokens
         let markerCost = estimator.tokens(Self.trimMarker, kind: .prose)
+        func takeMap(upTo count: Int) {
+            while selection.mapLines < min(count, mapLines.count) {
+                let cost = estimator.tokens(mapLines[selection.mapLines], kind: .code)
+                if cost > left { break }
+                left -= cost
+                selection.mapLines += 1
+            }
+        }
         for (index, unit) in units.enumerated() {
+            if unit.rank > .body, selection.mapLines == 0 { takeMap(upTo: Self.mapHead) }
             if unit.tokens <= left {
                 selection.kept[index] = true
                 left -= unit.tokens
@@ -127,38 +140,43 @@ struct PromptAssembly {
                 }
             }
         }
-        for line in mapLines {
-            let cost = estimator.tokens(line, kind: .code)
-            if cost > left { break }
-            left -= cost
-            selection.mapLines += 1
-        }
+        takeMap(upTo: mapLines.count)
 
         // The estimates above are per part; the render's own count decides. Over it, give back
         // the lowest-ranked part until it fits.
         var rendered = render(selection, system: system)
         while rendered.tokens > budget {
-            let over = rendered.tokens - budget
-            if selection.mapLines > 0 {
-                var freed = 0
-                while selection.mapLines > 0, freed < over {
+            // Give back at least the excess, lowest rank first, then render again: markers for
+            // cut runs cost a little, so a few rounds at most.
+            var over = rendered.tokens - budget + 8
+            var order = selection.kept.indices.filter { selection.kept[$0] }.map { (unit: $0, rank: units[$0].rank.rawValue) }
+            order.sort { $0.rank != $1.rank ? $0.rank > $1.rank : $0.unit > $1.unit }
+            var cursor = order.startIndex
+            while over > 0 {
+                let nextUnitRank = cursor < order.endIndex ? order[cursor].rank : Int.min
+                // The map's tail ranks last, its head just after the body.
+                if selection.mapLines > 0, selection.mapLines > Self.mapHead || Rank.body.rawValue >= nextUnitRank {
                     selection.mapLines -= 1
-                    freed += estimator.tokens(mapLines[selection.mapLines], kind: .code)
+                    over -= estimator.tokens(mapLines[selection.mapLines], kind: .code)
+                    continue
                 }
-            } else if let last = selection.kept.indices.last(where: { selection.kept[$0] }) {
-                let unit = units[last]
+                guard cursor < order.endIndex else { break }
+                let index = order[cursor].unit
+                cursor += 1
+                let unit = units[index]
                 if unit.rank == .work {
                     let text = pieces[unit.piece].sections[unit.section].text
-                    let now = selection.prefix[last] ?? text.utf8.count
-                    let keep = Self.cut(text, bytes: now - estimator.bytes(forTokens: over + 2 * markerCost, kind: pieces[unit.piece].kind)).utf8.count
-                    if keep > 0 { selection.prefix[last] = keep } else { selection.kept[last] = false; selection.prefix[last] = nil }
+                    let now = selection.prefix[index] ?? text.utf8.count
+                    let keep = Self.cut(text, bytes: now - estimator.bytes(forTokens: over + markerCost, kind: pieces[unit.piece].kind)).utf8.count
+                    over -= estimator.tokens(bytes: now - keep, kind: pieces[unit.piece].kind)
+                    if keep > 0 { selection.prefix[index] = keep } else { selection.kept[index] = false; selection.prefix[index] = nil }
                 } else {
-                    selection.kept[last] = false
+                    selection.kept[index] = false
+                    over -= unit.tokens
                 }
-            } else {
-                break  // cannot happen: with nothing kept the render is `base`, which fits
             }
             rendered = render(selection, system: system)
+            if over > 0 { break }  // nothing left to give back: the render is `base`, which fits
         }
 
         // Everything emitted goes through redaction once more (the parts already were).
@@ -225,6 +243,12 @@ struct PromptAssembly {
         let documents = FeatureDocuments.find(specs: specs, paths: paths, secrets: builder.secrets)
             .filter { shown[$0.path] == nil }
         let documentPaths = Set(documents.map(\.path))
+        let roots = Set(specs.map { FeatureDocuments.root(of: $0.path, format: $0.format) }).filter { !$0.isEmpty }
+        /// The feature's own documents (and its work-package prompts, reviews…) are not files to
+        /// edit, and Markdown found by name is documentation, not code.
+        func isDocument(_ path: String) -> Bool {
+            documentPaths.contains(path) || TokenEstimator.Kind.of(path: path) == .prose || roots.contains { path.hasPrefix($0 + "/") }
+        }
         var documentTexts: [(path: String, text: String)] = []
         var documentPieces: [Piece] = []
         var documentRoles: [FeatureDocuments.Role] = []
@@ -247,7 +271,7 @@ struct PromptAssembly {
             if let requirement = item.work.requirement {
                 text += "\n" + requirement.title + "\n" + requirement.text + "\n" + requirement.criteria.joined(separator: "\n")
             }
-            for found in lookup.files(namedIn: text, reason: "in the requirement") where shown[found.path] == nil && !documentPaths.contains(found.path) {
+            for found in lookup.files(namedIn: text, reason: "in the requirement") where shown[found.path] == nil && !isDocument(found.path) {
                 if addFile(found.path, place: .item(index), rank: .named, reason: found.reason) { shown[found.path] = "work \(item.work.id)" }
             }
             var words = CodeLookup.identifiers(in: text)
@@ -264,7 +288,7 @@ struct PromptAssembly {
             for (index, item) in items.enumerated() {
                 var count = 0
                 for found in lookup.files(defining: identifiers[index], definitions: definitions)
-                    where count < Self.maxFound && shown[found.path] == nil && !documentPaths.contains(found.path) {
+                    where count < Self.maxFound && shown[found.path] == nil && !isDocument(found.path) {
                     if addFile(found.path, place: .item(index), rank: .found, reason: found.reason) {
                         shown[found.path] = "work \(item.work.id)"
                         count += 1
@@ -277,9 +301,10 @@ struct PromptAssembly {
         let tasksFirst = documentTexts.filter { $0.path.hasSuffix("tasks.md") } + documentTexts.filter { !$0.path.hasSuffix("tasks.md") }
         for (path, text) in tasksFirst {
             let name = path.split(separator: "/").last.map(String.init) ?? path
+            let rank: Rank = name == "tasks.md" ? .mentioned : .referenced
             for found in lookup.files(namedIn: text, reason: "in \(name)")
-                where mentioned < Self.maxMentioned && shown[found.path] == nil && !documentPaths.contains(found.path) {
-                if addFile(found.path, place: .related, rank: .mentioned, reason: found.reason) {
+                where mentioned < Self.maxMentioned && shown[found.path] == nil && !isDocument(found.path) {
+                if addFile(found.path, place: .related, rank: rank, reason: found.reason) {
                     shown[found.path] = "the files the documents name"
                     mentioned += 1
                 }
@@ -458,7 +483,7 @@ struct PromptAssembly {
         var run: [DocumentSections.Section] = []
         func flushRun() {
             guard !run.isEmpty else { return }
-            let names = run.map { $0.heading.isEmpty ? "(opening)" : $0.heading }
+            let names = run.map { $0.heading.isEmpty ? "(opening)" : Self.short($0.heading) }
             cut += names
             let shown = names.count > 3 ? names.prefix(3).joined(separator: "; ") + "; and \(names.count - 3) more" : names.joined(separator: "; ")
             if !content.isEmpty, !content.hasSuffix("\n") { content += "\n" }
@@ -547,6 +572,11 @@ struct PromptAssembly {
         for (kind, count) in result.counts { redactions[kind, default: 0] += count }
         suspects += result.suspects.map { PromptSuspect(place: place, line: $0.line, name: $0.name) }
         return result.text
+    }
+
+    /// A heading for a marker: at most 60 characters.
+    static func short(_ heading: String) -> String {
+        heading.count <= 60 ? heading : String(heading.prefix(59)) + "…"
     }
 
     /// At most `bytes` of `text`, cut after a line.
