@@ -216,6 +216,25 @@ import Testing
         #expect(named < work)
     }
 
+    @Test("a tier-3 key does not depend on whether the source had indexed its symbols, and covers the file found by identifier")
+    func reuseKeyStable() throws {
+        let fixture = try Self.fixture()
+        let provider = ProviderConfig(name: "local", kind: .openai, maxOutputTokens: 4096, contextTokens: 32768, editFormat: .whole)
+        func key(_ source: any PromptSource) throws -> String {
+            try ReuseKey.exact(.init(Self.work()), source: source, provider: provider, maxContextTokens: 8000, configFingerprint: "c")
+        }
+        let cold = try key(try PromptBuilderTests.source(fixture))
+        let warmed = try PromptBuilderTests.source(fixture)
+        _ = warmed.definitions(secrets: SecretGuard())
+        #expect(try key(warmed) == cold)
+        #expect(try key(warmed) == cold)
+        // A file no link names, found because it defines `OrderStore`, is in the key.
+        try fixture.write("backend/app/store/order_store.py", "class OrderStore:\n    items = ()\n")
+        try fixture.git(["add", "-A"])
+        _ = try fixture.commit("store changed")
+        #expect(try key(try PromptBuilderTests.source(fixture)) != cold)
+    }
+
     @Test("the feature's own documents and Markdown named in its tasks are documents, not files to edit")
     func documentsAreNotFiles() throws {
         let fixture = try Self.fixture()

@@ -90,5 +90,9 @@ final class KeyReadsSource: PromptSource {
         return inner.memoized(path, compute)
     }
 
+    /// The inner source's index, so no key depends on whether it was already computed: a
+    /// file the lookup finds is read for the prompt, and that read is recorded.
+    func definitions(secrets: SecretGuard) -> [String: [String]] { inner.definitions(secrets: secrets) }
+
     func blobID(_ path: String) -> String? { inner.blobID(path) }
 }

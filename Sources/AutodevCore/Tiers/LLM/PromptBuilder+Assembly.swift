@@ -284,7 +284,7 @@ struct PromptAssembly {
             identifiers.append(words)
         }
         if identifiers.contains(where: { !$0.isEmpty }) {
-            let definitions = RepositoryMap.definitions(source: builder.source, secrets: builder.secrets)
+            let definitions = builder.source.definitions(secrets: builder.secrets)
             for (index, item) in items.enumerated() {
                 var count = 0
                 for found in lookup.files(defining: identifiers[index], definitions: definitions)
