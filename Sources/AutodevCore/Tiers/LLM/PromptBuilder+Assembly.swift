@@ -324,7 +324,10 @@ struct PromptAssembly {
                     switch documentRoles[index - fileCount] {
                     case .contract: rank = .interface
                     case .body: rank = section.isInterface ? .interface : .body
-                    case .document: rank = section.isInterface ? .interface : .document
+                    case .document:
+                        // tasks.md says what each step does and which files it changes: as near as the body.
+                        let tasks = pieces[index].title == "tasks.md" || pieces[index].title.hasSuffix("/tasks.md")
+                        rank = section.isInterface ? .interface : tasks ? .body : .document
                     }
                 }
                 ranked.append((Unit(piece: index, section: number, rank: rank, tokens: estimator.tokens(section.text, kind: piece.kind)), ranked.count))
