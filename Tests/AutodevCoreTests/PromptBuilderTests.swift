@@ -73,7 +73,7 @@ final class RecordingSource: PromptSource {
         try #require(text.range(of: needle)?.lowerBound, "\(needle) is missing")
     }
 
-    @Test("stable part first: system, repository map, context documents, then the item's requirement, files and test")
+    @Test("stable part first: system, repository map, the spec's body, contracts, other documents, then the item's requirement, files and test")
     func order() throws {
         let fixture = try Self.fixture()
         let built = try Self.builder(try Self.source(fixture)).build([
@@ -84,8 +84,8 @@ final class RecordingSource: PromptSource {
         #expect(built.request.system.contains(AnswerFormat.instructions(for: .whole)))
         #expect(!built.request.system.contains("FR-a") && !built.request.system.contains("specs/"))
         let prompt = built.request.prompt
-        let marks = try ["# Repository map", "# Context documents", "specs/001-login/plan.md", "specs/001-login/data-model.md",
-                         "specs/001-login/research.md", "specs/001-login/contracts/api.yaml", "specs/001-login/quickstart.md",
+        let marks = try ["# Repository map", "# Context documents", "\nspecs/001-login/spec.md\n", "specs/001-login/contracts/api.yaml",
+                         "specs/001-login/plan.md", "specs/001-login/data-model.md", "specs/001-login/research.md", "specs/001-login/quickstart.md",
                          "# Work", "## Work a", "Requirement FR-a: System MUST hash passwords", "Acceptance criteria:",
                          "### Current files", "\nsrc/auth/session.py\n```python\nclass Session:", "## Work t",
                          "\ntests/test_login.py\n```python\ndef test_hashes():", "### Test to make pass"].map { try position($0, in: prompt) }

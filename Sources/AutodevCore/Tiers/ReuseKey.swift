@@ -5,12 +5,12 @@ internal import AutodevGit
 public enum ReuseKey {
     /// Raised when the prompt's layout or the answer format changes in a way the system prompt's
     /// text (also in the key) does not show.
-    public static let promptFormatVersion = 1
+    public static let promptFormatVersion = 2
 
     /// SHA-256 over a canonical form of the request for one item asked alone: provider (kind,
     /// endpoint or command), model, parameters, the prompt format version and the system
     /// prompt, the configuration's fingerprint, the normalized requirement or failure, and the
-    /// blob id of every file the prompt builder read for it (linked files, context documents,
+    /// blob id of every file the prompt builder read for it (linked files, the feature's documents, files found by name or identifier,
     /// the files the repository map scanned), with the list of paths the map shows. The same
     /// question about a changed codebase is another question.
     public static func exact(_ item: PromptBuilder.Item, source: any PromptSource, provider: ProviderConfig, maxContextTokens: Int,
@@ -82,6 +82,17 @@ final class KeyReadsSource: PromptSource {
         read.insert(path)
         return inner.read(path)
     }
+
+    /// Forwarded, so the inner source's memo serves every key of a run: the prompt builder
+    /// scans the project's symbols to find where identifiers are defined.
+    func memoized(_ path: String, _ compute: ([UInt8]) -> [String]) -> [String]? {
+        read.insert(path)
+        return inner.memoized(path, compute)
+    }
+
+    /// The inner source's index, so no key depends on whether it was already computed: a
+    /// file the lookup finds is read for the prompt, and that read is recorded.
+    func definitions(secrets: SecretGuard) -> [String: [String]] { inner.definitions(secrets: secrets) }
 
     func blobID(_ path: String) -> String? { inner.blobID(path) }
 }

@@ -1,27 +1,78 @@
-/// One `PromptBuilder.build` call: gathers the pieces, shares the budget among them, renders.
+/// One `PromptBuilder.build` call: gathers the pieces, spends the budget on them by relevance,
+/// renders.
+///
+/// Budget by rank, never in equal slices: each piece (a file, or a Markdown section of a
+/// document) is kept whole in rank order while it fits — the files the work touches, then
+/// interfaces and contracts, then the spec's body, then the head of the repository map, then
+/// files the other documents name and their prose, then the rest of the map. What does not fit is cut whole, lowest rank first, and
+/// reported; only a file of the work itself (a link, a target, the test, the failure) is cut at
+/// a line when it alone is over the budget, and in search-replace mode it is then shown as an
+/// exact prefix and said so.
 struct PromptAssembly {
-    enum Group: Int, CaseIterable {
-        case items, documents, map
+    /// How a piece ranks for the budget; lower is kept first.
+    enum Rank: Int, Comparable {
+        /// The item's test file, links, targets and failure.
+        case work
+        /// Files the requirement's own text names.
+        case named
+        /// Files that define the identifiers the work mentions, or are named after them.
+        case found
+        /// Files the feature's tasks name: the files its steps change.
+        case mentioned
+        /// Contracts, and document sections with signatures or API tables.
+        case interface
+        /// The spec's body.
+        case body
+        /// Files the spec, plan or other documents name in passing.
+        case referenced
+        /// The other documents' prose.
+        case document
 
-        /// Shares of what the fixed parts leave; what a group does not need goes to the next.
-        var share: Double {
-            switch self {
-            case .items: 0.6
-            case .documents: 0.25
-            case .map: 0.15
-            }
-        }
+        static func < (a: Rank, b: Rank) -> Bool { a.rawValue < b.rawValue }
     }
 
-    /// A file (or failure text) the prompt may hold, trimmed to `allowed` tokens.
+    /// Where a piece is shown.
+    enum Place: Equatable {
+        case item(Int)
+        case documents
+        /// Files the feature's documents name, between the documents and the work.
+        case related
+    }
+
+    /// A file, document or failure text the prompt may hold.
     struct Piece {
-        var group: Group
-        var item: Int
+        var place: Place
         var title: String
-        var content: String
+        /// Why a file that no link names is shown.
+        var reason: String?
+        var isFailure = false
+        /// A document is cut by section; a file is whole, or (work files only) cut at a line.
+        var isDocument = false
+        var sections: [DocumentSections.Section]
         var kind: TokenEstimator.Kind
         var language: String
-        var allowed = 0
+        var bytes: Int { sections.reduce(0) { $0 + $1.text.utf8.count } }
+    }
+
+    /// One section of one piece, ranked.
+    struct Unit {
+        var piece: Int
+        var section: Int
+        var rank: Rank
+        var tokens: Int
+    }
+
+    /// What is kept: per unit whole, or a prefix of so many bytes (work files only).
+    struct Selection {
+        var kept: [Bool]
+        var prefix: [Int: Int] = [:]
+        var mapLines = 0
+    }
+
+    struct Rendered {
+        var prompt: String
+        var tokens: Int
+        var trimmed: [ContextTrim]
     }
 
     let builder: PromptBuilder
@@ -29,187 +80,440 @@ struct PromptAssembly {
     private var redactions: [SecretKind: Int] = [:]
     private var suspects: [PromptSuspect] = []
     private var refused: [String] = []
-    private var trimmed: [ContextTrim] = []
     private var estimator: TokenEstimator { builder.estimator }
+    private var searchReplace: Bool { builder.provider.editFormat == .searchReplace }
+
+    private var heads: [String] = []
+    private var notes: [[String]] = []
+    private var pieces: [Piece] = []
+    private var units: [Unit] = []
+    private var mapEntries: [RepositoryMap.Entry] = []
+    private var mapLines: [String] = []
+
+    /// Files named by the feature's documents shown at most: a plan's project tree names many.
+    static let maxMentioned = 16
+    /// Files found by identifier per item, at most.
+    static let maxFound = 6
+    /// Map lines ranked with the spec's body: enough to see the project's layout.
+    static let mapHead = 40
 
     init(builder: PromptBuilder, items: [PromptBuilder.Item]) {
         self.builder = builder
         self.items = items
     }
 
-    private static let trimMarker = "[… trimmed to fit the context budget: 99999 KB → 99999 KB]\n"
-
     mutating func build() throws(AutodevError) -> BuiltPrompt {
         let budget = builder.budget
         let system = redact(PromptBuilder.system(for: builder.provider.editFormat), place: "system prompt")
-        let batch = items.count > 1
+        gather()
 
-        // Fixed text: the work section's heads and notes.
-        var heads: [String] = []
-        var notes: [[String]] = Array(repeating: [], count: items.count)
-        var pieces: [Piece] = []
-        var shownIn: [String: String] = [:]
+        var selection = Selection(kept: Array(repeating: false, count: units.count))
+        let base = render(selection, system: system)
+        guard base.tokens <= budget else {
+            throw AutodevError(.invalidConfig,
+                               "the work itself (\(items.map(\.work.id).joined(separator: ", "))) needs about \(base.tokens) tokens, over the context budget of \(budget): raise loop.llm_optimization.max_context_tokens or the provider's context_tokens, or lower loop.llm_optimization.batch_size",
+                               exitStatus: .config, key: "loop.llm_optimization.max_context_tokens")
+        }
+        var left = budget - base.tokens
+        let markerCost = estimator.tokens(Self.trimMarker, kind: .prose)
+        func takeMap(upTo count: Int) {
+            while selection.mapLines < min(count, mapLines.count) {
+                let cost = estimator.tokens(mapLines[selection.mapLines], kind: .code)
+                if cost > left { break }
+                left -= cost
+                selection.mapLines += 1
+            }
+        }
+        for (index, unit) in units.enumerated() {
+            if unit.rank > .body, selection.mapLines == 0 { takeMap(upTo: Self.mapHead) }
+            if unit.tokens <= left {
+                selection.kept[index] = true
+                left -= unit.tokens
+            } else if unit.rank == .work, left > markerCost + 16 {
+                // A file of the work itself, alone over what is left: its beginning, cut at a line.
+                let text = pieces[unit.piece].sections[unit.section].text
+                let keep = Self.cut(text, bytes: estimator.bytes(forTokens: left - markerCost, kind: pieces[unit.piece].kind)).utf8.count
+                if keep > 0 {
+                    selection.kept[index] = true
+                    selection.prefix[index] = keep
+                    left -= estimator.tokens(bytes: keep, kind: pieces[unit.piece].kind) + markerCost
+                }
+            }
+        }
+        takeMap(upTo: mapLines.count)
+
+        // The estimates above are per part; the render's own count decides. Over it, give back
+        // the lowest-ranked part until it fits.
+        var rendered = render(selection, system: system)
+        while rendered.tokens > budget {
+            // Give back at least the excess, lowest rank first, then render again: markers for
+            // cut runs cost a little, so a few rounds at most.
+            var over = rendered.tokens - budget + 8
+            var order = selection.kept.indices.filter { selection.kept[$0] }.map { (unit: $0, rank: units[$0].rank.rawValue) }
+            order.sort { $0.rank != $1.rank ? $0.rank > $1.rank : $0.unit > $1.unit }
+            var cursor = order.startIndex
+            while over > 0 {
+                let nextUnitRank = cursor < order.endIndex ? order[cursor].rank : Int.min
+                // The map's tail ranks last, its head just after the body.
+                if selection.mapLines > 0, selection.mapLines > Self.mapHead || Rank.body.rawValue >= nextUnitRank {
+                    selection.mapLines -= 1
+                    over -= estimator.tokens(mapLines[selection.mapLines], kind: .code)
+                    continue
+                }
+                guard cursor < order.endIndex else { break }
+                let index = order[cursor].unit
+                cursor += 1
+                let unit = units[index]
+                if unit.rank == .work {
+                    let text = pieces[unit.piece].sections[unit.section].text
+                    let now = selection.prefix[index] ?? text.utf8.count
+                    let keep = Self.cut(text, bytes: now - estimator.bytes(forTokens: over + markerCost, kind: pieces[unit.piece].kind)).utf8.count
+                    over -= estimator.tokens(bytes: now - keep, kind: pieces[unit.piece].kind)
+                    if keep > 0 { selection.prefix[index] = keep } else { selection.kept[index] = false; selection.prefix[index] = nil }
+                } else {
+                    selection.kept[index] = false
+                    over -= unit.tokens
+                }
+            }
+            rendered = render(selection, system: system)
+            if over > 0 { break }  // nothing left to give back: the render is `base`, which fits
+        }
+
+        // Everything emitted goes through redaction once more (the parts already were).
+        let final = builder.secrets.redact(rendered.prompt)
+        for (kind, count) in final.counts { redactions[kind, default: 0] += count }
+        return BuiltPrompt(request: LLMRequest(system: system, prompt: final.text, maxOutputTokens: builder.provider.maxOutputTokens,
+                                               temperature: builder.provider.temperature),
+                           work: items.map(\.work.id), estimatedTokens: rendered.tokens, budget: budget, redactions: redactions,
+                           suspects: suspects, trimmed: rendered.trimmed, refused: refused)
+    }
+
+    // MARK: Gathering
+
+    /// Reads and redacts every piece the prompt may hold, ranks their units, ranks the map.
+    private mutating func gather() {
+        let batch = items.count > 1
+        let paths = builder.source.paths()
+        let lookup = CodeLookup(paths: paths, secrets: builder.secrets)
+        notes = Array(repeating: [], count: items.count)
+        var shown: [String: String] = [:]  // path → where it is shown
+        var ranks: [Rank] = []  // per piece, for files
+
+        func addFile(_ path: String, place: Place, rank: Rank, reason: String?) -> Bool {
+            guard let bytes = builder.source.read(path), !Self.isBinary(bytes) else { return false }
+            let text = redact(String(decoding: bytes, as: UTF8.self), place: path)
+            pieces.append(Piece(place: place, title: path, reason: reason, sections: text.isEmpty ? [] : [.init(heading: "", text: text, isInterface: false)],
+                                kind: TokenEstimator.Kind.of(path: path), language: Self.language(path)))
+            ranks.append(rank)
+            return true
+        }
+
+        // The work's own files, then each item's failure.
         for (index, item) in items.enumerated() {
             let work = item.work
             let place = work.requirement.map { "requirement \($0.key)" } ?? "work \(work.id)"
             heads.append(redact(head(item, batch: batch), place: place))
             for path in filePaths(item) {
-                if let earlier = shownIn[path] {
-                    notes[index].append("\(path): shown above, under work \(earlier)")
+                if let earlier = shown[path] {
+                    notes[index].append("\(path): shown above, under \(earlier)")
                 } else if builder.secrets.isSecretPath(path) {
                     if !refused.contains(path) { refused.append(path) }
                     notes[index].append("\(path): not shown, it holds secrets")
                 } else if let bytes = builder.source.read(path) {
-                    shownIn[path] = work.id
+                    shown[path] = "work \(work.id)"
                     if Self.isBinary(bytes) {
                         notes[index].append("\(path): binary, not shown")
                     } else {
-                        pieces.append(Piece(group: .items, item: index, title: path, content: redact(String(decoding: bytes, as: UTF8.self), place: path),
-                                            kind: TokenEstimator.Kind.of(path: path), language: Self.language(path)))
+                        _ = addFile(path, place: .item(index), rank: .work, reason: nil)
                     }
                 } else {
                     notes[index].append("\(path): does not exist yet")
                 }
             }
             if let failure = item.failure, !failure.isEmpty {
-                pieces.append(Piece(group: .items, item: index, title: "failure", content: redact(failure, place: "failure of \(work.id)"),
+                pieces.append(Piece(place: .item(index), title: "failure", isFailure: true,
+                                    sections: [.init(heading: "", text: redact(failure, place: "failure of \(work.id)"), isInterface: false)],
                                     kind: .code, language: "text"))
+                ranks.append(.work)
             }
         }
-        for path in contextDocuments(excluding: Set(shownIn.keys)) {
-            guard let bytes = builder.source.read(path), !Self.isBinary(bytes) else { continue }
-            pieces.append(Piece(group: .documents, item: -1, title: path, content: redact(String(decoding: bytes, as: UTF8.self), place: path),
-                                kind: TokenEstimator.Kind.of(path: path), language: Self.language(path)))
-        }
-        let entries = RepositoryMap.entries(source: builder.source, relevance: relevance(), secrets: builder.secrets)
-        let mapLines = entries.map { redact($0.line, place: "repository map") + "\n" }
 
-        // Share the budget.
-        var fixed = estimator.tokens(system, kind: .prose)
-        fixed += estimator.tokens(frame(heads: heads, notes: notes, batch: batch), kind: .prose)
-        for piece in pieces { fixed += estimator.tokens(wrapper(piece, fence: "````"), kind: .prose) }
-        fixed += estimator.tokens(Self.mapHeading + Self.documentsHeading, kind: .prose)
-        // Parts are estimated one by one and each rounds up: a token per piece and a few more
-        // keep the sum of what is emitted within the budget.
-        let room = budget - fixed - 2 * pieces.count - 8
-        guard room >= 0 else {
-            throw AutodevError(.invalidConfig,
-                               "the work itself (\(items.map(\.work.id).joined(separator: ", "))) needs about \(fixed) tokens, over the context budget of \(budget): raise loop.llm_optimization.max_context_tokens or the provider's context_tokens, or lower loop.llm_optimization.batch_size",
-                               exitStatus: .config, key: "loop.llm_optimization.max_context_tokens")
+        // The feature's documents: they are shown as documents, never as files to edit.
+        let specs = items.compactMap { $0.work.requirement.map { (path: $0.spec, format: $0.format) } }
+        let documents = FeatureDocuments.find(specs: specs, paths: paths, secrets: builder.secrets)
+            .filter { shown[$0.path] == nil }
+        let documentPaths = Set(documents.map(\.path))
+        let roots = Set(specs.map { FeatureDocuments.root(of: $0.path, format: $0.format) }).filter { !$0.isEmpty }
+        /// The feature's own documents (and its work-package prompts, reviews…) are not files to
+        /// edit, and Markdown found by name is documentation, not code.
+        func isDocument(_ path: String) -> Bool {
+            documentPaths.contains(path) || TokenEstimator.Kind.of(path: path) == .prose || roots.contains { path.hasPrefix($0 + "/") }
         }
-        let markerCost = estimator.tokens(Self.trimMarker, kind: .prose)
-        var needs: [Group: Int] = [:]
-        for piece in pieces { needs[piece.group, default: 0] += estimator.tokens(piece.content, kind: piece.kind) + markerCost }
-        needs[.map] = mapLines.reduce(0) { $0 + estimator.tokens($1, kind: .code) }
-        let grants = Self.share(room, needs: needs)
-        for group in [Group.items, .documents] {
-            let indices = pieces.indices.filter { pieces[$0].group == group }
-            let fair = Self.waterfill(indices.map { estimator.tokens(pieces[$0].content, kind: pieces[$0].kind) + markerCost }, grants[group] ?? 0)
-            for (offset, index) in indices.enumerated() { pieces[index].allowed = fair[offset] }
+        var documentTexts: [(path: String, text: String)] = []
+        var documentPieces: [Piece] = []
+        var documentRoles: [FeatureDocuments.Role] = []
+        for document in documents {
+            guard let bytes = builder.source.read(document.path), !Self.isBinary(bytes) else { continue }
+            let text = redact(String(decoding: bytes, as: UTF8.self), place: document.path)
+            if text.isEmpty { continue }
+            documentTexts.append((document.path, text))
+            let markdown = TokenEstimator.Kind.of(path: document.path) == .prose
+            documentPieces.append(Piece(place: .documents, title: document.path, isDocument: true,
+                                        sections: DocumentSections(text, markdown: markdown, allInterface: document.role == .contract).sections,
+                                        kind: TokenEstimator.Kind.of(path: document.path), language: Self.language(document.path)))
+            documentRoles.append(document.role)
         }
 
-        // Render, stable part first.
-        var prompt = ""
-        let counter = estimator
-        var tokens = counter.tokens(system, kind: .prose)
-        func emit(_ text: String, _ kind: TokenEstimator.Kind) {
-            prompt += text
-            tokens += counter.tokens(text, kind: kind)
-        }
-        let map = renderMap(entries: entries, lines: mapLines, grant: grants[.map] ?? 0)
-        if !map.isEmpty {
-            emit(Self.mapHeading, .prose)
-            emit(map, .code)
-        }
-        let documents = pieces.filter { $0.group == .documents }
-        if !documents.isEmpty {
-            emit(Self.documentsHeading, .prose)
-            for piece in documents { render(piece, emit) }
-        }
-        emit(workIntro(batch: batch), .prose)
-        for (index, head) in heads.enumerated() {
-            emit("\n" + head, .prose)
-            let files = pieces.filter { $0.group == .items && $0.item == index && $0.title != "failure" }
-            if !files.isEmpty || !notes[index].isEmpty {
-                emit("\n### Current files\n", .prose)
-                for note in notes[index] { emit("- \(note)\n", .prose) }
-                for piece in files { render(piece, emit) }
+        // Files the work's text names and files defining what it mentions, per item.
+        var identifiers: [[String]] = []
+        for (index, item) in items.enumerated() {
+            var text = item.work.detail
+            if let requirement = item.work.requirement {
+                text += "\n" + requirement.title + "\n" + requirement.text + "\n" + requirement.criteria.joined(separator: "\n")
             }
-            emit(closing(items[index]), .prose)
-            for piece in pieces where piece.group == .items && piece.item == index && piece.title == "failure" { render(piece, emit) }
+            for found in lookup.files(namedIn: text, reason: "in the requirement") where shown[found.path] == nil && !isDocument(found.path) {
+                if addFile(found.path, place: .item(index), rank: .named, reason: found.reason) { shown[found.path] = "work \(item.work.id)" }
+            }
+            var words = CodeLookup.identifiers(in: text)
+            if item.work.action == .implementToPassTest || item.work.action == .fixFailingTest, let test = builder.source.read(item.work.path) {
+                // What the test imports is what it calls.
+                let imports = String(decoding: test.prefix(64 * 1024), as: UTF8.self).split(separator: "\n")
+                    .filter { $0.hasPrefix("from ") || $0.hasPrefix("import ") }.joined(separator: "\n")
+                words += CodeLookup.identifiers(in: imports).filter { !words.contains($0) }
+            }
+            identifiers.append(words)
         }
-        emit("\nAnswer in the answer format of the system message.\n", .prose)
+        if identifiers.contains(where: { !$0.isEmpty }) {
+            let definitions = builder.source.definitions(secrets: builder.secrets)
+            for (index, item) in items.enumerated() {
+                var count = 0
+                for found in lookup.files(defining: identifiers[index], definitions: definitions)
+                    where count < Self.maxFound && shown[found.path] == nil && !isDocument(found.path) {
+                    if addFile(found.path, place: .item(index), rank: .found, reason: found.reason) {
+                        shown[found.path] = "work \(item.work.id)"
+                        count += 1
+                    }
+                }
+            }
+        }
+        var mentioned = 0
+        // tasks.md names the files each step changes; the body and plan name them in passing.
+        let tasksFirst = documentTexts.filter { $0.path.hasSuffix("tasks.md") } + documentTexts.filter { !$0.path.hasSuffix("tasks.md") }
+        for (path, text) in tasksFirst {
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            let rank: Rank = name == "tasks.md" ? .mentioned : .referenced
+            for found in lookup.files(namedIn: text, reason: "in \(name)")
+                where mentioned < Self.maxMentioned && shown[found.path] == nil && !isDocument(found.path) {
+                if addFile(found.path, place: .related, rank: rank, reason: found.reason) {
+                    shown[found.path] = "the files the documents name"
+                    mentioned += 1
+                }
+            }
+        }
 
-        // Everything emitted goes through redaction once more (the parts already were).
-        let final = builder.secrets.redact(prompt)
-        for (kind, count) in final.counts { redactions[kind, default: 0] += count }
-        return BuiltPrompt(request: LLMRequest(system: system, prompt: final.text, maxOutputTokens: builder.provider.maxOutputTokens,
-                                               temperature: builder.provider.temperature),
-                           work: items.map(\.work.id), estimatedTokens: tokens, budget: budget, redactions: redactions,
-                           suspects: suspects, trimmed: trimmed, refused: refused)
+        // Documents after the files, so pieces keep a stable order: items, related, documents.
+        let fileCount = pieces.count
+        pieces += documentPieces
+        var ranked: [(unit: Unit, order: Int)] = []
+        for (index, piece) in pieces.enumerated() {
+            for (number, section) in piece.sections.enumerated() {
+                let rank: Rank
+                if index < fileCount {
+                    rank = ranks[index]
+                } else {
+                    switch documentRoles[index - fileCount] {
+                    case .contract: rank = .interface
+                    case .body: rank = section.isInterface ? .interface : .body
+                    case .document:
+                        // tasks.md says what each step does and which files it changes: as near as the body.
+                        let tasks = pieces[index].title == "tasks.md" || pieces[index].title.hasSuffix("/tasks.md")
+                        rank = section.isInterface ? .interface : tasks ? .body : .document
+                    }
+                }
+                ranked.append((Unit(piece: index, section: number, rank: rank, tokens: estimator.tokens(section.text, kind: piece.kind)), ranked.count))
+            }
+        }
+        units = ranked.sorted { $0.unit.rank != $1.unit.rank ? $0.unit.rank < $1.unit.rank : $0.order < $1.order }.map(\.unit)
+
+        var relevance = RepositoryMap.Relevance()
+        for piece in pieces where !piece.isFailure && !piece.isDocument {
+            relevance.linked.insert(piece.title)
+            relevance.folders.insert(RepositoryMap.folder(of: piece.title))
+        }
+        for item in items {
+            for path in filePaths(item) {
+                relevance.linked.insert(path)
+                relevance.folders.insert(RepositoryMap.folder(of: path))
+            }
+            var text = item.work.detail
+            if let requirement = item.work.requirement {
+                relevance.folders.insert(RepositoryMap.folder(of: requirement.spec))
+                text += " " + requirement.title + " " + requirement.text + " " + requirement.criteria.joined(separator: " ")
+            }
+            relevance.words.formUnion(RepositoryMap.words(in: text))
+        }
+        relevance.folders.formUnion(lookup.folders(namedAfter: identifiers.flatMap { $0 }))
+        mapEntries = RepositoryMap.entries(source: builder.source, relevance: relevance, secrets: builder.secrets)
+        mapLines = mapEntries.map { redact($0.line, place: "repository map") + "\n" }
     }
 
-    // MARK: Pieces
+    // MARK: Rendering
 
+    private static let trimMarker = "[… trimmed to fit the context budget: 99999 KB → 99999 KB]\n"
     private static let mapHeading = "# Repository map\n\nSource files with their top-level symbols.\n\n"
     private static let documentsHeading = "\n# Context documents\n"
+    private static let relatedHeading = "\n# Files the documents name\n\nCurrent content of existing files the spec, plan or tasks name.\n"
 
-    private mutating func render(_ piece: Piece, _ emit: (String, TokenEstimator.Kind) -> Void) {
-        let original = piece.content.utf8.count
-        var content = piece.content
-        var marker = ""
-        let full = estimator.tokens(content, kind: piece.kind)
-        let markerCost = estimator.tokens(Self.trimMarker, kind: .prose)
-        if full > piece.allowed {
-            let keep = Self.cut(content, bytes: estimator.bytes(forTokens: max(0, piece.allowed - markerCost), kind: piece.kind))
-            content = keep
-            let kept = keep.utf8.count
-            trimmed.append(ContextTrim(what: piece.title, originalBytes: original, keptBytes: kept))
-            marker = kept == 0
-                ? "[left out to fit the context budget: \(ContextTrim.size(original))]\n"
-                : "[… trimmed to fit the context budget: \(ContextTrim.size(original)) → \(ContextTrim.size(kept))]\n"
+    /// The prompt for a selection, stable part first: map, documents, the files the documents
+    /// name, then the work.
+    private func render(_ selection: Selection, system: String) -> Rendered {
+        var prompt = ""
+        var tokens = estimator.tokens(system, kind: .prose)
+        var trimmed: [ContextTrim] = []
+        func emit(_ text: String, _ kind: TokenEstimator.Kind) {
+            prompt += text
+            tokens += estimator.tokens(text, kind: kind)
         }
+        // Per piece, per section: kept bytes (nil: cut).
+        var keptBytes: [[Int?]] = pieces.map { Array(repeating: nil, count: $0.sections.count) }
+        for (index, unit) in units.enumerated() where selection.kept[index] {
+            keptBytes[unit.piece][unit.section] = selection.prefix[index] ?? pieces[unit.piece].sections[unit.section].text.utf8.count
+        }
+
+        if selection.mapLines > 0 {
+            emit(Self.mapHeading, .prose)
+            emit(zip(mapEntries, mapLines).prefix(selection.mapLines).sorted { $0.0.path < $1.0.path }.map(\.1).joined(), .code)
+        }
+        if selection.mapLines < mapEntries.count {
+            let all = mapLines.reduce(0) { $0 + $1.utf8.count }
+            let kept = mapLines.prefix(selection.mapLines).reduce(0) { $0 + $1.utf8.count }
+            trimmed.append(ContextTrim(what: "repository map", originalBytes: all, keptBytes: kept,
+                                       description: "repository map \(mapEntries.count) → \(selection.mapLines) files"))
+        }
+
+        let documents = pieces.indices.filter { pieces[$0].place == .documents }
+        if !documents.isEmpty {
+            emit(Self.documentsHeading, .prose)
+            for index in documents { renderDocument(index, kept: keptBytes[index], emit, &trimmed) }
+        }
+        let related = pieces.indices.filter { pieces[$0].place == .related }
+        let relatedShown = related.filter { keptBytes[$0].allSatisfy { $0 != nil } }
+        if !related.isEmpty {
+            emit(Self.relatedHeading, .prose)
+            for index in related { emit("- \(pieces[index].title): \(note(for: index, shown: relatedShown.contains(index), &trimmed))\n", .prose) }
+            for index in relatedShown { renderFile(index, kept: keptBytes[index], emit, &trimmed) }
+        }
+
+        let batch = items.count > 1
+        emit(workIntro(batch: batch), .prose)
+        for (item, head) in heads.enumerated() {
+            emit("\n" + head, .prose)
+            let files = pieces.indices.filter { pieces[$0].place == .item(item) && !pieces[$0].isFailure }
+            // Found files that did not fit are a note, not a block.
+            let blocks = files.filter { pieces[$0].reason == nil || keptBytes[$0].allSatisfy { $0 != nil } }
+            if !files.isEmpty || !notes[item].isEmpty {
+                emit("\n### Current files\n", .prose)
+                for line in notes[item] { emit("- \(line)\n", .prose) }
+                for index in files where pieces[index].reason != nil {
+                    emit("- \(pieces[index].title): \(note(for: index, shown: blocks.contains(index), &trimmed))\n", .prose)
+                }
+                for index in blocks { renderFile(index, kept: keptBytes[index], emit, &trimmed) }
+            }
+            emit(closing(items[item]), .prose)
+            for index in pieces.indices where pieces[index].place == .item(item) && pieces[index].isFailure {
+                renderFile(index, kept: keptBytes[index], emit, &trimmed)
+            }
+        }
+        emit("\nAnswer in the answer format of the system message.\n", .prose)
+        return Rendered(prompt: prompt, tokens: tokens, trimmed: trimmed)
+    }
+
+    /// Why a found file is shown, or that it did not fit (then reported as left out).
+    private func note(for index: Int, shown: Bool, _ trimmed: inout [ContextTrim]) -> String {
+        let piece = pieces[index]
+        if shown { return (piece.reason ?? "") + ", shown below" }
+        trimmed.append(ContextTrim(what: piece.title, originalBytes: piece.bytes, keptBytes: 0))
+        return (piece.reason ?? "") + "; not shown (\(ContextTrim.size(piece.bytes))), over the context budget"
+    }
+
+    /// A file or failure: whole, or its beginning with a marker, or a marker alone.
+    private func renderFile(_ index: Int, kept: [Int?], _ emit: (String, TokenEstimator.Kind) -> Void, _ trimmed: inout [ContextTrim]) {
+        let piece = pieces[index]
+        let title = piece.isFailure ? "\n### Failure to fix\n\n" : "\n\(piece.title)\n"
+        let original = piece.bytes
+        guard let section = piece.sections.first else {
+            emit(title + "```\n```\n", .prose)
+            return
+        }
+        let keep = kept.first ?? nil
+        guard let keep else {
+            emit(title, .prose)
+            emit("[left out to fit the context budget: \(ContextTrim.size(original))]\n", .prose)
+            trimmed.append(ContextTrim(what: piece.title, originalBytes: original, keptBytes: 0))
+            return
+        }
+        var content = String(decoding: section.text.utf8.prefix(keep), as: UTF8.self)
+        let partial = keep < section.text.utf8.count
         if !content.isEmpty, !content.hasSuffix("\n") { content += "\n" }
         let fence = Self.fence(for: content)
-        let parts = wrapper(piece, fence: fence).split(separator: "\u{0}", omittingEmptySubsequences: false)
-        emit(String(parts[0]), .prose)
+        emit(title + fence + piece.language + "\n", .prose)
         emit(content, piece.kind)
-        emit(String(parts[1]), .prose)
-        if !marker.isEmpty { emit(marker, .prose) }
+        emit(fence + "\n", .prose)
+        if partial {
+            trimmed.append(ContextTrim(what: piece.title, originalBytes: original, keptBytes: keep))
+            if searchReplace, !piece.isFailure {
+                let lines = section.text.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                let shownLines = content.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                emit("[… shown in part to fit the context budget: lines 1–\(shownLines) of \(lines) (\(ContextTrim.size(original)) → \(ContextTrim.size(keep))), exactly as they stand; a SEARCH may only copy lines shown here]\n", .prose)
+            } else {
+                emit("[… trimmed to fit the context budget: \(ContextTrim.size(original)) → \(ContextTrim.size(keep))]\n", .prose)
+            }
+        }
     }
 
-    /// A piece's frame, with NUL where the content goes.
-    private func wrapper(_ piece: Piece, fence: String) -> String {
-        let title = piece.title == "failure" ? "\n### Failure to fix\n\n" : "\n\(piece.title)\n"
-        return title + fence + piece.language + "\n\u{0}" + fence + "\n"
-    }
-
-    private mutating func renderMap(entries: [RepositoryMap.Entry], lines: [String], grant: Int) -> String {
-        var used = 0
-        var chosen: [(path: String, line: String)] = []
-        for (entry, line) in zip(entries, lines) {
-            let cost = estimator.tokens(line, kind: .code)
-            if used + cost > grant { break }
-            used += cost
-            chosen.append((entry.path, line))
+    /// A document with its kept sections in their order; each run of cut sections is one marker
+    /// naming their headings.
+    private func renderDocument(_ index: Int, kept: [Int?], _ emit: (String, TokenEstimator.Kind) -> Void, _ trimmed: inout [ContextTrim]) {
+        let piece = pieces[index]
+        let original = piece.bytes
+        guard kept.contains(where: { $0 != nil }) else {
+            emit("\n\(piece.title)\n[left out to fit the context budget: \(ContextTrim.size(original))]\n", .prose)
+            trimmed.append(ContextTrim(what: piece.title, originalBytes: original, keptBytes: 0))
+            return
         }
-        if chosen.count < entries.count {
-            let all = lines.reduce(0) { $0 + $1.utf8.count }
-            let kept = chosen.reduce(0) { $0 + $1.line.utf8.count }
-            trimmed.append(ContextTrim(what: "repository map", originalBytes: all, keptBytes: kept,
-                                       description: "repository map \(entries.count) → \(chosen.count) files"))
+        var content = ""
+        var cut: [String] = []
+        var run: [DocumentSections.Section] = []
+        func flushRun() {
+            guard !run.isEmpty else { return }
+            let names = run.map { $0.heading.isEmpty ? "(opening)" : Self.short($0.heading) }
+            cut += names
+            let shown = names.count > 3 ? names.prefix(3).joined(separator: "; ") + "; and \(names.count - 3) more" : names.joined(separator: "; ")
+            if !content.isEmpty, !content.hasSuffix("\n") { content += "\n" }
+            content += "[… cut to fit the context budget: \(shown) (\(ContextTrim.size(run.reduce(0) { $0 + $1.text.utf8.count })))]\n"
+            run = []
         }
-        return chosen.sorted { $0.path < $1.path }.map(\.line).joined()
-    }
-
-    private func frame(heads: [String], notes: [[String]], batch: Bool) -> String {
-        var text = workIntro(batch: batch)
-        for (index, head) in heads.enumerated() {
-            text += "\n" + head + "\n### Current files\n"
-            for note in notes[index] { text += "- \(note)\n" }
-            text += closing(items[index])
+        var keptTotal = 0
+        for (number, section) in piece.sections.enumerated() {
+            if kept[number] != nil {
+                flushRun()
+                content += section.text
+                keptTotal += section.text.utf8.count
+            } else {
+                run.append(section)
+            }
         }
-        return text + "\nAnswer in the answer format of the system message.\n"
+        flushRun()
+        if !content.hasSuffix("\n") { content += "\n" }
+        let fence = Self.fence(for: content)
+        emit("\n\(piece.title)\n" + fence + piece.language + "\n", .prose)
+        emit(content, piece.kind)
+        emit(fence + "\n", .prose)
+        if !cut.isEmpty {
+            let names = cut.count > 6 ? cut.prefix(6).joined(separator: "; ") + "; …" : cut.joined(separator: "; ")
+            trimmed.append(ContextTrim(what: piece.title, originalBytes: original, keptBytes: keptTotal,
+                                       description: "\(piece.title) \(ContextTrim.size(original)) → \(ContextTrim.size(keptTotal)) (cut: \(names))"))
+        }
     }
 
     // MARK: Work text
@@ -264,38 +568,6 @@ struct PromptAssembly {
         return paths.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
-    /// The spec folders' context documents, in a fixed order.
-    private func contextDocuments(excluding shown: Set<String>) -> [String] {
-        let folders = Set(items.compactMap { $0.work.requirement.map { RepositoryMap.folder(of: $0.spec) } }).sorted()
-        let all = builder.source.paths()
-        var documents: [String] = []
-        for folder in folders {
-            let prefix = folder.isEmpty ? "" : folder + "/"
-            var names = ["plan.md", "design.md", "proposal.md", "data-model.md", "research.md"].map { prefix + $0 }
-            names += all.filter { $0.hasPrefix(prefix + "contracts/") }
-            names.append(prefix + "quickstart.md")
-            documents += names.filter { all.contains($0) && !shown.contains($0) && !builder.secrets.isSecretPath($0) && !documents.contains($0) }
-        }
-        return documents
-    }
-
-    private func relevance() -> RepositoryMap.Relevance {
-        var relevance = RepositoryMap.Relevance()
-        for item in items {
-            for path in filePaths(item) {
-                relevance.linked.insert(path)
-                relevance.folders.insert(RepositoryMap.folder(of: path))
-            }
-            var text = item.work.detail
-            if let requirement = item.work.requirement {
-                relevance.folders.insert(RepositoryMap.folder(of: requirement.spec))
-                text += " " + requirement.title + " " + requirement.text + " " + requirement.criteria.joined(separator: " ")
-            }
-            relevance.words.formUnion(RepositoryMap.words(in: text))
-        }
-        return relevance
-    }
-
     // MARK: Helpers
 
     private mutating func redact(_ text: String, place: String) -> String {
@@ -303,6 +575,11 @@ struct PromptAssembly {
         for (kind, count) in result.counts { redactions[kind, default: 0] += count }
         suspects += result.suspects.map { PromptSuspect(place: place, line: $0.line, name: $0.name) }
         return result.text
+    }
+
+    /// A heading for a marker: at most 60 characters.
+    static func short(_ heading: String) -> String {
+        heading.count <= 60 ? heading : String(heading.prefix(59)) + "…"
     }
 
     /// At most `bytes` of `text`, cut after a line.
@@ -331,43 +608,5 @@ struct PromptAssembly {
         let names = ["py": "python", "js": "javascript", "ts": "typescript", "rs": "rust", "kt": "kotlin", "md": "markdown",
                      "yml": "yaml", "h": "c", "hpp": "cpp", "cc": "cpp", "sh": "sh"]
         return names[ext] ?? ext
-    }
-
-    /// Grants per group: each its share of `room` up to its need, then what is left over to
-    /// the groups that need more, in order.
-    static func share(_ room: Int, needs: [Group: Int]) -> [Group: Int] {
-        var grants: [Group: Int] = [:]
-        var left = room
-        for group in Group.allCases {
-            let grant = min(needs[group] ?? 0, Int(Double(room) * group.share))
-            grants[group] = grant
-            left -= grant
-        }
-        for group in Group.allCases where left > 0 {
-            let more = min(left, (needs[group] ?? 0) - (grants[group] ?? 0))
-            grants[group, default: 0] += more
-            left -= more
-        }
-        return grants
-    }
-
-    /// Max-min fair shares of `capacity` for these needs: small needs are met in full, the
-    /// rest split what remains equally.
-    static func waterfill(_ needs: [Int], _ capacity: Int) -> [Int] {
-        var grants = Array(repeating: 0, count: needs.count)
-        var left = capacity
-        var open = needs.indices.sorted { needs[$0] != needs[$1] ? needs[$0] < needs[$1] : $0 < $1 }[...]
-        while let first = open.first {
-            let fair = left / open.count
-            if needs[first] <= fair {
-                grants[first] = needs[first]
-                left -= needs[first]
-                open = open.dropFirst()
-            } else {
-                for index in open { grants[index] = fair }
-                break
-            }
-        }
-        return grants
     }
 }

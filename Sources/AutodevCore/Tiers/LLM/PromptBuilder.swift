@@ -1,13 +1,15 @@
 /// Builds the request for one work item, or a batch of items of one spec or feature folder,
 /// within a token budget, stable part first so provider prompt caches reuse it:
 ///
-/// system = rules and the answer format (nothing volatile) → user = a repository map ranked by
-/// relevance → the spec's context documents (plan, design, data model, research, contracts,
-/// quickstart) → per item: the requirement with its criteria, the current content of its
-/// linked and target files, the test to make pass or the failure to fix.
+/// system = rules and the answer format (nothing volatile) → user = a repository map → the
+/// feature's documents (the spec's body, contracts, plan, design, data model, tasks…) → the
+/// existing files they name → per item: the requirement with its criteria, the current content
+/// of its linked and target files, of the files its text names and of the files defining the
+/// identifiers it mentions, the test to make pass or the failure to fix.
 ///
-/// Files `SecretGuard` refuses are never read; everything emitted is redacted. What was cut to
-/// fit is reported. The same inputs give byte-identical requests.
+/// The budget is spent by relevance (see `PromptAssembly`), never in equal slices. Files
+/// `SecretGuard` refuses are never read; everything is redacted before it is cut or emitted.
+/// What was cut to fit is reported. The same inputs give byte-identical requests.
 public struct PromptBuilder {
     /// One piece of work and what the caller knows beyond the work item.
     public struct Item: Sendable {

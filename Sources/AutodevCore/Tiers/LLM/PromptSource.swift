@@ -12,11 +12,18 @@ public protocol PromptSource {
     func memoized(_ path: String, _ compute: ([UInt8]) -> [String]) -> [String]?
     /// The git blob id of a file (hex), for cache keys; nil when there is no such file.
     func blobID(_ path: String) -> String?
+    /// Where the project's top-level symbols are defined (symbol → files), which a source may
+    /// compute once: every prompt of a run looks identifiers up in it.
+    func definitions(secrets: SecretGuard) -> [String: [String]]
 }
 
 extension PromptSource {
     public func memoized(_ path: String, _ compute: ([UInt8]) -> [String]) -> [String]? {
         read(path).map(compute)
+    }
+
+    public func definitions(secrets: SecretGuard) -> [String: [String]] {
+        RepositoryMap.definitions(source: self, secrets: secrets)
     }
 
     /// Hashes the content as git does.
@@ -57,6 +64,17 @@ public final class GitTreeSource: PromptSource {
         let value = compute(bytes)
         memo[path] = value
         return value
+    }
+
+    private var definitionIndex: [String: [String]]?
+
+    /// Computed once per tree: on an 18,000-file repository the index takes seconds, and a run
+    /// builds a prompt (and a tier-3 key) per item. `SecretGuard`'s globs are fixed.
+    public func definitions(secrets: SecretGuard) -> [String: [String]] {
+        if let known = definitionIndex { return known }
+        let index = RepositoryMap.definitions(source: self, secrets: secrets)
+        definitionIndex = index
+        return index
     }
 
     public func read(_ path: String) -> [UInt8]? {
