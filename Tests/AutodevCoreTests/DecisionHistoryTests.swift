@@ -120,6 +120,43 @@ import Testing
         #expect(try Self.decisions(fixture, "\(c6)..\(c7)") == ["updateImplementation T001 [code-breaks-link]"])
     }
 
+    /// A feature added after adoption whose open tasks name files that exist (the module to
+    /// extend): the files are what the tasks are about to change, not their implementation. At
+    /// adoption the same tasks are read as implemented; a task whose file changes in the range
+    /// with it is done alongside.
+    @Test func openTasksNamingExistingFilesAreWorkAfterAdoption() throws {
+        let fixture = try GitFixture()
+        try fixture.write("src/models/task.py", "class TaskList:\n    def add(self, title): ...\n")
+        try fixture.write("src/cli/task_cli.py", "def add_task_cli(tasks): ...\n")
+        let c0 = try fixture.commit("base: the add-task feature")
+        try fixture.write("specs/002-delete/tasks.md", """
+            # Tasks: Delete
+
+            - [ ] T001 Implement TaskList.delete_task() in src/models/task.py
+            - [ ] T002 Add delete_task_cli() to src/cli/task_cli.py
+            """)
+        let c1 = try fixture.commit("Specify delete")
+        #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
+            "newImplementation T001 [requirement-added]",
+            "newImplementation T002 [requirement-added]",
+        ])
+        try fixture.write("src/models/task.py", "class TaskList:\n    def add(self, title): ...\n    def delete_task(self, id): ...\n")
+        let c2 = try fixture.commit("Implement delete in the model")
+        #expect(try Self.decisions(fixture, "\(c0)..\(c2)") == [
+            "skip T001 [implemented-alongside]",
+            "newImplementation T002 [requirement-added]",
+            "skip src/models/task.py [human-change]",
+        ])
+        // Adopting a repository that already holds the feature: the named files are its sign.
+        let repository = try Repository.open(at: fixture.path)
+        let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
+        let adoption = try EventBuilder(repository: repository, config: config).report(for: .backfill(["specs/002-delete"]), explain: true)
+        #expect(try #require(adoption.decisions).map { "\($0.action.rawValue) \($0.requirement?.key ?? "?") [\($0.rule)]" } == [
+            "skip T001 [requirement-added-implemented]",
+            "skip T002 [requirement-added-implemented]",
+        ])
+    }
+
     @Test func kiroTasksLinkRequirementsAndANewRequirementWaitsForClarification() throws {
         let fixture = try GitFixture()
         try fixture.write("README.md", "x\n")

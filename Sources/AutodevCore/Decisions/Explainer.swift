@@ -125,7 +125,12 @@ public struct Explainer {
             facts.needsClarification = requirement.needsClarification
             facts.textUnchanged = change.textUnchanged
             facts.previousKey = change.kind == .renamed ? change.before?.key : nil
-            facts.implementation = links.filter { after.exists($0) }
+            // An open task added after adoption names the files it is about to change, which
+            // exist before the work is done (as a work package's owned files do): they are no
+            // sign of implementation. At adoption or a backfill the files at HEAD are; and a
+            // linked file changed in the range still is (`alongside`).
+            let plannedEdit = requirement.kind == .task && change.kind == .added && !range.firstRun
+            facts.implementation = plannedEdit ? [] : links.filter { after.exists($0) }
             if change.kind != .removed && facts.finished == nil {
                 facts.alongside = alongside(requirement, links: links, changedPaths: changedPaths)
             }
