@@ -63,6 +63,28 @@ import Testing
         try #require(try Tier5CommandTests.pass(result)["accounting"] as? [String: Any])
     }
 
+    /// A feature whose tasks name the files to change gets no scaffold: a starter template's
+    /// invented path (`src/f_002_delete/t001_….py`) would compete with the module the task
+    /// names. The work reaches the model as it is, counted neither scaffolded nor avoided.
+    @Test func aFeatureWhoseTasksNameTheirFilesGetsNoScaffold() throws {
+        let server = try HTTPTestServer(handler: Self.reply)
+        let fixture = try Self.project(provider: server)
+        try fixture.write("specs/002-delete/tasks.md", "# Tasks: Delete\n\n- [ ] T001 Add delete() to src/app.py\n- [ ] T002 Test delete() in tests/test_app.py\n")
+        try fixture.commit("Tasks for delete")
+        let result = try SyncCommandTests.sync(fixture, ["--json"], environment: ["TEST_LLM_KEY": "k"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let prompts = server.requests.map(\.text)
+        let delete = try #require(prompts.first { $0.contains("T001") }, "\(prompts)")
+        #expect(!delete.contains("src/f_002_delete"), "\(delete)")
+        #expect(!delete.contains("pending: T001"), "\(delete)")
+        #expect(delete.contains("print('app')"), "the named file's content is shown")
+        let items = try #require(try Tier5CommandTests.pass(result)["items"] as? [[String: Any]])
+        let tasks = items.filter { ($0["subject"] as? String ?? "").contains("specs/002-delete") }
+        #expect(tasks.count == 2 && tasks.allSatisfy { $0["scaffold"] == nil && $0["tier"] as? String == "llm" }, "\(tasks)")
+        // The other feature (no file named) keeps its scaffolds.
+        #expect(try Self.accounting(result)["scaffolded"] as? Int == 2)
+    }
+
     @Test func withAProviderNewRequirementsReachTheModelWithTheScaffoldAndNothingIsAvoided() throws {
         let server = try HTTPTestServer(handler: Self.reply)
         let fixture = try Self.project(provider: server)

@@ -84,6 +84,7 @@ final class TierRunner {
         let templates = try TemplateLibrary.load(files)
         let patterns = try PatternRules.load(files, templates: templates)
         let maxItems = context.config.int("loop.max_events_per_run")
+        let featuresNamingFiles = Set(queue.filter { !$0.links.isEmpty }.map { ChangePlanner.key(of: $0) })
         let generated = try runGenerators(queue.prefix(maxItems), patterns: patterns)
         let tiers = TierResolver(patterns: patterns, templates: templates, repository: context.repository,
                                  base: context.baseCommit, sandbox: context.sandbox, generated: generated, hasGate: gate != nil)
@@ -126,6 +127,16 @@ final class TierRunner {
                 // A generator's or an answer template's output settles the work only through the gate.
                 guard let checked = try gateOutput(item, written, resolution: resolution, gate: gate, baseTree: base.tree) else { continue }
                 resolution = checked
+            }
+            if !resolution.scaffold.isEmpty, featuresNamingFiles.contains(ChangePlanner.key(of: item)) {
+                // A feature whose work names its files (a task that says which module to change)
+                // gets no scaffold: a starter template's invented path competes with the files
+                // the spec names, and a model was seen writing both. The work goes to tier 5 as
+                // it is, counted neither scaffolded nor avoided.
+                resolution.scaffold = [:]
+                if resolution.note.hasPrefix("scaffolded ("), let cut = resolution.note.firstRange(of: "); ") {
+                    resolution.note = String(resolution.note[cut.upperBound...])
+                }
             }
             if !resolution.scaffold.isEmpty {
                 // A scaffold's paths are held to the rules of any output: the model is asked to write them.
