@@ -287,7 +287,7 @@ import Testing
         // The template rewrites HEAD's file: its first line (clean) or the line the model edited next to.
         let rendered = conflicting ? Self.storeAtHead.replacingOccurrences(of: "# end of store", with: "# store ends here")
                                    : Self.storeAtHead.replacingOccurrences(of: "# store module HEAD_MARKER", with: "# store module, audited")
-        try fixture.write("config/templates/store.mustache", "{{! autodev\npath: src/store.py\n}}\n" + rendered)
+        try fixture.write("config/templates/store.mustache", "{{! autodev\npath: src/store.py\nkind: answer\n}}\n" + rendered)
         try fixture.write("specs/004-audit/spec.md", "# Audit\n\n- **FR-001**: System MUST audit the store\n")
         try fixture.commit("A template that touches the store")
         let result = try Self.sync(fixture)
