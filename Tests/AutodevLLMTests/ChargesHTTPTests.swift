@@ -110,6 +110,10 @@ import Testing
             [loop.recovery]
             max_retries = 1
 
+            # The retry must be sent: no run budget refuses it (each reservation is ~$0.6).
+            [llm.budget]
+            max_cost_per_run = 0
+
             [[llm.providers]]
             name = "p"
             kind = "openai"
