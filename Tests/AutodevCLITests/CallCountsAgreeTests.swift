@@ -104,9 +104,11 @@ import Testing
     @Test func anAnswerThatFailsValidationIsACallMadeCountedAsDiscardedAndLoggedWithItsWork() throws {
         let server = try HTTPTestServer(handler: Tier5HTTPTests.openAIReply)
         let fixture = try GitFixture()
+        // Green on the processed commit (the baseline must pass, or no call is made), red once the
+        // answer's generated file is in the tree.
         try fixture.write("config/autodev.toml", """
             [validate]
-            command = "exit 1"
+            command = "test ! -d Sources/Generated || { echo 'error: generated code rejected'; exit 1; }"
 
             [loop.recovery]
             max_retries = 0
