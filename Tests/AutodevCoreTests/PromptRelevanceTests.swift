@@ -153,6 +153,17 @@ import Testing
         }
     }
 
+    @Test("slash-joined words read as links (first/last/only) are not offered as files that do not exist yet; a missing file name is")
+    func wordsAreNotFiles() throws {
+        let fixture = try Self.fixture()
+        let work = Self.work(links: ["first/last/only", "y/yes/n/no", "src/orders/delete.py"])
+        let prompt = try Self.build(fixture, [.init(work)], maxContext: 30000).request.prompt
+        #expect(!prompt.contains("first/last/only"), "\(prompt)")
+        #expect(!prompt.contains("y/yes/n/no"))
+        #expect(prompt.contains("src/orders/delete.py: does not exist yet"))
+        #expect(prompt.contains("Linked paths: src/orders/delete.py\n"))
+    }
+
     @Test("spec.md's body is in the prompt, whole, before the contracts and the plan")
     func specBody() throws {
         let fixture = try Self.fixture()

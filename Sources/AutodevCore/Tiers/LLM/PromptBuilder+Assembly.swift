@@ -226,7 +226,7 @@ struct PromptAssembly {
                     } else {
                         _ = addFile(path, place: .item(index), rank: .work, reason: nil)
                     }
-                } else {
+                } else if Self.namesAFile(path) || item.targets.contains(path) {
                     notes[index].append("\(path): does not exist yet")
                 }
             }
@@ -547,7 +547,10 @@ struct PromptAssembly {
                 lines += criteria.map { "- " + $0 }
             }
         }
-        if !work.links.isEmpty { lines.append("\nLinked paths: " + work.links.joined(separator: ", ")) }
+        // A link that is not there and names no file (`first/last/only`, `y/yes/n/no` read from
+        // the text) would only send the model looking for it.
+        let links = work.links.filter { Self.namesAFile($0) || builder.secrets.isSecretPath($0) || builder.source.read($0) != nil }
+        if !links.isEmpty { lines.append("\nLinked paths: " + links.joined(separator: ", ")) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -560,6 +563,14 @@ struct PromptAssembly {
     }
 
     /// The item's files: the test file for test work, then links, then targets; each once.
+    /// Whether a path's last part is a file name with an extension (`task.py`), not a folder or
+    /// words joined by slashes.
+    static func namesAFile(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last ?? ""
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
+        return name[name.index(after: dot)...].contains { $0.isLetter }
+    }
+
     private func filePaths(_ item: PromptBuilder.Item) -> [String] {
         var paths: [String] = []
         if item.work.action == .implementToPassTest || item.work.action == .fixFailingTest { paths.append(item.work.path) }
