@@ -135,16 +135,25 @@ import Testing
         let world = try World()
         defer { world.folder.remove() }
         let marker = "777.\(Int.random(in: 100_000...999_999))"
-        let result = world.run("setsid sleep \(marker) > /dev/null 2>&1 < /dev/null & echo left")
+        // The command returns only once its child has left the session (`escaped.pid` is written
+        // after setsid), so the check below cannot pass by a child that never escaped.
+        let escape = { (marker: String) in
+            "setsid sh -c 'echo $$ > escaped.pid; exec sleep \(marker)' > /dev/null 2>&1 < /dev/null & while [ ! -s escaped.pid ]; do :; done; echo left"
+        }
+        let result = world.run(escape(marker))
         #expect(Self.output(result).contains("left"))
         #expect(Self.processes(matching: "sleep \(marker)").isEmpty, "setsid sleep outlived its sandbox")
         // Without the sandbox the same command escapes the process group (the oracle sees it).
+        // Its pid (sh execs sleep in place) is known, so whether it lives needs no process listing.
         let unconfined = "777.\(Int.random(in: 100_000...999_999))"
-        _ = ProcessRunner().run(CommandSpec(command: "setsid sleep \(unconfined) > /dev/null 2>&1 < /dev/null & echo left", directory: world.scratch,
+        FileManager.default.createFile(atPath: world.scratch + "/escaped.pid", contents: nil)
+        _ = ProcessRunner().run(CommandSpec(command: escape(unconfined), directory: world.scratch,
                                             sandbox: .host(environment: world.environment), timeoutSeconds: 60), stopRequested: { 0 })
-        let survivors = Self.processes(matching: "sleep \(unconfined)")
-        for pid in survivors { kill(pid_t(pid)!, SIGKILL) }
-        #expect(!survivors.isEmpty, "an unconfined setsid sleep is expected to survive, so the check above can fail")
+        let written = (try? String(contentsOfFile: world.scratch + "/escaped.pid", encoding: .utf8)) ?? ""
+        let pid = try #require(pid_t(written.trimmingCharacters(in: .whitespacesAndNewlines)), "no pid written: \(written)")
+        let survived = kill(pid, 0) == 0
+        kill(pid, SIGKILL)
+        #expect(survived, "an unconfined setsid sleep is expected to survive, so the check above can fail")
     }
 
     @Test func aToolchainUnderTheHomeFolderIsVisibleReadOnlyButItsCredentialsAreNot() throws {
