@@ -153,13 +153,14 @@ import Testing
         }
     }
 
-    @Test("slash-joined words read as links (first/last/only) are not offered as files that do not exist yet; a missing file name is")
+    @Test("slash-joined words and dotted names read as links (first/last/only, src.models) are not offered as files that do not exist yet; a missing file name is")
     func wordsAreNotFiles() throws {
         let fixture = try Self.fixture()
-        let work = Self.work(links: ["first/last/only", "y/yes/n/no", "src/orders/delete.py"])
+        let work = Self.work(links: ["first/last/only", "y/yes/n/no", "src.models", "project.scripts", "src/orders/delete.py"])
         let prompt = try Self.build(fixture, [.init(work)], maxContext: 30000).request.prompt
         #expect(!prompt.contains("first/last/only"), "\(prompt)")
         #expect(!prompt.contains("y/yes/n/no"))
+        #expect(!prompt.contains("src.models") && !prompt.contains("project.scripts"))
         #expect(prompt.contains("src/orders/delete.py: does not exist yet"))
         #expect(prompt.contains("Linked paths: src/orders/delete.py\n"))
     }

@@ -563,12 +563,14 @@ struct PromptAssembly {
     }
 
     /// The item's files: the test file for test work, then links, then targets; each once.
-    /// Whether a path's last part is a file name with an extension (`task.py`), not a folder or
-    /// words joined by slashes.
+    /// Whether a path's last part is a file name with an extension of at most five characters
+    /// (`task.py`, `app.swift`), not a folder, words joined by slashes (`first/last/only`) or a
+    /// dotted module or key (`src.models`, `project.scripts`).
     static func namesAFile(_ path: String) -> Bool {
         let name = path.split(separator: "/").last ?? ""
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
-        return name[name.index(after: dot)...].contains { $0.isLetter }
+        let ext = name[name.index(after: dot)...]
+        return (1...5).contains(ext.count) && ext.contains { $0.isLetter }
     }
 
     private func filePaths(_ item: PromptBuilder.Item) -> [String] {
