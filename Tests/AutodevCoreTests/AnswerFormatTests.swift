@@ -10,6 +10,17 @@ import Testing
     func answer(_ text: String, finish: LLMAnswer.Finish = .complete) -> LLMAnswer { LLMAnswer(text: text, finish: finish) }
     func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
+    /// A model answering from the prompt alone wrote `.gitignore` for a real task ("add a
+    /// .gitignore") and the path policy refused it: the rules it is given name what it may not write.
+    @Test("the answer rules name the protected paths the path policy refuses", arguments: [ProviderConfig.EditFormat.whole, .searchReplace])
+    func rulesNameProtectedPaths(_ format: ProviderConfig.EditFormat) throws {
+        let rules = AnswerFormat.instructions(for: format)
+        for path in [".gitignore", ".gitattributes", ".gitmodules", ".github/workflows/", ".gitlab-ci.yml"] {
+            #expect(rules.contains("`\(path)`"), "\(path)")
+            #expect(PathPolicy().problem(path.hasSuffix("/") ? path + "ci.yml" : path) != nil, "the policy refuses \(path)")
+        }
+    }
+
     @Test("a whole file is read after its path line, however the model writes the path", arguments: [
         "src/app.py", "`src/app.py`", "**src/app.py**", "File: src/app.py", "**File:** `src/app.py`", "### src/app.py",
         "# `src/app.py`", "src/app.py:", "./src/app.py", "Filename: src/app.py",

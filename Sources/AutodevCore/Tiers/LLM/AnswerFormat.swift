@@ -63,7 +63,10 @@ public struct AnswerFormat: Sendable {
                 COMPLETE new content of the file: never elide parts ("..." or "rest unchanged"). \
                 Write each file once; a file that holds ``` lines gets a longer fence (````). Do not \
                 wrap code in JSON. Paths must not be absolute, contain `..`, or lie under `.git/` or \
-                `.auto-dev/`. Example:
+                `.auto-dev/`; git metadata (`.gitignore`, `.gitattributes`, `.gitmodules`), CI \
+                files (`.github/workflows/`, `.gitlab-ci.yml`, …) and hook-manager configs are \
+                the project owner's: do not write them, say in one sentence what they should hold. \
+                Example:
 
                 src/greeting.py
                 \(fence)python
@@ -80,7 +83,10 @@ public struct AnswerFormat: Sendable {
                 a line `=======`, the new lines, and a line `>>>>>>> REPLACE`. To create a new \
                 file, use an empty SEARCH and put the whole file in the REPLACE part. Do not wrap \
                 code in JSON. Paths must not be absolute, contain `..`, or lie under `.git/` or \
-                `.auto-dev/`. Example:
+                `.auto-dev/`; git metadata (`.gitignore`, `.gitattributes`, `.gitmodules`), CI \
+                files (`.github/workflows/`, `.gitlab-ci.yml`, …) and hook-manager configs are \
+                the project owner's: do not write them, say in one sentence what they should hold. \
+                Example:
 
                 src/greeting.py
                 \(fence)python
