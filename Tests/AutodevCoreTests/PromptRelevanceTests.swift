@@ -165,6 +165,25 @@ import Testing
         #expect(prompt.contains("Linked paths: src/orders/delete.py\n"))
     }
 
+    @Test("a file the plan marks as changed (# EXTENDED) ranks with the files the tasks name: shown under a budget that leaves out a file the plan names in passing")
+    func planMarkedFileRanksHigh() throws {
+        let fixture = try Self.fixture()
+        var plan = String(decoding: try fixture.read("specs/003-orders/plan.md"), as: UTF8.self)
+        plan += "\nThe frontend (`App.tsx`) is unchanged.\n\n```text\nbackend/app/\n└── pricing.py    # EXTENDED: add order totals\n```\n"
+        try fixture.write("specs/003-orders/plan.md", plan)
+        _ = try fixture.commit("plan marks pricing.py")
+        var markedAlone = false
+        for budget in stride(from: 1200, through: 3000, by: 100) {
+            guard let prompt = try? Self.build(fixture, [.init(Self.work())], maxContext: budget).request.prompt else { continue }
+            let marked = prompt.contains("class PriceCalculator")
+            let passing = prompt.contains("export function App()")
+            #expect(marked || !passing, "at \(budget) tokens a file named in passing is shown before the one marked to change")
+            if marked { #expect(prompt.contains("`pricing.py` is named in plan.md, marked as changing")) }
+            if marked && !passing { markedAlone = true }
+        }
+        #expect(markedAlone, "some budget holds the marked file and leaves out the one named in passing")
+    }
+
     @Test("spec.md's body is in the prompt, whole, before the contracts and the plan")
     func specBody() throws {
         let fixture = try Self.fixture()

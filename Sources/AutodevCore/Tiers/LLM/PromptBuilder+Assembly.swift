@@ -92,6 +92,13 @@ struct PromptAssembly {
 
     /// Files named by the feature's documents shown at most: a plan's project tree names many.
     static let maxMentioned = 16
+
+    /// Whether a document line says the file it names changes: `# EXTENDED`, `MODIFIED`,
+    /// "extend validators.py", "update main.py", "add … to task.py".
+    static func marksAChange(_ line: Substring) -> Bool {
+        let lower = line.lowercased()
+        return ["extend", "modif", "updat", "add ", "edit ", "implement"].contains { lower.contains($0) }
+    }
     /// Files found by identifier per item, at most.
     static let maxFound = 6
     /// Map lines ranked with the spec's body: enough to see the project's layout.
@@ -297,12 +304,19 @@ struct PromptAssembly {
             }
         }
         var mentioned = 0
-        // tasks.md names the files each step changes; the body and plan name them in passing.
-        let tasksFirst = documentTexts.filter { $0.path.hasSuffix("tasks.md") } + documentTexts.filter { !$0.path.hasSuffix("tasks.md") }
-        for (path, text) in tasksFirst {
+        // tasks.md names the files each step changes, and so does a line of another document
+        // that marks its file as changed (a plan's tree: `validators.py  # EXTENDED: add
+        // validate_task_id()`); the rest of the body and plan name files in passing.
+        let tasks = documentTexts.filter { $0.path.hasSuffix("tasks.md") }
+        let others = documentTexts.filter { !$0.path.hasSuffix("tasks.md") }
+        let marked = others.map { document in
+            (path: document.path, text: document.text.split(separator: "\n").filter(Self.marksAChange).joined(separator: "\n"), marked: true)
+        }
+        let ordered = tasks.map { ($0.path, $0.text, false) } + marked + others.map { ($0.path, $0.text, false) }
+        for (path, text, isMarked) in ordered {
             let name = path.split(separator: "/").last.map(String.init) ?? path
-            let rank: Rank = name == "tasks.md" ? .mentioned : .referenced
-            for found in lookup.files(namedIn: text, reason: "in \(name)")
+            let rank: Rank = name == "tasks.md" || isMarked ? .mentioned : .referenced
+            for found in lookup.files(namedIn: text, reason: isMarked ? "in \(name), marked as changing" : "in \(name)")
                 where mentioned < Self.maxMentioned && shown[found.path] == nil && !isDocument(found.path) {
                 if addFile(found.path, place: .related, rank: rank, reason: found.reason) {
                     shown[found.path] = "the files the documents name"
