@@ -127,6 +127,22 @@ import Testing
         #expect((accounting["avoided"] as? [String: Int] ?? [:]).isEmpty, "\(accounting)")
     }
 
+    /// Offline too: the written request of work whose feature names its files holds no scaffold.
+    @Test func withoutAProviderAFeatureWhoseTasksNameTheirFilesIsWrittenOutWithoutAScaffold() throws {
+        let fixture = try Self.project(provider: nil)
+        try fixture.write("specs/002-delete/tasks.md", "# Tasks: Delete\n\n- [ ] T001 Add delete() to src/app.py\n")
+        try fixture.commit("Tasks for delete")
+        let result = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let folder = fixture.path + "/.auto-dev/loop/pending"
+        let texts = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }
+            .map { try String(contentsOfFile: folder + "/" + $0, encoding: .utf8) }
+        let delete = try #require(texts.first { $0.contains("T001") }, "\(texts)")
+        #expect(!delete.contains("a scaffold, not an answer") && !delete.contains("src/f_002_delete"), "\(delete)")
+        #expect(texts.filter { $0.contains("a scaffold, not an answer") }.count == 2, "the other feature keeps its scaffolds")
+        #expect(try Self.accounting(result)["scaffolded"] as? Int == 2)
+    }
+
     @Test(arguments: [("true", true), ("false", false)])
     func anAnswerTemplateSettlesWorkOnlyWhenTheCheckPassesIt(_ check: String, _ passes: Bool) throws {
         let fixture = try Self.project(provider: nil, templateKind: "answer", check: check)

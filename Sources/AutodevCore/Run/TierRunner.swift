@@ -131,12 +131,10 @@ final class TierRunner {
             if !resolution.scaffold.isEmpty, featuresNamingFiles.contains(ChangePlanner.key(of: item)) {
                 // A feature whose work names its files (a task that says which module to change)
                 // gets no scaffold: a starter template's invented path competes with the files
-                // the spec names, and a model was seen writing both. The work goes to tier 5 as
-                // it is, counted neither scaffolded nor avoided.
-                resolution.scaffold = [:]
-                if resolution.note.hasPrefix("scaffolded ("), let cut = resolution.note.firstRange(of: "); ") {
-                    resolution.note = String(resolution.note[cut.upperBound...])
-                }
+                // the spec names, and a model was seen writing both. The work goes on as plain
+                // tier-5 work (its offline request without the scaffold too), counted neither
+                // scaffolded nor avoided.
+                resolution = try OfflineTier().resolve(item, dryRun: context.dryRun)!
             }
             if !resolution.scaffold.isEmpty {
                 // A scaffold's paths are held to the rules of any output: the model is asked to write them.
