@@ -122,7 +122,7 @@ enum TextScan {
     }
 
     /// `swift` for `Package.swift`; nil for `v1.2`, `e.g`, or a name without a dot.
-    private static func extensionOf(_ name: Substring) -> Substring? {
+    static func extensionOf(_ name: Substring) -> Substring? {
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
         let ext = name[name.index(after: dot)...]
         guard (1...10).contains(ext.count), ext.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),

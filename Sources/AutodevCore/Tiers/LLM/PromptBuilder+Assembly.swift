@@ -581,10 +581,8 @@ struct PromptAssembly {
     /// (`task.py`, `app.swift`), not a folder, words joined by slashes (`first/last/only`) or a
     /// dotted module or key (`src.models`, `project.scripts`).
     static func namesAFile(_ path: String) -> Bool {
-        let name = path.split(separator: "/").last ?? ""
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
-        let ext = name[name.index(after: dot)...]
-        return (1...5).contains(ext.count) && ext.contains { $0.isLetter }
+        guard let name = path.split(separator: "/").last, let ext = TextScan.extensionOf(name) else { return false }
+        return ext.count <= 5
     }
 
     private func filePaths(_ item: PromptBuilder.Item) -> [String] {
