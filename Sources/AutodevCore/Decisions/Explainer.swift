@@ -31,6 +31,10 @@ public struct Explainer {
     /// The documents of the range's spec changes, by side ("before"/"after") and path.
     private var changedDocuments: [String: SpecDocument] = [:]
     private var scopeRoots: [String: String] = [:]
+    /// Requirements whose only change in the range is progress that finished them (a task
+    /// ticked, a story set to Done), by "spec\u{0}key", with the reason: work still queued for
+    /// them was done by hand and is withdrawn (`PassQueue`).
+    public private(set) var finishedByProgress: [String: String] = [:]
     /// Looked at for every spec file read and every requirement decided: a signal that asks
     /// the run to stop ends `decide` early (with no decisions) and is kept in `stoppedBy`.
     var stopRequested: () -> Int32 = { 0 }
@@ -105,6 +109,10 @@ public struct Explainer {
             }
         }
         tagged = SpecDiff.pairRenames(tagged)
+        for (_, change) in tagged where change.kind == .unchanged && change.progressChanged && !Self.reopens(change) {
+            guard let requirement = change.after, let reason = finished(requirement, change: .unchanged, in: after) else { continue }
+            finishedByProgress[requirement.spec + "\u{0}" + requirement.key] = reason
+        }
 
         // 2. Facts and decisions for requirements (tasks last: they may be part of another's work).
         var decided: [String: [Decision]] = [:]

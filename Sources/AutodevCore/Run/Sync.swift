@@ -301,7 +301,8 @@ public final class Sync {
         notes.append(contentsOf: events.notes.filter { !range.notes.contains($0) })
         let decisions = events.decisions ?? []
 
-        let queue = PassQueue.build(decisions: decisions, events: events.events, state: &state, now: started)
+        let queue = PassQueue.build(decisions: decisions, events: events.events, state: &state, now: started,
+                                    finished: events.finishedByProgress)
         notes.append(contentsOf: queue.notes)
         if !dryRun { for file in queue.supersededRequests { FileSystem.remove(store.pendingFolder + "/" + file) } }
         let runID = "run-" + String(SHA256.hex("\(range.from?.hex ?? "-")..\(range.worktree ? "worktree" : range.to?.hex ?? "-")\n" + queue.items.map(\.id).joined(separator: ",")).prefix(12))
