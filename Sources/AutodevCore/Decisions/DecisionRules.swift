@@ -16,6 +16,9 @@ public struct DecisionFacts: Sendable, Equatable {
         case requirementsMoved
         /// Deleted, and it held no requirements.
         case removedEmpty
+        /// Deleted with this many requirements that reappear nowhere: the document went, not
+        /// (by itself) the code.
+        case deleted(Int)
     }
 
     public var event: EventKind
@@ -117,6 +120,13 @@ public enum DecisionRules {
         DecisionRule(id: "spec-requirements-moved", action: .skip,
                      applies: { $0.specFile == .requirementsMoved },
                      reason: { _ in "spec removed; its requirements moved, intact, to other specs in this range" }),
+        DecisionRule(id: "spec-deleted", action: .skip,
+                     applies: { if case .deleted = $0.specFile { true } else { false } },
+                     reason: {
+                         if case .deleted(let count) = $0.specFile {
+                             "spec deleted with its \(count) requirement\(count == 1 ? "" : "s"): deleting a document is not a request to delete code; to retire code, remove its requirement from a spec that stays (or an OpenSpec REMOVED delta)"
+                         } else { "" }
+                     }),
         DecisionRule(id: "spec-removed-empty", action: .skip,
                      applies: { $0.specFile == .removedEmpty },
                      reason: { _ in "spec removed; it held no requirements" }),

@@ -78,6 +78,7 @@ public struct Explainer {
 
         // 1. Requirements before and after, per spec event.
         var fileOutcomes: [String: DecisionFacts.SpecFileOutcome] = [:]
+        var deletedDocuments: [String: Int] = [:]  // event → requirements of a spec file deleted outright
         var tagged: [(String, RequirementChange)] = []
         var hadRequirements = Set<String>()
         for item in items {
@@ -102,6 +103,7 @@ public struct Explainer {
                 continue
             }
             if old?.requirements.isEmpty == false { hadRequirements.insert(event.id) }
+            if new == nil, item.change.status != .renamed, let count = old?.requirements.count, count > 0 { deletedDocuments[event.id] = count }
             if let old { changedDocuments[sideKey(before, old.path)] = old }
             if let new { changedDocuments[sideKey(after, new.path)] = new }
             for change in SpecDiff.compare(before: old?.requirements ?? [], after: new?.requirements ?? []) {
@@ -128,6 +130,10 @@ public struct Explainer {
             facts.requirementChange = change.kind == .unchanged ? .changed : change.kind
             facts.reopened = Self.reopens(change)
             facts.requirementKind = requirement.kind
+            // A deleted document is not a request to delete code: its requirements are not
+            // proposed for retirement (a replay of a public history proposed 99 retirements
+            // when its author pruned two spec files).
+            if change.kind == .removed, let count = deletedDocuments[eventID] { facts.specFile = .deleted(count) }
             if requirement.kind == .task { facts.nonCodeTask = DecisionRules.nonCodeVerb(requirement.title) }
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
             facts.needsClarification = requirement.needsClarification
