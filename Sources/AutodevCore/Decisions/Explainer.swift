@@ -716,8 +716,23 @@ public struct Explainer {
         for commit in commits where pathsChanged(by: commit).contains(path) {
             let code = codeChanged(by: commit).filter { classifier.classify($0)?.category == .code }
             if !code.isEmpty { return (commit, code) }
+            // A test of configuration or a schema lands with the files it tests (a workspace
+            // file, a schema.yaml): the commit implements it. Prose and other tests do not.
+            let support = pathsChanged(by: commit).filter { other in
+                guard other != path, !Self.isProse(other) else { return false }
+                let category = classifier.classify(other)?.category
+                return category != .tests && category != .specs && category != .ignore
+            }
+            if !support.isEmpty { return (commit, support) }
         }
         return nil
+    }
+
+    /// Documentation and notes: never the implementation of a test.
+    static func isProse(_ path: String) -> Bool {
+        let name = SpecDocument.baseName(path).lowercased()
+        return ["md", "markdown", "rst", "txt", "adoc"].contains(TextScan.extensionOf(Substring(name)).map(String.init) ?? "")
+            || path.hasPrefix(".changeset/") || path.hasPrefix(".github/")
     }
 
     private mutating func pathsChanged(by commit: CommitInfo) -> [String] {
