@@ -42,8 +42,7 @@ final class CILedgerTransport: LedgerTransport {
         if result.succeeded { return true }
         let text = result.stdout + result.stderr
         // Another runner's push got there first: its lease check, or its ref lock on the server.
-        let raced = ["stale info", "fetch first", "non-fast-forward", "cannot lock ref", "failed to update ref", "Unable to create", "is at "]
-        if !text.contains("hook declined"), raced.contains(where: text.contains) { return false }
+        if CIRemote.lostRace(text) { return false }
         let detail = text.split(separator: "\n").filter { !$0.isEmpty }.suffix(4).joined(separator: "; ")
         throw AutodevError(.gitFailure, "pushing \(ref) to \(remoteName) failed (git push exited with \(result.status)): \(detail) — check the job's push permission (contents: write) and credentials", exitStatus: .failure)
     }
