@@ -161,6 +161,7 @@ import Glibc
         let charges = try Self.remoteCharges(author)
         #expect(charges.calls == calls, "every request that left a runner is in the shared ledger")
         #expect(charges.total <= dailyBudget, "spent \(charges.total) of \(dailyBudget)")
+        #expect(charges.unsettled == 0, "every settlement reached the remote")
         // The runners that were refused say why.
         let refused = runners.filter { ((try? String(contentsOfFile: $0 + ".report.json", encoding: .utf8)) ?? "").contains("daily budget of $") }
         #expect(refused.count >= 1, "at least one runner waited for the budget")
@@ -183,6 +184,36 @@ import Glibc
         #expect(status.stdout.contains("1 call killed mid-call charged at their upper bound"), "\(status.stdout)")
         let charges = try Self.remoteCharges(author)
         #expect(charges.calls == 1 && charges.unsettled == 1 && charges.total == 1.0)
+    }
+
+    @Test func aRetryAfterOfADaySeenByOneRunnerHoldsForAFreshClone() throws {
+        let requests = Counter()
+        let server = try HTTPTestServer { _ in
+            requests.value.withLock { $0 += 1 }
+            return .json(429, #"{"error":{"message":"come back tomorrow","type":"requests"}}"#, headers: [("Retry-After", "86400")])
+        }
+        let provider = try Provider()
+        let (author, remote) = try Self.project(provider, dailyBudget: 0)
+        // The provider that answers is replaced by one that asks to wait a day.
+        let config = try String(contentsOfFile: author.path + "/config/autodev.toml", encoding: .utf8)
+        try author.write("config/autodev.toml", config.replacingOccurrences(of: provider.server.baseURL, with: server.baseURL))
+        try author.commit("another provider")
+        try author.git(["push", "-q", "origin", "main"])
+        try Self.addRequirement(author, 1)
+        let one = try SyncCITests.runner(author, remote, name: "one")
+        #expect(try SyncCITests.ci(one).status == 0)
+        let asked = requests.value.withLock { $0 }
+        #expect(asked >= 1)
+        #expect(try AutodevBinary.run(["status"], in: one).stdout.contains("asked not to be called before"))
+        try Self.addRequirement(author, 2)
+        let two = try SyncCITests.runner(author, remote, name: "two")
+        let run = try SyncCITests.ci(two)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(requests.value.withLock { $0 } == asked, "the fresh clone waits as the provider asked")
+        let status = try AutodevBinary.run(["status"], in: two)
+        #expect(status.stdout.contains("provider 'p': breaker") && status.stdout.contains("asked not to be called before"), "\(status.stdout)")
+        let shared = try author.git(["--git-dir", author.directory.path + "/remote.git", "show", "refs/autodev/ledger:resilience.json"])
+        #expect(shared.contains("\"notBefore\""), "\(shared)")
     }
 
     @Test func chargesThatCannotBePushedAreReportedAndTheNextRunPushesThem() throws {

@@ -202,7 +202,7 @@ public final class SharedLedger {
 
     /// Pushes what the local ledger holds that the remote lacks, merging on a lost race. nil:
     /// done; else what went wrong, for a warning (the lines stay local for the next push).
-    public func flush(calibration: [String: Double] = [:], attempts: Int = 5) -> String? {
+    public func flush(calibration: [String: Double] = [:], attempts: Int = 30) -> String? {
         var last = ""
         for attempt in 1...max(1, attempts) {
             do {
