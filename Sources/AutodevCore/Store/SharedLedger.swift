@@ -157,6 +157,8 @@ public final class SharedLedger {
         var shared = Self.merge(remoteShared, Self.shared(from: state))
         shared.calibration = remoteShared.calibration.merging(ours) { $1 }
         if union.count == remoteCount, union.count == remoteLines.count, shared == remoteShared, remoteTip != nil { return true }
+        // Nothing spent or learned anywhere yet: no ref is created for an empty ledger.
+        if union.isEmpty, shared == Shared(), remoteTip == nil { return true }
         var spend: [UInt8] = []
         for line in union { spend += line + [0x0A] }
         let encoder = JSONEncoder()
