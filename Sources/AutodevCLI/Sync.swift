@@ -106,7 +106,7 @@ extension AutodevCommand {
                 try prepare(&remote, session: session)
                 session = try Session.open(global)  // sees what was fetched
                 ciRemote = remote
-                // The ledger, breakers and calibrations other runners left (README, "Spending ledger").
+                // The ledger, breakers and calibrations other runners left (README, "One budget for every CI runner").
                 let ledger = SharedLedger(gitDirectory: session.repository.gitDirectory,
                                           ledger: SpendLedger(path: AutodevCore.Sync.ledgerPath(for: session.repository)),
                                           store: StateStore(root: AutodevCore.Sync.stateRoot(for: session.repository)),

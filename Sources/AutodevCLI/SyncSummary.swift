@@ -88,6 +88,7 @@ enum SyncSummary {
             default: out += "Nothing to push to `\(ci.remote)`.\n"
             }
             if ci.attempts > 1 { out += "This job lost a race once and ran again on the winner's refs.\n" }
+            if let ledger = ci.ledger, ledger != "pushed" { out += "**The spending ledger was not pushed**: \(ledger.dropFirst("not pushed: ".count))\n" }
         }
         return out
     }
