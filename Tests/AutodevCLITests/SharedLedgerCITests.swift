@@ -128,6 +128,10 @@ import Glibc
         #expect(first.status == 0, "\(first.stderr)")
         #expect(provider.count == 1, "the first runner's call fits the budget")
         #expect(first.stderr.contains("the spending ledger on origin holds this clone's charges"), "\(first.stderr)")
+        // What the call taught about the provider's token counts travels too.
+        let learned = try author.git(["--git-dir", author.directory.path + "/remote.git", "show", "refs/autodev/ledger:resilience.json"])
+        let calibration = try #require(try JSONSerialization.jsonObject(with: Data(learned.utf8)) as? [String: Any])["calibration"] as? [String: Double]
+        #expect(calibration?["p"] != nil, "\(learned)")
         // A later job on a fresh clone, with new work: the day's budget is the same one.
         try Self.addRequirement(author, 2)
         let two = try SyncCITests.runner(author, remote, name: "two")

@@ -132,23 +132,32 @@ import Testing
         #expect(SharedLedger.unpushed(gitDirectory: a.path + "/.git", ledger: a.ledger) == 0)
     }
 
-    @Test func breakersAndDeadlinesMergeTowardsCaution() {
+    @Test func breakersMergeToTheLastMoveAndDeadlinesToTheLatest() {
         var open = CircuitBreaker()
-        open.state = .open
-        open.since = 100
+        _ = open.allow(now: 0, resetSeconds: 300)
+        for _ in 0..<5 { open.failed(now: 100, threshold: 5, message: "503") }
+        #expect(open.state == .open)
         var laterOpen = open
         laterOpen.since = 200
+        // A runner that fetched the open breaker, probed after the reset and got an answer.
+        var probed = open
+        let probeGoes = probed.allow(now: 400, resetSeconds: 300)
+        #expect(probeGoes)
+        probed.succeeded()
+        #expect(probed.state == .closed)
         var failing = CircuitBreaker()
-        failing.consecutiveFailures = 3
-        let a = SharedLedger.Shared(breakers: ["p": CircuitBreaker(), "q": open, "r": CircuitBreaker()], notBefore: ["p": 500, "q": 100],
-                                    calibration: ["p": 1.1])
-        let b = SharedLedger.Shared(breakers: ["p": open, "q": laterOpen, "r": failing, "s": failing], notBefore: ["p": 400, "q": 900],
-                                    calibration: ["p": 1.3, "q": 0.9])
+        failing.failed(now: 50, threshold: 5, message: "503")
+        failing.since = 0
+        let a = SharedLedger.Shared(breakers: ["p": CircuitBreaker(), "q": open, "r": CircuitBreaker(), "t": open],
+                                    notBefore: ["p": 500, "q": 100], calibration: ["p": 1.1])
+        let b = SharedLedger.Shared(breakers: ["p": open, "q": laterOpen, "r": failing, "s": failing, "t": probed],
+                                    notBefore: ["p": 400, "q": 900], calibration: ["p": 1.3, "q": 0.9])
         for merged in [SharedLedger.merge(a, b), SharedLedger.merge(b, a)] {
-            #expect(merged.breakers["p"] == open, "an open breaker beats a closed one")
-            #expect(merged.breakers["q"] == laterOpen, "the later opened wins")
-            #expect(merged.breakers["r"] == failing, "of closed ones, the more failures")
+            #expect(merged.breakers["p"] == open, "an opening beats a breaker that never moved")
+            #expect(merged.breakers["q"] == laterOpen, "the later opening wins")
+            #expect(merged.breakers["r"] == failing, "at the same time, the one with more failures")
             #expect(merged.breakers["s"] == failing)
+            #expect(merged.breakers["t"] == probed, "a successful probe after the opening closes the shared breaker")
             #expect(merged.notBefore == ["p": 500, "q": 900], "the later deadline")
         }
         #expect(SharedLedger.merge(a, b).calibration == ["p": 1.3, "q": 0.9])

@@ -26,7 +26,7 @@ public protocol LedgerTransport: AnyObject {
 /// history along) whose tree holds `spend.jsonl` — the ledger's lines, each `reserved` or
 /// `settled` with a call id no other runner uses — and `resilience.json`. Copies are merged,
 /// never replaced: the union of the lines, keyed by kind and call id, so a merge never loses a
-/// charge and never counts one twice; for breakers the open one (the later if both are), for
+/// charge and never counts one twice; for breakers the one that moved last (see `merge`), for
 /// Retry-After the later deadline, for calibrations the local value where there is one.
 ///
 /// A call is reserved here before it is sent: fetch, merge, check the budget on the merged
@@ -137,9 +137,10 @@ public final class SharedLedger {
 
     // MARK: Publish
 
-    /// Pushes the local ledger (with `adding`, when given) merged with the remote's as last
-    /// fetched, if the remote still holds that. false: another runner pushed first.
-    public func publish(adding extra: SpendLedger.Line? = nil, calibration ours: [String: Double] = [:]) throws(AutodevError) -> Bool {
+    /// The remote's copy as last fetched, merged with the local ledger (and `extra`) and the
+    /// local resilience state; `unchanged` when that adds nothing to the remote's copy.
+    private func merged(adding extra: SpendLedger.Line?, calibration ours: [String: Double]) throws(AutodevError)
+        -> (union: [[UInt8]], shared: Shared, unchanged: Bool) {
         var remoteLines: [[UInt8]] = []
         var remoteShared = Shared()
         if let remoteTip { (remoteLines, remoteShared) = try read(remoteTip) }
@@ -156,9 +157,18 @@ public final class SharedLedger {
         let (state, _) = ResilienceState.load(store)
         var shared = Self.merge(remoteShared, Self.shared(from: state))
         shared.calibration = remoteShared.calibration.merging(ours) { $1 }
-        if union.count == remoteCount, union.count == remoteLines.count, shared == remoteShared, remoteTip != nil { return true }
-        // Nothing spent or learned anywhere yet: no ref is created for an empty ledger.
-        if union.isEmpty, shared == Shared(), remoteTip == nil { return true }
+        let unchanged = remoteTip == nil
+            // Nothing spent or learned anywhere yet: no ref is created for an empty ledger.
+            ? union.isEmpty && shared == Shared()
+            : union.count == remoteCount && union.count == remoteLines.count && shared == remoteShared
+        return (union, shared, unchanged)
+    }
+
+    /// Pushes the local ledger (with `adding`, when given) merged with the remote's as last
+    /// fetched, if the remote still holds that. false: another runner pushed first.
+    public func publish(adding extra: SpendLedger.Line? = nil, calibration ours: [String: Double] = [:]) throws(AutodevError) -> Bool {
+        let (union, shared, unchanged) = try merged(adding: extra, calibration: ours)
+        if unchanged { return true }
         var spend: [UInt8] = []
         for line in union { spend += line + [0x0A] }
         let encoder = JSONEncoder()
@@ -205,6 +215,9 @@ public final class SharedLedger {
     /// Pushes what the local ledger holds that the remote lacks, merging on a lost race. nil:
     /// done; else what went wrong, for a warning (the lines stay local for the next push).
     public func flush(calibration: [String: Double] = [:], attempts: Int = 30) -> String? {
+        // Nothing new since the last fetch or push: no second fetch (a sync that made no call
+        // pays one fetch for the shared ledger, not two).
+        if (try? merged(adding: nil, calibration: calibration).unchanged) == true { return nil }
         var last = ""
         for attempt in 1...max(1, attempts) {
             do {
@@ -262,18 +275,18 @@ public final class SharedLedger {
         Shared(breakers: state.breakers, notBefore: state.notBefore ?? [:], calibration: [:])
     }
 
-    /// Two copies as one: the open breaker wins (the later opened if both are; the more failures
-    /// if neither is), the later Retry-After deadline wins; calibrations: `b`'s where it has one.
+    /// Two copies as one: of two breakers the one that moved last (`since`: when it opened, or
+    /// when its probe went — a probe that succeeded closes it with that time, so it wins over
+    /// the opening before it); at the same time the open one, then the one with more failures.
+    /// The later Retry-After deadline wins; calibrations: `b`'s where it has one.
     static func merge(_ a: Shared, _ b: Shared) -> Shared {
         var merged = a
+        func rank(_ breaker: CircuitBreaker) -> (Int64, Int, Int) {
+            (breaker.since, breaker.state == .closed ? 0 : 1, breaker.consecutiveFailures)
+        }
         for (name, breaker) in b.breakers {
             guard let other = merged.breakers[name] else { merged.breakers[name] = breaker; continue }
-            switch (other.state == .closed, breaker.state == .closed) {
-            case (true, false): merged.breakers[name] = breaker
-            case (false, false) where breaker.since > other.since: merged.breakers[name] = breaker
-            case (true, true) where breaker.consecutiveFailures > other.consecutiveFailures: merged.breakers[name] = breaker
-            default: break
-            }
+            if rank(breaker) > rank(other) { merged.breakers[name] = breaker }
         }
         merged.notBefore.merge(b.notBefore) { max($0, $1) }
         merged.calibration.merge(b.calibration) { $1 }
