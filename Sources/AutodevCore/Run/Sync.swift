@@ -25,6 +25,9 @@ public final class Sync {
     /// (it would only cache it, and with 200,000 pending pieces of work that cache was 90 MB
     /// decoded and written again by every run, `status` and the hook's preview included).
     var queueInGit = false
+    /// The spending ledger, breakers and calibrations shared with other runners through git
+    /// (`sync --ci` sets it); nil: this clone's own.
+    public var sharedLedger: SharedLedger?
 
     /// The state as state.json keeps it (see `queueInGit`).
     func cached(_ state: SyncState) -> SyncState {
@@ -459,10 +462,13 @@ public final class Sync {
             fingerprint += "\(provider.name) \(provider.kind.rawValue) \(provider.baseURL) \(provider.model) \(provider.editFormat.rawValue)\n"
         }
         let guarded = CallGuard(config: config, store: store, ledger: SpendLedger(path: Self.ledgerPath(for: repository)), clock: clock,
-                                runKey: "\(runID)@\(getpid())-\(clock.nowMilliseconds())", startedMonotonic: runStartedMonotonic,
+                                // Unique across machines too: runners on other clones share the ledger (SharedLedger),
+                                // and the run id is the same for every runner on the same range.
+                                runKey: "\(runID)@\(getpid())-\(clock.nowMilliseconds())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))", startedMonotonic: runStartedMonotonic,
                                 stopRequested: stopRequested, step: { [unowned self] name in self.step(name) })
+        guarded.shared = sharedLedger
         var setup = TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, failedValidation: state.failedValidation ?? [:],
-                                        calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint), guarded: guarded)
+                                        calibration: (sharedLedger?.calibration ?? [:]).merging(state.tokenCalibration ?? [:]) { $1 }, configFingerprint: SHA256.hex(fingerprint), guarded: guarded)
         setup.openCache = { [self] in try? self.openAnswerCache() }
         setup.secrets = secretGuard()
         return setup
