@@ -87,27 +87,6 @@ import Testing
         #expect(try JSONDecoder().decode(Metrics.self, from: data) == metrics)
     }
 
-    /// The reference parser (Debian's python3-prometheus-client): family → sample lines.
-    static func parsePrometheus(_ text: String) throws -> [String: [(name: String, labels: [String: String], value: Double)]] {
-        let script = """
-            import sys, json
-            from prometheus_client.parser import text_string_to_metric_families
-            out = {}
-            for family in text_string_to_metric_families(sys.stdin.read()):
-                out[family.name + " " + family.type] = [[s.name, s.labels, s.value if s.value == s.value else "NaN"] for s in family.samples]
-            print(json.dumps(out))
-            """
-        let result = try Subprocess.run("/usr/bin/python3", ["-c", script], input: Data(text.utf8))
-        guard result.status == 0 else {
-            throw AutodevError(.ioFailure, "the Prometheus parser refused the text (install python3-prometheus-client: scripts/setup-deps): \(result.stderr)",
-                               exitStatus: .failure)
-        }
-        let object = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: [[Any]]])
-        return object.mapValues { samples in
-            samples.map { ($0[0] as! String, $0[1] as! [String: String], ($0[2] as? Double) ?? Double(($0[2] as? Int) ?? -1)) }
-        }
-    }
-
     @Test func thePrometheusTextParsesWithTheReferenceParserAndKeepsHostileLabelValues() throws {
         var metrics = Metrics()
         metrics.runs = 3
@@ -122,7 +101,7 @@ import Testing
                                                                         windowSeconds: 1, maxErrorRate: 1, budgetLeft: 0.75, providerQuotaLeft: [:]),
                                           warnings: [])
         let snapshot = MetricsSnapshot(metrics: metrics, state: SyncState(), runs: [], resilience: resilience)
-        let parsed = try Self.parsePrometheus(PrometheusText.render(snapshot))
+        let parsed = try PrometheusParser.parse(PrometheusText.render(snapshot))
         #expect(parsed["autodev_runs counter"]?.first?.value == 3, "\(parsed.keys.sorted())")
         #expect(parsed["autodev_errors counter"]?.first?.labels["code"] == "a\"b\\c\nd")
         #expect(parsed["autodev_budget_left_ratio gauge"]?.first?.value == 0.75)

@@ -291,7 +291,7 @@ public enum HTMLReport {
         table{border-collapse:collapse;margin:.4em 0;width:100%}th,td{text-align:left;padding:.25em .6em;border-bottom:1px solid #e4e7ec;vertical-align:top}
         pre{background:#f1f3f6;padding:.6em;overflow:auto;max-height:24em;white-space:pre-wrap}
         .note,.none{color:#5b6475}.bad{color:#b42318;font-weight:600}.ok{color:#067647}
-        svg{width:100%;height:auto;background:#fff;border:1px solid #dde1e7;border-radius:8px}
+        svg{max-width:100%;height:auto;background:#fff;border:1px solid #dde1e7;border-radius:8px}
         svg text{font:11px system-ui,sans-serif;fill:#1d2330}
         .s0{fill:#4c78a8}.s1{fill:#f58518}.s2{fill:#54a24b}.bar{fill:#4c78a8}.over{fill:#e45756}.limit{stroke:#e45756;stroke-dasharray:4 3;stroke-width:1.5}
         """
