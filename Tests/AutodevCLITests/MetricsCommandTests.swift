@@ -108,6 +108,23 @@ import Testing
         #expect(both.status == 64 && both.stderr.contains("not both"), "\(both.stderr)")
     }
 
+    @Test func aSyncStoppedByAnErrorIsCountedByItsCode() throws {
+        let fixture = try GitFixture()
+        try fixture.write("specs/001-a/spec.md", "# A\n\n- **FR-000**: System MUST start\n")
+        try fixture.commit("Set up")
+        #expect(try SyncCommandTests.sync(fixture).status == 0)  // adopts
+        try fixture.write("specs/001-a/spec.md", "# A\n\n- **FR-000**: System MUST start\n- **FR-001**: System MUST log\n")
+        try fixture.commit("A requirement")
+        // The results branch set to the branch checked out: the pass refuses it (exit 2).
+        let branch = try fixture.git(["symbolic-ref", "--short", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let refused = try SyncCommandTests.sync(fixture, environment: ["AUTODEV_LOOP_RESULTS_BRANCH": branch])
+        #expect(refused.status == 2, "\(refused.stderr)")
+        let json = try Self.metricsJSON(fixture)
+        #expect(Self.value(json, "counters.errors") as? [String: Int] == ["invalidConfig": 1], "\(json)")
+        let parsed = try PrometheusParser.parse(try AutodevBinary.run(["metrics"], in: fixture.path).stdout)
+        #expect(parsed["autodev_errors counter"]?.first { $0.labels["code"] == "invalidConfig" }?.value == 1)
+    }
+
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     @Test func theHTMLReportShowsTheMetricsFiguresInChromiumWithNoConsoleErrorAndRunsNoSpecText() throws {
