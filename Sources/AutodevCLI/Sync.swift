@@ -18,7 +18,7 @@ extension AutodevCommand {
 
                 One sync runs per repository at a time, across its linked worktrees too: another one waits (or, with --no-wait, exits 75). A linked worktree NAME keeps its own checkpoint and queue (refs/autodev/worktrees/NAME/), so it processes only its own commits; the results branch is shared. With --hook, a held lock means "rerun wanted": the running sync picks the new commits up. SIGINT/SIGTERM stop it within a second, wherever it is — reading a huge change, deciding, running generator commands (stopped with their process group); finished work is kept, the rest stays pending, the report (--json too) is still printed with interruptedBy, and it exits 130/143. A generator command runs in a scratch copy, its output goes to .auto-dev/loop/logs/; one that fails or hangs leaves its work pending; everything else is saved, and sync exits 1 naming the pattern and command. A template, generator or reused answer writing a file other work generated is merged three-way; a real conflict (the same lines, or a file where a folder is needed) parks the work: reported once (exit 1), naming both pieces of work, the templates and the path, then kept pending without failing later runs until an input changes.
 
-                --ci (a scheduled CI job): no prompts (GIT_TERMINAL_PROMPT=0), plain log lines on stderr. Before the run it fetches refs/autodev/* and the results branch from --remote (default origin) with the git command, so the job's credential helpers work; after it, it pushes what moved, atomically and only if the remote still holds what was fetched (git push --atomic --force-with-lease=REF:OLD). A runner that lost that race pushes nothing, fetches the winner's refs and runs once more on them (which redoes nothing); losing twice exits 75. The spending ledger, breakers, Retry-After deadlines and calibrations travel on refs/autodev/ledger, merged (never replaced) with what other runners pushed, so every runner on every fresh clone spends from one daily and monthly budget: each call's reservation is pushed with a lease before the call is sent (a runner that loses the race fetches the winner's and checks the budget again; one that cannot push it does not send the call), its settlement after; a settlement that cannot be pushed is a warning, stays in the local ledger and goes with this clone's next push (status shows how many lines wait). In a shallow clone that does not reach the checkpoint it exits 3 naming the history it needs; --deepen fetches it. --report FILE writes the run as JSON, --summary FILE as Markdown (work done by tier, what waits and why, cost), with or without --ci.
+                --ci (a scheduled CI job): no prompts (GIT_TERMINAL_PROMPT=0), plain log lines on stderr. Before the run it fetches refs/autodev/* and the results branch from --remote (default origin) with the git command, so the job's credential helpers work; after it, it pushes what moved, atomically and only if the remote still holds what was fetched (git push --atomic --force-with-lease=REF:OLD). A runner that lost that race pushes nothing, fetches the winner's refs and runs once more on them (which redoes nothing); losing twice exits 75. The spending ledger, breakers, Retry-After deadlines and calibrations travel on refs/autodev/ledger, merged (never replaced) with what other runners pushed, so every runner on every fresh clone spends from one daily and monthly budget: each call's reservation is pushed with a lease before the call is sent (a runner that loses the race fetches the winner's and checks the budget again; one that cannot push it does not send the call), its settlement after; a settlement that cannot be pushed is a warning, stays in the local ledger and goes with this clone's next push (status shows how many lines wait). In a shallow clone that does not reach the checkpoint it exits 3 naming the history it needs; --deepen fetches it. --report FILE writes the run as JSON, --summary FILE as Markdown (work done by tier, what waits and why, cost), --report-html DIR the HTML report of all runs (autodev report), with or without --ci.
                 """
 
         static let spec = CommandSpec(
@@ -39,6 +39,7 @@ extension AutodevCommand {
                 .flag("deepen", "With --ci in a shallow clone: fetch the history from the checkpoint to HEAD when it is missing."),
                 .value("report", "file", "Write the run's report as JSON to <file>."),
                 .value("summary", "file", "Write a Markdown summary (for a pull request body or a job summary) to <file>."),
+                .value("report-html", "dir", "After the run, write the HTML report (as autodev report --html) to <dir>/index.html, e.g. as a CI artifact."),
             ])
 
         let global: GlobalOptions
@@ -56,6 +57,7 @@ extension AutodevCommand {
         let deepen: Bool
         let reportFile: String?
         let summaryFile: String?
+        let reportHTML: String?
 
         init(_ arguments: ParsedArguments, directory: String?) throws(UsageError) {
             global = GlobalOptions(directory: directory)
@@ -76,6 +78,9 @@ extension AutodevCommand {
             deepen = arguments.flag("deepen")
             reportFile = arguments.value("report")
             summaryFile = arguments.value("summary")
+            reportHTML = arguments.value("report-html")
+            if reportHTML == "" { throw UsageError("--report-html needs a folder", spec: Self.spec) }
+            if reportHTML != nil && dryRun { throw UsageError("--report-html shows what runs kept; a --dry-run keeps nothing", spec: Self.spec) }
             if !ci && (deepen || arguments.value("remote") != nil) {
                 throw UsageError("--\(deepen ? "deepen" : "remote") works with --ci only", spec: Self.spec)
             }
@@ -172,6 +177,9 @@ extension AutodevCommand {
             }
             if let summaryFile {
                 try FileSystem.writeAtomically(summaryFile, Array(SyncSummary.render(report, ci: ciReport, branch: branch).utf8))
+            }
+            if let reportHTML {
+                _ = try ReportCommand.write(session, to: reportHTML)
             }
             if let report {
                 if json {

@@ -220,6 +220,7 @@ public final class Sync {
                 done = try pass(options, state: state, queue: origin, dryRun: false)
             } catch {
                 recoverFromFailedPass(initial: state, requestsBefore: requestsBefore)
+                if error.code != .interrupted { RunRecorder(store: store).recordError(error.code.rawValue) }
                 // A stop mid-pass is no failure: the report (with the passes that finished) is
                 // still printed, `--json` included, and the command exits 130/143.
                 guard error.code == .interrupted else { throw error }
@@ -285,6 +286,9 @@ public final class Sync {
     private func pass(_ options: SyncOptions, state initial: SyncState, queue origin: QueueOrigin, dryRun: Bool) throws(AutodevError) -> SyncPass {
         var state = initial
         let started = clock.now()
+        let startedMonotonic = clock.monotonicMilliseconds()
+        // Latencies for metrics.json's histograms (`MetricsTimings.swift`).
+        let timings = RunTimings(clock: clock)
         let range = try RangeResolver.resolve(options.range, in: repository, checkpointRef: checkpointRef)
         var notes = range.notes
         let results = ResultsBranch(repository: repository, ref: resultsRef)
@@ -333,6 +337,8 @@ public final class Sync {
                                       }), owners: state.generated)
         runner.failedValidations = state.failedValidation ?? [:]
         runner.gate = validationGate()
+        runner.gate?.timings = timings
+        runner.timings = timings
         runner.baseline = state.validationBaseline
         runner.llm = try llmSetup(state: state, runID: runID)
         try runner.run(queue.items)
@@ -395,7 +401,9 @@ public final class Sync {
         }
 
         // Persist, then advance.
-        let counts = RunRecorder.Counts(events: events.events.count, decisions: decisions, items: runner.items)
+        let counts = RunRecorder.Counts(events: events.events.count, decisions: decisions, items: runner.items,
+                                        eventKinds: Dictionary(grouping: events.events, by: \.kind.rawValue).mapValues(\.count),
+                                        calls: runner.llmCalls)
         let stopSignal = stopRequested()
         var record = RunRecord(id: runID, startedAt: started, finishedAt: clock.now(), from: range.from?.hex,
                                to: range.to?.hex, status: stopSignal != 0 ? .interrupted : .completed,
@@ -418,7 +426,12 @@ public final class Sync {
             state.produced = Set(state.produced).union(runner.newFiles.values.map { $0.blob.hex }).sorted()
             state.lastRun = runID
             state.loop = .init(state: stopSignal != 0 ? .shutdown : .idle, task: nil, pid: nil, since: clock.now())
-            try RunRecorder(store: store).persist(run: record, decisions: queue.skipped + runner.records, counts: counts, state: cached(state))
+            // Every request sent is one observation (`_count` = calls made); an attempt the call
+            // guard retried is kept without its time (0), which is in the retried call's.
+            for call in runner.llmCalls { timings.observe(.llmCall(provider: call.provider), milliseconds: call.latencyMilliseconds) }
+            timings.observe(.sync, milliseconds: clock.monotonicMilliseconds() - startedMonotonic)
+            try RunRecorder(store: store).persist(run: record, decisions: queue.skipped + runner.records, counts: counts, state: cached(state),
+                                                  latency: timings.snapshot())
             step("persisted")
             // The queue goes to git with the checkpoint: losing `.auto-dev/` loses no work.
             let moveTo = options.range.movesCheckpoint(range) && range.to != range.checkpoint ? range.to : nil
