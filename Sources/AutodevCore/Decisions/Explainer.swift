@@ -31,6 +31,12 @@ public struct Explainer {
     /// The documents of the range's spec changes, by side ("before"/"after") and path.
     private var changedDocuments: [String: SpecDocument] = [:]
     private var scopeRoots: [String: String] = [:]
+    /// What the code at each end of the range says about cited paths and names (built on first use).
+    var evidenceAfter: CodeEvidence?
+    var evidenceBefore: CodeEvidence?
+    /// Spec files' lines at the end of the range, by path, read when a task's code names are
+    /// needed: the parsed title has lost its backticks.
+    var specLines: [String: [Substring]] = [:]
     /// Looked at for every spec file read and every requirement decided: a signal that asks
     /// the run to stop ends `decide` early (with no decisions) and is kept in `stoppedBy`.
     var stopRequested: () -> Int32 = { 0 }
@@ -41,7 +47,7 @@ public struct Explainer {
         return stoppedBy != 0
     }
 
-    private mutating func scopeRoot(of requirement: Requirement) -> String {
+    mutating func scopeRoot(of requirement: Requirement) -> String {
         if let known = scopeRoots[requirement.spec] { return known }
         let root = Self.scopeRoot(requirement.spec, format: requirement.format)
         scopeRoots[requirement.spec] = root
@@ -130,9 +136,21 @@ public struct Explainer {
             // sign of implementation. At adoption or a backfill the files at HEAD are; and a
             // linked file changed in the range still is (`alongside`).
             let plannedEdit = requirement.kind == .task && change.kind == .added && !range.firstRun
-            facts.implementation = plannedEdit ? [] : links.filter { after.exists($0) }
-            if change.kind != .removed && facts.finished == nil {
-                facts.alongside = alongside(requirement, links: links, changedPaths: changedPaths)
+            // Cited paths are looked for in the whole tree (a sub-project root, a bare file name).
+            let cited = resolved(links, of: requirement)
+            facts.ambiguousLinks = cited.ambiguous
+            facts.implementation = plannedEdit ? [] : cited.existing
+            var shownAlongside: String?
+            if requirement.kind == .task {
+                facts.removal = removal(of: requirement)
+                if facts.removal == nil, change.kind != .removed {
+                    shownAlongside = symbolEvidence(of: requirement, change: change.kind, cited: cited, facts: &facts)
+                }
+            }
+            let removalPending = if case .pending = facts.removal { true } else { false }
+            if change.kind != .removed && facts.finished == nil && facts.missingSymbols == nil && !removalPending {
+                facts.alongside = shownAlongside
+                    ?? alongside(requirement, links: SpecText.unique(links + cited.existing), changedPaths: changedPaths)
             }
             let scope = scopeRoot(of: requirement)
             if requirement.kind == .task {
@@ -185,7 +203,8 @@ public struct Explainer {
                         let gonePaths = items.compactMap { $0.category == .specs ? nil : removedPath($0.change) }
                         brokenLinks = linkIndex(naming: Set(gonePaths))
                     }
-                    let linked = brokenLinks?[gone] ?? []
+                    // A task that deletes or moves the file asked for its absence: no link broke.
+                    let linked = (brokenLinks?[gone] ?? []).filter { !Self.asksToRemove($0) }
                     if !linked.isEmpty {
                         for requirement in linked {
                             facts.brokenLink = requirement.key
@@ -201,7 +220,7 @@ public struct Explainer {
                 decisions.append(makeDecision(event.id, facts, requirement: nil, change: nil, links: []))
             }
         }
-        return (decisions, notes)
+        return (decisions, notes + (evidenceAfter?.notes ?? []) + (evidenceBefore?.notes ?? []))
     }
 
     private func specOutcome(for change: FileChange, changes mine: [RequirementChange], hadRequirements: Bool) -> DecisionFacts.SpecFileOutcome {
