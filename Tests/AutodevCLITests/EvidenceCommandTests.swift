@@ -89,6 +89,6 @@ import Testing
         #expect(preview.count == 5)
         let after = try Self.backfillPreview(fixture)
         #expect(after["Task 2.1"] == "skip [removal-done] done: backend/app/offline/sync.py is gone")
-        #expect(after["T001"] == "skip [requirement-added-implemented] already implemented: `count_completed` is in backend/app/storage/memory_store.py")
+        #expect(after["T001"] == "skip [requirement-added-implemented] already implemented: `count_completed`, `MemoryStore` are in backend/app/storage/memory_store.py")
     }
 }

@@ -51,6 +51,14 @@ import Testing
         #expect(TaskIntent.symbols(in: title) == names)
     }
 
+    @Test func aCamelCaseWordIsANameWhenANamedFileIsNamedAfterIt() {
+        let title = "T138 [US14] 建立 useUsers composable (frontend/composables/useUsers.js)"
+        #expect(TaskIntent.symbols(in: title, files: ["frontend/composables/useUsers.js"]) == ["useUsers"])
+        #expect(TaskIntent.symbols(in: title, files: ["frontend/composables/other.js"]) == [])
+        #expect(TaskIntent.symbols(in: "Add count_completed() to MemoryStore in memory_store.py", files: ["memory_store.py"])
+            == ["count_completed", "MemoryStore"])
+    }
+
     @Test(arguments: [
         ("countCompleted() {", "countCompleted"), ("public int countCompleted(Store s) {", "countCompleted"),
         ("async countCompleted() {", "countCompleted"), ("if (done) {", nil), ("items.forEach((x) => {", nil),
@@ -98,6 +106,7 @@ import Testing
         try fixture.write("worker/app/util.py", "a = 2\n")
         try fixture.write("node_modules/pkg/memory_store.py", "vendored = 1\n")
         try fixture.write("src/memory_store.py", "class MemoryStore: ...\n")
+        try fixture.write("specs/a/quickstart.md", "# Quickstart\n")
         let head = try fixture.commit("tree")
         let repository = try Repository.open(at: fixture.path)
         let tree = try repository.commit(try #require(ObjectID(hex: head))).tree
@@ -109,6 +118,8 @@ import Testing
         #expect(evidence.resolve("app/util.py", near: "specs/a/tasks.md") == .ambiguous(["backend/app/util.py", "worker/app/util.py"]))
         #expect(evidence.resolve("app/util.py", near: "worker/specs/a/tasks.md") == .found("worker/app/util.py"))
         #expect(evidence.resolve("app/missing.py", near: "specs/a/tasks.md") == .missing)
+        // A spec document found by name is no code.
+        #expect(evidence.resolve("quickstart.md", near: "specs/a/tasks.md") == .missing)
         #expect(evidence.isGone("app/missing.py"))
         #expect(!evidence.isGone("util.py"))
         #expect(!evidence.isGone("backend/app/"))

@@ -135,7 +135,7 @@ import Testing
         try fixture.write("src/stats.py", "from storage.memory_store import MemoryStore\n\ndef count_pending(store): ...\n")
         try fixture.commit("Stats, implemented")
         #expect(try Self.explained(fixture, backfill: ["specs/003-stats"]) == [
-            "skip T001 [requirement-added-implemented] already implemented: `count_completed` is in src/storage/memory_store.py",
+            "skip T001 [requirement-added-implemented] already implemented: `count_completed`, `MemoryStore` are in src/storage/memory_store.py",
             "skip T002 [requirement-added-implemented] already implemented: `validar_id` is in src/validators.py",
             "skip T003 [requirement-added-implemented] already implemented: `MemoryStore`, `count_pending` are in src/storage/memory_store.py, src/stats.py",
         ])
@@ -165,6 +165,25 @@ import Testing
             "skip T003 [implemented-alongside] implemented alongside: `parse_id` appeared in src/cli.py in this range",
             "newImplementation T004 [requirement-added] new requirement; `format_id` is not in src/cli.py yet",
             "skip src/cli.py [human-change] human change",
+        ])
+    }
+
+    /// A Chinese task creating a composable its named file is named after, added after the
+    /// file existed: done (issue 21 saw it proposed as work).
+    @Test func aChineseTaskWhoseFileIsNamedAfterWhatItCreatesIsDone() throws {
+        let fixture = try GitFixture()
+        try fixture.write("frontend/composables/useUsers.js", "export function useUsers() {\n  return []\n}\n")
+        let c0 = try fixture.commit("base")
+        try fixture.write("specs/014-users/tasks.md", """
+            # Tasks
+
+            - [ ] T138 [US14] 建立 useUsers composable (frontend/composables/useUsers.js)
+            - [ ] T139 [US14] 建立 useRoles composable (frontend/composables/useRoles.js)
+            """)
+        let c1 = try fixture.commit("Users, specified")
+        #expect(try Self.explained(fixture, range: "\(c0)..\(c1)") == [
+            "skip T138 [requirement-added-implemented] already implemented: `useUsers` is in frontend/composables/useUsers.js (before this range)",
+            "newImplementation T139 [requirement-added] new requirement; `useRoles` is not in the code yet",
         ])
     }
 

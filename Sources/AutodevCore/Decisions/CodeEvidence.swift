@@ -58,11 +58,11 @@ final class CodeEvidence {
     /// Where `link` is: as written, else the one file whose path ends with it. Among several,
     /// the one sharing the most leading folders with `spec` when it alone does (a sub-project's
     /// spec citing its own `app/models/x.py`); otherwise none of them is evidence. Folders are
-    /// taken as written.
+    /// taken as written; a spec document found by its name (`quickstart.md`) is no code.
     func resolve(_ link: String, near spec: String) -> Resolution {
         if snapshot.exists(link) { return .exact(link) }
         guard !link.hasSuffix("/") else { return .missing }
-        let matches = lookup.matches(link)
+        let matches = lookup.matches(link).filter { classifier.classify($0)?.category != .specs }
         guard matches.count > 1 else { return matches.first.map(Resolution.found) ?? .missing }
         let folders = spec.split(separator: "/").dropLast()
         let shared = matches.map { path in zip(path.split(separator: "/").dropLast(), folders).prefix { $0 == $1 }.count }

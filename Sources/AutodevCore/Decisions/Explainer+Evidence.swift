@@ -138,9 +138,9 @@ extension Explainer {
         let index = requirement.line - 1
         if index >= 0, index < lines.count, let head = requirement.title.split(separator: " ").first,
            lines[index].contains(head) {
-            return TaskIntent.symbols(in: String(lines[index]))
+            return TaskIntent.symbols(in: String(lines[index]), files: requirement.paths)
         }
-        return TaskIntent.symbols(in: requirement.title)
+        return TaskIntent.symbols(in: requirement.title, files: requirement.paths)
     }
 
     /// A task that deletes or moves what it names: a deleted path it links to is what it asked for.

@@ -26,7 +26,7 @@ enum TaskIntent: String, Sendable, Equatable {
         "add", "create", "implement", "introduce", "define", "write",
         "añadir", "agregar", "crear", "implementar", "definir", "adicionar", "criar",
         "ajouter", "créer", "implémenter", "hinzufügen", "erstellen", "implementieren",
-        "添加", "新增", "创建", "实现", "增加", "追加", "作成", "実装",
+        "添加", "新增", "创建", "建立", "新建", "实现", "增加", "追加", "作成", "実装",
     ]
 
     /// Words that say a title's deletion is of files named below it ("Eliminar archivos de
@@ -91,8 +91,11 @@ enum TaskIntent: String, Sendable, Equatable {
     /// the member. Candidates come from `CodeLookup.identifiers` (the prompt's lookup); plain
     /// CamelCase words in prose ("JavaScript", "MemoryStore" without backticks) and dotted module
     /// paths are not names a task adds. Letters outside ASCII end a name ("添加count_completed").
-    static func symbols(in title: String) -> [String] {
+    /// A plain CamelCase word is one when a file the task names is named after it (`建立 useUsers
+    /// composable (frontend/composables/useUsers.js)`).
+    static func symbols(in title: String, files: [String] = []) -> [String] {
         let text = String(title.map { $0.isASCII ? $0 : " " })
+        let stems = Set(files.map { CodeLookup.normalized(CodeLookup.stem(SpecDocument.baseName($0))) })
         var result: [String] = []
         for candidate in CodeLookup.identifiers(in: text) where candidate.allSatisfy({ $0.isASCII }) {
             guard let range = text.firstRange(of: candidate) else { continue }
@@ -106,7 +109,8 @@ enum TaskIntent: String, Sendable, Equatable {
                 if module && !called { continue }
             }
             let snake = name.contains("_") && name == name.lowercased() && !name.hasPrefix("_")
-            guard quoted || called || snake else { continue }
+            let fileNamedAfter = parts.count == 1 && stems.contains(CodeLookup.normalized(name))
+            guard quoted || called || snake || fileNamedAfter else { continue }
             while name.hasSuffix("(") || name.hasSuffix(")") { name.removeLast() }
             if name.count >= 3, !CodeLookup.namedFiles(in: "`\(candidate)`").contains(candidate), !result.contains(name) {
                 result.append(name)
