@@ -179,11 +179,16 @@ import Testing
 
             - [ ] T138 [US14] 建立 useUsers composable (frontend/composables/useUsers.js)
             - [ ] T139 [US14] 建立 useRoles composable (frontend/composables/useRoles.js)
+            - [ ] T140 Create ProcessingStatus component in frontend/components/ProcessingStatus.tsx
             """)
+        try fixture.write("frontend/types/status.ts", "export type ProcessingStatus = 'idle' | 'busy'\n")
         let c1 = try fixture.commit("Users, specified")
         #expect(try Self.explained(fixture, range: "\(c0)..\(c1)") == [
             "skip T138 [requirement-added-implemented] already implemented: `useUsers` is in frontend/composables/useUsers.js (before this range)",
-            "newImplementation T139 [requirement-added] new requirement; `useRoles` is not in the code yet",
+            "newImplementation T139 [requirement-added] new requirement; `useRoles` is not in the code yet (frontend/composables/useRoles.js does not exist)",
+            // A type of the same name elsewhere is not the component the task names.
+            "newImplementation T140 [requirement-added] new requirement; `ProcessingStatus` is not in the code yet (frontend/components/ProcessingStatus.tsx does not exist)",
+            "skip frontend/types/status.ts [human-change] human change",
         ])
     }
 

@@ -81,7 +81,17 @@ extension Explainer {
                                  facts: inout DecisionFacts) -> String? {
         let symbols = codeNames(of: requirement)
         guard !symbols.isEmpty else { return nil }
-        let own = resolved(requirement.paths, of: requirement).existing.filter { !$0.hasSuffix("/") }
+        let cited = resolved(requirement.paths, of: requirement)
+        let own = cited.existing.filter { !$0.hasSuffix("/") }
+        // Files it names that do not exist yet are where its names go: a type of the same name
+        // elsewhere (`ProcessingStatus` in types/websocket.ts for a ProcessingStatus.tsx
+        // component) is not its implementation.
+        let absent = requirement.paths.filter { !$0.hasSuffix("/") && TextScan.extensionOf(Substring(SpecDocument.baseName($0))) != nil }
+        if own.isEmpty, cited.ambiguous.isEmpty, !absent.isEmpty {
+            facts.missingSymbols = "\(Self.quoted(symbols)) \(symbols.count == 1 ? "is" : "are") not in the code yet (\(Self.listed(absent)) does not exist)"
+            facts.implementation = []
+            return nil
+        }
         let current = evidence(after: true)
         let now = locate(symbols, in: own, evidence: current)
         if !now.missing.isEmpty {
