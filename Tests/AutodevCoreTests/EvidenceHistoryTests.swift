@@ -68,7 +68,8 @@ import Testing
     }
 
     /// Kiro's citation line in Spanish (`_Requisitos: 6.1_`) and its `Requisito N` headings: a
-    /// ticked task that cites a requirement finishes it; an open one leaves it work.
+    /// ticked task that cites a requirement finishes it (or, beside open ones, implements part of
+    /// it, the open ones carrying the rest); an open one leaves it work.
     @Test func spanishKiroCitationsLinkTasksToRequirements() throws {
         let fixture = try GitFixture()
         try fixture.write("README.md", "x\n")
@@ -84,6 +85,11 @@ import Testing
             ### Requisito 7: Importar entrevistas
 
             1. CUANDO el usuario sube un CSV ENTONCES el sistema DEBERÁ importarlo
+
+            ### Requisito 8: Validar importaciones
+
+            1. CUANDO una fila no tiene correo ENTONCES el sistema DEBERÁ rechazarla
+            2. CUANDO se rechazan filas ENTONCES el sistema DEBERÁ informar cuáles
             """)
         try fixture.write(".kiro/specs/exportar/tasks.md", """
             # Plan de implementación
@@ -92,14 +98,24 @@ import Testing
               - _Requisitos: 6.1, 6.2_
             - [ ] 3.2 Crear el importador
               - _Requisitos: 7.1_
+            - [x] 3.3 Validar el CSV importado
+              - _Requisitos: 8.1_
+            - [ ] 3.4 Informar de filas rechazadas
+              - _Requisitos: 8.2_
             """)
         let c1 = try fixture.commit("Exportar")
         #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
             "skip Requirement 6 [requirement-done]",
             "newImplementation Requirement 7 [requirement-added]",
+            "skip Requirement 8 [requirement-added-implemented]",
             "skip Task 3.1 [requirement-done]",
             "skip Task 3.2 [covered-by-parent]",
+            "skip Task 3.3 [requirement-done]",
+            // Requirement 8 is partly done (3.3 ticked): its open task is the rest of its work.
+            "newImplementation Task 3.4 [requirement-added]",
         ])
+        #expect(try Self.explained(fixture, range: "\(c0)..\(c1)")[2]
+            == "skip Requirement 8 [requirement-added-implemented] already implemented: Task 3.3 (ticked) cites it; Task 3.4 carries the rest")
     }
 
     // MARK: Names a task gives

@@ -56,8 +56,9 @@ public struct DecisionFacts: Sendable, Equatable {
     /// Names a task gives (`count_completed()`) that the code does not hold yet, and where they
     /// go: the file it names is their destination, not their implementation.
     public var missingSymbols: String?
-    /// Names a task gives that the code holds, and where: its implementation.
-    public var symbolsFound: String?
+    /// Evidence of an implementation other than an existing linked path: the names a task gives
+    /// are in the code, or a ticked task cites the requirement.
+    public var implementedBy: String?
     /// Cited paths that several files end with: no evidence, and the reason says so.
     public var ambiguousLinks: [String] = []
 
@@ -175,8 +176,8 @@ public enum DecisionRules {
                      applies: { $0.requirementChange != nil && $0.alongside != nil },
                      reason: { "implemented alongside: \($0.alongside ?? "")" }),
         DecisionRule(id: "requirement-added-implemented", action: .skip,
-                     applies: { $0.requirementChange == .added && !$0.implementation.isEmpty },
-                     reason: { "already implemented: " + ($0.symbolsFound ?? "\(list($0.implementation)) exists") }),
+                     applies: { $0.requirementChange == .added && (!$0.implementation.isEmpty || $0.implementedBy != nil) },
+                     reason: { "already implemented: " + ($0.implementedBy ?? "\(list($0.implementation)) exists") }),
         DecisionRule(id: "requirement-added", action: .newImplementation,
                      applies: { $0.requirementChange == .added },
                      reason: { "new requirement; " + ($0.missingSymbols ?? "nothing implements it yet") + unresolved($0) }),

@@ -105,7 +105,7 @@ extension Explainer {
         let places = Self.listed(SpecText.unique(symbols.compactMap { now.found[$0] }))
         if range.firstRun {
             facts.implementation = SpecText.unique(symbols.compactMap { now.found[$0] })
-            facts.symbolsFound = "\(Self.quoted(symbols)) \(symbols.count == 1 ? "is" : "are") in \(places)"
+            facts.implementedBy = "\(Self.quoted(symbols)) \(symbols.count == 1 ? "is" : "are") in \(places)"
             return nil
         }
         guard change == .added else { return nil }
@@ -116,7 +116,7 @@ extension Explainer {
         }
         if TaskIntent.of(requirement.title)?.intent == .create {
             facts.implementation = SpecText.unique(symbols.compactMap { now.found[$0] })
-            facts.symbolsFound = "\(Self.quoted(symbols)) \(symbols.count == 1 ? "is" : "are") in \(places) (before this range)"
+            facts.implementedBy = "\(Self.quoted(symbols)) \(symbols.count == 1 ? "is" : "are") in \(places) (before this range)"
         }
         return nil
     }

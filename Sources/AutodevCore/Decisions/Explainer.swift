@@ -128,6 +128,7 @@ public struct Explainer {
             facts.requirementKind = requirement.kind
             if requirement.kind == .task { facts.nonCodeTask = DecisionRules.nonCodeVerb(requirement.title) }
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
+            if change.kind == .added, facts.finished == nil { facts.implementedBy = citedByTickedTask(requirement, in: side) }
             facts.needsClarification = requirement.needsClarification
             facts.textUnchanged = change.textUnchanged
             facts.previousKey = change.kind == .renamed ? change.before?.key : nil
@@ -438,6 +439,20 @@ public struct Explainer {
             return "every task of the feature is ticked (\(index.tasks) in \(index.firstTaskSpec ?? "its tasks"))"
         }
         return nil
+    }
+
+    /// A requirement that some ticked task of its scope cites, while others are open (all ticked
+    /// is `finished`): a done task citing it is evidence it is implemented, and its open tasks
+    /// are decided on their own, as the rest of its work.
+    private mutating func citedByTickedTask(_ requirement: Requirement, in snapshot: Snapshot) -> String? {
+        guard requirement.kind != .task else { return nil }
+        let index = scopeIndex(of: requirement, in: snapshot)
+        let citing = index.citing(requirement).map { index.requirements[$0] }.filter { $0.kind == .task }
+        let ticked = citing.filter(\.isTicked)
+        guard !ticked.isEmpty, ticked.count < citing.count else { return nil }
+        let open = citing.filter { !$0.isTicked }
+        return "\(ticked.prefix(3).map(\.key).joined(separator: ", ")) (ticked) \(ticked.count == 1 ? "cites" : "cite") it; "
+            + "\(open.prefix(3).map(\.key).joined(separator: ", ")) \(open.count == 1 ? "carries" : "carry") the rest"
     }
 
     /// A kitty-specs feature whose `status.json` puts every work package in a finished lane.
