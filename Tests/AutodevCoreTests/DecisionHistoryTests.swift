@@ -158,13 +158,14 @@ import Testing
             "newImplementation T002 [requirement-added]",
             "skip src/models/task.py [human-change]",
         ])
-        // Adopting a repository that already holds the feature: the named files are its sign.
+        // Backfilling a repository that holds half the feature: the names the tasks give are the
+        // sign, not the files they name (issue 21: `delete_task_cli` is not in task_cli.py yet).
         let repository = try Repository.open(at: fixture.path)
         let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
         let adoption = try EventBuilder(repository: repository, config: config).report(for: .backfill(["specs/002-delete"]), explain: true)
         #expect(try #require(adoption.decisions).map { "\($0.action.rawValue) \($0.requirement?.key ?? "?") [\($0.rule)]" } == [
             "skip T001 [requirement-added-implemented]",
-            "skip T002 [requirement-added-implemented]",
+            "newImplementation T002 [requirement-added]",
         ])
     }
 

@@ -35,6 +35,12 @@ public struct Explainer {
     /// ticked, a story set to Done), by "spec\u{0}key", with the reason: work still queued for
     /// them was done by hand and is withdrawn (`PassQueue`).
     public private(set) var finishedByProgress: [String: String] = [:]
+    /// What the code at each end of the range says about cited paths and names (built on first use).
+    var evidenceAfter: CodeEvidence?
+    var evidenceBefore: CodeEvidence?
+    /// Spec files' lines at the end of the range, by path, read when a task's code names are
+    /// needed: the parsed title has lost its backticks.
+    var specLines: [String: [Substring]] = [:]
     /// Looked at for every spec file read and every requirement decided: a signal that asks
     /// the run to stop ends `decide` early (with no decisions) and is kept in `stoppedBy`.
     var stopRequested: () -> Int32 = { 0 }
@@ -45,7 +51,7 @@ public struct Explainer {
         return stoppedBy != 0
     }
 
-    private mutating func scopeRoot(of requirement: Requirement) -> String {
+    mutating func scopeRoot(of requirement: Requirement) -> String {
         if let known = scopeRoots[requirement.spec] { return known }
         let root = Self.scopeRoot(requirement.spec, format: requirement.format)
         scopeRoots[requirement.spec] = root
@@ -136,6 +142,7 @@ public struct Explainer {
             if change.kind == .removed, let count = deletedDocuments[eventID] { facts.specFile = .deleted(count) }
             if requirement.kind == .task { facts.nonCodeTask = DecisionRules.nonCodeVerb(requirement.title) }
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
+            if change.kind == .added, facts.finished == nil { facts.implementedBy = citedByTickedTask(requirement, in: side) }
             facts.needsClarification = requirement.needsClarification
             facts.textUnchanged = change.textUnchanged
             facts.previousKey = change.kind == .renamed ? change.before?.key : nil
@@ -144,9 +151,21 @@ public struct Explainer {
             // sign of implementation. At adoption or a backfill the files at HEAD are; and a
             // linked file changed in the range still is (`alongside`).
             let plannedEdit = requirement.kind == .task && change.kind == .added && !range.firstRun
-            facts.implementation = plannedEdit ? [] : links.filter { after.exists($0) }
-            if change.kind != .removed && facts.finished == nil {
-                facts.alongside = alongside(requirement, links: links, changedPaths: changedPaths)
+            // Cited paths are looked for in the whole tree (a sub-project root, a bare file name).
+            let cited = resolved(links, of: requirement)
+            facts.ambiguousLinks = cited.ambiguous
+            facts.implementation = plannedEdit ? [] : cited.existing
+            var shownAlongside: String?
+            if requirement.kind == .task {
+                facts.removal = removal(of: requirement)
+                if facts.removal == nil, change.kind != .removed {
+                    shownAlongside = symbolEvidence(of: requirement, change: change.kind, cited: cited, facts: &facts)
+                }
+            }
+            let removalPending = if case .pending = facts.removal { true } else { false }
+            if change.kind != .removed && facts.finished == nil && facts.missingSymbols == nil && !removalPending {
+                facts.alongside = shownAlongside
+                    ?? alongside(requirement, links: SpecText.unique(links + cited.existing), changedPaths: changedPaths)
             }
             let scope = scopeRoot(of: requirement)
             if requirement.kind == .task {
@@ -199,7 +218,8 @@ public struct Explainer {
                         let gonePaths = items.compactMap { $0.category == .specs ? nil : removedPath($0.change) }
                         brokenLinks = linkIndex(naming: Set(gonePaths))
                     }
-                    let linked = brokenLinks?[gone] ?? []
+                    // A task that deletes or moves the file asked for its absence: no link broke.
+                    let linked = (brokenLinks?[gone] ?? []).filter { !Self.asksToRemove($0) }
                     if !linked.isEmpty {
                         for requirement in linked {
                             facts.brokenLink = requirement.key
@@ -215,7 +235,7 @@ public struct Explainer {
                 decisions.append(makeDecision(event.id, facts, requirement: nil, change: nil, links: []))
             }
         }
-        return (decisions, notes)
+        return (decisions, notes + (evidenceAfter?.notes ?? []) + (evidenceBefore?.notes ?? []))
     }
 
     private func specOutcome(for change: FileChange, changes mine: [RequirementChange], hadRequirements: Bool) -> DecisionFacts.SpecFileOutcome {
@@ -433,6 +453,20 @@ public struct Explainer {
             return "every task of the feature is ticked (\(index.tasks) in \(index.firstTaskSpec ?? "its tasks"))"
         }
         return nil
+    }
+
+    /// A requirement that some ticked task of its scope cites, while others are open (all ticked
+    /// is `finished`): a done task citing it is evidence it is implemented, and its open tasks
+    /// are decided on their own, as the rest of its work.
+    private mutating func citedByTickedTask(_ requirement: Requirement, in snapshot: Snapshot) -> String? {
+        guard requirement.kind != .task else { return nil }
+        let index = scopeIndex(of: requirement, in: snapshot)
+        let citing = index.citing(requirement).map { index.requirements[$0] }.filter { $0.kind == .task }
+        let ticked = citing.filter(\.isTicked)
+        guard !ticked.isEmpty, ticked.count < citing.count else { return nil }
+        let open = citing.filter { !$0.isTicked }
+        return "\(ticked.prefix(3).map(\.key).joined(separator: ", ")) (ticked) \(ticked.count == 1 ? "cites" : "cite") it; "
+            + "\(open.prefix(3).map(\.key).joined(separator: ", ")) \(open.count == 1 ? "carries" : "carry") the rest"
     }
 
     /// A kitty-specs feature whose `status.json` puts every work package in a finished lane.
