@@ -14,7 +14,8 @@ extension AutodevCommand {
 
                 The hook starts a detached 'autodev sync --hook NAME' (output in .auto-dev/loop/hook.log) and returns at once. It does nothing when AUTODEV=0, inside a sync, or during a rebase, merge, cherry-pick, revert or git am in progress (the post-rewrite at the end of a rebase does the work once). 'run NAME [ARGS]' is what hook managers call.
                 """,
-            arguments: [.init(name: "action", help: "install, uninstall, status, or run <hook> [<args>...].", count: "1"),
+            arguments: [.init(name: "action", help: "install, uninstall, status, or run <hook> [<args>...].", count: "1",
+                              choices: ["install", "uninstall", "status", "run"]),
                         .init(name: "args", help: "For run: the hook's name and git's arguments.", count: "*")],
             options: [.flag("json", "status: print one JSON object.")])
 
@@ -28,9 +29,6 @@ extension AutodevCommand {
             action = arguments.positionals[0]
             rest = Array(arguments.positionals.dropFirst())
             json = arguments.flag("json")
-            guard ["install", "uninstall", "status", "run"].contains(action) else {
-                throw UsageError("Unknown action '\(action)': use install, uninstall, status or run", spec: Self.spec)
-            }
             if action == "run" {
                 guard let name = rest.first, HookScript.names.contains(name) else {
                     throw UsageError("run needs the hook's name: \(HookScript.names.joined(separator: ", "))", spec: Self.spec)
