@@ -38,6 +38,8 @@ extension AutodevCommand {
             var llmWaits: [String: WorkWait]
             /// `[validate] command` on the processed commit, as the last run found it.
             var baseline: ValidationBaseline?
+            /// Why the last sync ended with an error, and what to do; nil after one that succeeded.
+            var lastSyncError: LastSyncError?
             /// Budget, breakers, limiters, health readings and mode.
             var resilience: ResilienceReport
             /// Whether model code (validation, generators) can run here, and how it is confined.
@@ -83,6 +85,7 @@ extension AutodevCommand {
                                 failedValidation: (state.failedValidation ?? [:]).values.sorted { $0.subject < $1.subject },
                                 llmWaits: state.llmWaits ?? [:],
                                 baseline: state.validationBaseline,
+                                lastSyncError: LastSyncError.load(root: store.root),
                                 resilience: ResilienceReport.current(repository: repository, config: session.config, store: store, now: Int64(time(nil))),
                                 sandbox: AutodevCore.Sync(repository: repository, config: session.config, environment: Environment.variables()).checkSandbox(),
                                 warnings: warnings)
@@ -110,6 +113,7 @@ extension AutodevCommand {
             } else {
                 out += "last run: none\n"
             }
+            for line in report.lastSyncError?.lines ?? [] { out += Terminal.safe(line) + "\n" }
             let metrics = report.metrics
             if let run = report.lastRun, let workItems = run.workItems {
                 out += "  \(workItems) work item\(workItems == 1 ? "" : "s"); skips: \(StatusText.skips(run.skips ?? [:]))\n"

@@ -86,7 +86,23 @@ extension AutodevCommand {
             if worktree && backfill { throw UsageError("give either --backfill or --worktree, not both", spec: Self.spec) }
         }
 
+        /// Runs the sync; what stopped it with an error is kept for `status` (a hook's sync is
+        /// detached: its output is only in hook.log), and forgotten after a sync that succeeds.
         func run() throws {
+            var failures: [String] = []
+            do {
+                try run(failures: &failures)
+                if !dryRun { LastSyncError.clear(directory: global.startDirectory) }
+            } catch let error as AutodevError {
+                if !dryRun { LastSyncError.record([error.message], exitStatus: error.exitStatus.rawValue, hook: hook, directory: global.startDirectory) }
+                throw error
+            } catch let error as ExitStatus {
+                if !dryRun { LastSyncError.record(failures, exitStatus: error.code, hook: hook, directory: global.startDirectory) }
+                throw error
+            }
+        }
+
+        private func run(failures reported: inout [String]) throws {
             Signals.install()
             // Commands the run starts (generators) must not start syncs through hooks of their own.
             setenv("AUTODEV_RUNNING", "1", 1)
@@ -142,6 +158,7 @@ extension AutodevCommand {
             }
             for warning in report?.warnings ?? [] { Output.diagnostic("warning: \(warning)") }
             let failures = report?.passes.flatMap { $0.failures } ?? []
+            reported = failures
             let status: Int32 = report?.interruptedBy.map { $0 == 15 ? 143 : 130 }
                 ?? (lostRace ? AutodevError.ExitStatus.busy.rawValue : failures.isEmpty ? 0 : 1)
             if let reportFile {
