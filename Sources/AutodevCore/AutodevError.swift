@@ -1,7 +1,7 @@
 /// A failure autodev reports to its user: a stable code, a message that names the thing and
 /// says what to do, and the exit status that goes with it.
 public struct AutodevError: Error, Sendable, CustomStringConvertible {
-    /// Exit statuses, documented in `--help` and the README.
+    /// Exit statuses, documented in `--help`, the man page and docs/exit-status.md.
     public enum ExitStatus: Int32, Sendable, CaseIterable {
         /// Something failed that is not the user's input (I/O, libgit2, a bug).
         case failure = 1

@@ -81,7 +81,7 @@ public enum ConfigLoader {
             }
             guard let key = ConfigSchema.byName[full] else {
                 throw AutodevError.config(file: file, line: line, key: full,
-                                          "unknown key '\(full)'\(suggestion(for: full)); the README's Configuration section lists every key")
+                                          "unknown key '\(full)'\(suggestion(for: full)); docs/configuration.md lists every key")
             }
             let converted = try convert(value, for: key, file: file, line: line)
             config.set(full, converted, from: .init(origin: .file(file, line: line ?? 0)))
