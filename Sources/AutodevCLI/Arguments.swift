@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+internal import AutodevCore
 
 /// autodev's own argument parsing and help.
 ///
@@ -43,6 +44,9 @@ struct CommandSpec: Sendable {
         let help: String
         /// How many: "?" (optional), "1" (required), "*" (any number).
         let count: Character
+        /// The words it may be (an action: install, uninstall, …): checked by the parser, with
+        /// a suggestion for a near miss, and offered by the shell completions.
+        var choices: [String] = []
     }
 
     let name: String
@@ -114,7 +118,9 @@ struct ParsedArguments {
                 if !rest.isEmpty { attached = String(rest) }
             }
             guard let option = options.first(where: { $0.name == name && ($0.name.count == 1) == !token.hasPrefix("--") }) else {
-                throw UsageError("Unknown option '\(token.hasPrefix("--") ? "--" + name : token)'", spec: spec)
+                let typed = token.hasPrefix("--") ? "--" + name : token
+                let known = options.map(\.spelling) + ["--help"]
+                throw UsageError("Unknown option '\(typed)'" + DidYouMean.sentence(for: typed, among: known), spec: spec)
             }
             guard option.valueName != nil else {
                 if attached != nil { throw UsageError("'\(option.spelling)' takes no value", spec: spec) }
@@ -144,6 +150,9 @@ struct ParsedArguments {
         if !variadic, positionals.count > spec.arguments.count {
             throw UsageError("Unexpected argument '\(positionals[spec.arguments.count])'", spec: spec)
         }
+        for (argument, word) in zip(spec.arguments, positionals) where !argument.choices.isEmpty && !argument.choices.contains(word) {
+            throw UsageError.unknown(argument.name, word, among: argument.choices, spec: spec)
+        }
     }
 
     /// An option's value as a whole number.
@@ -166,6 +175,13 @@ struct UsageError: Error {
         self.message = message
         usage = spec?.usage
         command = spec?.name
+    }
+
+    /// `Unknown action 'instal'. Did you mean 'install'? Use install, uninstall, status or run.`
+    static func unknown(_ what: String, _ word: String, among choices: [String], spec: CommandSpec?) -> UsageError {
+        let list = choices.count > 1 ? choices.dropLast().joined(separator: ", ") + " or " + choices.last! : choices.joined()
+        let suggestion = DidYouMean.sentence(for: word, among: choices)
+        return UsageError("Unknown \(what) '\(word)'" + (suggestion.isEmpty ? "." : suggestion) + " Use \(list).", spec: spec)
     }
 
     var text: String {
@@ -233,7 +249,7 @@ enum HelpText {
         wrapLines(text, width: width).joined(separator: "\n")
     }
 
-    private static func wrapLines(_ text: String, width: Int) -> [String] {
+    static func wrapLines(_ text: String, width: Int) -> [String] {
         var lines: [String] = []
         var line = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {

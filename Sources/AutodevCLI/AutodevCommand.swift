@@ -8,29 +8,34 @@ import Glibc
 /// The `autodev` command: subcommands live in their own files.
 enum AutodevCommand {
     static let abstract = "Turn changes in a git repository into reviewed code, with as few LLM calls as possible."
-    static let discussion = """
-        EXIT STATUS
-          0   success (an empty range is success: "no changes")
-          1   failure not caused by the input (I/O, libgit2, a bug)
-          2   invalid configuration (the message names file, key and line)
-          3   the repository or a revision cannot be used (not a repository,
-              unknown revision, checkpoint missing from a shallow clone,
-              --worktree in a bare repository)
-          4   the results branch or the checkpoint was moved by someone else;
-              nothing was overwritten (the message says how to restore it)
-          64  usage error (unknown flag, malformed range, a --test-report file
-              that cannot be read or is not JUnit XML)
-          75  another sync is running and --no-wait was given
-          130 sync stopped by SIGINT (finished work saved, the rest pending)
-          143 sync stopped by SIGTERM (likewise)
+    /// The root help's sections after the subcommands' list; the man page prints the same.
+    static var discussion: String {
+        "EXIT STATUS\n" + exitStatusRows().joined(separator: "\n") + "\n\n" + environment
+    }
 
-        ENVIRONMENT
-          AUTODEV_<KEY>    a setting, over config/autodev.toml (see autodev config
-                           --effective), e.g. AUTODEV_LOOP_MAX_EVENTS_PER_RUN=50
-          AUTODEV_THREADS  how many cores to keep busy (default: all, at most 4);
-                           1 runs everything on one thread
-          AUTODEV_TRACE=1  the wall time of each phase of a run, on stderr
-        """
+    /// `  75  try again later: …`, wrapped, from the one table (AutodevError.ExitStatus).
+    static func exitStatusRows() -> [String] {
+        AutodevError.ExitStatus.table.flatMap { code, meaning in
+            let lead = "  " + String(code) + String(repeating: " ", count: max(1, 4 - String(code).count))
+            let lines = HelpText.wrapLines(meaning, width: HelpText.width - 6)
+            return [lead + lines[0]] + lines.dropFirst().map { "      " + $0 }
+        }
+    }
+
+    static let environmentRows: [(name: String, meaning: String)] = [
+        ("AUTODEV_<KEY>", "a setting, over config/autodev.toml (see autodev config --effective), e.g. AUTODEV_LOOP_MAX_EVENTS_PER_RUN=50; a name one typo from a known one is warned about, with the name meant"),
+        ("AUTODEV_THREADS", "how many cores to keep busy (default: all, at most 4); 1 runs everything on one thread"),
+        ("AUTODEV_TRACE=1", "the wall time of each phase of a run, on stderr"),
+        ("AUTODEV=0", "the git hooks do nothing (for one command: AUTODEV=0 git commit ...)"),
+    ]
+
+    static var environment: String {
+        "ENVIRONMENT\n" + environmentRows.map { name, meaning in
+            let lines = HelpText.wrapLines(meaning, width: HelpText.width - 19)
+            let lead = "  " + name + String(repeating: " ", count: max(1, 17 - name.count))
+            return ([lead + lines[0]] + lines.dropFirst().map { String(repeating: " ", count: 19) + $0 }).joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
 
     /// Every subcommand: its declaration, and how to run it from parsed arguments.
     struct Entry: Sendable {
@@ -52,7 +57,12 @@ enum AutodevCommand {
         Entry(spec: Doctor.spec, run: { try Doctor($0, directory: $1).run(); return nil }),
         Entry(spec: CacheCommand.spec, run: { try CacheCommand($0, directory: $1).run(); return nil }),
         Entry(spec: Demo.spec, run: { arguments, _ in try Demo(arguments).run(); return nil }),
+        Entry(spec: Completions.spec, run: { arguments, _ in Completions(arguments).run(); return nil }),
+        Entry(spec: ManPage.spec, run: { _, _ in ManPage.run(); return nil }),
     ]
+
+    /// The subcommands' names, and `help`.
+    static var names: [String] { commands.map(\.spec.name) + ["help"] }
 }
 
 enum AutodevVersion {
@@ -111,7 +121,7 @@ public enum Entrypoint {
                 return 0
             }
             guard let command = AutodevCommand.commands.first(where: { $0.spec.name == arguments[1] }) else {
-                return usage(UsageError("Unknown subcommand '\(arguments[1])'"))
+                return usage(UsageError("Unknown subcommand '\(arguments[1])'" + DidYouMean.sentence(for: arguments[1], among: AutodevCommand.names)))
             }
             Output.write(HelpText.command(command.spec))
             return 0
@@ -119,7 +129,10 @@ public enum Entrypoint {
             break
         }
         guard let command = AutodevCommand.commands.first(where: { $0.spec.name == first }) else {
-            return usage(UsageError(first.hasPrefix("-") ? "Unknown option '\(first)'" : "Unknown subcommand '\(first)'"))
+            let message = first.hasPrefix("-")
+                ? "Unknown option '\(first)'" + DidYouMean.sentence(for: first, among: ["-C", "--version", "--help"])
+                : "Unknown subcommand '\(first)'" + DidYouMean.sentence(for: first, among: AutodevCommand.names)
+            return usage(UsageError(message))
         }
         let rest = Array(arguments.dropFirst())
         // Help wins wherever it appears before `--`.

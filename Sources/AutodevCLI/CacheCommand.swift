@@ -9,7 +9,7 @@ extension AutodevCommand {
             discussion: """
                 stats: answers held, their size, how many are past loop.llm_optimization.cache_ttl_hours, and how often they were reused. prune: removes answers past the TTL, then the least recently used until the cache is within loop.llm_optimization.cache_max_mb (sync does the second after every store). clear: removes every answer. The cache only saves LLM calls: losing it costs calls, never work. cache_ttl_hours = 0 turns it off.
                 """,
-            arguments: [.init(name: "action", help: "stats, prune or clear.", count: "1")],
+            arguments: [.init(name: "action", help: "stats, prune or clear.", count: "1", choices: ["stats", "prune", "clear"])],
             options: [.flag("json", "Print one JSON object.")])
 
         let global: GlobalOptions
@@ -20,9 +20,6 @@ extension AutodevCommand {
             global = GlobalOptions(directory: directory)
             action = arguments.positionals[0]
             json = arguments.flag("json")
-            guard ["stats", "prune", "clear"].contains(action) else {
-                throw UsageError("Unknown action '\(action)': use stats, prune or clear", spec: Self.spec)
-            }
         }
 
         struct Report: Encodable {

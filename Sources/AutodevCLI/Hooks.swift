@@ -10,11 +10,12 @@ extension AutodevCommand {
             name: "hooks",
             abstract: "Install, remove or show the post-commit, post-merge and post-rewrite hooks that start a sync.",
             discussion: """
-                install: puts autodev into post-commit, post-merge (a pull or merge that brings commits) and post-rewrite (a rebase, an amend), in the hooks folder git uses (core.hooksPath if set, else .git/hooks, shared by linked worktrees). A hook that is there already is moved to NAME.pre-autodev and keeps running first, its exit status kept. With husky (.husky/) autodev's lines are appended to .husky/NAME; with lefthook (lefthook.yml) they go into lefthook-local.yml; with pre-commit (.pre-commit-config.yaml) a 'repo: local' entry is added, one hook per stage. uninstall puts back exactly what was there (the manager files' bytes are kept in .git/autodev/hooks.json). Both are idempotent. status says what is installed where.
+                install: puts autodev into post-commit, post-merge (a pull or merge that brings commits) and post-rewrite (a rebase, an amend), in the hooks folder git uses (core.hooksPath if set, else .git/hooks, shared by linked worktrees). A hook that is there already is moved to NAME.pre-autodev and keeps running first, its exit status kept. With husky (.husky/) autodev's lines are appended to .husky/NAME; with lefthook (lefthook.yml) they go into lefthook-local.yml; with pre-commit (.pre-commit-config.yaml) the plain git hooks are used and the team's tracked config is never edited (a post-commit pre-commit installed runs first, like any hook that was there). uninstall puts back exactly what was there (the manager files' bytes are kept in .git/autodev/hooks.json). Both are idempotent. status says what is installed where, and notices when another tool replaced autodev's hook (pre-commit install -f, say): state 'replaced', exit status 1.
 
-                The hook starts a detached 'autodev sync --hook NAME' (output in .auto-dev/loop/hook.log) and returns at once. It does nothing when AUTODEV=0, inside a sync, or during a rebase, merge, cherry-pick, revert or git am in progress (the post-rewrite at the end of a rebase does the work once). 'run NAME [ARGS]' is what hook managers call.
+                The hook prints one line on stderr (autodev: syncing 3 commits in the background → autodev status), starts a detached 'autodev sync --hook NAME' (output in .auto-dev/loop/hook.log) and returns at once; a sync that fails is shown by autodev status with what to do. It does nothing when AUTODEV=0, inside a sync, or during a rebase, merge, cherry-pick, revert or git am in progress (the post-rewrite at the end of a rebase does the work once). 'run NAME [ARGS]' is what hook managers call.
                 """,
-            arguments: [.init(name: "action", help: "install, uninstall, status, or run <hook> [<args>...].", count: "1"),
+            arguments: [.init(name: "action", help: "install, uninstall, status, or run <hook> [<args>...].", count: "1",
+                              choices: ["install", "uninstall", "status", "run"]),
                         .init(name: "args", help: "For run: the hook's name and git's arguments.", count: "*")],
             options: [.flag("json", "status: print one JSON object.")])
 
@@ -28,9 +29,6 @@ extension AutodevCommand {
             action = arguments.positionals[0]
             rest = Array(arguments.positionals.dropFirst())
             json = arguments.flag("json")
-            guard ["install", "uninstall", "status", "run"].contains(action) else {
-                throw UsageError("Unknown action '\(action)': use install, uninstall, status or run", spec: Self.spec)
-            }
             if action == "run" {
                 guard let name = rest.first, HookScript.names.contains(name) else {
                     throw UsageError("run needs the hook's name: \(HookScript.names.joined(separator: ", "))", spec: Self.spec)
@@ -57,16 +55,21 @@ extension AutodevCommand {
                     let hooks: [HookInstaller.Entry]
                 }
                 Output.write(try JSONOutput.encode(Report(hooksDirectory: installer.hooksDirectory, manager: installer.manager, hooks: entries)) + "\n")
-                return
+            } else {
+                if entries.isEmpty {
+                    Output.write(action == "uninstall" ? "no autodev hooks installed; nothing to do\n" : "no hooks\n")
+                }
+                for entry in entries {
+                    var line = "\(entry.state) \(entry.hook): \(entry.path)"
+                    if entry.manager != .git { line += " (\(entry.manager.rawValue))" }
+                    if let note = entry.note { line += " — \(note)" }
+                    Output.write(Terminal.safe(line) + "\n")
+                }
             }
-            if entries.isEmpty {
-                Output.write(action == "uninstall" ? "no autodev hooks installed; nothing to do\n" : "no hooks\n")
-            }
-            for entry in entries {
-                var line = "\(entry.state) \(entry.hook): \(entry.path)"
-                if entry.manager != .git { line += " (\(entry.manager.rawValue))" }
-                if let note = entry.note { line += " — \(note)" }
-                Output.write(Terminal.safe(line) + "\n")
+            // A hook another tool put in autodev's place: commits no longer sync, which a
+            // script checking `hooks status` should see.
+            if action == "status", entries.contains(where: { $0.state == "replaced" || $0.state == "missing" }) {
+                throw ExitStatus(AutodevError.ExitStatus.failure.rawValue)
             }
         }
 

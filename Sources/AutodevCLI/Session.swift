@@ -15,7 +15,11 @@ struct Session {
             throw RangeResolver.translate(error, repository: nil)
         }
         Trace.phase("repository")
-        let config = try ConfigFile.load(for: repository, environment: Environment.variables())
+        let environment = Environment.variables()
+        for (name, meant) in ConfigLoader.mistypedVariables(environment) {
+            Output.diagnostic("autodev: warning: \(name) is not a variable autodev reads, so it has no effect. Did you mean '\(meant)'?")
+        }
+        let config = try ConfigFile.load(for: repository, environment: environment)
         return Session(repository: repository, config: config)
     }
 }

@@ -38,6 +38,8 @@ extension AutodevCommand {
             var llmWaits: [String: WorkWait]
             /// `[validate] command` on the processed commit, as the last run found it.
             var baseline: ValidationBaseline?
+            /// Why the last sync ended with an error, and what to do; nil after one that succeeded.
+            var lastSyncError: LastSyncError?
             /// Budget, breakers, limiters, health readings and mode.
             var resilience: ResilienceReport
             /// Lines of the spending ledger not yet pushed to the shared ledger
@@ -87,6 +89,7 @@ extension AutodevCommand {
                                 failedValidation: (state.failedValidation ?? [:]).values.sorted { $0.subject < $1.subject },
                                 llmWaits: state.llmWaits ?? [:],
                                 baseline: state.validationBaseline,
+                                lastSyncError: LastSyncError.load(root: store.root),
                                 resilience: ResilienceReport.current(repository: repository, config: session.config, store: store, now: Int64(time(nil))),
                                 ledgerUnpushed: SharedLedger.unpushed(gitDirectory: repository.gitDirectory,
                                                                       ledger: SpendLedger(path: AutodevCore.Sync.ledgerPath(for: repository))),
@@ -116,6 +119,7 @@ extension AutodevCommand {
             } else {
                 out += "last run: none\n"
             }
+            for line in report.lastSyncError?.lines ?? [] { out += Terminal.safe(line) + "\n" }
             let metrics = report.metrics
             if let run = report.lastRun, let workItems = run.workItems {
                 out += "  \(workItems) work item\(workItems == 1 ? "" : "s"); skips: \(StatusText.skips(run.skips ?? [:]))\n"

@@ -12,7 +12,7 @@ extension AutodevCommand {
         static let discussion = """
                 Without RANGE: from refs/autodev/checkpoint to HEAD, and the checkpoint moves to HEAD when the run's work is saved. The first run (no checkpoint yet) adopts the repository: what is at HEAD, its specs' requirements included, is the baseline; it creates no work and prints an onboarding summary of the requirements that show no sign of implementation. --backfill [PATH...] queues exactly those (under the run's limits), for every spec or the specs under PATH. With RANGE (A..B, A...B or a commit) or --worktree (uncommitted changes; results on top of HEAD) the checkpoint does not move; nor does it with --backfill once a checkpoint exists.
 
-                Work goes through the tiers, cheapest first: patterns (config/patterns.toml), templates (config/templates/*.mustache), with [[llm.providers]] the answer cache (tier 3: the same question, keyed by provider, model, parameters, prompt format, requirement and the blob ids of the files read; tier 4: a similar requirement's answer, adapted, only with a [validate] command) and then the providers (tier 5: the open work of one feature — a spec folder, or one test file's failures — is one change, asked in steps of loop.llm_optimization.batch_size on the accumulated tree (the processed commit, the results branch's files and what earlier steps wrote), checked once by the [validate] command, fed back as one call per round, and kept whole; an answer may settle an item with "NOTHING TO DO <id>: already implemented in <path>" or "not code work: <why>"; see autodev doctor), or, with no provider configured, offline requests written to .auto-dev/loop/pending/. A reused answer is taken only when the validation command passes it; one that fails is counted as a false reuse and the work is asked for. The summary's calls: line counts work items, naive calls, calls made (every request sent, each retry included) and calls avoided per tier and by batching — only work that landed without a call is avoided (README, "Counting calls"). A call abandoned after its request was sent (a stop, a timeout) stays charged at its reservation; a provider's usage is believed only within bounds; a Retry-After past the run's end is kept, and no later run calls that provider before then. The validation command and generator commands run under bubblewrap ([validate] sandbox, network, env): the scratch copy writable, the rest read-only, home folders, the repository and credentials hidden, no provider key in their environment, no network, nothing they start outlives them; where bubblewrap cannot run, that work stays pending unless [validate] sandbox = "none". Generated files are committed on the results branch (loop.results_branch, default autodev/results) on top of the processed commit, one commit per change (feature), so one feature can be cherry-picked alone; HEAD, the index and the work tree are never touched. What does not fit in the run's limits (loop.max_events_per_run, max_llm_calls_per_run, max_tokens_per_run) stays pending and goes first next run.
+                Work goes through the tiers, cheapest first: patterns (config/patterns.toml), templates (config/templates/*.mustache), with [[llm.providers]] the answer cache (tier 3: the same question, keyed by provider, model, parameters, prompt format, requirement and the blob ids of the files read; tier 4: a similar requirement's answer, adapted, only with a [validate] command) and then the providers (tier 5: the open work of one feature — a spec folder, or one test file's failures — is one change, asked in steps of loop.llm_optimization.batch_size on the accumulated tree (the processed commit, the results branch's files and what earlier steps wrote), checked once by the [validate] command, fed back as one call per round, and kept whole; an answer may settle an item with "NOTHING TO DO <id>: already implemented in <path>" or "not code work: <why>"; see autodev doctor), or, with no provider configured, offline requests written to .auto-dev/loop/pending/. A reused answer is taken only when the validation command passes it; one that fails is counted as a false reuse and the work is asked for. The summary's calls: line counts work items, naive calls, calls made (every request sent, each retry included) and calls avoided per tier and by batching — only work that landed without a call is avoided (docs/tiers.md, "Counting calls"). A call abandoned after its request was sent (a stop, a timeout) stays charged at its reservation; a provider's usage is believed only within bounds; a Retry-After past the run's end is kept, and no later run calls that provider before then. The validation command and generator commands run under bubblewrap ([validate] sandbox, network, env): the scratch copy writable, the rest read-only, home folders, the repository and credentials hidden, no provider key in their environment, no network, nothing they start outlives them; where bubblewrap cannot run, that work stays pending unless [validate] sandbox = "none". Generated files are committed on the results branch (loop.results_branch, default autodev/results) on top of the processed commit, one commit per change (feature), so one feature can be cherry-picked alone; HEAD, the index and the work tree are never touched. What does not fit in the run's limits (loop.max_events_per_run, max_llm_calls_per_run, max_tokens_per_run) stays pending and goes first next run.
 
                 Generated paths (any tier) never leave the repository, never touch .git or a name git, HFS+ or NTFS reads as .git (.g<U+200C>it, GIT~1, .git.), nor .auto-dev in any case; .gitmodules, .gitattributes, .gitignore, CI files (.github/workflows/, .gitlab-ci.yml, .circleci/, Jenkinsfile, ...) and hook-manager configs (.pre-commit-config.yaml, lefthook.yml, .husky/) are written only where an [answers] allow_paths glob allows them; a path differing only in case from one in the tree or the run's other output (SRC/app.py beside src/app.py) is refused. A model's answer that breaks a rule, or holds more than [answers] max_files files (200), is refused whole and named in the work's reason; a template's is a configuration error (exit 2). The results branch always passes git fsck --strict.
 
@@ -91,7 +91,23 @@ extension AutodevCommand {
             if worktree && backfill { throw UsageError("give either --backfill or --worktree, not both", spec: Self.spec) }
         }
 
+        /// Runs the sync; what stopped it with an error is kept for `status` (a hook's sync is
+        /// detached: its output is only in hook.log), and forgotten after a sync that succeeds.
         func run() throws {
+            var failures: [String] = []
+            do {
+                try run(failures: &failures)
+                if !dryRun { LastSyncError.clear(directory: global.startDirectory) }
+            } catch let error as AutodevError {
+                if !dryRun { LastSyncError.record([error.message], exitStatus: error.exitStatus.rawValue, hook: hook, directory: global.startDirectory) }
+                throw error
+            } catch let error as ExitStatus {
+                if !dryRun { LastSyncError.record(failures, exitStatus: error.code, hook: hook, directory: global.startDirectory) }
+                throw error
+            }
+        }
+
+        private func run(failures reported: inout [String]) throws {
             Signals.install()
             // Commands the run starts (generators) must not start syncs through hooks of their own.
             setenv("AUTODEV_RUNNING", "1", 1)
@@ -169,6 +185,7 @@ extension AutodevCommand {
             }
             for warning in warnings { Output.diagnostic("warning: \(warning)") }
             let failures = report?.passes.flatMap { $0.failures } ?? []
+            reported = failures
             let status: Int32 = report?.interruptedBy.map { $0 == 15 ? 143 : 130 }
                 ?? (lostRace ? AutodevError.ExitStatus.busy.rawValue : failures.isEmpty ? 0 : 1)
             if let reportFile {

@@ -1,8 +1,8 @@
 /// A failure autodev reports to its user: a stable code, a message that names the thing and
 /// says what to do, and the exit status that goes with it.
 public struct AutodevError: Error, Sendable, CustomStringConvertible {
-    /// Exit statuses, documented in `--help` and the README.
-    public enum ExitStatus: Int32, Sendable {
+    /// Exit statuses, documented in `--help`, the man page and docs/exit-status.md.
+    public enum ExitStatus: Int32, Sendable, CaseIterable {
         /// Something failed that is not the user's input (I/O, libgit2, a bug).
         case failure = 1
         /// The configuration is invalid: file, key and line are named.
@@ -22,6 +22,26 @@ public struct AutodevError: Error, Sendable, CustomStringConvertible {
         case interrupted = 130
         /// Stopped by SIGTERM: finished work was kept, the rest stays pending.
         case terminated = 143
+
+        /// What the status means, for `--help`, the man page and docs/exit-status.md: the one
+        /// table they are all printed from.
+        public var meaning: String {
+            switch self {
+            case .failure: "failure not caused by the input (I/O, libgit2, a bug); for sync also work that failed: a generator command, a conflict parked the first time"
+            case .config: "invalid configuration (the message names file, key and line)"
+            case .repository: "the repository or a revision cannot be used (not a repository, unknown revision, checkpoint missing from a shallow clone, --worktree in a bare repository)"
+            case .conflict: "the results branch or the checkpoint was moved by someone else; nothing was overwritten (the message says how to restore it)"
+            case .usage: "usage error (unknown subcommand, option or action, with a suggestion when one is close; malformed range; a --test-report file that cannot be read or is not JUnit XML)"
+            case .busy: "try again later: another sync is running and --no-wait was given, or sync --ci lost the push race twice (nothing was overwritten; the next scheduled run continues)"
+            case .interrupted: "sync stopped by SIGINT (finished work saved, the rest pending)"
+            case .terminated: "sync stopped by SIGTERM (likewise)"
+            }
+        }
+
+        /// Every status autodev exits with, 0 first, with its meaning.
+        public static var table: [(code: Int32, meaning: String)] {
+            [(0, "success (an empty range is success: \"no changes\")")] + allCases.map { ($0.rawValue, $0.meaning) }
+        }
     }
 
     public enum Code: String, Sendable {

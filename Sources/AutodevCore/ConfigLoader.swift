@@ -84,7 +84,7 @@ public enum ConfigLoader {
             }
             guard let key = ConfigSchema.byName[full] else {
                 throw AutodevError.config(file: file, line: line, key: full,
-                                          "unknown key '\(full)'\(suggestion(for: full)); the README's Configuration section lists every key")
+                                          "unknown key '\(full)'\(suggestion(for: full)); docs/configuration.md lists every key")
             }
             let converted = try convert(value, for: key, file: file, line: line)
             config.set(full, converted, from: .init(origin: .file(file, line: line ?? 0)))
@@ -176,16 +176,27 @@ public enum ConfigLoader {
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        var previous = Array(0...y.count)
-        for i in 1...max(x.count, 1) where !x.isEmpty {
-            var current = [i] + Array(repeating: 0, count: y.count)
-            for j in 1...max(y.count, 1) where !y.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-            }
-            previous = current
+        DidYouMean.distance(a, b)
+    }
+
+    /// `AUTODEV_*` variables autodev reads (or sets for the commands it starts) besides the
+    /// settings' own; `AUTODEV_TEST_*` and `AUTODEV_MATCH_*` are families, not names.
+    static let otherVariables = ["AUTODEV_THREADS", "AUTODEV_TRACE", "AUTODEV_RUNNING", "AUTODEV_VALIDATING",
+                                 "AUTODEV_WORK", "AUTODEV_ACTION", "AUTODEV_PATH", "AUTODEV_REQUIREMENT_KEY", "AUTODEV_SPEC",
+                                 "AUTODEV_MAX_OUTPUT_TOKENS", "AUTODEV_TEMPERATURE"]
+
+    /// Set `AUTODEV_*` variables that autodev does not read but that are one typo from one it
+    /// does, with that one: `AUTODEV_LOOP_MAX_EVENT_PER_RUN` would otherwise be ignored without
+    /// a word. A name close to none is left alone (another tool's, or a CI script's).
+    public static func mistypedVariables(_ environment: [String: String]) -> [(name: String, suggestion: String)] {
+        let known = ConfigSchema.keys.map(\.environmentName) + otherVariables
+        let knownSet = Set(known)
+        return environment.keys.sorted().compactMap { name in
+            guard name.hasPrefix("AUTODEV_"), !knownSet.contains(name),
+                  !name.hasPrefix("AUTODEV_TEST_"), !name.hasPrefix("AUTODEV_MATCH_"),
+                  let close = DidYouMean.closest(to: name, among: known) else { return nil }
+            return (name, close)
         }
-        return previous[y.count]
     }
 }
 

@@ -270,33 +270,118 @@ import Glibc
         #expect(try String(contentsOfFile: fixture.path + "/lefthook-local.yml", encoding: .utf8) == "post-commit:\n  commands:\n    notify:\n      run: notify-send done\n")
     }
 
-    @Test func preCommitGetsALocalRepoWithOneHookPerStage() throws {
+    /// The real pre-commit (PyPI; `.ci/run` installs it) with a tracked config: autodev never
+    /// edits it, so the next commit passes pre-commit's own check; the commit says what autodev
+    /// does; `pre-commit install -f` over autodev's hook is noticed by `hooks status`.
+    @Test func preCommitsTrackedConfigIsNeverEditedAndAReplacedHookIsNoticed() throws {
         let fixture = try Self.repository()
+        let harness = try Harness()
         let config = """
-            default_stages: [pre-commit]
             repos:
-              - repo: https://github.com/pre-commit/pre-commit-hooks
-                rev: v4.6.0
+              - repo: local
                 hooks:
-                  - id: trailing-whitespace
-
-            exclude: ^vendor/
+                  - id: no-tabs
+                    name: no tabs
+                    entry: sh -c '! grep -q "\t" "$@"' no-tabs
+                    language: system
+                    types: [python]
 
             """
         try fixture.write(".pre-commit-config.yaml", config)
+        try fixture.commit("pre-commit")
+        let extra = ["PRE_COMMIT_HOME": harness.folder.path + "/pre-commit-home"]
+        func preCommit(_ arguments: [String]) throws -> ProcessResult {
+            var env = ProcessInfo.processInfo.environment
+            env.merge(extra) { $1 }
+            return try Subprocess.run("/usr/bin/env", ["pre-commit"] + arguments, in: fixture.path, environment: env)
+        }
+        let installedPreCommit = try preCommit(["install"])
+        #expect(installedPreCommit.status == 0, "pre-commit install: \(installedPreCommit.stderr)")
         let installed = try Self.hooks(fixture, ["install"])
         #expect(installed.status == 0, "\(installed.stderr)")
-        #expect(installed.stdout.contains("pre-commit install -t post-commit -t post-merge -t post-rewrite"))
-        let parsed = try Self.yaml(fixture.path + "/.pre-commit-config.yaml")
-        #expect(parsed.contains("\"exclude\": \"^vendor/\""))
-        #expect(parsed.contains("{\"hooks\": [{\"id\": \"trailing-whitespace\"}]"))
-        for name in ["post-commit", "post-merge", "post-rewrite"] {
-            #expect(parsed.contains("\"args\": [\"\(name)\"]"), "\(parsed)")
-            #expect(parsed.contains("\"stages\": [\"\(name)\"]"), "\(parsed)")
-        }
-        #expect(try Self.hooks(fixture, ["install"]).stdout.hasPrefix("unchanged "))
-        #expect(try Self.hooks(fixture, ["uninstall"]).status == 0)
+        #expect(installed.stdout.contains(".pre-commit-config.yaml is not edited"), "\(installed.stdout)")
         #expect(try String(contentsOfFile: fixture.path + "/.pre-commit-config.yaml", encoding: .utf8) == config)
+        #expect(try fixture.git(["status", "--porcelain"]).isEmpty)
+        // The next commit runs pre-commit's hook (it passes), then autodev's, which says so.
+        try fixture.write("src/d.py", "d = 1\n")
+        _ = try harness.git(fixture, ["add", "-A"])
+        let committed = try harness.git(fixture, ["commit", "-m", "d"], extra: extra)
+        #expect(committed.status == 0, "\(committed.stdout)\(committed.stderr)")
+        #expect(committed.stderr.contains("no tabs") && committed.stderr.contains("Passed"), "pre-commit ran: \(committed.stdout) / \(committed.stderr)")
+        #expect(committed.stderr.contains("autodev: syncing in the background → autodev status\n"), "\(committed.stderr)")  // no checkpoint yet
+        try harness.waitFor("sync --hook post-commit")
+        try fixture.write("src/e.py", "e = 1\n")
+        _ = try harness.git(fixture, ["add", "-A"])
+        let second = try harness.git(fixture, ["commit", "-q", "-m", "e"], extra: extra)
+        #expect(second.stderr.contains("autodev: syncing 1 commit in the background → autodev status\n"), "\(second.stderr)")
+        try harness.waitFor("sync --hook post-commit\nsync --hook post-commit")
+        #expect(try Self.hooks(fixture, ["status"]).status == 0)
+        // pre-commit forced over autodev's hook: status says so and fails; install chains it.
+        let forced = try preCommit(["install", "-f", "-t", "post-commit"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let replaced = try Self.hooks(fixture, ["status"])
+        #expect(replaced.status == 1)
+        #expect(replaced.stdout.contains("replaced post-commit: ") && replaced.stdout.contains("pre-commit replaced autodev's hook"), "\(replaced.stdout)")
+        let preCommitsHook = try String(contentsOfFile: fixture.path + "/.git/hooks/post-commit", encoding: .utf8)
+        let again = try Self.hooks(fixture, ["install"])
+        #expect(again.stdout.contains("installed post-commit") && again.stdout.contains("post-commit.pre-autodev"), "\(again.stdout)")
+        #expect(try String(contentsOfFile: fixture.path + "/.git/hooks/post-commit.pre-autodev", encoding: .utf8) == preCommitsHook)
+        #expect(try Self.hooks(fixture, ["status"]).status == 0)
+        #expect(try String(contentsOfFile: fixture.path + "/.pre-commit-config.yaml", encoding: .utf8) == config)
+        // uninstall gives pre-commit its hook back.
+        #expect(try Self.hooks(fixture, ["uninstall"]).status == 0)
+        #expect(try String(contentsOfFile: fixture.path + "/.git/hooks/post-commit", encoding: .utf8) == preCommitsHook)
+    }
+
+    /// The real lefthook (PyPI): autodev's commands in lefthook-local.yml run on a commit.
+    @Test func lefthookRunsAutodevOnACommit() throws {
+        let fixture = try Self.repository()
+        let harness = try Harness()
+        try fixture.write("lefthook.yml", "pre-commit:\n  commands:\n    ok:\n      run: \"true\"\n")
+        try fixture.commit("lefthook")
+        #expect(try Self.hooks(fixture, ["install"]).status == 0)
+        var env = ProcessInfo.processInfo.environment
+        env.merge(harness.environment) { $1 }
+        let lefthook = try Subprocess.run("/usr/bin/env", ["lefthook", "install"], in: fixture.path, environment: env)
+        #expect(lefthook.status == 0, "lefthook install: \(lefthook.stdout)\(lefthook.stderr)")
+        #expect(try Self.hooks(fixture, ["status"]).status == 0)
+        try fixture.write("src/f.py", "f = 1\n")
+        _ = try harness.git(fixture, ["add", "-A"])
+        let committed = try harness.git(fixture, ["commit", "-m", "f"])
+        #expect(committed.status == 0, "\(committed.stderr)")
+        try harness.waitFor("sync --hook post-commit")
+        #expect(committed.stdout.contains("autodev: syncing") || committed.stderr.contains("autodev: syncing"), "\(committed.stdout)\(committed.stderr)")
+        #expect(try fixture.revParse("refs/autodev/checkpoint") == (try fixture.head()))
+    }
+
+    /// A sync a hook started that fails (a provider's key not set) is shown by `status` with
+    /// what to do, not as a completed run.
+    @Test func statusShowsWhyTheHooksSyncFailedAndWhatToDo() throws {
+        let fixture = try Self.repository()
+        let harness = try Harness()
+        try fixture.write("config/autodev.toml", """
+            version = 1
+            [[llm.providers]]
+            name = "hosted"
+            kind = "openai"
+            base_url = "http://127.0.0.1:9/v1"
+            model = "m"
+            api_key_env = "FIRSTHOUR_UNSET_KEY"
+
+            """)
+        try fixture.commit("settings")
+        #expect(try AutodevBinary.run(["sync"], in: fixture.path).status == 0)  // adopts
+        #expect(try Self.hooks(fixture, ["install"]).status == 0)
+        try fixture.write("specs/001-add/spec.md", "# Add\n\n## Requirements\n\n- **FR-001**: System MUST add two numbers in src/calc.py.\n")
+        _ = try harness.git(fixture, ["add", "-A"])
+        #expect(try harness.git(fixture, ["commit", "-q", "-m", "spec"]).status == 0)
+        try harness.waitFor("sync --hook post-commit")
+        let status = try AutodevBinary.run(["status"], in: fixture.path)
+        #expect(status.stdout.contains("last sync failed (exit 1, from the post-commit hook, "), "\(status.stdout)")
+        #expect(status.stdout.contains("$FIRSTHOUR_UNSET_KEY is not set"), "\(status.stdout)")
+        #expect(status.stdout.contains("what to do: export FIRSTHOUR_UNSET_KEY with the key where autodev runs"), "\(status.stdout)")
+        let json = try AutodevBinary.run(["status", "--json"], in: fixture.path)
+        #expect(json.stdout.contains("\"lastSyncError\":{"), "\(json.stdout)")
     }
 
     @Test func hooksRunIsTheHookForManagersAndHonoursAutodevZero() throws {

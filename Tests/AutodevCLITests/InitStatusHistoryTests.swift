@@ -57,6 +57,10 @@ import Testing
         (["Package.swift": "// swift-tools-version: 6.0\n"], "swift test"),
         (["go.mod": "module example.com/x\n"], "go test ./..."),
         (["package.json": #"{"name": "x", "scripts": {"test": "node --test"}}"#], "npm test"),
+        (["package.json": #"{"name": "x", "scripts": {"test": "vitest run"}}"#, "pnpm-lock.yaml": "lockfileVersion: '9.0'\n"], "pnpm test"),
+        (["Makefile": "CC = cc\n\nall: app\n\ncheck test: app\n\t./run-tests\n"], "make test"),
+        // A variable named test is not a target.
+        (["Makefile": "test := yes\nall:\n\techo\n"], nil),
         // npm's default script only says there are no tests: no check.
         (["package.json": #"{"name": "x", "scripts": {"test": "echo \"Error: no test specified\" && exit 1"}}"#], nil),
         (["package.json": "{}\n"], nil),
@@ -76,6 +80,33 @@ import Testing
             let parsed = try TemplateLibrary.parse(try String(contentsOfFile: folder + "/" + name, encoding: .utf8), name: name, file: name)
             #expect(!parsed.isAnswer, "\(name)")
         }
+    }
+
+    /// What a new user sees: the check it set and where it came from, three next steps, and a
+    /// .gitignore that points at nothing the user lacks; no question asked, with no terminal
+    /// and CI set.
+    @Test func initSaysTheCheckAndTheNextStepsAndAsksNothing() throws {
+        let fixture = try GitFixture()
+        try fixture.write("pyproject.toml", "[project]\nname = \"x\"\n")
+        let result = try AutodevBinary.run(["init"], in: fixture.path, environment: ["CI": "true"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\nthe check: python3 -m pytest -q (found from pyproject.toml)"), "\(result.stdout)")
+        let next = try #require(result.stdout.components(separatedBy: "\nNext:\n").last)
+        #expect(next.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces).prefix(3) } == ["1. ", "2. ", "3. "], "\(next)")
+        #expect(next.contains("[[llm.providers]]") && next.contains("autodev hooks install") && next.contains("autodev/results"))
+        // Every path the .gitignore's comments name exists in the user's repository.
+        let ignore = try String(contentsOfFile: fixture.path + "/.gitignore", encoding: .utf8)
+        for line in ignore.split(separator: "\n") where line.hasPrefix("#") {
+            for word in line.split(separator: " ") where word.contains("/") {
+                let path = word.trimmingCharacters(in: CharacterSet(charactersIn: "(),;:"))
+                #expect(FileManager.default.fileExists(atPath: fixture.path + "/" + path), "\(line) names \(path)")
+            }
+        }
+        #expect(ignore.hasSuffix(".auto-dev/\n"))
+        // Without a check, it says what to set.
+        let bare = try GitFixture()
+        let none = try AutodevBinary.run(["init"], in: bare.path)
+        #expect(none.stdout.contains("no check found: set [validate] command in config/autodev.toml"), "\(none.stdout)")
     }
 
     @Test func initIsIdempotentAndNeverOverwritesAChangedFile() throws {

@@ -13,7 +13,12 @@ internal import FoundationEssentials
 /// - husky (`.husky/`): autodev's block is appended to `.husky/NAME` (created if missing).
 /// - lefthook (`lefthook.yml` and its variants): autodev's commands go into
 ///   `lefthook-local.yml`, which lefthook merges into the shared file.
-/// - pre-commit (`.pre-commit-config.yaml`): a `repo: local` entry with one hook per stage.
+/// - pre-commit (`.pre-commit-config.yaml`): plain git hooks, as without a manager. The config
+///   is the team's tracked file: an entry added there made the next `git commit` fail ("Your
+///   pre-commit configuration is unstaged") and carried autodev into everyone's checkout. A
+///   post-commit hook pre-commit installed is chained like any other hook; one it installs
+///   later with `pre-commit install` runs autodev's as `NAME.legacy`, and one it forces over
+///   autodev's (`-f`) is reported by `status` as replaced.
 ///
 /// Files of the managers are edited, never rewritten: their content before the edit is kept in
 /// `<git-common-dir>/autodev/hooks.json`, so `uninstall` puts back exactly the bytes (and mode)
@@ -77,11 +82,24 @@ public struct HookInstaller {
         case .git: return try HookScript.names.map(installPlain)
         case .husky: return try HookScript.names.map(installHusky)
         case .lefthook: return [try installLefthook()]
-        case .preCommit: return [try installPreCommit()]
+        case .preCommit: return try HookScript.names.map(installPlain)
         }
     }
 
     private func installPlain(_ name: String) throws -> Entry {
+        var entry = try writePlain(name)
+        if manager == .preCommit, entry.state == "installed", entry.note == nil {
+            entry.note = "a plain git hook; .pre-commit-config.yaml is not edited"
+        }
+        var manifest = loadManifest()
+        if !(manifest.plain ?? []).contains(name) {
+            manifest.plain = (manifest.plain ?? []) + [name]
+            try saveManifest(manifest)
+        }
+        return entry
+    }
+
+    private func writePlain(_ name: String) throws -> Entry {
         let path = hooksDirectory + "/" + name
         let script = Array(HookScript.standalone(name).utf8)
         if let current = try FileSystem.readIfPresent(path), Self.isOurs(current, name) {
@@ -160,53 +178,6 @@ public struct HookInstaller {
         return String(decoding: bytes, as: UTF8.self).contains(word)
     }
 
-    static let preCommitStart = "# >>> autodev (autodev hooks uninstall removes this entry)"
-    static let preCommitEnd = "# <<< autodev"
-
-    private func installPreCommit() throws -> Entry {
-        let path = managerFile ?? top + "/.pre-commit-config.yaml"
-        let text = String(decoding: try FileSystem.read(path), as: UTF8.self)
-        let all = HookScript.names.joined(separator: ", ")
-        if text.contains(Self.preCommitStart) {
-            return Entry(hook: all, manager: .preCommit, path: path, state: "unchanged", note: preCommitHooksNote())
-        }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if lines.last == "" { lines.removeLast() }
-        guard let reposLine = lines.firstIndex(where: { $0.hasPrefix("repos:") }),
-              lines[reposLine].trimmingSuffixSpaces() == "repos:" else {
-            throw AutodevError(.invalidConfig, "\(path) has no block-style 'repos:' list that autodev can add to; add a 'repo: local' entry with hooks whose entry is 'autodev hooks run <hook>' for the stages \(all) (language: system, always_run: true, pass_filenames: false)", exitStatus: .config)
-        }
-        // The list runs until the next top-level key.
-        var end = reposLine + 1
-        var indent: String?
-        while end < lines.count {
-            let line = lines[end]
-            let trimmed = line.drop { $0 == " " }
-            if !line.isEmpty, line.first != " ", line.first != "-", line.first != "#" { break }
-            if indent == nil, trimmed.hasPrefix("- ") || trimmed == "-" { indent = String(line.prefix { $0 == " " }) }
-            end += 1
-        }
-        while end > reposLine + 1, lines[end - 1].trimmingSuffixSpaces().isEmpty { end -= 1 }
-        let lead = indent ?? ""
-        var entry = [lead + Self.preCommitStart, lead + "- repo: local", lead + "  hooks:"]
-        for name in HookScript.names {
-            entry += [
-                lead + "  - id: autodev-\(name)",
-                lead + "    name: autodev sync (\(name))",
-                lead + "    entry: sh -c 'command -v autodev >/dev/null 2>&1 || exit 0; exec autodev hooks run \"$@\"' autodev",
-                lead + "    args: [\(name)]",
-                lead + "    language: system",
-                lead + "    stages: [\(name)]",
-                lead + "    always_run: true",
-                lead + "    pass_filenames: false",
-            ]
-        }
-        entry.append(lead + Self.preCommitEnd)
-        lines.insert(contentsOf: entry, at: end)
-        try edit(path, to: Array((lines.joined(separator: "\n") + "\n").utf8), newMode: nil)
-        return Entry(hook: all, manager: .preCommit, path: path, state: "installed", note: preCommitHooksNote())
-    }
-
     private func preCommitHooksNote() -> String? {
         let missing = HookScript.names.filter { !hookFileMentions($0, "pre-commit") }
         return missing.isEmpty ? nil : "run pre-commit install " + missing.map { "-t \($0)" }.joined(separator: " ") + " so that git calls pre-commit for them"
@@ -256,6 +227,7 @@ public struct HookInstaller {
             }
         }
         manifest.edits = kept
+        manifest.plain = nil
         try saveManifest(manifest)
         return entries
     }
@@ -268,11 +240,21 @@ public struct HookInstaller {
         for name in HookScript.names {
             let path = hooksDirectory + "/" + name
             let current = (try? FileSystem.readIfPresent(path)) ?? nil
+            let legacy = ((try? FileSystem.readIfPresent(path + ".legacy")) ?? nil).map { Self.isOurs($0, name) } ?? false
             if let current, Self.isOurs(current, name) {
                 let chained = FileSystem.exists(path + ".pre-autodev")
                 entries.append(Entry(hook: name, manager: .git, path: path, state: "installed",
                                      note: chained ? "runs \(name).pre-autodev first" : nil))
-            } else if manager == .git {
+            } else if legacy, let current, Self.writer(of: current) == "pre-commit" {
+                // `pre-commit install` over autodev's hook keeps it as NAME.legacy and runs it.
+                entries.append(Entry(hook: name, manager: .git, path: path, state: "installed",
+                                     note: "pre-commit's hook runs autodev's (\(name).legacy)"))
+            } else if (manifest.plain ?? []).contains(name) {
+                let who = current.flatMap(Self.writer(of:)) ?? "another tool"
+                entries.append(Entry(hook: name, manager: .git, path: path, state: current == nil ? "missing" : "replaced",
+                                     note: current == nil ? "autodev's hook was deleted; autodev hooks install puts it back"
+                                         : "\(who) replaced autodev's hook, so commits no longer start a sync; autodev hooks install puts autodev back and runs that hook first"))
+            } else if manager == .git || manager == .preCommit {
                 entries.append(Entry(hook: name, manager: .git, path: path, state: "absent",
                                      note: current == nil ? nil : "another hook is there; autodev hooks install runs it first"))
             }
@@ -285,7 +267,7 @@ public struct HookInstaller {
             if edit.manager == .preCommit { note = preCommitHooksNote() }
             entries.append(Entry(hook: edit.hook, manager: edit.manager, path: edit.path, state: ok ? "installed" : "missing", note: note))
         }
-        if manager != .git && !manifest.edits.contains(where: { $0.manager == manager }) {
+        if manager != .git && manager != .preCommit && !manifest.edits.contains(where: { $0.manager == manager }) {
             entries.append(Entry(hook: HookScript.names.joined(separator: ", "), manager: manager, path: managerFile ?? top + "/.husky",
                                  state: "absent", note: "\(manager.rawValue) is in use; autodev hooks install adds autodev to it"))
         }
@@ -293,6 +275,13 @@ public struct HookInstaller {
     }
 
     // MARK: - files
+
+    /// Which hook manager wrote a hook file, from the words it leaves in it.
+    static func writer(of bytes: [UInt8]) -> String? {
+        let text = String(decoding: bytes.prefix(2000), as: UTF8.self)
+        for tool in ["pre-commit", "lefthook", "husky"] where text.contains(tool) { return tool }
+        return nil
+    }
 
     static func isOurs(_ bytes: [UInt8], _ name: String) -> Bool {
         String(decoding: bytes.prefix(400), as: UTF8.self).contains(HookScript.marker(name))
@@ -337,7 +326,7 @@ public struct HookInstaller {
     }
 
     private func saveManifest(_ manifest: HookManifest) throws {
-        if manifest.edits.isEmpty {
+        if manifest.edits.isEmpty && (manifest.plain ?? []).isEmpty {
             FileSystem.remove(manifestPath)
             return
         }
@@ -363,6 +352,9 @@ struct HookManifest: Codable {
 
     var version = 1
     var edits: [Edit] = []
+    /// The plain hooks autodev wrote, so that `status` tells one another tool replaced from
+    /// one never installed.
+    var plain: [String]?
 }
 
 private extension String {

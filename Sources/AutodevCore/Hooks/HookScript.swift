@@ -1,9 +1,12 @@
 /// The shell text autodev puts into git hooks.
 ///
-/// Everything here runs inside `git commit`, so it uses only `sh` built-ins until it hands the
+/// Everything here runs inside `git commit`, so it uses `sh` built-ins until it hands the
 /// work to a detached `autodev sync --hook NAME`: no `git rev-parse` (git starts hooks in the
 /// work tree's top folder and exports `GIT_DIR` in linked worktrees), no `mkdir` unless the log
-/// folder is missing. `Benchmarks/bench-hooks` measures what it adds to a commit.
+/// folder is missing. The one process it starts besides autodev is `git rev-list --count`, for
+/// the line that tells the user what happens (`autodev: syncing 3 commits in the background →
+/// autodev status`): a commit that printed nothing left users guessing whether autodev ran.
+/// `Benchmarks/bench-hooks` measures what it adds to a commit.
 public enum HookScript {
     /// The hooks autodev installs: a commit, a merge or pull that brings commits, a rebase or
     /// an amend.
@@ -51,6 +54,13 @@ public enum HookScript {
               if [ -f "$autodev_dir" ]; then read -r _ autodev_dir <"$autodev_dir"; fi
               if ! { \(skip); }; then
                 [ -d .auto-dev/loop ] || mkdir -p .auto-dev/loop
+                case $autodev_dir in */worktrees/*) autodev_ref=refs/autodev/worktrees/${autodev_dir##*/}/checkpoint ;; *) autodev_ref=refs/autodev/checkpoint ;; esac
+                if autodev_n=$(git rev-list --count "$autodev_ref..HEAD" 2>/dev/null); then
+                  if [ "$autodev_n" = 1 ]; then autodev_n="1 commit"; else autodev_n="$autodev_n commits"; fi
+                  echo "autodev: syncing $autodev_n in the background → autodev status" >&2
+                else
+                  echo "autodev: syncing in the background → autodev status" >&2
+                fi
                 nohup autodev sync --hook \(name) >>.auto-dev/loop/hook.log 2>&1 </dev/null &
               fi
             fi

@@ -38,7 +38,9 @@ public enum Starter {
     }
 
     /// The test command of the project at `root`, from its manifests (first match: SwiftPM,
-    /// Cargo, Go, npm with a real `scripts.test`, pytest); nil when none is found.
+    /// Cargo, Go, a package.json with a real `scripts.test` — pnpm's or yarn's when its lock
+    /// file is there, else npm's —, pytest, a Makefile with a `test` target); nil when none is
+    /// found.
     public static func check(in root: String) -> Check? {
         func has(_ name: String) -> Bool { FileSystem.exists(root + name) }
         if has("Package.swift") { return Check(command: "swift test", evidence: "Package.swift") }
@@ -48,6 +50,8 @@ public enum Starter {
            let manifest = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
            let test = (manifest["scripts"] as? [String: Any])?["test"] as? String,
            !test.trimmingCharacters(in: .whitespaces).isEmpty, !test.contains("no test specified") {
+            if has("pnpm-lock.yaml") { return Check(command: "pnpm test", evidence: "package.json scripts.test, pnpm-lock.yaml") }
+            if has("yarn.lock") { return Check(command: "yarn test", evidence: "package.json scripts.test, yarn.lock") }
             return Check(command: "npm test", evidence: "package.json scripts.test")
         }
         for name in ["pyproject.toml", "setup.py", "setup.cfg", "pytest.ini"] where has(name) {
@@ -56,6 +60,17 @@ public enum Starter {
         for folder in ["tests", "test"] {
             if FileSystem.list(root + folder).contains(where: { $0.hasPrefix("test_") && $0.hasSuffix(".py") }) {
                 return Check(command: "python3 -m pytest -q", evidence: "\(folder)/test_*.py")
+            }
+        }
+        for name in ["GNUmakefile", "makefile", "Makefile"] {
+            guard let bytes = try? FileSystem.readIfPresent(root + name) else { continue }
+            let targets = String(decoding: bytes, as: UTF8.self).split(separator: "\n").filter { !$0.hasPrefix("\t") && !$0.hasPrefix("#") }
+            // `test:` or `check test:`, not `test := value` (a variable).
+            if targets.contains(where: { line in
+                guard let colon = line.firstIndex(of: ":"), !line[colon...].hasPrefix(":=") else { return false }
+                return line[..<colon].split(separator: " ").contains("test")
+            }) {
+                return Check(command: "make test", evidence: "\(name) target test")
             }
         }
         return nil
@@ -312,7 +327,7 @@ public enum Starter {
             results.append((".gitignore", .unchanged))
         } else {
             if !lines.isEmpty && !lines.hasSuffix("\n") { lines += "\n" }
-            lines += "# autodev's runtime state (see .auto-dev/README.md)\n.auto-dev/\n"
+            lines += "# autodev's runtime state: caches, logs and run records, safe to delete (autodev status reads it)\n.auto-dev/\n"
             try FileSystem.writeAtomically(ignore, Array(lines.utf8))
             results.append((".gitignore", .written))
         }

@@ -1,5 +1,5 @@
 /// How many LLM calls a run needed and how many it did not make, counted so it cannot flatter
-/// (README, "Counting calls"):
+/// (docs/tiers.md, "Counting calls"):
 ///
 /// - `workItems`: pieces of work that needed code and were settled in the run — answered by a
 ///   tier, or written out as a request (work still pending is counted in the run that settles

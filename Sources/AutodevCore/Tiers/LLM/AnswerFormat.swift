@@ -39,7 +39,7 @@ public struct AnswerFormat: Sendable {
     /// The line that settles an item without files.
     public static let nothingToDoPrefix = "NOTHING TO DO"
 
-    /// The format's description for the system prompt; the README's "Answer format" says the same.
+    /// The format's description for the system prompt; docs/tiers.md's "Answer format" says the same.
     public static func instructions(for editFormat: ProviderConfig.EditFormat) -> String {
         files(for: editFormat) + "\n\n" + nothingToDoInstructions
     }
