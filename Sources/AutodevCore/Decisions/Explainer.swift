@@ -276,7 +276,8 @@ public struct Explainer {
 
     // MARK: Identity by content
 
-    /// The requirements (not tasks: "Add unit tests" recurs in every feature) added or given new
+    /// The requirements (not tasks: "Add unit tests" recurs in every feature; not stories, whose
+    /// file and status are their identity) added or given new
     /// text in this range whose content already exists elsewhere — in a spec the range did not
     /// touch, under another key, or earlier (by path and line) among the range's own new ones:
     /// position in `tagged` → that requirement. A spec not touched is parsed only when its bytes
@@ -284,14 +285,14 @@ public struct Explainer {
     private mutating func copiesElsewhere(_ tagged: [(String, RequirementChange)], rangeSpecs: Set<String>) -> [Int: Requirement] {
         let candidates = tagged.indices.filter { position in
             let change = tagged[position].1
-            guard let requirement = change.after, requirement.delta == nil, requirement.kind != .task, requirement.kind != .criterion else { return false }
+            guard let requirement = change.after, requirement.delta == nil, requirement.kind == .requirement else { return false }
             let newText = change.kind == .added || (change.kind == .changed && change.before?.contentKey != requirement.contentKey)
             return newText && requirement.contentKey.split(separator: " ").count >= 5
         }
         guard !candidates.isEmpty else { return [:] }
         var existing: [String: Requirement] = [:]
         for (_, change) in tagged where change.kind == .unchanged || (change.kind == .renamed && change.textUnchanged) {
-            if let requirement = change.after, requirement.kind != .task, existing[requirement.contentKey] == nil {
+            if let requirement = change.after, requirement.kind == .requirement, existing[requirement.contentKey] == nil {
                 existing[requirement.contentKey] = requirement
             }
         }
@@ -306,7 +307,7 @@ public struct Explainer {
                 let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
                 guard needles.contains(where: { Self.contains(lower, $0) }) else { continue }
                 for requirement in document(path: path, side: side, content: bytes).requirements
-                where requirement.kind != .task && existing[requirement.contentKey] == nil {
+                where requirement.kind == .requirement && existing[requirement.contentKey] == nil {
                     existing[requirement.contentKey] = requirement
                 }
             }
