@@ -80,11 +80,12 @@ public enum SpecDiff {
         let restAfter = after.indices.filter(open)
         let restBefore = before.indices.filter { !used.contains($0) && before[$0].delta == nil && !beforeContent[$0].isEmpty }
         if !restAfter.isEmpty, !restBefore.isEmpty, restAfter.count * restBefore.count <= 40_000 {
-            let beforeWords = restBefore.map { RequirementIdentity.words(before[$0].text) }
+            // Shingles once per requirement, not once per pair.
+            let beforeShingles = restBefore.map { Similarity.shingles(RequirementIdentity.words(before[$0].text)) }
             for index in restAfter {
-                let words = RequirementIdentity.words(after[index].text)
+                let shingles = Similarity.shingles(RequirementIdentity.words(after[index].text))
                 for (position, old) in restBefore.enumerated() {
-                    let score = RequirementIdentity.similarity(words, beforeWords[position])
+                    let score = Similarity.jaccard(shingles, beforeShingles[position])
                     if score >= RequirementIdentity.nearThreshold { pairs.append((score, index, old)) }
                 }
             }
