@@ -102,6 +102,11 @@ public enum ConfigSchema {
                       help: "USD per UTC month; work that would pass it waits until the 1st (0: no cap)."),
             ConfigKey(name: "llm.budget.max_tokens_per_day", kind: .int(0...1_000_000_000_000), defaultValue: .int(0),
                       help: "Tokens (in + out) per UTC day over all providers (0: no cap)."),
+            // [triage]
+            ConfigKey(name: "triage.enabled", kind: .bool, defaultValue: .bool(true),
+                      help: "With a provider configured, decisions the rules are unsure of (a requirement reworded by a few words) go to the first provider as one batched yes/no question per run; answers are remembered. Without a provider, or false: the rules decide alone."),
+            ConfigKey(name: "triage.max_items", kind: .int(1...200), defaultValue: .int(40),
+                      help: "Doubts asked in one triage question; the rest keep the rules' decision."),
             // [health]
             ConfigKey(name: "health.min_free_disk_mb", kind: .int(0...10_000_000), defaultValue: .int(100),
                       help: "A sync refuses to start with less free space where .auto-dev/ or the repository live (0: no floor)."),

@@ -81,6 +81,10 @@ public enum ReportJSON {
                 }
                 out.append(contentsOf: ",\"rule\":".utf8)
                 string(decision.rule, into: &out)
+                if let doubt = decision.doubt {
+                    out.append(contentsOf: ",\"unsure\":".utf8)
+                    string(doubt.question, into: &out)
+                }
                 out.append(0x7D)
             }
             out.append(contentsOf: "],".utf8)

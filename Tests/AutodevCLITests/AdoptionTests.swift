@@ -38,8 +38,9 @@ import Testing
         // US1, FR-001 and T001 of export; FR-001, FR-002 and T001 of import. meta.json is data.
         #expect(adoption["requirements"] as? Int == 6)
         #expect(adoption["specs"] as? Int == 4)
-        // Only the open feature's requirements show no sign of implementation.
-        #expect(adoption["backfillable"] as? Int == 3)
+        // Only the open feature's task shows no sign of implementation; it carries the work of
+        // the feature's requirements (covered-by-tasks).
+        #expect(adoption["backfillable"] as? Int == 1)
         let bySpec = try #require(adoption["backfillableBySpec"] as? [[String: Any]])
         #expect(bySpec.map { $0["spec"] as? String } == ["specs/002-import"])
         #expect(try fixture.git(["rev-parse", "refs/autodev/checkpoint"]) == (try fixture.head()) + "\n")
@@ -60,8 +61,7 @@ import Testing
         #expect(requirements.count == 6)
         #expect(decisions.allSatisfy { $0["action"] as? String == "skip" && $0["rule"] as? String == "adopted-baseline" })
         let open = requirements.filter { ($0["reason"] as? String)?.contains("sync --backfill would queue it") == true }
-        #expect(Set(open.compactMap { ($0["requirement"] as? [String: Any])?["spec"] as? String }) ==
-                ["specs/002-import/spec.md", "specs/002-import/tasks.md"])
+        #expect(Set(open.compactMap { ($0["requirement"] as? [String: Any])?["spec"] as? String }) == ["specs/002-import/tasks.md"])
         let done = try #require(requirements.first { ($0["requirement"] as? [String: Any])?["spec"] as? String == "specs/001-export/tasks.md" })
         #expect((done["reason"] as? String)?.contains("the task is ticked") == true)
         let notes = try #require(object["notes"] as? [String])
@@ -81,9 +81,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let pass = try #require((try Self.json(result)["passes"] as? [[String: Any]])?.first)
         let items = try #require(pass["items"] as? [[String: Any]])
-        #expect(Set(items.compactMap { $0["subject"] as? String }) == [
-            "FR-001 (specs/002-import/spec.md)", "FR-002 (specs/002-import/spec.md)", "T001 (specs/002-import/tasks.md)",
-        ])
+        #expect(Set(items.compactMap { $0["subject"] as? String }) == ["T001 (specs/002-import/tasks.md)"])
         // Only the specs under the path were read (spec.md, tasks.md, meta.json): the code at HEAD makes no events.
         #expect(pass["events"] as? Int == 3)
         // A checkpoint existed: backfilling does not move it.

@@ -82,6 +82,9 @@ import Testing
             [loop.recovery]
             max_retries = 1
 
+            [triage]
+            enabled = false  # these tests count the model's requests (TriageHTTPTests covers triage)
+
             [validate]
             command = "sh hostile.sh"
             \(extra)

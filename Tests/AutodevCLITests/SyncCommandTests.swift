@@ -419,9 +419,11 @@ import Testing
     @Test func requirementsWithTheSameTitleInTwoFeaturesGetTwoFiles() throws {
         let fixture = try Self.project()
         #expect(try Self.sync(fixture).status == 0)
+        // The same title; each feature's own detail below it (the same text in both would be one
+        // requirement copied: requirement-copied).
         let requirement = "- **FR-001**: System MUST keep an audit log\n"
-        try fixture.write("specs/002-import/spec.md", requirement)
-        try fixture.write("specs/003-billing/spec.md", requirement)
+        try fixture.write("specs/002-import/spec.md", requirement + "  - of every imported row\n")
+        try fixture.write("specs/003-billing/spec.md", requirement + "  - of every invoice sent\n")
         try fixture.commit("Two features with the same requirement")
         let result = try Self.sync(fixture)
         #expect(result.status == 0, "\(result.stderr)")

@@ -39,6 +39,9 @@ import Testing
             api_key_env = "\(keyEnv)"
             input_price_per_mtok = 2.5
             output_price_per_mtok = 10.0
+
+            [triage]
+            enabled = false  # these tests count tier 5's requests (TriageHTTPTests covers triage)
             """)
         try fixture.write("src/audit.swift", "// audit\nlet token = \"\(fakeKey)\"\n")
         try fixture.write(".env", "OPENAI_API_KEY=\(fakeKey)\n")

@@ -58,11 +58,12 @@ import Testing
         let c1 = try fixture.commit("Specify login")
         #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
             "skip specs/001-login/plan.md [spec-context]",
-            "newImplementation US1 [requirement-added]",
-            "newImplementation FR-001 [requirement-added]",
-            "newImplementation FR-002 [requirement-added]",
+            // The feature's open tasks arrive with it: they are its work, queued once.
+            "skip US1 [covered-by-tasks]",
+            "skip FR-001 [covered-by-tasks]",
+            "skip FR-002 [covered-by-tasks]",
             "skip FR-003 [needs-clarification]",
-            "skip T001 [covered-by-parent]",
+            "newImplementation T001 [requirement-added]",
             "newImplementation T002 [requirement-added]",
         ])
 
@@ -78,7 +79,7 @@ import Testing
             "skip specs/001-login/plan.md [spec-context]",
             "skip US1 [requirement-done]",
             "skip FR-001 [implemented-alongside]",
-            "newImplementation FR-002 [requirement-added]",
+            "skip FR-002 [covered-by-tasks]",
             "skip FR-003 [needs-clarification]",
             "skip T001 [requirement-done]",
             "newImplementation T002 [requirement-added]",
@@ -231,8 +232,8 @@ import Testing
         let c1 = try fixture.commit("Propose 2FA")
         #expect(try Self.decisions(fixture, "\(c0)..\(c1)") == [
             "skip openspec/changes/add-2fa/proposal.md [spec-context]",
-            "newImplementation Two-factor login [requirement-added]",
-            "newImplementation Session expiry [requirement-changed-unimplemented]",
+            "skip Two-factor login [covered-by-tasks]",
+            "skip Session expiry [covered-by-tasks]",
             "newImplementation Task 1.1 [requirement-added]",
         ])
     }

@@ -44,6 +44,17 @@ public struct Decision: Sendable, Equatable, Encodable {
         }
     }
 
+    /// Why the rules are unsure of a decision, as a yes/no question with its evidence; with a
+    /// provider configured, triage asks it (`Triage`), and "yes" turns the decision into a skip.
+    public struct Doubt: Sendable, Equatable {
+        public var question: String
+        public var evidence: String
+        /// How close the texts are (`RequirementIdentity.similarity`).
+        public var similarity: Double
+        /// The skip's reason when the answer is yes.
+        public var ifYes: String
+    }
+
     public var eventId: String
     public var action: DecisionAction
     public var reason: String
@@ -59,6 +70,8 @@ public struct Decision: Sendable, Equatable, Encodable {
     /// Adopted as the baseline, though it shows no sign of implementation: `--backfill` would
     /// queue it (the onboarding summary counts these).
     public internal(set) var backfillable = false
+    /// Set when the rules cannot tell (not part of the JSON; `diff-events` names it in the reason).
+    public internal(set) var doubt: Doubt?
 
     public init(eventId: String, action: DecisionAction, reason: String, rule: String,
                 requirement: RequirementInfo?, links: [String]) {
@@ -70,7 +83,7 @@ public struct Decision: Sendable, Equatable, Encodable {
         self.links = links
     }
 
-    enum CodingKeys: String, CodingKey { case eventId, action, reason, rule, requirement, links }
+    enum CodingKeys: String, CodingKey { case eventId, action, reason, rule, requirement, links, unsure }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -80,5 +93,6 @@ public struct Decision: Sendable, Equatable, Encodable {
         try container.encode(rule, forKey: .rule)
         try container.encode(requirement, forKey: .requirement)  // null when nil
         try container.encode(links, forKey: .links)
+        try container.encodeIfPresent(doubt?.question, forKey: .unsure)
     }
 }

@@ -37,6 +37,11 @@ public struct DecisionFacts: Sendable, Equatable {
     public var alongside: String?
     /// The requirement this one is part of, when that one gets work in this run.
     public var coveredBy: String?
+    /// For a story or requirement of a feature with open tasks: those tasks ("5 open tasks in
+    /// specs/001-x/tasks.md"), which carry its work.
+    public var coveredByTasks: String?
+    /// The same content exists elsewhere ("FR-007 in specs/001-x/spec.md"): a copy, not new work.
+    public var copyOf: String?
     /// For a code change: a requirement that links to a path this change deleted.
     public var brokenLink: String?
     /// The first run (no checkpoint): what is at HEAD is the baseline, not new work.
@@ -164,6 +169,9 @@ public enum DecisionRules {
         DecisionRule(id: "requirement-renamed", action: .skip,
                      applies: { $0.requirementChange == .renamed && $0.textUnchanged },
                      reason: { "renamed from \($0.previousKey ?? "?"); text unchanged" }),
+        DecisionRule(id: "requirement-copied", action: .skip,
+                     applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.copyOf != nil },
+                     reason: { "the same requirement as \($0.copyOf ?? "?") (equal text once case, punctuation and ids are set aside): its history and implementation are that one's, not new work" }),
         DecisionRule(id: "criterion-not-work", action: .skip,
                      applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.requirementKind == .criterion },
                      reason: { _ in "a success or acceptance criterion, quality attribute, constraint or design decision: it measures or bounds the work its stories and requirements carry, and is checked through them" }),
@@ -188,6 +196,9 @@ public enum DecisionRules {
         DecisionRule(id: "requirement-added-implemented", action: .skip,
                      applies: { $0.requirementChange == .added && (!$0.implementation.isEmpty || $0.implementedBy != nil) },
                      reason: { "already implemented: " + ($0.implementedBy ?? "\(list($0.implementation)) exists") }),
+        DecisionRule(id: "covered-by-tasks", action: .skip,
+                     applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.coveredByTasks != nil },
+                     reason: { "covered by the feature's tasks (\($0.coveredByTasks ?? "")): they carry its work" }),
         DecisionRule(id: "requirement-added", action: .newImplementation,
                      applies: { $0.requirementChange == .added },
                      reason: { "new requirement; " + ($0.missingSymbols ?? "nothing implements it yet") + unresolved($0) }),

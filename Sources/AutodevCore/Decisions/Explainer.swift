@@ -121,17 +121,33 @@ public struct Explainer {
             guard let requirement = change.after, let reason = finished(requirement, change: .unchanged, in: after) else { continue }
             finishedByProgress[requirement.spec + "\u{0}" + requirement.key] = reason
         }
+        let copies = copiesElsewhere(tagged, rangeSpecs: Set(items.filter { $0.category == .specs }.map(\.change.path)))
+        // Features whose open tasks are themselves new work in this run: those tasks carry the
+        // work of the feature's stories and requirements (`covered-by-tasks`).
+        for (_, change) in tagged {
+            guard let task = change.after, task.kind == .task, !task.isTicked else { continue }
+            let newWork = change.kind == .added || change.kind == .changed || (change.kind == .renamed && !change.textUnchanged) || Self.reopens(change)
+            if newWork { tasksAtWork.insert(scopeRoot(of: task)) }
+        }
 
         // 2. Facts and decisions for requirements (tasks last: they may be part of another's work).
         var decided: [String: [Decision]] = [:]
         var working: [String: String] = [:]  // "scope\u{0}id" → key of a requirement getting work
         let isTask = tagged.map { $0.1.current.kind == .task }
         let ordered = tagged.indices.filter { !isTask[$0] } + tagged.indices.filter { isTask[$0] }
-        for (eventID, change) in ordered.lazy.map({ tagged[$0] }) where change.kind != .unchanged || Self.reopens(change) {
+        for position in ordered {
+            let (eventID, change) = tagged[position]
+            guard change.kind != .unchanged || Self.reopens(change) else { continue }
             if shouldStop() { return ([], notes) }
             let requirement = change.current
             let side = change.after == nil ? before : after
-            let links = self.links(of: requirement, in: side)
+            var links = self.links(of: requirement, in: side)
+            // Its history: under its old key (or in its old spec) it had links of its own.
+            if let old = change.before, change.after != nil, old.key != requirement.key || old.spec != requirement.spec {
+                links = SpecText.unique(links + self.links(of: old, in: before)).sorted()
+            }
+            let original = copies[position]
+            if let original { links = SpecText.unique(links + self.links(of: original, in: after)).sorted() }
             var facts = DecisionFacts(event: .specificationChanged, path: requirement.spec)
             facts.requirementChange = change.kind == .unchanged ? .changed : change.kind
             facts.reopened = Self.reopens(change)
@@ -172,8 +188,12 @@ public struct Explainer {
                 for ref in requirement.refs + (requirement.parent.map { [$0] } ?? []) {
                     if let key = working[scope + "\u{0}" + ref] { facts.coveredBy = key; break }
                 }
+            } else if change.kind != .removed {
+                facts.coveredByTasks = openTasks(of: requirement, in: side)
             }
-            let decision = makeDecision(eventID, facts, requirement: requirement, change: change, links: links)
+            if let original { facts.copyOf = "\(original.key) in \(original.spec)" }
+            var decision = makeDecision(eventID, facts, requirement: requirement, change: change, links: links)
+            decision.doubt = doubt(about: change, decision: decision)
             // An adoption keeps the decision a backfill would make: its tasks are covered the same way.
             if decision.action == .newImplementation || decision.action == .updateImplementation || decision.backfillable {
                 for id in requirement.ids { working[scope + "\u{0}" + id] = requirement.key }
@@ -286,6 +306,90 @@ public struct Explainer {
     static func reopens(_ change: RequirementChange) -> Bool {
         guard change.kind == .unchanged, let before = change.before, let after = change.after else { return false }
         return before.isTicked && after.kind == .task && !after.isTicked
+    }
+
+    // MARK: Identity by content
+
+    /// The requirements (not tasks: "Add unit tests" recurs in every feature; not stories, whose
+    /// file and status are their identity) added or given new
+    /// text in this range whose content already exists elsewhere — in a spec the range did not
+    /// touch, under another key, or earlier (by path and line) among the range's own new ones:
+    /// position in `tagged` → that requirement. A spec not touched is parsed only when its bytes
+    /// hold a word of a candidate (`RequirementIdentity.needle`).
+    private mutating func copiesElsewhere(_ tagged: [(String, RequirementChange)], rangeSpecs: Set<String>) -> [Int: Requirement] {
+        let candidates = tagged.indices.filter { position in
+            let change = tagged[position].1
+            guard let requirement = change.after, requirement.delta == nil, requirement.kind == .requirement else { return false }
+            let newText = change.kind == .added || (change.kind == .changed && change.before?.contentKey != requirement.contentKey)
+            return newText && requirement.contentKey.split(separator: " ").count >= 5
+        }
+        guard !candidates.isEmpty else { return [:] }
+        var existing: [String: Requirement] = [:]
+        for (_, change) in tagged where change.kind == .unchanged || (change.kind == .renamed && change.textUnchanged) {
+            if let requirement = change.after, requirement.kind == .requirement, existing[requirement.contentKey] == nil {
+                existing[requirement.contentKey] = requirement
+            }
+        }
+        if !range.firstRun {
+            let needles = Set(candidates.compactMap { RequirementIdentity.needle(tagged[$0].1.after?.text ?? "") })
+            var read = 0
+            for (path, side) in after.files(under: "") where !rangeSpecs.contains(path)
+                && SpecDocument.isMarkdown(SpecDocument.baseName(path)) && classifier.classify(path)?.category == .specs {
+                read += 1
+                if read > Self.specIndexLimit || shouldStop() { break }
+                guard let bytes = try? repository.content(of: side) else { continue }
+                let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+                guard needles.contains(where: { Self.contains(lower, $0) }) else { continue }
+                for requirement in document(path: path, side: side, content: bytes).requirements
+                where requirement.kind == .requirement && existing[requirement.contentKey] == nil {
+                    existing[requirement.contentKey] = requirement
+                }
+            }
+        }
+        var result: [Int: Requirement] = [:]
+        var firstNew: [String: Requirement] = [:]
+        let byPlace = candidates.sorted { a, b in
+            let x = tagged[a].1.after!, y = tagged[b].1.after!
+            return (x.spec, x.line) < (y.spec, y.line)
+        }
+        for position in byPlace {
+            let requirement = tagged[position].1.after!
+            let key = requirement.contentKey
+            if let original = existing[key] ?? firstNew[key] {
+                result[position] = original
+            } else {
+                firstNew[key] = requirement
+            }
+        }
+        return result
+    }
+
+    /// Feature folders with open tasks added, changed or reopened in this range (see `decide`).
+    private var tasksAtWork = Set<String>()
+
+    /// For a story or requirement of a feature folder whose open tasks are new work in this run:
+    /// those tasks carry its work (they name the files and the steps), so it is not queued
+    /// beside them. A requirement changed while its tasks stay as they were is work of its own.
+    private mutating func openTasks(of requirement: Requirement, in snapshot: Snapshot) -> String? {
+        guard requirement.kind == .requirement || requirement.kind == .story, scopeRoot(of: requirement) != requirement.spec,
+              tasksAtWork.contains(scopeRoot(of: requirement)) else { return nil }
+        let index = scopeIndex(of: requirement, in: snapshot)
+        guard index.openTasks > 0, let file = index.firstTaskSpec, file != requirement.spec else { return nil }
+        return "\(index.openTasks) open task\(index.openTasks == 1 ? "" : "s") in \(file)"
+    }
+
+    /// Where the rules cannot tell: a requirement whose text was edited (in place or under a
+    /// new key) by a few words, decided as work. Whether the edit changes what the code must do
+    /// is a question of meaning; with a provider configured, triage asks it.
+    private func doubt(about change: RequirementChange, decision: Decision) -> Decision.Doubt? {
+        guard decision.action == .newImplementation || decision.action == .updateImplementation,
+              change.kind == .changed || change.kind == .renamed, let old = change.before, let new = change.after,
+              old.contentKey != new.contentKey, !old.contentKey.isEmpty else { return nil }
+        let score = change.similarity ?? RequirementIdentity.similarity(old.text, new.text)
+        guard score >= RequirementIdentity.unsureThreshold else { return nil }
+        return Decision.Doubt(question: "Is the new text only a rewording of the old one, asking the code for nothing new or different?",
+                              evidence: "old (\(old.key)): \(SecretGuard.cut(old.text, to: 400))\nnew (\(new.key)): \(SecretGuard.cut(new.text, to: 400))",
+                              similarity: score, ifYes: "reworded: the text changed without asking anything new of the code")
     }
 
     // MARK: Reading specs

@@ -24,6 +24,8 @@ final class CallGuard {
     let step: (String) -> Void
     /// This process's run, for the per-run budget (a run redone after a crash starts afresh).
     let runKey: String
+    /// Another key charged in this run (triage's calls, made before the run's id was known).
+    var alsoThisRun: String?
     /// Monotonic milliseconds by which retries and rate-limit waits must be over.
     let deadline: Int64
     let budget: Budget
@@ -121,7 +123,9 @@ final class CallGuard {
             }
             let maxCost = provider.config.cost(inputTokens: estimatedTokens, outputTokens: request.maxOutputTokens)
             let maxTokens = estimatedTokens + request.maxOutputTokens
-            if let refusal = budget.refusal(spent: ledger.spent(now: now, run: runKey), cost: maxCost, tokens: maxTokens, now: now) {
+            var spent = ledger.spent(now: now, run: runKey)
+            if let other = alsoThisRun { spent.run += ledger.spent(now: now, run: other).run }
+            if let refusal = budget.refusal(spent: spent, cost: maxCost, tokens: maxTokens, now: now) {
                 return .skipped(refusal.reason, resumesAt: refusal.resumesAt)
             }
             var limiter = state.limiters[name] ?? RateLimiter(requestsPerMinute: 0, tokensPerMinute: 0)

@@ -40,13 +40,24 @@ struct PassQueue {
         }
         let freshSubjects = Set(fresh.map(subjectKey))
         let freshIDs = Set(fresh.map(\.id))
+        // A feature whose tasks arrive as work now: its stories and requirements queued by an
+        // earlier run (the spec came first, tasks.md later) are covered by them (`covered-by-tasks`).
+        let taskScopes = Set(fresh.compactMap { item in item.requirement.flatMap { $0.isTask ? $0.featureScope : nil } })
+        let coveredByTasks = { (item: WorkItem) -> Bool in
+            guard let requirement = item.requirement, !freshIDs.contains(item.id), requirement.ordinal != nil, !requirement.isTask,
+                  let scope = requirement.featureScope else { return false }
+            return taskScopes.contains(scope)
+        }
         var awaitingSubjects = state.awaitingSubjects ?? [:]
-        for (id, about) in awaitingSubjects.sorted(by: { $0.key < $1.key }) where freshSubjects.contains(about) && !freshIDs.contains(id) {
+        for (id, about) in awaitingSubjects.sorted(by: { $0.key < $1.key }) where !freshIDs.contains(id) {
+            let covered = state.awaitingWork?[id].map(coveredByTasks) ?? false
+            guard freshSubjects.contains(about) || covered else { continue }
             if let file = state.awaitingLLM[id] { queue.supersededRequests.append(file) }
             state.awaitingLLM[id] = nil
             state.awaitingWork?[id] = nil
             awaitingSubjects[id] = nil
-            queue.notes.append("the LLM request \(id) was replaced: its requirement or test changed again")
+            queue.notes.append(covered ? "the LLM request \(id) was withdrawn: its feature's tasks, queued in this run, carry its work"
+                                       : "the LLM request \(id) was replaced: its requirement or test changed again")
         }
         // Settled subjects: finished by progress, or the newest decision about them needs no work.
         var settled = finished
@@ -77,7 +88,11 @@ struct PassQueue {
                 withdraw(item, because: reason)
                 return false
             }
-            return !freshSubjects.contains(subjectKey(item)) || freshIDs.contains(item.id)
+            return (!freshSubjects.contains(subjectKey(item)) || freshIDs.contains(item.id)) && !coveredByTasks(item)
+        }
+        let withdrawn = state.pending.filter { settled[subjectKey($0)] == nil && coveredByTasks($0) }.count
+        if withdrawn > 0 {
+            queue.notes.append("\(withdrawn) pending piece\(withdrawn == 1 ? "" : "s") of work withdrawn: \(withdrawn == 1 ? "its feature's tasks, queued in this run, carry its" : "their features' tasks, queued in this run, carry their") work")
         }
         queue.carried = Set(carriedItems.map(\.id))
         var seen = Set<String>()
@@ -113,4 +128,15 @@ extension WorkItem {
 
     /// `FR-001 (specs/001-export/spec.md)`, or the path, for messages.
     var subjectLabel: String { requirement.map { "\($0.key) (\($0.spec))" } ?? path }
+}
+
+extension WorkItem.RequirementFields {
+    /// A task (by `ordinal`: tasks come first in their feature's order).
+    var isTask: Bool { (ordinal ?? Int.max) < 1 << 32 }
+
+    /// The feature folder it belongs to (`specs/001-x`), or nil for a spec that is its own scope.
+    var featureScope: String? {
+        let root = Explainer.scopeRoot(spec, format: format)
+        return root == spec ? nil : root
+    }
 }

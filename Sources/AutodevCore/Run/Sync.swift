@@ -20,7 +20,7 @@ public final class Sync {
     let commandRunner: any CommandRunner
     private var pausedOnce = false
     /// When this process's run started, for `loop.max_run_seconds`.
-    private var runStartedMonotonic: Int64 = 0
+    private(set) var runStartedMonotonic: Int64 = 0
     /// Whether the pending work was read from a queue in git: state.json then leaves it out
     /// (it would only cache it, and with 200,000 pending pieces of work that cache was 90 MB
     /// decoded and written again by every run, `status` and the hook's preview included).
@@ -306,7 +306,9 @@ public final class Sync {
         builder.step = { self.step($0) }
         let events = try builder.report(for: range, explain: true, produced: produced, testReports: options.testReports)
         notes.append(contentsOf: events.notes.filter { !range.notes.contains($0) })
-        let decisions = events.decisions ?? []
+        let triaged = triage(events.decisions ?? [], state: &state, dryRun: dryRun)
+        let decisions = triaged.decisions
+        notes.append(contentsOf: triaged.notes)
 
         let queue = PassQueue.build(decisions: decisions, events: events.events, state: &state, now: started,
                                     finished: events.finishedByProgress)
@@ -341,6 +343,11 @@ public final class Sync {
         runner.timings = timings
         runner.baseline = state.validationBaseline
         runner.llm = try llmSetup(state: state, runID: runID)
+        // Triage's calls are the run's calls: counted, charged to its budget and its limits.
+        runner.llmCalls = triaged.calls
+        runner.calls = triaged.calls.count
+        runner.tokens = triaged.calls.map { $0.inputTokens + $0.outputTokens }.reduce(0, +)
+        runner.llm?.guarded?.alsoThisRun = triaged.runKey
         try runner.run(queue.items)
         if runner.llm?.guarded != nil || !runner.baselineWaits.isEmpty {
             let pendingIDs = Set(runner.deferred.map(\.id))

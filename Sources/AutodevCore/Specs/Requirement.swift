@@ -67,9 +67,4 @@ public struct Requirement: Sendable, Equatable {
     public var textHash: String {
         String(SHA256.hex("autodev-requirement-v1\n" + title + "\n" + text).prefix(16))
     }
-
-    /// A hash of the text alone, to recognise a requirement under a new key or title.
-    var bodyHash: String {
-        String(SHA256.hex("autodev-requirement-body-v1\n" + text).prefix(16))
-    }
 }

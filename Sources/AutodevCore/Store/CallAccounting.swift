@@ -37,6 +37,9 @@ public struct CallAccounting: Sendable, Codable, Equatable {
     /// templates and batching have no price to quote and add nothing here.
     public var costSaved = 0.0
     public var tokensSaved = 0
+    /// Of `callsMade`: the batched yes/no questions about decisions the rules were unsure of
+    /// (`Triage`); nil in records from before they were counted.
+    public var triageCalls: Int? = nil
 
     public init() {}
 
@@ -56,6 +59,7 @@ public struct CallAccounting: Sendable, Codable, Equatable {
         cost = try c.decodeIfPresent(Double.self, forKey: .cost) ?? 0
         costSaved = try c.decodeIfPresent(Double.self, forKey: .costSaved) ?? 0
         tokensSaved = try c.decodeIfPresent(Int.self, forKey: .tokensSaved) ?? 0
+        triageCalls = try c.decodeIfPresent(Int.self, forKey: .triageCalls)
     }
 
     /// Calls avoided, all reasons together.
@@ -76,6 +80,7 @@ public struct CallAccounting: Sendable, Codable, Equatable {
         if discarded > 0 { text += "; \(discarded) answered and discarded" }
         if let scaffolded, scaffolded > 0 { text += "; \(scaffolded) scaffolded (a template's starting point, not counted as avoided)" }
         if costSaved > 0 { text += "; USD \(LLMUsage.dollars(costSaved)) saved" }
+        if let triageCalls, triageCalls > 0 { text += "; \(triageCalls) of the calls triage (a batched yes/no on the rules' doubts)" }
         return text
     }
 
@@ -107,6 +112,8 @@ public struct CallAccounting: Sendable, Codable, Equatable {
         }
         naiveCalls = workItems
         callsMade = calls.count
+        let triage = calls.filter { $0.purpose == "triage" }.count
+        if triage > 0 { triageCalls = triage }
         // Answered work that ended pending: the last word on each piece of work is its last item.
         var last: [String: SyncPass.Item] = [:]
         for item in items { last[item.work] = item }
@@ -138,5 +145,6 @@ public struct CallAccounting: Sendable, Codable, Equatable {
         cost += other.cost
         costSaved += other.costSaved
         tokensSaved += other.tokensSaved
+        if let more = other.triageCalls { triageCalls = (triageCalls ?? 0) + more }
     }
 }

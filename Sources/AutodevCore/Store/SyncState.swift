@@ -63,6 +63,8 @@ public struct SyncState: Sendable, Codable, Equatable {
     /// Why pending work waits for tier 5 (budget, breaker, rate limit, safe mode) and until
     /// when, by work id.
     public var llmWaits: [String: WorkWait]?
+    /// Triage answers (`Triage`) by question, evidence and model: never asked twice.
+    public var triage: [String: Bool]?
 
     public init() {}
 }

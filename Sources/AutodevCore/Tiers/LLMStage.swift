@@ -31,6 +31,8 @@ public struct LLMCallRecord: Sendable, Codable, Equatable {
     public var trimmed: [String]
     /// The spending ledger's id of the call (nil when no guard sent it).
     public var ledgerID: String? = nil
+    /// "triage" for a batched yes/no question about the rules' doubts (`Triage`); nil for work.
+    public var purpose: String? = nil
 }
 
 /// Work whose generated files failed the project's checks in every round: not tried again until

@@ -1,0 +1,108 @@
+/// The seed's "rule-based with ML fallback": decisions the rules are unsure of (a
+/// `Decision.Doubt`) go to the first configured provider as ONE batched yes/no question, a few
+/// tokens per item, before any work is queued. "yes" turns the decision into the doubt's skip;
+/// "no", a missing item, a malformed answer, a failed, refused or budget-blocked call leave the
+/// rules' decision as it was. Every request that left the machine is a call in the run's ledger
+/// (`LLMCallRecord.purpose = "triage"`); an answer is cached by its question and evidence (and
+/// the model), so the same doubt is never asked twice. Without a provider nothing is asked.
+struct Triage {
+    /// The answer of one doubt, by `cacheKey`; kept in the state.
+    typealias Answers = [String: Bool]
+
+    struct Outcome {
+        var decisions: [Decision]
+        /// Requests sent (each a call made), in order.
+        var calls: [LLMCallRecord] = []
+        /// New answers to remember.
+        var learned: Answers = [:]
+        /// Decisions turned into skips by an answer (cached or new).
+        var settled = 0
+        var notes: [String] = []
+    }
+
+    static let system = """
+        You check the doubts of a tool that turns spec changes into code work. Each numbered item \
+        gives a question and its evidence. Answer every item on its own line as `N yes` or `N no` \
+        (N the item's number), nothing else. Answer yes only when the evidence shows it.
+        """
+
+    /// Output tokens allowed per item: "12 yes\n" is about four.
+    static let outputTokensPerItem = 4
+
+    /// Where the question lives: the same question with the same evidence, to the same model.
+    static func cacheKey(_ doubt: Decision.Doubt, model: String) -> String {
+        String(SHA256.hex("autodev-triage-v1\n\(model)\n\(doubt.question)\n\(doubt.evidence)").prefix(24))
+    }
+
+    static func prompt(_ doubts: [Decision.Doubt]) -> String {
+        var text = ""
+        for (index, doubt) in doubts.enumerated() {
+            text += "\(index + 1). \(doubt.question)\n"
+            for line in doubt.evidence.split(separator: "\n", omittingEmptySubsequences: true) { text += "   \(line)\n" }
+        }
+        return text
+    }
+
+    /// The answers by item number (1-based), or nil when the text is not exactly one
+    /// `N yes|no` line per item: a malformed answer decides nothing.
+    static func parse(_ text: String, count: Int) -> [Bool]? {
+        var answers = [Bool?](repeating: nil, count: count)
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingSpaces().lowercased()
+            if line.isEmpty { continue }
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "." || $0 == ":" || $0 == ")" }).map(String.init)
+            guard parts.count == 2, let number = Int(parts[0]), (1...count).contains(number), answers[number - 1] == nil else { return nil }
+            switch parts[1] {
+            case "yes": answers[number - 1] = true
+            case "no": answers[number - 1] = false
+            default: return nil
+            }
+        }
+        let all = answers.compactMap { $0 }
+        return all.count == count ? all : nil
+    }
+
+    /// Asks about the doubts of `decisions` (at most `maxItems`, in order) and applies the
+    /// answers. `send` is the guarded call; nil (no provider, a dry run) applies cached answers only.
+    static func run(_ decisions: [Decision], cached: Answers, model: String, maxItems: Int,
+                    send: ((LLMRequest, Int) -> (text: String?, records: [LLMCallRecord]))?) -> Outcome {
+        var outcome = Outcome(decisions: decisions)
+        var open: [Int] = []
+        for (index, decision) in decisions.enumerated() {
+            guard let doubt = decision.doubt else { continue }
+            if let known = cached[cacheKey(doubt, model: model)] {
+                if known { apply(doubt, to: &outcome, at: index) }
+            } else if open.count < maxItems {
+                open.append(index)
+            }
+        }
+        guard let send, !open.isEmpty else { return outcome }
+        let doubts = open.map { decisions[$0].doubt! }
+        let prompt = prompt(doubts)
+        let request = LLMRequest(system: system, prompt: prompt, maxOutputTokens: 8 + outputTokensPerItem * doubts.count, temperature: 0)
+        let estimated = TokenEstimator().tokens(system + prompt, kind: .prose)
+        let (text, records) = send(request, estimated)
+        outcome.calls = records
+        guard let text else { return outcome }
+        guard let answers = parse(text, count: doubts.count) else {
+            outcome.notes.append("triage: the answer was not one `N yes|no` line per item; the rules' decisions stand")
+            if !outcome.calls.isEmpty {
+                outcome.calls[outcome.calls.count - 1].outcome = .malformed
+                outcome.calls[outcome.calls.count - 1].problem = "not one `N yes|no` line per item"
+            }
+            return outcome
+        }
+        for (position, index) in open.enumerated() {
+            outcome.learned[cacheKey(doubts[position], model: model)] = answers[position]
+            if answers[position] { apply(doubts[position], to: &outcome, at: index) }
+        }
+        return outcome
+    }
+
+    private static func apply(_ doubt: Decision.Doubt, to outcome: inout Outcome, at index: Int) {
+        outcome.decisions[index].action = .skip
+        outcome.decisions[index].rule = "triage-skip"
+        outcome.decisions[index].reason = doubt.ifYes + " (triage: a model answered yes to \"\(doubt.question)\"; the rules said: \(outcome.decisions[index].reason))"
+        outcome.settled += 1
+    }
+}
