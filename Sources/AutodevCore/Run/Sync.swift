@@ -25,6 +25,8 @@ public final class Sync {
     /// (it would only cache it, and with 200,000 pending pieces of work that cache was 90 MB
     /// decoded and written again by every run, `status` and the hook's preview included).
     var queueInGit = false
+    /// The organisation's shared store (`[store] url`), made on first use (`sharedStore()`).
+    var postgres: PostgresStore?
 
     /// The state as state.json keeps it (see `queueInGit`).
     func cached(_ state: SyncState) -> SyncState {
@@ -460,19 +462,37 @@ public final class Sync {
         let guarded = CallGuard(config: config, store: store, ledger: SpendLedger(path: Self.ledgerPath(for: repository)), clock: clock,
                                 runKey: "\(runID)@\(getpid())-\(clock.nowMilliseconds())", startedMonotonic: runStartedMonotonic,
                                 stopRequested: stopRequested, step: { [unowned self] name in self.step(name) })
+        if let shared = try sharedStore() {
+            let link = StoreLink(store: shared, local: guarded.ledger, organisationBudget: shared.settings.organisationBudget)
+            link.warn = { [unowned guarded] in guarded.warnings.append($0) }
+            guarded.link = link
+        }
         var setup = TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, failedValidation: state.failedValidation ?? [:],
                                         calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint), guarded: guarded)
-        setup.openCache = { [self] in try? self.openAnswerCache() }
+        setup.openCache = { [self] in try? self.openAnswerCache(inSync: { [unowned guarded] in guarded.warnings.append($0) }) }
         setup.secrets = secretGuard()
         return setup
     }
 
     /// The answer cache of tiers 3 and 4, or nil when `cache_ttl_hours = 0` turns it off. A
     /// cache that cannot be opened is an error for `autodev cache` and a note for `sync` (it only
-    /// saves calls).
-    public func openAnswerCache() throws(AutodevError) -> SQLiteAnswerCache? {
+    /// saves calls). With `[store] url` the answers are the shared store's; in a sync (`inSync`
+    /// receives the warning) a store that cannot be reached leaves the clone's own cache.
+    public func openAnswerCache(inSync warn: ((String) -> Void)? = nil) throws(AutodevError) -> (any AnswerCache)? {
         let ttl = config.int("loop.llm_optimization.cache_ttl_hours")
         guard ttl > 0 else { return nil }
+        if let shared = try sharedStore() {
+            let cache = PostgresAnswerCache(store: shared, ttlHours: ttl, maxMegabytes: config.int("loop.llm_optimization.cache_max_mb"),
+                                            tolerant: warn != nil)
+            guard let warn else { return cache }
+            cache.warn = warn
+            do {
+                _ = try shared.connected()
+                return cache
+            } catch {
+                warn("\(error.message); this run uses the clone's own answer cache")
+            }
+        }
         let cache = try SQLiteAnswerCache(path: SQLiteAnswerCache.path(stateRoot: store.root), ttlHours: ttl,
                                           maxMegabytes: config.int("loop.llm_optimization.cache_max_mb"))
         cache.beforeCommit = { [self] in step("cache-write") }
