@@ -22,7 +22,9 @@ public final class PostgresConnection {
         }
         self.library = library
         var pairs: [(String, String)] = [("dbname", url), ("connect_timeout", String(max(1, connectTimeoutSeconds))),
-                                         ("application_name", applicationName)]
+                                         ("application_name", applicationName),
+                                         // The server's notices ("already exists, skipping") would go to stderr.
+                                         ("options", "-c client_min_messages=error")]
         if let password { pairs.append(("password", password)) }
         let keywords = pairs.map { strdup($0.0) } + [nil]
         let values = pairs.map { strdup($0.1) } + [nil]
@@ -39,7 +41,7 @@ public final class PostgresConnection {
         handle = connection
         if library.api.pointee.status!(handle) != CONNECTION_OK {
             let message = Self.trimmed(library.api.pointee.errorMessage!(handle))
-            library.api.pointee.finish!(handle)
+            // No PQfinish here: every property is set, so deinit runs and frees the handle.
             throw PostgresError(message: message.isEmpty ? "cannot connect" : message, connectionLost: true)
         }
     }
@@ -119,8 +121,7 @@ public final class PostgresConnection {
 
     private static func trimmed(_ text: UnsafeMutablePointer<CChar>?) -> String {
         guard let text, let string = String(validatingCString: text) else { return "" }
-        var trimmed = Substring(string)
-        while let last = trimmed.last, last == "\n" || last == " " { trimmed.removeLast() }
-        return String(trimmed)
+        // libpq's messages span lines ("…\n\tIs the server running…"): one line for a note.
+        return string.split(whereSeparator: { $0 == "\n" || $0 == "\t" || $0 == " " }).joined(separator: " ")
     }
 }

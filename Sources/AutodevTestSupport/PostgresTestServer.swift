@@ -52,12 +52,18 @@ public final class PostgresTestServer: @unchecked Sendable {
 
     deinit { stop() }
 
-    @discardableResult
-    func command(_ executable: String, _ arguments: [String]) throws -> ProcessResult {
-        let full = asUser + [executable] + arguments
-        let result = try Subprocess.run(full[0], Array(full.dropFirst()), in: folder)
-        guard result.status == 0 else { throw FixtureError("\(executable) \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)\(result.stdout)") }
-        return result
+    /// Runs a server command with its output in a file, not a pipe: the server it starts
+    /// would otherwise keep the pipe open, and reading it to its end would never return.
+    func command(_ executable: String, _ arguments: [String]) throws {
+        let quoted = (asUser + [executable] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let output = folder + "/command.out"
+        // system(3) waits for the shell itself: Foundation's Process was seen never to notice
+        // runuser's exit once pg_ctl had started the server.
+        let status = system("cd '\(folder)' && exec \(quoted) </dev/null >'\(output)' 2>&1")
+        guard status == 0 else {
+            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            throw FixtureError("\(executable) \(arguments.joined(separator: " ")) failed (\(status)): \(text)")
+        }
     }
 
     /// Starts (again) the server, waiting until it accepts connections.
@@ -73,7 +79,7 @@ public final class PostgresTestServer: @unchecked Sendable {
 
     /// Stops the server if it runs and removes its folder.
     public func stop() {
-        _ = try? Subprocess.run((asUser + [bin + "/pg_ctl"])[0], Array((asUser + [bin + "/pg_ctl"]).dropFirst()) + ["-D", folder + "/data", "-m", "immediate", "-w", "stop"])
+        try? command(bin + "/pg_ctl", ["-D", folder + "/data", "-m", "immediate", "-w", "stop"])
         try? FileManager.default.removeItem(atPath: folder)
     }
 
