@@ -98,8 +98,21 @@ struct SharedStoreTests {
             #expect(provider.count == before, "adoption makes no call")
             let results = Mutex<[ProcessResult?]>(Array(repeating: nil, count: 8))
             let paths = fixtures.map(\.path)
+            // Every runner stops inside its reservation's transaction, its spending summed: the
+            // test lets them on one at a time. Were the sum not taken under the budget row's
+            // lock, all eight would have summed $0 before any recorded its call.
+            let fifo = fixtures[0].path + "/../race-\(fits)"
+            #expect(mkfifo(fifo, 0o600) == 0 && mkfifo(fifo + ".go", 0o600) == 0)
+            let environment = ["AUTODEV_TEST_PAUSE_AT": "store-reserving", "AUTODEV_TEST_PAUSE_FIFO": fifo]
+            let releaser = Thread {
+                for _ in 0..<8 {
+                    close(open(fifo, O_RDONLY))
+                    close(open(fifo + ".go", O_WRONLY))
+                }
+            }
+            releaser.start()
             DispatchQueue.concurrentPerform(iterations: 8) { index in
-                let result = try? AutodevBinary.run(["sync", "--json"], in: paths[index])
+                let result = try? AutodevBinary.run(["sync", "--json"], in: paths[index], environment: environment)
                 results.withLock { $0[index] = result }
             }
             for result in results.withLock({ $0 }) {

@@ -81,7 +81,8 @@ public final class Sync {
     /// between two syncs: it opens the FIFO PATH for writing (the test, reading, learns it
     /// arrived), then PATH.go for reading (it goes on when the test opens that for writing).
     /// Steps `hook-busy` (a hook's sync found the lock held) and `before-release` (a run about to
-    /// release the lock).
+    /// release the lock); `store-reserving` (inside the shared store's reservation transaction,
+    /// the spending summed, the budget not yet checked).
     func step(_ name: String) {
         if environment["AUTODEV_TEST_PAUSE_AT"] == name, !pausedOnce, let fifo = environment["AUTODEV_TEST_PAUSE_FIFO"] {
             pausedOnce = true  // once per process: a run that goes round again does not wait twice

@@ -16,6 +16,9 @@ public final class PostgresStore: SharedStore {
     let settings: StoreSettings
     private let password: String?
     private var connection: PostgresConnection?
+    /// Called inside a reservation's transaction once the spending is summed, before the
+    /// budgets are checked (the race tests pause every runner there).
+    var whileReserving: () -> Void = {}
 
     public init(settings: StoreSettings, password: String?) {
         self.settings = settings
@@ -83,6 +86,7 @@ public final class PostgresStore: SharedStore {
             try db.transaction { () throws(PostgresError) -> Budget.Refusal? in
                 try db.query("SELECT scope FROM autodev_budget_lock WHERE scope = 'organisation' FOR UPDATE")
                 let spent = try Self.sums(db, repository: repository, now: now, run: line.run)
+                self.whileReserving()
                 let cost = line.cost.isFinite ? max(0, line.cost) : 0, tokens = max(0, line.tokens)
                 if let refusal = repositoryBudget.refusal(spent: spent.repository, cost: cost, tokens: tokens, now: now) {
                     return Budget.Refusal(reason: refusal.reason + " for repository \(repository) in the shared store", resumesAt: refusal.resumesAt)
