@@ -111,10 +111,17 @@ struct SharedStoreTests {
                 }
             }
             releaser.start()
-            DispatchQueue.concurrentPerform(iterations: 8) { index in
-                let result = try? AutodevBinary.run(["sync", "--json"], in: paths[index], environment: environment)
-                results.withLock { $0[index] = result }
+            // A thread each (concurrentPerform runs only as many at once as there are cores).
+            let group = DispatchGroup()
+            for index in 0..<8 {
+                group.enter()
+                Thread {
+                    let result = try? AutodevBinary.run(["sync", "--json"], in: paths[index], environment: environment)
+                    results.withLock { $0[index] = result }
+                    group.leave()
+                }.start()
             }
+            group.wait()
             for result in results.withLock({ $0 }) {
                 #expect(result?.status == 0, "\(result?.stderr ?? "did not run")")
             }
