@@ -63,9 +63,15 @@ let package = Package(
         .target(name: "AutodevSQLite", dependencies: ["CSQLite"], linkerSettings: [
             .unsafeFlags(["-Xlinker", "-l:libsqlite3.a", "-Xlinker", "-lm"]),
         ]),
+        // libpq's header (Debian libpq-dev); AutodevPostgres loads libpq.so.5 with dlopen on the
+        // first connection, so a repository without `[store] url` never maps it (see shim.h).
+        .systemLibrary(name: "CLibpq"),
+        // The only module that imports CLibpq: the organisation's shared store (Store/Postgres*).
+        .target(name: "AutodevPostgres", dependencies: ["CLibpq"]),
         .target(name: "AutodevCore", dependencies: [
             "AutodevGit",
             "AutodevSQLite",
+            "AutodevPostgres",
             "AutodevSupport",
             "AutodevMarkdown",
             "CPCRE2",

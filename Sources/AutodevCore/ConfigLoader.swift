@@ -11,6 +11,7 @@ public enum ConfigLoader {
         }
         try applyEnvironment(environment, to: &config)
         try checkReferences(config)
+        try StoreSettings.check(config) { key, problem in invalid(config, key, problem) }
         try Sandbox.checkConfig(config) { key, problem in invalid(config, key, problem) }
         return config
     }

@@ -35,6 +35,8 @@ final class CallGuard {
     var jitter: () -> Double = { Double.random(in: 0..<1) }
     private(set) var state: ResilienceState
     var warnings: [String] = []
+    /// The organisation's shared store (`[store] url`), when one is configured.
+    var link: StoreLink?
     /// Work that waits, by work id.
     var waits: [String: WorkWait] = [:]
     private var sequence = 0
@@ -112,6 +114,7 @@ final class CallGuard {
         var retry = 0
         while true {
             outcomeIsLastAttempt = false
+            link?.refresh(&state, nowMilliseconds: wallMilliseconds())
             var breaker = state.breakers[name] ?? CircuitBreaker()
             let now = clock.now()
             if let until = state.notBefore?[name], until > now {
@@ -160,10 +163,21 @@ final class CallGuard {
             state.limiters[name] = limiter
             state.breakers[name] = breaker  // a probe is recorded before it goes
             persist()
+            let reservation = SpendLedger.Line(kind: .reserved, id: id, at: clock.now(), provider: name, cost: maxCost, tokens: maxTokens,
+                                               run: runKey, work: work, outcome: nil)
             do {
                 try ledger.reserve(reservation)
             } catch {
                 return .failed(LLMError(.permanent, "cannot record the call before sending it: \(error.message)"))
+            }
+            // The shared store's transaction has the last word: other runners may have spent.
+            if let link, let refusal = link.reserve(reservation, budget: budget, now: reservation.at) {
+                try? ledger.settle(.init(kind: .settled, id: id, at: reservation.at, provider: name, cost: 0, tokens: 0, run: runKey,
+                                         work: nil, outcome: "refused"))
+                limiter.reconcile(id: id, tokens: 0)
+                state.limiters[name] = limiter
+                persist()
+                return .skipped(refusal.reason, resumesAt: refusal.resumesAt)
             }
             step("llm-reserved")
             let result: Result<LLMAnswer, LLMError>
@@ -178,8 +192,10 @@ final class CallGuard {
                 answer.inputTokens = answer.inputTokens.flatMap { $0 >= 0 ? usage.inputTokens : nil }
                 answer.outputTokens = answer.outputTokens.flatMap { $0 >= 0 ? usage.outputTokens : nil }
                 let cost = provider.config.cost(inputTokens: usage.inputTokens, outputTokens: usage.outputTokens)
-                try? ledger.settle(.init(kind: .settled, id: id, at: at, provider: name, cost: cost,
-                                         tokens: usage.inputTokens + usage.outputTokens, run: runKey, work: nil, outcome: "answered"))
+                let settlement = SpendLedger.Line(kind: .settled, id: id, at: at, provider: name, cost: cost,
+                                                  tokens: usage.inputTokens + usage.outputTokens, run: runKey, work: nil, outcome: "answered")
+                try? ledger.settle(settlement)
+                link?.settle(settlement)
                 attempts.append(Attempt(id: id, cost: cost, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, error: nil))
                 outcomeIsLastAttempt = true
                 limiter.reconcile(id: id, tokens: usage.inputTokens + usage.outputTokens)
@@ -198,8 +214,10 @@ final class CallGuard {
                 // been served and charged: it stays charged at its reservation, the upper bound.
                 let charged = Self.charged(error)
                 let cost = charged ? maxCost : 0
-                try? ledger.settle(.init(kind: .settled, id: id, at: at, provider: name, cost: cost, tokens: charged ? maxTokens : 0,
-                                         run: runKey, work: nil, outcome: error.kind == .stopped ? "stopped" : "failed"))
+                let settlement = SpendLedger.Line(kind: .settled, id: id, at: at, provider: name, cost: cost, tokens: charged ? maxTokens : 0,
+                                                  run: runKey, work: nil, outcome: error.kind == .stopped ? "stopped" : "failed")
+                try? ledger.settle(settlement)
+                link?.settle(settlement)
                 attempts.append(Attempt(id: id, cost: cost, inputTokens: charged ? estimatedTokens : 0,
                                         outputTokens: charged ? request.maxOutputTokens : 0, error: error))
                 outcomeIsLastAttempt = true
@@ -289,6 +307,7 @@ final class CallGuard {
 
     private func persist() {
         do { try state.save(store) } catch { warnings.append("cannot save \(ResilienceState.path(store)): \(error.message)") }
+        link?.save(state, nowMilliseconds: wallMilliseconds())
     }
 }
 

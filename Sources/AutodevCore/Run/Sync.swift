@@ -28,6 +28,8 @@ public final class Sync {
     /// The spending ledger, breakers and calibrations shared with other runners through git
     /// (`sync --ci` sets it); nil: this clone's own.
     public var sharedLedger: SharedLedger?
+    /// The organisation's shared store (`[store] url`), made on first use (`sharedStore()`).
+    var postgres: PostgresStore?
 
     /// The state as state.json keeps it (see `queueInGit`).
     func cached(_ state: SyncState) -> SyncState {
@@ -82,7 +84,8 @@ public final class Sync {
     /// between two syncs: it opens the FIFO PATH for writing (the test, reading, learns it
     /// arrived), then PATH.go for reading (it goes on when the test opens that for writing).
     /// Steps `hook-busy` (a hook's sync found the lock held) and `before-release` (a run about to
-    /// release the lock).
+    /// release the lock); `store-reserving` (inside the shared store's reservation transaction,
+    /// the spending summed, the budget not yet checked).
     func step(_ name: String) {
         if environment["AUTODEV_TEST_PAUSE_AT"] == name, !pausedOnce, let fifo = environment["AUTODEV_TEST_PAUSE_FIFO"] {
             pausedOnce = true  // once per process: a run that goes round again does not wait twice
@@ -487,19 +490,37 @@ public final class Sync {
                                 runKey: "\(runID)@\(getpid())-\(clock.nowMilliseconds())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))", startedMonotonic: runStartedMonotonic,
                                 stopRequested: stopRequested, step: { [unowned self] name in self.step(name) })
         guarded.shared = sharedLedger
+        if let shared = try sharedStore() {
+            let link = StoreLink(store: shared, local: guarded.ledger, organisationBudget: shared.settings.organisationBudget)
+            link.warn = { [unowned guarded] in guarded.warnings.append($0) }
+            guarded.link = link
+        }
         var setup = TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, failedValidation: state.failedValidation ?? [:],
                                         calibration: (sharedLedger?.calibration ?? [:]).merging(state.tokenCalibration ?? [:]) { $1 }, configFingerprint: SHA256.hex(fingerprint), guarded: guarded)
-        setup.openCache = { [self] in try? self.openAnswerCache() }
+        setup.openCache = { [self] in try? self.openAnswerCache(inSync: { [unowned guarded] in guarded.warnings.append($0) }) }
         setup.secrets = secretGuard()
         return setup
     }
 
     /// The answer cache of tiers 3 and 4, or nil when `cache_ttl_hours = 0` turns it off. A
     /// cache that cannot be opened is an error for `autodev cache` and a note for `sync` (it only
-    /// saves calls).
-    public func openAnswerCache() throws(AutodevError) -> SQLiteAnswerCache? {
+    /// saves calls). With `[store] url` the answers are the shared store's; in a sync (`inSync`
+    /// receives the warning) a store that cannot be reached leaves the clone's own cache.
+    public func openAnswerCache(inSync warn: ((String) -> Void)? = nil) throws(AutodevError) -> (any AnswerCache)? {
         let ttl = config.int("loop.llm_optimization.cache_ttl_hours")
         guard ttl > 0 else { return nil }
+        if let shared = try sharedStore() {
+            let cache = PostgresAnswerCache(store: shared, ttlHours: ttl, maxMegabytes: config.int("loop.llm_optimization.cache_max_mb"),
+                                            tolerant: warn != nil)
+            guard let warn else { return cache }
+            cache.warn = warn
+            do {
+                _ = try shared.connected()
+                return cache
+            } catch {
+                warn("\(error.message); this run uses the clone's own answer cache")
+            }
+        }
         let cache = try SQLiteAnswerCache(path: SQLiteAnswerCache.path(stateRoot: store.root), ttlHours: ttl,
                                           maxMegabytes: config.int("loop.llm_optimization.cache_max_mb"))
         cache.beforeCommit = { [self] in step("cache-write") }
