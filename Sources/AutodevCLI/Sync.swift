@@ -213,10 +213,12 @@ extension AutodevCommand {
             options.noWait = noWait
             options.hook = hook != nil
             options.testReports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
+            let line = ProgressLine.forStderr(environment: environment, ci: ci, hook: hook != nil)
             let sync = AutodevCore.Sync(repository: session.repository, config: session.config,
                                         environment: environment, providerFactory: makeHTTPProvider,
                                         stopRequested: { Signals.stopRequested },
-                                        progress: { Output.diagnostic($0) })
+                                        progress: { line.report($0) })
+            defer { line.finish() }
             return try sync.run(options)
         }
     }

@@ -12,7 +12,8 @@ public final class Sync {
     let store: StateStore
     /// Returns the signal that asked the run to stop, or 0.
     let stopRequested: @Sendable () -> Int32
-    let progress: (String) -> Void
+    /// Where the run is (RunProgress says why the core only reports it).
+    let progress: (RunProgress) -> Void
     let clock: any WallClock
     /// Builds the HTTP providers (module AutodevLLM, passed in by the CLI); nil: only
     /// `command` providers can be used.
@@ -36,7 +37,7 @@ public final class Sync {
 
     public init(repository: Repository, config: Config, environment: [String: String], clock: any WallClock = SystemClock(),
                 providerFactory: LLMProviderFactory? = nil, commandRunner: any CommandRunner = ProcessRunner(),
-                stopRequested: @escaping @Sendable () -> Int32 = { 0 }, progress: @escaping (String) -> Void = { _ in }) {
+                stopRequested: @escaping @Sendable () -> Int32 = { 0 }, progress: @escaping (RunProgress) -> Void = { _ in }) {
         self.repository = repository
         self.clock = clock
         self.providerFactory = providerFactory
@@ -122,7 +123,7 @@ public final class Sync {
         excludeStateFolder()
         var lock: RunLock
         switch try RunLock.acquire(at: store.lockPath, wait: !options.noWait && !options.hook, onWait: { holder in
-            self.progress("waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") on this repository…")
+            self.progress(RunProgress(stage: .waiting, note: "waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") on this repository…"))
         }, stopRequested: stopRequested) {
         case .acquired(let acquired):
             lock = acquired
@@ -151,7 +152,7 @@ public final class Sync {
         let attempt: RunLock.Attempt
         do {
             attempt = try RunLock.acquire(at: repositoryLockPath, wait: !options.noWait, onWait: { holder in
-                self.progress("waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") in another work tree of this repository…")
+                self.progress(RunProgress(stage: .waiting, note: "waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") in another work tree of this repository…"))
             }, stopRequested: stopRequested)
         } catch {
             lock.release()
@@ -282,6 +283,8 @@ public final class Sync {
     private func pass(_ options: SyncOptions, state initial: SyncState, queue origin: QueueOrigin, dryRun: Bool) throws(AutodevError) -> SyncPass {
         var state = initial
         let started = clock.now()
+        let startedMonotonic = clock.monotonicMilliseconds()
+        progress(RunProgress(stage: .events))
         let range = try RangeResolver.resolve(options.range, in: repository, checkpointRef: checkpointRef)
         var notes = range.notes
         let results = ResultsBranch(repository: repository, ref: resultsRef)
@@ -300,6 +303,7 @@ public final class Sync {
         let events = try builder.report(for: range, explain: true, produced: produced, testReports: options.testReports)
         notes.append(contentsOf: events.notes.filter { !range.notes.contains($0) })
         let decisions = events.decisions ?? []
+        progress(RunProgress(stage: .deciding, done: 0, total: events.events.count))
 
         let queue = PassQueue.build(decisions: decisions, events: events.events, state: &state, now: started)
         notes.append(contentsOf: queue.notes)
@@ -331,6 +335,7 @@ public final class Sync {
         runner.gate = validationGate()
         runner.baseline = state.validationBaseline
         runner.llm = try llmSetup(state: state, runID: runID)
+        runner.progress = progress
         try runner.run(queue.items)
         if runner.llm?.guarded != nil || !runner.baselineWaits.isEmpty {
             let pendingIDs = Set(runner.deferred.map(\.id))
@@ -357,6 +362,8 @@ public final class Sync {
         step("resolved")
 
         // The results branch: every unmerged generated file, on top of the processed commit.
+        progress(RunProgress(stage: .results, done: runner.newFiles.count, total: runner.newFiles.count,
+                             calls: usage?.calls ?? 0, cost: usage?.cost ?? 0))
         var resultsCommit: String?
         var conflicts: [String] = []
         if let to = baseCommit, let lookup = baseLookup {
@@ -391,6 +398,7 @@ public final class Sync {
         }
 
         // Persist, then advance.
+        progress(RunProgress(stage: .saving, calls: usage?.calls ?? 0, cost: usage?.cost ?? 0))
         let counts = RunRecorder.Counts(events: events.events.count, decisions: decisions, items: runner.items)
         let stopSignal = stopRequested()
         var record = RunRecord(id: runID, startedAt: started, finishedAt: clock.now(), from: range.from?.hex,
@@ -400,6 +408,7 @@ public final class Sync {
                                awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts, notes: notes,
                                llm: usage)
         record.accounting = accounting
+        record.durationMilliseconds = clock.monotonicMilliseconds() - startedMonotonic
         var checkpointMoved = false
         if !dryRun && nothingToDo {
             // Nothing happened: no record, no state change; only the checkpoint follows HEAD.
