@@ -142,7 +142,7 @@ extension AutodevCommand {
     struct History {
         static let spec = CommandSpec(
             name: "history",
-            abstract: "List past runs, or show one run's record and decisions.",
+            abstract: "List past runs (start in UTC, duration), or show one run's record and decisions.",
             discussion: "autodev history [--limit N] [--json]; autodev history show RUN [--json]",
             arguments: [.init(name: "words", help: "'show' followed by a run id, to show one run.", count: "*")],
             options: [

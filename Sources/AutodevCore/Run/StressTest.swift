@@ -25,6 +25,9 @@ public struct StressTest {
         public var concurrency = 1
         /// Events per commit (one sync each).
         public var batch = 1_000
+        /// Every requirement "legacy": all skipped by the pattern (tier 1), no validation runs —
+        /// the pipeline's own cost, the baseline beside the default mix.
+        public var patternsOnly = false
         /// Where the scratch repositories go (removed afterwards by the caller).
         public var directory: String
 
@@ -65,6 +68,7 @@ public struct StressTest {
         public var events: Int
         public var concurrency: Int
         public var batch: Int
+        public var patternsOnly: Bool
         public var runs: Int
         /// Wall time of the timed syncs (with `concurrency > 1`, from the first start to the last end).
         public var seconds: Double
@@ -144,7 +148,7 @@ public struct StressTest {
             all.end = max(all.end, result.end)
         }
         let seconds = all.end > all.start ? Double(all.end - all.start) / 1e9 : 0
-        return Report(events: all.events, concurrency: width, batch: options.batch, runs: all.runs, seconds: seconds,
+        return Report(events: all.events, concurrency: width, batch: options.batch, patternsOnly: options.patternsOnly, runs: all.runs, seconds: seconds,
                       eventsPerSecond: seconds > 0 ? Double(all.events) / seconds : 0,
                       perEvent: Percentiles(all.perEvent), perWorkInTiers: Percentiles(all.perWork),
                       stages: all.stages.mapValues { Stage(perRun: Percentiles($0), totalMilliseconds: $0.reduce(0, +)) },
@@ -166,7 +170,7 @@ public struct StressTest {
             if stopRequested() != 0 { break }
             let count = min(options.batch, events - made)
             let setupStart = nanoseconds()
-            try commitBatch(repository, unit: unit, batch: batchNumber, first: made, count: count)
+            try commitBatch(repository, unit: unit, batch: batchNumber, first: made, count: count, patternsOnly: options.patternsOnly)
             measured.setupNanoseconds += nanoseconds() - setupStart
             var marks: [(RunProgress.Stage?, UInt64)] = []
             var workTimes: [Double] = []
@@ -248,12 +252,12 @@ public struct StressTest {
 
     /// A commit of `count` features under `specs/b<unit>-<batch>/` on HEAD's branch, written
     /// straight to the object database (the work tree is not needed by sync).
-    static func commitBatch(_ repository: Repository, unit: Int, batch: Int, first: Int, count: Int) throws(AutodevError) {
+    static func commitBatch(_ repository: Repository, unit: Int, batch: Int, first: Int, count: Int, patternsOnly: Bool) throws(AutodevError) {
         try gitCallStatic {
             let head = try repository.resolveCommit("HEAD")
             var blobs: [String: ObjectID?] = [:]
             for i in first..<(first + count) {
-                let marker = i % 4 == 0 ? "legacy " : ""
+                let marker = patternsOnly || i % 4 == 0 ? "legacy " : ""
                 let text = "# Feature \(i)\n\n## Requirements\n\n- **FR-001**: System MUST handle \(marker)case \(i) of the export\n"
                 blobs["specs/b\(unit)-\(batch)/\(i)-feature/spec.md"] = try repository.writeBlob(Array(text.utf8))
             }
