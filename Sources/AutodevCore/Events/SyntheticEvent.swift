@@ -101,12 +101,25 @@ public struct SyntheticEvent: Sendable {
     /// The JUnit report of a `testFailed` event: one failure of `testName` in `path`.
     public func testReport() throws(AutodevError) -> TestReport? {
         guard kind == .testFailed else { return nil }
+        func escaped(_ text: String) -> String {
+            var out = ""
+            for character in text {
+                switch character {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                default: out.append(character)
+                }
+            }
+            return out
+        }
         let dotted = path.split(separator: "/").joined(separator: ".")
         let module = dotted.hasSuffix(".py") ? String(dotted.dropLast(3)) : dotted
         let xml = """
             <?xml version="1.0"?>
             <testsuites><testsuite name="autodev-test-event" tests="1" failures="1">
-            <testcase classname="\(module)" name="\(testName)" file="\(path)"><failure message="synthetic failure">AssertionError: synthetic failure from autodev test --event</failure></testcase>
+            <testcase classname="\(escaped(module))" name="\(testName)" file="\(escaped(path))"><failure message="synthetic failure">AssertionError: synthetic failure from autodev test --event</failure></testcase>
             </testsuite></testsuites>
             """
         return try TestReport.parse(Array(xml.utf8), path: "autodev-test-event.xml")

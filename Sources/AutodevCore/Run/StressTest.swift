@@ -162,7 +162,8 @@ public struct StressTest {
         var measured = Measured()
         let path = options.directory + "/repo-\(unit)"
         let repository = try scratch(at: path)
-        let config = try ConfigFile.load(for: repository, environment: [:])
+        // One run takes every event of its batch (the default of 200 would leave the rest pending).
+        let config = try ConfigFile.load(for: repository, environment: ["AUTODEV_LOOP_MAX_EVENTS_PER_RUN": String(max(200, options.batch))])
         // The first run adopts the base: untimed.
         _ = try Sync(repository: repository, config: config, environment: [:], stopRequested: stopRequested).run(SyncOptions())
         var made = 0, batchNumber = 0
