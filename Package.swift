@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "AutodevGitTests", dependencies: ["AutodevGit", "AutodevTestSupport", "CGitShim"]),
         .testTarget(name: "AutodevMarkdownTests", dependencies: ["AutodevMarkdown"]),
         .testTarget(name: "AutodevCoreTests", dependencies: ["AutodevCore", "AutodevTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "AutodevCLITests", dependencies: ["AutodevCore", "AutodevTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AutodevCLITests", dependencies: ["AutodevCLI", "AutodevCore", "AutodevTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AutodevLLMTests", dependencies: ["AutodevLLM", "AutodevCore", "AutodevTestSupport"]),
     ]
 )

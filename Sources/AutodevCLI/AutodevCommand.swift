@@ -27,6 +27,8 @@ enum AutodevCommand {
         ("AUTODEV_THREADS", "how many cores to keep busy (default: all, at most 4); 1 runs everything on one thread"),
         ("AUTODEV_TRACE=1", "the wall time of each phase of a run, on stderr"),
         ("AUTODEV=0", "the git hooks do nothing (for one command: AUTODEV=0 git commit ...)"),
+        ("AUTODEV_PROGRESS_DELAY_MS", "how long a run goes before its progress shows on stderr (default 1000): one updating line on a terminal, plain lines in CI (CI set, --ci), hooks and pipes"),
+        ("NO_COLOR", "no colour in the progress line"),
     ]
 
     static var environment: String {
@@ -56,6 +58,8 @@ enum AutodevCommand {
         Entry(spec: ConfigCommand.spec, run: { try ConfigCommand($0, directory: $1).run(); return nil }),
         Entry(spec: Doctor.spec, run: { try Doctor($0, directory: $1).run(); return nil }),
         Entry(spec: CacheCommand.spec, run: { try CacheCommand($0, directory: $1).run(); return nil }),
+        Entry(spec: TestEvent.spec, run: { try TestEvent($0, directory: $1).run(); return nil }),
+        Entry(spec: StressTest.spec, run: { try StressTest($0, directory: $1).run(); return nil }),
         Entry(spec: Demo.spec, run: { arguments, _ in try Demo(arguments).run(); return nil }),
         Entry(spec: Completions.spec, run: { arguments, _ in Completions(arguments).run(); return nil }),
         Entry(spec: ManPage.spec, run: { _, _ in ManPage.run(); return nil }),

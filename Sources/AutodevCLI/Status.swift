@@ -159,7 +159,7 @@ extension AutodevCommand {
     struct History {
         static let spec = CommandSpec(
             name: "history",
-            abstract: "List past runs, or show one run's record and decisions.",
+            abstract: "List past runs (start in UTC, duration), or show one run's record and decisions.",
             discussion: "autodev history [--limit N] [--json]; autodev history show RUN [--json]",
             arguments: [.init(name: "words", help: "'show' followed by a run id, to show one run.", count: "*")],
             options: [
@@ -204,6 +204,7 @@ extension AutodevCommand {
                     return
                 }
                 var out = "run \(run.id) (\(run.status)): \(run.from.map { String($0.prefix(12)) } ?? "(start)")..\(run.to.map { String($0.prefix(12)) } ?? "-")\n"
+                out += "started: \(StatusText.time(run.startedAt)); took \(StatusText.duration(of: run))\n"
                 out += "events: \(run.events); pending: \(run.pending); results: \(run.resultsCommit.map { String($0.prefix(12)) } ?? "none")\n"
                 if let accounting = run.accounting { out += "accounting: \(accounting.summary)\n" }
                 if let usage = run.llm {
@@ -230,7 +231,8 @@ extension AutodevCommand {
             var out = ""
             for run in shown {
                 let decisions = run.decisions.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                out += "\(run.id)  \(run.status)  \(run.from.map { String($0.prefix(7)) } ?? "start")..\(run.to.map { String($0.prefix(7)) } ?? "-")"
+                out += "\(run.id)  \(StatusText.time(run.startedAt))  \(StatusText.duration(of: run))  \(run.status)"
+                out += "  \(run.from.map { String($0.prefix(7)) } ?? "start")..\(run.to.map { String($0.prefix(7)) } ?? "-")"
                 out += "  \(run.events) events  \(decisions.isEmpty ? "no decisions" : decisions)"
                 out += run.resultsCommit.map { "  results \($0.prefix(7))" } ?? ""
                 out += run.llm.map { "  llm \($0.calls) calls USD \(LLMUsage.dollars($0.cost))" } ?? ""
@@ -243,6 +245,32 @@ extension AutodevCommand {
 }
 
 enum StatusText {
+    /// `2026-12-07 00:25:53 UTC`: a run's start, the same on every machine.
+    static func time(_ seconds: Int64) -> String {
+        let date = UTCCalendar.civil(seconds)
+        let inDay = seconds - UTCCalendar.startOfDay(seconds)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(date.year)-\(two(date.month))-\(two(date.day)) \(two(inDay / 3600)):\(two(inDay / 60 % 60)):\(two(inDay % 60)) UTC"
+    }
+
+    /// `0.42 s`, `12.3 s`, `4 min 05 s`; from whole seconds (`~3 s`) for records older than the
+    /// run's measured duration.
+    static func duration(of run: RunRecord) -> String {
+        guard let milliseconds = run.durationMilliseconds else { return "~\(max(0, run.finishedAt - run.startedAt)) s" }
+        return duration(milliseconds: milliseconds)
+    }
+
+    static func duration(milliseconds: Int64) -> String {
+        let ms = max(0, milliseconds)
+        if ms < 10_000 {
+            let hundredths = (ms + 5) / 10
+            return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) s"
+        }
+        if ms < 60_000 { return "\((ms + 50) / 1000).\((ms + 50) % 1000 / 100) s" }
+        let seconds = (ms + 500) / 1000
+        return "\(seconds / 60) min \(seconds % 60 < 10 ? "0" : "")\(seconds % 60) s"
+    }
+
     /// `3 human-change, 1 spec-progress`, largest first; `none` when empty.
     static func skips(_ skips: [String: Int]) -> String {
         let sorted = skips.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }

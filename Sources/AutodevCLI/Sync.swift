@@ -18,6 +18,8 @@ extension AutodevCommand {
 
                 One sync runs per repository at a time, across its linked worktrees too: another one waits (or, with --no-wait, exits 75). A linked worktree NAME keeps its own checkpoint and queue (refs/autodev/worktrees/NAME/), so it processes only its own commits; the results branch is shared. With --hook, a held lock means "rerun wanted": the running sync picks the new commits up. SIGINT/SIGTERM stop it within a second, wherever it is — reading a huge change, deciding, running generator commands (stopped with their process group); finished work is kept, the rest stays pending, the report (--json too) is still printed with interruptedBy, and it exits 130/143. A generator command runs in a scratch copy, its output goes to .auto-dev/loop/logs/; one that fails or hangs leaves its work pending; everything else is saved, and sync exits 1 naming the pattern and command. A template, generator or reused answer writing a file other work generated is merged three-way; a real conflict (the same lines, or a file where a folder is needed) parks the work: reported once (exit 1), naming both pieces of work, the templates and the path, then kept pending without failing later runs until an input changes.
 
+                A run longer than a second shows its progress on stderr (stage, work done of the total, the tier at work, calls and cost so far): one line redrawn in place on a terminal (no colour with NO_COLOR or TERM=dumb), plain lines in CI (CI set, --ci), in hooks and into pipes; stdout carries only the summary or the --json object.
+
                 --ci (a scheduled CI job): no prompts (GIT_TERMINAL_PROMPT=0), plain log lines on stderr. Before the run it fetches refs/autodev/* and the results branch from --remote (default origin) with the git command, so the job's credential helpers work; after it, it pushes what moved, atomically and only if the remote still holds what was fetched (git push --atomic --force-with-lease=REF:OLD). A runner that lost that race pushes nothing, fetches the winner's refs and runs once more on them (which redoes nothing); losing twice exits 75. The spending ledger, breakers, Retry-After deadlines and calibrations travel on refs/autodev/ledger, merged (never replaced) with what other runners pushed, so every runner on every fresh clone spends from one daily and monthly budget: each call's reservation is pushed with a lease before the call is sent (a runner that loses the race fetches the winner's and checks the budget again; one that cannot push it does not send the call), its settlement after; a settlement that cannot be pushed is a warning, stays in the local ledger and goes with this clone's next push (status shows how many lines wait). In a shallow clone that does not reach the checkpoint it exits 3 naming the history it needs; --deepen fetches it. --report FILE writes the run as JSON, --summary FILE as Markdown (work done by tier, what waits and why, cost), --report-html DIR the HTML report of all runs (autodev report), with or without --ci.
                 """
 
@@ -260,10 +262,12 @@ extension AutodevCommand {
             options.noWait = noWait
             options.hook = hook != nil
             options.testReports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
+            let line = ProgressLine.forStderr(environment: environment, ci: ci, hook: hook != nil)
             let sync = AutodevCore.Sync(repository: session.repository, config: session.config,
                                         environment: environment, providerFactory: makeHTTPProvider,
                                         stopRequested: { Signals.stopRequested },
-                                        progress: { Output.diagnostic($0) })
+                                        progress: { line.report($0) })
+            defer { line.finish() }
             sync.sharedLedger = shared
             return try sync.run(options)
         }

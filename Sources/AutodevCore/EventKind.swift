@@ -47,7 +47,7 @@ public enum PathCategory: String, Sendable, CaseIterable {
     case configuration
     case code
 
-    var eventKind: EventKind? {
+    public var eventKind: EventKind? {
         switch self {
         case .ignore: nil
         case .specs: .specificationChanged

@@ -12,7 +12,8 @@ public final class Sync {
     let store: StateStore
     /// Returns the signal that asked the run to stop, or 0.
     let stopRequested: @Sendable () -> Int32
-    let progress: (String) -> Void
+    /// Where the run is (RunProgress says why the core only reports it).
+    let progress: (RunProgress) -> Void
     let clock: any WallClock
     /// Builds the HTTP providers (module AutodevLLM, passed in by the CLI); nil: only
     /// `command` providers can be used.
@@ -41,7 +42,7 @@ public final class Sync {
 
     public init(repository: Repository, config: Config, environment: [String: String], clock: any WallClock = SystemClock(),
                 providerFactory: LLMProviderFactory? = nil, commandRunner: any CommandRunner = ProcessRunner(),
-                stopRequested: @escaping @Sendable () -> Int32 = { 0 }, progress: @escaping (String) -> Void = { _ in }) {
+                stopRequested: @escaping @Sendable () -> Int32 = { 0 }, progress: @escaping (RunProgress) -> Void = { _ in }) {
         self.repository = repository
         self.clock = clock
         self.providerFactory = providerFactory
@@ -128,7 +129,7 @@ public final class Sync {
         excludeStateFolder()
         var lock: RunLock
         switch try RunLock.acquire(at: store.lockPath, wait: !options.noWait && !options.hook, onWait: { holder in
-            self.progress("waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") on this repository…")
+            self.progress(RunProgress(stage: .waiting, note: "waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") on this repository…"))
         }, stopRequested: stopRequested) {
         case .acquired(let acquired):
             lock = acquired
@@ -157,7 +158,7 @@ public final class Sync {
         let attempt: RunLock.Attempt
         do {
             attempt = try RunLock.acquire(at: repositoryLockPath, wait: !options.noWait, onWait: { holder in
-                self.progress("waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") in another work tree of this repository…")
+                self.progress(RunProgress(stage: .waiting, note: "waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") in another work tree of this repository…"))
             }, stopRequested: stopRequested)
         } catch {
             lock.release()
@@ -292,6 +293,7 @@ public final class Sync {
         let startedMonotonic = clock.monotonicMilliseconds()
         // Latencies for metrics.json's histograms (`MetricsTimings.swift`).
         let timings = RunTimings(clock: clock)
+        progress(RunProgress(stage: .events))
         let range = try RangeResolver.resolve(options.range, in: repository, checkpointRef: checkpointRef)
         var notes = range.notes
         let results = ResultsBranch(repository: repository, ref: resultsRef)
@@ -312,6 +314,7 @@ public final class Sync {
         let triaged = triage(events.decisions ?? [], state: &state, dryRun: dryRun)
         let decisions = triaged.decisions
         notes.append(contentsOf: triaged.notes)
+        progress(RunProgress(stage: .deciding, done: 0, total: events.events.count))
 
         let queue = PassQueue.build(decisions: decisions, events: events.events, state: &state, now: started,
                                     finished: events.finishedByProgress)
@@ -351,6 +354,7 @@ public final class Sync {
         runner.calls = triaged.calls.count
         runner.tokens = triaged.calls.map { $0.inputTokens + $0.outputTokens }.reduce(0, +)
         runner.llm?.guarded?.alsoThisRun = triaged.runKey
+        runner.progress = progress
         try runner.run(queue.items)
         if runner.llm?.guarded != nil || !runner.baselineWaits.isEmpty {
             let pendingIDs = Set(runner.deferred.map(\.id))
@@ -377,6 +381,8 @@ public final class Sync {
         step("resolved")
 
         // The results branch: every unmerged generated file, on top of the processed commit.
+        progress(RunProgress(stage: .results, done: runner.newFiles.count, total: runner.newFiles.count,
+                             calls: usage?.calls ?? 0, cost: usage?.cost ?? 0))
         var resultsCommit: String?
         var conflicts: [String] = []
         if let to = baseCommit, let lookup = baseLookup {
@@ -411,6 +417,7 @@ public final class Sync {
         }
 
         // Persist, then advance.
+        progress(RunProgress(stage: .saving, calls: usage?.calls ?? 0, cost: usage?.cost ?? 0))
         let counts = RunRecorder.Counts(events: events.events.count, decisions: decisions, items: runner.items,
                                         eventKinds: Dictionary(grouping: events.events, by: \.kind.rawValue).mapValues(\.count),
                                         calls: runner.llmCalls)
@@ -422,6 +429,7 @@ public final class Sync {
                                awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts, notes: notes,
                                llm: usage)
         record.accounting = accounting
+        record.durationMilliseconds = clock.monotonicMilliseconds() - startedMonotonic
         var checkpointMoved = false
         if !dryRun && nothingToDo {
             // Nothing happened: no record, no state change; only the checkpoint follows HEAD.

@@ -74,6 +74,10 @@ final class TierRunner {
     /// What tier 5 reads and builds on: the processed commit with the results branch's files and
     /// this pass's output laid over it (set when tier 5 starts; `accept` keeps it current).
     var tree: AccumulatedTree?
+    /// Where the pass is, after each piece of work and each change asked of a model.
+    var progress: (RunProgress) -> Void = { _ in }
+    /// The tier that answered the last piece of work, for `progress`.
+    private var lastTier: String?
 
     init(_ context: Context, owners: [String: SyncState.Generated]) {
         self.context = context
@@ -99,6 +103,7 @@ final class TierRunner {
         var lastStateWrite = context.clock.monotonicMilliseconds()
         var forLLM: [WorkItem] = []
         for (index, item) in queue.enumerated() {
+            progress(RunProgress(stage: .tiers, done: index, total: queue.count, tier: lastTier))
             // After a stop, only work whose generator finished is still taken in (it is done).
             let finishedGenerator = if case .success? = generated[item.id] { true } else { false }
             if index >= maxItems || (context.stopRequested() != 0 && !finishedGenerator) {
@@ -150,6 +155,7 @@ final class TierRunner {
                 }
                 scaffolds[item.id] = resolution.scaffold
             }
+            lastTier = resolution.tier.rawValue
             var record = DecisionRecord(run: context.runID, item: item, tier: resolution.tier.rawValue, outcome: resolution.note)
             switch resolution.kind {
             case .files(let written):
@@ -186,6 +192,7 @@ final class TierRunner {
                                outcome: resolution.note, files: record.files))
             records.append(record)
         }
+        progress(RunProgress(stage: .tiers, done: queue.count, total: queue.count, tier: lastTier))
         if llm != nil, !forLLM.isEmpty, let problem = gate?.sandbox.problem() {
             // The answers could not be checked without running model code unconfined: no call.
             for item in forLLM { deferItem(item, "pending: " + Sandbox.refusal(problem), failed: true) }

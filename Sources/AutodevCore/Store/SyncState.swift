@@ -145,6 +145,9 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var llm: LLMUsage?
     /// Calls needed, made and avoided; nil before version 3.
     public var accounting: CallAccounting? = nil
+    /// How long the pass took up to saving this record, by the monotonic clock (`startedAt` and
+    /// `finishedAt` are whole seconds); nil in records written before it was kept.
+    public var durationMilliseconds: Int64? = nil
 }
 
 /// One line of `.auto-dev/loop/decisions/RUN.jsonl`: a decision and what answered it.

@@ -136,7 +136,10 @@ extension TierRunner {
         let reuseStarted = context.clock.monotonicMilliseconds()
         ready = try reuseEarlierAnswers(ready, source: tree, baseTree: baseLookup.tree, setup: setup)
         timings?.observe(.tier("reuse"), milliseconds: context.clock.monotonicMilliseconds() - reuseStarted)
-        for change in ChangePlanner.plan(ready) {
+        let changes = ChangePlanner.plan(ready)
+        for (index, change) in changes.enumerated() {
+            let usage = LLMUsage(llmCalls)
+            progress(RunProgress(stage: .model, done: index, total: changes.count, tier: TierName.llm.rawValue, calls: usage.calls, cost: usage.cost))
             if context.stopRequested() != 0 {
                 for item in change.items { deferItem(item, "stopped by a signal; pending") }
                 continue

@@ -1,0 +1,287 @@
+public import AutodevGit
+internal import AutodevSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `autodev stress-test`: synthetic events through the real pipeline, in scratch repositories,
+/// measured.
+///
+/// Each of `concurrency` scratch repositories (a Python project with autodev's starter files,
+/// its templates declared answers, passed by the validation command `true` run unconfined, a
+/// pattern that skips "legacy" requirements) gets its share of
+/// `events` as commits of `batch` Spec Kit features each (one requirement per feature, so one
+/// event, one decision and one piece of work each; a quarter skipped by the pattern, tier 1,
+/// the rest answered by the templates, tier 2, two files each). After each commit a real sync
+/// runs — lock, range, events, decisions, tiers, results commits, history, state, queue,
+/// checkpoint — and its progress reports (`RunProgress`) are timed: each stage of each run, and
+/// each piece of work in the tiers. Making the commits is not timed.
+///
+/// Per event, the figure is its own time in the tiers plus its share (1/events of the run) of
+/// the run's other stages: what an event costs, not how long it waited in its batch.
+public struct StressTest {
+    public struct Options: Sendable {
+        public var events = 10_000
+        public var concurrency = 1
+        /// Events per commit (one sync each).
+        public var batch = 1_000
+        /// Every requirement "legacy": all skipped by the pattern (tier 1), no validation runs —
+        /// the pipeline's own cost, the baseline beside the default mix.
+        public var patternsOnly = false
+        /// Where the scratch repositories go (removed afterwards by the caller).
+        public var directory: String
+
+        public init(directory: String) { self.directory = directory }
+    }
+
+    public struct Percentiles: Sendable, Encodable, Equatable {
+        public var p50: Double
+        public var p95: Double
+        public var p99: Double
+        public var max: Double
+        public var count: Int
+
+        /// Nearest-rank percentiles of `values` (sorted here).
+        public init(_ values: [Double]) {
+            let sorted = values.sorted()
+            func rank(_ q: Double) -> Double {
+                guard !sorted.isEmpty else { return 0 }
+                let index = Int((q * Double(sorted.count)).rounded(.up)) - 1
+                return sorted[Swift.max(0, Swift.min(sorted.count - 1, index))]
+            }
+            p50 = rank(0.50)
+            p95 = rank(0.95)
+            p99 = rank(0.99)
+            max = sorted.last ?? 0
+            count = sorted.count
+        }
+    }
+
+    public struct Stage: Sendable, Encodable, Equatable {
+        /// Milliseconds per run.
+        public var perRun: Percentiles
+        /// Milliseconds in all runs together.
+        public var totalMilliseconds: Double
+    }
+
+    public struct Report: Sendable, Encodable {
+        public var events: Int
+        public var concurrency: Int
+        public var batch: Int
+        public var patternsOnly: Bool
+        public var runs: Int
+        /// Wall time of the timed syncs (with `concurrency > 1`, from the first start to the last end).
+        public var seconds: Double
+        public var eventsPerSecond: Double
+        /// Milliseconds per event (see the type's comment).
+        public var perEvent: Percentiles
+        /// Milliseconds per piece of work in the tiers.
+        public var perWorkInTiers: Percentiles
+        /// By stage: setup (lock, state, queue), events, deciding, tiers, model, results, saving.
+        public var stages: [String: Stage]
+        /// Work done by tier, over all runs.
+        public var tiers: [String: Int]
+        /// Model calls made (the provider is simulated; none in this event mix) and their time.
+        public var modelCalls: Int
+        /// The process's peak resident memory (getrusage maxrss), in MiB.
+        public var peakMemoryMiB: Double
+        /// Untimed: writing the commits of synthetic events.
+        public var setupSeconds: Double
+    }
+
+    public let options: Options
+
+    public init(_ options: Options) { self.options = options }
+
+    /// Monotonic nanoseconds: the run's clock has milliseconds, too coarse for one event.
+    static func nanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+
+    public static func peakMemoryMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+    }
+
+    /// What one scratch repository measured.
+    struct Measured: Sendable {
+        var perEvent: [Double] = []
+        var perWork: [Double] = []
+        var stages: [String: [Double]] = [:]
+        var tiers: [String: Int] = [:]
+        var events = 0
+        var runs = 0
+        var calls = 0
+        var setupNanoseconds: UInt64 = 0
+        var start: UInt64 = .max
+        var end: UInt64 = 0
+    }
+
+    public func run(stopRequested: @escaping @Sendable () -> Int32 = { 0 }) throws(AutodevError) -> Report {
+        let options = self.options
+        let width = max(1, options.concurrency)
+        let share = (0..<width).map { options.events / width + ($0 < options.events % width ? 1 : 0) }
+        let results: [Measured]
+        do {
+            results = try runOnWorkers(units: width, workers: width, makeContext: { _ in () }, work: { _, unit in
+                try Self.measure(repository: unit, events: share[unit], options: options, stopRequested: stopRequested)
+            })
+        } catch let error as AutodevError {
+            throw error
+        } catch {
+            throw AutodevError(.ioFailure, "stress test: \(error)", exitStatus: .failure)
+        }
+        var all = Measured()
+        for result in results {
+            all.perEvent += result.perEvent
+            all.perWork += result.perWork
+            for (stage, values) in result.stages { all.stages[stage, default: []] += values }
+            all.tiers.merge(result.tiers, uniquingKeysWith: +)
+            all.events += result.events
+            all.runs += result.runs
+            all.calls += result.calls
+            all.setupNanoseconds += result.setupNanoseconds
+            all.start = min(all.start, result.start)
+            all.end = max(all.end, result.end)
+        }
+        let seconds = all.end > all.start ? Double(all.end - all.start) / 1e9 : 0
+        return Report(events: all.events, concurrency: width, batch: options.batch, patternsOnly: options.patternsOnly, runs: all.runs, seconds: seconds,
+                      eventsPerSecond: seconds > 0 ? Double(all.events) / seconds : 0,
+                      perEvent: Percentiles(all.perEvent), perWorkInTiers: Percentiles(all.perWork),
+                      stages: all.stages.mapValues { Stage(perRun: Percentiles($0), totalMilliseconds: $0.reduce(0, +)) },
+                      tiers: all.tiers, modelCalls: all.calls, peakMemoryMiB: Self.peakMemoryMiB(),
+                      setupSeconds: Double(all.setupNanoseconds) / 1e9)
+    }
+
+    /// One scratch repository: set up, then commit-and-sync batch after batch, timed.
+    static func measure(repository unit: Int, events: Int, options: Options,
+                        stopRequested: @escaping @Sendable () -> Int32) throws(AutodevError) -> Measured {
+        var measured = Measured()
+        let path = options.directory + "/repo-\(unit)"
+        let repository = try scratch(at: path)
+        // One run takes every event of its batch (the default of 200 would leave the rest pending).
+        let config = try ConfigFile.load(for: repository, environment: ["AUTODEV_LOOP_MAX_EVENTS_PER_RUN": String(max(200, options.batch))])
+        // The first run adopts the base: untimed.
+        _ = try Sync(repository: repository, config: config, environment: [:], stopRequested: stopRequested).run(SyncOptions())
+        var made = 0, batchNumber = 0
+        while made < events {
+            if stopRequested() != 0 { break }
+            let count = min(options.batch, events - made)
+            let setupStart = nanoseconds()
+            try commitBatch(repository, unit: unit, batch: batchNumber, first: made, count: count, patternsOnly: options.patternsOnly)
+            measured.setupNanoseconds += nanoseconds() - setupStart
+            var marks: [(RunProgress.Stage?, UInt64)] = []
+            var workTimes: [Double] = []
+            var lastWork: (done: Int, at: UInt64)?
+            let sync = Sync(repository: repository, config: config, environment: [:], stopRequested: stopRequested, progress: { progress in
+                let now = nanoseconds()
+                if marks.last?.0 != progress.stage { marks.append((progress.stage, now)) }
+                if progress.stage == .tiers {
+                    if let last = lastWork, progress.done == last.done + 1 { workTimes.append(Double(now - last.at) / 1e6) }
+                    lastWork = (progress.done, now)
+                }
+            })
+            let start = nanoseconds()
+            marks.append((nil, start))
+            let report = try sync.run(SyncOptions())
+            let end = nanoseconds()
+            measured.start = min(measured.start, start)
+            measured.end = max(measured.end, end)
+            guard let pass = report.passes.last else { break }
+            var shared = 0.0
+            for (index, mark) in marks.enumerated() {
+                let next = index + 1 < marks.count ? marks[index + 1].1 : end
+                let milliseconds = Double(next - mark.1) / 1e6
+                let name = mark.0?.rawValue ?? "setup"
+                measured.stages[name, default: []].append(milliseconds)
+                if mark.0 != .tiers { shared += milliseconds }
+            }
+            let eventsInRun = max(1, pass.events)
+            let share = shared / Double(eventsInRun)
+            measured.perWork += workTimes
+            for index in 0..<eventsInRun {
+                measured.perEvent.append(share + (index < workTimes.count ? workTimes[index] : 0))
+            }
+            measured.tiers.merge(pass.tiers, uniquingKeysWith: +)
+            measured.calls += pass.llm?.calls ?? 0
+            measured.events += pass.events
+            measured.runs += 1
+            made += count
+            batchNumber += 1
+        }
+        return measured
+    }
+
+    /// A Python project with autodev's starter files; templates answer, checked by `true`,
+    /// a pattern skips "legacy" requirements, and a run takes every event.
+    static func scratch(at path: String) throws(AutodevError) -> Repository {
+        let repository = try gitCallStatic { try Repository.create(at: path) }
+        let root = path.hasSuffix("/") ? path : path + "/"
+        try FileSystem.writeAtomically(root + "pyproject.toml", Array("[project]\nname = \"stress\"\n".utf8))
+        _ = try Starter.install(in: repository)
+        let settings = root + "config/autodev.toml"
+        var text = String(decoding: try FileSystem.readIfPresent(settings) ?? [], as: UTF8.self)
+        text = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            // Answer templates settle work only through the gate: `true`, unconfined (the
+            // scratch repository holds nothing of the user's), so the gate's own cost is measured.
+            line.hasPrefix("command = ") ? "command = \"true\"\nsandbox = \"none\"" : String(line)
+        }.joined(separator: "\n")
+        text += "\n"
+        try FileSystem.writeAtomically(settings, Array(text.utf8))
+        for name in FileSystem.list(root + "config/templates") {
+            let file = root + "config/templates/" + name
+            let template = String(decoding: try FileSystem.readIfPresent(file) ?? [], as: UTF8.self)
+            let answer = template.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                line.trimmingSpaces() == "kind: scaffold" ? "kind: answer" : String(line)
+            }.joined(separator: "\n")
+            try FileSystem.writeAtomically(file, Array(answer.utf8))
+        }
+        try FileSystem.writeAtomically(root + "config/patterns.toml", Array("""
+            [[pattern]]
+            name = "legacy is not implemented"
+            text = "legacy"
+            then = "skip"
+            reason = "legacy requirement"
+
+            """.utf8))
+        _ = try gitCallStatic { try repository.commitAll(message: "base\n", author: "stress", email: "stress@localhost", time: 1_700_000_000) }
+        return repository
+    }
+
+    /// A commit of `count` features under `specs/b<unit>-<batch>/` on HEAD's branch, written
+    /// straight to the object database (the work tree is not needed by sync).
+    static func commitBatch(_ repository: Repository, unit: Int, batch: Int, first: Int, count: Int, patternsOnly: Bool) throws(AutodevError) {
+        try gitCallStatic {
+            let head = try repository.resolveCommit("HEAD")
+            var blobs: [String: ObjectID?] = [:]
+            for i in first..<(first + count) {
+                let marker = patternsOnly || i % 4 == 0 ? "legacy " : ""
+                let text = "# Feature \(i)\n\n## Requirements\n\n- **FR-001**: System MUST handle \(marker)case \(i) of the export\n"
+                blobs["specs/b\(unit)-\(batch)/\(i)-feature/spec.md"] = try repository.writeBlob(Array(text.utf8))
+            }
+            let tree = try repository.writeTree(base: try repository.commit(head).tree, blobs: blobs)
+            let commit = try repository.createCommit(tree: tree, parents: [head], message: "events \(first)..<\(first + count)\n",
+                                                     author: "stress", email: "stress@localhost", time: 1_700_000_000 + Int64(batch))
+            guard let branch = try repository.headReferenceName() else { return }
+            try repository.updateReference(branch, to: commit, expected: head, message: "stress-test")
+        }
+    }
+
+    /// Removes a scratch folder and everything in it.
+    public static func removeScratch(_ directory: String) {
+        Generator.removeTree(directory)
+    }
+
+    static func gitCallStatic<T>(_ body: () throws -> T) throws(AutodevError) -> T {
+        do {
+            return try body()
+        } catch let error as AutodevError {
+            throw error
+        } catch {
+            throw AutodevError(.ioFailure, "stress test: \(error)", exitStatus: .failure)
+        }
+    }
+}
