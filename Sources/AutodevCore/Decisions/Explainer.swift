@@ -120,7 +120,8 @@ public struct Explainer {
             facts.requirementChange = change.kind == .unchanged ? .changed : change.kind
             facts.reopened = Self.reopens(change)
             facts.requirementKind = requirement.kind
-            if requirement.kind == .task { facts.nonCodeTask = DecisionRules.nonCodeVerb(requirement.title) }
+            facts.nonCodeTask = NotCodeWork.reason(requirement)
+            facts.optionalTask = requirement.kind == .task && requirement.optional
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
             facts.needsClarification = requirement.needsClarification
             facts.textUnchanged = change.textUnchanged

@@ -11,6 +11,8 @@ struct SpecOutline {
         var path: [String]
         /// The blocks after the heading, up to the next heading of any level.
         var blocks: [MarkdownBlock]
+        /// The code spans of the heading's own text.
+        var codeSpans: [String] = []
     }
 
     var preamble: [MarkdownBlock] = []
@@ -23,7 +25,7 @@ struct SpecOutline {
                 while let last = stack.last, last.level >= level { stack.removeLast() }
                 stack.append((level, block.text))
                 sections.append(Section(title: block.text, level: level, line: block.line,
-                                        path: stack.map(\.title), blocks: []))
+                                        path: stack.map(\.title), blocks: [], codeSpans: block.codeSpans))
             } else if sections.isEmpty {
                 preamble.append(block)
             } else {
@@ -153,6 +155,17 @@ enum SpecText {
                 childDepth = depth + 1
             }
             stack.append(contentsOf: block.children.reversed().map { ($0, childDepth) })
+        }
+        return result
+    }
+
+    /// The code spans of everything in the blocks, in document order.
+    static func codeSpans(_ blocks: [MarkdownBlock]) -> [String] {
+        var result: [String] = []
+        var stack = Array(blocks.reversed())
+        while let block = stack.popLast() {
+            result.append(contentsOf: block.codeSpans)
+            stack.append(contentsOf: block.children.reversed())
         }
         return result
     }
