@@ -131,8 +131,10 @@ enum NotCodeTable {
 
     /// A wrong "not code" drops work a person wanted, so precision matters most. Measured at
     /// commit time: tuning 24/24 called not code rightly, recall 24/24 (100 %, as tuned);
-    /// held out, precision 12/13 (92 %: "Review queue page for moderators", a feature named
-    /// with a verb, is the one wrong call) and recall 12/12. The floors keep those figures.
+    /// held out, precision 11/12 (92 %: "Review queue page for moderators", a feature named
+    /// with a verb, is the one wrong call) and recall 11/12 (92 %: "Prepare the 2.0 release"
+    /// is missed since `release` as an object was dropped for "listener port release" in a
+    /// real Kiro plan). The floors keep those figures.
     @Test func precisionAndRecallOnTheHandWrittenTables() {
         let tuning = NotCodeTable.measure(NotCodeTable.tuning)
         let heldOut = NotCodeTable.measure(NotCodeTable.heldOut)
@@ -164,6 +166,8 @@ enum NotCodeTable {
         #expect(NotCodeWork.reason(title: "Document exportRows", paths: [], codeSpans: ["exportRows"]) == nil)
         #expect(NotCodeWork.reason(title: "Documentar src/export.py", paths: ["src/export.py"], codeSpans: []) == nil)
         #expect(NotCodeWork.reason(title: "审计 audit_log()", paths: [], codeSpans: []) == nil)
+        // A build option or environment variable is configuration, not code to write.
+        #expect(NotCodeWork.reason(title: "Run the suite with GRPC_TRANSPORT enabled", paths: [], codeSpans: ["GRPC_TRANSPORT"]) != nil)
         // A command or a plain word in backticks names no artifact.
         #expect(NotCodeWork.reason(title: "Run npm test", paths: [], codeSpans: ["npm test"]) != nil)
     }

@@ -164,6 +164,26 @@ import Testing
         #expect(document.requirements.first?.title == "Create the tags table in db/migrations/001_tags.sql")
     }
 
+    @Test func headingsThatSummarizeTheCheckboxTasksAreNoTasksOfTheirOwn() {
+        let document = parse(".kiro/specs/codec/tasks.md", """
+            # Implementation Plan
+
+            ## Tasks Overview
+
+            ### Task 1: Codec primitives
+
+            Encoders for integers and strings.
+
+            ## Detailed list
+
+            ### Task 2: Dispatcher
+
+            - [ ] 2. Route messages by their tag
+            - [ ] 3. Add the tag table
+            """)
+        #expect(document.requirements.map(\.key) == ["Task 2", "Task 3"])
+    }
+
     @Test func kiroOptionalTasksAreMarkedOptional() {
         let document = parse(".kiro/specs/export/tasks.md", """
             - [ ] 1. Build the exporter

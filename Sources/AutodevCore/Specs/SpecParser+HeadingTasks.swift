@@ -20,7 +20,8 @@ extension SpecParser {
         var candidates: [Int: (label: TaskLabel, done: Bool?, title: String)] = [:]
         for (index, section) in sections.enumerated() {
             let (outer, unmarked) = DoneMark.split(section.title)
-            guard let label = TaskLabel.parse(Substring(unmarked)) else { continue }
+            // `## Major Tasks Overview` > `### Task 4: …` summarizes the list below it.
+            guard let label = TaskLabel.parse(Substring(unmarked)), !isAboutTasks(index, above: true) else { continue }
             let (inner, title) = DoneMark.split(label.rest)
             let done: Bool? = switch (outer, inner) {
             case (nil, nil): nil
@@ -125,13 +126,14 @@ extension SpecParser {
     /// Headings whose list items talk about tasks without being tasks: parallel opportunities,
     /// dependencies and execution order, summaries.
     static let aboutTasksHeadings = [
-        "parallel", "dependenc", "execution order", "execution strategy", "summary", "paralel", "dependencia",
-        "orden de ejecución", "resumen", "并行", "依赖", "执行顺序", "总结", "parallèle", "dépendance", "résumé",
-        "abhängigkeit", "reihenfolge", "zusammenfassung",
+        "parallel", "dependenc", "execution order", "execution strategy", "summary", "overview", "paralel",
+        "dependencia", "orden de ejecución", "resumen", "visión general", "并行", "依赖", "执行顺序", "总结", "概览",
+        "parallèle", "dépendance", "résumé", "aperçu", "abhängigkeit", "reihenfolge", "zusammenfassung", "übersicht",
     ]
 
-    func isAboutTasks(_ index: Int) -> Bool {
-        sections[index].path.contains { title in
+    /// `above`: only the headings enclosing the section, not its own.
+    func isAboutTasks(_ index: Int, above: Bool = false) -> Bool {
+        sections[index].path.dropLast(above ? 1 : 0).contains { title in
             let lower = title.lowercased()
             return Self.aboutTasksHeadings.contains { lower.contains($0) }
         }

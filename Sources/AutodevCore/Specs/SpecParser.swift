@@ -296,6 +296,10 @@ struct SpecParser {
             }
             result.append(itemRequirement(key: key, kind: .task, label: title, item: item, refs: refs, mark: mark))
         }
+        // A heading that repeats a checkbox task's number (`### Task 4: …` over a detailed
+        // `- [ ] 4. …`) restates it: the checkbox is the task.
+        let listed = Set(result.dropFirst(headings.requirements.count).map(\.key))
+        result.removeAll { heading in headings.requirements.contains { $0.line == heading.line } && listed.contains(heading.key) }
         return result.sorted { $0.line < $1.line }
     }
 
