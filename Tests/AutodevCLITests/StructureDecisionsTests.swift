@@ -105,6 +105,33 @@ import Testing
         #expect(decided["T003"]?.rule == "requirement-done")
     }
 
+    @Test func anOpenOptionalTaskKeepsNoRequirementFromBeingDone() throws {
+        let fixture = try GitFixture()
+        try fixture.write("src/app.ts", "export {}\n")
+        let base = try fixture.commit("base")
+        try fixture.write(".kiro/specs/tags/requirements.md", """
+            # Requirements
+
+            ### Requirement 1: Tag notes
+
+            **User Story:** As a writer, I want tags on notes, so that I can find them.
+
+            #### Acceptance Criteria
+
+            1. WHEN a tag is added THEN the note SHALL show it
+            """)
+        try fixture.write(".kiro/specs/tags/tasks.md", """
+            - [x] 1. Store tags on notes
+              - _Requirements: 1.1_
+            - [ ]* 1.1 Write property test for tag round trips
+              - _Requirements: 1.1_
+            """)
+        let head = try fixture.commit("tags")
+        let decided = try Self.decisions(fixture, "\(base)..\(head)")
+        #expect(decided["Requirement 1"]?.rule == "requirement-done", "\(decided["Requirement 1"].map { "\($0)" } ?? "")")
+        #expect(decided["Task 1.1"]?.rule == "task-optional")
+    }
+
     @Test func chineseOpenSpecTasksWithPrefixesAreReadByTheirVerb() throws {
         let fixture = try GitFixture()
         try fixture.write("src/export.ts", "export {}\n")
