@@ -26,6 +26,10 @@ import Testing
             - [x] Store the random word in `drawResult`
             - [ ] Emit `WinnerPicked` from `fulfillRandomWords`
 
+            #### T004-test: Write the callback tests [Testing]
+
+            - [ ] Create `test/RaffleCallback.t.sol`
+
             #### T005: Pick the winner
 
             - **Status:** ✓ Complete
@@ -36,7 +40,7 @@ import Testing
             - T004, T005… can be done in parallel
             - T001 before everything else
             """)
-        #expect(Self.tasks(document) == ["T001 done", "T004 open", "T005 done"])
+        #expect(Self.tasks(document) == ["T001 done", "T004 open", "T004-test open", "T005 done"])
         let t004 = try #require(document.requirements.first { $0.key == "T004" })
         #expect(t004.title == "Modify VRF Callback")
         #expect(t004.criteria == ["Store the random word in drawResult", "Emit WinnerPicked from fulfillRandomWords"])

@@ -18,6 +18,18 @@ struct TaskLabel {
 
     /// The task label at the start of `text`, if any.
     static func parse(_ text: Substring) -> TaskLabel? {
+        // `T004-test:` — a Spec Kit id with a word suffix (a test task written before T004).
+        if text.first == "T" {
+            let digits = text.dropFirst().prefix { $0.isASCII && $0.isNumber }
+            var after = text.dropFirst(1 + digits.count)
+            if !digits.isEmpty, after.first == "-" {
+                let word = after.dropFirst().prefix { $0.isASCII && $0.isLowercase }
+                after = after.dropFirst(1 + word.count)
+                if !word.isEmpty, let next = after.first, next == ":" || next.isWhitespace {
+                    return TaskLabel(key: "T\(digits)-\(word)", rest: TextScan.trimSeparators(after))
+                }
+            }
+        }
         if let (id, rest) = TextScan.leadingID(text) {
             let letters = id.prefix { $0.isLetter }
             if (letters == "T" && id.dropFirst().allSatisfy(\.isNumber)) || words.contains(letters.lowercased()) {
