@@ -188,6 +188,24 @@ import Testing
         #expect(document.requirements.map(\.key) == ["Task 2", "Task 3"])
     }
 
+    @Test func anUntickedSourceLineKeepsNoFinishedTaskOpen() throws {
+        let document = parse("docs/stories/2.3.reset.md", """
+            # Story 2.3: Password reset
+
+            ## Tasks / Subtasks
+
+            - [x] Task 1: Send the reset e-mail (AC: 1)
+              - [x] Build the token in `app/auth/reset.py`
+              - [ ] Source: docs/architecture/auth.md#reset
+            - [ ] Task 2: Expire old tokens (AC: 2)
+              - [ ] Fuente: docs/arquitectura/auth.md
+              - [ ] Borrar tokens de más de una hora
+            """)
+        let tasks = document.requirements.filter { $0.kind == .task }
+        #expect(tasks.map(\.isTicked) == [true, false])
+        #expect(tasks.map(\.progress) == ["xx", "  "])
+    }
+
     @Test func kiroOptionalTasksAreMarkedOptional() {
         let document = parse(".kiro/specs/export/tasks.md", """
             - [ ] 1. Build the exporter
