@@ -131,12 +131,14 @@ extension SpecParser {
         "parallèle", "dépendance", "résumé", "aperçu", "abhängigkeit", "reihenfolge", "zusammenfassung", "übersicht",
     ]
 
-    /// `above`: only the headings enclosing the section, not its own.
+    /// Whether the section's own heading (with `above`, the heading just above it) is one of
+    /// those. Only the nearest heading: a document titled `… for Parallel Development` is not
+    /// about parallel work.
     func isAboutTasks(_ index: Int, above: Bool = false) -> Bool {
-        sections[index].path.dropLast(above ? 1 : 0).contains { title in
-            let lower = title.lowercased()
-            return Self.aboutTasksHeadings.contains { lower.contains($0) }
-        }
+        let path = sections[index].path
+        guard let title = above ? path.dropLast().last : path.last else { return false }
+        let lower = title.lowercased()
+        return Self.aboutTasksHeadings.contains { lower.contains($0) }
     }
 
     /// A list item whose id is followed by another task id (`T004, T005… can run in parallel`,
