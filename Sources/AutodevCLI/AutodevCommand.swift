@@ -44,6 +44,8 @@ enum AutodevCommand {
         Entry(spec: Sync.spec, run: { try Sync($0, directory: $1).run(); return nil }),
         Entry(spec: Status.spec, run: { try Status($0, directory: $1).run(); return nil }),
         Entry(spec: History.spec, run: { try History($0, directory: $1).run(); return nil }),
+        Entry(spec: MetricsCommand.spec, run: { try MetricsCommand($0, directory: $1).run(); return nil }),
+        Entry(spec: ReportCommand.spec, run: { try ReportCommand($0, directory: $1).run(); return nil }),
         Entry(spec: Hooks.spec, run: { try Hooks($0, directory: $1).run(); return nil }),
         Entry(spec: DiffEvents.spec, run: { try DiffEvents($0, directory: $1).run() }),
         Entry(spec: ConfigCommand.spec, run: { try ConfigCommand($0, directory: $1).run(); return nil }),

@@ -92,6 +92,17 @@ struct CIRemote {
         return try git.run(["merge-base", "--is-ancestor", head, checkpoint]).succeeded
     }
 
+    /// Whether a failed push's output says another runner moved the ref first: the lease
+    /// checked by the client ("stale info"), or — when both pushes passed that check at the
+    /// same moment — the server's own compare-and-swap under its ref lock ("cannot lock ref …:
+    /// is at X but expected Y", "reference already exists", and with --atomic "atomic
+    /// transaction failed"; seen with ten runners pushing at once). A hook's refusal is not a race.
+    static func lostRace(_ text: String) -> Bool {
+        guard !text.contains("hook declined") else { return false }
+        return ["stale info", "fetch first", "non-fast-forward", "atomic push failed", "atomic transaction failed",
+                "cannot lock ref", "reference already exists", "failed to update ref"].contains(where: text.contains)
+    }
+
     enum PushOutcome: String, Encodable {
         case pushed, nothingToPush = "nothing-to-push", lostRace = "lost-race", superseded
     }
@@ -120,7 +131,7 @@ struct CIRemote {
             return (.pushed, updates)
         }
         let text = result.stdout + result.stderr
-        if text.contains("stale info") || text.contains("fetch first") || text.contains("non-fast-forward") || text.contains("atomic push failed") {
+        if Self.lostRace(text) {
             say("lost the race: another runner moved autodev's refs on \(remote) since the fetch; nothing was pushed")
             return (.lostRace, [:])
         }

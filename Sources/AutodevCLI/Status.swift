@@ -40,6 +40,10 @@ extension AutodevCommand {
             var baseline: ValidationBaseline?
             /// Budget, breakers, limiters, health readings and mode.
             var resilience: ResilienceReport
+            /// Lines of the spending ledger not yet pushed to the shared ledger
+            /// (refs/autodev/ledger, as last fetched or pushed by `sync --ci`); null when this
+            /// clone never shared its ledger.
+            var ledgerUnpushed: Int?
             /// Whether model code (validation, generators) can run here, and how it is confined.
             var sandbox: AutodevCore.Sync.SandboxCheck
             var warnings: [String]
@@ -84,6 +88,8 @@ extension AutodevCommand {
                                 llmWaits: state.llmWaits ?? [:],
                                 baseline: state.validationBaseline,
                                 resilience: ResilienceReport.current(repository: repository, config: session.config, store: store, now: Int64(time(nil))),
+                                ledgerUnpushed: SharedLedger.unpushed(gitDirectory: repository.gitDirectory,
+                                                                      ledger: SpendLedger(path: AutodevCore.Sync.ledgerPath(for: repository))),
                                 sandbox: AutodevCore.Sync(repository: repository, config: session.config, environment: Environment.variables()).checkSandbox(),
                                 warnings: warnings)
             if json {
@@ -126,6 +132,13 @@ extension AutodevCommand {
             }
             for line in report.baseline?.lines ?? [] { out += Terminal.safe(line) + "\n" }
             for line in report.resilience.lines() { out += Terminal.safe(line) + "\n" }
+            if let unpushed = report.ledgerUnpushed {
+                out += "shared ledger: \(SharedLedger.ref)" + (unpushed == 0 ? ", every charge pushed\n"
+                    : "; \(unpushed) line\(unpushed == 1 ? "" : "s") of this clone's spending not pushed yet (the next sync --ci pushes them)\n")
+                if unpushed > 0 {
+                    warnings.append("\(unpushed) spending line\(unpushed == 1 ? "" : "s") could not be pushed to \(SharedLedger.ref); other runners count those calls at their reservation until the next sync --ci pushes them")
+                }
+            }
             out += StatusText.sandbox(report.sandbox, detailed: false)
             warnings.append(contentsOf: report.resilience.warnings)
             if let tip {

@@ -18,7 +18,7 @@ extension AutodevCommand {
 
                 One sync runs per repository at a time, across its linked worktrees too: another one waits (or, with --no-wait, exits 75). A linked worktree NAME keeps its own checkpoint and queue (refs/autodev/worktrees/NAME/), so it processes only its own commits; the results branch is shared. With --hook, a held lock means "rerun wanted": the running sync picks the new commits up. SIGINT/SIGTERM stop it within a second, wherever it is — reading a huge change, deciding, running generator commands (stopped with their process group); finished work is kept, the rest stays pending, the report (--json too) is still printed with interruptedBy, and it exits 130/143. A generator command runs in a scratch copy, its output goes to .auto-dev/loop/logs/; one that fails or hangs leaves its work pending; everything else is saved, and sync exits 1 naming the pattern and command. A template, generator or reused answer writing a file other work generated is merged three-way; a real conflict (the same lines, or a file where a folder is needed) parks the work: reported once (exit 1), naming both pieces of work, the templates and the path, then kept pending without failing later runs until an input changes.
 
-                --ci (a scheduled CI job): no prompts (GIT_TERMINAL_PROMPT=0), plain log lines on stderr. Before the run it fetches refs/autodev/* and the results branch from --remote (default origin) with the git command, so the job's credential helpers work; after it, it pushes what moved, atomically and only if the remote still holds what was fetched (git push --atomic --force-with-lease=REF:OLD). A runner that lost that race pushes nothing, fetches the winner's refs and runs once more on them (which redoes nothing); losing twice exits 75. In a shallow clone that does not reach the checkpoint it exits 3 naming the history it needs; --deepen fetches it. --report FILE writes the run as JSON, --summary FILE as Markdown (work done by tier, what waits and why, cost), with or without --ci.
+                --ci (a scheduled CI job): no prompts (GIT_TERMINAL_PROMPT=0), plain log lines on stderr. Before the run it fetches refs/autodev/* and the results branch from --remote (default origin) with the git command, so the job's credential helpers work; after it, it pushes what moved, atomically and only if the remote still holds what was fetched (git push --atomic --force-with-lease=REF:OLD). A runner that lost that race pushes nothing, fetches the winner's refs and runs once more on them (which redoes nothing); losing twice exits 75. The spending ledger, breakers, Retry-After deadlines and calibrations travel on refs/autodev/ledger, merged (never replaced) with what other runners pushed, so every runner on every fresh clone spends from one daily and monthly budget: each call's reservation is pushed with a lease before the call is sent (a runner that loses the race fetches the winner's and checks the budget again; one that cannot push it does not send the call), its settlement after; a settlement that cannot be pushed is a warning, stays in the local ledger and goes with this clone's next push (status shows how many lines wait). In a shallow clone that does not reach the checkpoint it exits 3 naming the history it needs; --deepen fetches it. --report FILE writes the run as JSON, --summary FILE as Markdown (work done by tier, what waits and why, cost), --report-html DIR the HTML report of all runs (autodev report), with or without --ci.
                 """
 
         static let spec = CommandSpec(
@@ -34,11 +34,12 @@ extension AutodevCommand {
                 .flag("json", "Print one JSON object instead of the summary."),
                 .flag("no-wait", "Exit with status 75 instead of waiting when another sync is running."),
                 .value("hook", "hook", "Called from a git hook (e.g. post-commit): never waits for another sync."),
-                .flag("ci", "Run as a CI job: fetch autodev's refs before the run, push them after (atomic, conditional on the fetched values)."),
+                .flag("ci", "Run as a CI job: fetch autodev's refs before the run, push them after (atomic, conditional on the fetched values); share the spending ledger with every other runner through refs/autodev/ledger."),
                 .value("remote", "name", "With --ci: the remote to fetch from and push to (default origin)."),
                 .flag("deepen", "With --ci in a shallow clone: fetch the history from the checkpoint to HEAD when it is missing."),
                 .value("report", "file", "Write the run's report as JSON to <file>."),
                 .value("summary", "file", "Write a Markdown summary (for a pull request body or a job summary) to <file>."),
+                .value("report-html", "dir", "After the run, write the HTML report (as autodev report --html) to <dir>/index.html, e.g. as a CI artifact."),
             ])
 
         let global: GlobalOptions
@@ -56,6 +57,7 @@ extension AutodevCommand {
         let deepen: Bool
         let reportFile: String?
         let summaryFile: String?
+        let reportHTML: String?
 
         init(_ arguments: ParsedArguments, directory: String?) throws(UsageError) {
             global = GlobalOptions(directory: directory)
@@ -76,6 +78,9 @@ extension AutodevCommand {
             deepen = arguments.flag("deepen")
             reportFile = arguments.value("report")
             summaryFile = arguments.value("summary")
+            reportHTML = arguments.value("report-html")
+            if reportHTML == "" { throw UsageError("--report-html needs a folder", spec: Self.spec) }
+            if reportHTML != nil && dryRun { throw UsageError("--report-html shows what runs kept; a --dry-run keeps nothing", spec: Self.spec) }
             if !ci && (deepen || arguments.value("remote") != nil) {
                 throw UsageError("--\(deepen ? "deepen" : "remote") works with --ci only", spec: Self.spec)
             }
@@ -99,12 +104,21 @@ extension AutodevCommand {
             }
             let branch = session.config.string("loop.results_branch")
             var ciRemote: CIRemote?
+            var sharedLedger: SharedLedger?
             if ci && !dryRun {
                 var remote = CIRemote(directory: session.repository.workdir ?? session.repository.gitDirectory, remote: self.remote,
                                       refs: Self.ciRefs(session.config))
                 try prepare(&remote, session: session)
                 session = try Session.open(global)  // sees what was fetched
                 ciRemote = remote
+                // The ledger, breakers and calibrations other runners left (README, "One budget for every CI runner").
+                let ledger = SharedLedger(gitDirectory: session.repository.gitDirectory,
+                                          ledger: SpendLedger(path: AutodevCore.Sync.ledgerPath(for: session.repository)),
+                                          store: StateStore(root: AutodevCore.Sync.stateRoot(for: session.repository)),
+                                          transport: CILedgerTransport(directory: session.repository.workdir ?? session.repository.gitDirectory, remote: self.remote))
+                try ledger.pull(resilience: true)
+                remote.say("fetched the shared spending ledger (\(SharedLedger.ref)) from \(self.remote)")
+                sharedLedger = ledger
             }
             var ciReport: SyncRunReport.CI?
             if let remote = ciRemote, try remote.isSuperseded(checkpointRef: session.config.string("loop.checkpoint_ref")) {
@@ -113,7 +127,7 @@ extension AutodevCommand {
                 ciRemote = nil
             }
             // nil when there was nothing to run (superseded).
-            var report: SyncReport? = ciReport != nil ? nil : try runOnce(session)
+            var report: SyncReport? = ciReport != nil ? nil : try runOnce(session, shared: sharedLedger)
             var lostRace = false
             if var remote = ciRemote, report?.interruptedBy == nil, report?.deferredToRunningSync == false {
                 let fetched = remote.expected
@@ -132,7 +146,7 @@ extension AutodevCommand {
                         report = nil
                         (outcome, pushed) = (.superseded, [:])
                     } else {
-                        report = try runOnce(session, again: true)
+                        report = try runOnce(session, again: true, shared: sharedLedger)
                         (outcome, pushed) = try remote.push()
                     }
                 }
@@ -140,7 +154,20 @@ extension AutodevCommand {
                 ciReport = SyncRunReport.CI(remote: remote.remote, fetched: attempts == 1 ? fetched : remote.expected,
                                             pushed: pushed, outcome: outcome.rawValue, attempts: attempts)
             }
-            for warning in report?.warnings ?? [] { Output.diagnostic("warning: \(warning)") }
+            var warnings = report?.warnings ?? []
+            if let sharedLedger {
+                // Settlements and anything an earlier run could not push; a failure is a warning
+                // (the lines stay local, and the next push from this clone takes them).
+                let calibration = StateStore(root: AutodevCore.Sync.stateRoot(for: session.repository)).peekState().0.tokenCalibration ?? [:]
+                if let problem = sharedLedger.flush(calibration: calibration) {
+                    warnings.append(problem)
+                    ciReport?.ledger = "not pushed: " + problem
+                } else {
+                    Output.diagnostic("autodev ci: the spending ledger on \(remote) holds this clone's charges (\(SharedLedger.ref))")
+                    ciReport?.ledger = "pushed"
+                }
+            }
+            for warning in warnings { Output.diagnostic("warning: \(warning)") }
             let failures = report?.passes.flatMap { $0.failures } ?? []
             let status: Int32 = report?.interruptedBy.map { $0 == 15 ? 143 : 130 }
                 ?? (lostRace ? AutodevError.ExitStatus.busy.rawValue : failures.isEmpty ? 0 : 1)
@@ -150,6 +177,9 @@ extension AutodevCommand {
             }
             if let summaryFile {
                 try FileSystem.writeAtomically(summaryFile, Array(SyncSummary.render(report, ci: ciReport, branch: branch).utf8))
+            }
+            if let reportHTML {
+                _ = try ReportCommand.write(session, to: reportHTML)
             }
             if let report {
                 if json {
@@ -203,7 +233,7 @@ extension AutodevCommand {
             try? FileSystem.move(store.statePath, store.statePath + ".\(why)-\(FileSystem.now())")
         }
 
-        private func runOnce(_ session: Session, again: Bool = false) throws -> SyncReport {
+        private func runOnce(_ session: Session, again: Bool = false, shared: SharedLedger? = nil) throws -> SyncReport {
             var environment = Environment.variables()
             // A test pause point holds once per process, not again in the run after a lost race.
             if again { environment["AUTODEV_TEST_PAUSE_AT"] = nil }
@@ -217,6 +247,7 @@ extension AutodevCommand {
                                         environment: environment, providerFactory: makeHTTPProvider,
                                         stopRequested: { Signals.stopRequested },
                                         progress: { Output.diagnostic($0) })
+            sync.sharedLedger = shared
             return try sync.run(options)
         }
     }

@@ -13,6 +13,9 @@ struct SyncRunReport: Encodable {
         var outcome: String
         /// Runs this job made: 2 when it lost a race once and ran again on the winner's refs.
         var attempts: Int
+        /// The shared spending ledger (refs/autodev/ledger): "pushed", or "not pushed: why"
+        /// (its lines stay local and go with the next push).
+        var ledger: String? = nil
     }
 
     /// null when there was nothing to run (the remote's checkpoint was ahead of HEAD).
@@ -85,6 +88,7 @@ enum SyncSummary {
             default: out += "Nothing to push to `\(ci.remote)`.\n"
             }
             if ci.attempts > 1 { out += "This job lost a race once and ran again on the winner's refs.\n" }
+            if let ledger = ci.ledger, ledger != "pushed" { out += "**The spending ledger was not pushed**: \(ledger.dropFirst("not pushed: ".count))\n" }
         }
         return out
     }

@@ -40,6 +40,9 @@ public enum ConfigLoader {
         guard checkpoint != WorkQueue.ref else {
             throw invalid("loop.checkpoint_ref", "= \"\(checkpoint)\": \(WorkQueue.ref) holds autodev's queue of unfinished work; choose another name under refs/autodev/ (default refs/autodev/checkpoint)")
         }
+        guard checkpoint != SharedLedger.ref else {
+            throw invalid("loop.checkpoint_ref", "= \"\(checkpoint)\": \(SharedLedger.ref) holds the spending ledger sync --ci shares; choose another name under refs/autodev/ (default refs/autodev/checkpoint)")
+        }
         let branch = config.string("loop.results_branch")
         // Under refs/heads/, it can never be the checkpoint, which lives under refs/autodev/.
         guard !branch.hasPrefix("refs/"), Repository.isValidBranchName(branch) else {

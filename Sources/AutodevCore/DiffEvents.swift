@@ -48,6 +48,9 @@ public struct DiffEventsReport: Sendable, Encodable {
     public var notes: [String]
     /// With `--explain`: the decision for every event (one per changed requirement of a spec).
     public var decisions: [Decision]?
+    /// Requirements the range finished by progress alone (a tick, a status), by
+    /// "spec\u{0}key", with the reason; not part of the JSON (see `Explainer.finishedByProgress`).
+    public var finishedByProgress: [String: String] = [:]
     /// With `--explain` on a first run: what was adopted as the baseline.
     public var adoption: AdoptionSummary?
 
@@ -257,6 +260,7 @@ public struct EventBuilder {
                     throw AutodevError.stopped(by: explainer.stoppedBy, while: "deciding what the changes need; nothing was written")
                 }
                 report.decisions = decisions
+                report.finishedByProgress = explainer.finishedByProgress
                 report.notes = ReadNote.unique(report.notes + problems)
                 report.adoption = AdoptionSummary.make(decisions)
                 report.notes.append(contentsOf: report.adoption?.lines ?? [])

@@ -52,6 +52,10 @@ import Testing
         (["history", "--limit", "0"], "--limit must be at least 1"),
         (["history", "list"], "use 'autodev history' or 'autodev history show RUN'"),
         (["demo"], "Missing expected argument '<directory>'"),
+        (["metrics", "--json", "--prometheus"], "give --json or --prometheus, not both"),
+        (["metrics", "--output"], "Missing value for '--output <file>'"),
+        (["report"], "give the folder to write the report in: autodev report --html DIR"),
+        (["sync", "--dry-run", "--report-html", "out"], "--report-html shows what runs kept; a --dry-run keeps nothing"),
         (["frobnicate"], "Unknown subcommand 'frobnicate'"),
         (["help", "frobnicate"], "Unknown subcommand 'frobnicate'"),
     ])
@@ -81,7 +85,7 @@ import Testing
             let result = try AutodevBinary.run(arguments, in: fixture.path)
             #expect(result.status == 0)
             #expect(result.stdout.contains("SUBCOMMANDS:"))
-            for command in ["init", "sync", "status", "history", "diff-events", "config", "demo"] {
+            for command in ["init", "sync", "status", "history", "metrics", "report", "diff-events", "config", "demo"] {
                 #expect(result.stdout.contains("\n  \(command) "), "\(command) listed")
             }
             #expect(result.stdout.contains("EXIT STATUS"))

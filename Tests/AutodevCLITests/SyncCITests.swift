@@ -56,7 +56,7 @@ import Testing
         try Self.addSpec(author, 1)
         _ = try Self.git(one, ["pull", "-q", "--ff-only"])
         let folder = author.directory.path
-        let run = try Self.ci(one, ["--report", folder + "/report.json", "--summary", folder + "/summary.md"])
+        let run = try Self.ci(one, ["--report", folder + "/report.json", "--summary", folder + "/summary.md", "--report-html", folder + "/html"])
         #expect(run.status == 0, "\(run.stderr)")
         let remoteResults = try Self.git(one, ["ls-remote", "origin", "refs/heads/autodev/results"])
         #expect(remoteResults.hasPrefix(try Self.git(one, ["rev-parse", "autodev/results"])))
@@ -72,6 +72,11 @@ import Testing
         #expect(summary.contains("### What waits, and why"))
         #expect(summary.contains("LLM calls avoided (answered by patterns, templates, the cache and similar answers): 1"))
         #expect(summary.contains("Pushed to `origin`"))
+        // The HTML report as an artifact: the template's work on it, the runs as `metrics` counts them.
+        let page = try String(contentsOfFile: folder + "/html/index.html", encoding: .utf8)
+        #expect(page.contains("data-metric=\"counters.tiers.template\">1<"), "\(page.prefix(2000))")
+        let metrics = try AdoptionTests.json(try AutodevBinary.run(["metrics", "--json"], in: one))
+        #expect(page.contains("<span data-metric=\"counters.runs\">\(MetricsCommandTests.value(metrics, "counters.runs") as? Int ?? -1)</span>"))
         // Again: nothing new, nothing pushed.
         let again = try Self.ci(one)
         #expect(again.status == 0)

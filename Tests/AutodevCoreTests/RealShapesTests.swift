@@ -248,6 +248,18 @@ import Testing
         #expect(alone.contains("implementToPassTest test/e2e/flows.test.ts [test-added]"), "\(alone)")
         // A test for code that already exists is checked by running it, not answered with code.
         #expect(alone.contains("validate tests/test_app.py [test-for-existing-code]"), "\(alone)")
+
+        // A test of configuration or a schema lands with the files it tests: that commit is the
+        // implementation. A test committed with prose only is still work.
+        try fixture.write("pnpm-workspace.yaml", "packages:\n  - website\n")
+        try fixture.write("test/workspace-config.test.ts", "it('lists the website package', () => {})\n")
+        let c3 = try fixture.commit("build: a workspace, with its test")
+        let configured = try Self.decisions(fixture, "\(c2)..\(c3)")
+        #expect(configured.contains("skip test/workspace-config.test.ts [test-with-code]"), "\(configured)")
+        try fixture.write("CHANGELOG.md", "- new checks\n")
+        try fixture.write("test/checks.test.ts", "it('checks', () => {})\n")
+        let c4 = try fixture.commit("a test and a note")
+        #expect(try Self.decisions(fixture, "\(c3)..\(c4)").contains("implementToPassTest test/checks.test.ts [test-added]"))
         _ = c0
     }
 

@@ -151,6 +151,9 @@ func parse(_ path: String, _ text: String) -> SpecDocument {
         #expect(checklist.context?.contains("checklist") == true)
         let contract = parse("specs/001-photo-albums/contracts/albums.yaml", "openapi: 3.0.0\n")
         #expect(contract.requirements.isEmpty)
+        let prd = parse("docs/prd/requirements.md", "# Requirements\n\n### Functional Requirements\nFR1: Le panier doit afficher le total\nFR2: El carrito muestra el total\n")
+        #expect(prd.requirements.isEmpty)
+        #expect(prd.context?.contains("stories") == true)
         let template = parse(".specify/templates/spec-template.md", "### User Story 1 - [Brief Title] (Priority: P1)\n\ntext\n")
         #expect(template.requirements.isEmpty)
     }

@@ -16,6 +16,9 @@ public struct DecisionFacts: Sendable, Equatable {
         case requirementsMoved
         /// Deleted, and it held no requirements.
         case removedEmpty
+        /// Deleted with this many requirements that reappear nowhere: the document went, not
+        /// (by itself) the code.
+        case deleted(Int)
     }
 
     public var event: EventKind
@@ -52,6 +55,22 @@ public struct DecisionFacts: Sendable, Equatable {
     public var nonCodeTask: String?
     /// An optional task (Kiro's `- [ ]*`): not required work.
     public var optionalTask = false
+    /// A task that deletes or moves files (or deletes a name from the code): whether the tree
+    /// shows it done, and what it shows.
+    public var removal: Removal?
+    /// Names a task gives (`count_completed()`) that the code does not hold yet, and where they
+    /// go: the file it names is their destination, not their implementation.
+    public var missingSymbols: String?
+    /// Evidence of an implementation other than an existing linked path: the names a task gives
+    /// are in the code, or a ticked task cites the requirement.
+    public var implementedBy: String?
+    /// Cited paths that several files end with: no evidence, and the reason says so.
+    public var ambiguousLinks: [String] = []
+
+    public enum Removal: Sendable, Equatable {
+        case done(String)
+        case pending(String)
+    }
 
     public init(event: EventKind, path: String) {
         self.event = event
@@ -119,9 +138,19 @@ public enum DecisionRules {
         DecisionRule(id: "spec-requirements-moved", action: .skip,
                      applies: { $0.specFile == .requirementsMoved },
                      reason: { _ in "spec removed; its requirements moved, intact, to other specs in this range" }),
+        DecisionRule(id: "spec-deleted", action: .skip,
+                     applies: { if case .deleted = $0.specFile { true } else { false } },
+                     reason: {
+                         if case .deleted(let count) = $0.specFile {
+                             "spec deleted with its \(count) requirement\(count == 1 ? "" : "s"): deleting a document is not a request to delete code; to retire code, remove its requirement from a spec that stays (or an OpenSpec REMOVED delta)"
+                         } else { "" }
+                     }),
         DecisionRule(id: "spec-removed-empty", action: .skip,
                      applies: { $0.specFile == .removedEmpty },
                      reason: { _ in "spec removed; it held no requirements" }),
+        DecisionRule(id: "removal-task-removed", action: .skip,
+                     applies: { $0.requirementChange == .removed && $0.removal != nil },
+                     reason: { _ in "a task that deletes or moves files was removed from the spec: what it names is not an implementation to retire" }),
         DecisionRule(id: "requirement-removed", action: .retireImplementation,
                      applies: { $0.requirementChange == .removed && !$0.implementation.isEmpty },
                      reason: { "requirement removed; its implementation (\(list($0.implementation))) is proposed for retirement, never deleted silently" }),
@@ -146,27 +175,33 @@ public enum DecisionRules {
         DecisionRule(id: "task-optional", action: .skip,
                      applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.optionalTask },
                      reason: { _ in "skipped-optional: the task is marked optional (`- [ ]*` or \"(optional)\"); it is not required work — drop the mark to queue it" }),
+        DecisionRule(id: "removal-done", action: .skip,
+                     applies: { if case .done = $0.removal { $0.requirementChange != nil } else { false } },
+                     reason: { if case .done(let what) = $0.removal { "done: \(what)" } else { "" } }),
         DecisionRule(id: "task-not-code", action: .skip,
                      applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.nonCodeTask != nil },
                      reason: { "not code work — \($0.nonCodeTask ?? ""): it names no code file or symbol; it is for a person or the project's checks" }),
         DecisionRule(id: "covered-by-parent", action: .skip,
                      applies: { $0.requirementChange != nil && $0.coveredBy != nil },
                      reason: { "part of \($0.coveredBy ?? "?")'s work in this run" }),
+        DecisionRule(id: "removal-pending", action: .newImplementation,
+                     applies: { if case .pending = $0.removal { $0.requirementChange != nil } else { false } },
+                     reason: { if case .pending(let what) = $0.removal { "a task that deletes or moves files, not done: \(what)" } else { "" } }),
         DecisionRule(id: "implemented-alongside", action: .skip,
                      applies: { $0.requirementChange != nil && $0.alongside != nil },
                      reason: { "implemented alongside: \($0.alongside ?? "")" }),
         DecisionRule(id: "requirement-added-implemented", action: .skip,
-                     applies: { $0.requirementChange == .added && !$0.implementation.isEmpty },
-                     reason: { "already implemented: \(list($0.implementation)) exists" }),
+                     applies: { $0.requirementChange == .added && (!$0.implementation.isEmpty || $0.implementedBy != nil) },
+                     reason: { "already implemented: " + ($0.implementedBy ?? "\(list($0.implementation)) exists") }),
         DecisionRule(id: "requirement-added", action: .newImplementation,
                      applies: { $0.requirementChange == .added },
-                     reason: { _ in "new requirement; nothing implements it yet" }),
+                     reason: { "new requirement; " + ($0.missingSymbols ?? "nothing implements it yet") + unresolved($0) }),
         DecisionRule(id: "requirement-changed", action: .updateImplementation,
                      applies: { ($0.requirementChange == .changed || $0.requirementChange == .renamed) && !$0.implementation.isEmpty },
                      reason: { "requirement changed; update its implementation (\(list($0.implementation)))" }),
         DecisionRule(id: "requirement-changed-unimplemented", action: .newImplementation,
                      applies: { $0.requirementChange == .changed || $0.requirementChange == .renamed },
-                     reason: { _ in "requirement changed and nothing implements it yet" }),
+                     reason: { "requirement changed and " + ($0.missingSymbols ?? "nothing implements it yet") + unresolved($0) }),
         DecisionRule(id: "fallback", action: .skip,
                      applies: { _ in true },
                      reason: { _ in "no requirement changed" }),
@@ -195,6 +230,13 @@ public enum DecisionRules {
             return "templates are read again; work answered by this template is rendered again"
         }
         return "tool configuration is read again; no cached work depends on it"
+    }
+
+    /// Cited paths that matched several files, for the reason of work: why they were no evidence.
+    static func unresolved(_ facts: DecisionFacts) -> String {
+        guard !facts.ambiguousLinks.isEmpty else { return "" }
+        let verb = facts.ambiguousLinks.count == 1 ? "matches" : "each match"
+        return " (\(list(facts.ambiguousLinks)) \(verb) several files: no evidence)"
     }
 
     private static func list(_ paths: [String]) -> String {

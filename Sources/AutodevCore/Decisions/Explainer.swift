@@ -31,6 +31,16 @@ public struct Explainer {
     /// The documents of the range's spec changes, by side ("before"/"after") and path.
     private var changedDocuments: [String: SpecDocument] = [:]
     private var scopeRoots: [String: String] = [:]
+    /// Requirements whose only change in the range is progress that finished them (a task
+    /// ticked, a story set to Done), by "spec\u{0}key", with the reason: work still queued for
+    /// them was done by hand and is withdrawn (`PassQueue`).
+    public private(set) var finishedByProgress: [String: String] = [:]
+    /// What the code at each end of the range says about cited paths and names (built on first use).
+    var evidenceAfter: CodeEvidence?
+    var evidenceBefore: CodeEvidence?
+    /// Spec files' lines at the end of the range, by path, read when a task's code names are
+    /// needed: the parsed title has lost its backticks.
+    var specLines: [String: [Substring]] = [:]
     /// Looked at for every spec file read and every requirement decided: a signal that asks
     /// the run to stop ends `decide` early (with no decisions) and is kept in `stoppedBy`.
     var stopRequested: () -> Int32 = { 0 }
@@ -41,7 +51,7 @@ public struct Explainer {
         return stoppedBy != 0
     }
 
-    private mutating func scopeRoot(of requirement: Requirement) -> String {
+    mutating func scopeRoot(of requirement: Requirement) -> String {
         if let known = scopeRoots[requirement.spec] { return known }
         let root = Self.scopeRoot(requirement.spec, format: requirement.format)
         scopeRoots[requirement.spec] = root
@@ -74,6 +84,7 @@ public struct Explainer {
 
         // 1. Requirements before and after, per spec event.
         var fileOutcomes: [String: DecisionFacts.SpecFileOutcome] = [:]
+        var deletedDocuments: [String: Int] = [:]  // event → requirements of a spec file deleted outright
         var tagged: [(String, RequirementChange)] = []
         var hadRequirements = Set<String>()
         for item in items {
@@ -98,6 +109,7 @@ public struct Explainer {
                 continue
             }
             if old?.requirements.isEmpty == false { hadRequirements.insert(event.id) }
+            if new == nil, item.change.status != .renamed, let count = old?.requirements.count, count > 0 { deletedDocuments[event.id] = count }
             if let old { changedDocuments[sideKey(before, old.path)] = old }
             if let new { changedDocuments[sideKey(after, new.path)] = new }
             for change in SpecDiff.compare(before: old?.requirements ?? [], after: new?.requirements ?? []) {
@@ -105,6 +117,10 @@ public struct Explainer {
             }
         }
         tagged = SpecDiff.pairRenames(tagged)
+        for (_, change) in tagged where change.kind == .unchanged && change.progressChanged && !Self.reopens(change) {
+            guard let requirement = change.after, let reason = finished(requirement, change: .unchanged, in: after) else { continue }
+            finishedByProgress[requirement.spec + "\u{0}" + requirement.key] = reason
+        }
 
         // 2. Facts and decisions for requirements (tasks last: they may be part of another's work).
         var decided: [String: [Decision]] = [:]
@@ -120,9 +136,14 @@ public struct Explainer {
             facts.requirementChange = change.kind == .unchanged ? .changed : change.kind
             facts.reopened = Self.reopens(change)
             facts.requirementKind = requirement.kind
+            // A deleted document is not a request to delete code: its requirements are not
+            // proposed for retirement (a replay of a public history proposed 99 retirements
+            // when its author pruned two spec files).
+            if change.kind == .removed, let count = deletedDocuments[eventID] { facts.specFile = .deleted(count) }
             facts.nonCodeTask = NotCodeWork.reason(requirement)
             facts.optionalTask = requirement.kind == .task && requirement.optional
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
+            if change.kind == .added, facts.finished == nil { facts.implementedBy = citedByTickedTask(requirement, in: side) }
             facts.needsClarification = requirement.needsClarification
             facts.textUnchanged = change.textUnchanged
             facts.previousKey = change.kind == .renamed ? change.before?.key : nil
@@ -131,9 +152,21 @@ public struct Explainer {
             // sign of implementation. At adoption or a backfill the files at HEAD are; and a
             // linked file changed in the range still is (`alongside`).
             let plannedEdit = requirement.kind == .task && change.kind == .added && !range.firstRun
-            facts.implementation = plannedEdit ? [] : links.filter { after.exists($0) }
-            if change.kind != .removed && facts.finished == nil {
-                facts.alongside = alongside(requirement, links: links, changedPaths: changedPaths)
+            // Cited paths are looked for in the whole tree (a sub-project root, a bare file name).
+            let cited = resolved(links, of: requirement)
+            facts.ambiguousLinks = cited.ambiguous
+            facts.implementation = plannedEdit ? [] : cited.existing
+            var shownAlongside: String?
+            if requirement.kind == .task {
+                facts.removal = removal(of: requirement)
+                if facts.removal == nil, change.kind != .removed {
+                    shownAlongside = symbolEvidence(of: requirement, change: change.kind, cited: cited, facts: &facts)
+                }
+            }
+            let removalPending = if case .pending = facts.removal { true } else { false }
+            if change.kind != .removed && facts.finished == nil && facts.missingSymbols == nil && !removalPending {
+                facts.alongside = shownAlongside
+                    ?? alongside(requirement, links: SpecText.unique(links + cited.existing), changedPaths: changedPaths)
             }
             let scope = scopeRoot(of: requirement)
             if requirement.kind == .task {
@@ -186,7 +219,8 @@ public struct Explainer {
                         let gonePaths = items.compactMap { $0.category == .specs ? nil : removedPath($0.change) }
                         brokenLinks = linkIndex(naming: Set(gonePaths))
                     }
-                    let linked = brokenLinks?[gone] ?? []
+                    // A task that deletes or moves the file asked for its absence: no link broke.
+                    let linked = (brokenLinks?[gone] ?? []).filter { !Self.asksToRemove($0) }
                     if !linked.isEmpty {
                         for requirement in linked {
                             facts.brokenLink = requirement.key
@@ -202,7 +236,7 @@ public struct Explainer {
                 decisions.append(makeDecision(event.id, facts, requirement: nil, change: nil, links: []))
             }
         }
-        return (decisions, notes)
+        return (decisions, notes + (evidenceAfter?.notes ?? []) + (evidenceBefore?.notes ?? []))
     }
 
     private func specOutcome(for change: FileChange, changes mine: [RequirementChange], hadRequirements: Bool) -> DecisionFacts.SpecFileOutcome {
@@ -421,6 +455,20 @@ public struct Explainer {
             return "every task of the feature is ticked (\(index.tasks) in \(index.firstTaskSpec ?? "its tasks"))"
         }
         return nil
+    }
+
+    /// A requirement that some ticked task of its scope cites, while others are open (all ticked
+    /// is `finished`): a done task citing it is evidence it is implemented, and its open tasks
+    /// are decided on their own, as the rest of its work.
+    private mutating func citedByTickedTask(_ requirement: Requirement, in snapshot: Snapshot) -> String? {
+        guard requirement.kind != .task else { return nil }
+        let index = scopeIndex(of: requirement, in: snapshot)
+        let citing = index.citing(requirement).map { index.requirements[$0] }.filter { $0.kind == .task }
+        let ticked = citing.filter(\.isTicked)
+        guard !ticked.isEmpty, ticked.count < citing.count else { return nil }
+        let open = citing.filter { !$0.isTicked }
+        return "\(ticked.prefix(3).map(\.key).joined(separator: ", ")) (ticked) \(ticked.count == 1 ? "cites" : "cite") it; "
+            + "\(open.prefix(3).map(\.key).joined(separator: ", ")) \(open.count == 1 ? "carries" : "carry") the rest"
     }
 
     /// A kitty-specs feature whose `status.json` puts every work package in a finished lane.
@@ -704,8 +752,23 @@ public struct Explainer {
         for commit in commits where pathsChanged(by: commit).contains(path) {
             let code = codeChanged(by: commit).filter { classifier.classify($0)?.category == .code }
             if !code.isEmpty { return (commit, code) }
+            // A test of configuration or a schema lands with the files it tests (a workspace
+            // file, a schema.yaml): the commit implements it. Prose and other tests do not.
+            let support = pathsChanged(by: commit).filter { other in
+                guard other != path, !Self.isProse(other) else { return false }
+                let category = classifier.classify(other)?.category
+                return category != .tests && category != .specs && category != .ignore
+            }
+            if !support.isEmpty { return (commit, support) }
         }
         return nil
+    }
+
+    /// Documentation and notes: never the implementation of a test.
+    static func isProse(_ path: String) -> Bool {
+        let name = SpecDocument.baseName(path).lowercased()
+        return ["md", "markdown", "rst", "txt", "adoc"].contains(TextScan.extensionOf(Substring(name)).map(String.init) ?? "")
+            || path.hasPrefix(".changeset/") || path.hasPrefix(".github/")
     }
 
     private mutating func pathsChanged(by commit: CommitInfo) -> [String] {

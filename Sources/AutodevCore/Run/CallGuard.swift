@@ -28,6 +28,8 @@ final class CallGuard {
     let deadline: Int64
     let budget: Budget
     let backoff: Backoff
+    /// The ledger shared with other runners through git (`sync --ci`); nil: this clone's alone.
+    var shared: SharedLedger?
     var jitter: () -> Double = { Double.random(in: 0..<1) }
     private(set) var state: ResilienceState
     var warnings: [String] = []
@@ -136,13 +138,26 @@ final class CallGuard {
             }
             sequence += 1
             let id = "\(runKey)-\(sequence)"
+            let reservation = SpendLedger.Line(kind: .reserved, id: id, at: clock.now(), provider: name, cost: maxCost, tokens: maxTokens,
+                                               run: runKey, work: work, outcome: nil)
+            if let shared {
+                // Runners sharing the budget (sync --ci): the reservation is pushed first, after
+                // the budget is checked again on everything they reserved (SharedLedger).
+                switch shared.reserve(reservation, check: {
+                    budget.refusal(spent: ledger.spent(now: clock.now(), run: runKey), cost: maxCost, tokens: maxTokens, now: clock.now())
+                        .map { ($0.reason, $0.resumesAt) }
+                }) {
+                case .reserved: break
+                case .refused(let reason, let resumesAt): return .skipped(reason, resumesAt: resumesAt)
+                case .unavailable(let why): return .skipped(why, resumesAt: nil)
+                }
+            }
             limiter.take(id: id, tokens: maxTokens, now: wallMilliseconds())
             state.limiters[name] = limiter
             state.breakers[name] = breaker  // a probe is recorded before it goes
             persist()
             do {
-                try ledger.reserve(.init(kind: .reserved, id: id, at: clock.now(), provider: name, cost: maxCost, tokens: maxTokens,
-                                         run: runKey, work: work, outcome: nil))
+                try ledger.reserve(reservation)
             } catch {
                 return .failed(LLMError(.permanent, "cannot record the call before sending it: \(error.message)"))
             }
@@ -170,6 +185,7 @@ final class CallGuard {
                 state.breakers[name] = breaker
                 state.record(.init(at: at, provider: name, failed: false))
                 persist()
+                publishSettlement()
                 return .answered(answer)
             case .failure(let error):
                 // A call refused before it reached the provider (no connection, an error status)
@@ -196,6 +212,7 @@ final class CallGuard {
                 }
                 state.breakers[name] = breaker
                 persist()
+                publishSettlement()
                 retry += 1
                 guard breaker.state == .closed, let delay = backoff.delay(retry: retry, after: error, jitter: jitter()) else {
                     return .failed(error)
@@ -258,6 +275,13 @@ final class CallGuard {
 
     /// Wall-clock milliseconds for the limiter windows, which must hold across runs.
     private func wallMilliseconds() -> Int64 { clock.nowMilliseconds() }
+
+    /// Pushes the settlement (and the breaker) to the shared ledger, best effort: what cannot
+    /// be pushed now goes with the run's last push, or the next run's (the other runners count
+    /// the call at its reservation until then).
+    private func publishSettlement() {
+        _ = shared?.flush(attempts: 2)
+    }
 
     private func persist() {
         do { try state.save(store) } catch { warnings.append("cannot save \(ResilienceState.path(store)): \(error.message)") }

@@ -1,7 +1,10 @@
 /// Stage 1 of a pass: the decisions and the carried-over queue become the work to do, in order.
 /// Pending work first, then new work by priority; pending work about a requirement (or test)
 /// that changed again is superseded by the new work, and so is a request still waiting for an
-/// LLM (its file goes, the new work takes its place).
+/// LLM (its file goes, the new work takes its place). The newest decision about a subject wins
+/// either way: queued work whose requirement a later commit finished by hand (its task ticked,
+/// its story set to Done, code committed alongside) or settled otherwise (removed, not code
+/// work) is withdrawn, so no call is ever spent on work the author already did.
 struct PassQueue {
     /// The log lines of decisions that needed no work.
     var skipped: [DecisionRecord] = []
@@ -18,8 +21,10 @@ struct PassQueue {
         item.requirement.map { "\($0.spec)\u{0}\($0.key)" } ?? "\(item.path)\u{0}\(item.detail)"
     }
 
-    /// Builds the queue and takes superseded awaiting requests out of `state`.
-    static func build(decisions: [Decision], events: [Event], state: inout SyncState, now: Int64) -> PassQueue {
+    /// Builds the queue and takes superseded awaiting requests out of `state`. `finished`: the
+    /// requirements the range finished by progress alone ("spec\u{0}key" → why).
+    static func build(decisions: [Decision], events: [Event], state: inout SyncState, now: Int64,
+                      finished: [String: String] = [:]) -> PassQueue {
         var queue = PassQueue()
         let eventsByID = Dictionary(events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var fresh: [WorkItem] = []
@@ -43,9 +48,36 @@ struct PassQueue {
             awaitingSubjects[id] = nil
             queue.notes.append("the LLM request \(id) was replaced: its requirement or test changed again")
         }
+        // Settled subjects: finished by progress, or the newest decision about them needs no work.
+        var settled = finished
+        for decision in decisions where !decision.action.needsWork {
+            if let requirement = decision.requirement { settled[requirement.spec + "\u{0}" + requirement.key] = decision.reason }
+        }
+        settled = settled.filter { !freshSubjects.contains($0.key) }
+        func withdraw(_ item: WorkItem, because reason: String) {
+            queue.skipped.append(DecisionRecord(run: "", eventId: item.eventId, work: item.id, action: .skip, rule: "work-withdrawn",
+                                                reason: "queued work withdrawn: \(reason)", requirement: item.requirement?.key,
+                                                spec: item.requirement?.spec, textHash: item.requirement?.textHash,
+                                                tier: nil, outcome: "skip", files: []))
+            queue.notes.append("\(item.requirement?.key ?? item.path) (\(item.requirement?.spec ?? item.path)): queued work withdrawn, \(reason)")
+        }
+        if !settled.isEmpty {
+            for (id, about) in awaitingSubjects.sorted(by: { $0.key < $1.key }) {
+                guard let reason = settled[about] else { continue }
+                if let item = state.awaitingWork?[id] { withdraw(item, because: reason) }
+                if let file = state.awaitingLLM[id] { queue.supersededRequests.append(file) }
+                state.awaitingLLM[id] = nil
+                state.awaitingWork?[id] = nil
+                awaitingSubjects[id] = nil
+            }
+        }
         state.awaitingSubjects = awaitingSubjects
         let carriedItems = state.pending.filter { item in
-            !freshSubjects.contains(subjectKey(item)) || freshIDs.contains(item.id)
+            if let reason = settled[subjectKey(item)] {
+                withdraw(item, because: reason)
+                return false
+            }
+            return !freshSubjects.contains(subjectKey(item)) || freshIDs.contains(item.id)
         }
         queue.carried = Set(carriedItems.map(\.id))
         var seen = Set<String>()

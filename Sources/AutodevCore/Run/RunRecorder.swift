@@ -18,9 +18,23 @@ struct RunRecorder {
         var llmCallsAvoided: Int
         /// Requests written out for a person or a later run to send.
         var offlineRequests: Int
+        /// Events by kind.
+        var eventKinds: [String: Int] = [:]
+        /// Work by tier, then outcome (`Counts.outcome`): each piece of work once, as it ended.
+        var work: [String: [String: Int]] = [:]
+        /// Errors by code (see `Metrics.errors`).
+        var errors: [String: Int] = [:]
 
-        init(events: Int, decisions: [Decision], items: [SyncPass.Item]) {
+        init(events: Int, decisions: [Decision], items: [SyncPass.Item], eventKinds: [String: Int] = [:], calls: [LLMCallRecord] = []) {
             self.events = events
+            self.eventKinds = eventKinds
+            var last: [String: SyncPass.Item] = [:]
+            for item in items { last[item.work] = item }
+            for item in last.values { work[item.tier, default: [:]][Self.outcome(of: item), default: 0] += 1 }
+            for item in last.values where item.outcome.hasPrefix("failed") { errors["tier-failed", default: 0] += 1 }
+            for call in calls where call.outcome == .failed || call.outcome == .malformed {
+                errors[call.outcome == .failed ? "llm-failed" : "llm-malformed", default: 0] += 1
+            }
             self.decisions = Dictionary(grouping: decisions, by: { $0.action.rawValue }).mapValues(\.count)
             workItems = decisions.filter(\.action.needsWork).count
             skips = Dictionary(grouping: decisions.filter { !$0.action.needsWork }, by: \.rule).mapValues(\.count)
@@ -31,9 +45,27 @@ struct RunRecorder {
             llmCallsAvoided = items.filter { CallAccounting.avoidingTier($0) != nil }.count
             offlineRequests = tiers[TierName.offline.rawValue] ?? 0
         }
+
+        /// How a piece of work ended: `pending` (deferred), `failed`, `landed` (wrote files),
+        /// `written-out` (an offline request) or `no-files` (settled without writing any).
+        static func outcome(of item: SyncPass.Item) -> String {
+            if item.tier == "deferred" { return "pending" }
+            if item.outcome.hasPrefix("failed") { return "failed" }
+            if !item.files.isEmpty { return "landed" }
+            return item.tier == TierName.offline.rawValue ? "written-out" : "no-files"
+        }
     }
 
-    func persist(run record: RunRecord, decisions: [DecisionRecord], counts: Counts, state: SyncState) throws(AutodevError) {
+    /// Counts a sync that an error stopped (by the error's code), outside any run's counts.
+    func recordError(_ code: String) {
+        var (metrics, _) = store.loadMetrics()
+        metrics.errors = metrics.errors ?? [:]
+        metrics.errors![code, default: 0] += 1
+        try? store.save(metrics)
+    }
+
+    func persist(run record: RunRecord, decisions: [DecisionRecord], counts: Counts, state: SyncState,
+                 latency: [String: LatencyHistogram] = [:]) throws(AutodevError) {
         try store.save(decisions: decisions.map { var r = $0; r.run = record.id; return r }, run: record.id)
         try store.save(record)
         var (metrics, _) = store.loadMetrics()
@@ -59,6 +91,16 @@ struct RunRecorder {
                 var total = metrics.llm ?? LLMUsage()
                 total.add(usage)
                 metrics.llm = total
+            }
+            for (kind, count) in counts.eventKinds { metrics.eventKinds = metrics.eventKinds ?? [:]; metrics.eventKinds![kind, default: 0] += count }
+            for (tier, outcomes) in counts.work {
+                metrics.work = metrics.work ?? [:]
+                for (outcome, count) in outcomes { metrics.work![tier, default: [:]][outcome, default: 0] += count }
+            }
+            for (code, count) in counts.errors { metrics.errors = metrics.errors ?? [:]; metrics.errors![code, default: 0] += count }
+            for (key, histogram) in latency {
+                metrics.latency = metrics.latency ?? [:]
+                metrics.latency![key, default: LatencyHistogram(bounds: histogram.bounds)].add(histogram)
             }
             try store.save(metrics)
         }

@@ -25,6 +25,9 @@ public final class Sync {
     /// (it would only cache it, and with 200,000 pending pieces of work that cache was 90 MB
     /// decoded and written again by every run, `status` and the hook's preview included).
     var queueInGit = false
+    /// The spending ledger, breakers and calibrations shared with other runners through git
+    /// (`sync --ci` sets it); nil: this clone's own.
+    public var sharedLedger: SharedLedger?
 
     /// The state as state.json keeps it (see `queueInGit`).
     func cached(_ state: SyncState) -> SyncState {
@@ -217,6 +220,7 @@ public final class Sync {
                 done = try pass(options, state: state, queue: origin, dryRun: false)
             } catch {
                 recoverFromFailedPass(initial: state, requestsBefore: requestsBefore)
+                if error.code != .interrupted { RunRecorder(store: store).recordError(error.code.rawValue) }
                 // A stop mid-pass is no failure: the report (with the passes that finished) is
                 // still printed, `--json` included, and the command exits 130/143.
                 guard error.code == .interrupted else { throw error }
@@ -282,6 +286,9 @@ public final class Sync {
     private func pass(_ options: SyncOptions, state initial: SyncState, queue origin: QueueOrigin, dryRun: Bool) throws(AutodevError) -> SyncPass {
         var state = initial
         let started = clock.now()
+        let startedMonotonic = clock.monotonicMilliseconds()
+        // Latencies for metrics.json's histograms (`MetricsTimings.swift`).
+        let timings = RunTimings(clock: clock)
         let range = try RangeResolver.resolve(options.range, in: repository, checkpointRef: checkpointRef)
         var notes = range.notes
         let results = ResultsBranch(repository: repository, ref: resultsRef)
@@ -301,7 +308,8 @@ public final class Sync {
         notes.append(contentsOf: events.notes.filter { !range.notes.contains($0) })
         let decisions = events.decisions ?? []
 
-        let queue = PassQueue.build(decisions: decisions, events: events.events, state: &state, now: started)
+        let queue = PassQueue.build(decisions: decisions, events: events.events, state: &state, now: started,
+                                    finished: events.finishedByProgress)
         notes.append(contentsOf: queue.notes)
         if !dryRun { for file in queue.supersededRequests { FileSystem.remove(store.pendingFolder + "/" + file) } }
         let runID = "run-" + String(SHA256.hex("\(range.from?.hex ?? "-")..\(range.worktree ? "worktree" : range.to?.hex ?? "-")\n" + queue.items.map(\.id).joined(separator: ",")).prefix(12))
@@ -329,6 +337,8 @@ public final class Sync {
                                       }), owners: state.generated)
         runner.failedValidations = state.failedValidation ?? [:]
         runner.gate = validationGate()
+        runner.gate?.timings = timings
+        runner.timings = timings
         runner.baseline = state.validationBaseline
         runner.llm = try llmSetup(state: state, runID: runID)
         try runner.run(queue.items)
@@ -391,7 +401,9 @@ public final class Sync {
         }
 
         // Persist, then advance.
-        let counts = RunRecorder.Counts(events: events.events.count, decisions: decisions, items: runner.items)
+        let counts = RunRecorder.Counts(events: events.events.count, decisions: decisions, items: runner.items,
+                                        eventKinds: Dictionary(grouping: events.events, by: \.kind.rawValue).mapValues(\.count),
+                                        calls: runner.llmCalls)
         let stopSignal = stopRequested()
         var record = RunRecord(id: runID, startedAt: started, finishedAt: clock.now(), from: range.from?.hex,
                                to: range.to?.hex, status: stopSignal != 0 ? .interrupted : .completed,
@@ -414,7 +426,12 @@ public final class Sync {
             state.produced = Set(state.produced).union(runner.newFiles.values.map { $0.blob.hex }).sorted()
             state.lastRun = runID
             state.loop = .init(state: stopSignal != 0 ? .shutdown : .idle, task: nil, pid: nil, since: clock.now())
-            try RunRecorder(store: store).persist(run: record, decisions: queue.skipped + runner.records, counts: counts, state: cached(state))
+            // Every request sent is one observation (`_count` = calls made); an attempt the call
+            // guard retried is kept without its time (0), which is in the retried call's.
+            for call in runner.llmCalls { timings.observe(.llmCall(provider: call.provider), milliseconds: call.latencyMilliseconds) }
+            timings.observe(.sync, milliseconds: clock.monotonicMilliseconds() - startedMonotonic)
+            try RunRecorder(store: store).persist(run: record, decisions: queue.skipped + runner.records, counts: counts, state: cached(state),
+                                                  latency: timings.snapshot())
             step("persisted")
             // The queue goes to git with the checkpoint: losing `.auto-dev/` loses no work.
             let moveTo = options.range.movesCheckpoint(range) && range.to != range.checkpoint ? range.to : nil
@@ -458,10 +475,13 @@ public final class Sync {
             fingerprint += "\(provider.name) \(provider.kind.rawValue) \(provider.baseURL) \(provider.model) \(provider.editFormat.rawValue)\n"
         }
         let guarded = CallGuard(config: config, store: store, ledger: SpendLedger(path: Self.ledgerPath(for: repository)), clock: clock,
-                                runKey: "\(runID)@\(getpid())-\(clock.nowMilliseconds())", startedMonotonic: runStartedMonotonic,
+                                // Unique across machines too: runners on other clones share the ledger (SharedLedger),
+                                // and the run id is the same for every runner on the same range.
+                                runKey: "\(runID)@\(getpid())-\(clock.nowMilliseconds())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))", startedMonotonic: runStartedMonotonic,
                                 stopRequested: stopRequested, step: { [unowned self] name in self.step(name) })
+        guarded.shared = sharedLedger
         var setup = TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, failedValidation: state.failedValidation ?? [:],
-                                        calibration: state.tokenCalibration ?? [:], configFingerprint: SHA256.hex(fingerprint), guarded: guarded)
+                                        calibration: (sharedLedger?.calibration ?? [:]).merging(state.tokenCalibration ?? [:]) { $1 }, configFingerprint: SHA256.hex(fingerprint), guarded: guarded)
         setup.openCache = { [self] in try? self.openAnswerCache() }
         setup.secrets = secretGuard()
         return setup

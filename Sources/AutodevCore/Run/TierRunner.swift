@@ -52,6 +52,8 @@ final class TierRunner {
     var llm: LLMSetup?
     /// `[validate] command`: tier 5's gate, and what `validate` decisions run.
     var gate: ValidationGate?
+    /// Where each piece of work's time in a tier is observed (`tier` histograms); nil: untimed.
+    var timings: RunTimings?
     /// Tiers 3 and 4 (`LLMStage+Reuse.swift`).
     var reuse = ReuseLedger()
     /// What generated work may write (`[answers] allow_paths` opens protected paths).
@@ -114,7 +116,12 @@ final class TierRunner {
             }
             var resolution: Resolution
             do {
+                let resolveStarted = context.clock.monotonicMilliseconds()
                 resolution = try tiers.resolve(item, dryRun: context.dryRun)
+                // Work bound for tier 5 is timed there (per change), not here where it only passed through.
+                if case .request = resolution.kind, llm != nil, !context.dryRun {} else {
+                    timings?.observe(.tier(resolution.tier.rawValue), milliseconds: context.clock.monotonicMilliseconds() - resolveStarted)
+                }
             } catch where error.code == .generatorFailed || error.code == .outputCollision {
                 fail(item, error.message)
                 if !context.dryRun {

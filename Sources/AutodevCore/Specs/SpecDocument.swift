@@ -246,6 +246,10 @@ public struct SpecDocument: Sendable {
         let folders = path.split(separator: "/").dropLast().map { $0.lowercased() }
         if folders.contains("checklists") { return "a quality checklist about the spec, not a requirement" }
         if folders.contains("contracts"), pathFormat(path) != nil { return "a contract supporting the feature's plan" }
+        // A sharded product requirements document (BMAD's docs/prd/): its requirements reach
+        // code through the epics' stories, which carry the tasks. Read as work, each section
+        // ("Functional Requirements") became one item nobody would list.
+        if folders.contains("prd") { return "a product requirements document: its requirements reach code through the stories and tasks that implement them" }
         return nil
     }
 

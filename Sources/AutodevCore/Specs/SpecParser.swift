@@ -206,11 +206,15 @@ struct SpecParser {
 
     // MARK: Kiro
 
-    /// `Requirement 1`, `Requirement 1: Title`, `Requirement R6.1`, `R6.1 Title`, `DR4: Title` → the id.
+    /// The word a Kiro requirement heading starts with, in the languages specs are written in.
+    static let requirementWords = ["requirement ", "requisito ", "requerimiento ", "exigence ", "anforderung ", "需求 "]
+
+    /// `Requirement 1`, `Requirement 1: Title`, `Requisito 6: Título`, `Requirement R6.1`,
+    /// `R6.1 Title`, `DR4: Title` → the id.
     static func kiroRequirementID(_ title: String) -> String? {
         let lower = title.lowercased()
-        if lower.hasPrefix("requirement ") {
-            let rest = TextScan.trimSeparators(title.dropFirst("requirement ".count))
+        if let word = requirementWords.first(where: { lower.hasPrefix($0) }) {
+            let rest = TextScan.trimSeparators(title.dropFirst(word.count))
             let token = rest.prefix { !$0.isWhitespace && $0 != ":" && $0 != "-" && $0 != "–" && $0 != "—" }
             guard !token.isEmpty, token.contains(where: \.isNumber) else { return nil }
             return String(token.hasSuffix(".") ? token.dropLast() : token)
@@ -247,7 +251,7 @@ struct SpecParser {
                 }
             }
             var title = Substring(section.title)
-            if title.lowercased().hasPrefix("requirement ") { title = title.dropFirst("requirement ".count) }
+            if let word = Self.requirementWords.first(where: { title.lowercased().hasPrefix($0) }) { title = title.dropFirst(word.count) }
             title = TextScan.trimSeparators(title)
             if title.hasPrefix(id) { title = TextScan.trimSeparators(title.dropFirst(id.count)) }
             result.append(make(key: "Requirement \(id)", ids: SpecText.unique(ids), kind: .requirement,
@@ -291,7 +295,8 @@ struct SpecParser {
             for line in own.joined(separator: "\n").split(separator: "\n") {
                 refs.append(contentsOf: Self.citedRequirements(line))
             }
-            if let cut = title.firstRange(of: "_Requirements") ?? title.firstRange(of: "Requirements:") {
+            if let cut = title.firstRange(of: "_Requirements") ?? title.firstRange(of: "Requirements:")
+                ?? title.firstRange(of: "_Requisitos") ?? title.firstRange(of: "Requisitos:") {
                 title = TextScan.trimSeparators(title[..<cut.lowerBound])
             }
             result.append(itemRequirement(key: key, kind: .task, label: title, item: item, refs: refs, mark: mark))
@@ -303,11 +308,18 @@ struct SpecParser {
         return result.sorted { $0.line < $1.line }
     }
 
-    /// `_Requirements: 1.1, 1.2_`, `Requirements: R6.1`, `**Validates: Requirements 2.3**` → the
-    /// cited ids; a range `1.1–1.7` (en dash or hyphen) stands for every criterion in it.
+    /// The words a Kiro task cites its requirements with, in the languages specs are written in
+    /// (`_Requisitos: 6.1_` in a Spanish spec, `_需求: 2.3_`): a small list, and a citation
+    /// links only to ids the feature's requirements have.
+    static let citationMarkers = ["requirements:", "validates:", "requisitos:", "requerimientos:", "requisitos：", "exigences :",
+                                  "exigences:", "anforderungen:", "需求:", "需求：", "要件:", "要件："]
+
+    /// `_Requirements: 1.1, 1.2_`, `Requirements: R6.1`, `**Validates: Requirements 2.3**`,
+    /// `_Requisitos: 6.1_` → the cited ids; a range `1.1–1.7` (en dash or hyphen) stands for
+    /// every criterion in it.
     static func citedRequirements(_ line: Substring) -> [String] {
         let lower = line.lowercased()
-        guard let marker = lower.firstRange(of: "requirements:") ?? lower.firstRange(of: "validates:") else { return [] }
+        guard let marker = citationMarkers.lazy.compactMap({ lower.firstRange(of: $0) }).first else { return [] }
         let offset = lower.distance(from: lower.startIndex, to: marker.upperBound)
         let rest = line.dropFirst(offset)
         var result: [String] = []

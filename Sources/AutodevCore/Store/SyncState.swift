@@ -194,11 +194,23 @@ public struct Metrics: Sendable, Codable, Equatable {
     public var countedRuns: [String]?
     /// Calls needed, made and avoided over all runs since it was first kept.
     public var accounting: CallAccounting?
+    /// Events by kind (`specificationChanged`, …); nil before it was kept (`events` has them all).
+    public var eventKinds: [String: Int]?
+    /// Pieces of work by tier, then by outcome (`landed`, `no-files`, `failed`, `pending`); nil
+    /// before it was kept.
+    public var work: [String: [String: Int]]?
+    /// Errors by code: a sync stopped by an `AutodevError` (its code), model calls without a
+    /// usable answer (`llm-failed`, `llm-malformed`), work whose tier failed (`tier-failed`).
+    public var errors: [String: Int]?
+    /// Latency histograms by series key (`RunTimings.Series.key`: `sync`, `tier:pattern`,
+    /// `llm_call:PROVIDER`, `validation`); nil before they were kept.
+    public var latency: [String: LatencyHistogram]?
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case schemaVersion, runs, events, decisions, workItems, skips, tiers, llmCallsAvoided, llmRequests, countedRuns, llm, accounting
+        case schemaVersion, runs, events, decisions, workItems, skips, tiers, llmCallsAvoided, llmRequests, countedRuns, llm, accounting,
+             eventKinds, work, errors, latency
     }
 
     public init(from decoder: any Decoder) throws {
@@ -215,6 +227,10 @@ public struct Metrics: Sendable, Codable, Equatable {
         countedRuns = try c.decodeIfPresent([String].self, forKey: .countedRuns)
         llm = try c.decodeIfPresent(LLMUsage.self, forKey: .llm)
         accounting = try c.decodeIfPresent(CallAccounting.self, forKey: .accounting)
+        eventKinds = try c.decodeIfPresent([String: Int].self, forKey: .eventKinds)
+        work = try c.decodeIfPresent([String: [String: Int]].self, forKey: .work)
+        errors = try c.decodeIfPresent([String: Int].self, forKey: .errors)
+        latency = try c.decodeIfPresent([String: LatencyHistogram].self, forKey: .latency)
         if schemaVersion == 1 { self = migratedFromVersion1() }
     }
 

@@ -131,13 +131,17 @@ extension TierRunner {
             }
             ready += change.items
         }
+        let reuseStarted = context.clock.monotonicMilliseconds()
         ready = try reuseEarlierAnswers(ready, source: tree, baseTree: baseLookup.tree, setup: setup)
+        timings?.observe(.tier("reuse"), milliseconds: context.clock.monotonicMilliseconds() - reuseStarted)
         for change in ChangePlanner.plan(ready) {
             if context.stopRequested() != 0 {
                 for item in change.items { deferItem(item, "stopped by a signal; pending") }
                 continue
             }
+            let serveStarted = context.clock.monotonicMilliseconds()
             try serve(change, tree: tree, baseTree: baseLookup.tree, setup: setup)
+            timings?.observe(.tier(TierName.llm.rawValue), milliseconds: context.clock.monotonicMilliseconds() - serveStarted)
         }
     }
 

@@ -28,6 +28,8 @@ struct ValidationGate {
     let runner: any CommandRunner
     /// `[validate] report`: a JUnit XML file the command writes, relative to the scratch copy.
     var report: String? = nil
+    /// Where each run of the command is timed (`validation` histogram); nil: not timed.
+    var timings: RunTimings? = nil
 
     /// One run of the command: how it ended, its output and, with a report, what it named.
     struct Run {
@@ -101,6 +103,11 @@ struct ValidationGate {
     }
 
     private func execute(baseTree: ObjectID, files: [String: ObjectID], logPath: String?, stopRequested: () -> Int32) -> Run {
+        guard let timings else { return executeUntimed(baseTree: baseTree, files: files, logPath: logPath, stopRequested: stopRequested) }
+        return timings.measure(.validation) { executeUntimed(baseTree: baseTree, files: files, logPath: logPath, stopRequested: stopRequested) }
+    }
+
+    private func executeUntimed(baseTree: ObjectID, files: [String: ObjectID], logPath: String?, stopRequested: () -> Int32) -> Run {
         if let problem = sandbox.problem() { return Run(outcome: .broken(Sandbox.refusal(problem))) }
         guard let scratch = Generator.makeScratchFolder(sandbox.hostTemporaryFolder) else { return Run(outcome: .broken("could not get a scratch folder")) }
         defer { Generator.removeTree(scratch) }

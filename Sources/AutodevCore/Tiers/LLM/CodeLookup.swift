@@ -83,11 +83,18 @@ struct CodeLookup {
     /// it (`app/models/x.py` at `backend/app/models/x.py`, `models.py` at any depth) — when at
     /// most `maxMatches` do.
     func resolve(_ name: String) -> [String] {
-        let last = String(name.split(separator: "/").last ?? "")
-        let candidates = (byName[last] ?? []).filter { !secrets.isSecretPath($0) }
+        let candidates = matches(name).filter { !secrets.isSecretPath($0) }
         if candidates.contains(name) { return [name] }
-        let matches = candidates.filter { $0.hasSuffix("/" + name) }
-        return matches.count <= Self.maxMatches ? matches : []
+        return candidates.count <= Self.maxMatches ? candidates : []
+    }
+
+    /// Every file at `name` or whose path ends with `/name`, however many: the decision step
+    /// takes a name as evidence only when one file answers to it.
+    func matches(_ name: String) -> [String] {
+        let last = String(name.split(separator: "/").last ?? "")
+        let candidates = byName[last] ?? []
+        if candidates.contains(name) { return [name] }
+        return candidates.filter { $0.hasSuffix("/" + name) }
     }
 
     /// Files named in `text`, resolved; `reason` says where the name was read.
@@ -174,6 +181,12 @@ struct CodeLookup {
             if let paths = byStem[Self.normalized(identifier)] { add(paths, "is named after `\(identifier)`") }
         }
         return found
+    }
+
+    /// Source files named after an identifier (`memory_store` → `memory_store.py`,
+    /// `OrderStore` → `OrderStore.swift`, `order-store.ts`).
+    func files(namedAfter identifier: String) -> [String] {
+        byStem[Self.normalized(identifier)] ?? []
     }
 
     /// Folders named after an identifier (`OrderStore` → `order_store/`), for the map's ranking.

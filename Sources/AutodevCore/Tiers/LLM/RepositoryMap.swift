@@ -177,17 +177,40 @@ struct RepositoryMap {
     ]
 
     /// Top-level declarations: lines that start at column 0 with (modifiers and) a declaring
-    /// keyword; for C and C++ also function definitions and `#define`s.
-    static func symbols(in bytes: ArraySlice<UInt8>, language: Language) -> [String] {
+    /// keyword; for C and C++ also function definitions and `#define`s. `nested` reads indented
+    /// lines too, and method headers without a keyword (`countCompleted() {`,
+    /// `public int countCompleted() {`): where a method is defined, for the decision step's
+    /// check that a task's named symbol exists.
+    static func symbols(in bytes: ArraySlice<UInt8>, language: Language, nested: Bool = false) -> [String] {
         let text = String(decoding: bytes, as: UTF8.self)
         var symbols: [String] = []
         var seen: Set<String> = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+        for var line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            if nested { line = line.drop { $0 == " " || $0 == "\t" } }
             guard let first = line.first, !first.isWhitespace, first != "}", first != "/", first != "*" else { continue }
-            guard let symbol = symbol(line, language: language), !symbol.isEmpty, seen.insert(symbol).inserted else { continue }
+            guard let symbol = symbol(line, language: language) ?? (nested ? methodHeader(line) : nil),
+                  !symbol.isEmpty, seen.insert(symbol).inserted else { continue }
             symbols.append(symbol)
         }
         return symbols
+    }
+
+    private static let controlWords: Set<String> = ["if", "for", "while", "switch", "catch", "return", "else", "new", "await",
+                                                    "do", "try", "using", "with", "foreach", "elif", "until", "unless", "throw"]
+
+    /// `countCompleted() {`, `public int countCompleted(Store s) {`, `get count(): number {`: a
+    /// method header with no declaring keyword (JavaScript, Java, C#, C++ members): the name
+    /// before the first `(`, when only words precede it and the line opens a block.
+    static func methodHeader(_ line: Substring) -> String? {
+        var trimmed = line
+        while let last = trimmed.last, last == " " || last == "\t" || last == "\r" { trimmed = trimmed.dropLast() }
+        guard trimmed.last == "{", let open = trimmed.firstIndex(of: "(") else { return nil }
+        let words = trimmed[..<open].split(separator: " ")
+        guard let name = words.last, let first = words.first, !controlWords.contains(String(first)),
+              words.allSatisfy({ $0.allSatisfy { $0.isLetter || $0.isNumber || "_$<>[]?,".contains($0) } }),
+              name.first.map({ $0.isLetter || $0 == "_" || $0 == "$" }) == true else { return nil }
+        let identifier = identifier(name)
+        return identifier == String(name) ? identifier : nil
     }
 
     private static func symbol(_ line: Substring, language: Language) -> String? {
