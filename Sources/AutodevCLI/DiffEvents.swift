@@ -11,7 +11,7 @@ extension AutodevCommand {
 
                 Changes are classified by the globs of [events] in config/autodev.toml (built-in defaults otherwise) into specificationChanged, testAdded, dependencyUpdated, configurationChanged and codeModified events, listed by priority. A category's globs mean what the same lines mean in a .gitignore: the last one that matches decides, and one starting with ! takes a path out again; --test-report adds a testFailed event per failed test of a JUnit XML report.
 
-                --explain also reads the specs the range touched into requirements (Spec Kit, kitty-specs, Kiro, OpenSpec, BMAD, PRP, plain Markdown), compares them, and shows the decision the rule table makes for every event, with its reason: for a spec, one decision per added, changed, removed or renamed requirement. No LLM is used.
+                --explain also reads the specs the range touched into requirements (Spec Kit, kitty-specs, Kiro, OpenSpec, BMAD, PRP, plain Markdown), compares them, and shows the decision the rule table makes for every event, with its reason: for a spec, one decision per added, changed, removed or renamed requirement. Tasks written as headings (#### T004: …, ### ✅ Tarea 4.4: …) are tasks and their checkboxes are their criteria; done marks (✅ ✔ ☑ [x]) and status words count wherever they sit; optional tasks (- [ ]*) are skipped as optional, and tasks that name no code and are testing by hand, documentation, review, release or planning (in English, Spanish, Chinese, German or French) as not code work. No LLM is used.
                 """
 
         static let spec = CommandSpec(

@@ -28,6 +28,8 @@ public struct MarkdownBlock: Sendable, Equatable {
     public var text: String
     /// Link destinations found in the inline content, in order.
     public var destinations: [String]
+    /// The literals of its code spans (`` `parse()` ``), in order: what a spec marks as code.
+    public var codeSpans: [String] = []
     /// 1-based line where the block starts.
     public var line: Int
     public var children: [MarkdownBlock]

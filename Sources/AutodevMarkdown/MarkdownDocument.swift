@@ -101,6 +101,7 @@ public struct MarkdownDocument: Sendable, Equatable {
             if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE || type == CMARK_NODE_HTML_INLINE {
                 if let literal = cmark_node_get_literal(node).flatMap({ String(validatingCString: $0) }) {
                     stack[stack.count - 1].text += literal
+                    if type == CMARK_NODE_CODE { stack[stack.count - 1].codeSpans.append(literal) }
                 }
             } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
                 stack[stack.count - 1].text += " "

@@ -55,9 +55,11 @@ public struct DecisionFacts: Sendable, Equatable {
     public var existingCode: String?
     /// What the requirement is: a story, a requirement, a criterion, a task, a section.
     public var requirementKind: Requirement.Kind?
-    /// A task whose title says it writes no code (`Run the tests`, `Rebase on main`,
-    /// `Confirm … with the owner`): the verb it starts with.
+    /// Why a task is not code work (`NotCodeWork`): testing by hand, documentation, review,
+    /// release, process or planning, and it names no code file or symbol.
     public var nonCodeTask: String?
+    /// An optional task (Kiro's `- [ ]*`): not required work.
+    public var optionalTask = false
     /// A task that deletes or moves files (or deletes a name from the code): whether the tree
     /// shows it done, and what it shows.
     public var removal: Removal?
@@ -178,12 +180,15 @@ public enum DecisionRules {
         DecisionRule(id: "requirement-done", action: .skip,
                      applies: { $0.requirementChange != nil && $0.finished != nil },
                      reason: { "already done: \($0.finished ?? "")" }),
+        DecisionRule(id: "task-optional", action: .skip,
+                     applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.optionalTask },
+                     reason: { _ in "skipped-optional: the task is marked optional (`- [ ]*` or \"(optional)\"); it is not required work — drop the mark to queue it" }),
         DecisionRule(id: "removal-done", action: .skip,
                      applies: { if case .done = $0.removal { $0.requirementChange != nil } else { false } },
                      reason: { if case .done(let what) = $0.removal { "done: \(what)" } else { "" } }),
         DecisionRule(id: "task-not-code", action: .skip,
                      applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.nonCodeTask != nil },
-                     reason: { "a task that writes no code (\($0.nonCodeTask ?? "")…): it is for a person or the project's checks" }),
+                     reason: { "not code work — \($0.nonCodeTask ?? ""): it names no code file or symbol; it is for a person or the project's checks" }),
         DecisionRule(id: "covered-by-parent", action: .skip,
                      applies: { $0.requirementChange != nil && $0.coveredBy != nil },
                      reason: { "part of \($0.coveredBy ?? "?")'s work in this run" }),
@@ -212,23 +217,6 @@ public enum DecisionRules {
                      applies: { _ in true },
                      reason: { _ in "no requirement changed" }),
     ]
-
-    /// First words of a task that writes no code. "Verify" and "Run" tasks run checks; the
-    /// rest are a person's steps. ("Validate", "Test", "Add tests" are code.)
-    static let nonCodeVerbs: [String] = [
-        "run", "rerun", "re-run", "verify", "confirm", "rebase", "merge", "manual", "manually", "review", "approve",
-        "deploy", "release", "publish", "announce", "communicate", "coordinate", "ask", "discuss", "schedule",
-        "notify", "sign off", "sign-off", "get approval", "open a pr", "open pr", "create a pr", "create pr",
-        "smoke test", "manual smoke", "demo", "present", "tag", "push",
-    ]
-
-    /// The verb a task title starts with when it writes no code, or nil.
-    public static func nonCodeVerb(_ title: String) -> String? {
-        let lower = title.lowercased().drop { !$0.isLetter }
-        return nonCodeVerbs.first { verb in
-            lower.hasPrefix(verb) && (lower.count == verb.count || !lower[lower.index(lower.startIndex, offsetBy: verb.count)].isLetter)
-        }
-    }
 
     /// The row every decision of an adoption (a first run without `--backfill`) comes from.
     public static var adoptedBaseline: DecisionRule { table[1] }

@@ -156,7 +156,8 @@ public struct Explainer {
             // proposed for retirement (a replay of a public history proposed 99 retirements
             // when its author pruned two spec files).
             if change.kind == .removed, let count = deletedDocuments[eventID] { facts.specFile = .deleted(count) }
-            if requirement.kind == .task { facts.nonCodeTask = DecisionRules.nonCodeVerb(requirement.title) }
+            facts.nonCodeTask = NotCodeWork.reason(requirement)
+            facts.optionalTask = requirement.kind == .task && requirement.optional
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
             if change.kind == .added, facts.finished == nil { facts.implementedBy = citedByTickedTask(requirement, in: side) }
             facts.needsClarification = requirement.needsClarification
@@ -489,7 +490,8 @@ public struct Explainer {
                 for ref in Set(requirement.refs) { byRef[ref, default: []].append(position) }
                 if requirement.kind == .task {
                     tasks += 1
-                    if !requirement.isTicked { openTasks += 1 }
+                    // An optional task left open (Kiro's `- [ ]*`) keeps no feature from being done.
+                    if !requirement.isTicked && !requirement.optional { openTasks += 1 }
                     if firstTaskSpec == nil { firstTaskSpec = requirement.spec }
                 }
             }
@@ -548,7 +550,7 @@ public struct Explainer {
         if let finished = featureStatus(of: requirement, in: snapshot) { return finished }
         if requirement.kind == .task { return nil }
         let index = scopeIndex(of: requirement, in: snapshot)
-        let citing = index.citing(requirement).map { index.requirements[$0] }.filter { $0.kind == .task }
+        let citing = index.citing(requirement).map { index.requirements[$0] }.filter { $0.kind == .task && !$0.optional }
         if !citing.isEmpty, citing.allSatisfy(\.isTicked) {
             let shown = citing.prefix(3).map(\.key).joined(separator: ", ")
             return "every task that cites it is ticked (\(shown)\(citing.count > 3 ? " and \(citing.count - 3) more" : ""))"

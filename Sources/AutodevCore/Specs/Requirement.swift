@@ -38,6 +38,11 @@ public struct Requirement: Sendable, Equatable {
     public var criteria: [String] = []
     /// Why its document says it is finished (a story whose status is Done); nil otherwise.
     public var finished: String?
+    /// The code spans of its title and own text (`` `count_completed()` ``, `` `MemoryStore` ``):
+    /// what the spec marks as code.
+    public var codeSpans: [String] = []
+    /// An optional task (Kiro's `- [ ]*`, a title marked `(optional)`): not required work.
+    public var optional = false
 
     /// A task whose own checkbox is ticked (`[x]`); for a task with subtasks, every box ticked.
     public var isTicked: Bool {

@@ -120,10 +120,13 @@ public struct SpecDocument: Sendable {
         if format == .openSpec, isUnder(path, ["openspec", "specs"]) {
             return "openspec/specs/ is the record of what has shipped (new work comes as a change in openspec/changes/)"
         }
-        if let status = DocumentStatus.declared(frontMatter: frontMatter, outline: outline), DocumentStatus.isFinished(status) {
-            return "the spec's status says \"\(status.prefix(40))\""
+        guard let status = DocumentStatus.declared(frontMatter: frontMatter, outline: outline), DocumentStatus.isFinished(status) else {
+            return nil
         }
-        return nil
+        // Spec Kit's header (`**Status**: Draft`, later `Complete`) is the document's own state:
+        // only a status that names the code (`Implemented`, `Shipped`) says the code exists.
+        if format == .specKit || format == .kittySpecs, !DocumentStatus.speaksOfCode(status) { return nil }
+        return "the spec's status says \"\(status.prefix(40))\""
     }
 
     /// A kitty-specs work package (`tasks/WP01-….md` with `work_package_id` or `subtasks` in

@@ -11,6 +11,8 @@ struct SpecOutline {
         var path: [String]
         /// The blocks after the heading, up to the next heading of any level.
         var blocks: [MarkdownBlock]
+        /// The code spans of the heading's own text.
+        var codeSpans: [String] = []
     }
 
     var preamble: [MarkdownBlock] = []
@@ -23,7 +25,7 @@ struct SpecOutline {
                 while let last = stack.last, last.level >= level { stack.removeLast() }
                 stack.append((level, block.text))
                 sections.append(Section(title: block.text, level: level, line: block.line,
-                                        path: stack.map(\.title), blocks: []))
+                                        path: stack.map(\.title), blocks: [], codeSpans: block.codeSpans))
             } else if sections.isEmpty {
                 preamble.append(block)
             } else {
@@ -131,14 +133,37 @@ enum SpecText {
     }
 
     /// The checkbox states of every list item in the blocks, in document order.
+    /// A checkbox on a reference line (`- [ ] Source: docs/architecture.md#auth`) is no work
+    /// left: it is not counted.
     static func progress(_ blocks: [MarkdownBlock]) -> String {
         var states = ""
         var stack = Array(blocks.reversed())
         while let block = stack.popLast() {
-            if case .item = block.kind, let box = checkbox(of: block).0 { states.append(box.state) }
+            if case .item = block.kind {
+                let (box, label) = checkbox(of: block)
+                if let box, !isReference(label) { states.append(box.state) }
+            }
             stack.append(contentsOf: block.children.reversed())
         }
         return states
+    }
+
+    /// Labels of a line that cites where something comes from rather than asking for work.
+    static let referenceLabels = [
+        "source", "sources", "ref", "refs", "reference", "references", "see", "fuente", "fuentes", "referencia",
+        "referencias", "ver", "voir", "quelle", "siehe", "来源", "参考", "参见", "出处",
+    ]
+
+    /// `Source: docs/x.md`, `[Source: architecture/auth.md]`, `参考：设计文档`.
+    static func isReference(_ label: String) -> Bool {
+        var text = Substring(label.lowercased())
+        while let first = text.first, first == "[" || first == "(" || first == "*" || first == "_" || first == " " { text = text.dropFirst() }
+        return referenceLabels.contains { word in
+            guard text.hasPrefix(word) else { return false }
+            var rest = text.dropFirst(word.count)
+            while rest.first == " " || rest.first == "*" || rest.first == "_" { rest = rest.dropFirst() }
+            return rest.first == ":" || rest.first == "\u{FF1A}"
+        }
     }
 
     /// Every list item in the blocks, outermost first, in document order, with its depth in
@@ -153,6 +178,17 @@ enum SpecText {
                 childDepth = depth + 1
             }
             stack.append(contentsOf: block.children.reversed().map { ($0, childDepth) })
+        }
+        return result
+    }
+
+    /// The code spans of everything in the blocks, in document order.
+    static func codeSpans(_ blocks: [MarkdownBlock]) -> [String] {
+        var result: [String] = []
+        var stack = Array(blocks.reversed())
+        while let block = stack.popLast() {
+            result.append(contentsOf: block.codeSpans)
+            stack.append(contentsOf: block.children.reversed())
         }
         return result
     }

@@ -7,12 +7,12 @@ struct SpecParser {
     let format: SpecFormat
     let outline: SpecOutline
 
-    private var sections: [SpecOutline.Section] { outline.sections }
-    private var allBlocks: [MarkdownBlock] { outline.preamble + sections.flatMap(\.blocks) }
+    var sections: [SpecOutline.Section] { outline.sections }
+    var allBlocks: [MarkdownBlock] { outline.preamble + sections.flatMap(\.blocks) }
 
     // MARK: Building requirements
 
-    private func make(key: String, ids: [String] = [], kind: Requirement.Kind, title: String, text: String,
+    func make(key: String, ids: [String] = [], kind: Requirement.Kind, title: String, text: String,
                       raw: String, line: Int, paths: [String] = [], destinations: [String] = [],
                       refs: [String] = [], parent: String? = nil, progress: String = "",
                       delta: Requirement.Delta? = nil, criteria: [String]? = nil) -> Requirement {
@@ -27,7 +27,7 @@ struct SpecParser {
         return requirement
     }
 
-    private func destinations(_ blocks: [MarkdownBlock]) -> [String] {
+    func destinations(_ blocks: [MarkdownBlock]) -> [String] {
         var result: [String] = []
         var stack = blocks
         while let block = stack.popLast() {
@@ -49,17 +49,25 @@ struct SpecParser {
         }
     }
 
+    /// `mark`: a done or open mark written into the item's text (`- ✅ T001 …`), which counts
+    /// where a checkbox would.
     private func itemRequirement(key: String, ids: [String] = [], kind: Requirement.Kind, label: Substring,
                                  item: MarkdownBlock, refs: [String] = [], parent: String? = nil,
-                                 includeNested: Bool = false) -> Requirement {
+                                 includeNested: Bool = false, mark: Bool? = nil) -> Requirement {
         let rest = includeNested ? Array(item.children.drop { $0.kind != .paragraph }.dropFirst()) : ownBlocks(item)
         let title = TextScan.collapse(label)
         let body = SpecText.normalized(rest)
         let text = body.isEmpty ? title : title + "\n" + body
-        let progress = includeNested ? SpecText.progress([item]) : (SpecText.checkbox(of: item).0.map { String($0.state) } ?? "")
-        return make(key: key, ids: ids, kind: kind, title: SecretGuard.cut(title, to: 120), text: text,
-                    raw: SpecText.raw(rest), line: item.line, destinations: destinations([item]),
-                    refs: refs, parent: parent, progress: progress)
+        let box = SpecText.checkbox(of: item).0
+        var progress = includeNested ? SpecText.progress([item]) : (box.map { String($0.state) } ?? "")
+        if mark == true && !includeNested { progress = "x" } else if let mark, box == nil { progress = mark ? "x" : " " }
+        var requirement = make(key: key, ids: ids, kind: kind, title: SecretGuard.cut(title, to: 120), text: text,
+                               raw: SpecText.raw(rest), line: item.line, destinations: destinations([item]),
+                               refs: refs, parent: parent, progress: progress)
+        let first = item.children.first { $0.kind == .paragraph }
+        requirement.codeSpans = (first?.codeSpans ?? []) + SpecText.codeSpans(rest)
+        requirement.optional = box?.optional == true || Self.markedOptional(title)
+        return requirement
     }
 
     // MARK: GitHub Spec Kit (and kitty-specs)
@@ -73,8 +81,10 @@ struct SpecParser {
 
     func specKit() -> [Requirement] {
         var result: [Requirement] = []
+        // In tasks.md a story heading groups the story's tasks; the story is spec.md's.
+        let isTasks = name.lowercased() == "tasks.md"
         var index = 0
-        while index < sections.count {
+        while index < sections.count && !isTasks {
             let section = sections[index]
             let lower = section.title.lowercased()
             if let number = Self.storyNumber(lower) {
@@ -104,18 +114,29 @@ struct SpecParser {
             }
             index += 1
         }
+        // Tasks written as headings define their ids first; the items below them are criteria.
+        let headings = headingTasks()
+        result.append(contentsOf: headings.requirements)
+        var defined = Set(headings.requirements.map(\.key))
         // An id is defined once; a later line that starts with it (a note, a status line) refers
-        // to it. Where tasks have checkboxes, only checkbox items are tasks.
-        let items = SpecText.items(allBlocks)
+        // to it. Where tasks have checkboxes, only checkbox items are tasks; where they are
+        // headings, no list item is.
+        let items = sectionItems()
         let checkboxTasks = items.contains { item in
             let (box, label) = SpecText.checkbox(of: item.item)
-            return box != nil && TextScan.leadingID(Substring(label)).map { isTaskID($0.id) } == true
+            return box != nil && TextScan.leadingID(Substring(DoneMark.split(label).rest)).map { isTaskID($0.id) } == true
         }
-        var defined = Set<String>()
-        for (item, _) in items {
+        for (item, _, section) in items {
             let (box, label) = SpecText.checkbox(of: item)
-            guard let (id, rest) = TextScan.leadingID(Substring(label)) else { continue }
-            if isTaskID(id) && checkboxTasks && box == nil { continue }
+            let (mark, unmarked) = DoneMark.split(label)
+            guard let (id, rest) = TextScan.leadingID(Substring(unmarked)) else { continue }
+            if isTaskID(id) {
+                if box == nil && (checkboxTasks || !headings.requirements.isEmpty) { continue }
+                // A criterion of a heading task; a bullet that lists ids (`T004, T005 can run in
+                // parallel`); an item of a parallel-work, dependency or summary section.
+                if headings.owns(section) || Self.mentionsOnly(rest) { continue }
+                if isTasks, let section, isAboutTasks(section) { continue }
+            }
             // Only requirement, criterion and task ids define something: `WP01` names a work
             // package, `A-2`/`G-2`/`NG-3` assumptions, goals and non-goals, `S6353`/`B608` a
             // linter's rules.
@@ -129,7 +150,10 @@ struct SpecParser {
                     if tag != "P" && tag != "p" { refs.append(String(tag)) }
                     description = TextScan.trimSeparators(description[description.index(after: close)...])
                 }
-                result.append(itemRequirement(key: id, kind: .task, label: description, item: item, refs: refs))
+                if let section, let story = enclosingStory(section), !refs.contains(where: { $0.hasPrefix("US") }) {
+                    refs.append(story)
+                }
+                result.append(itemRequirement(key: id, kind: .task, label: description, item: item, refs: refs, mark: mark))
             } else {
                 result.append(itemRequirement(key: id, kind: Self.specKitKind(id), label: rest, item: item, includeNested: true))
             }
@@ -243,21 +267,28 @@ struct SpecParser {
     /// Checkbox tasks (Kiro and OpenSpec `tasks.md`): `- [ ] 1.1 Title`, `- [-] 2. Title`,
     /// `- [ ]* 3.2 Optional`, named tasks; `_Requirements: 1.1, 2_` lines become references.
     func checkboxTasks() -> [Requirement] {
-        var result: [Requirement] = []
-        for (item, _) in SpecText.items(allBlocks) {
+        // Tasks written as headings (`### ✅ Tarea 4.4: …`): the checkboxes below them are
+        // their criteria (`**Criterios:**`), not tasks.
+        let headings = headingTasks()
+        var result = headings.requirements
+        for (item, _, section) in sectionItems() {
             let (box, label) = SpecText.checkbox(of: item)
-            guard box != nil else { continue }
+            guard box != nil, !headings.owns(section) else { continue }
+            let (mark, unmarked) = DoneMark.split(label)
             var key: String
-            var title = Substring(label)
+            var title = Substring(unmarked)
             if let (number, rest) = TextScan.leadingNumber(title) {
                 key = "Task \(number)"
                 title = rest
+            } else if let label = TaskLabel.parse(title) {
+                key = label.key.hasPrefix("Task ") ? label.key : "Task \(label.key)"
+                title = label.rest
             } else if let (id, rest) = TextScan.leadingID(title) {
                 key = "Task \(id)"
                 title = rest
             } else {
                 // Redacted before it is lower-cased and cut (either could hide a key from the patterns).
-                key = "Task: " + String(SpecText.headingKey(SecretGuard.patterns.redact(label).text).prefix(60))
+                key = "Task: " + String(SpecText.headingKey(SecretGuard.patterns.redact(unmarked).text).prefix(60))
             }
             var refs: [String] = []
             let own = [label] + ownBlocks(item).map(\.allText)
@@ -268,9 +299,13 @@ struct SpecParser {
                 ?? title.firstRange(of: "_Requisitos") ?? title.firstRange(of: "Requisitos:") {
                 title = TextScan.trimSeparators(title[..<cut.lowerBound])
             }
-            result.append(itemRequirement(key: key, kind: .task, label: title, item: item, refs: refs))
+            result.append(itemRequirement(key: key, kind: .task, label: title, item: item, refs: refs, mark: mark))
         }
-        return result
+        // A heading that repeats a checkbox task's number (`### Task 4: …` over a detailed
+        // `- [ ] 4. …`) restates it: the checkbox is the task.
+        let listed = Set(result.dropFirst(headings.requirements.count).map(\.key))
+        result.removeAll { heading in headings.requirements.contains { $0.line == heading.line } && listed.contains(heading.key) }
+        return result.sorted { $0.line < $1.line }
     }
 
     /// The words a Kiro task cites its requirements with, in the languages specs are written in
@@ -528,10 +563,19 @@ struct SpecParser {
             guard !text.isEmpty else {
                 continue
             }
-            let key = section.path.map(SpecText.headingKey).joined(separator: " > ")
-            result.append(make(key: key, kind: .section, title: section.title, text: text,
-                               raw: SpecText.raw(section.blocks), line: section.line,
-                               destinations: destinations(section.blocks), progress: SpecText.progress(section.blocks)))
+            // A done mark in a heading (`### ✅ Login page`) is progress, not part of its name; a
+            // heading written as a task (`### Task 3: …`, `### Tarea 4.4: …`) is a task.
+            let key = section.path.map { SpecText.headingKey(DoneMark.split($0).rest) }.joined(separator: " > ")
+            let (done, unmarked) = DoneMark.split(section.title)
+            let isTask = TaskLabel.parse(Substring(unmarked)) != nil
+            var progress = SpecText.progress(section.blocks)
+            if isTask, let done { progress = done ? "x" : " " }
+            var requirement = make(key: key, kind: isTask ? .task : .section, title: unmarked, text: text,
+                                   raw: SpecText.raw(section.blocks), line: section.line,
+                                   destinations: destinations(section.blocks), progress: progress)
+            requirement.codeSpans = section.codeSpans + SpecText.codeSpans(section.blocks)
+            if done == true && !isTask { requirement.finished = "its heading is marked done (\(section.title.prefix(40)))" }
+            result.append(requirement)
             ownerAtLevel.append((section.level, result.count - 1))
         }
         return result
