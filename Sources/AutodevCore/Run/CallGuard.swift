@@ -163,8 +163,6 @@ final class CallGuard {
             state.limiters[name] = limiter
             state.breakers[name] = breaker  // a probe is recorded before it goes
             persist()
-            let reservation = SpendLedger.Line(kind: .reserved, id: id, at: clock.now(), provider: name, cost: maxCost, tokens: maxTokens,
-                                               run: runKey, work: work, outcome: nil)
             do {
                 try ledger.reserve(reservation)
             } catch {
