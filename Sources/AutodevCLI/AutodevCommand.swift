@@ -34,8 +34,11 @@ enum AutodevCommand {
     static var environment: String {
         "ENVIRONMENT\n" + environmentRows.map { name, meaning in
             let lines = HelpText.wrapLines(meaning, width: HelpText.width - 19)
-            let lead = "  " + name + String(repeating: " ", count: max(1, 17 - name.count))
-            return ([lead + lines[0]] + lines.dropFirst().map { String(repeating: " ", count: 19) + $0 }).joined(separator: "\n")
+            let indent = String(repeating: " ", count: 19)
+            // A name longer than the column gets a line of its own, the meaning below it.
+            guard name.count <= 15 else { return (["  " + name] + lines.map { indent + $0 }).joined(separator: "\n") }
+            let lead = "  " + name + String(repeating: " ", count: 17 - name.count)
+            return ([lead + lines[0]] + lines.dropFirst().map { indent + $0 }).joined(separator: "\n")
         }.joined(separator: "\n")
     }
 

@@ -732,7 +732,7 @@ public struct Explainer {
 
     /// A test file that the same commit added together with code.
     private mutating func testCommitWithCode(_ test: String) -> String? {
-        guard indexedCommits() != nil, let (commit, code) = commitWithCode(changing: test) else { return nil }
+        guard indexedCommits() != nil, let (commit, code) = commitWithCode(changing: test, orWhatItTests: true) else { return nil }
         return "commit \(commit.id.hex.prefix(12)) adds this test together with code (\(Self.shown(code)))"
     }
 
@@ -851,21 +851,29 @@ public struct Explainer {
 
     /// The newest commit of the range (of at most 200) that changed `path` and code, with that
     /// code. Code, not tests: a test written beside a spec is not its implementation.
-    private mutating func commitWithCode(changing path: String) -> (CommitInfo, [String])? {
+    /// `orWhatItTests`: for a test, configuration or a schema committed with it counts too (a
+    /// spec committed with configuration, autodev's own included, is not implemented by it).
+    private mutating func commitWithCode(changing path: String, orWhatItTests: Bool = false) -> (CommitInfo, [String])? {
         guard let commits = commitIndex?.commits, commits.count <= 200 else { return nil }
         for commit in commits where pathsChanged(by: commit).contains(path) {
             let code = codeChanged(by: commit).filter { classifier.classify($0)?.category == .code }
             if !code.isEmpty { return (commit, code) }
+            guard orWhatItTests else { continue }
             // A test of configuration or a schema lands with the files it tests (a workspace
             // file, a schema.yaml): the commit implements it. Prose and other tests do not.
             let support = pathsChanged(by: commit).filter { other in
-                guard other != path, !Self.isProse(other) else { return false }
+                guard other != path, !Self.isProse(other), !Self.isAutodevConfig(other) else { return false }
                 let category = classifier.classify(other)?.category
                 return category != .tests && category != .specs && category != .ignore
             }
             if !support.isEmpty { return (commit, support) }
         }
         return nil
+    }
+
+    /// autodev's own settings, patterns and templates: never a project's implementation.
+    static func isAutodevConfig(_ path: String) -> Bool {
+        path == "config/autodev.toml" || path == "config/patterns.toml" || path.hasPrefix("config/templates/")
     }
 
     /// Documentation and notes: never the implementation of a test.
