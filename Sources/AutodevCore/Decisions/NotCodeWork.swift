@@ -39,7 +39,7 @@ public enum NotCodeWork {
             "probar manualmente", "手动", "手工", "人工", "冒烟测试", "manuell", "test manuel", "tests manuels",
         ]),
         (.checks, [
-            "run", "rerun", "re-run", "verify", "confirm", "checkpoint", "final validation", "final verification",
+            "run", "rerun", "re-run", "search for", "verify", "confirm", "checkpoint", "final validation", "final verification",
             "final check", "validación final", "punto de control", "检查点", "最终验证", "ejecutar", "verificar", "confirmar", "comprobar", "运行",
             "执行", "确认", "ausführen", "überprüfen", "prüfen", "bestätigen", "exécuter", "lancer", "vérifier", "confirmer",
         ]),
@@ -48,7 +48,7 @@ public enum NotCodeWork {
             "写文档",
         ]),
         (.review, [
-            "review", "audit", "proofread", "code review", "revisar", "auditar", "审查", "审核", "评审", "审计", "复查",
+            "review", "self-review", "self review", "audit", "proofread", "code review", "revisar", "auditar", "审查", "审核", "评审", "审计", "复查",
             "relire", "auditer", "revoir",
         ]),
         (.release, [
@@ -135,7 +135,21 @@ public enum NotCodeWork {
         if !testing, !codeVerbs.contains(where: { startsWith(latin, phrase, $0) }), let (kind, word) = objectMatch(latin, phrase) {
             return "\(kind.rawValue): its object is “\(word)”"
         }
+        // A title that ends on a document noun writes that document, whatever its verb:
+        // "Implement validation configuration documentation" (a replay of a public Kiro
+        // repository read twelve such tasks as code work). "Implement the docs parser" ends
+        // on "parser" and stays code.
+        if !testing, let word = documentEnding(latin) { return "\(Kind.documentation.rawValue): it ends on “\(word)”" }
         return nil
+    }
+
+    /// The document noun a Latin title ends on (`… documentation`, `… user guide`), if any.
+    static func documentEnding(_ latin: String) -> String? {
+        let words = latin.split(separator: " ").map(String.init)
+        guard let last = words.last else { return nil }
+        let endings = ["documentation", "docs", "guide", "guides", "tutorial", "runbook", "playbook", "readme", "documentación",
+                       "documentação", "guía", "dokumentation"]
+        return endings.contains(last) ? last : nil
     }
 
     // MARK: Structure
