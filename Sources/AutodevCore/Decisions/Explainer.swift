@@ -878,9 +878,7 @@ public struct Explainer {
 
     /// Documentation and notes: never the implementation of a test.
     static func isProse(_ path: String) -> Bool {
-        let name = SpecDocument.baseName(path).lowercased()
-        return ["md", "markdown", "rst", "txt", "adoc"].contains(TextScan.extensionOf(Substring(name)).map(String.init) ?? "")
-            || path.hasPrefix(".changeset/") || path.hasPrefix(".github/")
+        NotCodeWork.isDocument(path) || path.hasPrefix(".changeset/") || path.hasPrefix(".github/")
     }
 
     private mutating func pathsChanged(by commit: CommitInfo) -> [String] {
