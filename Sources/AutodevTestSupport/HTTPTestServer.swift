@@ -9,6 +9,20 @@ import Glibc
 /// can assert what was sent — and what was not. It serves as a proxy target too: a request in
 /// absolute form (`POST http://host/path`) or a `CONNECT host:443` arrives like any other.
 public final class HTTPTestServer: @unchecked Sendable {
+    /// The `[[llm.providers]]` table the command-line tests configure: an OpenAI-compatible
+    /// provider named "test" at this server, its key in `TEST_LLM_KEY`. Keys that vary
+    /// (prices, edit format) follow it in the caller's TOML.
+    public func providerTable() -> String {
+        """
+        [[llm.providers]]
+        name = "test"
+        kind = "openai"
+        base_url = "\(baseURL)/v1"
+        model = "test-model"
+        api_key_env = "TEST_LLM_KEY"
+        """
+    }
+
     // @unchecked Sendable: `state` guards every mutable field; the listening socket and port
     // are set in `init` and only read afterwards.
 

@@ -57,12 +57,7 @@ import Testing
         try fixture.write("Package.swift", "// swift-tools-version: 6.0\n")
         try fixture.write("check.sh", check)
         try fixture.write("config/autodev.toml", """
-            [[llm.providers]]
-            name = "test"
-            kind = "openai"
-            base_url = "\(server.baseURL)/v1"
-            model = "test-model"
-            api_key_env = "TEST_LLM_KEY"
+            \(server.providerTable())
 
             [validate]
             command = "sh check.sh"

@@ -95,12 +95,7 @@ import Testing
     static func project(server: HTTPTestServer, features: [(String, Int)] = [("002-store", 9)]) throws -> GitFixture {
         let fixture = try GitFixture()
         try fixture.write("config/autodev.toml", """
-            [[llm.providers]]
-            name = "test"
-            kind = "openai"
-            base_url = "\(server.baseURL)/v1"
-            model = "test-model"
-            api_key_env = "TEST_LLM_KEY"
+            \(server.providerTable())
             edit_format = "search-replace"
 
             [loop.llm_optimization]

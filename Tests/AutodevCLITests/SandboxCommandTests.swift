@@ -72,12 +72,7 @@ import Testing
     static func project(server: HTTPTestServer, home: Home, outside: String, marker: String, extra: String = "") throws -> GitFixture {
         let fixture = try GitFixture()
         try fixture.write("config/autodev.toml", """
-            [[llm.providers]]
-            name = "test"
-            kind = "openai"
-            base_url = "\(server.baseURL)/v1"
-            model = "test-model"
-            api_key_env = "TEST_LLM_KEY"
+            \(server.providerTable())
 
             [loop.recovery]
             max_retries = 1
@@ -278,12 +273,7 @@ import Testing
         defer { server.stop() }
         let fixture = try GitFixture()
         try fixture.write("config/autodev.toml", """
-            [[llm.providers]]
-            name = "test"
-            kind = "openai"
-            base_url = "\(server.baseURL)/v1"
-            model = "test-model"
-            api_key_env = "TEST_LLM_KEY"
+            \(server.providerTable())
             """)
         try fixture.write("specs/003-audit/spec.md", "# Audit\n\n- **FR-001**: System MUST log every sign-in\n")
         try fixture.commit("Set up")

@@ -20,12 +20,7 @@ import Testing
         if let server {
             settings += """
 
-                [[llm.providers]]
-                name = "test"
-                kind = "openai"
-                base_url = "\(server.baseURL)/v1"
-                model = "test-model"
-                api_key_env = "TEST_LLM_KEY"
+                \(server.providerTable())
 
                 """
         }

@@ -48,12 +48,7 @@ import Testing
     static func project(server: HTTPTestServer, extra: String = "") throws -> (GitFixture, String) {
         let fixture = try GitFixture()
         try fixture.write("config/autodev.toml", """
-            [[llm.providers]]
-            name = "test"
-            kind = "openai"
-            base_url = "\(server.baseURL)/v1"
-            model = "test-model"
-            api_key_env = "TEST_LLM_KEY"
+            \(server.providerTable())
             input_price_per_mtok = 2.5
             output_price_per_mtok = 10.0
             \(extra)
