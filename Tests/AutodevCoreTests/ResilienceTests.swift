@@ -53,6 +53,28 @@ import Testing
         #expect(ledger.spent(now: UTCCalendar.startOfNextMonth(Self.lateOnDecember1), run: nil).month == 0)
     }
 
+    /// Compaction dates its cutoff by the line being written (the run's clock), not the wall
+    /// clock: a ledger whose calls were made under a clock in 2020 keeps January 2020 when a
+    /// line of February 2020 is appended, and drops what is older than two months before it.
+    @Test func compactionPastOneMegabyteCutsByTheAppendedLinesTimeNotTheWallClock() throws {
+        let path = NSTemporaryDirectory() + "ledger-\(UUID().uuidString).jsonl"
+        let ledger = SpendLedger(path: path)
+        let september2019: Int64 = 1_568_000_000, january2020: Int64 = 1_579_046_400, february2020: Int64 = 1_581_292_800
+        let provider = String(repeating: "p", count: 300)
+        // Written in one go (3,500 appends would be 3,500 fsyncs).
+        let encoder = JSONEncoder()
+        var lines = [SpendLedger.Line(kind: .reserved, id: "old", at: september2019, provider: provider, cost: 1, tokens: 1)]
+        lines += (0..<3_500).map { .init(kind: .reserved, id: "j\($0)", at: january2020, provider: provider, cost: 0.01, tokens: 1) }
+        var bytes = Data()
+        for line in lines { bytes += try encoder.encode(line) + Data([0x0A]) }
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0 > 1_048_576)
+        try ledger.reserve(.init(kind: .reserved, id: "new", at: february2020, provider: provider, cost: 0.01, tokens: 1))
+        let ids = ledger.entries().map(\.id)
+        #expect(ids.count == 3_501)
+        #expect(ids.first == "j0" && ids.last == "new" && !ids.contains("old"))
+    }
+
     @Test func aCallKilledMidCallIsChargedOnceAtItsUpperBoundAndATornLineIsSkipped() throws {
         let path = NSTemporaryDirectory() + "ledger-\(UUID().uuidString).jsonl"
         let ledger = SpendLedger(path: path)

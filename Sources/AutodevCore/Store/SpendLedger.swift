@@ -117,7 +117,7 @@ public struct SpendLedger: Sendable {
         }
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !folder.isEmpty { try FileSystem.makeDirectories(folder) }
-        compactIfLarge()
+        compactIfLarge(now: line.at)
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystem.ioError("cannot write the spending ledger \(path)") }
         defer { close(fd) }
@@ -137,11 +137,13 @@ public struct SpendLedger: Sendable {
         }
     }
 
-    /// Past 1 MB, lines older than two months go (atomically; the run lock is held).
-    private func compactIfLarge() {
+    /// Past 1 MB, lines older than two months before `now` go (atomically; the run lock is held).
+    /// `now` is the time of the line being appended, which comes from the run's injected clock,
+    /// so a test's clock (or a clock that is wrong) decides the cutoff, never the wall clock.
+    private func compactIfLarge(now: Int64) {
         var info = stat()
         guard stat(path, &info) == 0, info.st_size > 1_048_576, let bytes = try? FileSystem.read(path) else { return }
-        let cutoff = UTCCalendar.startOfMonth(UTCCalendar.startOfMonth(FileSystem.now()) - 1)
+        let cutoff = UTCCalendar.startOfMonth(UTCCalendar.startOfMonth(now) - 1)
         let decoder = JSONDecoder()
         var kept: [UInt8] = []
         for raw in bytes.split(separator: 0x0A) {
