@@ -74,7 +74,7 @@ import Testing
     }
 
     static let cases: [Case] = {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/mustache-spec")
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/mustache-spec")
         return files.flatMap { file -> [Case] in
             let data = try! Data(contentsOf: folder.appendingPathComponent(file + ".json"))
             let spec = try! JSONDecoder().decode(SpecFile.self, from: data)

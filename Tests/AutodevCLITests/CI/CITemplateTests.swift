@@ -7,7 +7,8 @@ import Testing
 /// network), use no file of autodev's source tree, cache the binary by version, take the key
 /// from a named secret, and their sync step runs on a real repository and remote.
 @Suite struct CITemplateTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
     static let github = root + "/ci/github/autodev.yml"
     static let gitlab = root + "/ci/gitlab/autodev.gitlab-ci.yml"
     static let schemas = root + "/Tests/AutodevCLITests/Fixtures/ci-schemas/"

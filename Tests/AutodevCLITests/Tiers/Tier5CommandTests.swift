@@ -7,7 +7,7 @@ import Testing
 /// project's checks pass, and every call is recorded.
 @Suite struct Tier5CommandTests {
     static let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("scripts/demo-model").path
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/demo-model").path
 
     /// An adopted repository with a provider and a check that rejects the model's BROKEN line.
     static func project(validate: Bool = true, extra: String = "") throws -> GitFixture {
