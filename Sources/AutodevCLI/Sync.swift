@@ -101,10 +101,10 @@ extension AutodevCommand {
                 try run(failures: &failures)
                 if !dryRun { LastSyncError.clear(directory: global.startDirectory) }
             } catch let error as AutodevError {
-                if !dryRun { LastSyncError.record([error.message], exitStatus: error.exitStatus.rawValue, hook: hook, directory: global.startDirectory) }
+                if !dryRun { LastSyncError.record([error.message], exitStatus: error.exitStatus, hook: hook, directory: global.startDirectory) }
                 throw error
             } catch let error as ExitStatus {
-                if !dryRun { LastSyncError.record(failures, exitStatus: error.code, hook: hook, directory: global.startDirectory) }
+                if !dryRun { LastSyncError.record(failures, exitStatus: error.status, hook: hook, directory: global.startDirectory) }
                 throw error
             }
         }
@@ -188,10 +188,10 @@ extension AutodevCommand {
             for warning in warnings { Output.diagnostic("warning: \(warning)") }
             let failures = report?.passes.flatMap { $0.failures } ?? []
             reported = failures
-            let status: Int32 = report?.interruptedBy.map { $0 == 15 ? 143 : 130 }
-                ?? (lostRace ? AutodevError.ExitStatus.busy.rawValue : failures.isEmpty ? 0 : 1)
+            let status: AutodevError.ExitStatus = report?.interruptedBy?.exitStatus
+                ?? (lostRace ? AutodevError.Code.lockBusy.exitStatus : failures.isEmpty ? .success : .failure)
             if let reportFile {
-                let encoded = try JSONOutput.encode(SyncRunReport(sync: report, ci: ciReport, exitStatus: status)) + "\n"
+                let encoded = try JSONOutput.encode(SyncRunReport(sync: report, ci: ciReport, exitStatus: status.rawValue)) + "\n"
                 try FileSystem.writeAtomically(reportFile, Array(encoded.utf8))
             }
             if let summaryFile {
@@ -210,18 +210,17 @@ extension AutodevCommand {
                 Output.write(json ? "null\n" : "nothing to do: the remote's checkpoint is ahead of this checkout\n")
             }
             for failure in failures { Output.diagnostic("autodev: error: \(Terminal.safe(failure))") }
-            if let signal = report?.interruptedBy {
-                throw AutodevError(.interrupted, report?.stopped ?? "stopped by signal \(signal); finished work is saved, the rest is pending",
-                                   exitStatus: signal == 15 ? .terminated : .interrupted)
+            if let reason = report?.interruptedBy {
+                throw AutodevError(stoppedBy: reason, report?.stopped ?? "stopped by signal \(reason.signal); finished work is saved, the rest is pending")
             }
             if lostRace {
                 throw AutodevError(.lockBusy, """
                     another runner moved autodev's refs on \(remote) again while this one ran; nothing was pushed or \
                     overwritten, and the next run continues from the remote's refs
-                    """, exitStatus: .busy)
+                    """)
             }
             if !failures.isEmpty {
-                throw ExitStatus(AutodevError.ExitStatus.failure.rawValue)
+                throw ExitStatus(.failure)
             }
         }
 

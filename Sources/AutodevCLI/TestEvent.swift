@@ -86,8 +86,7 @@ extension AutodevCommand {
             do {
                 head = try repository.resolveCommit("HEAD")
             } catch {
-                throw AutodevError(.unknownRevision, "HEAD names no commit yet; commit something first, then run autodev test --event again",
-                                   exitStatus: .repository)
+                throw AutodevError(.unknownRevision, "HEAD names no commit yet; commit something first, then run autodev test --event again")
             }
             let commit = try event.commit(in: repository, head: head, time: SystemClock().now())
             var options = SyncOptions()
@@ -101,8 +100,7 @@ extension AutodevCommand {
                 .report(for: options.range, produced: produced, testReports: options.testReports)
             guard preview.events.contains(where: { $0.kind == kind }) else {
                 let ignored = preview.changes.first { $0.path == event.path }?.ignoredBy
-                throw AutodevError(.invalidConfig, "the synthetic change to \(event.path) made no \(kind.rawValue) event\(ignored.map { " (ignored by \($0))" } ?? ""); choose another --path",
-                                   exitStatus: .usage)
+                throw AutodevError(.invalidArgument, "the synthetic change to \(event.path) made no \(kind.rawValue) event\(ignored.map { " (ignored by \($0))" } ?? ""); choose another --path")
             }
 
             let environment = Environment.variables()
@@ -130,10 +128,10 @@ extension AutodevCommand {
             }
             let failures = report.passes.flatMap(\.failures)
             for failure in failures { Output.diagnostic("autodev: error: \(Terminal.safe(failure))") }
-            if let signal = report.interruptedBy {
-                throw AutodevError(.interrupted, report.stopped ?? "stopped by signal \(signal)", exitStatus: signal == 15 ? .terminated : .interrupted)
+            if let reason = report.interruptedBy {
+                throw AutodevError(stoppedBy: reason, report.stopped ?? "stopped by signal \(reason.signal)")
             }
-            if !failures.isEmpty { throw ExitStatus(AutodevError.ExitStatus.failure.rawValue) }
+            if !failures.isEmpty { throw ExitStatus(.failure) }
         }
     }
 }
