@@ -65,7 +65,7 @@ enum AutodevCommand {
         Entry(spec: StressTest.spec, run: { try StressTest($0, directory: $1).run(); return nil }),
         Entry(spec: Demo.spec, run: { arguments, _ in try Demo(arguments).run(); return nil }),
         Entry(spec: Completions.spec, run: { arguments, _ in Completions(arguments).run(); return nil }),
-        Entry(spec: ManPage.spec, run: { _, _ in ManPage.run(); return nil }),
+        Entry(spec: ManPage.spec, run: { arguments, _ in ManPage.run(arguments); return nil }),
     ]
 
     /// The subcommands' names, and `help`.
