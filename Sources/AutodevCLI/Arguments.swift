@@ -194,8 +194,8 @@ struct UsageError: Error {
 
 /// Leave with this exit status (the message, if any, was printed already).
 struct ExitStatus: Error {
-    let code: Int32
-    init(_ code: Int32) { self.code = code }
+    let status: AutodevError.ExitStatus
+    init(_ status: AutodevError.ExitStatus) { self.status = status }
 }
 
 /// Help text in the shape users of Swift tools know: overview, usage, arguments, options.

@@ -65,7 +65,7 @@ enum AutodevCommand {
         Entry(spec: StressTest.spec, run: { try StressTest($0, directory: $1).run(); return nil }),
         Entry(spec: Demo.spec, run: { arguments, _ in try Demo(arguments).run(); return nil }),
         Entry(spec: Completions.spec, run: { arguments, _ in Completions(arguments).run(); return nil }),
-        Entry(spec: ManPage.spec, run: { _, _ in ManPage.run(); return nil }),
+        Entry(spec: ManPage.spec, run: { arguments, _ in ManPage.run(arguments); return nil }),
     ]
 
     /// The subcommands' names, and `help`.
@@ -92,8 +92,8 @@ public enum Entrypoint {
             arguments.removeFirst(2)
             guard !path.isEmpty else { continue }
             if chdir(path) != 0 {
-                Output.diagnostic("autodev: error: cannot change to directory '\(path)': \(String(cString: strerror(errno)))")
-                exit(AutodevError.ExitStatus.repository.rawValue)
+                let error = AutodevError(.notARepository, "cannot change to directory '\(path)': \(String(cString: strerror(errno)))")
+                exit(report(error).rawValue)
             }
         }
         dispatch(arguments)
@@ -105,33 +105,33 @@ public enum Entrypoint {
     /// report of thousands of changes): it stays alive until `exit`, which reclaims it all at
     /// once, instead of being freed piece by piece first (0.7 ms of a 100-commit diff-events).
     static func dispatch(_ arguments: [String]) -> Never {
-        exit(status(arguments))
+        exit(status(arguments).rawValue)
     }
 
-    private static func status(_ arguments: [String]) -> Int32 {
+    private static func status(_ arguments: [String]) -> AutodevError.ExitStatus {
         let rootHelp = { HelpText.root(abstract: AutodevCommand.abstract, discussion: AutodevCommand.discussion,
                                        commands: AutodevCommand.commands.map(\.spec)) }
         guard let first = arguments.first else {
             Output.write(rootHelp())
-            return 0
+            return .success
         }
         switch first {
         case "-h", "--help":
             Output.write(rootHelp())
-            return 0
+            return .success
         case "--version":
             Output.write(AutodevVersion.string + "\n")
-            return 0
+            return .success
         case "help":
             guard arguments.count > 1 else {
                 Output.write(rootHelp())
-                return 0
+                return .success
             }
             guard let command = AutodevCommand.commands.first(where: { $0.spec.name == arguments[1] }) else {
                 return usage(UsageError("Unknown subcommand '\(arguments[1])'" + DidYouMean.sentence(for: arguments[1], among: AutodevCommand.names)))
             }
             Output.write(HelpText.command(command.spec))
-            return 0
+            return .success
         default:
             break
         }
@@ -147,29 +147,35 @@ public enum Entrypoint {
             if token == "--" { break }
             if token == "-h" || token == "--help" {
                 Output.write(HelpText.command(command.spec))
-                return 0
+                return .success
             }
         }
         do {
             let parsed = try ParsedArguments(rest, for: command.spec)
             Trace.phase("arguments")
             let leftovers = try command.run(parsed, parsed.value("C"))
-            withExtendedLifetime(leftovers) { exit(0) }
+            withExtendedLifetime(leftovers) { exit(AutodevError.ExitStatus.success.rawValue) }
         } catch let error as UsageError {
             return usage(error)
         } catch let error as ExitStatus {
-            return error.code
+            return error.status
         } catch let error as AutodevError {
-            Output.diagnostic("autodev: error: \(error.message)")
-            return error.exitStatus.rawValue
+            return report(error)
         } catch {
             Output.diagnostic("autodev: error: \(error)")
-            return AutodevError.ExitStatus.failure.rawValue
+            return .failure
         }
     }
 
-    private static func usage(_ error: UsageError) -> Int32 {
+    /// The one place an `AutodevError` becomes what the user sees: its message on stderr and
+    /// the status its code declares (`AutodevError.Code.exitStatus`).
+    static func report(_ error: AutodevError) -> AutodevError.ExitStatus {
+        Output.diagnostic("autodev: error: \(error.message)")
+        return error.exitStatus
+    }
+
+    private static func usage(_ error: UsageError) -> AutodevError.ExitStatus {
         Output.diagnosticRaw(error.text)
-        return AutodevError.ExitStatus.usage.rawValue
+        return .usage
     }
 }

@@ -23,10 +23,10 @@ struct LastSyncError: Codable {
         return AutodevCore.Sync.stateRoot(for: repository)
     }
 
-    static func record(_ problems: [String], exitStatus: Int32, hook: String?, directory: String) {
+    static func record(_ problems: [String], exitStatus: AutodevError.ExitStatus, hook: String?, directory: String) {
         // A stop by signal is not a problem to fix; nor is a lock held by another sync.
-        guard ![130, 143, AutodevError.ExitStatus.busy.rawValue].contains(exitStatus), let root = root(directory: directory) else { return }
-        let record = LastSyncError(at: Int64(time(nil)), exitStatus: exitStatus, hook: hook, problems: problems,
+        guard ![.interrupted, .terminated, .busy].contains(exitStatus), let root = root(directory: directory) else { return }
+        let record = LastSyncError(at: Int64(time(nil)), exitStatus: exitStatus.rawValue, hook: hook, problems: problems,
                                    advice: advice(for: problems, exitStatus: exitStatus, hook: hook))
         guard let text = try? JSONOutput.encode(record) else { return }
         try? FileSystem.makeDirectories(root + "/loop")
@@ -44,7 +44,7 @@ struct LastSyncError: Codable {
     }
 
     /// What to do, for the problems autodev knows; the message itself says the rest.
-    static func advice(for problems: [String], exitStatus: Int32, hook: String?) -> String {
+    static func advice(for problems: [String], exitStatus: AutodevError.ExitStatus, hook: String?) -> String {
         let text = problems.joined(separator: "\n")
         let log = hook == nil ? "" : " (the hook's whole output: .auto-dev/loop/hook.log)"
         if text.contains(" is not set: export it"), let variable = text.split(separator: " ").first(where: { $0.hasPrefix("$") })?.dropFirst() {
@@ -53,7 +53,7 @@ struct LastSyncError: Codable {
         if text.contains("budget") && text.contains("reached") {
             return "raise [llm.budget] in config/autodev.toml or wait until it resumes; the work stays pending and the next sync continues" + log
         }
-        if exitStatus == AutodevError.ExitStatus.config.rawValue {
+        if exitStatus == .config {
             return "fix the setting named (autodev doctor checks the configuration), then run autodev sync" + log
         }
         return "fix what is named, then run autodev sync" + log

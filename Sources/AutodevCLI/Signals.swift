@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Synchronization
+internal import AutodevCore
 
 /// SIGINT and SIGTERM ask a sync to stop between two pieces of work; the handler only records
 /// which signal came (an atomic store is async-signal-safe).
@@ -23,5 +24,6 @@ enum Signals {
         }
     }
 
-    static var stopRequested: Int32 { received.load(ordering: .relaxed) }
+    /// The stop asked for, nil until a signal came.
+    static var stopRequested: StopReason? { StopReason(signal: received.load(ordering: .relaxed)) }
 }

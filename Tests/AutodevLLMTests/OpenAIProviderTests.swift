@@ -319,7 +319,7 @@ import Testing
     @Test func aStopBeforeTheCallSendsNothing() throws {
         let server = try HTTPTestServer(responses: [.json(chatReply("ok"))])
         defer { server.stop() }
-        let error = try #require(completion(try Self.provider(server), stop: { 2 }).error)
+        let error = try #require(completion(try Self.provider(server), stop: { .interrupt }).error)
         #expect(error.kind == .stopped)
         #expect(server.requests.isEmpty)
     }

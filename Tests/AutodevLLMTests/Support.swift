@@ -6,12 +6,12 @@ import Synchronization
 
 /// A stop flag a test raises from another thread, read by the call's `stopRequested`.
 final class StopFlag: Sendable {
-    private let value = Atomic<Int32>(0)
-    func raise() { value.store(15, ordering: .relaxed) }
-    var check: @Sendable () -> Int32 { { self.value.load(ordering: .relaxed) } }
+    private let value = Atomic<Bool>(false)
+    func raise() { value.store(true, ordering: .relaxed) }
+    var check: @Sendable () -> StopReason? { { self.value.load(ordering: .relaxed) ? .terminate : nil } }
 }
 
-let never: @Sendable () -> Int32 = { 0 }
+let never: @Sendable () -> StopReason? = { nil }
 
 /// The machine's monotonic clock in milliseconds.
 func monotonicNow() -> Int64 { SystemClock().monotonicMilliseconds() }
@@ -53,7 +53,7 @@ final class Background<T: Sendable>: Sendable {
     }
 }
 
-func completion(_ provider: any LLMProvider, stop: @escaping @Sendable () -> Int32 = never) -> Result<LLMAnswer, LLMError> {
+func completion(_ provider: any LLMProvider, stop: @escaping @Sendable () -> StopReason? = never) -> Result<LLMAnswer, LLMError> {
     do throws(LLMError) { return .success(try provider.complete(request, stopRequested: stop)) } catch { return .failure(error) }
 }
 

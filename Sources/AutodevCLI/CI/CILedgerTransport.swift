@@ -19,14 +19,14 @@ final class CILedgerTransport: LedgerTransport {
             if !result.succeeded {
                 if result.stderr.contains("couldn't find remote ref") { return nil }
                 let detail = result.stderr.split(separator: "\n").suffix(4).joined(separator: "; ")
-                throw AutodevError(.gitFailure, "fetching \(ref) from \(remoteName) failed (git fetch exited with \(result.status)): \(detail)", exitStatus: .failure)
+                throw AutodevError(.gitFailure, "fetching \(ref) from \(remoteName) failed (git fetch exited with \(result.status)): \(detail)")
             }
             // What was fetched, not what ls-remote said a moment before: the push's lease.
             return try git.value(of: ref)
         } catch let error as AutodevError {
             throw error
         } catch {
-            throw AutodevError(.gitFailure, "fetching \(ref) from \(remoteName) failed: \(error)", exitStatus: .failure)
+            throw AutodevError(.gitFailure, "fetching \(ref) from \(remoteName) failed: \(error)")
         }
     }
 
@@ -37,13 +37,13 @@ final class CILedgerTransport: LedgerTransport {
         } catch let error as AutodevError {
             throw error
         } catch {
-            throw AutodevError(.gitFailure, "pushing \(ref) to \(remoteName) failed: \(error)", exitStatus: .failure)
+            throw AutodevError(.gitFailure, "pushing \(ref) to \(remoteName) failed: \(error)")
         }
         if result.succeeded { return true }
         let text = result.stdout + result.stderr
         // Another runner's push got there first: its lease check, or its ref lock on the server.
         if CIRemote.lostRace(text) { return false }
         let detail = text.split(separator: "\n").filter { !$0.isEmpty }.suffix(4).joined(separator: "; ")
-        throw AutodevError(.gitFailure, "pushing \(ref) to \(remoteName) failed (git push exited with \(result.status)): \(detail) — check the job's push permission (contents: write) and credentials", exitStatus: .failure)
+        throw AutodevError(.gitFailure, "pushing \(ref) to \(remoteName) failed (git push exited with \(result.status)): \(detail) — check the job's push permission (contents: write) and credentials")
     }
 }

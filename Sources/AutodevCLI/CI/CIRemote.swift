@@ -74,7 +74,7 @@ struct CIRemote {
                 this clone is shallow and does not reach the checkpoint \(checkpoint.prefix(12)) (committed \(date)): \
                 the run needs the history from it to HEAD. Run again with --deepen (it fetches that history: \
                 git fetch --shallow-since=\(date)), or clone with the full history (actions/checkout: fetch-depth: 0)
-                """, exitStatus: .repository)
+                """)
         }
         say("deepening the clone to the checkpoint's commit date \(date)")
         try git.check(["fetch", "--quiet", "--no-tags", since, remote], "deepening the clone")
@@ -136,6 +136,6 @@ struct CIRemote {
             return (.lostRace, [:])
         }
         let detail = text.split(separator: "\n").suffix(4).joined(separator: "; ")
-        throw AutodevError(.gitFailure, "pushing autodev's refs to \(remote) failed (git push exited with \(result.status)): \(detail); nothing was overwritten — check the job's push permission (contents: write) and credentials", exitStatus: .failure)
+        throw AutodevError(.gitFailure, "pushing autodev's refs to \(remote) failed (git push exited with \(result.status)): \(detail); nothing was overwritten — check the job's push permission (contents: write) and credentials")
     }
 }

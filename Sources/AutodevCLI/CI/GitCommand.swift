@@ -21,7 +21,7 @@ struct GitCommand {
         let argv = ["git", "-C", directory] + arguments
         var out: [Int32] = [0, 0], err: [Int32] = [0, 0]
         guard pipe(&out) == 0, pipe(&err) == 0 else {
-            throw AutodevError(.gitFailure, "cannot start git: \(String(cString: strerror(errno)))", exitStatus: .failure)
+            throw AutodevError(.gitFailure, "cannot start git: \(String(cString: strerror(errno)))")
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -39,7 +39,7 @@ struct GitCommand {
         close(err[1])
         defer { close(out[0]); close(err[0]) }
         guard spawned == 0 else {
-            throw AutodevError(.gitFailure, "cannot run git (\(String(cString: strerror(spawned)))): sync --ci needs the git command on the PATH", exitStatus: .failure)
+            throw AutodevError(.gitFailure, "cannot run git (\(String(cString: strerror(spawned)))): sync --ci needs the git command on the PATH")
         }
         var stdout: [UInt8] = [], stderr: [UInt8] = []
         var open = [out[0], err[0]]
@@ -71,7 +71,7 @@ struct GitCommand {
         let result = try run(arguments)
         guard result.succeeded else {
             let detail = result.stderr.split(separator: "\n").suffix(4).joined(separator: "; ")
-            throw AutodevError(.gitFailure, "\(what) failed: git \(arguments.joined(separator: " ")) exited with \(result.status): \(detail)", exitStatus: .failure)
+            throw AutodevError(.gitFailure, "\(what) failed: git \(arguments.joined(separator: " ")) exited with \(result.status): \(detail)")
         }
         return result
     }

@@ -125,7 +125,7 @@ extension AutodevCommand {
                 Output.write(out)
             }
             let failing = report.providers.contains { !$0.ok } || report.validation?.passed == false || report.baseline != nil || !report.sandbox.works
-            if failing { throw ExitStatus(AutodevError.ExitStatus.failure.rawValue) }
+            if failing { throw ExitStatus(.failure) }
         }
     }
 }

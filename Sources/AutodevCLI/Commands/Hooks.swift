@@ -69,7 +69,7 @@ extension AutodevCommand {
             // A hook another tool put in autodev's place: commits no longer sync, which a
             // script checking `hooks status` should see.
             if action == "status", entries.contains(where: { $0.state == "replaced" || $0.state == "missing" }) {
-                throw ExitStatus(AutodevError.ExitStatus.failure.rawValue)
+                throw ExitStatus(.failure)
             }
         }
 
@@ -80,9 +80,9 @@ extension AutodevCommand {
             var arguments = ["sh", "-c", script, "autodev-hook"] + rest.dropFirst()
             var pointers = arguments.map { strdup($0) } + [nil]
             execv("/bin/sh", &pointers)
-            Output.diagnostic("autodev: error: cannot run /bin/sh: \(String(cString: strerror(errno)))")
+            let error = AutodevError(.ioFailure, "cannot run /bin/sh: \(String(cString: strerror(errno)))")
             arguments.removeAll()
-            exit(AutodevError.ExitStatus.failure.rawValue)
+            exit(Entrypoint.report(error).rawValue)
         }
     }
 }

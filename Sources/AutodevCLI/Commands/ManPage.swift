@@ -9,10 +9,20 @@ extension AutodevCommand {
             name: "man",
             abstract: "Print the manual page (roff) from the same table as --help.",
             discussion: "man <(autodev man) shows it; scripts/install writes it to PREFIX/share/man/man1/autodev.1.",
+            options: [
+                .flag("exit-status-markdown", "Print the exit-status table of docs/exit-status.md (Markdown) instead of the page; scripts/exit-status-doc writes it there."),
+            ],
             takesDirectory: false)
 
-        static func run() {
-            Output.write(text())
+        static func run(_ arguments: ParsedArguments) {
+            Output.write(arguments.flag("exit-status-markdown") ? exitStatusMarkdown() : text())
+        }
+
+        /// docs/exit-status.md's table, from the one table (`AutodevError.ExitStatus`): a row
+        /// per status with its full documentation.
+        static func exitStatusMarkdown() -> String {
+            "| status | meaning |\n|---|---|\n"
+                + AutodevError.ExitStatus.allCases.map { "| \($0.rawValue) | \($0.documentation) |\n" }.joined()
         }
 
         static func text() -> String {

@@ -195,8 +195,7 @@ extension AutodevCommand {
             for problem in unreadable { Output.diagnostic("warning: \(Terminal.safe(problem))") }
             if words.count == 2 {
                 guard let run = runs.first(where: { $0.id == words[1] || $0.id == "run-" + words[1] }) else {
-                    throw AutodevError(.ioFailure, "no run '\(words[1])' in \(store.historyFolder); 'autodev history' lists them",
-                                       exitStatus: .usage)
+                    throw AutodevError(.invalidArgument, "no run '\(words[1])' in \(store.historyFolder); 'autodev history' lists them")
                 }
                 let decisions = store.decisions(run: run.id)
                 if json {

@@ -49,8 +49,7 @@ extension AutodevCommand {
             let base = Environment.variables()["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
             var template = Array((base + "/autodev-stress-XXXXXX").utf8CString)
             guard let made = mkdtemp(&template) else {
-                throw AutodevError(.ioFailure, "cannot make a scratch folder in \(base): \(String(cString: strerror(errno))); set TMPDIR to a writable folder",
-                                   exitStatus: .failure)
+                throw AutodevError(.ioFailure, "cannot make a scratch folder in \(base): \(String(cString: strerror(errno))); set TMPDIR to a writable folder")
             }
             let directory = String(cString: made)
             defer { AutodevCore.StressTest.removeScratch(directory) }

@@ -16,11 +16,11 @@ extension AutodevCommand {
 
                 Generated paths (any tier) never leave the repository, never touch .git or a name git, HFS+ or NTFS reads as .git (.g<U+200C>it, GIT~1, .git.), nor .auto-dev in any case; .gitmodules, .gitattributes, .gitignore, CI files (.github/workflows/, .gitlab-ci.yml, .circleci/, Jenkinsfile, ...) and hook-manager configs (.pre-commit-config.yaml, lefthook.yml, .husky/) are written only where an [answers] allow_paths glob allows them; a path differing only in case from one in the tree or the run's other output (SRC/app.py beside src/app.py) is refused. A model's answer that breaks a rule, or holds more than [answers] max_files files (200), is refused whole and named in the work's reason; a template's is a configuration error (exit 2). The results branch always passes git fsck --strict.
 
-                One sync runs per repository at a time, across its linked worktrees too: another one waits (or, with --no-wait, exits 75). A linked worktree NAME keeps its own checkpoint and queue (refs/autodev/worktrees/NAME/), so it processes only its own commits; the results branch is shared. With --hook, a held lock means "rerun wanted": the running sync picks the new commits up. SIGINT/SIGTERM stop it within a second, wherever it is — reading a huge change, deciding, running generator commands (stopped with their process group); finished work is kept, the rest stays pending, the report (--json too) is still printed with interruptedBy, and it exits 130/143. A generator command runs in a scratch copy, its output goes to .auto-dev/loop/logs/; one that fails or hangs leaves its work pending; everything else is saved, and sync exits 1 naming the pattern and command. A template, generator or reused answer writing a file other work generated is merged three-way; a real conflict (the same lines, or a file where a folder is needed) parks the work: reported once (exit 1), naming both pieces of work, the templates and the path, then kept pending without failing later runs until an input changes.
+                One sync runs per repository at a time, across its linked worktrees too: another one waits (or, with --no-wait, exits \(AutodevError.Code.lockBusy.exitStatus.rawValue)). A linked worktree NAME keeps its own checkpoint and queue (refs/autodev/worktrees/NAME/), so it processes only its own commits; the results branch is shared. With --hook, a held lock means "rerun wanted": the running sync picks the new commits up. SIGINT/SIGTERM stop it within a second, wherever it is — reading a huge change, deciding, running generator commands (stopped with their process group); finished work is kept, the rest stays pending, the report (--json too) is still printed with interruptedBy, and it exits \(StopReason.interrupt.exitStatus.rawValue)/\(StopReason.terminate.exitStatus.rawValue). A generator command runs in a scratch copy, its output goes to .auto-dev/loop/logs/; one that fails or hangs leaves its work pending; everything else is saved, and sync exits \(AutodevError.Code.generatorFailed.exitStatus.rawValue) naming the pattern and command. A template, generator or reused answer writing a file other work generated is merged three-way; a real conflict (the same lines, or a file where a folder is needed) parks the work: reported once (exit \(AutodevError.Code.outputCollision.exitStatus.rawValue)), naming both pieces of work, the templates and the path, then kept pending without failing later runs until an input changes.
 
                 A run longer than a second shows its progress on stderr (stage, work done of the total, the tier at work, calls and cost so far): one line redrawn in place on a terminal (no colour with NO_COLOR or TERM=dumb), plain lines in CI (CI set, --ci), in hooks and into pipes; stdout carries only the summary or the --json object.
 
-                --ci (a scheduled CI job): no prompts (GIT_TERMINAL_PROMPT=0), plain log lines on stderr. Before the run it fetches refs/autodev/* and the results branch from --remote (default origin) with the git command, so the job's credential helpers work; after it, it pushes what moved, atomically and only if the remote still holds what was fetched (git push --atomic --force-with-lease=REF:OLD). A runner that lost that race pushes nothing, fetches the winner's refs and runs once more on them (which redoes nothing); losing twice exits 75. The spending ledger, breakers, Retry-After deadlines and calibrations travel on refs/autodev/ledger, merged (never replaced) with what other runners pushed, so every runner on every fresh clone spends from one daily and monthly budget: each call's reservation is pushed with a lease before the call is sent (a runner that loses the race fetches the winner's and checks the budget again; one that cannot push it does not send the call), its settlement after; a settlement that cannot be pushed is a warning, stays in the local ledger and goes with this clone's next push (status shows how many lines wait). In a shallow clone that does not reach the checkpoint it exits 3 naming the history it needs; --deepen fetches it. --report FILE writes the run as JSON, --summary FILE as Markdown (work done by tier, what waits and why, cost), --report-html DIR the HTML report of all runs (autodev report), with or without --ci.
+                --ci (a scheduled CI job): no prompts (GIT_TERMINAL_PROMPT=0), plain log lines on stderr. Before the run it fetches refs/autodev/* and the results branch from --remote (default origin) with the git command, so the job's credential helpers work; after it, it pushes what moved, atomically and only if the remote still holds what was fetched (git push --atomic --force-with-lease=REF:OLD). A runner that lost that race pushes nothing, fetches the winner's refs and runs once more on them (which redoes nothing); losing twice exits \(AutodevError.Code.lockBusy.exitStatus.rawValue). The spending ledger, breakers, Retry-After deadlines and calibrations travel on refs/autodev/ledger, merged (never replaced) with what other runners pushed, so every runner on every fresh clone spends from one daily and monthly budget: each call's reservation is pushed with a lease before the call is sent (a runner that loses the race fetches the winner's and checks the budget again; one that cannot push it does not send the call), its settlement after; a settlement that cannot be pushed is a warning, stays in the local ledger and goes with this clone's next push (status shows how many lines wait). In a shallow clone that does not reach the checkpoint it exits \(AutodevError.Code.shallowHistory.exitStatus.rawValue) naming the history it needs; --deepen fetches it. --report FILE writes the run as JSON, --summary FILE as Markdown (work done by tier, what waits and why, cost), --report-html DIR the HTML report of all runs (autodev report), with or without --ci.
                 """
 
         static let spec = CommandSpec(
@@ -34,7 +34,7 @@ extension AutodevCommand {
                 .flag("dry-run", "Show the full plan (events, decisions, the tier for each piece of work); write nothing."),
                 .testReport,
                 .flag("json", "Print one JSON object instead of the summary."),
-                .flag("no-wait", "Exit with status 75 instead of waiting when another sync is running."),
+                .flag("no-wait", "Exit with status \(AutodevError.Code.lockBusy.exitStatus.rawValue) instead of waiting when another sync is running."),
                 .value("hook", "hook", "Called from a git hook (e.g. post-commit): never waits for another sync."),
                 .flag("ci", "Run as a CI job: fetch autodev's refs before the run, push them after (atomic, conditional on the fetched values); share the spending ledger with every other runner through refs/autodev/ledger."),
                 .value("remote", "name", "With --ci: the remote to fetch from and push to (default origin)."),
@@ -101,10 +101,10 @@ extension AutodevCommand {
                 try run(failures: &failures)
                 if !dryRun { LastSyncError.clear(directory: global.startDirectory) }
             } catch let error as AutodevError {
-                if !dryRun { LastSyncError.record([error.message], exitStatus: error.exitStatus.rawValue, hook: hook, directory: global.startDirectory) }
+                if !dryRun { LastSyncError.record([error.message], exitStatus: error.exitStatus, hook: hook, directory: global.startDirectory) }
                 throw error
             } catch let error as ExitStatus {
-                if !dryRun { LastSyncError.record(failures, exitStatus: error.code, hook: hook, directory: global.startDirectory) }
+                if !dryRun { LastSyncError.record(failures, exitStatus: error.status, hook: hook, directory: global.startDirectory) }
                 throw error
             }
         }
@@ -188,10 +188,10 @@ extension AutodevCommand {
             for warning in warnings { Output.diagnostic("warning: \(warning)") }
             let failures = report?.passes.flatMap { $0.failures } ?? []
             reported = failures
-            let status: Int32 = report?.interruptedBy.map { $0 == 15 ? 143 : 130 }
-                ?? (lostRace ? AutodevError.ExitStatus.busy.rawValue : failures.isEmpty ? 0 : 1)
+            let status: AutodevError.ExitStatus = report?.interruptedBy?.exitStatus
+                ?? (lostRace ? AutodevError.Code.lockBusy.exitStatus : failures.isEmpty ? .success : .failure)
             if let reportFile {
-                let encoded = try JSONOutput.encode(SyncRunReport(sync: report, ci: ciReport, exitStatus: status)) + "\n"
+                let encoded = try JSONOutput.encode(SyncRunReport(sync: report, ci: ciReport, exitStatus: status.rawValue)) + "\n"
                 try FileSystem.writeAtomically(reportFile, Array(encoded.utf8))
             }
             if let summaryFile {
@@ -210,18 +210,17 @@ extension AutodevCommand {
                 Output.write(json ? "null\n" : "nothing to do: the remote's checkpoint is ahead of this checkout\n")
             }
             for failure in failures { Output.diagnostic("autodev: error: \(Terminal.safe(failure))") }
-            if let signal = report?.interruptedBy {
-                throw AutodevError(.interrupted, report?.stopped ?? "stopped by signal \(signal); finished work is saved, the rest is pending",
-                                   exitStatus: signal == 15 ? .terminated : .interrupted)
+            if let reason = report?.interruptedBy {
+                throw AutodevError(stoppedBy: reason, report?.stopped ?? "stopped by signal \(reason.signal); finished work is saved, the rest is pending")
             }
             if lostRace {
                 throw AutodevError(.lockBusy, """
                     another runner moved autodev's refs on \(remote) again while this one ran; nothing was pushed or \
                     overwritten, and the next run continues from the remote's refs
-                    """, exitStatus: .busy)
+                    """)
             }
             if !failures.isEmpty {
-                throw ExitStatus(AutodevError.ExitStatus.failure.rawValue)
+                throw ExitStatus(.failure)
             }
         }
 

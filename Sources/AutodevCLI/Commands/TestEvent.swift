@@ -13,7 +13,7 @@ extension AutodevCommand {
         static let discussion = """
                 KIND is one of \(kinds) (or its config name, e.g. specification_changed). The event is made as a person's change would be: a commit on top of HEAD that adds the file (or, when it exists, adds a line to it; --path names it, default a path the built-in globs classify as KIND), and for testFailed a JUnit report with one failing test in that file. No ref points at that commit (git gc removes it); HEAD, the index and the work tree are not touched. The range HEAD..that commit then goes through classification, decisions and the tiers as sync would go through it, with the queue and state of this repository.
 
-                Without --apply this is a dry run: no ref moves, nothing under .auto-dev/ is written, no model is called; it prints the event, the decisions and the tier each piece of work would go to. With --apply the run is real (the lock, the results branch, history, decision log, state; a model may be called): the work lands on the results branch on top of the synthetic commit, and the checkpoint does not move. A --path that the [events] globs classify as another kind (or ignore) is a usage error (exit 64) naming the kind it gets.
+                Without --apply this is a dry run: no ref moves, nothing under .auto-dev/ is written, no model is called; it prints the event, the decisions and the tier each piece of work would go to. With --apply the run is real (the lock, the results branch, history, decision log, state; a model may be called): the work lands on the results branch on top of the synthetic commit, and the checkpoint does not move. A --path that the [events] globs classify as another kind (or ignore) is a usage error (exit \(AutodevError.Code.invalidArgument.exitStatus.rawValue)) naming the kind it gets.
                 """
 
         static let spec = CommandSpec(
@@ -86,8 +86,7 @@ extension AutodevCommand {
             do {
                 head = try repository.resolveCommit("HEAD")
             } catch {
-                throw AutodevError(.unknownRevision, "HEAD names no commit yet; commit something first, then run autodev test --event again",
-                                   exitStatus: .repository)
+                throw AutodevError(.unknownRevision, "HEAD names no commit yet; commit something first, then run autodev test --event again")
             }
             let commit = try event.commit(in: repository, head: head, time: SystemClock().now())
             var options = SyncOptions()
@@ -101,8 +100,7 @@ extension AutodevCommand {
                 .report(for: options.range, produced: produced, testReports: options.testReports)
             guard preview.events.contains(where: { $0.kind == kind }) else {
                 let ignored = preview.changes.first { $0.path == event.path }?.ignoredBy
-                throw AutodevError(.invalidConfig, "the synthetic change to \(event.path) made no \(kind.rawValue) event\(ignored.map { " (ignored by \($0))" } ?? ""); choose another --path",
-                                   exitStatus: .usage)
+                throw AutodevError(.invalidArgument, "the synthetic change to \(event.path) made no \(kind.rawValue) event\(ignored.map { " (ignored by \($0))" } ?? ""); choose another --path")
             }
 
             let environment = Environment.variables()
@@ -130,10 +128,10 @@ extension AutodevCommand {
             }
             let failures = report.passes.flatMap(\.failures)
             for failure in failures { Output.diagnostic("autodev: error: \(Terminal.safe(failure))") }
-            if let signal = report.interruptedBy {
-                throw AutodevError(.interrupted, report.stopped ?? "stopped by signal \(signal)", exitStatus: signal == 15 ? .terminated : .interrupted)
+            if let reason = report.interruptedBy {
+                throw AutodevError(stoppedBy: reason, report.stopped ?? "stopped by signal \(reason.signal)")
             }
-            if !failures.isEmpty { throw ExitStatus(AutodevError.ExitStatus.failure.rawValue) }
+            if !failures.isEmpty { throw ExitStatus(.failure) }
         }
     }
 }

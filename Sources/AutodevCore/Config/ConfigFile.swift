@@ -19,8 +19,7 @@ public enum ConfigFile {
                 bytes = nil
             }
         } catch {
-            throw AutodevError(.ioFailure, "cannot read \(relativePath): \(error); fix its permissions or remove it",
-                               exitStatus: .config)
+            throw AutodevError(.invalidConfig, "cannot read \(relativePath): \(error); fix its permissions or remove it")
         }
         var text: String?
         if let bytes {

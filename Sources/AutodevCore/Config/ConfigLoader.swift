@@ -24,7 +24,7 @@ public enum ConfigLoader {
         case .environment(let name)?:
             return .config(file: "environment variable \(name)", line: nil, key: key, "'\(key)' \(problem)")
         default:
-            return AutodevError(.invalidConfig, "'\(key)' \(problem)", exitStatus: .config, key: key)
+            return AutodevError(.invalidConfig, "'\(key)' \(problem)", key: key)
         }
     }
 

@@ -43,12 +43,12 @@ public struct Explainer {
     var specLines: [String: [Substring]] = [:]
     /// Looked at for every spec file read and every requirement decided: a signal that asks
     /// the run to stop ends `decide` early (with no decisions) and is kept in `stoppedBy`.
-    var stopRequested: () -> Int32 = { 0 }
-    private(set) var stoppedBy: Int32 = 0
+    var stopRequested: () -> StopReason? = { nil }
+    private(set) var stoppedBy: StopReason?
 
     private mutating func shouldStop() -> Bool {
-        if stoppedBy == 0 { stoppedBy = stopRequested() }
-        return stoppedBy != 0
+        if stoppedBy == nil { stoppedBy = stopRequested() }
+        return stoppedBy != nil
     }
 
     mutating func scopeRoot(of requirement: Requirement) -> String {

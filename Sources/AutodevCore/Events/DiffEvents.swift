@@ -93,7 +93,7 @@ public struct EventBuilder {
     /// every folder pair of the tree walk, every destination of rename detection, every batch
     /// of 64 changes classified, every spec file and requirement decided; a stop throws
     /// `interrupted` (nothing is written before the report is complete).
-    public var stopRequested: @Sendable () -> Int32 = { 0 }
+    public var stopRequested: @Sendable () -> StopReason? = { nil }
 
     /// Called with `classified` once every change is classified, before the decisions: the
     /// run's fault-injection steps (`Sync.step`).
@@ -101,8 +101,7 @@ public struct EventBuilder {
 
     /// Throws `interrupted` when a stop was requested; `doing` says what it ended.
     func checkStop(_ doing: @autoclosure () -> String) throws(AutodevError) {
-        let signal = stopRequested()
-        if signal != 0 { throw AutodevError.stopped(by: signal, while: doing() + "; nothing was written") }
+        if let reason = stopRequested() { throw AutodevError.stopped(by: reason, while: doing() + "; nothing was written") }
     }
 
     public init(repository: Repository, config: Config) throws(AutodevError) {
@@ -157,7 +156,7 @@ public struct EventBuilder {
                 if !builder.attributes.enabled { builder.attributes.enabled = worktreeAttributesMayMarkBinary(diff.changes) }
             } else if let to = range.to {
                 let stop = stopRequested
-                let tree = try repository.treeChanges(from: range.from, to: to, stop: { stop() != 0 })
+                let tree = try repository.treeChanges(from: range.from, to: to, stop: { stop() != nil })
                 try checkStop("reading the changed paths (tree walk)")
                 if !builder.attributes.enabled {
                     builder.attributes.enabled = tree.attributeFiles.contains { file in
@@ -168,7 +167,7 @@ public struct EventBuilder {
                 if let work = builder.startClassifying(modified, keepContents: keepContents) {
                     ahead = (modified, work)
                 }
-                diff = try repository.resolveRenames(tree, renames: renameOptions(), stop: { stop() != 0 })
+                diff = try repository.resolveRenames(tree, renames: renameOptions(), stop: { stop() != nil })
             } else {
                 diff = DiffResult(changes: [])
             }
@@ -177,7 +176,7 @@ public struct EventBuilder {
         } catch let error as GitError {
             throw RangeResolver.translate(error, repository: repository)
         } catch {
-            throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
+            throw AutodevError(.gitFailure, "\(error)")
         }
         try checkStop("pairing renames of \(diff.changes.count) changed paths")
         if let needed = diff.renameLimitNeeded {
@@ -256,8 +255,8 @@ public struct EventBuilder {
                 var explainer = try Explainer(repository: repository, classifier: classifier, range: range, changes: diff.changes)
                 explainer.stopRequested = stopRequested
                 let (decisions, problems) = explainer.decide(classified, failedTests: failed.sorted(by: Self.eventOrder))
-                if explainer.stoppedBy != 0 {
-                    throw AutodevError.stopped(by: explainer.stoppedBy, while: "deciding what the changes need; nothing was written")
+                if let reason = explainer.stoppedBy {
+                    throw AutodevError.stopped(by: reason, while: "deciding what the changes need; nothing was written")
                 }
                 report.decisions = decisions
                 report.finishedByProgress = explainer.finishedByProgress
@@ -270,7 +269,7 @@ public struct EventBuilder {
             } catch let error as GitError {
                 throw RangeResolver.translate(error, repository: repository)
             } catch {
-                throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
+                throw AutodevError(.gitFailure, "\(error)")
             }
         }
         return report
@@ -334,7 +333,7 @@ public struct EventBuilder {
         var results: [Classification] = []
         results.reserveCapacity(list.count)
         for (index, change) in list.enumerated() {
-            if index % 64 == 0 && stopRequested() != 0 { break }
+            if index % 64 == 0 && stopRequested() != nil { break }
             results.append(classifyOne(change, keepContents: keepContents))
         }
         return results
@@ -366,7 +365,7 @@ public struct EventBuilder {
             return builder
         }, work: { builder, unit in
             // After a stop the remaining batches come back empty, at once.
-            if stop() != 0 { return [] }
+            if stop() != nil { return [] }
             return list[(unit * batch)..<min(list.count, (unit + 1) * batch)].map { builder.classifyOne($0, keepContents: keepContents) }
         })
     }

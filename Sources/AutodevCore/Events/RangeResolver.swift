@@ -52,13 +52,12 @@ public enum RangeResolver {
             throw AutodevError(.unknownRevision, """
                 the checkpoint \(ref) points at \(checkpoint.hex), which this repository does not have (it is not shallow, \
                 so fetching more history will not bring it: it was pruned or came from another clone); \(reset)
-                """, exitStatus: .repository)
+                """)
         }
         do {
             _ = try repository.commit(checkpoint)
         } catch {
-            throw AutodevError(.unknownRevision, "the checkpoint \(ref) points at \(checkpoint.hex.prefix(12)), which is not a commit (a blob, tree or tag was put there); \(reset)",
-                               exitStatus: .repository)
+            throw AutodevError(.unknownRevision, "the checkpoint \(ref) points at \(checkpoint.hex.prefix(12)), which is not a commit (a blob, tree or tag was put there); \(reset)")
         }
     }
 
@@ -76,8 +75,7 @@ public enum RangeResolver {
             switch request {
             case .worktree:
                 if repository.isBare {
-                    throw AutodevError(.bareRepository, "--worktree needs a working tree, and \(repository.gitDirectory) is a bare repository; give a range instead",
-                                       exitStatus: .repository)
+                    throw AutodevError(.bareRepository, "--worktree needs a working tree, and \(repository.gitDirectory) is a bare repository; give a range instead")
                 }
                 let head = try repository.head()
                 return ResolvedRange(from: head, to: nil, worktree: true,
@@ -98,7 +96,7 @@ public enum RangeResolver {
                         the checkpoint \(checkpointRef) points at \(checkpoint.hex), which is not in this \
                         \(repository.isShallow ? "shallow clone" : "repository"); fetch more history \
                         (git fetch --deepen=1000, or git fetch --unshallow) and run again, or give an explicit range
-                        """, exitStatus: .repository)
+                        """)
                 }
                 var range = ResolvedRange(from: checkpoint, to: head, worktree: false, notes: [])
                 range.checkpoint = checkpoint
@@ -135,14 +133,14 @@ public enum RangeResolver {
         } catch let error as GitError {
             throw translate(error, repository: repository)
         } catch {
-            throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
+            throw AutodevError(.gitFailure, "\(error)")
         }
     }
 
     /// Splits `A..B` / `A...B`; nil sides mean HEAD, as in git.
     static func parse(_ text: String) throws(AutodevError) -> (from: String?, to: String?, symmetric: Bool)? {
         func malformed() -> AutodevError {
-            AutodevError(.malformedRange, "malformed range '\(text)': use A..B, A...B or a single commit", exitStatus: .usage)
+            AutodevError(.malformedRange, "malformed range '\(text)': use A..B, A...B or a single commit")
         }
         if text.isEmpty { throw malformed() }
         for (separator, symmetric) in [("...", true), ("..", false)] {
@@ -163,8 +161,7 @@ public enum RangeResolver {
             let to = try repository.resolveCommit(parts.to ?? "HEAD")
             if parts.symmetric {
                 guard let base = try repository.mergeBase(from, to) else {
-                    throw AutodevError(.unknownRevision, "'\(text)': \(parts.from ?? "HEAD") and \(parts.to ?? "HEAD") have no common ancestor",
-                                       exitStatus: .repository)
+                    throw AutodevError(.unknownRevision, "'\(text)': \(parts.from ?? "HEAD") and \(parts.to ?? "HEAD") have no common ancestor")
                 }
                 return ResolvedRange(from: base, to: to, worktree: false, notes: [])
             }
@@ -179,7 +176,7 @@ public enum RangeResolver {
             throw AutodevError(.shallowHistory, """
                 the parent of \(text) (\(parent.hex)) is not in this shallow clone; fetch more history \
                 (git fetch --deepen=1) and run again
-                """, exitStatus: .repository)
+                """)
         }
         var notes: [String] = []
         if info.parents.count > 1 { notes.append("\(text) is a merge commit: compared with its first parent") }
@@ -189,25 +186,21 @@ public enum RangeResolver {
     public static func translate(_ error: GitError, repository: Repository?) -> AutodevError {
         switch error.kind {
         case .notARepository:
-            return AutodevError(.notARepository, "\(error.message); run autodev inside a git repository or point -C at one",
-                                exitStatus: .repository)
+            return AutodevError(.notARepository, "\(error.message); run autodev inside a git repository or point -C at one")
         case .notFound, .ambiguous, .invalidSpec:
             var message = error.message
             if repository?.isShallow == true {
                 message += " (this is a shallow clone: the commit may be outside it; git fetch --deepen=N or --unshallow)"
             }
-            return AutodevError(.unknownRevision, message, exitStatus: .repository)
+            return AutodevError(.unknownRevision, message)
         case .missingObject:
-            return AutodevError(.missingObject, "\(error.message): fetch it or deepen (this is a partial clone or a damaged one)",
-                                exitStatus: .repository)
+            return AutodevError(.missingObject, "\(error.message): fetch it or deepen (this is a partial clone or a damaged one)")
         case .unsupportedFormat:
-            return AutodevError(.unsupportedRepository, error.message,
-                                exitStatus: .repository)
+            return AutodevError(.unsupportedRepository, error.message)
         case .modified:
-            return AutodevError(.resultsMoved, "\(error.description); someone else moved it meanwhile, nothing was overwritten",
-                                exitStatus: .conflict)
+            return AutodevError(.resultsMoved, "\(error.description); someone else moved it meanwhile, nothing was overwritten")
         case .unbornBranch, .other:
-            return AutodevError(.gitFailure, error.description, exitStatus: .failure)
+            return AutodevError(.gitFailure, error.description)
         }
     }
 }

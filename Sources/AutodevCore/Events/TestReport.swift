@@ -73,7 +73,7 @@ public struct TestReport: Sendable {
     }
 
     static func invalid(_ path: String, _ problem: String) -> AutodevError {
-        AutodevError(.invalidTestReport, "test report \(path) cannot be used: \(problem)", exitStatus: .usage)
+        AutodevError(.invalidTestReport, "test report \(path) cannot be used: \(problem)")
     }
 
     /// The testFailed events of this report: one per failed test, with a stable id. A test is

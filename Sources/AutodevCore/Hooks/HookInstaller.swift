@@ -49,7 +49,7 @@ public struct HookInstaller {
 
     public init(repository: Repository) throws {
         guard let workdir = repository.workdir else {
-            throw AutodevError(.bareRepository, "a bare repository runs no post-commit, post-merge or post-rewrite hooks; install the hooks in a clone with a work tree", exitStatus: .repository)
+            throw AutodevError(.bareRepository, "a bare repository runs no post-commit, post-merge or post-rewrite hooks; install the hooks in a clone with a work tree")
         }
         top = String(workdir.dropLast(workdir.hasSuffix("/") ? 1 : 0))
         commonDirectory = repository.commonDirectory.hasSuffix("/") ? repository.commonDirectory : repository.commonDirectory + "/"
@@ -112,7 +112,7 @@ public struct HookInstaller {
         if FileSystem.exists(path) {
             let aside = path + ".pre-autodev"
             if FileSystem.exists(aside) {
-                throw AutodevError(.ioFailure, "\(aside) exists already, so the hook at \(path) cannot be moved aside; move one of them away and run autodev hooks install again", exitStatus: .failure)
+                throw AutodevError(.ioFailure, "\(aside) exists already, so the hook at \(path) cannot be moved aside; move one of them away and run autodev hooks install again")
             }
             try FileSystem.move(path, aside)
             note = "the hook that was there runs first (\(name).pre-autodev), its exit status kept"
@@ -153,7 +153,7 @@ public struct HookInstaller {
                     autodev:
                       run: autodev hooks run \(name) {0}
                 (and the same for the other hooks of \(HookScript.names.joined(separator: ", "))), then run lefthook install
-                """, exitStatus: .config)
+                """)
         }
         var block = Self.lefthookStart + "\n"
         for name in HookScript.names {

@@ -38,7 +38,7 @@ public struct Classifier: Sendable {
                         rules.append(Rule(category: category, glob: try Glob(pattern), key: key, order: rules.count))
                     } catch {
                         throw AutodevError(.invalidConfig, "\(config.sources[key]?.description ?? key): invalid glob '\(pattern)' in '\(key)': \(error.problem)",
-                                           exitStatus: .config, key: key)
+                                           key: key)
                     }
                 }
             }

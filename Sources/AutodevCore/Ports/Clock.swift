@@ -12,7 +12,7 @@ public protocol WallClock: Sendable {
     func monotonicMilliseconds() -> Int64
     /// Waits `milliseconds`, looking at `stopRequested` at least every 50 ms. Returns false
     /// when a stop cut the wait short.
-    func sleep(milliseconds: Int64, stopRequested: () -> Int32) -> Bool
+    func sleep(milliseconds: Int64, stopRequested: () -> StopReason?) -> Bool
     /// Milliseconds since the epoch, for limits that must hold across runs.
     func nowMilliseconds() -> Int64
 }
@@ -43,10 +43,10 @@ public struct SystemClock: WallClock {
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 
-    public func sleep(milliseconds: Int64, stopRequested: () -> Int32) -> Bool {
+    public func sleep(milliseconds: Int64, stopRequested: () -> StopReason?) -> Bool {
         let end = monotonicMilliseconds() + max(0, milliseconds)
         while true {
-            if stopRequested() != 0 { return false }
+            if stopRequested() != nil { return false }
             let left = end - monotonicMilliseconds()
             if left <= 0 { return true }
             usleep(useconds_t(min(left, 50) * 1000))
@@ -68,8 +68,8 @@ public final class ManualClock: WallClock, @unchecked Sendable {
     public func nowMilliseconds() -> Int64 { seconds * 1000 + milliseconds }
     public func advance(milliseconds delta: Int64) { milliseconds += delta }
 
-    public func sleep(milliseconds delta: Int64, stopRequested: () -> Int32) -> Bool {
-        if stopRequested() != 0 { return false }
+    public func sleep(milliseconds delta: Int64, stopRequested: () -> StopReason?) -> Bool {
+        if stopRequested() != nil { return false }
         sleeps.append(delta)
         milliseconds += max(0, delta)
         return true

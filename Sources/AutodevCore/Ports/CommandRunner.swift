@@ -60,7 +60,7 @@ public struct CommandResult: Sendable, Equatable {
 
 /// Runs commands: the generator tier, the validation gate and `command` providers share it.
 public protocol CommandRunner: Sendable {
-    func run(_ spec: CommandSpec, stopRequested: () -> Int32) -> CommandResult
+    func run(_ spec: CommandSpec, stopRequested: () -> StopReason?) -> CommandResult
 }
 
 /// A started command: its own process group under a supervisor (Sources/CSpawn) that kills the
@@ -132,7 +132,7 @@ final class RunningCommand {
 public struct ProcessRunner: CommandRunner {
     public init() {}
 
-    public func run(_ spec: CommandSpec, stopRequested: () -> Int32) -> CommandResult {
+    public func run(_ spec: CommandSpec, stopRequested: () -> StopReason?) -> CommandResult {
         let started = RunningCommand.milliseconds()
         func result(_ ending: CommandResult.Ending, _ output: [UInt8] = []) -> CommandResult {
             CommandResult(ending: ending, output: output, milliseconds: RunningCommand.milliseconds() - started)
@@ -190,7 +190,7 @@ public struct ProcessRunner: CommandRunner {
             }
         }
         while true {
-            if stopRequested() != 0 { running.end(.stopped) }
+            if stopRequested() != nil { running.end(.stopped) }
             drain()
             if let status = running.poll() {
                 drain()

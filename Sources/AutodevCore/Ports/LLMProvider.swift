@@ -98,7 +98,7 @@ public struct LLMError: Error, Sendable, Equatable, CustomStringConvertible {
 /// within a second: the call is abandoned and `.stopped` thrown.
 public protocol LLMProvider: Sendable {
     var config: ProviderConfig { get }
-    func complete(_ request: LLMRequest, stopRequested: @escaping @Sendable () -> Int32) throws(LLMError) -> LLMAnswer
+    func complete(_ request: LLMRequest, stopRequested: @escaping @Sendable () -> StopReason?) throws(LLMError) -> LLMAnswer
 }
 
 /// Builds providers from their configuration. The CLI passes one that knows the HTTP kinds

@@ -180,7 +180,7 @@ public enum HTMLReport {
     /// Writes `DIR/index.html` atomically (the folder is made when missing); returns its path.
     public static func write(_ data: ReportData, to folder: String) throws(AutodevError) -> String {
         if FileSystem.exists(folder) && !FileSystem.isDirectory(folder) {
-            throw AutodevError(.ioFailure, "\(folder) is a file, not a folder; give report --html a folder (it writes index.html there)", exitStatus: .usage)
+            throw AutodevError(.invalidArgument, "\(folder) is a file, not a folder; give report --html a folder (it writes index.html there)")
         }
         try FileSystem.makeDirectories(folder)
         let path = folder + (folder.hasSuffix("/") ? "" : "/") + "index.html"
@@ -198,7 +198,7 @@ public enum HTMLReport {
         do {
             text = String(decoding: try encoder.encode(data), as: UTF8.self)
         } catch {
-            throw AutodevError(.ioFailure, "cannot encode the report's data: \(error)", exitStatus: .failure)
+            throw AutodevError(.ioFailure, "cannot encode the report's data: \(error)")
         }
         var out = ""
         out.reserveCapacity(text.utf8.count)

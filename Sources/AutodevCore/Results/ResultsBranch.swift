@@ -65,7 +65,7 @@ struct ResultsBranch {
     /// A stop request is honoured after every 256 files (`AutodevError.stopped`: the pass is
     /// redone); fewer are always assembled, so a stop keeps finished work on the branch.
     func assemble(previous: [String: ObjectID], new newFiles: [String: ObjectID], base lookup: TreeLookup,
-                  stopRequested: () -> Int32 = { 0 }) throws(AutodevError) -> Assembly {
+                  stopRequested: () -> StopReason? = { nil }) throws(AutodevError) -> Assembly {
         var assembly = Assembly()
         let changedSince = "changed on the branch since autodev generated it; the results branch keeps autodev's version for review"
         var count = 0
@@ -100,7 +100,7 @@ struct ResultsBranch {
     /// reachable). The last commit's tree is always `base + files`. The ref is not moved.
     func buildStack(_ files: [String: ObjectID], carried: [String: ObjectID], changes: [Landing], baseTree: ObjectID,
                     on base: ObjectID, tip: ObjectID?, message: (_ change: Landing?, _ last: Bool) -> String, time: Int64,
-                    stopRequested: () -> Int32 = { 0 }) throws(AutodevError) -> Built {
+                    stopRequested: () -> StopReason? = { nil }) throws(AutodevError) -> Built {
         try gitCall(repository) {
             let finalTree = try repository.writeTree(base: baseTree, blobs: files) { try Self.checkStop(stopRequested, "writing the results tree") }
             if let tip, try repository.commit(tip).tree == finalTree { return Built(commit: tip, expected: tip, unchanged: true) }
@@ -136,9 +136,8 @@ struct ResultsBranch {
     }
 
     /// Throws `AutodevError.stopped` when a stop was requested.
-    static func checkStop(_ stopRequested: () -> Int32, _ doing: String) throws(AutodevError) {
-        let signal = stopRequested()
-        if signal != 0 { throw AutodevError.stopped(by: signal, while: doing) }
+    static func checkStop(_ stopRequested: () -> StopReason?, _ doing: String) throws(AutodevError) {
+        if let reason = stopRequested() { throw AutodevError.stopped(by: reason, while: doing) }
     }
 
     /// Moves the branch to the built commit, only if it is still where the pass found it.
@@ -190,8 +189,7 @@ struct ResultsBranch {
     /// `.auto-dev`, and no folder on the way that is a symlink in the processed commit.
     static func checkGeneratedPath(_ path: String, base: TreeLookup?, repository: Repository) throws(AutodevError) {
         if let problem = GeneratedPath.problem(path) {
-            throw AutodevError(.unsafePath, "a template or pattern produced the path '\(path)', which \(problem); nothing was written. Fix the template's 'path:'",
-                               exitStatus: .config)
+            throw AutodevError(.unsafePath, "a template or pattern produced the path '\(path)', which \(problem); nothing was written. Fix the template's 'path:'")
         }
         guard let base else { return }
         let components = path.split(separator: "/", omittingEmptySubsequences: false)
@@ -200,8 +198,7 @@ struct ResultsBranch {
             prefix += (prefix.isEmpty ? "" : "/") + component
             if let entry = try gitCall(repository, { try base.entry(atPath: prefix) }) {
                 if entry.mode.rawValue == 0o120000 {
-                    throw AutodevError(.unsafePath, "a template or pattern produced the path '\(path)', which goes through the symlink '\(prefix)'; nothing was written. Fix the template's 'path:'",
-                                       exitStatus: .config)
+                    throw AutodevError(.unsafePath, "a template or pattern produced the path '\(path)', which goes through the symlink '\(prefix)'; nothing was written. Fix the template's 'path:'")
                 }
                 if !entry.mode.isTree { break }  // a file in the way: OutputClaims reports the clash
             } else {

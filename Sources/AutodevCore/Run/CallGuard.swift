@@ -20,7 +20,7 @@ final class CallGuard {
     let store: StateStore
     let ledger: SpendLedger
     let clock: any WallClock
-    let stopRequested: @Sendable () -> Int32
+    let stopRequested: @Sendable () -> StopReason?
     let step: (String) -> Void
     /// This process's run, for the per-run budget (a run redone after a crash starts afresh).
     let runKey: String
@@ -59,7 +59,7 @@ final class CallGuard {
     }
 
     init(config: Config, store: StateStore, ledger: SpendLedger, clock: any WallClock, runKey: String, startedMonotonic: Int64,
-         stopRequested: @escaping @Sendable () -> Int32, step: @escaping (String) -> Void) {
+         stopRequested: @escaping @Sendable () -> StopReason?, step: @escaping (String) -> Void) {
         self.config = config
         self.store = store
         self.ledger = ledger

@@ -306,8 +306,7 @@ public enum Starter {
     /// Writes what is missing; never overwrites a file that exists.
     public static func install(in repository: Repository) throws(AutodevError) -> [(String, Outcome)] {
         guard let root = repository.workdir else {
-            throw AutodevError(.bareRepository, "autodev init writes config/ into a work tree, and \(repository.gitDirectory) is a bare repository",
-                               exitStatus: .repository)
+            throw AutodevError(.bareRepository, "autodev init writes config/ into a work tree, and \(repository.gitDirectory) is a bare repository")
         }
         let language = detect(in: root)
         var results: [(String, Outcome)] = []

@@ -120,7 +120,7 @@ public struct StressTest {
         var end: UInt64 = 0
     }
 
-    public func run(stopRequested: @escaping @Sendable () -> Int32 = { 0 }) throws(AutodevError) -> Report {
+    public func run(stopRequested: @escaping @Sendable () -> StopReason? = { nil }) throws(AutodevError) -> Report {
         let options = self.options
         let width = max(1, options.concurrency)
         let share = (0..<width).map { options.events / width + ($0 < options.events % width ? 1 : 0) }
@@ -132,7 +132,7 @@ public struct StressTest {
         } catch let error as AutodevError {
             throw error
         } catch {
-            throw AutodevError(.ioFailure, "stress test: \(error)", exitStatus: .failure)
+            throw AutodevError(.ioFailure, "stress test: \(error)")
         }
         var all = Measured()
         for result in results {
@@ -158,7 +158,7 @@ public struct StressTest {
 
     /// One scratch repository: set up, then commit-and-sync batch after batch, timed.
     static func measure(repository unit: Int, events: Int, options: Options,
-                        stopRequested: @escaping @Sendable () -> Int32) throws(AutodevError) -> Measured {
+                        stopRequested: @escaping @Sendable () -> StopReason?) throws(AutodevError) -> Measured {
         var measured = Measured()
         let path = options.directory + "/repo-\(unit)"
         let repository = try scratch(at: path)
@@ -168,7 +168,7 @@ public struct StressTest {
         _ = try Sync(repository: repository, config: config, environment: [:], stopRequested: stopRequested).run(SyncOptions())
         var made = 0, batchNumber = 0
         while made < events {
-            if stopRequested() != 0 { break }
+            if stopRequested() != nil { break }
             let count = min(options.batch, events - made)
             let setupStart = nanoseconds()
             try commitBatch(repository, unit: unit, batch: batchNumber, first: made, count: count, patternsOnly: options.patternsOnly)
@@ -281,7 +281,7 @@ public struct StressTest {
         } catch let error as AutodevError {
             throw error
         } catch {
-            throw AutodevError(.ioFailure, "stress test: \(error)", exitStatus: .failure)
+            throw AutodevError(.ioFailure, "stress test: \(error)")
         }
     }
 }

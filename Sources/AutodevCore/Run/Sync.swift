@@ -11,7 +11,7 @@ public final class Sync {
     let environment: [String: String]
     let store: StateStore
     /// Returns the signal that asked the run to stop, or 0.
-    let stopRequested: @Sendable () -> Int32
+    let stopRequested: @Sendable () -> StopReason?
     /// Where the run is (RunProgress says why the core only reports it).
     let progress: (RunProgress) -> Void
     let clock: any WallClock
@@ -42,7 +42,7 @@ public final class Sync {
 
     public init(repository: Repository, config: Config, environment: [String: String], clock: any WallClock = SystemClock(),
                 providerFactory: LLMProviderFactory? = nil, commandRunner: any CommandRunner = ProcessRunner(),
-                stopRequested: @escaping @Sendable () -> Int32 = { 0 }, progress: @escaping (RunProgress) -> Void = { _ in }) {
+                stopRequested: @escaping @Sendable () -> StopReason? = { nil }, progress: @escaping (RunProgress) -> Void = { _ in }) {
         self.repository = repository
         self.clock = clock
         self.providerFactory = providerFactory
@@ -123,7 +123,7 @@ public final class Sync {
         if let low = Health.lowestFree([store.root, repository.workdir ?? repository.gitDirectory]),
            let problem = Health(freeDiskBytes: low.bytes, freeDiskPath: low.path, residentMemoryBytes: nil, calls: [], now: 0, windowSeconds: 1,
                                 maxErrorRate: 1, budgetLeft: 1, providerQuotaLeft: [:]).diskProblem(floorBytes: floor) {
-            throw AutodevError(.ioFailure, problem, exitStatus: .failure)
+            throw AutodevError(.ioFailure, problem)
         }
         runStartedMonotonic = clock.monotonicMilliseconds()
         excludeStateFolder()
@@ -133,13 +133,12 @@ public final class Sync {
         }, stopRequested: stopRequested) {
         case .acquired(let acquired):
             lock = acquired
-        case .stopped(let signal):
-            report.interruptedBy = signal  // stopped while waiting: nothing was done
+        case .stopped(let reason):
+            report.interruptedBy = reason  // stopped while waiting: nothing was done
             return report
         case .busy(let holder):
             guard options.hook else {
-                throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running on this repository; run again when it ends, or without --no-wait to wait for it",
-                                   exitStatus: .busy)
+                throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running on this repository; run again when it ends, or without --no-wait to wait for it")
             }
             step("hook-busy")
             try FileSystem.writeAtomically(store.rerunPath, Array("\(clock.now())\n".utf8))
@@ -167,14 +166,13 @@ public final class Sync {
         switch attempt {
         case .acquired(let acquired):
             repositoryLock = acquired
-        case .stopped(let signal):
+        case .stopped(let reason):
             lock.release()
-            report.interruptedBy = signal
+            report.interruptedBy = reason
             return report
         case .busy(let holder):
             lock.release()
-            throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running in another work tree of this repository; run again when it ends, or without --no-wait to wait for it",
-                               exitStatus: .busy)
+            throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running in another work tree of this repository; run again when it ends, or without --no-wait to wait for it")
         }
         defer { repositoryLock.release() }
         while true {
@@ -232,9 +230,8 @@ public final class Sync {
                 break
             }
             report.passes.append(done)
-            let signal = stopRequested()
-            if signal != 0 {
-                report.interruptedBy = signal
+            if let reason = stopRequested() {
+                report.interruptedBy = reason
                 break
             }
             guard options.range == .sinceCheckpoint, FileSystem.exists(store.rerunPath) else { break }
@@ -243,8 +240,7 @@ public final class Sync {
 
     /// Records a stop that ended a pass before it kept anything.
     private func noteStop(_ error: AutodevError, in report: inout SyncReport) {
-        let signal = stopRequested()
-        report.interruptedBy = signal != 0 ? signal : error.exitStatus == .terminated ? SIGTERM : SIGINT
+        report.interruptedBy = stopRequested() ?? error.stopReason ?? .interrupt
         report.stopped = error.message
     }
 
@@ -423,7 +419,7 @@ public final class Sync {
                                         calls: runner.llmCalls)
         let stopSignal = stopRequested()
         var record = RunRecord(id: runID, startedAt: started, finishedAt: clock.now(), from: range.from?.hex,
-                               to: range.to?.hex, status: stopSignal != 0 ? .interrupted : .completed,
+                               to: range.to?.hex, status: stopSignal != nil ? .interrupted : .completed,
                                events: counts.events, decisions: counts.decisions, workItems: counts.workItems, skips: counts.skips,
                                tiers: counts.tiers, llmCallsAvoided: counts.llmCallsAvoided, pending: runner.deferred.count,
                                awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts, notes: notes,
@@ -443,7 +439,7 @@ public final class Sync {
             state.pending = runner.deferred
             state.produced = Set(state.produced).union(runner.newFiles.values.map { $0.blob.hex }).sorted()
             state.lastRun = runID
-            state.loop = .init(state: stopSignal != 0 ? .shutdown : .idle, task: nil, pid: nil, since: clock.now())
+            state.loop = .init(state: stopSignal != nil ? .shutdown : .idle, task: nil, pid: nil, since: clock.now())
             // Every request sent is one observation (`_count` = calls made); an attempt the call
             // guard retried is kept without its time (0), which is in the retried call's.
             for call in runner.llmCalls { timings.observe(.llmCall(provider: call.provider), milliseconds: call.latencyMilliseconds) }
@@ -547,7 +543,7 @@ public final class Sync {
             case .openai, .anthropic:
                 guard let providerFactory else {
                     throw AutodevError(.invalidConfig, "provider '\(provider.name)' (\(provider.source)): kind = \"\(provider.kind.rawValue)\" needs the HTTP client, which this command does not load",
-                                       exitStatus: .config, key: "llm.providers")
+                                       key: "llm.providers")
                 }
                 providers.append(try providerFactory(provider, environment))
             }
@@ -583,7 +579,7 @@ public final class Sync {
             throw AutodevError(.invalidConfig, """
                 \(setting): '\(branch)' is the branch checked out (HEAD); autodev never commits on your branch. \
                 Set loop.results_branch to a branch of autodev's own (default autodev/results), or check out your branch again
-                """, exitStatus: .config, key: "loop.results_branch")
+                """, key: "loop.results_branch")
         }
         let recorded = (state.resultsBranch ?? resultsRef) == resultsRef ? state.resultsTip : nil
         guard let tip else {
@@ -602,7 +598,7 @@ public final class Sync {
             throw AutodevError(.resultsMoved, """
                 \(resultsRef) points at \(tip.hex.prefix(12)), which is not a commit (a blob, tree or tag was put there); \
                 nothing was changed. Delete it (git update-ref -d \(resultsRef)) to start the results afresh, or point it at a commit
-                """, exitStatus: .conflict)
+                """)
         }
         let ours = message.contains("\nAutodev-Run: ")
         guard ours || recorded != nil else {
@@ -610,7 +606,7 @@ public final class Sync {
                 \(setting): the branch '\(branch)' exists and autodev did not create it (its tip \(tip.hex.prefix(12)) has no \
                 Autodev-Run: trailer); autodev writes only to a results branch of its own. Nothing was changed. \
                 Set loop.results_branch to a new branch name (default autodev/results)
-                """, exitStatus: .config, key: "loop.results_branch")
+                """, key: "loop.results_branch")
         }
         var descends = recorded == nil
         if let recorded = recorded.flatMap(ObjectID.init(hex:)) {
@@ -623,7 +619,7 @@ public final class Sync {
                 \(resultsRef) points at \(tip.hex.prefix(12)), not at \(recorded.map { String($0.prefix(12)) } ?? "a commit autodev made"); \
                 someone moved it. Nothing was changed. Look at it (git log \(branch)), then either \(restore)delete it \
                 (git branch -D \(branch)) to start afresh
-                """, exitStatus: .conflict)
+                """)
         }
         state.resultsTip = tip.hex
         state.resultsBranch = resultsRef

@@ -66,7 +66,7 @@ public struct SyncReport: Sendable, Encodable {
     public var passes: [SyncPass]
     public var warnings: [String]
     /// Set when SIGINT or SIGTERM stopped the run: finished work was kept, the rest is pending.
-    public var interruptedBy: Int32?
+    public var interruptedBy: StopReason?
     /// Set when the stop came in the middle of a pass, which then kept nothing (`passes` holds
     /// only those that finished): what was stopped, e.g. "stopped by signal 15 while deciding …".
     public var stopped: String? = nil

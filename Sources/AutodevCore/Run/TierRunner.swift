@@ -17,7 +17,7 @@ final class TierRunner {
         let sandbox: Sandbox
         let store: StateStore
         let clock: any WallClock
-        let stopRequested: @Sendable () -> Int32
+        let stopRequested: @Sendable () -> StopReason?
         let runID: String
         let dryRun: Bool
         /// The processed commit, that results are built on, and a lookup in its tree.
@@ -106,7 +106,7 @@ final class TierRunner {
             progress(RunProgress(stage: .tiers, done: index, total: queue.count, tier: lastTier))
             // After a stop, only work whose generator finished is still taken in (it is done).
             let finishedGenerator = if case .success? = generated[item.id] { true } else { false }
-            if index >= maxItems || (context.stopRequested() != 0 && !finishedGenerator) {
+            if index >= maxItems || (context.stopRequested() != nil && !finishedGenerator) {
                 deferItem(item, index >= maxItems ? "over max_events_per_run (\(maxItems)); pending" : "stopped by a signal; pending")
                 continue
             }
@@ -354,7 +354,7 @@ final class TierRunner {
             return try place(written, of: item, tier: tier, origins: origins, note: note, owner: given, overlap: overlap,
                              change: change ?? ChangePlanner.key(of: item))
         } catch let refusal as Refusal {
-            guard park else { throw AutodevError(.outputCollision, "\(refusal)", exitStatus: .failure) }
+            guard park else { throw AutodevError(.outputCollision, "\(refusal)") }
             if case .conflict(let why) = refusal { self.park(item, why) }
             return nil
         } catch let error as AutodevError {
@@ -362,7 +362,7 @@ final class TierRunner {
         } catch let error as GitError {
             throw RangeResolver.translate(error, repository: context.repository)
         } catch {
-            throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
+            throw AutodevError(.gitFailure, "\(error)")
         }
     }
 
@@ -394,7 +394,7 @@ final class TierRunner {
         var outputs: [(path: String, content: [UInt8])] = []
         let siblings = CaseFoldIndex.prefixes(written.keys)
         for (index, (path, content)) in written.sorted(by: { $0.key < $1.key }).enumerated() {
-            if index & 0xFF == 0xFF, context.stopRequested() != 0 {
+            if index & 0xFF == 0xFF, context.stopRequested() != nil {
                 // Many files take seconds to check; a stop must not wait for them.
                 deferItem(item, "stopped by a signal; pending")
                 return nil
@@ -404,8 +404,7 @@ final class TierRunner {
                     fail(item, "\(item.subjectLabel): the answer writes '\(path)', which \(problem); nothing was written")
                     return nil
                 }
-                throw AutodevError(.unsafePath, "a template or pattern produced the path '\(path)', which \(problem); nothing was written. Fix the template's 'path:'",
-                                   exitStatus: .config)
+                throw AutodevError(.unsafePath, "a template or pattern produced the path '\(path)', which \(problem); nothing was written. Fix the template's 'path:'")
             }
             try ResultsBranch.checkGeneratedPath(path, base: context.baseLookup, repository: repository)
             // A template never overwrites a file a person wrote (a generator command or a model
@@ -449,7 +448,7 @@ final class TierRunner {
         // bookkeeping, all or nothing.
         var blobs: [ObjectID] = []
         for (index, (_, content)) in outputs.enumerated() {
-            if index & 0xFF == 0xFF, context.stopRequested() != 0 {
+            if index & 0xFF == 0xFF, context.stopRequested() != nil {
                 deferItem(item, "stopped by a signal; pending")
                 return nil
             }
@@ -493,6 +492,6 @@ func gitCall<T>(_ repository: Repository, _ body: () throws -> T) throws(Autodev
     } catch let error as GitError {
         throw RangeResolver.translate(error, repository: repository)
     } catch {
-        throw AutodevError(.gitFailure, "\(error)", exitStatus: .failure)
+        throw AutodevError(.gitFailure, "\(error)")
     }
 }

@@ -131,7 +131,7 @@ public enum FileSystem {
         var hint = ""
         if errno == EACCES || errno == EROFS || errno == EPERM { hint = "; check the permissions of .auto-dev/ (it must be writable)" }
         if errno == ENOSPC || errno == EDQUOT { hint = "; free some disk space and run again" }
-        return AutodevError(.ioFailure, "\(what): \(reason)\(hint)", exitStatus: .failure)
+        return AutodevError(.ioFailure, "\(what): \(reason)\(hint)")
     }
 
     /// Seconds since the epoch.

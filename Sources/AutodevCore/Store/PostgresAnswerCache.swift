@@ -34,7 +34,7 @@ public final class PostgresAnswerCache: AnswerCache {
         do {
             return try store.run(doing, body)
         } catch {
-            guard tolerant else { throw AutodevError(.cacheFailure, error.message, exitStatus: .failure) }
+            guard tolerant else { throw AutodevError(.cacheFailure, error.message) }
             if !warned {
                 warned = true
                 warn("\(error.message); the answer cache is skipped for the rest of this run (it only saves calls)")

@@ -66,7 +66,7 @@ public final class PostgresStore: SharedStore {
         """
 
     func failure(_ error: PostgresError, doing: String) -> AutodevError {
-        AutodevError(.ioFailure, "the shared store \(displayName) could not \(doing): \(error.description)", exitStatus: .failure)
+        AutodevError(.ioFailure, "the shared store \(displayName) could not \(doing): \(error.description)")
     }
 
     /// Runs `body` on the connection; a lost connection is forgotten so the next use reconnects.

@@ -14,8 +14,8 @@ public final class RunLock {
         case acquired(RunLock)
         /// Held by another process; its pid when it wrote one.
         case busy(holder: String?)
-        /// A stop was requested (this signal) while waiting.
-        case stopped(Int32)
+        /// A stop was requested while waiting.
+        case stopped(StopReason)
     }
 
     private init(fd: Int32, path: String) {
@@ -37,7 +37,7 @@ public final class RunLock {
     /// Tries to take the lock; with `wait`, waits until the holder finishes or `stopRequested`
     /// returns a signal.
     public static func acquire(at path: String, wait: Bool, onWait: (String?) -> Void = { _ in },
-                               stopRequested: () -> Int32 = { 0 }) throws(AutodevError) -> Attempt {
+                               stopRequested: () -> StopReason? = { nil }) throws(AutodevError) -> Attempt {
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         try FileSystem.makeDirectories(folder)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -59,10 +59,9 @@ public final class RunLock {
                 onWait(holder)
                 waited = true
             }
-            let signal = stopRequested()
-            if signal != 0 {
+            if let reason = stopRequested() {
                 close(fd)
-                return .stopped(signal)
+                return .stopped(reason)
             }
             usleep(retryInterval)
         }

@@ -51,8 +51,7 @@ public final class SQLiteAnswerCache: AnswerCache {
     }
 
     static func failure(_ error: SQLiteError, path: String, doing: String) -> AutodevError {
-        AutodevError(.cacheFailure, "the answer cache \(path) could not \(doing): \(error.message). It only saves LLM calls: delete it (autodev cache clear, or rm \(path)*) and it is rebuilt",
-                     exitStatus: .failure)
+        AutodevError(.cacheFailure, "the answer cache \(path) could not \(doing): \(error.message). It only saves LLM calls: delete it (autodev cache clear, or rm \(path)*) and it is rebuilt")
     }
 
     private func run<T>(_ doing: String, _ body: () throws(SQLiteError) -> T) throws(AutodevError) -> T {

@@ -101,7 +101,7 @@ public final class SharedLedger {
     /// The lines and shared state of a ledger commit.
     private func read(_ tip: String) throws(AutodevError) -> ([[UInt8]], Shared) {
         try call { repository in
-            guard let id = ObjectID(hex: tip) else { throw AutodevError(.gitFailure, "\(Self.ref) names '\(tip)', not a commit id", exitStatus: .failure) }
+            guard let id = ObjectID(hex: tip) else { throw AutodevError(.gitFailure, "\(Self.ref) names '\(tip)', not a commit id") }
             let spend = try repository.fileContent(atPath: Self.spendFile, inCommit: id) ?? []
             let shared = try repository.fileContent(atPath: Self.resilienceFile, inCommit: id)
                 .flatMap { try? JSONDecoder().decode(Shared.self, from: Data($0)) } ?? Shared()
@@ -174,7 +174,7 @@ public final class SharedLedger {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         guard let resilience = try? encoder.encode(shared) else {
-            throw AutodevError(.ioFailure, "cannot encode the shared resilience state", exitStatus: .failure)
+            throw AutodevError(.ioFailure, "cannot encode the shared resilience state")
         }
         let commit = try call { repository in
             let tree = try repository.writeTree(base: nil, blobs: [Self.spendFile: try repository.writeBlob(spend),
@@ -266,7 +266,7 @@ public final class SharedLedger {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(line) else {
-            throw AutodevError(.ioFailure, "cannot encode a spending record", exitStatus: .failure)
+            throw AutodevError(.ioFailure, "cannot encode a spending record")
         }
         return Array(data)
     }
@@ -301,7 +301,7 @@ public final class SharedLedger {
         } catch let error as AutodevError {
             throw error
         } catch {
-            throw AutodevError(.gitFailure, "cannot open the repository at \(gitDirectory) for the shared ledger: \(error)", exitStatus: .failure)
+            throw AutodevError(.gitFailure, "cannot open the repository at \(gitDirectory) for the shared ledger: \(error)")
         }
     }
 }

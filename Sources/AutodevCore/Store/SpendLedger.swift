@@ -113,7 +113,7 @@ public struct SpendLedger: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(line) else {
-            throw AutodevError(.ioFailure, "cannot encode a spending record for \(path)", exitStatus: .failure)
+            throw AutodevError(.ioFailure, "cannot encode a spending record for \(path)")
         }
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !folder.isEmpty { try FileSystem.makeDirectories(folder) }

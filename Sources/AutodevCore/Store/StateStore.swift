@@ -165,7 +165,7 @@ public struct StateStore: Sendable {
         do {
             return Array(try encoder.encode(value))
         } catch {
-            throw AutodevError(.ioFailure, "cannot encode state: \(error)", exitStatus: .failure)
+            throw AutodevError(.ioFailure, "cannot encode state: \(error)")
         }
     }
 }

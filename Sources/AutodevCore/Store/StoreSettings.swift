@@ -43,7 +43,7 @@ public struct StoreSettings: Sendable, Equatable {
         guard let passwordVariable else { return nil }
         guard let value = environment[passwordVariable], !value.isEmpty else {
             throw AutodevError(.invalidConfig, "store.password_env names the environment variable \(passwordVariable), which is not set: export it with the database password, or empty store.password_env to use PGPASSWORD or ~/.pgpass",
-                               exitStatus: .config, key: "store.password_env")
+                               key: "store.password_env")
         }
         return value
     }

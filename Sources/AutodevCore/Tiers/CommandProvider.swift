@@ -9,7 +9,7 @@ struct CommandProvider: LLMProvider {
     /// Where its stderr goes.
     let errorLog: String?
 
-    func complete(_ request: LLMRequest, stopRequested: @escaping @Sendable () -> Int32) throws(LLMError) -> LLMAnswer {
+    func complete(_ request: LLMRequest, stopRequested: @escaping @Sendable () -> StopReason?) throws(LLMError) -> LLMAnswer {
         let command = config.command ?? ""
         let variables = ["AUTODEV_MAX_OUTPUT_TOKENS": String(request.maxOutputTokens), "AUTODEV_TEMPERATURE": String(request.temperature)]
         let input = Array((request.system + "\n\n" + request.prompt).utf8)

@@ -36,8 +36,7 @@ final class GeneratorJob {
 
     func failed(_ why: String) -> AutodevError {
         let output = logPath.map { "; its output is in \($0)" } ?? ""
-        return AutodevError(.generatorFailed, "pattern '\(patternName)' (\(PatternRules.file)): the command '\(command)' \(why)\(output); the work stays pending for the next run",
-                            exitStatus: .failure)
+        return AutodevError(.generatorFailed, "pattern '\(patternName)' (\(PatternRules.file)): the command '\(command)' \(why)\(output); the work stays pending for the next run")
     }
 }
 
@@ -92,7 +91,7 @@ struct Generator {
     /// after this process so a later run can tell a dead run's copies.
     private func makeScratch(for job: GeneratorJob) throws(AutodevError) {
         guard let scratch = Self.makeScratchFolder(sandbox.hostTemporaryFolder) else {
-            throw AutodevError(.generatorFailed, "pattern '\(job.patternName)': could not get a scratch folder", exitStatus: .failure)
+            throw AutodevError(.generatorFailed, "pattern '\(job.patternName)': could not get a scratch folder")
         }
         job.scratch = scratch
         guard let base else { return }
@@ -101,8 +100,7 @@ struct Generator {
         } catch {
             Self.removeTree(scratch)
             job.scratch = nil
-            throw AutodevError(.generatorFailed, "pattern '\(job.patternName)': could not prepare the scratch copy for '\(job.command)': \(error)",
-                               exitStatus: .failure)
+            throw AutodevError(.generatorFailed, "pattern '\(job.patternName)': could not prepare the scratch copy for '\(job.command)': \(error)")
         }
     }
 
@@ -160,7 +158,7 @@ struct Generator {
     /// `stopRequested` returns a signal, until the running ones are stopped: jobs that finished
     /// keep their outcome; stopped and unstarted ones have none. Scratch folders are removed.
     /// Runs on the thread that lives as long as the run (see `autodev_spawn_group`).
-    func runAll(_ jobs: [GeneratorJob], width: Int, stopRequested: () -> Int32 = { 0 }) {
+    func runAll(_ jobs: [GeneratorJob], width: Int, stopRequested: () -> StopReason? = { nil }) {
         guard !jobs.isEmpty else { return }
         if let problem = sandbox.problem() {
             for job in jobs { job.outcome = .failure(job.failed("was not run: " + Sandbox.refusal(problem))) }
@@ -170,7 +168,7 @@ struct Generator {
         var waiting = jobs[...]
         var running: [GeneratorJob] = []
         while !waiting.isEmpty || !running.isEmpty {
-            let stopping = stopRequested() != 0
+            let stopping = stopRequested() != nil
             if stopping {
                 waiting.removeAll()
                 for job in running { job.running?.end(.stopped) }

@@ -34,7 +34,7 @@ extension TierRunner {
         let maxContext = context.config.int("loop.llm_optimization.max_context_tokens")
         var left: [WorkItem] = []
         for item in items {
-            if context.stopRequested() != 0 {
+            if context.stopRequested() != nil {
                 left.append(item)
                 continue
             }

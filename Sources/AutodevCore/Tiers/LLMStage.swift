@@ -140,7 +140,7 @@ extension TierRunner {
         for (index, change) in changes.enumerated() {
             let usage = LLMUsage(llmCalls)
             progress(RunProgress(stage: .model, done: index, total: changes.count, tier: TierName.llm.rawValue, calls: usage.calls, cost: usage.cost))
-            if context.stopRequested() != 0 {
+            if context.stopRequested() != nil {
                 for item in change.items { deferItem(item, "stopped by a signal; pending") }
                 continue
             }
@@ -237,7 +237,7 @@ extension TierRunner {
                 }
                 let stop = context.stopRequested
                 let format = AnswerFormat(editFormat: config.editFormat, maxFiles: context.config.int("answers.max_files"),
-                                          stopRequested: { stop() != 0 })
+                                          stopRequested: { stop() != nil })
                 do {
                     let parsed = try format.parse(answer, work: prompt.work, current: { source.read($0) })
                     llmCalls.append(record)
@@ -308,7 +308,7 @@ extension TierRunner {
         var number = 0
         while number < steps.count {
             defer { number += 1 }
-            if context.stopRequested() != 0 {
+            if context.stopRequested() != nil {
                 for item in steps[number...].joined() { deferItem(item, "stopped by a signal; pending") }
                 break
             }
@@ -410,7 +410,7 @@ extension TierRunner {
         let sorted = paths.sorted()
         let siblings = CaseFoldIndex.prefixes(sorted)
         for (index, path) in sorted.enumerated() {
-            if index & 0xFF == 0xFF, context.stopRequested() != 0 { throw AutodevError.stopped(by: context.stopRequested(), while: "checking an answer's paths") }
+            if index & 0xFF == 0xFF, let reason = context.stopRequested() { throw AutodevError.stopped(by: reason, while: "checking an answer's paths") }
             if let problem = try pathProblem(path, siblings: siblings) { return "'\(path)', which \(problem)" }
         }
         return nil

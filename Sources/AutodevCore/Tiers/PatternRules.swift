@@ -130,7 +130,7 @@ public struct PatternRules {
     }
 
     static func invalid(_ line: Int, _ problem: String) -> AutodevError {
-        AutodevError(.invalidPatterns, "\(file):\(line): \(problem)", exitStatus: .config)
+        AutodevError(.invalidPatterns, "\(file):\(line): \(problem)")
     }
 
     /// The first rule that matches, with the values its regex captured (by group number and

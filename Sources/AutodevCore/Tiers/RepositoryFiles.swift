@@ -19,7 +19,7 @@ public struct RepositoryFiles {
         } catch let error as AutodevError {
             throw error
         } catch {
-            throw AutodevError(.ioFailure, "cannot read \(relativePath): \(error)", exitStatus: .failure)
+            throw AutodevError(.ioFailure, "cannot read \(relativePath): \(error)")
         }
     }
 

@@ -119,7 +119,7 @@ public struct TemplateLibrary: Sendable {
     }
 
     static func invalid(_ file: String, _ line: Int, _ problem: String) -> AutodevError {
-        AutodevError(.invalidTemplate, "\(file):\(line): \(problem)", exitStatus: .config)
+        AutodevError(.invalidTemplate, "\(file):\(line): \(problem)")
     }
 
     public func named(_ name: String) -> Template? {

@@ -127,7 +127,7 @@ struct TemplateTier: Tier {
                 throw AutodevError(.outputCollision, """
                     \(origin) and \(other) both render \(path) for \(subject) (work \(item.id)); it stays pending and none of its \
                     files were written. Give each template its own 'path:', then run sync again
-                    """, exitStatus: .failure)
+                    """)
             }
             files[path] = Array(content.utf8)
             origins[path] = origin

@@ -133,7 +133,7 @@ public struct Sandbox: Sendable, Equatable {
         }
         defer { Generator.removeTree(folder) }
         let result = ProcessRunner().run(CommandSpec(command: "exit 0", directory: folder, sandbox: self, timeoutSeconds: 30,
-                                                     maxOutputBytes: 16_384, mergeErrors: true), stopRequested: { 0 })
+                                                     maxOutputBytes: 16_384, mergeErrors: true), stopRequested: { nil })
         if case .exited(0) = result.ending { return nil }
         let said = String(decoding: result.output, as: UTF8.self).split(separator: "\n").first.map { ": \($0)" } ?? ""
         let how = switch result.ending {

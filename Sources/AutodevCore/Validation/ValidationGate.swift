@@ -40,7 +40,7 @@ struct ValidationGate {
 
     /// Runs the checks on `baseTree` with `files` (path → blob) written over it, judged by the
     /// exit status alone.
-    func check(baseTree: ObjectID, files: [String: ObjectID], logPath: String?, stopRequested: () -> Int32) -> Outcome {
+    func check(baseTree: ObjectID, files: [String: ObjectID], logPath: String?, stopRequested: () -> StopReason?) -> Outcome {
         execute(baseTree: baseTree, files: files, logPath: logPath, stopRequested: stopRequested).outcome
     }
 
@@ -52,7 +52,7 @@ struct ValidationGate {
     /// Runs the checks on the processed commit with the unmerged results (`files`); nil when a
     /// stop ended it (nothing is known).
     func baseline(baseTree: ObjectID, files: [String: ObjectID], commit: ObjectID?, logPath: String?, now: Int64,
-                  stopRequested: () -> Int32) -> ValidationBaseline? {
+                  stopRequested: () -> StopReason?) -> ValidationBaseline? {
         let treeID = (try? tree(baseTree: baseTree, files: files))?.hex ?? baseTree.hex
         let run = execute(baseTree: baseTree, files: files, logPath: logPath, stopRequested: stopRequested)
         var baseline = ValidationBaseline(tree: treeID, command: command, report: report ?? "", passed: false, failures: nil, reportProblem: nil,
@@ -75,7 +75,7 @@ struct ValidationGate {
     /// on both sides, it passes when it adds no failing test over the baseline's failures, and
     /// the feedback names only the tests it newly breaks; otherwise by the exit status.
     func judge(baseTree: ObjectID, files: [String: ObjectID], against baseline: ValidationBaseline?, logPath: String?,
-               stopRequested: () -> Int32) -> Outcome {
+               stopRequested: () -> StopReason?) -> Outcome {
         let run = execute(baseTree: baseTree, files: files, logPath: logPath, stopRequested: stopRequested)
         guard case .failed(let output) = run.outcome, report != nil else { return run.outcome }
         guard let failures = run.failures else {
@@ -102,12 +102,12 @@ struct ValidationGate {
         return .failed(text)
     }
 
-    private func execute(baseTree: ObjectID, files: [String: ObjectID], logPath: String?, stopRequested: () -> Int32) -> Run {
+    private func execute(baseTree: ObjectID, files: [String: ObjectID], logPath: String?, stopRequested: () -> StopReason?) -> Run {
         guard let timings else { return executeUntimed(baseTree: baseTree, files: files, logPath: logPath, stopRequested: stopRequested) }
         return timings.measure(.validation) { executeUntimed(baseTree: baseTree, files: files, logPath: logPath, stopRequested: stopRequested) }
     }
 
-    private func executeUntimed(baseTree: ObjectID, files: [String: ObjectID], logPath: String?, stopRequested: () -> Int32) -> Run {
+    private func executeUntimed(baseTree: ObjectID, files: [String: ObjectID], logPath: String?, stopRequested: () -> StopReason?) -> Run {
         if let problem = sandbox.problem() { return Run(outcome: .broken(Sandbox.refusal(problem))) }
         guard let scratch = Generator.makeScratchFolder(sandbox.hostTemporaryFolder) else { return Run(outcome: .broken("could not get a scratch folder")) }
         defer { Generator.removeTree(scratch) }
@@ -215,7 +215,7 @@ extension Sync {
         switch outcome {
         case .passed: return ValidationCheck(command: command, passed: true, milliseconds: elapsed, output: "")
         case .failed(let output), .broken(let output): return ValidationCheck(command: command, passed: false, milliseconds: elapsed, output: output)
-        case .stopped: throw AutodevError.stopped(by: stopRequested(), while: "running the validation command")
+        case .stopped: throw AutodevError.stopped(by: stopRequested() ?? .interrupt, while: "running the validation command")
         }
     }
 }

@@ -1,3 +1,4 @@
+public import AutodevCore
 internal import CCurl
 #if canImport(Glibc)
 internal import Glibc
@@ -45,8 +46,8 @@ public final class HTTPClient {
 
     /// Sends `request` as a POST and returns the response, whatever its status. Throws when no
     /// whole response arrived: network, TLS, a timeout, the size limit, or a stop.
-    public func post(_ request: HTTPRequest, stopRequested: () -> Int32) throws(HTTPError) -> HTTPResponse {
-        if stopRequested() != 0 { throw HTTPError(.stopped, "stopped before the request was sent") }
+    public func post(_ request: HTTPRequest, stopRequested: () -> StopReason?) throws(HTTPError) -> HTTPResponse {
+        if stopRequested() != nil { throw HTTPError(.stopped, "stopped before the request was sent") }
         let restoreSignals = Self.blockSIGPIPE()
         defer { restoreSignals() }
         let api = library.api
@@ -135,7 +136,7 @@ public final class HTTPClient {
     }
 
     /// Runs the transfer to its end, looking at `stopRequested` between waits.
-    private func perform(stopRequested: () -> Int32, sink: ResponseSink, request: HTTPRequest) throws(HTTPError) {
+    private func perform(stopRequested: () -> StopReason?, sink: ResponseSink, request: HTTPRequest) throws(HTTPError) {
         let api = library.api
         let added = autodev_curl_multi_add_handle(api, multi, easy)
         guard added == CURLM_OK else { throw multiFailure(added) }
@@ -145,7 +146,7 @@ public final class HTTPClient {
             let code = autodev_curl_multi_perform(api, multi, &running)
             guard code == CURLM_OK else { throw multiFailure(code) }
             if running == 0 { break }
-            if stopRequested() != 0 { throw HTTPError(.stopped, "stopped while waiting for the response") }
+            if stopRequested() != nil { throw HTTPError(.stopped, "stopped while waiting for the response") }
             let polled = autodev_curl_multi_poll(api, multi, Self.pollMilliseconds)
             guard polled == CURLM_OK else { throw multiFailure(polled) }
         }

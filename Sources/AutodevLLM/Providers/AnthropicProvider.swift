@@ -41,7 +41,7 @@ public struct AnthropicProvider: LLMProvider, CustomStringConvertible, CustomRef
         return jsonBytes(object)
     }
 
-    public func complete(_ request: LLMRequest, stopRequested: @escaping @Sendable () -> Int32) throws(LLMError) -> LLMAnswer {
+    public func complete(_ request: LLMRequest, stopRequested: @escaping @Sendable () -> StopReason?) throws(LLMError) -> LLMAnswer {
         var headers: [HTTPRequest.Header] = [.init("anthropic-version", Self.apiVersion)]
         if let key = core.key { headers.append(.init("x-api-key", key.value)) }
         let (response, latency) = try core.post(body(for: request), headers: headers, stopRequested: stopRequested)

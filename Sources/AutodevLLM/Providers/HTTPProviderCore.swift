@@ -25,17 +25,17 @@ struct HTTPProviderCore: Sendable, CustomStringConvertible, CustomReflectable {
         guard scheme == "http" || scheme == "https", config.baseURL.contains("://") else {
             throw AutodevError(.invalidConfig,
                                "provider '\(config.name)'\(source): base_url '\(Self.displayURL(config.baseURL))' is not an http:// or https:// URL: set it to the API's address, e.g. https://api.openai.com/v1",
-                               exitStatus: .config, key: "llm.providers.base_url")
+                               key: "llm.providers.base_url")
         }
         guard !config.model.isEmpty else {
             throw AutodevError(.invalidConfig, "provider '\(config.name)'\(source): no model: set model to the name the server knows, e.g. \"gpt-4o-mini\"",
-                               exitStatus: .config, key: "llm.providers.model")
+                               key: "llm.providers.model")
         }
         if let variable = config.apiKeyEnv, !variable.isEmpty {
             guard let value = environment[variable]?.trimmingWhitespace(), !value.isEmpty else {
                 throw AutodevError(.invalidConfig,
                                    "provider '\(config.name)'\(source): api_key_env = \"\(variable)\" but $\(variable) is not set: export it with the key, or remove api_key_env for a server that needs none",
-                                   exitStatus: .config, key: "llm.providers.api_key_env")
+                                   key: "llm.providers.api_key_env")
             }
             key = APIKey(variable: variable, value: value)
         } else {
@@ -51,7 +51,7 @@ struct HTTPProviderCore: Sendable, CustomStringConvertible, CustomReflectable {
     /// POSTs `body` and returns the response when its status is 2xx, with the latency. Any
     /// other status, and every transport failure, is thrown as an `LLMError`;
     /// `errorDetail` reads the provider's error body.
-    func post(_ body: [UInt8], headers: [HTTPRequest.Header], stopRequested: @escaping @Sendable () -> Int32)
+    func post(_ body: [UInt8], headers: [HTTPRequest.Header], stopRequested: @escaping @Sendable () -> StopReason?)
         throws(LLMError) -> (response: HTTPResponse, latencyMilliseconds: Int64) {
         let timeout = max(1, config.timeoutSeconds) * 1000
         let request = HTTPRequest(url: endpoint, headers: headers + [.init("Content-Type", "application/json"), .init("Accept", "application/json")],

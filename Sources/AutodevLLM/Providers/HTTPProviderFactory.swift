@@ -9,7 +9,7 @@ public func httpProvider(for config: ProviderConfig, environment: [String: Strin
     case .anthropic: return try AnthropicProvider(config: config, environment: environment, clock: clock)
     case .command:
         throw AutodevError(.invalidConfig, "provider '\(config.name)': kind = \"command\" is not an HTTP provider (the core runs commands)",
-                           exitStatus: .config, key: "llm.providers.kind")
+                           key: "llm.providers.kind")
     }
 }
 

@@ -56,7 +56,7 @@ public struct OpenAIProvider: LLMProvider, CustomStringConvertible, CustomReflec
         return jsonBytes(object)
     }
 
-    public func complete(_ request: LLMRequest, stopRequested: @escaping @Sendable () -> Int32) throws(LLMError) -> LLMAnswer {
+    public func complete(_ request: LLMRequest, stopRequested: @escaping @Sendable () -> StopReason?) throws(LLMError) -> LLMAnswer {
         var headers: [HTTPRequest.Header] = []
         if let key = core.key { headers.append(.init("Authorization", "Bearer \(key.value)")) }
         let (response, latency) = try core.post(body(for: request), headers: headers, stopRequested: stopRequested)

@@ -15,7 +15,7 @@ import Testing
 
         func git(_ arguments: [String]) throws(AutodevError) -> ProcessResult {
             do { return try Subprocess.run(GitFixture.gitPath, arguments, in: directory) } catch {
-                throw AutodevError(.gitFailure, "cannot run git: \(error)", exitStatus: .failure)
+                throw AutodevError(.gitFailure, "cannot run git: \(error)")
             }
         }
 
@@ -23,7 +23,7 @@ import Testing
             let fetched = try git(["fetch", "-q", "origin", "+\(ref):\(ref)"])
             if fetched.status != 0 {
                 if fetched.stderr.contains("couldn't find remote ref") { return nil }
-                throw AutodevError(.gitFailure, fetched.stderr, exitStatus: .failure)
+                throw AutodevError(.gitFailure, fetched.stderr)
             }
             return try git(["rev-parse", ref]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -32,7 +32,7 @@ import Testing
             let pushed = try git(["push", "-q", "--force-with-lease=\(ref):\(expected ?? "")", "origin", "\(commit):\(ref)"])
             if pushed.status == 0 { return true }
             if pushed.stderr.contains("stale info") { return false }
-            throw AutodevError(.gitFailure, pushed.stderr, exitStatus: .failure)
+            throw AutodevError(.gitFailure, pushed.stderr)
         }
     }
 

@@ -52,7 +52,7 @@ import Testing
 
         func run(_ command: String, timeout: Int = 60) -> CommandResult {
             ProcessRunner().run(CommandSpec(command: command, directory: scratch, sandbox: sandbox, timeoutSeconds: timeout, mergeErrors: true),
-                                stopRequested: { 0 })
+                                stopRequested: { nil })
         }
     }
 
@@ -148,7 +148,7 @@ import Testing
         let unconfined = "777.\(Int.random(in: 100_000...999_999))"
         FileManager.default.createFile(atPath: world.scratch + "/escaped.pid", contents: nil)
         _ = ProcessRunner().run(CommandSpec(command: escape(unconfined), directory: world.scratch,
-                                            sandbox: .host(environment: world.environment), timeoutSeconds: 60), stopRequested: { 0 })
+                                            sandbox: .host(environment: world.environment), timeoutSeconds: 60), stopRequested: { nil })
         let written = (try? String(contentsOfFile: world.scratch + "/escaped.pid", encoding: .utf8)) ?? ""
         let pid = try #require(pid_t(written.trimmingCharacters(in: .whitespacesAndNewlines)), "no pid written: \(written)")
         let survived = kill(pid, 0) == 0
@@ -173,7 +173,7 @@ import Testing
         #expect(sandbox.mounts.contains(.hideFile(cargo + "/credentials.toml")), "\(sandbox.mounts)")
         let result = ProcessRunner().run(CommandSpec(command: "mytool; cat ~/.cargo/credentials.toml; ls -A ~; touch ~/.cargo/bin/x || echo read-only",
                                                      directory: world.scratch, sandbox: sandbox, timeoutSeconds: 60, mergeErrors: true),
-                                         stopRequested: { 0 })
+                                         stopRequested: { nil })
         let seen = Self.output(result)
         #expect(seen.contains("tool-ran") && seen.contains("read-only"), "\(seen)")
         #expect(!seen.contains("cio-secret-token") && !seen.contains(".aws") && !seen.contains(".ssh"), "\(seen)")
@@ -210,7 +210,7 @@ import Testing
         let sandbox = Sandbox.forModelCode(config: config, environment: environment, repositoryFolders: [])
         let result = ProcessRunner().run(CommandSpec(command: "python3 -c 'import os, sys; print(sys.version_info[0], os.environ.get(\"OPENAI_API_KEY\"))'",
                                                      directory: folder.path, sandbox: sandbox, timeoutSeconds: 60, mergeErrors: true),
-                                         stopRequested: { 0 })
+                                         stopRequested: { nil })
         #expect(result.ending == .exited(0), "\(Self.output(result))")
         #expect(Self.output(result) == "3 None\n", "\(Self.output(result))")
     }

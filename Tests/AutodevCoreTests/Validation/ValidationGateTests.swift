@@ -41,17 +41,17 @@ import Testing
         let (fixture, repository, tree) = try Self.setUp()
         defer { withExtendedLifetime(fixture) {} }  // its folder lives as long as the test
         let gate = Self.gate(repository, report: "junit.xml")
-        let baseline = try #require(gate.baseline(baseTree: tree, files: [:], commit: nil, logPath: nil, now: 7, stopRequested: { 0 }))
+        let baseline = try #require(gate.baseline(baseTree: tree, files: [:], commit: nil, logPath: nil, now: 7, stopRequested: { nil }))
         #expect(!baseline.passed && baseline.failures?.count == 1 && !baseline.blocksAnswers, "\(baseline)")
         #expect(baseline.matches(tree: tree, gate: gate))
         #expect(!baseline.matches(tree: try gate.tree(baseTree: tree, files: try Self.blobs(repository, ["src/a.py": "a\n"])), gate: gate))
 
         // Fails only as the processed commit does: passed.
         let clean = try Self.blobs(repository, ["src/a.py": "a\n"])
-        #expect(gate.judge(baseTree: tree, files: clean, against: baseline, logPath: nil, stopRequested: { 0 }) == .passed)
+        #expect(gate.judge(baseTree: tree, files: clean, against: baseline, logPath: nil, stopRequested: { nil }) == .passed)
         // Breaks a test: the feedback names it, and only it.
         let breaking = try Self.blobs(repository, ["failing/parser": "x\n"])
-        guard case .failed(let text) = gate.judge(baseTree: tree, files: breaking, against: baseline, logPath: nil, stopRequested: { 0 }) else {
+        guard case .failed(let text) = gate.judge(baseTree: tree, files: breaking, against: baseline, logPath: nil, stopRequested: { nil }) else {
             Issue.record("a new failing test must fail the answer")
             return
         }
@@ -60,7 +60,7 @@ import Testing
         #expect(text.contains("1 test fails on the processed commit already"), "\(text)")
         // No report from the answer's run: nothing to judge by but the exit status.
         let silent = try Self.blobs(repository, ["noreport": "x\n"])
-        guard case .failed(let why) = gate.judge(baseTree: tree, files: silent, against: baseline, logPath: nil, stopRequested: { 0 }) else {
+        guard case .failed(let why) = gate.judge(baseTree: tree, files: silent, against: baseline, logPath: nil, stopRequested: { nil }) else {
             Issue.record("an answer whose report is missing must not pass on the baseline's account")
             return
         }
@@ -71,12 +71,12 @@ import Testing
         let (fixture, repository, tree) = try Self.setUp()
         defer { withExtendedLifetime(fixture) {} }  // its folder lives as long as the test
         let gate = Self.gate(repository, report: nil)
-        let baseline = try #require(gate.baseline(baseTree: tree, files: [:], commit: nil, logPath: nil, now: 7, stopRequested: { 0 }))
+        let baseline = try #require(gate.baseline(baseTree: tree, files: [:], commit: nil, logPath: nil, now: 7, stopRequested: { nil }))
         #expect(!baseline.passed && baseline.failures == nil && baseline.blocksAnswers)
         #expect(baseline.waitReason.contains("fix it or set [validate] report"), "\(baseline.waitReason)")
         #expect(baseline.output.contains("exited with status 1"), "\(baseline.output)")
         let clean = try Self.blobs(repository, ["src/a.py": "a\n"])
-        guard case .failed = gate.judge(baseTree: tree, files: clean, against: baseline, logPath: nil, stopRequested: { 0 }) else {
+        guard case .failed = gate.judge(baseTree: tree, files: clean, against: baseline, logPath: nil, stopRequested: { nil }) else {
             Issue.record("without a report the exit status decides")
             return
         }
@@ -86,6 +86,6 @@ import Testing
         let (fixture, repository, tree) = try Self.setUp()
         defer { withExtendedLifetime(fixture) {} }  // its folder lives as long as the test
         let gate = Self.gate(repository, report: "junit.xml")
-        #expect(gate.baseline(baseTree: tree, files: [:], commit: nil, logPath: nil, now: 7, stopRequested: { 15 }) == nil)
+        #expect(gate.baseline(baseTree: tree, files: [:], commit: nil, logPath: nil, now: 7, stopRequested: { .terminate }) == nil)
     }
 }

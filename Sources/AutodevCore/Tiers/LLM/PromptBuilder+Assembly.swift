@@ -119,7 +119,7 @@ struct PromptAssembly {
         guard base.tokens <= budget else {
             throw AutodevError(.invalidConfig,
                                "the work itself (\(items.map(\.work.id).joined(separator: ", "))) needs about \(base.tokens) tokens, over the context budget of \(budget): raise loop.llm_optimization.max_context_tokens or the provider's context_tokens, or lower loop.llm_optimization.batch_size",
-                               exitStatus: .config, key: "loop.llm_optimization.max_context_tokens")
+                               key: "loop.llm_optimization.max_context_tokens")
         }
         var left = budget - base.tokens
         let markerCost = estimator.tokens(Self.trimMarker, kind: .prose)

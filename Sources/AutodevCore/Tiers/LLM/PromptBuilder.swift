@@ -85,16 +85,15 @@ public struct PromptBuilder {
 
     public func build(_ items: [Item]) throws(AutodevError) -> BuiltPrompt {
         guard !items.isEmpty else {
-            throw AutodevError(.invalidConfig, "a prompt needs at least one work item", exitStatus: .failure)
+            throw AutodevError(.internalError, "a prompt needs at least one work item")
         }
         guard items.count <= max(1, batchSize) else {
             throw AutodevError(.invalidConfig, "\(items.count) work items in one request, over loop.llm_optimization.batch_size (\(batchSize))",
-                               exitStatus: .config, key: "loop.llm_optimization.batch_size")
+                               key: "loop.llm_optimization.batch_size")
         }
         guard budget > 0 else {
             throw AutodevError(.invalidConfig,
-                               "provider '\(provider.name)': context_tokens (\(provider.contextTokens)) must be larger than max_output_tokens (\(provider.maxOutputTokens))\(provider.source.isEmpty ? "" : " (\(provider.source))")",
-                               exitStatus: .config)
+                               "provider '\(provider.name)': context_tokens (\(provider.contextTokens)) must be larger than max_output_tokens (\(provider.maxOutputTokens))\(provider.source.isEmpty ? "" : " (\(provider.source))")")
         }
         var assembly = PromptAssembly(builder: self, items: items)
         return try assembly.build()

@@ -49,7 +49,7 @@ public final class GitTreeSource: PromptSource {
             }
             self.blobs = blobs
         } catch {
-            throw AutodevError(.gitFailure, "cannot list the files of commit \(commit) for a prompt: \(error)", exitStatus: .failure)
+            throw AutodevError(.gitFailure, "cannot list the files of commit \(commit) for a prompt: \(error)")
         }
         sorted = blobs.keys.sorted()
     }
