@@ -121,57 +121,15 @@ extension AutodevCommand {
                 return
             }
             let branch = workspace.config.string("loop.results_branch")
-            var ciRemote: CIRemote?
+            var report: SyncReport?
+            var ciReport: SyncRunReport.CI?
             var sharedLedger: SharedLedger?
             if ci && !dryRun {
-                var remote = CIRemote(directory: workspace.directory, remote: self.remote, refs: Self.ciRefs(workspace))
-                try prepare(&remote, workspace: workspace)
-                workspace = try Workspace.open(global)  // sees what was fetched
-                ciRemote = remote
-                // The ledger, breakers and calibrations other runners left (README, "One budget for every CI runner").
-                let ledger = SharedLedger(gitDirectory: workspace.repository.gitDirectory, ledger: workspace.ledger, store: workspace.store,
-                                          transport: CILedgerTransport(directory: workspace.directory, remote: self.remote))
-                try ledger.pull(resilience: true)
-                remote.say("fetched the shared spending ledger (\(SharedLedger.ref)) from \(self.remote)")
-                sharedLedger = ledger
+                (report, ciReport, sharedLedger) = try runCI(&workspace)
+            } else {
+                report = try runOnce(workspace)
             }
-            var ciReport: SyncRunReport.CI?
-            if let remote = ciRemote, try remote.isSuperseded(checkpointRef: workspace.config.string("loop.checkpoint_ref")) {
-                remote.say("the remote's checkpoint is ahead of HEAD (a newer run processed more than this checkout has); nothing to do")
-                ciReport = SyncRunReport.CI(remote: remote.remote, fetched: remote.expected, pushed: [:], outcome: "superseded", attempts: 1)
-                ciRemote = nil
-            }
-            // nil when there was nothing to run (superseded).
-            var report: SyncReport? = ciReport != nil ? nil : try runOnce(workspace, shared: sharedLedger)
-            var lostRace = false
-            if var remote = ciRemote, report?.interruptedBy == nil, report?.deferredToRunningSync == false {
-                let fetched = remote.expected
-                var (outcome, pushed) = try remote.push()
-                var attempts = 1
-                if outcome == .lostRace {
-                    // The winner's refs are the truth: run again on them, which redoes nothing
-                    // the winner did, and push what is left.
-                    attempts = 2
-                    remote.say("fetching the winner's refs and running again")
-                    Self.setStateAside(workspace, why: "lost-race")
-                    try prepare(&remote, workspace: workspace)
-                    // A test pause point holds once per process, not again in the run after a lost race.
-                    var environment = Environment.variables()
-                    environment["AUTODEV_TEST_PAUSE_AT"] = nil
-                    workspace = try Workspace.open(global, environment: environment)
-                    if try remote.isSuperseded(checkpointRef: workspace.config.string("loop.checkpoint_ref")) {
-                        remote.say("the winner's checkpoint is ahead of HEAD; nothing left for this runner")
-                        report = nil
-                        (outcome, pushed) = (.superseded, [:])
-                    } else {
-                        report = try runOnce(workspace, shared: sharedLedger)
-                        (outcome, pushed) = try remote.push()
-                    }
-                }
-                lostRace = outcome == .lostRace
-                ciReport = SyncRunReport.CI(remote: remote.remote, fetched: attempts == 1 ? fetched : remote.expected,
-                                            pushed: pushed, outcome: outcome.rawValue, attempts: attempts)
-            }
+            let lostRace = ciReport?.outcome == CIRemote.PushOutcome.lostRace.rawValue
             var warnings = report?.warnings ?? []
             if let sharedLedger {
                 // Settlements and anything an earlier run could not push; a failure is a warning
@@ -222,6 +180,80 @@ extension AutodevCommand {
             }
             if !failures.isEmpty {
                 throw ExitStatus(AutodevError.ExitStatus.failure.rawValue)
+            }
+        }
+
+        /// `--ci`: the driver of `CIRetry` (fetch, run, push; after a lost race the winner's refs
+        /// and one more run). Returns the last run's report (nil when superseded), what the CI
+        /// report says of the remote (nil when a stopped run pushed nothing), and the shared ledger.
+        private func runCI(_ workspace: inout Workspace) throws -> (SyncReport?, SyncRunReport.CI?, SharedLedger?) {
+            var remote = CIRemote(directory: workspace.directory, remote: self.remote, refs: Self.ciRefs(workspace))
+            var machine = CIRetry()
+            var sharedLedger: SharedLedger?
+            var report: SyncReport?
+            var pushed: [String: String?] = [:]
+            var failure: (any Error)?
+            var action = machine.start()
+            while true {
+                switch action {
+                case .fetch(let afterLostRace):
+                    let superseded: Bool
+                    do {
+                        if afterLostRace {
+                            remote.say("fetching the winner's refs and running again")
+                            Self.setStateAside(workspace, why: "lost-race")
+                        }
+                        try prepare(&remote, workspace: workspace)
+                        // Sees what was fetched. A test pause point holds once per process, not
+                        // again in the run after a lost race.
+                        var environment = Environment.variables()
+                        if afterLostRace { environment["AUTODEV_TEST_PAUSE_AT"] = nil }
+                        workspace = try Workspace.open(global, environment: environment)
+                        if sharedLedger == nil {
+                            // The ledger, breakers and calibrations other runners left (README, "One budget for every CI runner").
+                            let ledger = SharedLedger(gitDirectory: workspace.repository.gitDirectory, ledger: workspace.ledger, store: workspace.store,
+                                                      transport: CILedgerTransport(directory: workspace.directory, remote: self.remote))
+                            try ledger.pull(resilience: true)
+                            remote.say("fetched the shared spending ledger (\(SharedLedger.ref)) from \(self.remote)")
+                            sharedLedger = ledger
+                        }
+                        superseded = try remote.isSuperseded(checkpointRef: workspace.checkpointRef)
+                    } catch {
+                        failure = error
+                        action = machine.failed()
+                        continue
+                    }
+                    if superseded {
+                        remote.say(afterLostRace ? "the winner's checkpoint is ahead of HEAD; nothing left for this runner"
+                                                 : "the remote's checkpoint is ahead of HEAD (a newer run processed more than this checkout has); nothing to do")
+                    }
+                    action = machine.fetched(superseded: superseded)
+                case .run:
+                    report = try runOnce(workspace, shared: sharedLedger)
+                    action = machine.ran(stopped: report?.interruptedBy != nil || report?.deferredToRunningSync == true)
+                case .push:
+                    let outcome: CIRemote.PushOutcome
+                    do {
+                        (outcome, pushed) = try remote.push()
+                    } catch {
+                        failure = error
+                        action = machine.failed()
+                        continue
+                    }
+                    action = machine.pushed(outcome)
+                case .finish(let how):
+                    func ci(_ outcome: CIRemote.PushOutcome, _ attempts: Int) -> SyncRunReport.CI {
+                        SyncRunReport.CI(remote: remote.remote, fetched: remote.expected, pushed: outcome == .pushed ? pushed : [:],
+                                         outcome: outcome.rawValue, attempts: attempts)
+                    }
+                    switch how {
+                    case .failed: throw failure!
+                    case .notPushed: return (report, nil, sharedLedger)
+                    case .superseded(let attempts): return (nil, ci(.superseded, attempts), sharedLedger)
+                    case .lostRace(let attempts): return (report, ci(.lostRace, attempts), sharedLedger)
+                    case .pushed(let outcome, let attempts): return (report, ci(outcome, attempts), sharedLedger)
+                    }
+                }
             }
         }
 

@@ -112,117 +112,129 @@ public final class Sync {
         }
         runStartedMonotonic = clock.monotonicMilliseconds()
         excludeStateFolder()
-        var lock: RunLock
-        switch try RunLock.acquire(at: store.lockPath, wait: !options.noWait && !options.hook, onWait: { holder in
-            self.progress(RunProgress(stage: .waiting, note: "waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") on this repository…"))
-        }, stopRequested: stopRequested) {
-        case .acquired(let acquired):
-            lock = acquired
-        case .stopped(let signal):
-            report.interruptedBy = signal  // stopped while waiting: nothing was done
-            return report
-        case .busy(let holder):
-            guard options.hook else {
-                throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running on this repository; run again when it ends, or without --no-wait to wait for it",
-                                   exitStatus: .busy)
-            }
-            step("hook-busy")
-            try FileSystem.writeAtomically(store.rerunPath, Array("\(clock.now())\n".utf8))
-            // The running sync may have looked for the flag just before it was written and be
-            // releasing the lock now: try once more, so the wake-up is not lost.
-            guard case .acquired(let acquired) = try RunLock.acquire(at: store.lockPath, wait: false) else {
-                report.deferredToRunningSync = true
-                return report
-            }
-            lock = acquired
-        }
-        // Then the repository's lock: another work tree's sync is waited for (a hook's sync
-        // too: it runs detached, and holding this work tree's lock it collects later hooks'
-        // rerun requests meanwhile).
-        let repositoryLock: RunLock
-        let attempt: RunLock.Attempt
-        do {
-            attempt = try RunLock.acquire(at: repositoryLockPath, wait: !options.noWait, onWait: { holder in
-                self.progress(RunProgress(stage: .waiting, note: "waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") in another work tree of this repository…"))
-            }, stopRequested: stopRequested)
-        } catch {
-            lock.release()
-            throw error
-        }
-        switch attempt {
-        case .acquired(let acquired):
-            repositoryLock = acquired
-        case .stopped(let signal):
-            lock.release()
-            report.interruptedBy = signal
-            return report
-        case .busy(let holder):
-            lock.release()
-            throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running in another work tree of this repository; run again when it ends, or without --no-wait to wait for it",
-                               exitStatus: .busy)
-        }
-        defer { repositoryLock.release() }
-        while true {
-            do {
-                try runLocked(options, report: &report)
-            } catch {
-                lock.release()
-                throw error
-            }
-            step("before-release")
-            lock.release()
-            // Released, look for the flag once more: a hook that found the lock held after our
-            // last look left it, and tried the lock again before or after we let go. If we get
-            // the lock, its commits are ours; if not, that hook's sync has them.
-            guard options.range == .sinceCheckpoint, report.interruptedBy == nil, report.passes.count < 10,
-                  FileSystem.exists(store.rerunPath) else { break }
-            guard case .acquired(let again) = try RunLock.acquire(at: store.lockPath, wait: false) else { break }
-            lock = again
-        }
-        return report
+        return try drive(SyncLoop(.init(waitForWorktree: !options.noWait, waitForRepository: !options.noWait, hook: options.hook,
+                                        followsCheckpoint: options.range == .sinceCheckpoint)),
+                         options, report: report)
     }
 
-    /// The run's passes, holding the lock: one, plus one for each hook that asked for a rerun
-    /// while it ran (at most 10 in all).
-    private func runLocked(_ options: SyncOptions, report: inout SyncReport) throws(AutodevError) {
-        // Holding the run lock, any lock file on autodev's own refs was left by a sync that died
-        // mid-update (git would refuse to move the ref while it exists).
+    /// Does what the loop's state machine (`SyncLoop`) says: takes and releases the locks, runs
+    /// the passes, and feeds back what happened. Whatever throws releases the locks held.
+    private func drive(_ machine: SyncLoop, _ options: SyncOptions, report: SyncReport) throws(AutodevError) -> SyncReport {
+        var machine = machine
+        var report = report
+        var worktreeLock: RunLock?
+        var repositoryLock: RunLock?
+        var failure: AutodevError?
+        func releaseAll() {
+            worktreeLock?.release()
+            worktreeLock = nil
+            repositoryLock?.release()
+            repositoryLock = nil
+        }
+        func result(_ attempt: RunLock.Attempt, into held: inout RunLock?) -> SyncLoop.LockResult {
+            switch attempt {
+            case .acquired(let lock):
+                held = lock
+                return .acquired
+            case .busy(let holder): return .busy(holder: holder)
+            case .stopped(let signal): return .stopped(signal: signal)
+            }
+        }
+        var action = machine.start()
+        do throws(AutodevError) {
+            while true {
+                switch action {
+                case .takeWorktreeLock(let wait):
+                    let attempt = try RunLock.acquire(at: workspace.worktreeLockPath, wait: wait, onWait: { holder in
+                        self.progress(RunProgress(stage: .waiting, note: "waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") on this repository…"))
+                    }, stopRequested: stopRequested)
+                    action = machine.worktreeLock(result(attempt, into: &worktreeLock))
+                case .leaveRerunRequest:
+                    step("hook-busy")
+                    try FileSystem.writeAtomically(store.rerunPath, Array("\(clock.now())\n".utf8))
+                    action = machine.rerunRequestLeft()
+                case .takeRepositoryLock(let wait):
+                    // Another work tree's sync is waited for (a hook's sync too: it runs detached,
+                    // and holding this work tree's lock it collects later hooks' rerun requests).
+                    let attempt = try RunLock.acquire(at: repositoryLockPath, wait: wait, onWait: { holder in
+                        self.progress(RunProgress(stage: .waiting, note: "waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") in another work tree of this repository…"))
+                    }, stopRequested: stopRequested)
+                    action = machine.repositoryLock(result(attempt, into: &repositoryLock))
+                case .prepare:
+                    removeStaleRefLocks(warnings: &report.warnings)
+                    action = machine.prepared()
+                case .runPass:
+                    do {
+                        report.passes.append(try runPass(options, warnings: &report.warnings))
+                    } catch where error.code == .interrupted {
+                        // A stop mid-pass is no failure: the report (with the passes that finished)
+                        // is still printed, `--json` included, and the command exits 130/143.
+                        noteStop(error, in: &report)
+                        action = machine.passStopped()
+                        continue
+                    } catch {
+                        failure = error
+                        action = machine.passFailed()
+                        continue
+                    }
+                    let signal = stopRequested()
+                    if signal != 0 { report.interruptedBy = signal }
+                    action = machine.passFinished(stopSignal: signal, rerunRequested: FileSystem.exists(store.rerunPath))
+                case .releaseWorktreeLock:
+                    step("before-release")
+                    worktreeLock?.release()
+                    worktreeLock = nil
+                    action = machine.released(rerunRequested: FileSystem.exists(store.rerunPath))
+                case .finish(let how):
+                    releaseAll()
+                    switch how {
+                    case .done: break
+                    case .failed: if let failure { throw failure }
+                    case .stoppedWaiting(let signal): report.interruptedBy = signal  // nothing was done
+                    case .deferredToRunningSync: report.deferredToRunningSync = true
+                    case .busy(let holder, let otherWorktree):
+                        throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running \(otherWorktree ? "in another work tree of" : "on") this repository; run again when it ends, or without --no-wait to wait for it",
+                                           exitStatus: .busy)
+                    }
+                    return report
+                }
+            }
+        } catch {
+            releaseAll()
+            throw error
+        }
+    }
+
+    /// Holding the run lock, any lock file on autodev's own refs was left by a sync that died
+    /// mid-update (git would refuse to move the ref while it exists); so are the scratch copies
+    /// of generators whose sync was killed (SIGKILL leaves them behind).
+    private func removeStaleRefLocks(warnings: inout [String]) {
         for ref in [resultsRef, checkpointRef, queueRef] {
             let stale = repository.commonDirectory + ref + ".lock"
             if FileSystem.exists(stale) {
                 FileSystem.remove(stale)
-                report.warnings.append("removed \(stale), left by a sync that was killed while moving \(ref)")
+                warnings.append("removed \(stale), left by a sync that was killed while moving \(ref)")
             }
         }
-        // Scratch copies of generators whose sync was killed (SIGKILL leaves them behind).
         Generator.removeDeadScratch(environment)
         step("locked")
-        // A hook that came while we ran asks for one more pass over the new commits.
-        while report.passes.count < 10 {
-            FileSystem.remove(store.rerunPath)
-            var (state, warning) = store.loadState()
-            if let warning { report.warnings.append(warning) }
-            let origin = try applyQueue(to: &state, warnings: &report.warnings)
-            let requestsBefore = Set(FileSystem.list(store.pendingFolder))
-            let done: SyncPass
-            do {
-                done = try pass(options, state: state, queue: origin, dryRun: false)
-            } catch {
-                recoverFromFailedPass(initial: state, requestsBefore: requestsBefore)
-                if error.code != .interrupted { RunRecorder(store: store).recordError(error.code.rawValue) }
-                // A stop mid-pass is no failure: the report (with the passes that finished) is
-                // still printed, `--json` included, and the command exits 130/143.
-                guard error.code == .interrupted else { throw error }
-                noteStop(error, in: &report)
-                break
-            }
-            report.passes.append(done)
-            let signal = stopRequested()
-            if signal != 0 {
-                report.interruptedBy = signal
-                break
-            }
-            guard options.range == .sinceCheckpoint, FileSystem.exists(store.rerunPath) else { break }
+    }
+
+    /// One pass holding the locks: the re-run request it answers is removed first. A pass that
+    /// throws is undone (`recoverFromFailedPass`) and, unless a stop ended it, recorded for
+    /// `status`.
+    private func runPass(_ options: SyncOptions, warnings: inout [String]) throws(AutodevError) -> SyncPass {
+        FileSystem.remove(store.rerunPath)
+        var (state, warning) = store.loadState()
+        if let warning { warnings.append(warning) }
+        let origin = try applyQueue(to: &state, warnings: &warnings)
+        let requestsBefore = Set(FileSystem.list(store.pendingFolder))
+        do {
+            return try pass(options, state: state, queue: origin, dryRun: false)
+        } catch {
+            recoverFromFailedPass(initial: state, requestsBefore: requestsBefore)
+            if error.code != .interrupted { RunRecorder(store: store).recordError(error.code.rawValue) }
+            throw error
         }
     }
 
