@@ -20,7 +20,7 @@ struct LastSyncError: Codable {
 
     private static func root(directory: String) -> String? {
         guard let repository = try? Repository.discover(from: directory) else { return nil }
-        return AutodevCore.Sync.stateRoot(for: repository)
+        return Workspace.stateRoot(for: repository)
     }
 
     static func record(_ problems: [String], exitStatus: AutodevError.ExitStatus, hook: String?, directory: String) {

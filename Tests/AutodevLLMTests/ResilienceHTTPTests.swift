@@ -75,7 +75,7 @@ import Testing
 
     /// The state as `status` reads it: pending work from the queue in git (state.json leaves it out).
     static func state(_ fixture: GitFixture) throws -> SyncState {
-        try syncer(fixture, clock: ManualClock(now: 0)).currentState().0
+        try syncer(fixture, clock: ManualClock(now: 0)).workspace.currentState().0
     }
 
     static func ledger(_ fixture: GitFixture) -> SpendLedger {

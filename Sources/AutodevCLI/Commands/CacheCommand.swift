@@ -31,12 +31,12 @@ extension AutodevCommand {
         }
 
         func run() throws {
-            let session = try Session.open(global)
-            let sync = AutodevCore.Sync(repository: session.repository, config: session.config, environment: Environment.variables())
-            let path = SQLiteAnswerCache.path(stateRoot: AutodevCore.Sync.stateRoot(for: session.repository))
-            let now = SystemClock().now()
-            var report = Report(action: action, enabled: session.config.int("loop.llm_optimization.cache_ttl_hours") > 0)
-            let cache: any AnswerCache = try sync.openAnswerCache() ?? SQLiteAnswerCache(path: path, ttlHours: 0, maxMegabytes: 0)
+            let workspace = try Workspace.open(global)
+            let now = workspace.clock.now()
+            var report = Report(action: action, enabled: workspace.config.int("loop.llm_optimization.cache_ttl_hours") > 0)
+            // Off (TTL 0): the clone's cache file is still shown, pruned or cleared.
+            let cache: any AnswerCache = try workspace.openAnswerCache()
+                ?? SQLiteAnswerCache(path: SQLiteAnswerCache.path(stateRoot: workspace.stateRoot), ttlHours: 0, maxMegabytes: 0)
             switch action {
             case "prune": report.pruned = try cache.prune(now: now)
             case "clear": report.cleared = try cache.clear()

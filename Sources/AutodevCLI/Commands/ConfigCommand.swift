@@ -28,8 +28,8 @@ extension AutodevCommand {
         }
 
         func run() throws {
-            let session = try Session.open(global)
-            let config = session.config
+            let workspace = try Workspace.open(global)
+            let config = workspace.config
             var entries: [(String, Entry)] = []
             for key in ConfigSchema.keys {
                 let value = config.values[key.name].map(\.description) ?? "(unset: git config decides)"

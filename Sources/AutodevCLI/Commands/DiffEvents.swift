@@ -54,17 +54,16 @@ extension AutodevCommand {
             if worktree && backfill { throw UsageError("give either --backfill or --worktree, not both", spec: Self.spec) }
         }
 
-        /// Returns the session and report, for the process exit to reclaim.
+        /// Returns the workspace and report, for the process exit to reclaim.
         func run() throws -> Any? {
-            let session = try Session.open(global)
+            let workspace = try Workspace.open(global)
             Trace.phase("configuration")
-            let builder = try EventBuilder(repository: session.repository, config: session.config)
+            let builder = try EventBuilder(repository: workspace.repository, config: workspace.config)
             Trace.phase("classifier")
             let request: RangeRequest = backfill ? .backfill(paths) : worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
             let reports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
             // Files autodev generated make no events in a run; the preview ignores them too.
-            let produced = AutodevCore.Sync(repository: session.repository, config: session.config, environment: [:]).producedBlobs()
-            let report = try builder.report(for: request, explain: explain, produced: produced, testReports: reports)
+            let report = try builder.report(for: request, explain: explain, produced: workspace.producedBlobs(), testReports: reports)
             if json {
                 var json = ReportJSON.bytes(report)
                 json.append(0x0A)
@@ -74,7 +73,7 @@ extension AutodevCommand {
                 for note in report.notes { Output.diagnostic("note: \(Terminal.safe(note))") }
             }
             Trace.phase("output")
-            return (session, report)
+            return (workspace, report)
         }
     }
 }

@@ -40,8 +40,8 @@ extension AutodevCommand {
 
         func run() throws {
             if action == "run" { runHook() }
-            let session = try Session.open(global)
-            let installer = try HookInstaller(repository: session.repository)
+            let workspace = try Workspace.open(global)
+            let installer = try HookInstaller(repository: workspace.repository)
             let entries: [HookInstaller.Entry]
             switch action {
             case "install": entries = try installer.install()

@@ -19,8 +19,8 @@ extension AutodevCommand {
         }
 
         func run() throws {
-            let session = try Session.open(global)
-            for (path, outcome) in try Starter.install(in: session.repository) {
+            let workspace = try Workspace.open(global)
+            for (path, outcome) in try Starter.install(in: workspace.repository) {
                 switch outcome {
                 case .written: Output.write("wrote \(path)\n")
                 case .unchanged: Output.write("unchanged \(path)\n")
@@ -28,12 +28,12 @@ extension AutodevCommand {
                 }
             }
             // What is in force now (a settings file that was kept may say otherwise than the starter).
-            let config = try ConfigFile.load(for: session.repository, environment: Environment.variables())
+            let config = try ConfigFile.load(for: workspace.repository, environment: Environment.variables())
             let command = config.string("validate.command")
             if command.isEmpty {
                 Output.write("\nno check found: set [validate] command in config/autodev.toml to the command that runs your tests; without it generated code is committed unchecked\n")
             } else {
-                let found = session.repository.workdir.flatMap(Starter.check(in:))
+                let found = workspace.repository.workdir.flatMap(Starter.check(in:))
                 let origin = found?.command == command ? " (found from \(found!.evidence))" : ""
                 Output.write("\nthe check: \(Terminal.safe(command))\(origin); generated code is kept only when it passes\n")
             }

@@ -31,9 +31,8 @@ extension AutodevCommand {
         }
 
         func run() throws {
-            let session = try Session.open(global)
-            let sync = AutodevCore.Sync(repository: session.repository, config: session.config, environment: [:])
-            let (data, warnings) = try sync.metricsReport(now: Int64(time(nil)))
+            let workspace = try Workspace.open(global)
+            let (data, warnings) = try workspace.metricsReport(now: Int64(time(nil)))
             let text = json ? try JSONOutput.encode(data.metrics) + "\n" : PrometheusText.render(data.metrics)
             if let output {
                 try FileSystem.writeAtomically(output, Array(text.utf8))

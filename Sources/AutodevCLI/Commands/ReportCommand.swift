@@ -26,15 +26,14 @@ extension AutodevCommand {
         }
 
         func run() throws {
-            let session = try Session.open(global)
-            let path = try Self.write(session, to: folder)
+            let workspace = try Workspace.open(global)
+            let path = try Self.write(workspace, to: folder)
             Output.write("report written to \(Terminal.safe(path))\n")
         }
 
-        /// Writes the page for `session`'s repository; returns the file's path.
-        static func write(_ session: Session, to folder: String) throws -> String {
-            let sync = AutodevCore.Sync(repository: session.repository, config: session.config, environment: [:])
-            let (data, warnings) = try sync.metricsReport(now: Int64(time(nil)))
+        /// Writes the page for `workspace`; returns the file's path.
+        static func write(_ workspace: Workspace, to folder: String) throws -> String {
+            let (data, warnings) = try workspace.metricsReport(now: Int64(time(nil)))
             for warning in warnings { Output.diagnostic("warning: \(Terminal.safe(warning))") }
             return try HTMLReport.write(data, to: folder)
         }

@@ -20,138 +20,16 @@ extension AutodevCommand {
             json = arguments.flag("json")
         }
 
-        struct Report: Encodable {
-            var checkpoint: String?
-            var commitsBehind: Int?
-            var head: String?
-            var loop: SyncState.Loop
-            var pending: [WorkItem]
-            var awaitingLLM: [String]
-            var lastRun: RunRecord?
-            var resultsBranch: String
-            var resultsTip: String?
-            var unmergedResultsCommits: Int?
-            var metrics: Metrics
-            /// Work whose generated code failed the project's checks, with the last output.
-            var failedValidation: [FailedValidation]
-            /// Why pending work waits for tier 5, and until when, by work id.
-            var llmWaits: [String: WorkWait]
-            /// `[validate] command` on the processed commit, as the last run found it.
-            var baseline: ValidationBaseline?
-            /// Why the last sync ended with an error, and what to do; nil after one that succeeded.
-            var lastSyncError: LastSyncError?
-            /// Budget, breakers, limiters, health readings and mode.
-            var resilience: ResilienceReport
-            /// Lines of the spending ledger not yet pushed to the shared ledger
-            /// (refs/autodev/ledger, as last fetched or pushed by `sync --ci`); null when this
-            /// clone never shared its ledger.
-            var ledgerUnpushed: Int?
-            /// Whether model code (validation, generators) can run here, and how it is confined.
-            var sandbox: AutodevCore.Sync.SandboxCheck
-            var warnings: [String]
-        }
-
         func run() throws {
-            let session = try Session.open(global)
-            let repository = session.repository
-            let store = StateStore(root: AutodevCore.Sync.stateRoot(for: repository))
-            // Read-only: a corrupt state is reported, not set aside; pending work comes from the
-            // queue in git (refs/autodev/queue).
-            var (state, warnings) = try AutodevCore.Sync(repository: repository, config: session.config, environment: [:]).currentState()
-            if state.loop.state != .idle, state.loop.state != .shutdown, let pid = state.loop.pid, kill(pid, 0) != 0, errno == ESRCH {
-                warnings.append("the sync that was \(state.loop.state.rawValue) (pid \(pid)) ended without finishing; the next sync redoes its work")
-                state.loop.state = .idle
-                state.loop.task = nil
-                state.loop.pid = nil
-            }
-            let branch = session.config.string("loop.results_branch")
-            let git: () throws -> (ObjectID?, ObjectID?, ObjectID?) = {
-                (try repository.referenceTarget(session.config.string("loop.checkpoint_ref")),
-                 try repository.head(),
-                 try repository.referenceTarget("refs/heads/" + branch))
-            }
-            let (checkpoint, head, tip) = try git()
-            var behind: Int?
-            if let head, let checkpoint, repository.contains(checkpoint) {
-                behind = try repository.commits(from: checkpoint, to: head, limit: 100_000).commits.count
-            }
-            var unmerged: Int?
-            if let tip {
-                unmerged = try repository.commits(from: head, to: tip, limit: 100_000).commits.count
-            }
-            let (runs, unreadableRuns) = store.runsAndProblems()
-            let (loadedMetrics, metricsWarning) = store.peekMetrics()
-            warnings.append(contentsOf: unreadableRuns + (metricsWarning.map { [$0] } ?? []))
-            let report = Report(checkpoint: checkpoint?.hex, commitsBehind: behind, head: head?.hex, loop: state.loop,
-                                pending: state.pending, awaitingLLM: state.awaitingLLM.values.sorted(),
-                                lastRun: runs.first { $0.id == state.lastRun } ?? runs.last, resultsBranch: branch, resultsTip: tip?.hex,
-                                unmergedResultsCommits: unmerged, metrics: loadedMetrics,
-                                failedValidation: (state.failedValidation ?? [:]).values.sorted { $0.subject < $1.subject },
-                                llmWaits: state.llmWaits ?? [:],
-                                baseline: state.validationBaseline,
-                                lastSyncError: LastSyncError.load(root: store.root),
-                                resilience: ResilienceReport.current(repository: repository, config: session.config, store: store, now: Int64(time(nil))),
-                                ledgerUnpushed: SharedLedger.unpushed(gitDirectory: repository.gitDirectory,
-                                                                      ledger: SpendLedger(path: AutodevCore.Sync.ledgerPath(for: repository))),
-                                sandbox: AutodevCore.Sync(repository: repository, config: session.config, environment: Environment.variables()).checkSandbox(),
-                                warnings: warnings)
+            let workspace = try Workspace.open(global)
+            let report = try Report.gather(workspace)
             if json {
                 Output.write(try JSONOutput.encode(report) + "\n")
                 return
             }
-            var out = ""
-            if let checkpoint {
-                out += "checkpoint: \(checkpoint.hex.prefix(12))" + (behind.map { ", \($0) commit\($0 == 1 ? "" : "s") behind HEAD" } ?? "") + "\n"
-            } else {
-                out += "checkpoint: none yet (the first sync adopts what is at HEAD as the baseline; sync --backfill queues its open work)\n"
-            }
-            out += "loop: \(state.loop.state.rawValue)" + (state.loop.task.map { " (\($0))" } ?? "") + "\n"
-            out += "pending: \(state.pending.count) piece\(state.pending.count == 1 ? "" : "s") of work\n"
-            for item in state.pending.prefix(10) {
-                out += "  \(item.action.rawValue) \(Terminal.safe(item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path))"
-                if let wait = report.llmWaits[item.id] { out += ": waits, \(Terminal.safe(wait.reason))" }
-                out += "\n"
-            }
-            out += "awaiting an LLM: \(state.awaitingLLM.count) request\(state.awaitingLLM.count == 1 ? "" : "s") in \(store.pendingFolder)\n"
-            for name in state.awaitingLLM.values.sorted().prefix(10) { out += "  \(name)\n" }
-            if let run = report.lastRun {
-                out += "last run: \(run.id) (\(run.status)), \(run.events) events, \(run.from.map { String($0.prefix(12)) } ?? "(start)")..\(run.to.map { String($0.prefix(12)) } ?? "-")\n"
-            } else {
-                out += "last run: none\n"
-            }
-            for line in report.lastSyncError?.lines ?? [] { out += Terminal.safe(line) + "\n" }
-            let metrics = report.metrics
-            if let run = report.lastRun, let workItems = run.workItems {
-                out += "  \(workItems) work item\(workItems == 1 ? "" : "s"); skips: \(StatusText.skips(run.skips ?? [:]))\n"
-            }
-            out += "work items: \(metrics.workItems) over \(metrics.runs) run\(metrics.runs == 1 ? "" : "s"); skips: \(StatusText.skips(metrics.skips))\n"
-            out += "LLM calls: \(metrics.llmCallsAvoided) avoided (work answered by patterns, templates, the cache and similar answers), \(metrics.llmRequests) requested\n"
-            if let accounting = metrics.accounting { out += "accounting: \(accounting.summary)\n" }
-            if let usage = metrics.llm {
-                out += "LLM usage: \(usage.calls) call\(usage.calls == 1 ? "" : "s") (\(usage.failedCalls) without a usable answer), \(usage.inputTokens) tokens in, \(usage.outputTokens) out, USD \(LLMUsage.dollars(usage.cost))\n"
-            }
-            for failed in report.failedValidation {
-                out += "failed validation: \(Terminal.safe(failed.subject)) after \(failed.rounds) round\(failed.rounds == 1 ? "" : "s"); waits for a change to it, its linked code or the configuration\n"
-                for line in failed.output.split(separator: "\n").prefix(8) { out += "  | \(Terminal.safe(String(line)))\n" }
-            }
-            for line in report.baseline?.lines ?? [] { out += Terminal.safe(line) + "\n" }
-            for line in report.resilience.lines() { out += Terminal.safe(line) + "\n" }
-            if let unpushed = report.ledgerUnpushed {
-                out += "shared ledger: \(SharedLedger.ref)" + (unpushed == 0 ? ", every charge pushed\n"
-                    : "; \(unpushed) line\(unpushed == 1 ? "" : "s") of this clone's spending not pushed yet (the next sync --ci pushes them)\n")
-                if unpushed > 0 {
-                    warnings.append("\(unpushed) spending line\(unpushed == 1 ? "" : "s") could not be pushed to \(SharedLedger.ref); other runners count those calls at their reservation until the next sync --ci pushes them")
-                }
-            }
-            out += StatusText.sandbox(report.sandbox, detailed: false)
-            warnings.append(contentsOf: report.resilience.warnings)
-            if let tip {
-                out += "results: \(branch) at \(tip.hex.prefix(12)), \(unmerged ?? 0) commit\(unmerged == 1 ? "" : "s") not merged into HEAD\n"
-            } else {
-                out += "results: no \(branch) branch yet\n"
-            }
-            Output.write(out)
-            for warning in warnings { Output.diagnostic("warning: \(warning)") }
+            let (text, warnings) = report.text(pendingFolder: workspace.store.pendingFolder)
+            Output.write(text)
+            for warning in report.warnings + warnings { Output.diagnostic("warning: \(warning)") }
         }
     }
 
@@ -189,8 +67,7 @@ extension AutodevCommand {
         }
 
         func run() throws {
-            let session = try Session.open(global)
-            let store = StateStore(root: AutodevCore.Sync.stateRoot(for: session.repository))
+            let store = try Workspace.open(global).store
             let (runs, unreadable) = store.runsAndProblems()
             for problem in unreadable { Output.diagnostic("warning: \(Terminal.safe(problem))") }
             if words.count == 2 {
@@ -278,7 +155,7 @@ enum StatusText {
 
     /// `sandbox: …` for status and doctor: whether model code can run, and (doctor) how it is
     /// confined.
-    static func sandbox(_ check: AutodevCore.Sync.SandboxCheck, detailed: Bool) -> String {
+    static func sandbox(_ check: Workspace.SandboxCheck, detailed: Bool) -> String {
         guard check.works else { return "sandbox: CANNOT RUN: \(Terminal.safe(check.problem ?? "?"))\n" }
         var out = check.mode == "none" ? "sandbox: none ([validate] sandbox = \"none\"): model code runs unconfined\n"
                                        : "sandbox: bubblewrap works\(check.network ? ", network allowed" : ", no network")\n"

@@ -114,69 +114,27 @@ extension AutodevCommand {
             // Commands the run starts (generators) must not start syncs through hooks of their own.
             setenv("AUTODEV_RUNNING", "1", 1)
             if ci { setenv("GIT_TERMINAL_PROMPT", "0", 1) }
-            var session = try Session.open(global)
-            if hook == "post-commit", let head = try? session.repository.head(),
-               let message = try? session.repository.commit(head).message, message.contains("\nAutodev-Run: ") {
+            var workspace = try Workspace.open(global)
+            if hook == "post-commit", let head = try? workspace.repository.head(),
+               let message = try? workspace.repository.commit(head).message, message.contains("\nAutodev-Run: ") {
                 Output.write("HEAD \(head.hex.prefix(12)) is a commit autodev made; nothing to do\n")
                 return
             }
-            let branch = session.config.string("loop.results_branch")
-            var ciRemote: CIRemote?
+            let branch = workspace.config.string("loop.results_branch")
+            var report: SyncReport?
+            var ciReport: SyncRunReport.CI?
             var sharedLedger: SharedLedger?
             if ci && !dryRun {
-                var remote = CIRemote(directory: session.repository.workdir ?? session.repository.gitDirectory, remote: self.remote,
-                                      refs: Self.ciRefs(session.config))
-                try prepare(&remote, session: session)
-                session = try Session.open(global)  // sees what was fetched
-                ciRemote = remote
-                // The ledger, breakers and calibrations other runners left (README, "One budget for every CI runner").
-                let ledger = SharedLedger(gitDirectory: session.repository.gitDirectory,
-                                          ledger: SpendLedger(path: AutodevCore.Sync.ledgerPath(for: session.repository)),
-                                          store: StateStore(root: AutodevCore.Sync.stateRoot(for: session.repository)),
-                                          transport: CILedgerTransport(directory: session.repository.workdir ?? session.repository.gitDirectory, remote: self.remote))
-                try ledger.pull(resilience: true)
-                remote.say("fetched the shared spending ledger (\(SharedLedger.ref)) from \(self.remote)")
-                sharedLedger = ledger
+                (report, ciReport, sharedLedger) = try runCI(&workspace)
+            } else {
+                report = try runOnce(workspace)
             }
-            var ciReport: SyncRunReport.CI?
-            if let remote = ciRemote, try remote.isSuperseded(checkpointRef: session.config.string("loop.checkpoint_ref")) {
-                remote.say("the remote's checkpoint is ahead of HEAD (a newer run processed more than this checkout has); nothing to do")
-                ciReport = SyncRunReport.CI(remote: remote.remote, fetched: remote.expected, pushed: [:], outcome: "superseded", attempts: 1)
-                ciRemote = nil
-            }
-            // nil when there was nothing to run (superseded).
-            var report: SyncReport? = ciReport != nil ? nil : try runOnce(session, shared: sharedLedger)
-            var lostRace = false
-            if var remote = ciRemote, report?.interruptedBy == nil, report?.deferredToRunningSync == false {
-                let fetched = remote.expected
-                var (outcome, pushed) = try remote.push()
-                var attempts = 1
-                if outcome == .lostRace {
-                    // The winner's refs are the truth: run again on them, which redoes nothing
-                    // the winner did, and push what is left.
-                    attempts = 2
-                    remote.say("fetching the winner's refs and running again")
-                    Self.setStateAside(session, why: "lost-race")
-                    try prepare(&remote, session: session)
-                    session = try Session.open(global)
-                    if try remote.isSuperseded(checkpointRef: session.config.string("loop.checkpoint_ref")) {
-                        remote.say("the winner's checkpoint is ahead of HEAD; nothing left for this runner")
-                        report = nil
-                        (outcome, pushed) = (.superseded, [:])
-                    } else {
-                        report = try runOnce(session, again: true, shared: sharedLedger)
-                        (outcome, pushed) = try remote.push()
-                    }
-                }
-                lostRace = outcome == .lostRace
-                ciReport = SyncRunReport.CI(remote: remote.remote, fetched: attempts == 1 ? fetched : remote.expected,
-                                            pushed: pushed, outcome: outcome.rawValue, attempts: attempts)
-            }
+            let lostRace = ciReport?.outcome == CIRemote.PushOutcome.lostRace.rawValue
             var warnings = report?.warnings ?? []
             if let sharedLedger {
                 // Settlements and anything an earlier run could not push; a failure is a warning
                 // (the lines stay local, and the next push from this clone takes them).
-                let calibration = StateStore(root: AutodevCore.Sync.stateRoot(for: session.repository)).peekState().0.tokenCalibration ?? [:]
+                let calibration = workspace.store.peekState().0.tokenCalibration ?? [:]
                 if let problem = sharedLedger.flush(calibration: calibration) {
                     warnings.append(problem)
                     ciReport?.ledger = "not pushed: " + problem
@@ -198,7 +156,7 @@ extension AutodevCommand {
                 try FileSystem.writeAtomically(summaryFile, Array(SyncSummary.render(report, ci: ciReport, branch: branch).utf8))
             }
             if let reportHTML {
-                _ = try ReportCommand.write(session, to: reportHTML)
+                _ = try ReportCommand.write(workspace, to: reportHTML)
             }
             if let report {
                 if json {
@@ -224,10 +182,83 @@ extension AutodevCommand {
             }
         }
 
+        /// `--ci`: the driver of `CIRetry` (fetch, run, push; after a lost race the winner's refs
+        /// and one more run). Returns the last run's report (nil when superseded), what the CI
+        /// report says of the remote (nil when a stopped run pushed nothing), and the shared ledger.
+        private func runCI(_ workspace: inout Workspace) throws -> (SyncReport?, SyncRunReport.CI?, SharedLedger?) {
+            var remote = CIRemote(directory: workspace.directory, remote: self.remote, refs: Self.ciRefs(workspace))
+            var machine = CIRetry()
+            var sharedLedger: SharedLedger?
+            var report: SyncReport?
+            var pushed: [String: String?] = [:]
+            var failure: (any Error)?
+            var action = machine.start()
+            while true {
+                switch action {
+                case .fetch(let afterLostRace):
+                    let superseded: Bool
+                    do {
+                        if afterLostRace {
+                            remote.say("fetching the winner's refs and running again")
+                            Self.setStateAside(workspace, why: "lost-race")
+                        }
+                        try prepare(&remote, workspace: workspace)
+                        // Sees what was fetched. A test pause point holds once per process, not
+                        // again in the run after a lost race.
+                        var environment = Environment.variables()
+                        if afterLostRace { environment["AUTODEV_TEST_PAUSE_AT"] = nil }
+                        workspace = try Workspace.open(global, environment: environment)
+                        if sharedLedger == nil {
+                            // The ledger, breakers and calibrations other runners left (README, "One budget for every CI runner").
+                            let ledger = SharedLedger(gitDirectory: workspace.repository.gitDirectory, ledger: workspace.ledger, store: workspace.store,
+                                                      transport: CILedgerTransport(directory: workspace.directory, remote: self.remote))
+                            try ledger.pull(resilience: true)
+                            remote.say("fetched the shared spending ledger (\(SharedLedger.ref)) from \(self.remote)")
+                            sharedLedger = ledger
+                        }
+                        superseded = try remote.isSuperseded(checkpointRef: workspace.checkpointRef)
+                    } catch {
+                        failure = error
+                        action = machine.failed()
+                        continue
+                    }
+                    if superseded {
+                        remote.say(afterLostRace ? "the winner's checkpoint is ahead of HEAD; nothing left for this runner"
+                                                 : "the remote's checkpoint is ahead of HEAD (a newer run processed more than this checkout has); nothing to do")
+                    }
+                    action = machine.fetched(superseded: superseded)
+                case .run:
+                    report = try runOnce(workspace, shared: sharedLedger)
+                    action = machine.ran(stopped: report?.interruptedBy != nil || report?.deferredToRunningSync == true)
+                case .push:
+                    let outcome: CIRemote.PushOutcome
+                    do {
+                        (outcome, pushed) = try remote.push()
+                    } catch {
+                        failure = error
+                        action = machine.failed()
+                        continue
+                    }
+                    action = machine.pushed(outcome)
+                case .finish(let how):
+                    func ci(_ outcome: CIRemote.PushOutcome, _ attempts: Int) -> SyncRunReport.CI {
+                        SyncRunReport.CI(remote: remote.remote, fetched: remote.expected, pushed: outcome == .pushed ? pushed : [:],
+                                         outcome: outcome.rawValue, attempts: attempts)
+                    }
+                    switch how {
+                    case .failed: throw failure!
+                    case .notPushed: return (report, nil, sharedLedger)
+                    case .superseded(let attempts): return (nil, ci(.superseded, attempts), sharedLedger)
+                    case .lostRace(let attempts): return (report, ci(.lostRace, attempts), sharedLedger)
+                    case .pushed(let outcome, let attempts): return (report, ci(outcome, attempts), sharedLedger)
+                    }
+                }
+            }
+        }
+
         /// The refs `--ci` fetches and pushes: the checkpoint, the queue, the results branch.
-        static func ciRefs(_ config: Config) -> [String] {
-            let checkpoint = config.string("loop.checkpoint_ref")
-            var refs = [checkpoint, WorkQueue.ref(forCheckpoint: checkpoint), "refs/heads/" + config.string("loop.results_branch")]
+        static func ciRefs(_ workspace: Workspace) -> [String] {
+            var refs = [workspace.checkpointRef, workspace.queueRef, workspace.resultsRef]
             if refs[0] == refs[1] { refs.remove(at: 1) }
             return refs
         }
@@ -235,37 +266,31 @@ extension AutodevCommand {
         /// Fetches autodev's refs, and in a shallow clone the history the run needs. A fetch
         /// that moved autodev's refs makes the local state file stale (it records the old
         /// results tip): it is set aside, and the run reads the queue back from the refs.
-        private func prepare(_ remote: inout CIRemote, session: Session) throws {
-            let shallow = session.repository.isShallow
+        private func prepare(_ remote: inout CIRemote, workspace: Workspace) throws {
+            let shallow = workspace.repository.isShallow
             if try remote.fetch(shallow: shallow) {
-                Self.setStateAside(session, why: "fetched")
+                Self.setStateAside(workspace, why: "fetched")
             }
             if shallow {
-                try remote.ensureHistory(checkpointRef: session.config.string("loop.checkpoint_ref"), deepen: deepen)
+                try remote.ensureHistory(checkpointRef: workspace.config.string("loop.checkpoint_ref"), deepen: deepen)
             }
         }
 
-        static func setStateAside(_ session: Session, why: String) {
-            let store = StateStore(root: AutodevCore.Sync.stateRoot(for: session.repository))
+        static func setStateAside(_ workspace: Workspace, why: String) {
+            let store = workspace.store
             guard FileSystem.exists(store.statePath) else { return }
             try? FileSystem.move(store.statePath, store.statePath + ".\(why)-\(FileSystem.now())")
         }
 
-        private func runOnce(_ session: Session, again: Bool = false, shared: SharedLedger? = nil) throws -> SyncReport {
-            var environment = Environment.variables()
-            // A test pause point holds once per process, not again in the run after a lost race.
-            if again { environment["AUTODEV_TEST_PAUSE_AT"] = nil }
+        private func runOnce(_ workspace: Workspace, shared: SharedLedger? = nil) throws -> SyncReport {
             var options = SyncOptions()
             options.range = backfill ? .backfill(paths) : worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
             options.dryRun = dryRun
             options.noWait = noWait
             options.hook = hook != nil
             options.testReports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
-            let line = ProgressLine.forStderr(environment: environment, ci: ci, hook: hook != nil)
-            let sync = AutodevCore.Sync(repository: session.repository, config: session.config,
-                                        environment: environment, providerFactory: makeHTTPProvider,
-                                        stopRequested: { Signals.stopRequested },
-                                        progress: { line.report($0) })
+            let line = ProgressLine.forStderr(environment: workspace.environment, ci: ci, hook: hook != nil)
+            let sync = AutodevCore.Sync(workspace: workspace, stopRequested: { Signals.stopRequested }, progress: { line.report($0) })
             defer { line.finish() }
             sync.sharedLedger = shared
             return try sync.run(options)

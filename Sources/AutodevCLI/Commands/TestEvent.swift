@@ -68,11 +68,11 @@ extension AutodevCommand {
         func run() throws {
             Signals.install()
             setenv("AUTODEV_RUNNING", "1", 1)
-            let session = try Session.open(global)
-            let repository = session.repository
+            let workspace = try Workspace.open(global)
+            let repository = workspace.repository
             let event = SyntheticEvent(kind: kind, path: path)
             if kind != .testFailed {
-                let classifier = try Classifier(config: session.config)
+                let classifier = try Classifier(config: workspace.config)
                 let rule = classifier.classify(event.path)
                 let got = rule.flatMap { $0.category == .ignore ? nil : $0.category.eventKind }
                 guard got == kind else {
@@ -95,19 +95,16 @@ extension AutodevCommand {
             options.testReports = try event.testReport().map { [$0] } ?? []
 
             // The events of the synthetic range, as the run reads them (read only).
-            let produced = AutodevCore.Sync(repository: repository, config: session.config, environment: [:]).producedBlobs()
-            let preview = try EventBuilder(repository: repository, config: session.config)
+            let produced = workspace.producedBlobs()
+            let preview = try EventBuilder(repository: repository, config: workspace.config)
                 .report(for: options.range, produced: produced, testReports: options.testReports)
             guard preview.events.contains(where: { $0.kind == kind }) else {
                 let ignored = preview.changes.first { $0.path == event.path }?.ignoredBy
                 throw AutodevError(.invalidArgument, "the synthetic change to \(event.path) made no \(kind.rawValue) event\(ignored.map { " (ignored by \($0))" } ?? ""); choose another --path")
             }
 
-            let environment = Environment.variables()
-            let line = ProgressLine.forStderr(environment: environment, ci: false, hook: false)
-            let sync = AutodevCore.Sync(repository: repository, config: session.config, environment: environment,
-                                        providerFactory: makeHTTPProvider, stopRequested: { Signals.stopRequested },
-                                        progress: { line.report($0) })
+            let line = ProgressLine.forStderr(environment: workspace.environment, ci: false, hook: false)
+            let sync = AutodevCore.Sync(workspace: workspace, stopRequested: { Signals.stopRequested }, progress: { line.report($0) })
             let report: SyncReport
             do {
                 defer { line.finish() }
@@ -122,7 +119,7 @@ extension AutodevCommand {
                 for shown in preview.events {
                     out += "  event \(shown.id.prefix(12)) \(shown.kind.rawValue) \(Terminal.safe(shown.path)): \(Terminal.safe(shown.detail))\n"
                 }
-                out += SyncRenderer.render(report, branch: session.config.string("loop.results_branch"))
+                out += SyncRenderer.render(report, branch: workspace.config.string("loop.results_branch"))
                 if apply { out += "applied: the checkpoint stays where it was\n" }
                 Output.write(out)
             }

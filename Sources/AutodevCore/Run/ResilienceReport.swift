@@ -37,7 +37,7 @@ public struct ResilienceReport: Sendable, Encodable {
 
     public static func current(repository: Repository, config: Config, store: StateStore, now: Int64) -> ResilienceReport {
         let (state, warning) = ResilienceState.load(store)
-        let ledger = SpendLedger(path: Sync.ledgerPath(for: repository))
+        let ledger = SpendLedger(path: Workspace.ledgerPath(for: repository))
         let entries = ledger.entries()
         let spent = SpendLedger.spent(entries, now: now, run: nil)
         let budget = Budget(config)

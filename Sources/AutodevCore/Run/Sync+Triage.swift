@@ -25,13 +25,13 @@ extension Sync {
         var send: ((LLMRequest, Int) -> (text: String?, records: [LLMCallRecord]))?
         if !dryRun {
             do throws(AutodevError) {
-                let provider = try makeProviders()[0]
+                let provider = try workspace.makeProviders()[0]
                 let runKey = "triage@\(getpid())-\(clock.nowMilliseconds())"
                 pass.runKey = runKey
-                let guarded = CallGuard(config: config, store: store, ledger: SpendLedger(path: Self.ledgerPath(for: repository)), clock: clock,
+                let guarded = CallGuard(config: config, store: store, ledger: workspace.ledger, clock: clock,
                                         runKey: runKey, startedMonotonic: runStartedMonotonic,
                                         stopRequested: stopRequested, step: { [unowned self] name in self.step(name) })
-                let secrets = secretGuard()
+                let secrets = workspace.secretGuard()
                 send = { request, estimated in
                     var request = request
                     request.prompt = secrets.redact(request.prompt).text

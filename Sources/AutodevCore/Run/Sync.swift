@@ -6,19 +6,18 @@ import Glibc
 
 /// The one-shot run: lock, range, events, decisions, tiers, results branch, state, checkpoint.
 public final class Sync {
-    let repository: Repository
-    let config: Config
-    let environment: [String: String]
-    let store: StateStore
-    /// Returns the signal that asked the run to stop, or 0.
+    /// The repository, configuration, state folder, ledger, locks and providers the run works in.
+    public let workspace: Workspace
+    var repository: Repository { workspace.repository }
+    var config: Config { workspace.config }
+    var environment: [String: String] { workspace.environment }
+    var store: StateStore { workspace.store }
+    var clock: any WallClock { workspace.clock }
+    var commandRunner: any CommandRunner { workspace.commandRunner }
+    /// What asked the run to stop, or nil.
     let stopRequested: @Sendable () -> StopReason?
     /// Where the run is (RunProgress says why the core only reports it).
     let progress: (RunProgress) -> Void
-    let clock: any WallClock
-    /// Builds the HTTP providers (module AutodevLLM, passed in by the CLI); nil: only
-    /// `command` providers can be used.
-    let providerFactory: LLMProviderFactory?
-    let commandRunner: any CommandRunner
     private var pausedOnce = false
     /// When this process's run started, for `loop.max_run_seconds`.
     private(set) var runStartedMonotonic: Int64 = 0
@@ -29,8 +28,6 @@ public final class Sync {
     /// The spending ledger, breakers and calibrations shared with other runners through git
     /// (`sync --ci` sets it); nil: this clone's own.
     public var sharedLedger: SharedLedger?
-    /// The organisation's shared store (`[store] url`), made on first use (`sharedStore()`).
-    var postgres: PostgresStore?
 
     /// The state as state.json keeps it (see `queueInGit`).
     func cached(_ state: SyncState) -> SyncState {
@@ -40,39 +37,27 @@ public final class Sync {
         return trimmed
     }
 
-    public init(repository: Repository, config: Config, environment: [String: String], clock: any WallClock = SystemClock(),
-                providerFactory: LLMProviderFactory? = nil, commandRunner: any CommandRunner = ProcessRunner(),
-                stopRequested: @escaping @Sendable () -> StopReason? = { nil }, progress: @escaping (RunProgress) -> Void = { _ in }) {
-        self.repository = repository
-        self.clock = clock
-        self.providerFactory = providerFactory
-        self.commandRunner = commandRunner
-        self.config = config
-        self.environment = environment
+    public init(workspace: Workspace, stopRequested: @escaping @Sendable () -> StopReason? = { nil },
+                progress: @escaping (RunProgress) -> Void = { _ in }) {
+        self.workspace = workspace
         self.stopRequested = stopRequested
         self.progress = progress
-        self.store = StateStore(root: Sync.stateRoot(for: repository))
+        workspace.faultStep = { [weak self] name in self?.step(name) }
     }
 
-    /// `.auto-dev` in the work tree; `autodev` inside the git folder of a bare repository.
-    public static func stateRoot(for repository: Repository) -> String {
-        if let workdir = repository.workdir { return workdir + ".auto-dev" }
-        return repository.gitDirectory + "autodev"
+    /// A run over a workspace made here (tests, the stress test, the demo).
+    public convenience init(repository: Repository, config: Config, environment: [String: String], clock: any WallClock = SystemClock(),
+                            providerFactory: LLMProviderFactory? = nil, commandRunner: any CommandRunner = ProcessRunner(),
+                            stopRequested: @escaping @Sendable () -> StopReason? = { nil }, progress: @escaping (RunProgress) -> Void = { _ in }) {
+        self.init(workspace: Workspace(repository: repository, config: config, environment: environment, clock: clock,
+                                       providerFactory: providerFactory, commandRunner: commandRunner),
+                  stopRequested: stopRequested, progress: progress)
     }
 
-    /// The spending ledger: in the git folder, so that losing `.auto-dev/` forgets no money.
-    public static func ledgerPath(for repository: Repository) -> String {
-        repository.commonDirectory + (repository.commonDirectory.hasSuffix("/") ? "" : "/") + "autodev/spend.jsonl"
-    }
-
-    var resultsRef: String { "refs/heads/" + config.string("loop.results_branch") }
-    var checkpointRef: String { config.string("loop.checkpoint_ref") }
-    /// The queue of unfinished work beside the checkpoint (a linked work tree has its own).
-    var queueRef: String { WorkQueue.ref(forCheckpoint: checkpointRef) }
-    /// One sync at a time in the whole repository, whichever work tree it runs in: work trees
-    /// share the results branch (and git's refs), so runs in two of them must not interleave.
-    /// Taken after the work tree's own lock (`store.lockPath`), always in that order.
-    var repositoryLockPath: String { repository.commonDirectory + "autodev/sync.lock" }
+    var resultsRef: String { workspace.resultsRef }
+    var checkpointRef: String { workspace.checkpointRef }
+    var queueRef: String { workspace.queueRef }
+    var repositoryLockPath: String { workspace.repositoryLockPath }
 
     // MARK: Fault injection for the crash-safety tests
 
@@ -127,114 +112,128 @@ public final class Sync {
         }
         runStartedMonotonic = clock.monotonicMilliseconds()
         excludeStateFolder()
-        var lock: RunLock
-        switch try RunLock.acquire(at: store.lockPath, wait: !options.noWait && !options.hook, onWait: { holder in
-            self.progress(RunProgress(stage: .waiting, note: "waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") on this repository…"))
-        }, stopRequested: stopRequested) {
-        case .acquired(let acquired):
-            lock = acquired
-        case .stopped(let reason):
-            report.interruptedBy = reason  // stopped while waiting: nothing was done
-            return report
-        case .busy(let holder):
-            guard options.hook else {
-                throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running on this repository; run again when it ends, or without --no-wait to wait for it")
-            }
-            step("hook-busy")
-            try FileSystem.writeAtomically(store.rerunPath, Array("\(clock.now())\n".utf8))
-            // The running sync may have looked for the flag just before it was written and be
-            // releasing the lock now: try once more, so the wake-up is not lost.
-            guard case .acquired(let acquired) = try RunLock.acquire(at: store.lockPath, wait: false) else {
-                report.deferredToRunningSync = true
-                return report
-            }
-            lock = acquired
-        }
-        // Then the repository's lock: another work tree's sync is waited for (a hook's sync
-        // too: it runs detached, and holding this work tree's lock it collects later hooks'
-        // rerun requests meanwhile).
-        let repositoryLock: RunLock
-        let attempt: RunLock.Attempt
-        do {
-            attempt = try RunLock.acquire(at: repositoryLockPath, wait: !options.noWait, onWait: { holder in
-                self.progress(RunProgress(stage: .waiting, note: "waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") in another work tree of this repository…"))
-            }, stopRequested: stopRequested)
-        } catch {
-            lock.release()
-            throw error
-        }
-        switch attempt {
-        case .acquired(let acquired):
-            repositoryLock = acquired
-        case .stopped(let reason):
-            lock.release()
-            report.interruptedBy = reason
-            return report
-        case .busy(let holder):
-            lock.release()
-            throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running in another work tree of this repository; run again when it ends, or without --no-wait to wait for it")
-        }
-        defer { repositoryLock.release() }
-        while true {
-            do {
-                try runLocked(options, report: &report)
-            } catch {
-                lock.release()
-                throw error
-            }
-            step("before-release")
-            lock.release()
-            // Released, look for the flag once more: a hook that found the lock held after our
-            // last look left it, and tried the lock again before or after we let go. If we get
-            // the lock, its commits are ours; if not, that hook's sync has them.
-            guard options.range == .sinceCheckpoint, report.interruptedBy == nil, report.passes.count < 10,
-                  FileSystem.exists(store.rerunPath) else { break }
-            guard case .acquired(let again) = try RunLock.acquire(at: store.lockPath, wait: false) else { break }
-            lock = again
-        }
-        return report
+        return try drive(SyncLoop(.init(waitForWorktree: !options.noWait, waitForRepository: !options.noWait, hook: options.hook,
+                                        followsCheckpoint: options.range == .sinceCheckpoint)),
+                         options, report: report)
     }
 
-    /// The run's passes, holding the lock: one, plus one for each hook that asked for a rerun
-    /// while it ran (at most 10 in all).
-    private func runLocked(_ options: SyncOptions, report: inout SyncReport) throws(AutodevError) {
-        // Holding the run lock, any lock file on autodev's own refs was left by a sync that died
-        // mid-update (git would refuse to move the ref while it exists).
+    /// Does what the loop's state machine (`SyncLoop`) says: takes and releases the locks, runs
+    /// the passes, and feeds back what happened. Whatever throws releases the locks held.
+    private func drive(_ machine: SyncLoop, _ options: SyncOptions, report: SyncReport) throws(AutodevError) -> SyncReport {
+        var machine = machine
+        var report = report
+        var worktreeLock: RunLock?
+        var repositoryLock: RunLock?
+        var failure: AutodevError?
+        func releaseAll() {
+            worktreeLock?.release()
+            worktreeLock = nil
+            repositoryLock?.release()
+            repositoryLock = nil
+        }
+        func result(_ attempt: RunLock.Attempt, into held: inout RunLock?) -> SyncLoop.LockResult {
+            switch attempt {
+            case .acquired(let lock):
+                held = lock
+                return .acquired
+            case .busy(let holder): return .busy(holder: holder)
+            case .stopped(let signal): return .stopped(signal: signal)
+            }
+        }
+        var action = machine.start()
+        do throws(AutodevError) {
+            while true {
+                switch action {
+                case .takeWorktreeLock(let wait):
+                    let attempt = try RunLock.acquire(at: workspace.worktreeLockPath, wait: wait, onWait: { holder in
+                        self.progress(RunProgress(stage: .waiting, note: "waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") on this repository…"))
+                    }, stopRequested: stopRequested)
+                    action = machine.worktreeLock(result(attempt, into: &worktreeLock))
+                case .leaveRerunRequest:
+                    step("hook-busy")
+                    try FileSystem.writeAtomically(store.rerunPath, Array("\(clock.now())\n".utf8))
+                    action = machine.rerunRequestLeft()
+                case .takeRepositoryLock(let wait):
+                    // Another work tree's sync is waited for (a hook's sync too: it runs detached,
+                    // and holding this work tree's lock it collects later hooks' rerun requests).
+                    let attempt = try RunLock.acquire(at: repositoryLockPath, wait: wait, onWait: { holder in
+                        self.progress(RunProgress(stage: .waiting, note: "waiting for the sync already running\(holder.map { " (pid \($0))" } ?? "") in another work tree of this repository…"))
+                    }, stopRequested: stopRequested)
+                    action = machine.repositoryLock(result(attempt, into: &repositoryLock))
+                case .prepare:
+                    removeStaleRefLocks(warnings: &report.warnings)
+                    action = machine.prepared()
+                case .runPass:
+                    do {
+                        report.passes.append(try runPass(options, warnings: &report.warnings))
+                    } catch where error.code == .interrupted {
+                        // A stop mid-pass is no failure: the report (with the passes that finished)
+                        // is still printed, `--json` included, and the command exits 130/143.
+                        noteStop(error, in: &report)
+                        action = machine.passStopped()
+                        continue
+                    } catch {
+                        failure = error
+                        action = machine.passFailed()
+                        continue
+                    }
+                    let signal = stopRequested()
+                    if let signal { report.interruptedBy = signal }
+                    action = machine.passFinished(stopSignal: signal, rerunRequested: FileSystem.exists(store.rerunPath))
+                case .releaseWorktreeLock:
+                    step("before-release")
+                    worktreeLock?.release()
+                    worktreeLock = nil
+                    action = machine.released(rerunRequested: FileSystem.exists(store.rerunPath))
+                case .finish(let how):
+                    releaseAll()
+                    switch how {
+                    case .done: break
+                    case .failed: if let failure { throw failure }
+                    case .stoppedWaiting(let signal): report.interruptedBy = signal  // nothing was done
+                    case .deferredToRunningSync: report.deferredToRunningSync = true
+                    case .busy(let holder, let otherWorktree):
+                        throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running \(otherWorktree ? "in another work tree of" : "on") this repository; run again when it ends, or without --no-wait to wait for it")
+                    }
+                    return report
+                }
+            }
+        } catch {
+            releaseAll()
+            throw error
+        }
+    }
+
+    /// Holding the run lock, any lock file on autodev's own refs was left by a sync that died
+    /// mid-update (git would refuse to move the ref while it exists); so are the scratch copies
+    /// of generators whose sync was killed (SIGKILL leaves them behind).
+    private func removeStaleRefLocks(warnings: inout [String]) {
         for ref in [resultsRef, checkpointRef, queueRef] {
             let stale = repository.commonDirectory + ref + ".lock"
             if FileSystem.exists(stale) {
                 FileSystem.remove(stale)
-                report.warnings.append("removed \(stale), left by a sync that was killed while moving \(ref)")
+                warnings.append("removed \(stale), left by a sync that was killed while moving \(ref)")
             }
         }
-        // Scratch copies of generators whose sync was killed (SIGKILL leaves them behind).
         Generator.removeDeadScratch(environment)
         step("locked")
-        // A hook that came while we ran asks for one more pass over the new commits.
-        while report.passes.count < 10 {
-            FileSystem.remove(store.rerunPath)
-            var (state, warning) = store.loadState()
-            if let warning { report.warnings.append(warning) }
-            let origin = try applyQueue(to: &state, warnings: &report.warnings)
-            let requestsBefore = Set(FileSystem.list(store.pendingFolder))
-            let done: SyncPass
-            do {
-                done = try pass(options, state: state, queue: origin, dryRun: false)
-            } catch {
-                recoverFromFailedPass(initial: state, requestsBefore: requestsBefore)
-                if error.code != .interrupted { RunRecorder(store: store).recordError(error.code.rawValue) }
-                // A stop mid-pass is no failure: the report (with the passes that finished) is
-                // still printed, `--json` included, and the command exits 130/143.
-                guard error.code == .interrupted else { throw error }
-                noteStop(error, in: &report)
-                break
-            }
-            report.passes.append(done)
-            if let reason = stopRequested() {
-                report.interruptedBy = reason
-                break
-            }
-            guard options.range == .sinceCheckpoint, FileSystem.exists(store.rerunPath) else { break }
+    }
+
+    /// One pass holding the locks: the re-run request it answers is removed first. A pass that
+    /// throws is undone (`recoverFromFailedPass`) and, unless a stop ended it, recorded for
+    /// `status`.
+    private func runPass(_ options: SyncOptions, warnings: inout [String]) throws(AutodevError) -> SyncPass {
+        FileSystem.remove(store.rerunPath)
+        var (state, warning) = store.loadState()
+        if let warning { warnings.append(warning) }
+        let origin = try applyQueue(to: &state, warnings: &warnings)
+        let requestsBefore = Set(FileSystem.list(store.pendingFolder))
+        do {
+            return try pass(options, state: state, queue: origin, dryRun: false)
+        } catch {
+            recoverFromFailedPass(initial: state, requestsBefore: requestsBefore)
+            if error.code != .interrupted { RunRecorder(store: store).recordError(error.code.rawValue) }
+            throw error
         }
     }
 
@@ -330,7 +329,7 @@ public final class Sync {
             state.loop = .init(state: .processing, task: queue.items.first?.id, pid: getpid(), since: started)
             try store.save(cached(state))
         }
-        let runner = TierRunner(.init(repository: repository, config: config, sandbox: modelSandbox(), store: store, clock: clock,
+        let runner = TierRunner(.init(repository: repository, config: config, sandbox: workspace.modelSandbox(), store: store, clock: clock,
                                       stopRequested: stopRequested, runID: runID, dryRun: dryRun, baseCommit: baseCommit,
                                       baseLookup: baseLookup, previous: previous, carried: queue.carried,
                                       saveLoop: { [store, queueInGit] (loop: SyncState.LoopState, task: String) throws(AutodevError) in
@@ -340,7 +339,7 @@ public final class Sync {
                                           try store.save(saved)
                                       }), owners: state.generated)
         runner.failedValidations = state.failedValidation ?? [:]
-        runner.gate = validationGate()
+        runner.gate = workspace.validationGate()
         runner.gate?.timings = timings
         runner.timings = timings
         runner.baseline = state.validationBaseline
@@ -470,15 +469,6 @@ public final class Sync {
         return result
     }
 
-    /// `[validate] command`, or nil when none is configured.
-    func validationGate() -> ValidationGate? {
-        let command = config.string("validate.command")
-        guard !command.trimmingSpaces().isEmpty else { return nil }
-        let report = config.string("validate.report")
-        return ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
-                              sandbox: modelSandbox(), runner: commandRunner, report: report.isEmpty ? nil : report)
-    }
-
     /// Tier 5's providers, or nil when no provider is configured (or
     /// `llm.enabled = false`): requests are then written out as before.
     private func llmSetup(state: SyncState, runID: String) throws(AutodevError) -> TierRunner.LLMSetup? {
@@ -488,79 +478,22 @@ public final class Sync {
         for provider in config.providers {
             fingerprint += "\(provider.name) \(provider.kind.rawValue) \(provider.baseURL) \(provider.model) \(provider.editFormat.rawValue)\n"
         }
-        let guarded = CallGuard(config: config, store: store, ledger: SpendLedger(path: Self.ledgerPath(for: repository)), clock: clock,
+        let guarded = CallGuard(config: config, store: store, ledger: workspace.ledger, clock: clock,
                                 // Unique across machines too: runners on other clones share the ledger (SharedLedger),
                                 // and the run id is the same for every runner on the same range.
                                 runKey: "\(runID)@\(getpid())-\(clock.nowMilliseconds())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))", startedMonotonic: runStartedMonotonic,
                                 stopRequested: stopRequested, step: { [unowned self] name in self.step(name) })
         guarded.shared = sharedLedger
-        if let shared = try sharedStore() {
+        if let shared = try workspace.sharedStore() {
             let link = StoreLink(store: shared, local: guarded.ledger, organisationBudget: shared.settings.organisationBudget)
             link.warn = { [unowned guarded] in guarded.warnings.append($0) }
             guarded.link = link
         }
-        var setup = TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.makeProviders() }, failedValidation: state.failedValidation ?? [:],
+        var setup = TierRunner.LLMSetup(makeProviders: { () throws(AutodevError) in try self.workspace.makeProviders() }, failedValidation: state.failedValidation ?? [:],
                                         calibration: (sharedLedger?.calibration ?? [:]).merging(state.tokenCalibration ?? [:]) { $1 }, configFingerprint: SHA256.hex(fingerprint), guarded: guarded)
-        setup.openCache = { [self] in try? self.openAnswerCache(inSync: { [unowned guarded] in guarded.warnings.append($0) }) }
-        setup.secrets = secretGuard()
+        setup.openCache = { [self] in try? self.workspace.openAnswerCache(inSync: { [unowned guarded] in guarded.warnings.append($0) }) }
+        setup.secrets = workspace.secretGuard()
         return setup
-    }
-
-    /// The answer cache of tiers 3 and 4, or nil when `cache_ttl_hours = 0` turns it off. A
-    /// cache that cannot be opened is an error for `autodev cache` and a note for `sync` (it only
-    /// saves calls). With `[store] url` the answers are the shared store's; in a sync (`inSync`
-    /// receives the warning) a store that cannot be reached leaves the clone's own cache.
-    public func openAnswerCache(inSync warn: ((String) -> Void)? = nil) throws(AutodevError) -> (any AnswerCache)? {
-        let ttl = config.int("loop.llm_optimization.cache_ttl_hours")
-        guard ttl > 0 else { return nil }
-        if let shared = try sharedStore() {
-            let cache = PostgresAnswerCache(store: shared, ttlHours: ttl, maxMegabytes: config.int("loop.llm_optimization.cache_max_mb"),
-                                            tolerant: warn != nil)
-            guard let warn else { return cache }
-            cache.warn = warn
-            do {
-                _ = try shared.connected()
-                return cache
-            } catch {
-                warn("\(error.message); this run uses the clone's own answer cache")
-            }
-        }
-        let cache = try SQLiteAnswerCache(path: SQLiteAnswerCache.path(stateRoot: store.root), ttlHours: ttl,
-                                          maxMegabytes: config.int("loop.llm_optimization.cache_max_mb"))
-        cache.beforeCommit = { [self] in step("cache-write") }
-        return cache
-    }
-
-    /// The configured providers, in order: `command` ones built here, HTTP ones by the factory.
-    public func makeProviders() throws(AutodevError) -> [any LLMProvider] {
-        var providers: [any LLMProvider] = []
-        for provider in config.providers {
-            switch provider.kind {
-            case .command:
-                providers.append(CommandProvider(config: provider, environment: environment,
-                                                 directory: repository.workdir ?? repository.gitDirectory, runner: commandRunner,
-                                                 errorLog: store.loop + "/logs/provider-\(provider.name).log"))
-            case .openai, .anthropic:
-                guard let providerFactory else {
-                    throw AutodevError(.invalidConfig, "provider '\(provider.name)' (\(provider.source)): kind = \"\(provider.kind.rawValue)\" needs the HTTP client, which this command does not load",
-                                       key: "llm.providers")
-                }
-                providers.append(try providerFactory(provider, environment))
-            }
-        }
-        return providers
-    }
-
-    /// The blobs of files autodev generated, as a run would ignore them: those the state
-    /// records and those on the results branch. Read only, for previews (`diff-events`) that
-    /// must decide as the run does.
-    public func producedBlobs() -> Set<ObjectID> {
-        var produced = Set(store.peekProduced().compactMap(ObjectID.init(hex:)))
-        if let tip = try? repository.referenceTarget(resultsRef),
-           let files = try? ResultsBranch(repository: repository, ref: resultsRef).generatedFiles(on: tip) {
-            produced.formUnion(files.values)
-        }
-        return produced
     }
 
     // MARK: Results branch
@@ -626,7 +559,7 @@ public final class Sync {
     }
 
     func gitCall<T>(_ body: () throws -> T) throws(AutodevError) -> T {
-        try AutodevCore.gitCall(repository, body)
+        try workspace.gitCall(body)
     }
 }
 

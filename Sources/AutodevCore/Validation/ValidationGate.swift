@@ -190,7 +190,7 @@ struct ValidationGate {
     }
 }
 
-extension Sync {
+extension Workspace {
     /// What `autodev doctor` learns of the validation command: run on HEAD's tree as it is.
     public struct ValidationCheck: Sendable, Encodable {
         public var command: String
@@ -200,8 +200,17 @@ extension Sync {
         public var output: String
     }
 
+    /// `[validate] command`, or nil when none is configured.
+    func validationGate() -> ValidationGate? {
+        let command = config.string("validate.command")
+        guard !command.trimmingSpaces().isEmpty else { return nil }
+        let report = config.string("validate.report")
+        return ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
+                              sandbox: modelSandbox(), runner: commandRunner, report: report.isEmpty ? nil : report)
+    }
+
     /// Runs `[validate] command` in a scratch copy of HEAD; nil when none is configured.
-    public func checkValidation() throws(AutodevError) -> ValidationCheck? {
+    public func checkValidation(stopRequested: @escaping @Sendable () -> StopReason?) throws(AutodevError) -> ValidationCheck? {
         let command = config.string("validate.command")
         guard !command.trimmingSpaces().isEmpty else { return nil }
         guard let head = try gitCall({ try self.repository.head() }) else {

@@ -1,6 +1,6 @@
 internal import AutodevGit
 
-extension Sync {
+extension Workspace {
     /// Where code autodev did not write runs (`[validate]`): the environment filtered to the
     /// allowlist, the home folders, this repository and its git folders hidden.
     func modelSandbox() -> Sandbox {

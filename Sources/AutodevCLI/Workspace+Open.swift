@@ -1,13 +1,13 @@
 internal import AutodevCore
 internal import AutodevGit
+internal import AutodevLLM
 internal import AutodevSupport
 
-/// The opened repository and the configuration in force for one command.
-struct Session {
-    let repository: Repository
-    let config: Config
-
-    static func open(_ options: GlobalOptions) throws -> Session {
+extension Workspace {
+    /// The workspace every command opens: the repository found from `-C` (or the current
+    /// folder), the configuration in force, the process environment and the HTTP providers.
+    /// A variable that looks like a misspelt autodev setting is warned about here, once.
+    static func open(_ options: GlobalOptions, environment: [String: String] = Environment.variables()) throws -> Workspace {
         let repository: Repository
         do {
             repository = try Repository.discover(from: options.startDirectory)
@@ -15,11 +15,10 @@ struct Session {
             throw RangeResolver.translate(error, repository: nil)
         }
         Trace.phase("repository")
-        let environment = Environment.variables()
         for (name, meant) in ConfigLoader.mistypedVariables(environment) {
             Output.diagnostic("autodev: warning: \(name) is not a variable autodev reads, so it has no effect. Did you mean '\(meant)'?")
         }
         let config = try ConfigFile.load(for: repository, environment: environment)
-        return Session(repository: repository, config: config)
+        return Workspace(repository: repository, config: config, environment: environment, providerFactory: makeHTTPProvider)
     }
 }

@@ -1,7 +1,7 @@
 /// What `autodev metrics` and `autodev report --html` read: the figures and the detail behind
 /// them, from the same files `status` reads (metrics.json, state.json with the queue in git,
 /// the run records, the spending ledger). Read only: nothing is set aside or rewritten.
-extension Sync {
+extension Workspace {
     public func metricsReport(now: Int64) throws(AutodevError) -> (report: ReportData, warnings: [String]) {
         var (state, warnings) = try currentState()
         let (runs, unreadable) = store.runsAndProblems()
