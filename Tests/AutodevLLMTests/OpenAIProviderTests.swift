@@ -1,4 +1,4 @@
-import AutodevCore
+@testable import AutodevCore
 import AutodevLLM
 import AutodevTestSupport
 import Foundation

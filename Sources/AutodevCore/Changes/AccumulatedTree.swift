@@ -1,10 +1,10 @@
-public import AutodevGit
+import AutodevGit
 
 /// The tree a change's prompts read and its answers are applied to: the processed commit, with
 /// the generated files of the results branch and what earlier changes and steps of this run
 /// wrote laid over it. A later step therefore sees what an earlier one wrote, never "does not
 /// exist yet" for a file this run created.
-public final class AccumulatedTree: PromptSource {
+final class AccumulatedTree: PromptSource {
     private let base: any PromptSource
     private let repository: Repository
     /// Files laid over the base, by path (git blob ids).

@@ -2,7 +2,7 @@
 /// change, a Kiro spec, a BMAD story, a PRP (all: the folder holding the spec), or one test
 /// file's failures. Its items are answered in order on one accumulated tree, may write and edit
 /// the same files, are validated once together and land together as one reviewable commit.
-public struct Change: Sendable, Equatable {
+struct Change: Sendable, Equatable {
     /// The feature folder (`specs/002-store`), or the test file for test work.
     public var key: String
     /// The work, in the feature's order: tasks as the tasks document lists them, then the other

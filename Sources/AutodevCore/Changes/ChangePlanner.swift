@@ -1,7 +1,7 @@
 /// Groups work into changes and orders it. Changes come in the order their first item comes in
 /// the queue (priority, age); inside a change the spec's own order rules, so a task that builds
 /// on an earlier one is answered after it.
-public enum ChangePlanner {
+enum ChangePlanner {
     /// The feature an item belongs to: its spec's folder, or the test file for work without a
     /// requirement (a failing or added test).
     public static func key(of item: WorkItem) -> String {

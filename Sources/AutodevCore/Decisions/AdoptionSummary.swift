@@ -1,5 +1,5 @@
 /// What a first run found at HEAD and recorded as the baseline: the onboarding summary.
-public struct AdoptionSummary: Sendable, Equatable, Encodable {
+struct AdoptionSummary: Sendable, Equatable, Encodable {
     /// Requirements read, in how many spec files, per format.
     public var requirements: Int
     public var specs: Int

@@ -21,12 +21,12 @@ public enum DecisionAction: String, Sendable, Codable, CaseIterable, Comparable 
 public struct Decision: Sendable, Equatable, Encodable {
     public struct RequirementInfo: Sendable, Equatable, Encodable {
         public var key: String
-        public var format: SpecFormat
+        var format: SpecFormat
         public var spec: String
         public var title: String
         public var textHash: String
         /// added, changed, removed, renamed or unchanged.
-        public var change: RequirementChange.Kind
+        var change: RequirementChange.Kind
         /// For a rename: the key it had.
         public var previousKey: String?
 
@@ -66,7 +66,7 @@ public struct Decision: Sendable, Equatable, Encodable {
     /// Where the requirement starts in its spec, to list decisions in document order.
     var requirementLine = 0
     /// The whole requirement, for the tiers (not part of the JSON).
-    public internal(set) var requirementDetail: Requirement?
+    var requirementDetail: Requirement?
     /// Adopted as the baseline, though it shows no sign of implementation: `--backfill` would
     /// queue it (the onboarding summary counts these).
     public internal(set) var backfillable = false

@@ -1,5 +1,5 @@
 /// Everything the rules look at for one decision, gathered before any rule runs.
-public struct DecisionFacts: Sendable, Equatable {
+struct DecisionFacts: Sendable, Equatable {
     /// What a spec file's change amounts to when no requirement in it changed.
     public enum SpecFileOutcome: Sendable, Equatable {
         /// It could not be read (binary, too large): the diagnostic.
@@ -84,7 +84,7 @@ public struct DecisionFacts: Sendable, Equatable {
 }
 
 /// One row of the decision table.
-public struct DecisionRule: Sendable {
+struct DecisionRule: Sendable {
     public let id: String
     public let action: DecisionAction
     let applies: @Sendable (DecisionFacts) -> Bool
@@ -92,7 +92,7 @@ public struct DecisionRule: Sendable {
 }
 
 /// The rule table. The first row that applies decides; the order is the policy.
-public enum DecisionRules {
+enum DecisionRules {
     public static let table: [DecisionRule] = [
         DecisionRule(id: "test-failed", action: .fixFailingTest,
                      applies: { $0.event == .testFailed },

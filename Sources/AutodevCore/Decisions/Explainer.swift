@@ -1,7 +1,7 @@
-public import AutodevGit
+import AutodevGit
 
 /// One net change with the events it made: the input of the decision step.
-public struct ClassifiedChange: Sendable {
+struct ClassifiedChange: Sendable {
     public var change: FileChange
     public var category: PathCategory?
     public var events: [Event]
@@ -13,7 +13,7 @@ public struct ClassifiedChange: Sendable {
 /// Step 6 of a run: reads the specs a range touched into requirements, compares them, finds
 /// what links each to code, and asks the rule table for a decision per event. Reads only;
 /// no LLM.
-public struct Explainer {
+struct Explainer {
     /// Commit messages searched for requirement ids, newest first.
     public static let commitLimit = 5_000
     /// Spec files read to find the requirements linked to a deleted path.

@@ -19,7 +19,7 @@
 /// an object, and Kiro's `Checkpoint` / `Final validation` tasks added, after a replay over a
 /// public Kiro repository's 2,000 tasks). The measured table is in
 /// `NotCodeWorkTests` (precision and recall, held-out items apart).
-public enum NotCodeWork {
+enum NotCodeWork {
     /// What kind of work that is not code.
     enum Kind: String {
         case manualTesting = "testing by hand"

@@ -1,5 +1,5 @@
 /// What a range did to one requirement.
-public struct RequirementChange: Sendable, Equatable {
+struct RequirementChange: Sendable, Equatable {
     public enum Kind: String, Sendable, Codable {
         case added, changed, removed, renamed, unchanged
     }
@@ -35,7 +35,7 @@ public struct RequirementChange: Sendable, Equatable {
 }
 
 /// Compares the requirements of a spec before and after a range.
-public enum SpecDiff {
+enum SpecDiff {
     /// Matches requirements by content first, then by key (`RequirementIdentity`): the same
     /// content under another key is a rename (a renumbering shifts every key after an insertion,
     /// and the requirement now at FR-012 is the one that was FR-011, not FR-012 changed); nearly

@@ -15,7 +15,7 @@
 /// 0.53–0.56, two requirements of one spec written from one template ("System MUST allow users
 /// to …") 0.21–0.38. From `unsureThreshold` up, an edited requirement decided as work carries a
 /// doubt that a configured provider may settle (triage).
-public enum RequirementIdentity {
+enum RequirementIdentity {
     public static let nearThreshold = 0.6
     public static let unsureThreshold = 0.45
 

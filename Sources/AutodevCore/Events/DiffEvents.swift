@@ -52,7 +52,7 @@ public struct DiffEventsReport: Sendable, Encodable {
     /// "spec\u{0}key", with the reason; not part of the JSON (see `Explainer.finishedByProgress`).
     public var finishedByProgress: [String: String] = [:]
     /// With `--explain` on a first run: what was adopted as the baseline.
-    public var adoption: AdoptionSummary?
+    var adoption: AdoptionSummary?
 
     /// With `--explain`: how many decisions chose each action.
     public var actions: [String: Int]? {
@@ -134,7 +134,7 @@ public struct EventBuilder {
         return try report(for: range, explain: explain, produced: produced, testReports: testReports)
     }
 
-    public func report(for range: ResolvedRange, explain: Bool = false, produced: Set<ObjectID> = [],
+    func report(for range: ResolvedRange, explain: Bool = false, produced: Set<ObjectID> = [],
                        testReports: [TestReport] = []) throws(AutodevError) -> DiffEventsReport {
         var notes = range.notes
         Trace.phase("range")

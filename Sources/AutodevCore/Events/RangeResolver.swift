@@ -24,7 +24,7 @@ public enum RangeRequest: Sendable, Equatable {
 }
 
 /// A resolved range: commits to diff, and how they were chosen.
-public struct ResolvedRange: Sendable, Equatable {
+struct ResolvedRange: Sendable, Equatable {
     public var from: ObjectID?
     /// nil together with `worktree == false` means there is nothing to compare (no commits yet).
     public var to: ObjectID?
@@ -70,7 +70,7 @@ public enum RangeResolver {
     }
 
 
-    public static func resolve(_ request: RangeRequest, in repository: Repository, checkpointRef: String) throws(AutodevError) -> ResolvedRange {
+    static func resolve(_ request: RangeRequest, in repository: Repository, checkpointRef: String) throws(AutodevError) -> ResolvedRange {
         do {
             switch request {
             case .worktree:

@@ -4,7 +4,7 @@
 /// pytest `def test_…` (qualified by their `class`), Rust `#[test]`-style attributes, Go
 /// `func TestX(t *testing.T)`, JS/TS `it(…)`/`test(…)` titles, JUnit/Kotlin `@Test`, C# `[Fact]`
 /// /`[Test]`, PHPUnit `function test…` and RSpec/minitest `it "…"`/`def test_…`.
-public enum TestFunctionScanner {
+enum TestFunctionScanner {
     public enum Language: Sendable {
         case swift, python, rust, go, javascript, jvm, csharp, php, ruby
     }

@@ -7,7 +7,7 @@
 public struct Classifier: Sendable {
     public struct Rule: Sendable {
         public let category: PathCategory
-        public let glob: Glob
+        let glob: Glob
         /// The config key the glob came from, e.g. `events.extra_ignore`.
         public let key: String
         let order: Int

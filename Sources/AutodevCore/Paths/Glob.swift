@@ -15,7 +15,7 @@
 ///
 /// autodev matches the paths of files (blobs): "a folder matches" means one of the path's
 /// leading components, as a folder, matches.
-public struct Glob: Sendable, Hashable, CustomStringConvertible {
+struct Glob: Sendable, Hashable, CustomStringConvertible {
     /// The pattern as written.
     public let pattern: String
     /// Whether the pattern starts with `!`: in a ``GlobList`` a path it matches is taken out again.
@@ -159,7 +159,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-public struct GlobError: Error, Sendable, Equatable {
+struct GlobError: Error, Sendable, Equatable {
     public let pattern: String
     public let problem: String
 }

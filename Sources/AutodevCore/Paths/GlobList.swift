@@ -5,7 +5,7 @@
 /// the path's folders are decided first, from the root down: once a folder is in, so is
 /// everything inside it, and no `!` pattern can take out a file below it (git does not look
 /// inside an ignored folder).
-public struct GlobList: Sendable {
+struct GlobList: Sendable {
     public let globs: [Glob]
 
     public init(_ patterns: [String]) throws(GlobError) {

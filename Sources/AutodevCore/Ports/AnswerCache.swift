@@ -8,7 +8,7 @@ public struct CachedAnswer: Sendable, Equatable {
     /// Work kind, language and layout (`ReuseKey.gate`): tier 4 compares only within a gate.
     public var gate: String
     /// What the answer was for, so tier 4 can adapt it to another requirement.
-    public var subject: ReuseSubject
+    var subject: ReuseSubject
     /// Sorted distinct shingles of the subject's text (`Similarity.shingles`).
     public var shingles: [UInt32]
     public var files: [String: [UInt8]]
@@ -20,7 +20,7 @@ public struct CachedAnswer: Sendable, Equatable {
     public var lastUsedAt: Int64
     public var uses: Int
 
-    public init(key: String, provider: String, model: String, gate: String, subject: ReuseSubject, shingles: [UInt32],
+    init(key: String, provider: String, model: String, gate: String, subject: ReuseSubject, shingles: [UInt32],
                 files: [String: [UInt8]], inputTokens: Int, outputTokens: Int, cost: Double, createdAt: Int64) {
         self.key = key
         self.provider = provider
@@ -39,7 +39,7 @@ public struct CachedAnswer: Sendable, Equatable {
 }
 
 /// The identifiers of the requirement an answer was written for.
-public struct ReuseSubject: Sendable, Codable, Equatable {
+struct ReuseSubject: Sendable, Codable, Equatable {
     /// `FR-001`.
     public var key: String
     public var slug: String

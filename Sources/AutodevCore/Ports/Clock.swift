@@ -55,7 +55,7 @@ public struct SystemClock: WallClock {
 }
 
 /// A clock that moves only when told to: `sleep` advances it at once. For tests.
-public final class ManualClock: WallClock, @unchecked Sendable {
+final class ManualClock: WallClock, @unchecked Sendable {
     private var seconds: Int64
     private var milliseconds: Int64 = 0
     /// Every sleep asked for, in milliseconds, in order.

@@ -5,7 +5,7 @@
 ///
 /// Every method throws when the store cannot be reached; none may report a budget as free
 /// because it could not read it.
-public protocol SharedStore: AnyObject {
+protocol SharedStore: AnyObject {
     /// The store for messages (its URL, which holds no password).
     var displayName: String { get }
     /// In one transaction that racing runners cannot interleave: sums what this repository

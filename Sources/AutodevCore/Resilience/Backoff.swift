@@ -2,7 +2,7 @@
 /// `backoff_max_seconds`, less up to 25 % jitter so many clients do not retry in step (as
 /// openai-python does); a server's `retry-after-ms` / `retry-after` is honoured as given, never
 /// shortened and never capped — and a wait that would pass the run's deadline is not made.
-public struct Backoff: Sendable, Equatable {
+struct Backoff: Sendable, Equatable {
     public var maxRetries: Int
     public var baseMilliseconds: Int64
     public var maxMilliseconds: Int64

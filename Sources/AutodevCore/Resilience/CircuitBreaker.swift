@@ -3,7 +3,7 @@
 /// `circuit_breaker_reset_seconds` one probe goes through (half open) — its success closes the
 /// breaker, its failure opens it for another period. A probe whose run was killed counts as
 /// failed once another period has passed. Times are wall-clock seconds.
-public struct CircuitBreaker: Sendable, Codable, Equatable {
+struct CircuitBreaker: Sendable, Codable, Equatable {
     public enum State: String, Sendable, Codable { case closed, open, halfOpen = "half-open" }
 
     public var state: State = .closed

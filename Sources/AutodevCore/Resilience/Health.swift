@@ -2,7 +2,7 @@
 /// more than `health.max_error_rate` of the recent LLM calls failed, tier 5 waits (safe mode:
 /// tiers 1–4 only); a provider with less than `health.min_quota_fraction` of its quota left
 /// (budget or headers) hands its work to the next provider in the chain.
-public struct Health: Sendable, Codable, Equatable {
+struct Health: Sendable, Codable, Equatable {
     public enum Mode: String, Sendable, Codable { case normal, safe }
 
     /// One LLM call's outcome, for the error rate.

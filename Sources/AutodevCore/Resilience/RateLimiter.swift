@@ -5,7 +5,7 @@
 /// refilled continuously would let a full bucket and a minute's refill through in one window.
 /// What the provider says in `x-ratelimit-*` / `anthropic-ratelimit-*` headers narrows it further
 /// until the reset it names. Times are wall-clock milliseconds.
-public struct RateLimiter: Sendable, Codable, Equatable {
+struct RateLimiter: Sendable, Codable, Equatable {
     public struct Charge: Sendable, Codable, Equatable {
         public var id: String
         public var at: Int64

@@ -13,7 +13,7 @@
 ///
 /// A path differing only in case from another (``CaseFoldIndex``) is a third check: it needs
 /// the processed tree and the run's other outputs.
-public struct PathPolicy: Sendable {
+struct PathPolicy: Sendable {
     /// `[answers] allow_paths`: protected paths the user lets generated work write.
     public let allowed: [Glob]
 

@@ -210,7 +210,7 @@ struct ResultsBranch {
 
 /// The rules every generated path follows, whoever wrote it (template, generator, model), and
 /// that no setting opens: git's own `verify_path` and fsck's `hasDotgit` (see ``PathPolicy``).
-public enum GeneratedPath {
+enum GeneratedPath {
     /// Why `path` may not be written, or nil.
     public static func problem(_ path: String) -> String? {
         let components = path.split(separator: "/", omittingEmptySubsequences: false)

@@ -5,7 +5,7 @@
 /// The buckets are fixed (`standardBounds`, milliseconds) so every run's histogram adds to the
 /// totals in metrics.json; a stored histogram with other bounds (an older autodev) is dropped
 /// and starts again rather than being mixed.
-public struct LatencyHistogram: Sendable, Codable, Equatable {
+struct LatencyHistogram: Sendable, Codable, Equatable {
     /// Upper bounds in milliseconds: 5 ms (a pattern) to 10 minutes (a slow model or test suite).
     public static let standardBounds: [Int64] = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000,
                                                  120_000, 300_000, 600_000]

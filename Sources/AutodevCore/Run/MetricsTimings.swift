@@ -15,7 +15,7 @@ internal import Synchronization
 /// becomes `autodev_<name>_duration_seconds{label="…"}` in `autodev metrics` with nothing
 /// else to change. `RunRecorder.persist` adds a run's observations to the totals once, with
 /// the run's other counts (a run redone after a crash is not counted twice).
-public final class RunTimings: Sendable {
+final class RunTimings: Sendable {
     /// What was timed: `name` (snake case) and an optional label value.
     public struct Series: Hashable, Sendable, Codable {
         public var name: String

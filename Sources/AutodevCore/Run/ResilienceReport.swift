@@ -32,7 +32,7 @@ public struct ResilienceReport: Sendable, Encodable {
 
     public var spending: Spending
     public var providers: [Provider]
-    public var health: Health
+    var health: Health
     public var warnings: [String]
 
     public static func current(repository: Repository, config: Config, store: StateStore, now: Int64) -> ResilienceReport {

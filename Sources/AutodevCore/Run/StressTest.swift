@@ -1,4 +1,4 @@
-public import AutodevGit
+import AutodevGit
 internal import AutodevSupport
 #if canImport(Glibc)
 import Glibc

@@ -51,7 +51,7 @@ public struct SyncPass: Sendable, Encodable {
     /// the command exits 1 after saving everything else.
     public var failures: [String]
     /// A first run: what was adopted as the baseline (the onboarding summary).
-    public var adoption: AdoptionSummary? = nil
+    var adoption: AdoptionSummary? = nil
     /// Calls to models in this pass: tokens and cost; nil when none were made.
     public var llm: LLMUsage? = nil
     /// Calls needed, made and avoided (`CallAccounting`).

@@ -6,10 +6,10 @@ public struct WorkItem: Sendable, Codable, Equatable {
         public var text: String
         public var criteria: [String]
         public var spec: String
-        public var format: SpecFormat
+        var format: SpecFormat
         public var slug: String
         public var textHash: String
-        public var change: RequirementChange.Kind
+        var change: RequirementChange.Kind
         /// Where it stands in its feature's order: tasks first (by their line in the tasks
         /// document), then the other requirements (by line). Optional so queues written before it
         /// existed still load (they sort by spec and line-less key).

@@ -1,6 +1,6 @@
 /// One requirement read from a spec: a user story, a functional requirement, an acceptance
 /// criterion set, a task, or a plain section.
-public struct Requirement: Sendable, Equatable {
+struct Requirement: Sendable, Equatable {
     public enum Kind: String, Sendable, Codable {
         case story, requirement, criterion, task, section, document
     }

@@ -1,7 +1,7 @@
 internal import AutodevMarkdown
 
 /// A spec file read into requirements.
-public struct SpecDocument: Sendable {
+struct SpecDocument: Sendable {
     public var path: String
     public var format: SpecFormat
     public var requirements: [Requirement]

@@ -1,5 +1,5 @@
 /// The spec-driven tool a document was written for.
-public enum SpecFormat: String, Sendable, Codable, CaseIterable, Comparable {
+enum SpecFormat: String, Sendable, Codable, CaseIterable, Comparable {
     case specKit
     case kittySpecs
     case kiro

@@ -9,7 +9,7 @@ internal import FoundationEssentials
 /// In a sync (`tolerant`) a store that cannot be reached is a cache miss and a lost write, with
 /// one warning: the cache only saves calls, and a run must not stop for it. `autodev cache`
 /// reports the failure instead.
-public final class PostgresAnswerCache: AnswerCache {
+final class PostgresAnswerCache: AnswerCache {
     let store: PostgresStore
     public let ttlSeconds: Int64
     public let maxBytes: Int

@@ -11,7 +11,7 @@ internal import FoundationEssentials
 /// spent with every earlier reservation in view, so no two of them pass a cap together.
 ///
 /// The connection is opened on first use, so a sync that makes no call never connects.
-public final class PostgresStore: SharedStore {
+final class PostgresStore: SharedStore {
     public static let schemaVersion = 1
     let settings: StoreSettings
     private let password: String?

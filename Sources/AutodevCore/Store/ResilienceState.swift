@@ -5,7 +5,7 @@ internal import FoundationEssentials
 /// read from. Lost or unreadable, it starts empty: the worst is one run that does not know a
 /// breaker was open or how much of the minute's limit was used (the provider's own 429 and
 /// headers then teach it again). Spending is not here: see `SpendLedger`.
-public struct ResilienceState: Sendable, Codable, Equatable {
+struct ResilienceState: Sendable, Codable, Equatable {
     public static let schemaVersion = 1
 
     public var schemaVersion = ResilienceState.schemaVersion

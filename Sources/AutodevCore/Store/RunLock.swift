@@ -6,7 +6,7 @@ import Darwin
 
 /// One run per repository: an advisory `flock` on `.auto-dev/loop/lock`, released by the
 /// kernel when the process dies, however it dies.
-public final class RunLock {
+final class RunLock {
     private let fd: Int32
     public let path: String
 

@@ -1,4 +1,4 @@
-public import AutodevGit
+import AutodevGit
 
 /// `[store]`: where an organisation keeps what guards its money and saves its calls, shared by
 /// every repository and runner that points at it (`PostgresStore`, `PostgresAnswerCache`).
@@ -6,7 +6,7 @@ public import AutodevGit
 /// The password is never in the file: config/autodev.toml is committed and read by everyone who
 /// clones, so a URL holding one is refused when the config is loaded, and the password comes
 /// from the environment variable `store.password_env` names (or libpq's own PGPASSWORD).
-public struct StoreSettings: Sendable, Equatable {
+struct StoreSettings: Sendable, Equatable {
     /// `postgresql://user@host:port/db`, as configured (it holds no password).
     public var url: String
     /// The environment variable with the password; nil: libpq reads PGPASSWORD or ~/.pgpass.

@@ -83,7 +83,7 @@ public struct LLMUsage: Sendable, Codable, Equatable {
 
     public init() {}
 
-    public init(_ calls: [LLMCallRecord]) {
+    init(_ calls: [LLMCallRecord]) {
         self.calls = calls.count
         failedCalls = calls.filter { $0.outcome != .answered }.count
         inputTokens = calls.map(\.inputTokens).reduce(0, +)
@@ -166,7 +166,7 @@ public struct DecisionRecord: Sendable, Codable, Equatable {
     public var outcome: String
     public var files: [String]
     /// The model calls that served this work (a batch's call appears with each of its items).
-    public var calls: [LLMCallRecord]? = nil
+    var calls: [LLMCallRecord]? = nil
 }
 
 /// Counters across runs: `.auto-dev/loop/metrics.json`.
@@ -209,7 +209,7 @@ public struct Metrics: Sendable, Codable, Equatable {
     public var errors: [String: Int]?
     /// Latency histograms by series key (`RunTimings.Series.key`: `sync`, `tier:pattern`,
     /// `llm_call:PROVIDER`, `validation`); nil before they were kept.
-    public var latency: [String: LatencyHistogram]?
+    var latency: [String: LatencyHistogram]?
 
     public init() {}
 

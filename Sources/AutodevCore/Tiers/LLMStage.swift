@@ -1,7 +1,7 @@
 internal import AutodevGit
 
 /// One call to a model, as the decision log and the run record keep it.
-public struct LLMCallRecord: Sendable, Codable, Equatable {
+struct LLMCallRecord: Sendable, Codable, Equatable {
     public var provider: String
     public var model: String
     /// The work items the request carried.

@@ -12,7 +12,7 @@
 /// A tag alone on its line (a section, inverted section, closing tag, comment or delimiter
 /// change, with only spaces or tabs around it) is removed together with its line, so
 /// templates can put their control tags on lines of their own without leaving blank lines.
-public struct MustacheTemplate: Sendable {
+struct MustacheTemplate: Sendable {
     indirect enum Node: Sendable {
         case text(String)
         case variable([String])

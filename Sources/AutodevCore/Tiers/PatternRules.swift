@@ -14,7 +14,7 @@ internal import TOMLKit
 ///     reason = "…"                      # for then = "skip"
 ///     command = "make generate"         # for then = "command"
 ///     timeout_seconds = 120             # for then = "command"
-public struct PatternRules {
+struct PatternRules {
     public enum Then: Sendable, Equatable {
         case skip(reason: String)
         case template(String)

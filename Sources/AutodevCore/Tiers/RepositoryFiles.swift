@@ -1,8 +1,8 @@
-public import AutodevGit
+import AutodevGit
 
 /// Committed settings (`config/…`) as the run sees them: from the work tree, or from HEAD in a
 /// bare repository.
-public struct RepositoryFiles {
+struct RepositoryFiles {
     let repository: Repository
 
     public init(repository: Repository) {

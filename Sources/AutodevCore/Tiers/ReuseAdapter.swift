@@ -2,7 +2,7 @@
 /// folder, and the words that changed one for one between the two texts, are replaced in the
 /// answer's paths and contents (`Dashboard` → `Settings`, `csv` → `json`, `FR_003` → `FR_004`).
 /// The result is a guess until the validation gate passes it.
-public enum ReuseAdapter {
+enum ReuseAdapter {
     /// The replacements, longest first.
     public static func replacements(from old: ReuseSubject, to new: ReuseSubject) -> [(String, String)] {
         var pairs: [(String, String)] = []

@@ -2,7 +2,7 @@ internal import AutodevGit
 
 /// What tiers 3 and 4 compare: the exact key of a question, the gate within which questions
 /// are compared for similarity, and the subject an answer is adapted from.
-public enum ReuseKey {
+enum ReuseKey {
     /// Raised when the prompt's layout or the answer format changes in a way the system prompt's
     /// text (also in the key) does not show.
     public static let promptFormatVersion = 2

@@ -9,7 +9,7 @@
 /// Shingles are word pairs (not triples): one word changed in a 30-word requirement leaves
 /// J ≈ 0.87 with pairs, 0.81 with triples, so the default threshold 0.85 admits a one-word
 /// edit of a requirement of that length and refuses a two-word edit.
-public enum Similarity {
+enum Similarity {
     public static let bands = 16
     public static let rows = 8
     public static var hashes: Int { bands * rows }
@@ -96,7 +96,7 @@ public enum Similarity {
 /// searched by bisection (128 bytes per entry), plus entries added since the last sort,
 /// scanned. Entries are numbered by the caller (0, 1, 2…); each carries its gate (work kind,
 /// language, layout) so a candidate of another kind is never returned.
-public struct SimilarityIndex: Sendable {
+struct SimilarityIndex: Sendable {
     private var sorted: [[UInt64]] = Array(repeating: [], count: Similarity.bands)
     private var recent: [(entry: UInt32, keys: [UInt32])] = []
     private var gates: [UInt32] = []

@@ -15,7 +15,7 @@
 /// answer; an `answer` settles the work only when `[validate] command` is configured and
 /// passes with it (without a check, an answer template is a scaffold too): a stub must not be
 /// counted as work done (issue 19: 432 of 476 items "answered" by empty stubs).
-public struct TemplateLibrary: Sendable {
+struct TemplateLibrary: Sendable {
     public struct Template: Sendable {
         public var name: String
         public var file: String

@@ -3,12 +3,12 @@ internal import AutodevGit
 /// The tiers that answer a piece of work, cheapest first. Tiers 3 (cache), 4 (similar) and the
 /// LLM providers of tier 5 plug in here later; today tier 5 is offline: the request is written
 /// out, ready to send.
-public enum TierName: String, Sendable, Codable, CaseIterable {
+enum TierName: String, Sendable, Codable, CaseIterable {
     case pattern, template, cache, similar, llm, offline
 }
 
 /// A request for an LLM, written to `.auto-dev/loop/pending/ID.json` while no provider is set.
-public struct OfflineRequest: Sendable, Codable, Equatable {
+struct OfflineRequest: Sendable, Codable, Equatable {
     public var schemaVersion = 1
     public var work: String
     public var action: DecisionAction
@@ -21,7 +21,7 @@ public struct OfflineRequest: Sendable, Codable, Equatable {
     public var estimatedTokens: Int
 }
 
-public struct Resolution: Sendable {
+struct Resolution: Sendable {
     public enum Kind: Sendable {
         /// Generated files, by path.
         case files([String: [UInt8]])

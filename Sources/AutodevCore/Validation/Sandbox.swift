@@ -51,7 +51,7 @@ public struct Sandbox: Sendable, Equatable {
     public var bubblewrap: String?
     /// The secret values autodev holds: scrubbed from what the command writes before it is
     /// logged or shown to a model (`scrub`).
-    public var secrets: SecretValues = .none
+    var secrets: SecretValues = .none
 
     public init(mode: Mode, network: Bool, environment: [String: String], hostTemporaryFolder: String, mounts: [Mount], bubblewrap: String?) {
         self.mode = mode

@@ -1,4 +1,4 @@
-import AutodevCore
+@testable import AutodevCore
 import AutodevTestSupport
 import Foundation
 import Synchronization

@@ -1,5 +1,5 @@
 @testable import AutodevCLI
-import AutodevCore
+@testable import AutodevCore
 import Foundation
 import Glibc
 import Testing

@@ -1,4 +1,4 @@
-import AutodevCore
+@testable import AutodevCore
 import AutodevGit
 import AutodevTestSupport
 import Foundation

@@ -14,7 +14,7 @@
 ///
 /// Text outside blocks (explanations) is ignored. Nothing is ever partly used: an item's part is
 /// either wholly usable or a problem, and an answer that is unusable as a whole throws.
-public struct AnswerFormat: Sendable {
+struct AnswerFormat: Sendable {
     public var editFormat: ProviderConfig.EditFormat
     /// Files larger than this are a problem (1 MiB by default, as templates' outputs).
     public var maxFileBytes: Int
@@ -205,7 +205,7 @@ public struct AnswerFormat: Sendable {
 }
 
 /// What an answer gave, per work item.
-public struct ParsedAnswer: Sendable, Equatable {
+struct ParsedAnswer: Sendable, Equatable {
     /// Complete new file contents by path, per work id: each item's part wholly usable.
     public var files: [String: [String: [UInt8]]] = [:]
     /// Items whose part cannot be used, with the text to send back (asking again for that item alone).

@@ -1,6 +1,6 @@
 /// Why a model's answer (or one item's part of it) cannot be used, with the exact text to send
 /// back when asking again once.
-public struct AnswerProblem: Error, Sendable, Equatable, CustomStringConvertible {
+struct AnswerProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// Stable names for the decision log.
     public enum Kind: String, Sendable, Equatable, CaseIterable {
         /// Nothing but white space.

@@ -10,7 +10,7 @@
 /// The budget is spent by relevance (see `PromptAssembly`), never in equal slices. Files
 /// `SecretGuard` refuses are never read; everything is redacted before it is cut or emitted.
 /// What was cut to fit is reported. The same inputs give byte-identical requests.
-public struct PromptBuilder {
+struct PromptBuilder {
     /// One piece of work and what the caller knows beyond the work item.
     public struct Item: Sendable {
         public var work: WorkItem
@@ -101,7 +101,7 @@ public struct PromptBuilder {
 }
 
 /// A request ready to send, with what went into it for the decision log.
-public struct BuiltPrompt: Sendable, Equatable {
+struct BuiltPrompt: Sendable, Equatable {
     public var request: LLMRequest
     /// The work ids in the request, in order.
     public var work: [String]
@@ -119,7 +119,7 @@ public struct BuiltPrompt: Sendable, Equatable {
 }
 
 /// A generic secret-looking value in something the prompt holds.
-public struct PromptSuspect: Sendable, Equatable, Codable {
+struct PromptSuspect: Sendable, Equatable, Codable {
     /// The file, or "requirement FR-001", or "failure of WORK".
     public var place: String
     public var line: Int
@@ -127,7 +127,7 @@ public struct PromptSuspect: Sendable, Equatable, Codable {
 }
 
 /// Something shortened (or left out) to fit the context budget.
-public struct ContextTrim: Sendable, Equatable, Codable, CustomStringConvertible {
+struct ContextTrim: Sendable, Equatable, Codable, CustomStringConvertible {
     /// The file, or "repository map".
     public var what: String
     public var originalBytes: Int

@@ -1,8 +1,8 @@
-public import AutodevGit
+import AutodevGit
 
 /// The files a prompt may be built from: the processed commit's tree, or anything else a test
 /// or a caller provides. `PromptBuilder` never reads a path `SecretGuard` refuses.
-public protocol PromptSource {
+protocol PromptSource {
     /// Every regular file's repository-relative path, sorted.
     func paths() -> [String]
     /// A file's bytes; nil when there is no such file or it cannot be read.
@@ -34,7 +34,7 @@ extension PromptSource {
 
 /// The files of one commit's tree, read through libgit2. Symlinks and submodules are not files
 /// here: a prompt never follows a link out of the tree.
-public final class GitTreeSource: PromptSource {
+final class GitTreeSource: PromptSource {
     private let repository: Repository
     private let blobs: [String: ObjectID]
     private let sorted: [String]

@@ -6,7 +6,7 @@
 /// millisecond per KB. Generic "high entropy" values assigned to names like `password` or
 /// `token` are reported (line and name), never rewritten: in ordinary code they are mostly
 /// identifiers (the research note measured 12 of 12 false positives).
-public struct SecretGuard: Sendable {
+struct SecretGuard: Sendable {
     /// Files never read into a prompt. A pattern without `/` matches the file name at any depth;
     /// names are compared lower-cased.
     public static let pathGlobs: [String] = [
@@ -63,7 +63,7 @@ public struct SecretGuard: Sendable {
 
 /// The kinds of secret that are redacted; the raw value is the name in `[REDACTED <kind>]` and
 /// in the decision log.
-public enum SecretKind: String, Sendable, Codable, CaseIterable, Comparable {
+enum SecretKind: String, Sendable, Codable, CaseIterable, Comparable {
     case awsAccessKey = "aws-access-key"
     case awsSecretKey = "aws-secret-key"
     case githubToken = "github-token"
@@ -84,7 +84,7 @@ public enum SecretKind: String, Sendable, Codable, CaseIterable, Comparable {
 }
 
 /// What redaction did to one text.
-public struct Redaction: Sendable, Equatable {
+struct Redaction: Sendable, Equatable {
     public var text: String
     public var counts: [SecretKind: Int]
     /// Values that look like secrets but match no provider's pattern: reported, not rewritten.
@@ -94,7 +94,7 @@ public struct Redaction: Sendable, Equatable {
 }
 
 /// A high-entropy value assigned to a secret-sounding name (`password = "…"`).
-public struct SuspectedSecret: Sendable, Equatable, Codable {
+struct SuspectedSecret: Sendable, Equatable, Codable {
     /// 1-based line in the text scanned.
     public var line: Int
     /// The name it was assigned to, as written (`DB_PASSWORD`).

@@ -1,6 +1,6 @@
 /// Which environment variable names hold secrets: never passed to code autodev did not write,
 /// and their values scrubbed from everything that leaves the machine or lands in a log.
-public enum SecretNames {
+enum SecretNames {
     static let suffixes = ["_KEY", "_TOKEN", "_SECRET", "_PASSWORD", "_PASSWD", "_PASS", "_PAT", "_CREDENTIALS", "_CREDENTIAL",
                            "_AUTH", "_COOKIE", "_SESSION"]
     static let fragments = ["SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "APIKEY", "API_KEY", "PRIVATE_KEY", "ACCESS_KEY"]

@@ -7,7 +7,7 @@
 /// Patterns (`SecretScanner`) find keys of known shapes; this finds *these* keys whatever their
 /// shape, and also a value cut short (a title truncated in the middle of a key): any run of at
 /// least `minimumMatch` bytes of a form is replaced.
-public struct SecretValues: Sendable, Equatable {
+struct SecretValues: Sendable, Equatable {
     /// Shorter values are not scrubbed: replacing every `k` or `test` would destroy the text and
     /// protect nothing (such a value is not a secret worth the name).
     public static let minimumLength = 8

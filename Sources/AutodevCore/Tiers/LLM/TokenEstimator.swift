@@ -7,7 +7,7 @@
 /// high on both, so a budget holds), counts UTF-8 bytes (high for non-Latin text, which is the
 /// safe side), and multiplies by `calibration`, learned from the provider's counts: a value the
 /// caller persists between runs and passes back.
-public struct TokenEstimator: Sendable, Equatable, Codable {
+struct TokenEstimator: Sendable, Equatable, Codable {
     /// What a text is, for its ratio.
     public enum Kind: Sendable, Equatable {
         case code
