@@ -67,6 +67,45 @@ import Testing
         ])
     }
 
+    /// Web routers write folders in brackets (`app/(auth)/…`, `[id]`, `[...slug]`): a task
+    /// citing such a file, written from the front end's root, is done when the same commit adds
+    /// it; a link several files end with is done when the commit changed one of them (a BMAD
+    /// story in French, a Next.js and a Nuxt page, written for this test).
+    @Test func bracketedRouteFoldersArePartOfACitedPath() throws {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        try fixture.write("api/.env.example", "PORT=1\n")
+        try fixture.write("web/.env.example", "PORT=2\n")
+        let c0 = try fixture.commit("base")
+        try fixture.write("docs/stories/2.3.mot-de-passe.md", """
+            # Story 2.3: Mot de passe oublié
+
+            ## Status: Draft
+
+            ## Tasks / Subtasks
+            - [ ] Créer la page de demande (AC: 1)
+              - [ ] Créer `app/(public)/oubli/page.tsx`
+            - [ ] Afficher une fiche
+              - [ ] Créer `pages/fiches/[id].vue`
+            - [ ] Ajouter la page d'aide
+              - [ ] Créer `app/aide/[...slug]/page.tsx`
+            - [ ] Ajouter la clé d'envoi
+              - [ ] Ajouter `MAIL_KEY` à `.env.example`
+            """)
+        try fixture.write("api/.env.example", "PORT=1\nMAIL_KEY=\n")
+        try fixture.write("web/src/app/(public)/oubli/page.tsx", "export default function Page() {}\n")
+        try fixture.write("front/pages/fiches/[id].vue", "<template></template>\n")
+        let c1 = try fixture.commit("Mot de passe oublié et fiches")
+        let decisions = try Self.decisions(fixture, "\(c0)..\(c1)")
+        #expect(decisions.contains("skip Story 2.3 Task 1 [implemented-alongside]"), "\(decisions)")
+        #expect(decisions.contains("skip Story 2.3 Task 2 [implemented-alongside]"), "\(decisions)")
+        #expect(decisions.contains("newImplementation Story 2.3 Task 3 [requirement-added]"), "\(decisions)")
+        // `.env.example` ends two files; the one the commit changed is the one meant.
+        #expect(decisions.contains("skip Story 2.3 Task 4 [implemented-alongside]"), "\(decisions)")
+        #expect(TextScan.pathMentions("voir `app/(auth)/login/page.tsx` (see util.py). [x] [P] foo(bar)/baz")
+            == ["app/(auth)/login/page.tsx", "util.py"])
+    }
+
     /// Kiro's citation line in Spanish (`_Requisitos: 6.1_`) and its `Requisito N` headings: a
     /// ticked task that cites a requirement finishes it (or, beside open ones, implements part of
     /// it, the open ones carrying the rest); an open one leaves it work.

@@ -708,6 +708,11 @@ public struct Explainer {
             if link.hasSuffix("/"), let path = changedPaths.filter({ $0.hasPrefix(link) }).min() {
                 return "\(path) changed in this range"
             }
+            // A link written from a sub-project's root that several files end with
+            // (`.env.example`, `src/lib/api.ts` in a monorepo): the one of them this range
+            // changed is the one meant.
+            let ending = changedPaths.filter { $0.hasSuffix("/" + link) }
+            if ending.count == 1, let path = ending.first { return "\(path) changed in this range" }
         }
         guard let index = indexedCommits() else { return nil }
         let scope = scopeRoot(of: requirement)
