@@ -106,6 +106,37 @@ import Testing
             == ["app/(auth)/login/page.tsx", "util.py"])
     }
 
+    /// Unnumbered checkboxes nested under a numbered task are its steps: part of its work, not
+    /// work items of their own; a numbered subtask stays a task (OpenSpec in Chinese, Kiro in
+    /// Spanish, written for this test).
+    @Test func unnumberedStepsUnderANumberedTaskArePartOfItsWork() throws {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        let c0 = try fixture.commit("base")
+        try fixture.write("openspec/changes/rename-prefix/tasks.md", """
+            ## 2. 实现
+
+            - [ ] 2.3 更新所有项目文件：
+              - [ ] 设置 `AssemblyName` 为新前缀
+              - [ ] 设置 `RootNamespace` 为新前缀
+            - [ ] 2.4 更新命名空间
+            """)
+        try fixture.write(".kiro/specs/exportar/tasks.md", """
+            # Plan de implementación
+
+            - [ ] 1. Exportar entrevistas
+              - [ ] 1.1 Crear `ExportService`
+                - [ ] añadir el método `exportar_csv`
+            """)
+        let c1 = try fixture.commit("Two plans")
+        let decisions = try Self.decisions(fixture, "\(c0)..\(c1)")
+        #expect(decisions.filter { $0.hasPrefix("newImplementation") }.sorted() == [
+            "newImplementation Task 1 [requirement-added]", "newImplementation Task 1.1 [requirement-added]",
+            "newImplementation Task 2.3 [requirement-added]", "newImplementation Task 2.4 [requirement-added]",
+        ], "\(decisions)")
+        #expect(decisions.filter { $0.hasSuffix("[covered-by-parent]") }.count == 3, "\(decisions)")
+    }
+
     /// Kiro's citation line in Spanish (`_Requisitos: 6.1_`) and its `Requisito N` headings: a
     /// ticked task that cites a requirement finishes it (or, beside open ones, implements part of
     /// it, the open ones carrying the rest); an open one leaves it work.
