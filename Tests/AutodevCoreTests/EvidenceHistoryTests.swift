@@ -137,6 +137,32 @@ import Testing
         #expect(decisions.filter { $0.hasSuffix("[covered-by-parent]") }.count == 3, "\(decisions)")
     }
 
+    /// The numbered steps of a task that is not code work (a spike, research) are not code work
+    /// either, unless they name a code file (Kiro in English and Spanish, written for this test).
+    @Test func stepsOfASpikeAreNotCodeWork() throws {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        let c0 = try fixture.commit("base")
+        try fixture.write(".kiro/specs/object-store/tasks.md", """
+            # Implementation Plan
+
+            - [ ] 0. **Spike: close the open questions first**
+              - [ ] 0.1 **Upload limits** per provider — confirm `PutObject` sizes
+              - [ ] 0.2 Write the probe in `tools/probe_limits.py`
+            - [ ] 1. **Store client**
+              - [ ] 1.1 Implement `put_object` with retries
+            - [ ] 2. Investigar los límites de listado
+              - [ ] 2.1 Paginación por proveedor
+            """)
+        let c1 = try fixture.commit("Object store plan")
+        let decisions = try Self.decisions(fixture, "\(c0)..\(c1)")
+        #expect(decisions.filter { $0.hasSuffix("[task-not-code]") }.sorted() == [
+            "skip Task 0 [task-not-code]", "skip Task 0.1 [task-not-code]", "skip Task 2 [task-not-code]", "skip Task 2.1 [task-not-code]",
+        ], "\(decisions)")
+        #expect(decisions.contains("newImplementation Task 0.2 [requirement-added]"), "\(decisions)")
+        #expect(decisions.contains("newImplementation Task 1.1 [requirement-added]"), "\(decisions)")
+    }
+
     /// Kiro's citation line in Spanish (`_Requisitos: 6.1_`) and its `Requisito N` headings: a
     /// ticked task that cites a requirement finishes it (or, beside open ones, implements part of
     /// it, the open ones carrying the rest); an open one leaves it work.

@@ -156,7 +156,7 @@ public struct Explainer {
             // proposed for retirement (a replay of a public history proposed 99 retirements
             // when its author pruned two spec files).
             if change.kind == .removed, let count = deletedDocuments[eventID] { facts.specFile = .deleted(count) }
-            facts.nonCodeTask = NotCodeWork.reason(requirement)
+            facts.nonCodeTask = NotCodeWork.reason(requirement) ?? nonCodeParent(of: requirement, in: side)
             facts.optionalTask = requirement.kind == .task && requirement.optional
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
             if change.kind == .added, facts.finished == nil { facts.implementedBy = citedByTickedTask(requirement, in: side) }
@@ -559,6 +559,22 @@ public struct Explainer {
             return "every task of the feature is ticked (\(index.tasks) in \(index.firstTaskSpec ?? "its tasks"))"
         }
         return nil
+    }
+
+    /// A numbered subtask (`0.3`) of a task that is not code work (`0. Spike: …`, `2. Review …`)
+    /// is a step of that work, unless it names a code file: a replay of a public Kiro
+    /// repository proposed a spike's six "confirm the provider's behaviour" steps as code work.
+    private mutating func nonCodeParent(of requirement: Requirement, in snapshot: Snapshot) -> String? {
+        guard requirement.kind == .task, requirement.key.hasPrefix("Task "),
+              !requirement.paths.contains(where: { !NotCodeWork.isDocument($0) }) else { return nil }
+        let number = requirement.key.dropFirst(5)
+        guard let dot = number.lastIndex(of: "."), dot != number.startIndex,
+              number.allSatisfy({ $0.isNumber || $0 == "." }) else { return nil }
+        let parentKey = "Task " + number[..<dot]
+        let index = scopeIndex(of: requirement, in: snapshot)
+        guard let parent = index.requirements.first(where: { $0.key == parentKey && $0.spec == requirement.spec }),
+              let why = NotCodeWork.reason(parent) else { return nil }
+        return "a step of \(parentKey), which is \(why)"
     }
 
     /// A requirement that some ticked task of its scope cites, while others are open (all ticked

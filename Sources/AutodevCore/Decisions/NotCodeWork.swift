@@ -70,6 +70,8 @@ public enum NotCodeWork {
         // Chinese "verify" and "check the whole" (a replay of a public OpenSpec repository in
         // Chinese proposed `验证迁移可正常应用并加载模块`, verify the migration applies, as code).
         (.checks, ["验证", "校验", "回归测试"]),
+        // A spike is research before building (`Spike: close every open question`).
+        (.planning, ["spike", "proof of concept"]),
     ]
 
     /// Nouns whose thing is a document or a process step: a task whose object they head edits
