@@ -147,6 +147,9 @@ import Testing
             # Implementation Plan
 
             - [ ] 0. **Spike: close the open questions first**
+
+              Record what each provider does in `spike-notes.md`.
+
               - [ ] 0.1 **Upload limits** per provider — confirm `PutObject` sizes
               - [ ] 0.2 Write the probe in `tools/probe_limits.py`
             - [ ] 1. **Store client**

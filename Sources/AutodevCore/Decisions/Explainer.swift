@@ -572,8 +572,9 @@ public struct Explainer {
               number.allSatisfy({ $0.isNumber || $0 == "." }) else { return nil }
         let parentKey = "Task " + number[..<dot]
         let index = scopeIndex(of: requirement, in: snapshot)
+        // The parent's title says what kind of work it is; its code spans include its steps'.
         guard let parent = index.requirements.first(where: { $0.key == parentKey && $0.spec == requirement.spec }),
-              let why = NotCodeWork.reason(parent) else { return nil }
+              let why = NotCodeWork.reason(title: parent.title, paths: TextScan.pathMentions(parent.title), codeSpans: []) else { return nil }
         return "a step of \(parentKey), which is \(why)"
     }
 
