@@ -156,7 +156,7 @@ struct Explainer {
             // proposed for retirement (a replay of a public history proposed 99 retirements
             // when its author pruned two spec files).
             if change.kind == .removed, let count = deletedDocuments[eventID] { facts.specFile = .deleted(count) }
-            facts.nonCodeTask = NotCodeWork.reason(requirement)
+            facts.nonCodeTask = NotCodeWork.reason(requirement) ?? nonCodeParent(of: requirement, in: side)
             facts.optionalTask = requirement.kind == .task && requirement.optional
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
             if change.kind == .added, facts.finished == nil { facts.implementedBy = citedByTickedTask(requirement, in: side) }
@@ -561,6 +561,23 @@ struct Explainer {
         return nil
     }
 
+    /// A numbered subtask (`0.3`) of a task that is not code work (`0. Spike: …`, `2. Review …`)
+    /// is a step of that work, unless it names a code file: a replay of a public Kiro
+    /// repository proposed a spike's six "confirm the provider's behaviour" steps as code work.
+    private mutating func nonCodeParent(of requirement: Requirement, in snapshot: Snapshot) -> String? {
+        guard requirement.kind == .task, requirement.key.hasPrefix("Task "),
+              !requirement.paths.contains(where: { !NotCodeWork.isDocument($0) }) else { return nil }
+        let number = requirement.key.dropFirst(5)
+        guard let dot = number.lastIndex(of: "."), dot != number.startIndex,
+              number.allSatisfy({ $0.isNumber || $0 == "." }) else { return nil }
+        let parentKey = "Task " + number[..<dot]
+        let index = scopeIndex(of: requirement, in: snapshot)
+        // The parent's title says what kind of work it is; its code spans include its steps'.
+        guard let parent = index.requirements.first(where: { $0.key == parentKey && $0.spec == requirement.spec }),
+              let why = NotCodeWork.reason(title: parent.title, paths: TextScan.pathMentions(parent.title), codeSpans: []) else { return nil }
+        return "a step of \(parentKey), which is \(why)"
+    }
+
     /// A requirement that some ticked task of its scope cites, while others are open (all ticked
     /// is `finished`): a done task citing it is evidence it is implemented, and its open tasks
     /// are decided on their own, as the rest of its work.
@@ -708,6 +725,11 @@ struct Explainer {
             if link.hasSuffix("/"), let path = changedPaths.filter({ $0.hasPrefix(link) }).min() {
                 return "\(path) changed in this range"
             }
+            // A link written from a sub-project's root that several files end with
+            // (`.env.example`, `src/lib/api.ts` in a monorepo): the one of them this range
+            // changed is the one meant.
+            let ending = changedPaths.filter { $0.hasSuffix("/" + link) }
+            if ending.count == 1, let path = ending.first { return "\(path) changed in this range" }
         }
         guard let index = indexedCommits() else { return nil }
         let scope = scopeRoot(of: requirement)

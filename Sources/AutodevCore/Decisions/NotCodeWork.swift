@@ -67,6 +67,11 @@ enum NotCodeWork {
             "planificar", "planear", "redactar", "investigar", "规划", "调研", "planen", "recherchieren", "planifier",
             "rédiger",
         ]),
+        // Chinese "verify" and "check the whole" (a replay of a public OpenSpec repository in
+        // Chinese proposed `验证迁移可正常应用并加载模块`, verify the migration applies, as code).
+        (.checks, ["验证", "校验", "回归测试"]),
+        // A spike is research before building (`Spike: close every open question`).
+        (.planning, ["spike", "proof of concept"]),
     ]
 
     /// Nouns whose thing is a document or a process step: a task whose object they head edits
@@ -130,6 +135,16 @@ enum NotCodeWork {
             return "\(kind.rawValue) (“\(word)”)"
         }
         if manualTesting(latin, phrase) { return "\(Kind.manualTesting.rawValue) (“manual”)" }
+        // A short label before a colon names the kind of step (`Security review: Verify …`,
+        // `Performance review: Measure …`): its last word, then the words after it, are read
+        // as the title's head (a replay of a public Spec Kit repository proposed such review
+        // steps as code work).
+        if let (label, rest) = leadingLabel(phrase) {
+            if let last = label.split(separator: " ").last.map(String.init), let (kind, word) = headMatch(" \(last) ", last) {
+                return "\(kind.rawValue) (“\(word)”)"
+            }
+            if let (kind, word) = headMatch(" " + latinWords(rest) + " ", rest) { return "\(kind.rawValue) (“\(word)”)" }
+        }
         // A test named after a document (`Write property test for the docs index`) is code.
         let testing = ["test", "tests", "prueba", "pruebas", "测试", "tester", "testen"].contains { contains(latin, phrase, $0) }
         if !testing, !codeVerbs.contains(where: { startsWith(latin, phrase, $0) }), let (kind, word) = objectMatch(latin, phrase) {
@@ -141,6 +156,18 @@ enum NotCodeWork {
         // on "parser" and stays code.
         if !testing, let word = documentEnding(latin) { return "\(Kind.documentation.rawValue): it ends on “\(word)”" }
         return nil
+    }
+
+    /// A label of one to three Latin words before a colon at the start of a phrase, and what
+    /// follows it: `security review: verify x` → (`security review`, `verify x`).
+    static func leadingLabel(_ phrase: String) -> (String, String)? {
+        guard let colon = phrase.firstIndex(where: { $0 == ":" || $0 == "\u{FF1A}" }) else { return nil }
+        let label = phrase[..<colon]
+        let words = label.split(separator: " ")
+        guard (1...3).contains(words.count), words.allSatisfy({ $0.allSatisfy { $0.isLetter || $0 == "-" } }) else { return nil }
+        let rest = String(phrase[phrase.index(after: colon)...].drop(while: \.isWhitespace))
+        guard !rest.isEmpty else { return nil }
+        return (String(label), rest)
     }
 
     /// The document noun a Latin title ends on (`… documentation`, `… user guide`), if any.
@@ -248,6 +275,8 @@ enum NotCodeWork {
             for word in words where startsWith(latin, phrase, word) {
                 // `记录` is to log in code as well: `记录错误日志` writes a logger call.
                 if word == "记录" && (phrase.contains("日志") || phrase.contains("log")) { continue }
+                // `验证码` is a verification code, a feature (`验证码登录`, log in with a code).
+                if (word == "验证" || word == "校验") && phrase.dropFirst(word.count).hasPrefix("码") { continue }
                 return (kind, word)
             }
         }

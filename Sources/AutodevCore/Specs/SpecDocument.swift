@@ -249,7 +249,16 @@ struct SpecDocument: Sendable {
         // A sharded product requirements document (BMAD's docs/prd/): its requirements reach
         // code through the epics' stories, which carry the tasks. Read as work, each section
         // ("Functional Requirements") became one item nobody would list.
-        if folders.contains("prd") { return "a product requirements document: its requirements reach code through the stories and tasks that implement them" }
+        let prd = "a product requirements document: its requirements reach code through the stories and tasks that implement them"
+        if folders.contains("prd") { return prd }
+        // The same document unsharded (`docs/prd.md`, `docs/specs/companion-prd.md`): a replay of
+        // a public BMAD repository read its epics' stories as work, the stories of an app kept in
+        // another repository among them, while its story files carried the work.
+        let name = path.split(separator: "/").last.map { $0.lowercased() } ?? ""
+        let stem = name.split(separator: ".").first.map(String.init) ?? ""
+        if stem == "prd" || ["-prd", "_prd"].contains(where: stem.hasSuffix) || ["prd-", "prd_"].contains(where: stem.hasPrefix) {
+            return prd
+        }
         return nil
     }
 

@@ -271,11 +271,16 @@ struct SpecParser {
         // their criteria (`**Criterios:**`), not tasks.
         let headings = headingTasks()
         var result = headings.requirements
-        for (item, _, section) in sectionItems() {
+        // The numbered tasks enclosing the current item, by depth: an unnumbered checkbox nested
+        // under `- [ ] 2.3 …` is a step of 2.3 (its parent), not a second piece of the same work.
+        var enclosing: [(depth: Int, key: String)] = []
+        for (item, depth, section) in sectionItems() {
             let (box, label) = SpecText.checkbox(of: item)
             guard box != nil, !headings.owns(section) else { continue }
+            while let last = enclosing.last, last.depth >= depth { enclosing.removeLast() }
             let (mark, unmarked) = DoneMark.split(label)
             var key: String
+            var parent: String?
             var title = Substring(unmarked)
             if let (number, rest) = TextScan.leadingNumber(title) {
                 key = "Task \(number)"
@@ -289,7 +294,9 @@ struct SpecParser {
             } else {
                 // Redacted before it is lower-cased and cut (either could hide a key from the patterns).
                 key = "Task: " + String(SpecText.headingKey(SecretGuard.patterns.redact(unmarked).text).prefix(60))
+                parent = enclosing.last?.key
             }
+            if !key.hasPrefix("Task: ") { enclosing.append((depth, key)) }
             var refs: [String] = []
             let own = [label] + ownBlocks(item).map(\.allText)
             for line in own.joined(separator: "\n").split(separator: "\n") {
@@ -299,7 +306,7 @@ struct SpecParser {
                 ?? title.firstRange(of: "_Requisitos") ?? title.firstRange(of: "Requisitos:") {
                 title = TextScan.trimSeparators(title[..<cut.lowerBound])
             }
-            result.append(itemRequirement(key: key, kind: .task, label: title, item: item, refs: refs, mark: mark))
+            result.append(itemRequirement(key: key, kind: .task, label: title, item: item, refs: refs, parent: parent, mark: mark))
         }
         // A heading that repeats a checkbox task's number (`### Task 4: …` over a detailed
         // `- [ ] 4. …`) restates it: the checkbox is the task.

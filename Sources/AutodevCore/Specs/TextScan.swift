@@ -66,8 +66,10 @@ enum TextScan {
         return rest
     }
 
-    /// Repository paths mentioned in text: `src/models/user.py`, `Package.swift`, `docs/api/`.
-    /// URLs, globs, absolute paths and words like `and/or` are not paths.
+    /// Repository paths mentioned in text: `src/models/user.py`, `Package.swift`, `docs/api/`,
+    /// and the bracketed folders of web frameworks' routers (`app/(auth)/login/page.tsx`,
+    /// `pages/users/[id].vue`, `routes/[...slug]/+page.svelte`). URLs, globs, absolute paths
+    /// and words like `and/or` are not paths.
     static func pathMentions(_ text: String) -> [String] {
         var result: [String] = []
         let utf8 = Array(text.utf8)
@@ -78,7 +80,15 @@ enum TextScan {
             let token = String(decoding: utf8[start..<end], as: UTF8.self)
             if let path = pathToken(Substring(token)) { result.append(path) }
         }
-        for (index, byte) in utf8.enumerated() {
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            // A whole path segment in brackets is part of the path, not punctuation around it.
+            if let end = bracketSegmentEnd(utf8, at: index, tokenStart: start) {
+                index = end
+                continue
+            }
+            defer { index += 1 }
             switch byte {
             case 0x09...0x0D, 0x20, UInt8(ascii: "`"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "("),
                  UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"),
@@ -96,6 +106,63 @@ enum TextScan {
         return result
     }
 
+    /// Where a bracketed path segment that opens at `index` ends (just past its closer): `(`
+    /// or `[` at the start of a token or after `/`, holding only name bytes (`[...slug]` and
+    /// `[[id]]` too), and followed by `/` or an extension (`[id].vue`). Nil otherwise: `(see
+    /// a.py)`, `foo(bar)`, `[x]` are punctuation.
+    static func bracketSegmentEnd(_ bytes: [UInt8], at index: Int, tokenStart: Int) -> Int? {
+        let open = bytes[index]
+        guard open == UInt8(ascii: "(") || open == UInt8(ascii: "[") else { return nil }
+        guard index == tokenStart || (index > 0 && bytes[index - 1] == UInt8(ascii: "/")) else { return nil }
+        let close = open == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
+        var cursor = index
+        var depth = 0
+        var sawName = false
+        while cursor < bytes.count {
+            let byte = bytes[cursor]
+            if byte == open { depth += 1 } else if byte == close {
+                depth -= 1
+                if depth == 0 { break }
+            } else if isNameByte(byte) {
+                sawName = sawName || byte != UInt8(ascii: ".")
+            } else {
+                return nil
+            }
+            cursor += 1
+        }
+        guard depth == 0, sawName, cursor + 1 < bytes.count else { return nil }
+        let after = bytes[cursor + 1]
+        if after == UInt8(ascii: "/") { return cursor + 1 }
+        // `[id].vue`, not the end of a sentence after `(see a.py).`
+        guard after == UInt8(ascii: "."), cursor + 2 < bytes.count else { return nil }
+        let next = bytes[cursor + 2]
+        guard (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A) else { return nil }
+        return cursor + 1
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+    }
+
+    /// Whether every `(`, `)`, `[`, `]` of a path token belongs to a bracketed segment (see
+    /// `bracketSegmentEnd`), so that `app/(auth)/page.tsx` is a path and `value(x).y` is not.
+    static func bracketsAreSegments(_ token: Substring) -> Bool {
+        let bytes = Array(token.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "[") {
+                guard let end = bracketSegmentEnd(bytes, at: index, tokenStart: 0) else { return false }
+                index = end
+                continue
+            }
+            if byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]") { return false }
+            index += 1
+        }
+        return true
+    }
+
     static func pathToken(_ raw: Substring) -> String? {
         var token = raw
         while let last = token.last, ".:;!?*_".contains(last) { token = token.dropLast() }
@@ -105,9 +172,13 @@ enum TextScan {
               !token.contains("://"), !token.contains("*"), !token.contains("$"), !token.contains("@"),
               !token.contains("="), !token.contains("#") else { return nil }
         // Paths are made of letters, digits and `._-/+`; `value?.trim` or `a=b.c` are not paths.
-        guard token.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-/+".unicodeScalars.contains($0) }) else {
+        guard token.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-/+()[]".unicodeScalars.contains($0) }),
+              bracketsAreSegments(token) else {
             return nil
         }
+        // Words joined by slashes in a script without spaces (`加载/卸载/重新加载`: load, unload,
+        // reload) are a list, not a path: a path has at least one ASCII letter or digit.
+        guard token.utf8.contains(where: { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) }) else { return nil }
         let components = token.split(separator: "/", omittingEmptySubsequences: false)
         guard let last = components.last else { return nil }
         if components.contains(where: { $0 == ".." }) { return nil }

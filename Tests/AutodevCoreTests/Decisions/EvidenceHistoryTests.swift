@@ -67,6 +67,105 @@ import Testing
         ])
     }
 
+    /// Web routers write folders in brackets (`app/(auth)/…`, `[id]`, `[...slug]`): a task
+    /// citing such a file, written from the front end's root, is done when the same commit adds
+    /// it; a link several files end with is done when the commit changed one of them (a BMAD
+    /// story in French, a Next.js and a Nuxt page, written for this test).
+    @Test func bracketedRouteFoldersArePartOfACitedPath() throws {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        try fixture.write("api/.env.example", "PORT=1\n")
+        try fixture.write("web/.env.example", "PORT=2\n")
+        let c0 = try fixture.commit("base")
+        try fixture.write("docs/stories/2.3.mot-de-passe.md", """
+            # Story 2.3: Mot de passe oublié
+
+            ## Status: Draft
+
+            ## Tasks / Subtasks
+            - [ ] Créer la page de demande (AC: 1)
+              - [ ] Créer `app/(public)/oubli/page.tsx`
+            - [ ] Afficher une fiche
+              - [ ] Créer `pages/fiches/[id].vue`
+            - [ ] Ajouter la page d'aide
+              - [ ] Créer `app/aide/[...slug]/page.tsx`
+            - [ ] Ajouter la clé d'envoi
+              - [ ] Ajouter `MAIL_KEY` à `.env.example`
+            """)
+        try fixture.write("api/.env.example", "PORT=1\nMAIL_KEY=\n")
+        try fixture.write("web/src/app/(public)/oubli/page.tsx", "export default function Page() {}\n")
+        try fixture.write("front/pages/fiches/[id].vue", "<template></template>\n")
+        let c1 = try fixture.commit("Mot de passe oublié et fiches")
+        let decisions = try Self.decisions(fixture, "\(c0)..\(c1)")
+        #expect(decisions.contains("skip Story 2.3 Task 1 [implemented-alongside]"), "\(decisions)")
+        #expect(decisions.contains("skip Story 2.3 Task 2 [implemented-alongside]"), "\(decisions)")
+        #expect(decisions.contains("newImplementation Story 2.3 Task 3 [requirement-added]"), "\(decisions)")
+        // `.env.example` ends two files; the one the commit changed is the one meant.
+        #expect(decisions.contains("skip Story 2.3 Task 4 [implemented-alongside]"), "\(decisions)")
+        #expect(TextScan.pathMentions("voir `app/(auth)/login/page.tsx` (see util.py). [x] [P] foo(bar)/baz")
+            == ["app/(auth)/login/page.tsx", "util.py"])
+    }
+
+    /// Unnumbered checkboxes nested under a numbered task are its steps: part of its work, not
+    /// work items of their own; a numbered subtask stays a task (OpenSpec in Chinese, Kiro in
+    /// Spanish, written for this test).
+    @Test func unnumberedStepsUnderANumberedTaskArePartOfItsWork() throws {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        let c0 = try fixture.commit("base")
+        try fixture.write("openspec/changes/rename-prefix/tasks.md", """
+            ## 2. 实现
+
+            - [ ] 2.3 更新所有项目文件：
+              - [ ] 设置 `AssemblyName` 为新前缀
+              - [ ] 设置 `RootNamespace` 为新前缀
+            - [ ] 2.4 更新命名空间
+            """)
+        try fixture.write(".kiro/specs/exportar/tasks.md", """
+            # Plan de implementación
+
+            - [ ] 1. Exportar entrevistas
+              - [ ] 1.1 Crear `ExportService`
+                - [ ] añadir el método `exportar_csv`
+            """)
+        let c1 = try fixture.commit("Two plans")
+        let decisions = try Self.decisions(fixture, "\(c0)..\(c1)")
+        #expect(decisions.filter { $0.hasPrefix("newImplementation") }.sorted() == [
+            "newImplementation Task 1 [requirement-added]", "newImplementation Task 1.1 [requirement-added]",
+            "newImplementation Task 2.3 [requirement-added]", "newImplementation Task 2.4 [requirement-added]",
+        ], "\(decisions)")
+        #expect(decisions.filter { $0.hasSuffix("[covered-by-parent]") }.count == 3, "\(decisions)")
+    }
+
+    /// The numbered steps of a task that is not code work (a spike, research) are not code work
+    /// either, unless they name a code file (Kiro in English and Spanish, written for this test).
+    @Test func stepsOfASpikeAreNotCodeWork() throws {
+        let fixture = try GitFixture()
+        try fixture.write("README.md", "x\n")
+        let c0 = try fixture.commit("base")
+        try fixture.write(".kiro/specs/object-store/tasks.md", """
+            # Implementation Plan
+
+            - [ ] 0. **Spike: close the open questions first**
+
+              Record what each provider does in `spike-notes.md`.
+
+              - [ ] 0.1 **Upload limits** per provider — confirm `PutObject` sizes
+              - [ ] 0.2 Write the probe in `tools/probe_limits.py`
+            - [ ] 1. **Store client**
+              - [ ] 1.1 Implement `put_object` with retries
+            - [ ] 2. Investigar los límites de listado
+              - [ ] 2.1 Paginación por proveedor
+            """)
+        let c1 = try fixture.commit("Object store plan")
+        let decisions = try Self.decisions(fixture, "\(c0)..\(c1)")
+        #expect(decisions.filter { $0.hasSuffix("[task-not-code]") }.sorted() == [
+            "skip Task 0 [task-not-code]", "skip Task 0.1 [task-not-code]", "skip Task 2 [task-not-code]", "skip Task 2.1 [task-not-code]",
+        ], "\(decisions)")
+        #expect(decisions.contains("newImplementation Task 0.2 [requirement-added]"), "\(decisions)")
+        #expect(decisions.contains("newImplementation Task 1.1 [requirement-added]"), "\(decisions)")
+    }
+
     /// Kiro's citation line in Spanish (`_Requisitos: 6.1_`) and its `Requisito N` headings: a
     /// ticked task that cites a requirement finishes it (or, beside open ones, implements part of
     /// it, the open ones carrying the rest); an open one leaves it work.

@@ -182,6 +182,34 @@ enum NotCodeTable {
         #expect(NotCodeWork.reason(title: "Add the retry flag per docs/cli.md", paths: ["docs/cli.md"], codeSpans: []) == nil)
     }
 
+    /// Chinese checks (issue 21, a replay of a public OpenSpec repository in Chinese): "verify"
+    /// opens a check, a verification code (`验证码`) is a feature, and words joined by slashes
+    /// (`加载/卸载`, load/unload) are no path that would make a manual test code work. Titles
+    /// written for this test.
+    @Test func chineseVerifyIsACheckAndSlashedWordsAreNoPath() {
+        func reason(_ title: String) -> String? {
+            NotCodeWork.reason(title: title, paths: TextScan.pathMentions(title), codeSpans: [])
+        }
+        #expect(reason("5.2 验证导入后数据可正常读取")?.contains("running the project's checks") == true)
+        #expect(reason("校验配置迁移后服务能启动")?.contains("running the project's checks") == true)
+        #expect(reason("实现验证码登录接口") == nil)
+        #expect(reason("验证码发送频率限制") == nil)
+        #expect(TextScan.pathMentions("手动测试：安装插件 → 验证加载/卸载/重新加载正常").isEmpty)
+        #expect(reason("3.1 手动测试：安装插件 → 验证加载/卸载/重新加载正常")?.contains("testing by hand") == true)
+        #expect(TextScan.pathMentions("更新 文档/说明.md 和 src/导出.py") == ["文档/说明.md", "src/导出.py"])
+        #expect(reason("验证 `src/migrate.py` 的迁移顺序") == nil)
+    }
+
+    /// A short label before a colon says the kind of step: a review or a check is not code
+    /// work, a label naming a part of the product is no such sign (titles written for this test).
+    @Test func aLeadingLabelIsReadAsTheTitlesHead() {
+        #expect(NotCodeWork.reason(title: "T079 [P] Security review: Confirm the signing key is long enough in every environment", paths: [], codeSpans: [])?.contains("review") == true)
+        #expect(NotCodeWork.reason(title: "Revisión de seguridad: verificar la rotación de claves", paths: [], codeSpans: []) != nil)
+        #expect(NotCodeWork.reason(title: "Load budget: Confirm the query rate under load", paths: [], codeSpans: [])?.contains("checks") == true)
+        #expect(NotCodeWork.reason(title: "Frontend: Add the login page", paths: [], codeSpans: []) == nil)
+        #expect(NotCodeWork.reason(title: "Security review: Verify hashing in `src/tokens.py`", paths: ["src/tokens.py"], codeSpans: []) == nil)
+    }
+
     @Test func onlyTasksAreClassified() {
         let story = Requirement(key: "US1", kind: .story, title: "Document the export API", text: "x", format: .specKit,
                                 spec: "specs/001-x/spec.md", line: 1)

@@ -154,6 +154,13 @@ func parse(_ path: String, _ text: String) -> SpecDocument {
         let prd = parse("docs/prd/requirements.md", "# Requirements\n\n### Functional Requirements\nFR1: Le panier doit afficher le total\nFR2: El carrito muestra el total\n")
         #expect(prd.requirements.isEmpty)
         #expect(prd.context?.contains("stories") == true)
+        // Unsharded, under any folder and name ending (written for this test).
+        for path in ["docs/prd.md", "docs/specs/companion-prd.md", "docs/PRD_v2.md"] {
+            let whole = parse(path, "# Companion PRD\n\n## Epic 1\n\n#### Story 1.1 : Schéma de synchronisation\n\n**En tant que** développeur,\n**je veux** un modèle,\n**afin que** les données soient stockées.\n")
+            #expect(whole.requirements.isEmpty, "\(path)")
+            #expect(whole.context?.contains("stories") == true, "\(path)")
+        }
+        #expect(!parse("docs/stories/1.1.prd-import.md", "# Story 1.1: Import\n\n## Tasks / Subtasks\n- [ ] Créer `src/import.ts`\n").requirements.isEmpty)
         let template = parse(".specify/templates/spec-template.md", "### User Story 1 - [Brief Title] (Priority: P1)\n\ntext\n")
         #expect(template.requirements.isEmpty)
     }
