@@ -188,8 +188,12 @@ extension AutodevCommand {
             for warning in warnings { Output.diagnostic("warning: \(warning)") }
             let failures = report?.passes.flatMap { $0.failures } ?? []
             reported = failures
+            // A setting that keeps work from being checked (a `[validate] command` whose program
+            // is not installed) is invalid configuration (2), reported by the sync that finds it.
+            let problems = report?.passes.flatMap { $0.configurationProblems } ?? []
             let status: Int32 = report?.interruptedBy.map { $0 == 15 ? 143 : 130 }
-                ?? (lostRace ? AutodevError.ExitStatus.busy.rawValue : failures.isEmpty ? 0 : 1)
+                ?? (lostRace ? AutodevError.ExitStatus.busy.rawValue : !failures.isEmpty ? 1
+                    : problems.isEmpty ? 0 : AutodevError.ExitStatus.config.rawValue)
             if let reportFile {
                 let encoded = try JSONOutput.encode(SyncRunReport(sync: report, ci: ciReport, exitStatus: status)) + "\n"
                 try FileSystem.writeAtomically(reportFile, Array(encoded.utf8))
@@ -222,6 +226,10 @@ extension AutodevCommand {
             }
             if !failures.isEmpty {
                 throw ExitStatus(AutodevError.ExitStatus.failure.rawValue)
+            }
+            if !problems.isEmpty {
+                for problem in problems { Output.diagnostic("autodev: configuration: \(Terminal.safe(problem))") }
+                throw ExitStatus(AutodevError.ExitStatus.config.rawValue)
             }
         }
 
