@@ -188,7 +188,7 @@ enum DecisionRules {
                      reason: { if case .done(let what) = $0.removal { "done: \(what)" } else { "" } }),
         DecisionRule(id: "task-not-code", action: .skip,
                      applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.nonCodeTask != nil },
-                     reason: { "not code work — \($0.nonCodeTask ?? ""): it names no code file or symbol; it is for a person or the project's checks" }),
+                     reason: { "not code work — \($0.nonCodeTask ?? ""); it is for a person or the project's checks" }),
         DecisionRule(id: "covered-by-parent", action: .skip,
                      applies: { $0.requirementChange != nil && $0.coveredBy != nil },
                      reason: { "part of \($0.coveredBy ?? "?")'s work in this run" }),

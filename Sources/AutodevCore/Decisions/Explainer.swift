@@ -383,6 +383,15 @@ struct Explainer {
     /// new key) by a few words, decided as work. Whether the edit changes what the code must do
     /// is a question of meaning; with a provider configured, triage asks it.
     private func doubt(about change: RequirementChange, decision: Decision) -> Decision.Doubt? {
+        // A new task proposed as code work that the rules are unsure of (see `NotCodeWork.unsure`).
+        if change.kind == .added, decision.action == .newImplementation, let task = change.after, let why = NotCodeWork.unsure(task) {
+            var evidence = "task (\(task.key)) in \(task.spec)"
+            if let section = task.section { evidence += " under “\(SecretGuard.cut(section, to: 120))”" }
+            evidence += ": \(SecretGuard.cut(task.text, to: 400))\nthe rules are unsure: \(why)"
+            return Decision.Doubt(question: "Is this task work for a person or for the project's checks (testing by hand, documentation, review, release, planning, running a command) rather than code to write?",
+                                  evidence: evidence, similarity: 0,
+                                  ifYes: "not code work: a person's task or a check, not code to write")
+        }
         guard decision.action == .newImplementation || decision.action == .updateImplementation,
               change.kind == .changed || change.kind == .renamed, let old = change.before, let new = change.after,
               old.contentKey != new.contentKey, !old.contentKey.isEmpty else { return nil }

@@ -36,25 +36,26 @@ enum NotCodeWork {
         (.manualTesting, [
             "manual", "manually", "smoke test", "smoke-test", "exploratory test", "exploratory testing", "user acceptance",
             "uat", "dogfood", "validación manual", "prueba manual", "pruebas manuales", "verificación manual",
-            "probar manualmente", "手动", "手工", "人工", "冒烟测试", "manuell", "test manuel", "tests manuels",
+            "probar manualmente", "手动", "手工", "人工", "冒烟测试", "手動", "煙霧測試", "manuell", "test manuel", "tests manuels",
         ]),
         (.checks, [
             "run", "rerun", "re-run", "search for", "verify", "confirm", "checkpoint", "final validation", "final verification",
             "final check", "validación final", "punto de control", "检查点", "最终验证", "ejecutar", "verificar", "confirmar", "comprobar", "运行",
-            "执行", "确认", "ausführen", "überprüfen", "prüfen", "bestätigen", "exécuter", "lancer", "vérifier", "confirmer",
+            "执行", "确认", "執行", "運行", "確認", "ausführen", "überprüfen", "prüfen", "bestätigen", "exécuter", "lancer", "vérifier", "confirmer",
         ]),
         (.documentation, [
             "document", "documentar", "documenter", "dokumentieren", "记录", "编写文档", "撰写文档", "更新文档", "补充文档",
-            "写文档",
+            "写文档", "記錄", "編寫文件", "撰寫文件", "更新文件", "補充文件",
         ]),
         (.review, [
-            "review", "self-review", "self review", "audit", "proofread", "code review", "revisar", "auditar", "审查", "审核", "评审", "审计", "复查",
+            "review", "self-review", "self review", "audit", "proofread", "code review", "revisar", "auditar", "审查", "审核", "评审", "审计", "复查", "審查", "審核", "審計", "複查",
             "relire", "auditer", "revoir",
         ]),
         (.release, [
             "publish", "deploy", "ship", "announce", "release v", "release version", "release to", "cut a release",
             "tag the release", "tag a release", "bump the version", "bump version", "publicar", "desplegar", "发布", "部署",
-            "上线", "veröffentlichen", "ausrollen", "publier", "déployer",
+            "上线", "發布", "發佈", "上線", "set up monitoring", "configure monitoring", "configurar monitoreo",
+            "configurar alertas", "配置监控", "設定監控", "veröffentlichen", "ausrollen", "publier", "déployer",
         ]),
         (.process, [
             "rebase", "merge the pr", "merge pr", "merge the branch", "merge branch", "merge into", "merge to main",
@@ -82,7 +83,7 @@ enum NotCodeWork {
             "documentation", "docs", "doc", "readme", "changelog", "user guide", "guide", "tutorial", "runbook",
             "playbook", "release notes", "wiki", "faq", "documentación", "guía", "manual de usuario", "notas de la versión",
             "léame", "spécification", "notes de version", "dokumentation", "doku", "anleitung", "handbuch", "文档", "说明",
-            "指南", "手册", "变更日志", "发布说明",
+            "指南", "手册", "变更日志", "发布说明", "文件說明", "說明", "使用說明", "手冊", "變更日誌",
         ]),
         (.planning, [
             "spec", "specs", "specification", "specifications", "plan", "roadmap", "especificación", "especificaciones",
@@ -115,15 +116,80 @@ enum NotCodeWork {
     /// Why a task is not code work, or nil when it is (or may be) code.
     public static func reason(_ requirement: Requirement) -> String? {
         guard requirement.kind == .task else { return nil }
-        return reason(title: requirement.title, paths: requirement.paths, codeSpans: requirement.codeSpans)
+        if let own = reason(title: requirement.title, paths: requirement.paths, codeSpans: requirement.codeSpans) { return own }
+        guard let section = requirement.section else { return nil }
+        return sectionReason(title: requirement.title, paths: requirement.paths, codeSpans: requirement.codeSpans, section: section)
+    }
+
+    /// Why the rules cannot tell whether a task they call code work is code, or nil when the
+    /// evidence is clear. Unsure means: nothing in it points at code (no code file, no symbol)
+    /// and no verb the lexicon knows opens it ("Responsive layout on phones", "Monitoring y
+    /// alertas"); or the lexicon and the structure disagree (words of a person's task beside
+    /// a named code file: "Review src/auth.ts with the security team"). With a provider
+    /// configured, triage asks about these; without one, the rules' decision stands.
+    public static func unsure(_ requirement: Requirement) -> String? {
+        guard requirement.kind == .task, reason(requirement) == nil else { return nil }
+        let title = requirement.title
+        let phrase = Self.phrase(title)
+        let latin = " " + Self.latinWords(phrase) + " "
+        let named = namesCode(title: title, paths: requirement.paths, codeSpans: requirement.codeSpans)
+        let lexicon = headMatch(latin, phrase).map(\.1) ?? objectMatch(latin, phrase).map(\.1)
+            ?? (manualTesting(latin, phrase) ? "manual" : nil) ?? personTesting(title: title, latin: latin, phrase: phrase)
+        if named, let word = lexicon { return "its words (“\(word)”) say a person's task, but it names code" }
+        if named { return nil }
+        let verb = TaskIntent.of(phrase) != nil || codeVerbs.contains(where: { startsWith(latin, phrase, $0) })
+            || changeVerbs.contains(where: { startsWith(latin, phrase, $0) })
+        return verb ? nil : "it names no code file or symbol, and no verb the rules know opens it"
+    }
+
+    /// Structure: a task that names no code artifact, under a heading whose own target is a
+    /// document (`## 1. Update Root README.md`, `## 2. Update CLI README`, `## 文档`) or that is
+    /// a review or a manual-testing step by itself (`## 6. Review`), is that kind of work: its
+    /// words ("Fix installation command (around line 59)") edit the section's document. A task
+    /// with a code verb (`Implement …`) or a named file or symbol stays code work.
+    static func sectionReason(title: String, paths: [String], codeSpans: [String], section: String) -> String? {
+        if namesCode(title: title, paths: paths, codeSpans: codeSpans) { return nil }
+        let phrase = Self.phrase(title)
+        let latin = " " + Self.latinWords(phrase) + " "
+        if codeVerbs.contains(where: { startsWith(latin, phrase, $0) }) { return nil }
+        let heading = Self.phrase(section)
+        let headingLatin = " " + Self.latinWords(heading) + " "
+        let headingPaths = TextScan.pathMentions(section)
+        if headingPaths.contains(where: { !isDocument($0) }) { return nil }
+        if let document = headingPaths.first(where: isDocument) {
+            return "\(Kind.documentation.rawValue): its section “\(section)” edits \(document)"
+        }
+        if codeVerbs.contains(where: { startsWith(headingLatin, heading, $0) }) { return nil }
+        if let (kind, word) = objectMatch(headingLatin, heading), kind == .documentation {
+            return "\(kind.rawValue): its section “\(section)” is about “\(word)”"
+        }
+        if let word = documentEnding(headingLatin) { return "\(Kind.documentation.rawValue): its section “\(section)” ends on “\(word)”" }
+        // A heading that is only the step's name: `Review`, `Manual testing`, `人工验证`.
+        if manualTesting(headingLatin, heading) { return "\(Kind.manualTesting.rawValue): its section is “\(section)”" }
+        if let (kind, word) = headMatch(headingLatin, heading), kind == .review || kind == .manualTesting,
+           headingLatin.trimmingCharacters(in: " ") == word || heading == word {
+            return "\(kind.rawValue): its section is “\(section)”"
+        }
+        return nil
+    }
+
+    /// A code path, a code symbol in backticks or a bare one (`count_completed()`) in the task.
+    static func namesCode(title: String, paths: [String], codeSpans: [String]) -> Bool {
+        paths.contains(where: { !isDocument($0) }) || codeSpans.contains(where: isSymbol) || bareSymbol(in: title)
     }
 
     static func reason(title: String, paths: [String], codeSpans: [String]) -> String? {
-        // 1. Structure: a named code artifact makes it code work.
-        if paths.contains(where: { !isDocument($0) }) { return nil }
-        if codeSpans.contains(where: isSymbol) || bareSymbol(in: title) { return nil }
         let phrase = Self.phrase(title)
         let latin = " " + Self.latinWords(phrase) + " "
+        // 0. Running a command or checking code that exists is not changing code, whatever it
+        // names (`Run all tests (uv run pytest tests/)`, `Verify the handler in src/api.ts
+        // returns 404`, `驗證 OwnerModel 已實作 (app/Models/OwnerModel.php)`), unless it also
+        // asks for a change (`Verify … and fix`, `確認…並修正`).
+        if let (word, running) = checkOpening(latin, phrase), running || !asksForChange(latin, phrase) {
+            return "\(Kind.checks.rawValue) (“\(word)”): it \(running ? "runs a command" : "checks what exists") and asks for no change to code"
+        }
+        // 1. Structure: a named code artifact makes it code work.
+        if namesCode(title: title, paths: paths, codeSpans: codeSpans) { return nil }
         // 2. Structure: the document it names is what it edits.
         let titleDocuments = TextScan.pathMentions(title).filter(isDocument)
         if let document = titleDocuments.first, !referenceWords.contains(where: { contains(latin, phrase, $0) }),
@@ -144,6 +210,9 @@ enum NotCodeWork {
                 return "\(kind.rawValue) (“\(word)”)"
             }
             if let (kind, word) = headMatch(" " + latinWords(rest) + " ", rest) { return "\(kind.rawValue) (“\(word)”)" }
+        }
+        if let word = personTesting(title: title, latin: latin, phrase: phrase) {
+            return "\(Kind.manualTesting.rawValue): \(word) testing is done by a person with tools, not code the spec asks for"
         }
         // A test named after a document (`Write property test for the docs index`) is code.
         let testing = ["test", "tests", "prueba", "pruebas", "测试", "tester", "testen"].contains { contains(latin, phrase, $0) }
@@ -177,6 +246,68 @@ enum NotCodeWork {
         let endings = ["documentation", "docs", "guide", "guides", "tutorial", "runbook", "playbook", "readme", "documentación",
                        "documentação", "guía", "dokumentation"]
         return endings.contains(last) ? last : nil
+    }
+
+    // MARK: Checks
+
+    /// Words that open running a command: running it is the whole task.
+    static let runWords = ["run", "rerun", "re-run", "ejecutar", "correr", "运行", "执行", "執行", "運行", "ausführen", "exécuter",
+                           "lancer"]
+    /// Words that open checking what exists: verification of code that is there.
+    static let verifyWords = ["verify", "confirm", "check that", "check whether", "check if", "double-check", "cross-check",
+                              "verificar", "comprobar", "confirmar", "确认", "確認", "überprüfen", "prüfen", "bestätigen",
+                              "vérifier", "confirmer", "contrôler"]
+    /// Chinese verbs that check or validate: code work (`验证用户输入`) unless the task says
+    /// what it checks is already there (`已`, `包含`, `存在`, `是否`, `符合`, `一致`).
+    static let cjkVerify = ["验证", "驗證", "核对", "核對", "检查", "檢查", "检验", "檢驗"]
+    static let cjkAlready = ["已", "包含", "存在", "是否", "符合", "一致", "正确", "正確"]
+
+    /// The check a title opens with, and whether it runs a command (true) or checks code (false).
+    static func checkOpening(_ latin: String, _ phrase: String) -> (String, Bool)? {
+        if let word = runWords.first(where: { startsWith(latin, phrase, $0) }) { return (word, true) }
+        if let word = verifyWords.first(where: { startsWith(latin, phrase, $0) }) { return (word, false) }
+        if let word = cjkVerify.first(where: { phrase.hasPrefix($0) }), cjkAlready.contains(where: { phrase.dropFirst(word.count).contains($0) }) {
+            return (word, false)
+        }
+        // `Check preset counts match the preset files`: a comparison, not a change.
+        if startsWith(latin, phrase, "check"), latin.contains(" match ") || latin.contains(" matches ") {
+            return ("check", false)
+        }
+        return nil
+    }
+
+    /// Verbs that ask for a change after a check (`… and fix`, `… y corregir`, `…並修正`).
+    static let changeVerbs = ["fix", "update", "add", "implement", "change", "modify", "correct", "refactor", "remove", "create",
+                              "write", "adjust", "repair", "corregir", "arreglar", "actualizar", "añadir", "agregar", "implementar",
+                              "ajustar", "corriger", "ajouter", "modifier", "beheben", "korrigieren", "anpassen", "hinzufügen",
+                              "修正", "修复", "修復", "修改", "更新", "添加", "新增", "实现", "實作", "實現", "补充", "補充", "调整", "調整"]
+
+    static func asksForChange(_ latin: String, _ phrase: String) -> Bool {
+        // `已實作` is "already implemented": a state, not a request.
+        var rest = phrase
+        for done in ["已實作", "已实现", "已實現", "已完成", "已修正", "已修复", "已更新", "已新增", "已添加"] {
+            rest = rest.replacing(done, with: " ")
+        }
+        let words = latin.split(separator: " ").dropFirst()
+        return changeVerbs.contains { verb in
+            isCJK(verb) ? rest.contains(verb) : words.contains { $0 == verb }
+        }
+    }
+
+    /// What people test with tools rather than write as code: load, performance, browser,
+    /// accessibility testing (`Realizar pruebas de carga`, `瀏覽器相容性測試`, `Performance test:
+    /// verify <500ms`). A task that creates such a test (`Add load tests for the API`) is code.
+    static func personTesting(title: String, latin: String, phrase: String) -> String? {
+        if let intent = TaskIntent.of(String(phrase)), intent.intent == .create { return nil }
+        let kinds = ["load", "performance", "browser", "cross-browser", "compatibility", "accessibility", "a11y", "usability",
+                     "stress", "carga", "rendimiento", "accesibilidad", "compatibilidad", "usabilidad", "estrés", "charge",
+                     "accessibilité", "compatibilité", "last", "leistung", "barrierefreiheit", "kompatibilität"]
+        let testing = ["test", "tests", "testing", "prueba", "pruebas", "essai", "essais"]
+        let words = latin.split(separator: " ").map(String.init)
+        if words.contains(where: testing.contains), let kind = words.first(where: kinds.contains) { return kind }
+        let cjkKinds = ["性能", "效能", "负载", "負載", "压力", "壓力", "浏览器", "瀏覽器", "兼容性", "相容性", "无障碍", "無障礙", "可用性"]
+        if phrase.contains("测试") || phrase.contains("測試"), let kind = cjkKinds.first(where: phrase.contains) { return kind }
+        return nil
     }
 
     // MARK: Structure
@@ -293,7 +424,8 @@ enum NotCodeWork {
             let words = latin.split(separator: " ")
             if words.contains(where: { word in testing.contains { word.hasPrefix($0) } }) { return true }
         }
-        return ["手动", "手工", "人工"].contains(where: phrase.contains) && ["测试", "验证", "检查", "测"].contains(where: phrase.contains)
+        return ["手动", "手工", "人工", "手動"].contains(where: phrase.contains)
+            && ["测试", "验证", "检查", "测", "測試", "驗證", "檢查", "測"].contains(where: phrase.contains)
     }
 
     static func objectMatch(_ latin: String, _ phrase: String) -> (Kind, String)? {

@@ -17,6 +17,9 @@ enum DefaultGlobs {
         "**/__pycache__/**", "*.pyc", "**/.venv/**", "**/.tox/**", "**/.mypy_cache/**", "**/.pytest_cache/**",
         "**/.gradle/**", "**/.next/**", "**/.nuxt/**", "**/bower_components/**", "**/.terraform/**",
         "*.min.js", "*.min.css", "*.map", ".DS_Store",
+        // Coverage reports: generated output of a test run, never configuration or code.
+        "**/htmlcov/**", "**/lcov-report/**", "**/.nyc_output/**", "lcov.info", "coverage-final.json", "coverage-summary.json",
+        ".coverage", "coverage.xml", "clover.xml",
     ]
 
     static let specs = [

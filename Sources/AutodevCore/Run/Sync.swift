@@ -464,6 +464,7 @@ public final class Sync {
                               awaitingLLM: state.awaitingLLM.count, resultsCommit: resultsCommit, conflicts: conflicts,
                               notes: notes, checkpointMoved: checkpointMoved, failures: runner.failures)
         result.adoption = events.adoption
+        result.configurationProblems = runner.configurationProblems
         result.llm = usage
         result.accounting = accounting
         return result

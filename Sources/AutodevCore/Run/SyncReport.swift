@@ -50,6 +50,9 @@ public struct SyncPass: Sendable, Encodable {
     /// Work whose tier failed (a generator command that failed or hung): it stays pending, and
     /// the command exits 1 after saving everything else.
     public var failures: [String]
+    /// Settings that keep work from being checked, found by this pass (a `[validate] command`
+    /// whose program is not installed): the command exits 2 when there is no failure.
+    public var configurationProblems: [String] = []
     /// A first run: what was adopted as the baseline (the onboarding summary).
     var adoption: AdoptionSummary? = nil
     /// Calls to models in this pass: tokens and cost; nil when none were made.

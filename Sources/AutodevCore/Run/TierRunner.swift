@@ -35,6 +35,9 @@ final class TierRunner {
     var records: [DecisionRecord] = []
     var deferred: [WorkItem] = []
     var failures: [String] = []
+    /// Settings that keep work from being checked (a `[validate] command` whose program is not
+    /// installed): reported once, by the sync that first finds them (exit status 2).
+    var configurationProblems: [String] = []
     var notes: [String] = []
     /// Output of this pass, by path.
     var newFiles: [String: (blob: ObjectID, work: String)] = [:]
@@ -273,7 +276,13 @@ final class TierRunner {
         let log = context.store.loop + "/logs/\(context.runID)/baseline.log"
         let reran = result != before
         let note: String
-        if result.passed {
+        if let message = result.missingProgramMessage {
+            // Not the change's failure: every sync touching a dependency would fail the same way
+            // until the setting is fixed. Reported once; `status` and `doctor` keep showing it.
+            note = "not validated: " + message
+            let known = before?.missingProgram == result.missingProgram && before?.command == result.command
+            if !known && !configurationProblems.contains(message) { configurationProblems.append(message) }
+        } else if result.passed {
             note = "validation passed: `\(gate.command)`"
         } else {
             note = "validation failed: " + (result.output.split(separator: "\n").first.map(String.init) ?? "") + (reran ? "; its output is in \(log)" : "")

@@ -43,6 +43,9 @@ struct Requirement: Sendable, Equatable {
     public var codeSpans: [String] = []
     /// An optional task (Kiro's `- [ ]*`, a title marked `(optional)`): not required work.
     public var optional = false
+    /// The heading a list task sits under (`## 1. Update Root README.md`, `## 6. Review`): its
+    /// section says what kind of work its tasks are when a task's own words do not. Not identity.
+    public var section: String? = nil
 
     /// A task whose own checkbox is ticked (`[x]`); for a task with subtasks, every box ticked.
     public var isTicked: Bool {

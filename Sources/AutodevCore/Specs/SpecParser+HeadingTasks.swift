@@ -31,15 +31,21 @@ extension SpecParser {
             candidates[index] = (label, done, title)
         }
         guard !candidates.isEmpty else { return HeadingTasks() }
-        // A heading over numbered checkbox tasks groups them.
+        // A heading over numbered checkbox tasks groups them. Structure, not one line: at least
+        // half of its top-level checkboxes carry a number or label, so one criterion that starts
+        // with a count (`- [ ] 4 cards con iconos correctos` under `### ✅ Tarea 4.3`) leaves the
+        // heading the task and its checkboxes its criteria.
         for index in candidates.keys.sorted() {
             let blocks = outline.blocks(outline.subtree(index))
-            let listsTasks = SpecText.items(blocks).contains { item in
+            var boxes = 0, numbered = 0
+            for item in SpecText.items(blocks) where item.depth == 0 {
                 let (box, label) = SpecText.checkbox(of: item.item)
+                guard box != nil else { continue }
+                boxes += 1
                 let unmarked = Substring(DoneMark.split(label).rest)
-                return box != nil && (TextScan.leadingNumber(unmarked) != nil || TaskLabel.parse(unmarked) != nil)
+                if TextScan.leadingNumber(unmarked) != nil || TaskLabel.parse(unmarked) != nil { numbered += 1 }
             }
-            if listsTasks { candidates[index] = nil }
+            if numbered > 0 && numbered * 2 >= boxes { candidates[index] = nil }
         }
         var result = HeadingTasks()
         var stack: [(level: Int, task: Int?)] = []

@@ -153,7 +153,9 @@ struct SpecParser {
                 if let section, let story = enclosingStory(section), !refs.contains(where: { $0.hasPrefix("US") }) {
                     refs.append(story)
                 }
-                result.append(itemRequirement(key: id, kind: .task, label: description, item: item, refs: refs, mark: mark))
+                var task = itemRequirement(key: id, kind: .task, label: description, item: item, refs: refs, mark: mark)
+                task.section = section.map { sections[$0].title }
+                result.append(task)
             } else {
                 result.append(itemRequirement(key: id, kind: Self.specKitKind(id), label: rest, item: item, includeNested: true))
             }
@@ -306,7 +308,9 @@ struct SpecParser {
                 ?? title.firstRange(of: "_Requisitos") ?? title.firstRange(of: "Requisitos:") {
                 title = TextScan.trimSeparators(title[..<cut.lowerBound])
             }
-            result.append(itemRequirement(key: key, kind: .task, label: title, item: item, refs: refs, parent: parent, mark: mark))
+            var task = itemRequirement(key: key, kind: .task, label: title, item: item, refs: refs, parent: parent, mark: mark)
+            task.section = section.map { sections[$0].title }
+            result.append(task)
         }
         // A heading that repeats a checkbox task's number (`### Task 4: …` over a detailed
         // `- [ ] 4. …`) restates it: the checkbox is the task.

@@ -21,12 +21,24 @@ public struct ValidationBaseline: Sendable, Codable, Equatable {
     /// The command could not be run at all (scratch copy, spawn): not the project's result, so
     /// the next run tries again on the same tree.
     public var couldNotRun: Bool? = nil
+    /// The program `/bin/sh` could not find (exit 127): `[validate] command` names a tool that
+    /// is not installed where autodev runs. A setting to fix, reported once.
+    public var missingProgram: String? = nil
+
+    /// What to do about a missing program: one configuration message, naming it.
+    public var missingProgramMessage: String? {
+        missingProgram.map {
+            "[validate] command `\(command)` cannot run: `\($0)` is not installed here (exit status 127); install it, "
+                + "or set [validate] command in config/autodev.toml to a check that runs here (empty: no check)"
+        }
+    }
 
     /// Red, and nothing to judge answers against: tier 5 spends no call until it is green.
     public var blocksAnswers: Bool { !passed && failures == nil }
 
     /// Why tier-5 work waits while the baseline is red without a usable report.
     public var waitReason: String {
+        if let missingProgramMessage { return missingProgramMessage }
         let first = output.split(separator: "\n").first.map(String.init) ?? "it failed"
         var text = "the project's check fails on the processed commit without autodev's changes: \(first)"
         if let reportProblem { return text + " (and its report \(report) cannot be used: \(reportProblem)); fix it or have the command write the report" }
@@ -36,6 +48,7 @@ public struct ValidationBaseline: Sendable, Codable, Equatable {
     /// `status` and `doctor`: what a red baseline means for the work, then its output.
     public var lines: [String] {
         guard !passed else { return [] }
+        if let missingProgramMessage { return ["validation: " + missingProgramMessage] }
         var head = "baseline: `\(command)` fails on the processed commit\(commit.map { " \($0.prefix(12))" } ?? "") without autodev's changes; "
         if let failures {
             head += "answers are judged against its \(failures.count) failing test\(failures.count == 1 ? "" : "s") (\(report))"

@@ -36,6 +36,23 @@ struct ValidationGate {
         var outcome: Outcome
         var failures: [TestReport.Failure]?
         var reportProblem: String?
+        /// The program the shell could not find (exit 127, "not found"): a setting to fix, not
+        /// a result of the project's checks.
+        var missingProgram: String? = nil
+    }
+
+    /// The program a shell said it could not find: `/bin/sh: 1: pnpm: not found` (dash),
+    /// `sh: pnpm: command not found` (bash), `sh: line 1: pnpm: not found`; nil otherwise.
+    static func missingProgram(in output: String) -> String? {
+        for line in output.split(separator: "\n") {
+            let text = line.trimmingSpaces()
+            guard text.hasSuffix(": not found") || text.hasSuffix(": command not found") else { continue }
+            let parts = text.split(separator: ":").map { $0.trimmingSpaces() }
+            guard parts.count >= 3 else { continue }
+            let name = parts[parts.count - 2]
+            if !name.isEmpty, !name.contains(" ") { return name }
+        }
+        return nil
     }
 
     /// Runs the checks on `baseTree` with `files` (path → blob) written over it, judged by the
@@ -63,6 +80,7 @@ struct ValidationGate {
         case .broken(let why):
             baseline.output = "`\(command)` could not be run: \(why)"
             baseline.couldNotRun = true
+            baseline.missingProgram = run.missingProgram
         case .failed(let output):
             baseline.output = output
             baseline.failures = run.failures.map { Set($0.map(\.identity)).sorted() }
@@ -127,9 +145,13 @@ struct ValidationGate {
             try? FileSystem.makeDirectories(String(logPath[..<(logPath.lastIndex(of: "/") ?? logPath.startIndex)]))
             try? FileSystem.writeAtomically(logPath, result.output)
         }
+        let missing: String? = if case .exited(127) = result.ending {
+            Self.missingProgram(in: String(decoding: result.output, as: UTF8.self))
+        } else { nil }
         let outcome: Outcome = switch result.ending {
         case .exited(0): .passed
         case .stopped: .stopped
+        case .exited(127) where missing != nil: .broken("`\(missing!)` was not found (exit status 127)")
         case .notStarted(let why): .broken(why)
         case .exited(let code): .failed(Self.relevant(result.output, header: "`\(command)` exited with status \(code)"))
         case .signalled(let signal): .failed(Self.relevant(result.output, header: "`\(command)` was killed by signal \(signal)"))
@@ -137,6 +159,7 @@ struct ValidationGate {
         case .tooMuchOutput: .failed(Self.relevant(result.output, header: "`\(command)` wrote more than 4 MB"))
         }
         var run = Run(outcome: outcome)
+        run.missingProgram = missing
         // Only a command that finished on its own wrote a whole report.
         if let report, case .exited = result.ending {
             let path = scratch + "/" + report

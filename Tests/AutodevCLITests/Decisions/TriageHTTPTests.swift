@@ -102,6 +102,49 @@ import Testing
         #expect((try Self.pass(again)["accounting"] as? [String: Any])?["triageCalls"] == nil)
     }
 
+    /// New tasks the rules are unsure of (no code file or symbol named, no verb they know)
+    /// join the same one batched question, capped by `[triage] max_items`; a task that names
+    /// code, or that the rules already call a check, is not asked about.
+    @Test func newTasksTheRulesAreUnsureOfAreAskedInOneRequestUpToMaxItems() throws {
+        let server = try Self.server(triage: "1 yes\n2 no")
+        let fixture = try GitFixture()
+        try fixture.write("config/autodev.toml", """
+            \(server.providerTable())
+
+            [triage]
+            max_items = 2
+            """)
+        try fixture.write("src/export.ts", "export const version = 1\n")
+        try fixture.commit("Set up")
+        #expect(try SyncCommandTests.sync(fixture, [], environment: ["TEST_LLM_KEY": "k"]).status == 0)  // adopts
+        try fixture.write("specs/002-shop/tasks.md", """
+            # Tasks: Shop
+
+            - [ ] T001 Responsive layout on small phones
+            - [ ] T002 Add `exportCsv()` to src/export.ts
+            - [ ] T003 Run all tests (npm test)
+            - [ ] T004 Checkout summary in the sidebar
+            - [ ] T005 Dark colour scheme for the header
+            """)
+        let c1 = try fixture.commit("Plan the shop")
+        let preview = try AutodevBinary.run(["diff-events", "HEAD~1..\(c1)", "--json", "--explain"], in: fixture.path)
+        let decisions = try #require(try DiffEventsCommandTests.json(preview)["decisions"] as? [[String: Any]])
+        #expect(decisions.filter { ($0["unsure"] as? String)?.contains("rather than code to write") == true }.count == 3, "\(decisions)")
+
+        let result = try SyncCommandTests.sync(fixture, ["--json"], environment: ["TEST_LLM_KEY": "k"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let triage = server.requests.filter(Self.isTriage)
+        #expect(triage.count == 1, "one request")
+        let messages = try #require(triage.first?.json()?["messages"] as? [[String: Any]])
+        let prompt = messages.compactMap { $0["content"] as? String }.joined(separator: "\n")
+        #expect(prompt.contains("Responsive layout on small phones") && prompt.contains("Checkout summary in the sidebar"), "\(prompt)")
+        #expect(!prompt.contains("exportCsv") && !prompt.contains("Run all tests") && !prompt.contains("Dark colour"), "capped at 2: \(prompt)")
+        let pass = try Self.pass(result)
+        #expect(pass["workItems"] as? Int == 3, "T002, T004 and T005 stay work; T001 is settled, T003 is a check: \(result.stdout)")
+        let accounting = try #require(pass["accounting"] as? [String: Any])
+        #expect(accounting["triageCalls"] as? Int == 1)
+    }
+
     @Test func aMalformedAnswerLeavesTheRulesDecisionsAndIsStillACall() throws {
         let server = try Self.server(triage: "Sure! The first one looks like a rewording.")
         let (fixture, _) = try Self.project(server: server)

@@ -152,6 +152,44 @@ import Testing
         #expect(after.contains { ($0["outcome"] as? String ?? "").hasPrefix("validation passed") }, "\(after)")
     }
 
+    /// A check whose program is not installed (`/bin/sh` exits 127, "not found") is a setting
+    /// to fix, not a failure of every sync that touches a dependency file: the sync that finds
+    /// it exits 2 with one message naming the program and what to do; later syncs exit 0 while
+    /// `status` and `doctor` keep showing it; installing it (here: a check that runs) ends it.
+    @Test func aCheckWhoseProgramIsMissingIsOneConfigurationMessageNotAFailureOfEverySync() throws {
+        let fixture = try GitFixture()
+        try fixture.write("package.json", "{\"name\": \"shop\", \"version\": \"1.0.0\"}\n")
+        try fixture.write("config/autodev.toml", "[validate]\ncommand = \"autodev-no-such-tool-4711 test\"\n")
+        try fixture.commit("Set up")
+        #expect(try SyncCommandTests.sync(fixture).status == 0)  // adopts
+        try fixture.write("package.json", "{\"name\": \"shop\", \"version\": \"1.0.1\"}\n")
+        try fixture.commit("Bump the version")
+        let first = try SyncCommandTests.sync(fixture, ["--json"])
+        #expect(first.status == 2, "\(first.stderr)")
+        #expect(first.stderr.contains("`autodev-no-such-tool-4711` is not installed here"), "\(first.stderr)")
+        #expect(first.stderr.contains("set [validate] command"), "\(first.stderr)")
+        #expect(!first.stderr.contains("the project's checks fail"), "\(first.stderr)")
+        let items = try #require(try Tier5CommandTests.pass(first)["items"] as? [[String: Any]])
+        #expect(items.contains { ($0["outcome"] as? String ?? "").hasPrefix("not validated: ") }, "\(items)")
+        // Reported once: the next dependency change is not another failure.
+        try fixture.write("package.json", "{\"name\": \"shop\", \"version\": \"1.0.2\"}\n")
+        try fixture.commit("Bump again")
+        let second = try SyncCommandTests.sync(fixture)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(!second.stderr.contains("autodev: configuration:"), "\(second.stderr)")
+        let status = try AutodevBinary.run(["status"], in: fixture.path)
+        #expect(status.stdout.contains("`autodev-no-such-tool-4711` is not installed here"), "\(status.stdout)")
+        let doctor = try AutodevBinary.run(["doctor"], in: fixture.path)
+        #expect((doctor.stdout + doctor.stderr).contains("`autodev-no-such-tool-4711` is not installed here"), "\(doctor.stdout)")
+        // A check that runs: the message is gone.
+        try fixture.write("config/autodev.toml", "[validate]\ncommand = \"true\"\n")
+        try fixture.write("package.json", "{\"name\": \"shop\", \"version\": \"1.0.3\"}\n")
+        try fixture.commit("Use a check that runs here")
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        let fixed = try AutodevBinary.run(["status"], in: fixture.path)
+        #expect(!fixed.stdout.contains("is not installed here"), "\(fixed.stdout)")
+    }
+
     @Test func aCommandProviderThatHangsIsKilledAtItsTimeoutAndTheWorkWaits() throws {
         let fixture = try Tier5CommandTests.project(validate: false)
         try fixture.write("config/autodev.toml", """

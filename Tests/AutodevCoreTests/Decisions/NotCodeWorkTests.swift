@@ -210,6 +210,112 @@ enum NotCodeTable {
         #expect(NotCodeWork.reason(title: "Security review: Verify hashing in `src/tokens.py`", paths: ["src/tokens.py"], codeSpans: []) == nil)
     }
 
+    /// Shape 1: tasks of a documentation change that name no file, under a heading whose target
+    /// is a document or that is a review step; a code verb or a named code file keeps a task code.
+    @Test(arguments: [
+        ("openspec/changes/docs-refresh/tasks.md", """
+            # Tasks
+
+            ## 1. Update the root README.md
+            - [ ] 1.1 Fix the install command (around line 40)
+            - [ ] 1.2 Add a Troubleshooting section
+            - [ ] 1.3 Implement the `--color` flag in src/cli.ts
+
+            ## 2. Update the plugin README
+            - [ ] 2.1 Make sure the command list shows every subcommand
+
+            ## 3. Review
+            - [ ] 3.1 Try the install steps on a clean machine
+
+            ## 4. Export
+            - [ ] 4.1 Add a CSV button
+            """),
+        ("openspec/changes/actualizar-docs/tasks.md", """
+            # Tareas
+
+            ## 1. Actualizar docs/guia.md
+            - [ ] 1.1 Corregir el comando de instalación
+            - [ ] 1.2 Añadir una sección de preguntas frecuentes
+            - [ ] 1.3 Implementar el flag `--color` en src/cli.ts
+
+            ## 2. Actualizar la documentación del plugin
+            - [ ] 2.1 Incluir todos los subcomandos en la lista
+
+            ## 3. Self-review
+            - [ ] 3.1 Seguir los pasos de instalación en una máquina limpia
+
+            ## 4. Exportación
+            - [ ] 4.1 Añadir un botón CSV
+            """),
+        ("openspec/changes/update-usage/tasks.md", """
+            # 任务
+
+            ## 1. 更新 README.md
+            - [ ] 1.1 修正安装命令
+            - [ ] 1.2 新增故障排查小节
+            - [ ] 1.3 实现 src/cli.ts 中的 `--color` 参数
+
+            ## 2. 更新使用说明
+            - [ ] 2.1 补全子命令列表
+
+            ## 3. 审查
+            - [ ] 3.1 在干净的机器上按安装步骤走一遍
+
+            ## 4. 导出
+            - [ ] 4.1 添加 CSV 按钮
+            """),
+    ])
+    func tasksUnderADocumentationOrReviewHeadingAreNotCodeUnlessTheyNameCode(path: String, text: String) {
+        let tasks = parse(path, text).requirements.filter { $0.kind == .task }
+        let notCode = Dictionary(uniqueKeysWithValues: tasks.map { ($0.key, NotCodeWork.reason($0) != nil) })
+        #expect(notCode == ["Task 1.1": true, "Task 1.2": true, "Task 1.3": false, "Task 2.1": true, "Task 3.1": true, "Task 4.1": false],
+                "\(tasks.map { "\($0.key) \($0.section ?? "-"): \(NotCodeWork.reason($0) ?? "code")" })")
+    }
+
+    /// Shape 2: checking code that exists names the code it checks; that is not a request to
+    /// change it, unless it also asks for a change.
+    @Test(arguments: [
+        TaskExample("Verify the handlers in src/api/orders.ts return 404 for unknown ids", paths: ["src/api/orders.ts"], notCode: true),
+        TaskExample("Confirm `OrderStore.load()` is already called on startup", spans: ["OrderStore.load()"], notCode: true),
+        TaskExample("Check that every route in app/routes.py has a docstring", paths: ["app/routes.py"], notCode: true),
+        TaskExample("Check preset counts match the files in src/presets/", paths: ["src/presets/"], notCode: true),
+        TaskExample("Verify the retry in src/http.ts and fix the off-by-one", paths: ["src/http.ts"], notCode: false),
+        TaskExample("Verificar que `PedidoModel` ya existe en app/models/pedido.py", paths: ["app/models/pedido.py"], spans: ["PedidoModel"], notCode: true),
+        TaskExample("Comprobar src/pago.ts y corregir el redondeo", paths: ["src/pago.ts"], notCode: false),
+        TaskExample("驗證 OwnerModel 已實作 (app/Models/OwnerModel.php)", paths: ["app/Models/OwnerModel.php"], notCode: true),
+        TaskExample("验证 OrderController 包含所有端点 (app/Controllers/OrderController.php)", paths: ["app/Controllers/OrderController.php"], notCode: true),
+        TaskExample("确认 src/export.ts 的导出格式并修复日期错误", paths: ["src/export.ts"], notCode: false),
+        TaskExample("验证用户输入", notCode: false),
+        TaskExample("Überprüfen, ob src/auth.ts den Token erneuert", paths: ["src/auth.ts"], notCode: true),
+        TaskExample("Validate the config schema", notCode: false),
+    ])
+    func verifyingExistingCodeIsNotCodeWorkUnlessItAsksForAChange(example: TaskExample) {
+        #expect(example.decided == example.notCode, "\(example.title): \(NotCodeWork.reason(title: example.title, paths: example.paths, codeSpans: example.spans) ?? "code")")
+    }
+
+    /// Shape 3: running a command (the tests, a linter) and testing by a person (load,
+    /// performance, browser, accessibility) are not code work; writing such a test is.
+    @Test(arguments: [
+        TaskExample("Run all tests (uv run pytest tests/ -v -k orders)", paths: ["tests/"], notCode: true),
+        TaskExample("Run the linter on src/ and fix what it reports", paths: ["src/"], notCode: true),
+        TaskExample("Performance test: verify the list renders in under 300 ms", notCode: true),
+        TaskExample("Cross-browser testing (Chrome, Firefox, Safari)", notCode: true),
+        TaskExample("Conduct accessibility testing with a screen reader", notCode: true),
+        TaskExample("Add load tests for the orders API in tests/load/test_orders.py", paths: ["tests/load/test_orders.py"], notCode: false),
+        TaskExample("Realizar pruebas de carga del checkout", notCode: true),
+        TaskExample("Ejecutar todas las pruebas (npm test)", spans: ["npm test"], notCode: true),
+        TaskExample("Crear pruebas de rendimiento para el buscador en src/buscador.test.ts", paths: ["src/buscador.test.ts"], notCode: false),
+        TaskExample("瀏覽器相容性測試（Chrome、Firefox）", notCode: true),
+        TaskExample("性能测试（200 个用户同时在线）", notCode: true),
+        TaskExample("執行 ESLint 檢查並修正前端程式碼", notCode: true),
+        TaskExample("运行全部测试", notCode: true),
+        TaskExample("编写 orders 接口的性能测试 tests/perf/test_orders.py", paths: ["tests/perf/test_orders.py"], notCode: false),
+        TaskExample("Lasttests des Warenkorbs durchführen", notCode: false),  // a German compound the lexicon does not split: left to the rules
+    ])
+    func runningACommandOrTestingByAPersonIsNotCodeWork(example: TaskExample) {
+        #expect(example.decided == example.notCode, "\(example.title): \(NotCodeWork.reason(title: example.title, paths: example.paths, codeSpans: example.spans) ?? "code")")
+    }
+
     @Test func onlyTasksAreClassified() {
         let story = Requirement(key: "US1", kind: .story, title: "Document the export API", text: "x", format: .specKit,
                                 spec: "specs/001-x/spec.md", line: 1)

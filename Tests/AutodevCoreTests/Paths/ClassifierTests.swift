@@ -34,6 +34,14 @@ import Foundation
         ("web/node_modules/react/index.js", .ignore),
         (".auto-dev/loop/state.json", .ignore),
         ("vendor/github.com/x/y.go", .ignore),
+        // Coverage reports are generated output of a test run, not configuration or code.
+        ("htmlcov/index.html", .ignore),
+        ("backend/htmlcov/status.json", .ignore),
+        ("coverage/lcov-report/index.html", .ignore),
+        ("web/coverage/lcov-report/src/app.ts.html", .ignore),
+        ("coverage/lcov.info", .ignore),
+        ("coverage.xml", .ignore),
+        ("web/src/coverage.ts", .code),
     ])
     func builtInClassification(path: String, category: PathCategory) throws {
         let classifier = try Classifier(config: Config())

@@ -126,6 +126,24 @@ import Testing
         #expect(document.requirements.last?.optional == true)
     }
 
+    /// A criterion that starts with a count (`4 cards …`, `3 filtros …`, `2 个按钮`) is one line:
+    /// the heading over it stays the task, and none of its checkboxes become tasks. A heading
+    /// whose checkboxes are mostly numbered still groups them.
+    @Test(arguments: [
+        ("### ✅ Tarea 4.3: Tarjetas de resumen", "- [ ] Componente creado\n- [ ] 4 tarjetas con iconos\n- [ ] Responsive (2 columnas en móvil)"),
+        ("### Task 7: Summary cards", "- [ ] Component exists\n- [ ] 3 cards with icons\n- [ ] Responsive (one column on phones)"),
+        ("### 任务 5：统计卡片", "- [ ] 组件已创建\n- [ ] 2 个按钮可用\n- [ ] 移动端单列显示"),
+    ])
+    func aCriterionThatStartsWithACountDoesNotMakeItsHeadingAGroup(heading: String, criteria: String) throws {
+        let document = parse(".kiro/specs/panel/tasks.md", "# Plan\n\n" + heading + "\n\n**Criterios:**\n" + criteria + "\n")
+        let tasks = document.requirements.filter { $0.kind == .task }
+        #expect(tasks.count == 1, "\(tasks.map(\.key))")
+        #expect(tasks.first?.criteria.count == 3)
+        let grouped = parse(".kiro/specs/panel/tasks.md", "# Plan\n\n" + heading + "\n\n- [ ] 1. First step\n- [ ] 2. Second step\n- [ ] Notes\n")
+        let keys = grouped.requirements.filter { $0.kind == .task }.map(\.key)
+        #expect(keys.contains("Task 1") && keys.contains("Task 2"), "\(keys)")
+    }
+
     @Test func chineseHeadingTasksReadTheirStatusLineAndNumberedGroupsKeepTheirTasks() {
         let document = parse("openspec/changes/add-export/tasks.md", """
             # 任务
