@@ -32,10 +32,12 @@ extension AutodevCommand {
 
         func run() throws {
             let session = try Session.open(global)
-            let sync = AutodevCore.Sync(repository: session.repository, config: session.config, environment: Environment.variables())
+            let environment = Environment.variables()
+            let sync = AutodevCore.Sync(repository: session.repository, config: session.config, environment: environment,
+                                        faults: FaultsFromEnvironment(environment))
             let path = SQLiteAnswerCache.path(stateRoot: AutodevCore.Sync.stateRoot(for: session.repository))
             let now = SystemClock().now()
-            var report = Report(action: action, enabled: session.config.int("loop.llm_optimization.cache_ttl_hours") > 0)
+            var report = Report(action: action, enabled: session.config[.cacheTTLHours] > 0)
             let cache: any AnswerCache = try sync.openAnswerCache() ?? SQLiteAnswerCache(path: path, ttlHours: 0, maxMegabytes: 0)
             switch action {
             case "prune": report.pruned = try cache.prune(now: now)

@@ -87,9 +87,9 @@ extension AutodevCommand {
             if !skipValidate {
                 report.validation = try sync.checkValidation()
                 if let validation = report.validation, !validation.passed {
-                    report.problems.append(session.config.string("validate.report").isEmpty
+                    report.problems.append(session.config[.validateReport].isEmpty
                         ? "the validation command `\(validation.command)` fails on HEAD as it is: no model call is made for work until it is green. Fix the project, or set [validate] report so answers are judged by the tests they break"
-                        : "the validation command `\(validation.command)` fails on HEAD as it is: answers are judged against its failing tests (\(session.config.string("validate.report"))); fix them when you can")
+                        : "the validation command `\(validation.command)` fails on HEAD as it is: answers are judged against its failing tests (\(session.config[.validateReport])); fix them when you can")
                 }
             }
             if let baseline = (try? sync.currentState())?.0.validationBaseline, !baseline.passed {

@@ -64,9 +64,9 @@ extension AutodevCommand {
                 state.loop.task = nil
                 state.loop.pid = nil
             }
-            let branch = session.config.string("loop.results_branch")
+            let branch = session.config[.resultsBranch]
             let git: () throws -> (ObjectID?, ObjectID?, ObjectID?) = {
-                (try repository.referenceTarget(session.config.string("loop.checkpoint_ref")),
+                (try repository.referenceTarget(session.config[.checkpointRef]),
                  try repository.head(),
                  try repository.referenceTarget("refs/heads/" + branch))
             }

@@ -120,7 +120,7 @@ extension AutodevCommand {
                 Output.write("HEAD \(head.hex.prefix(12)) is a commit autodev made; nothing to do\n")
                 return
             }
-            let branch = session.config.string("loop.results_branch")
+            let branch = session.config[.resultsBranch]
             var ciRemote: CIRemote?
             var sharedLedger: SharedLedger?
             if ci && !dryRun {
@@ -139,7 +139,7 @@ extension AutodevCommand {
                 sharedLedger = ledger
             }
             var ciReport: SyncRunReport.CI?
-            if let remote = ciRemote, try remote.isSuperseded(checkpointRef: session.config.string("loop.checkpoint_ref")) {
+            if let remote = ciRemote, try remote.isSuperseded(checkpointRef: session.config[.checkpointRef]) {
                 remote.say("the remote's checkpoint is ahead of HEAD (a newer run processed more than this checkout has); nothing to do")
                 ciReport = SyncRunReport.CI(remote: remote.remote, fetched: remote.expected, pushed: [:], outcome: "superseded", attempts: 1)
                 ciRemote = nil
@@ -159,7 +159,7 @@ extension AutodevCommand {
                     Self.setStateAside(session, why: "lost-race")
                     try prepare(&remote, session: session)
                     session = try Session.open(global)
-                    if try remote.isSuperseded(checkpointRef: session.config.string("loop.checkpoint_ref")) {
+                    if try remote.isSuperseded(checkpointRef: session.config[.checkpointRef]) {
                         remote.say("the winner's checkpoint is ahead of HEAD; nothing left for this runner")
                         report = nil
                         (outcome, pushed) = (.superseded, [:])
@@ -227,8 +227,8 @@ extension AutodevCommand {
 
         /// The refs `--ci` fetches and pushes: the checkpoint, the queue, the results branch.
         static func ciRefs(_ config: Config) -> [String] {
-            let checkpoint = config.string("loop.checkpoint_ref")
-            var refs = [checkpoint, WorkQueue.ref(forCheckpoint: checkpoint), "refs/heads/" + config.string("loop.results_branch")]
+            let checkpoint = config[.checkpointRef]
+            var refs = [checkpoint, WorkQueue.ref(forCheckpoint: checkpoint), "refs/heads/" + config[.resultsBranch]]
             if refs[0] == refs[1] { refs.remove(at: 1) }
             return refs
         }
@@ -242,7 +242,7 @@ extension AutodevCommand {
                 Self.setStateAside(session, why: "fetched")
             }
             if shallow {
-                try remote.ensureHistory(checkpointRef: session.config.string("loop.checkpoint_ref"), deepen: deepen)
+                try remote.ensureHistory(checkpointRef: session.config[.checkpointRef], deepen: deepen)
             }
         }
 
@@ -265,7 +265,7 @@ extension AutodevCommand {
             let line = ProgressLine.forStderr(environment: environment, ci: ci, hook: hook != nil)
             let sync = AutodevCore.Sync(repository: session.repository, config: session.config,
                                         environment: environment, providerFactory: makeHTTPProvider,
-                                        stopRequested: { Signals.stopRequested },
+                                        faults: FaultsFromEnvironment(environment), stopRequested: { Signals.stopRequested },
                                         progress: { line.report($0) })
             defer { line.finish() }
             sync.sharedLedger = shared

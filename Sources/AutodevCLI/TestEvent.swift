@@ -108,7 +108,8 @@ extension AutodevCommand {
             let environment = Environment.variables()
             let line = ProgressLine.forStderr(environment: environment, ci: false, hook: false)
             let sync = AutodevCore.Sync(repository: repository, config: session.config, environment: environment,
-                                        providerFactory: makeHTTPProvider, stopRequested: { Signals.stopRequested },
+                                        providerFactory: makeHTTPProvider, faults: FaultsFromEnvironment(environment),
+                                        stopRequested: { Signals.stopRequested },
                                         progress: { line.report($0) })
             let report: SyncReport
             do {
@@ -124,7 +125,7 @@ extension AutodevCommand {
                 for shown in preview.events {
                     out += "  event \(shown.id.prefix(12)) \(shown.kind.rawValue) \(Terminal.safe(shown.path)): \(Terminal.safe(shown.detail))\n"
                 }
-                out += SyncRenderer.render(report, branch: session.config.string("loop.results_branch"))
+                out += SyncRenderer.render(report, branch: session.config[.resultsBranch])
                 if apply { out += "applied: the checkpoint stays where it was\n" }
                 Output.write(out)
             }

@@ -5,7 +5,7 @@ extension Sync {
         if let postgres { return postgres }
         guard let settings = StoreSettings(config: config, repository: repository) else { return nil }
         let store = PostgresStore(settings: settings, password: try settings.password(environment: environment))
-        store.whileReserving = { [unowned self] in step("store-reserving") }
+        store.whileReserving = { [unowned self] in step(.storeReserving) }
         postgres = store
         return store
     }

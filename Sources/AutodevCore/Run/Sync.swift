@@ -19,7 +19,8 @@ public final class Sync {
     /// `command` providers can be used.
     let providerFactory: LLMProviderFactory?
     let commandRunner: any CommandRunner
-    private var pausedOnce = false
+    /// What happens at each `FaultPoint` (the crash tests' hooks; nothing otherwise).
+    let faults: any FaultInjector
     /// When this process's run started, for `loop.max_run_seconds`.
     private(set) var runStartedMonotonic: Int64 = 0
     /// Whether the pending work was read from a queue in git: state.json then leaves it out
@@ -42,11 +43,12 @@ public final class Sync {
 
     public init(repository: Repository, config: Config, environment: [String: String], clock: any WallClock = SystemClock(),
                 providerFactory: LLMProviderFactory? = nil, commandRunner: any CommandRunner = ProcessRunner(),
-                stopRequested: @escaping @Sendable () -> Int32 = { 0 }, progress: @escaping (RunProgress) -> Void = { _ in }) {
+                faults: any FaultInjector = NoFaults(), stopRequested: @escaping @Sendable () -> Int32 = { 0 }, progress: @escaping (RunProgress) -> Void = { _ in }) {
         self.repository = repository
         self.clock = clock
         self.providerFactory = providerFactory
         self.commandRunner = commandRunner
+        self.faults = faults
         self.config = config
         self.environment = environment
         self.stopRequested = stopRequested
@@ -65,8 +67,8 @@ public final class Sync {
         repository.commonDirectory + (repository.commonDirectory.hasSuffix("/") ? "" : "/") + "autodev/spend.jsonl"
     }
 
-    var resultsRef: String { "refs/heads/" + config.string("loop.results_branch") }
-    var checkpointRef: String { config.string("loop.checkpoint_ref") }
+    var resultsRef: String { "refs/heads/" + config[.resultsBranch] }
+    var checkpointRef: String { config[.checkpointRef] }
     /// The queue of unfinished work beside the checkpoint (a linked work tree has its own).
     var queueRef: String { WorkQueue.ref(forCheckpoint: checkpointRef) }
     /// One sync at a time in the whole repository, whichever work tree it runs in: work trees
@@ -74,33 +76,9 @@ public final class Sync {
     /// Taken after the work tree's own lock (`store.lockPath`), always in that order.
     var repositoryLockPath: String { repository.commonDirectory + "autodev/sync.lock" }
 
-    // MARK: Fault injection for the crash-safety tests
-
-    /// `AUTODEV_TEST_KILL_AT=step` makes the process kill itself with SIGKILL at that step, so
-    /// tests can prove a crash anywhere loses nothing. Steps: locked, classified, decided, resolved,
-    /// results-written, results-ref, persisted, queue-ref, checkpoint; llm-reserved (a call
-    /// recorded in the spending ledger, not yet sent) and llm-answered (answered, not yet settled).
-    /// `AUTODEV_TEST_SIGNAL_AT=step` sends the process SIGTERM there, to test graceful stops.
-    /// `AUTODEV_TEST_PAUSE_AT=step` with `AUTODEV_TEST_PAUSE_FIFO=PATH` stops there once, for races
-    /// between two syncs: it opens the FIFO PATH for writing (the test, reading, learns it
-    /// arrived), then PATH.go for reading (it goes on when the test opens that for writing).
-    /// Steps `hook-busy` (a hook's sync found the lock held) and `before-release` (a run about to
-    /// release the lock); `store-reserving` (inside the shared store's reservation transaction,
-    /// the spending summed, the budget not yet checked).
-    func step(_ name: String) {
-        if environment["AUTODEV_TEST_PAUSE_AT"] == name, !pausedOnce, let fifo = environment["AUTODEV_TEST_PAUSE_FIFO"] {
-            pausedOnce = true  // once per process: a run that goes round again does not wait twice
-            let here = open(fifo, O_WRONLY)
-            if here >= 0 { close(here) }
-            let go = open(fifo + ".go", O_RDONLY)
-            if go >= 0 { close(go) }
-        }
-        if environment["AUTODEV_TEST_KILL_AT"] == name {
-            kill(getpid(), SIGKILL)
-        }
-        if environment["AUTODEV_TEST_SIGNAL_AT"] == name {
-            kill(getpid(), SIGTERM)
-        }
+    /// Hands the crash-safety tests a point of the run (`FaultPoint` lists them).
+    func step(_ point: FaultPoint) {
+        faults.reached(point)
     }
 
     // MARK: The run
@@ -119,7 +97,7 @@ public final class Sync {
             return report
         }
         // Health: below the disk floor nothing starts (a half-written state helps nobody).
-        let floor = Int64(config.int("health.min_free_disk_mb")) * 1_048_576
+        let floor = Int64(config[.minFreeDiskMB]) * 1_048_576
         if let low = Health.lowestFree([store.root, repository.workdir ?? repository.gitDirectory]),
            let problem = Health(freeDiskBytes: low.bytes, freeDiskPath: low.path, residentMemoryBytes: nil, calls: [], now: 0, windowSeconds: 1,
                                 maxErrorRate: 1, budgetLeft: 1, providerQuotaLeft: [:]).diskProblem(floorBytes: floor) {
@@ -141,7 +119,7 @@ public final class Sync {
                 throw AutodevError(.lockBusy, "another sync\(holder.map { " (pid \($0))" } ?? "") is running on this repository; run again when it ends, or without --no-wait to wait for it",
                                    exitStatus: .busy)
             }
-            step("hook-busy")
+            step(.hookBusy)
             try FileSystem.writeAtomically(store.rerunPath, Array("\(clock.now())\n".utf8))
             // The running sync may have looked for the flag just before it was written and be
             // releasing the lock now: try once more, so the wake-up is not lost.
@@ -184,7 +162,7 @@ public final class Sync {
                 lock.release()
                 throw error
             }
-            step("before-release")
+            step(.beforeRelease)
             lock.release()
             // Released, look for the flag once more: a hook that found the lock held after our
             // last look left it, and tried the lock again before or after we let go. If we get
@@ -211,7 +189,7 @@ public final class Sync {
         }
         // Scratch copies of generators whose sync was killed (SIGKILL leaves them behind).
         Generator.removeDeadScratch(environment)
-        step("locked")
+        step(.locked)
         // A hook that came while we ran asks for one more pass over the new commits.
         while report.passes.count < 10 {
             FileSystem.remove(store.rerunPath)
@@ -327,7 +305,7 @@ public final class Sync {
         let baseLookup = try baseCommit.map { commit throws(AutodevError) in
             try gitCall { try TreeLookup(repository: self.repository, tree: try self.repository.commit(commit).tree) }
         }
-        step("decided")
+        step(.decided)
 
         let nothingToDo = queue.items.isEmpty && events.events.isEmpty
         if !dryRun && !nothingToDo {
@@ -378,7 +356,7 @@ public final class Sync {
             state.awaitingWork = (state.awaitingWork ?? [:]).merging([request.id: request.work]) { $1 }
             state.awaitingSubjects = (state.awaitingSubjects ?? [:]).merging([request.id: request.subject]) { $1 }
         }
-        step("resolved")
+        step(.resolved)
 
         // The results branch: every unmerged generated file, on top of the processed commit.
         progress(RunProgress(stage: .results, done: runner.newFiles.count, total: runner.newFiles.count,
@@ -406,8 +384,8 @@ public final class Sync {
                                                                              range: range, base: to, trailers: last ? trailers : [])
                                                    }, time: clock.now(), stopRequested: stopRequested)
                 try results.publish(built, message: "autodev: \(runID)")
-                if !built.unchanged { step("results-ref") }
-                step("results-written")
+                if !built.unchanged { step(.resultsRef) }
+                step(.resultsWritten)
                 resultsCommit = built.commit.hex
                 state.resultsTip = resultsCommit
                 state.resultsBranch = resultsRef
@@ -450,7 +428,7 @@ public final class Sync {
             timings.observe(.sync, milliseconds: clock.monotonicMilliseconds() - startedMonotonic)
             try RunRecorder(store: store).persist(run: record, decisions: queue.skipped + runner.records, counts: counts, state: cached(state),
                                                   latency: timings.snapshot())
-            step("persisted")
+            step(.persisted)
             // The queue goes to git with the checkpoint: losing `.auto-dev/` loses no work.
             let moveTo = options.range.movesCheckpoint(range) && range.to != range.checkpoint ? range.to : nil
             let message = "autodev: processed \(range.from.map { String($0.hex.prefix(12)) } ?? "(start)")..\(range.to.map { String($0.hex.prefix(12)) } ?? "worktree")"
@@ -459,7 +437,7 @@ public final class Sync {
                           checkpoint: moveTo, expected: range.checkpoint, message: message)
             if moveTo != nil {
                 checkpointMoved = true
-                step("checkpoint")
+                step(.checkpoint)
             }
         }
         record.finishedAt = clock.now()
@@ -476,18 +454,18 @@ public final class Sync {
 
     /// `[validate] command`, or nil when none is configured.
     func validationGate() -> ValidationGate? {
-        let command = config.string("validate.command")
+        let command = config[.validateCommand]
         guard !command.trimmingSpaces().isEmpty else { return nil }
-        let report = config.string("validate.report")
-        return ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
+        let report = config[.validateReport]
+        return ValidationGate(repository: repository, command: command, timeoutSeconds: config[.validateTimeoutSeconds],
                               sandbox: modelSandbox(), runner: commandRunner, report: report.isEmpty ? nil : report)
     }
 
     /// Tier 5's providers, or nil when no provider is configured (or
     /// `llm.enabled = false`): requests are then written out as before.
     private func llmSetup(state: SyncState, runID: String) throws(AutodevError) -> TierRunner.LLMSetup? {
-        guard !config.providers.isEmpty, config.bool("llm.enabled") != false else { return nil }
-        let command = config.string("validate.command")
+        guard !config.providers.isEmpty, config[.llmEnabled] else { return nil }
+        let command = config[.validateCommand]
         var fingerprint = "validate \(command)\n"
         for provider in config.providers {
             fingerprint += "\(provider.name) \(provider.kind.rawValue) \(provider.baseURL) \(provider.model) \(provider.editFormat.rawValue)\n"
@@ -496,7 +474,7 @@ public final class Sync {
                                 // Unique across machines too: runners on other clones share the ledger (SharedLedger),
                                 // and the run id is the same for every runner on the same range.
                                 runKey: "\(runID)@\(getpid())-\(clock.nowMilliseconds())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))", startedMonotonic: runStartedMonotonic,
-                                stopRequested: stopRequested, step: { [unowned self] name in self.step(name) })
+                                stopRequested: stopRequested, step: { [unowned self] point in self.step(point) })
         guarded.shared = sharedLedger
         if let shared = try sharedStore() {
             let link = StoreLink(store: shared, local: guarded.ledger, organisationBudget: shared.settings.organisationBudget)
@@ -515,10 +493,10 @@ public final class Sync {
     /// saves calls). With `[store] url` the answers are the shared store's; in a sync (`inSync`
     /// receives the warning) a store that cannot be reached leaves the clone's own cache.
     public func openAnswerCache(inSync warn: ((String) -> Void)? = nil) throws(AutodevError) -> (any AnswerCache)? {
-        let ttl = config.int("loop.llm_optimization.cache_ttl_hours")
+        let ttl = config[.cacheTTLHours]
         guard ttl > 0 else { return nil }
         if let shared = try sharedStore() {
-            let cache = PostgresAnswerCache(store: shared, ttlHours: ttl, maxMegabytes: config.int("loop.llm_optimization.cache_max_mb"),
+            let cache = PostgresAnswerCache(store: shared, ttlHours: ttl, maxMegabytes: config[.cacheMaxMB],
                                             tolerant: warn != nil)
             guard let warn else { return cache }
             cache.warn = warn
@@ -530,8 +508,8 @@ public final class Sync {
             }
         }
         let cache = try SQLiteAnswerCache(path: SQLiteAnswerCache.path(stateRoot: store.root), ttlHours: ttl,
-                                          maxMegabytes: config.int("loop.llm_optimization.cache_max_mb"))
-        cache.beforeCommit = { [self] in step("cache-write") }
+                                          maxMegabytes: config[.cacheMaxMB])
+        cache.beforeCommit = { [self] in step(.cacheWrite) }
         return cache
     }
 
@@ -577,8 +555,8 @@ public final class Sync {
     /// trailer and the state does not record autodev's tip on it) — either is a configuration
     /// error (exit 2). Advice to restore a moved branch is given only for autodev's own branch.
     private func checkResultsBranch(tip: ObjectID?, state: inout SyncState, notes: inout [String]) throws(AutodevError) {
-        let branch = config.string("loop.results_branch")
-        let setting = "loop.results_branch (\(config.sources["loop.results_branch"]?.description ?? "default"))"
+        let branch = config[.resultsBranch]
+        let setting = "loop.results_branch (\(config.source(of: .resultsBranch)?.description ?? "default"))"
         if try gitCall({ try self.repository.headReferenceName() }) == resultsRef {
             throw AutodevError(.invalidConfig, """
                 \(setting): '\(branch)' is the branch checked out (HEAD); autodev never commits on your branch. \

@@ -202,7 +202,7 @@ extension Sync {
 
     /// Runs `[validate] command` in a scratch copy of HEAD; nil when none is configured.
     public func checkValidation() throws(AutodevError) -> ValidationCheck? {
-        let command = config.string("validate.command")
+        let command = config[.validateCommand]
         guard !command.trimmingSpaces().isEmpty else { return nil }
         guard let head = try gitCall({ try self.repository.head() }) else {
             return ValidationCheck(command: command, passed: false, milliseconds: 0, output: "the repository has no commit to run it on")
