@@ -68,6 +68,9 @@ let package = Package(
         .systemLibrary(name: "CLibpq"),
         // The only module that imports CLibpq: the organisation's shared store (Store/Postgres*).
         .target(name: "AutodevPostgres", dependencies: ["CLibpq"]),
+        // libcrypto's SHA-256 (Sources/CCrypto/shim.h): headers only; the static archive is in
+        // CGitShim's link group.
+        .systemLibrary(name: "CCrypto"),
         .target(name: "AutodevCore", dependencies: [
             "AutodevGit",
             "AutodevSQLite",
@@ -77,6 +80,7 @@ let package = Package(
             "CPCRE2",
             "CSpawn",
             "CExpat",
+            "CCrypto",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ], linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libexpat.a"])]),
         // The commit autodev was built from (scripts/install defines it).

@@ -1,4 +1,6 @@
 @testable import AutodevCore
+import AutodevTestSupport
+import Foundation
 import Testing
 
 @Suite struct SHA256Tests {
@@ -9,5 +11,22 @@ import Testing
     ])
     func digest(input: String, expected: String) {
         #expect(SHA256.hex(input) == expected)
+    }
+
+    /// coreutils' `sha256sum` is the oracle: lengths around the 64-byte block and its 55/56-byte
+    /// padding edge, a multi-block message, UTF-8 text and random bytes from a fixed seed.
+    @Test("agrees with sha256sum", arguments: [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 1000, 70_000])
+    func agreesWithSha256sum(length: Int) throws {
+        let sha256sum = try #require(Subprocess.which("sha256sum"), "coreutils' sha256sum is needed as the oracle")
+        var random = SeededRandom(seed: UInt64(length))
+        let bytes = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &random) }
+        let expected = try Subprocess.run(sha256sum, ["-"], input: Data(bytes)).stdout.prefix(64)
+        #expect(SHA256.hash(bytes).map { String(format: "%02x", $0) }.joined() == expected)
+
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        var text = ""
+        for index in 0..<length { text.append(index % 7 == 0 ? "é" : letters[index % 26]) }
+        let expectedText = try Subprocess.run(sha256sum, ["-"], input: Data(text.utf8)).stdout.prefix(64)
+        #expect(SHA256.hex(text) == expectedText)
     }
 }

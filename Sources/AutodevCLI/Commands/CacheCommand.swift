@@ -33,7 +33,7 @@ extension AutodevCommand {
         func run() throws {
             let workspace = try Workspace.open(global)
             let now = workspace.clock.now()
-            var report = Report(action: action, enabled: workspace.config.int("loop.llm_optimization.cache_ttl_hours") > 0)
+            var report = Report(action: action, enabled: workspace.config[.cacheTTLHours] > 0)
             // Off (TTL 0): the clone's cache file is still shown, pruned or cleared.
             let cache: any AnswerCache = try workspace.openAnswerCache()
                 ?? SQLiteAnswerCache(path: SQLiteAnswerCache.path(stateRoot: workspace.stateRoot), ttlHours: 0, maxMegabytes: 0)

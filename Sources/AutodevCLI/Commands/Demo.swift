@@ -75,7 +75,9 @@ extension AutodevCommand {
             try Data(report.utf8).write(to: URL(fileURLWithPath: reportPath))
             Output.write("\n$ autodev -C \(directory) sync --test-report report.xml      # a failing test: no template fixes it; tier 5 asks the model, the check runs\n")
             let settings = try ConfigFile.load(for: repository, environment: [:])
-            let sync = AutodevCore.Sync(repository: repository, config: settings, environment: Environment.variables())
+            let environment = Environment.variables()
+            let sync = AutodevCore.Sync(repository: repository, config: settings, environment: environment,
+                                        faults: FaultsFromEnvironment(environment))
             var options = SyncOptions()
             options.testReports = [try TestReport.load(reportPath)]
             Output.write(SyncRenderer.render(try sync.run(options), branch: branch))
@@ -125,7 +127,7 @@ extension AutodevCommand {
             Output.write("\n$ autodev -C \(directory) sync      # no checkpoint yet: adopt what is at HEAD as the baseline\n")
             let settings = try ConfigFile.load(for: repository, environment: [:])
             let sync = AutodevCore.Sync(repository: repository, config: settings, environment: [:])
-            let branch = settings.string("loop.results_branch")
+            let branch = settings[.resultsBranch]
             Output.write(SyncRenderer.render(try sync.run(SyncOptions()), branch: branch))
             Output.write("\n$ autodev -C \(directory) sync --backfill      # queue what shows no sign of implementation\n")
             var backfill = SyncOptions()

@@ -49,9 +49,9 @@ extension AutodevCommand.Doctor.Report {
         if !skipValidate {
             report.validation = try workspace.checkValidation(stopRequested: stopRequested)
             if let validation = report.validation, !validation.passed {
-                report.problems.append(config.string("validate.report").isEmpty
+                report.problems.append(config[.validateReport].isEmpty
                     ? "the validation command `\(validation.command)` fails on HEAD as it is: no model call is made for work until it is green. Fix the project, or set [validate] report so answers are judged by the tests they break"
-                    : "the validation command `\(validation.command)` fails on HEAD as it is: answers are judged against its failing tests (\(config.string("validate.report"))); fix them when you can")
+                    : "the validation command `\(validation.command)` fails on HEAD as it is: answers are judged against its failing tests (\(config[.validateReport])); fix them when you can")
             }
         }
         if let baseline = (try? workspace.currentState())?.0.validationBaseline, !baseline.passed {

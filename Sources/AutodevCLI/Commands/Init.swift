@@ -29,7 +29,7 @@ extension AutodevCommand {
             }
             // What is in force now (a settings file that was kept may say otherwise than the starter).
             let config = try ConfigFile.load(for: workspace.repository, environment: Environment.variables())
-            let command = config.string("validate.command")
+            let command = config[.validateCommand]
             if command.isEmpty {
                 Output.write("\nno check found: set [validate] command in config/autodev.toml to the command that runs your tests; without it generated code is committed unchecked\n")
             } else {

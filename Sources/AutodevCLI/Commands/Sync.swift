@@ -120,7 +120,7 @@ extension AutodevCommand {
                 Output.write("HEAD \(head.hex.prefix(12)) is a commit autodev made; nothing to do\n")
                 return
             }
-            let branch = workspace.config.string("loop.results_branch")
+            let branch = workspace.config[.resultsBranch]
             var report: SyncReport?
             var ciReport: SyncRunReport.CI?
             var sharedLedger: SharedLedger?
@@ -280,7 +280,7 @@ extension AutodevCommand {
                 Self.setStateAside(workspace, why: "fetched")
             }
             if shallow {
-                try remote.ensureHistory(checkpointRef: workspace.config.string("loop.checkpoint_ref"), deepen: deepen)
+                try remote.ensureHistory(checkpointRef: workspace.config[.checkpointRef], deepen: deepen)
             }
         }
 
@@ -298,7 +298,7 @@ extension AutodevCommand {
             options.hook = hook != nil
             options.testReports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }
             let line = ProgressLine.forStderr(environment: workspace.environment, ci: ci, hook: hook != nil)
-            let sync = AutodevCore.Sync(workspace: workspace, stopRequested: { Signals.stopRequested }, progress: { line.report($0) })
+            let sync = AutodevCore.Sync(workspace: workspace, faults: FaultsFromEnvironment(workspace.environment), stopRequested: { Signals.stopRequested }, progress: { line.report($0) })
             defer { line.finish() }
             sync.sharedLedger = shared
             return try sync.run(options)

@@ -104,7 +104,7 @@ extension AutodevCommand {
             }
 
             let line = ProgressLine.forStderr(environment: workspace.environment, ci: false, hook: false)
-            let sync = AutodevCore.Sync(workspace: workspace, stopRequested: { Signals.stopRequested }, progress: { line.report($0) })
+            let sync = AutodevCore.Sync(workspace: workspace, faults: FaultsFromEnvironment(workspace.environment), stopRequested: { Signals.stopRequested }, progress: { line.report($0) })
             let report: SyncReport
             do {
                 defer { line.finish() }
@@ -119,7 +119,7 @@ extension AutodevCommand {
                 for shown in preview.events {
                     out += "  event \(shown.id.prefix(12)) \(shown.kind.rawValue) \(Terminal.safe(shown.path)): \(Terminal.safe(shown.detail))\n"
                 }
-                out += SyncRenderer.render(report, branch: workspace.config.string("loop.results_branch"))
+                out += SyncRenderer.render(report, branch: workspace.config[.resultsBranch])
                 if apply { out += "applied: the checkpoint stays where it was\n" }
                 Output.write(out)
             }

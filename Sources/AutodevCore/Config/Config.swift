@@ -34,45 +34,12 @@ public struct Config: Sendable {
         sources[name] = source
     }
 
-    public func int(_ name: String) -> Int {
-        if case .int(let value)? = values[name] { return value }
-        preconditionFailure("config key \(name) is not an integer")
-    }
-
-    public func double(_ name: String) -> Double {
-        switch values[name] {
-        case .double(let value)?: return value
-        case .int(let value)?: return Double(value)
-        default: preconditionFailure("config key \(name) is not a number")
-        }
-    }
-
-    public func bool(_ name: String) -> Bool? {
-        if case .bool(let value)? = values[name] { return value }
-        return nil
-    }
-
-    public func string(_ name: String) -> String {
-        if case .string(let value)? = values[name] { return value }
-        preconditionFailure("config key \(name) is not a string")
-    }
-
-    public func strings(_ name: String) -> [String] {
-        if case .strings(let value)? = values[name] { return value }
-        return []
-    }
-
-    public func optionalInt(_ name: String) -> Int? {
-        if case .int(let value)? = values[name] { return value }
-        return nil
-    }
-
     /// The globs for one category, built-in or replaced, plus the extra ones.
     public func globs(for category: PathCategory) -> [String] {
-        strings("events.\(category.rawValue)") + strings("events.extra_\(category.rawValue)")
+        self[.globs(category)] + self[.extraGlobs(category)]
     }
 
     public func priority(of kind: EventKind) -> Int {
-        int("events.priorities.\(kind.configName)")
+        self[.priority(kind)]
     }
 }

@@ -29,7 +29,7 @@ public enum ConfigFile {
             text = decoded
         }
         var config = try ConfigLoader.load(text: text, file: relativePath, environment: environment)
-        if let name = linkedWorktreeName(repository), config.sources["loop.checkpoint_ref"]?.origin == .builtIn {
+        if let name = linkedWorktreeName(repository), config.source(of: .checkpointRef)?.origin == .builtIn {
             // A linked work tree keeps its own checkpoint (and queue): see `WorkQueue.ref(forCheckpoint:)`.
             config.set("loop.checkpoint_ref", .string("refs/autodev/worktrees/\(name)/checkpoint"),
                        from: Config.Source(origin: .builtIn))

@@ -34,7 +34,7 @@ public enum ConfigLoader {
     /// repository. The error names where the setting came from.
     static func checkReferences(_ config: Config) throws(AutodevError) {
         func invalid(_ key: String, _ problem: String) -> AutodevError { ConfigLoader.invalid(config, key, problem) }
-        let checkpoint = config.string("loop.checkpoint_ref")
+        let checkpoint = config[.checkpointRef]
         guard checkpoint.hasPrefix("refs/autodev/"), Repository.isValidReferenceName(checkpoint) else {
             throw invalid("loop.checkpoint_ref", "= \"\(checkpoint)\" must be a valid ref name under refs/autodev/ (default refs/autodev/checkpoint): autodev moves that ref, and moves no branch or ref of yours")
         }
@@ -44,12 +44,12 @@ public enum ConfigLoader {
         guard checkpoint != SharedLedger.ref else {
             throw invalid("loop.checkpoint_ref", "= \"\(checkpoint)\": \(SharedLedger.ref) holds the spending ledger sync --ci shares; choose another name under refs/autodev/ (default refs/autodev/checkpoint)")
         }
-        let branch = config.string("loop.results_branch")
+        let branch = config[.resultsBranch]
         // Under refs/heads/, it can never be the checkpoint, which lives under refs/autodev/.
         guard !branch.hasPrefix("refs/"), Repository.isValidBranchName(branch) else {
             throw invalid("loop.results_branch", "= \"\(branch)\" must be a valid branch name, without refs/heads/ (default autodev/results)")
         }
-        let report = config.string("validate.report")
+        let report = config[.validateReport]
         if !report.isEmpty, let problem = GeneratedPath.problem(report) {
             throw invalid("validate.report", "= \"\(report)\" \(problem); give the report's path inside the checked copy, as the command writes it (e.g. \"junit.xml\")")
         }

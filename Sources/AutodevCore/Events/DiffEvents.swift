@@ -97,7 +97,7 @@ public struct EventBuilder {
 
     /// Called with `classified` once every change is classified, before the decisions: the
     /// run's fault-injection steps (`Sync.step`).
-    public var step: (String) -> Void = { _ in }
+    public var step: (FaultPoint) -> Void = { _ in }
 
     /// Throws `interrupted` when a stop was requested; `doing` says what it ended.
     func checkStop(_ doing: @autoclosure () -> String) throws(AutodevError) {
@@ -119,8 +119,8 @@ public struct EventBuilder {
     /// The rename settings: config over git config.
     public func renameOptions() -> RenameOptions {
         var options = repository.renameOptionsFromConfig()
-        if let enabled = config.bool("diff.renames") { options.enabled = enabled }
-        if let limit = config.optionalInt("diff.rename_limit") { options.limit = limit }
+        if let enabled = config[.diffRenames] { options.enabled = enabled }
+        if let limit = config[.diffRenameLimit] { options.limit = limit }
         return options
     }
 
@@ -130,7 +130,7 @@ public struct EventBuilder {
     /// `testReports`: JUnit reports whose failed tests become testFailed events.
     public func report(for request: RangeRequest, explain: Bool = false, produced: Set<ObjectID> = [],
                        testReports: [TestReport] = []) throws(AutodevError) -> DiffEventsReport {
-        let range = try RangeResolver.resolve(request, in: repository, checkpointRef: config.string("loop.checkpoint_ref"))
+        let range = try RangeResolver.resolve(request, in: repository, checkpointRef: config[.checkpointRef])
         return try report(for: range, explain: explain, produced: produced, testReports: testReports)
     }
 
@@ -238,7 +238,7 @@ public struct EventBuilder {
         events.append(contentsOf: failed)
         events = Self.sortedEvents(events)
         Trace.phase("events")
-        step("classified")
+        step(.classified)
         try checkStop("sorting \(events.count) events")
         let info = DiffEventsReport.RangeInfo(from: range.from?.hex, to: range.worktree ? "worktree" : range.to?.hex)
         var report = DiffEventsReport(range: info, changes: changes, events: events, notes: ReadNote.unique(notes))

@@ -32,8 +32,9 @@ public struct Classifier: Sendable {
     public init(config: Config) throws(AutodevError) {
         var rules: [Rule] = []
         for category in PathCategory.allCases {
-            for key in ["events.\(category.rawValue)", "events.extra_\(category.rawValue)"] {
-                for pattern in config.strings(key) {
+            for setting in [Setting.globs(category), .extraGlobs(category)] {
+                let key = setting.name
+                for pattern in config[setting] {
                     do {
                         rules.append(Rule(category: category, glob: try Glob(pattern), key: key, order: rules.count))
                     } catch {

@@ -14,8 +14,8 @@ struct Backoff: Sendable, Equatable {
     }
 
     public init(_ config: Config) {
-        self.init(maxRetries: config.int("loop.recovery.max_retries"), baseSeconds: config.double("loop.recovery.backoff_base_seconds"),
-                  maxSeconds: config.double("loop.recovery.backoff_max_seconds"))
+        self.init(maxRetries: config[.maxRetries], baseSeconds: config[.backoffBaseSeconds],
+                  maxSeconds: config[.backoffMaxSeconds])
     }
 
     /// The wait before retry number `retry` (1 for the first) after `error`, or nil when it is

@@ -16,8 +16,8 @@ public struct Budget: Sendable, Equatable {
     }
 
     public init(_ config: Config) {
-        self.init(maxCostPerRun: config.double("llm.budget.max_cost_per_run"), maxCostPerDay: config.double("llm.budget.max_cost_per_day"),
-                  maxCostPerMonth: config.double("llm.budget.max_cost_per_month"), maxTokensPerDay: config.int("llm.budget.max_tokens_per_day"))
+        self.init(maxCostPerRun: config[.maxCostPerRun], maxCostPerDay: config[.maxCostPerDay],
+                  maxCostPerMonth: config[.maxCostPerMonth], maxTokensPerDay: config[.maxTokensPerDay])
     }
 
     /// What has been spent, as the ledger sums it at a moment.

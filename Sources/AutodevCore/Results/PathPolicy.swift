@@ -23,7 +23,7 @@ struct PathPolicy: Sendable {
 
     /// The policy of a configuration (its globs were checked when it was loaded).
     public init(config: Config) {
-        self.allowed = config.strings("answers.allow_paths").compactMap { try? Glob($0) }
+        self.allowed = config[.answersAllowPaths].compactMap { try? Glob($0) }
     }
 
     /// Why `path` may not be written, or nil: the never-rules, then the protected ones unless

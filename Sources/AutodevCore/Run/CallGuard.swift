@@ -21,7 +21,7 @@ final class CallGuard {
     let ledger: SpendLedger
     let clock: any WallClock
     let stopRequested: @Sendable () -> StopReason?
-    let step: (String) -> Void
+    let step: (FaultPoint) -> Void
     /// This process's run, for the per-run budget (a run redone after a crash starts afresh).
     let runKey: String
     /// Another key charged in this run (triage's calls, made before the run's id was known).
@@ -59,7 +59,7 @@ final class CallGuard {
     }
 
     init(config: Config, store: StateStore, ledger: SpendLedger, clock: any WallClock, runKey: String, startedMonotonic: Int64,
-         stopRequested: @escaping @Sendable () -> StopReason?, step: @escaping (String) -> Void) {
+         stopRequested: @escaping @Sendable () -> StopReason?, step: @escaping (FaultPoint) -> Void) {
         self.config = config
         self.store = store
         self.ledger = ledger
@@ -67,7 +67,7 @@ final class CallGuard {
         self.runKey = runKey
         self.stopRequested = stopRequested
         self.step = step
-        deadline = startedMonotonic + Int64(config.int("loop.max_run_seconds")) * 1000
+        deadline = startedMonotonic + Int64(config[.maxRunSeconds]) * 1000
         budget = Budget(config)
         backoff = Backoff(config)
         let (loaded, warning) = ResilienceState.load(store)
@@ -75,7 +75,7 @@ final class CallGuard {
         if let warning { warnings.append(warning) }
     }
 
-    var resetSeconds: Int64 { Int64(config.int("loop.recovery.circuit_breaker_reset_seconds")) }
+    var resetSeconds: Int64 { Int64(config[.circuitBreakerResetSeconds]) }
 
     /// The error rate and mode from the recent calls, with the other readings.
     func health() -> Health {
@@ -88,8 +88,8 @@ final class CallGuard {
         var quota: [String: Double] = [:]
         for (name, limiter) in state.limiters { if let left = limiter.quotaLeft(now: now * 1000) { quota[name] = left } }
         return Health(freeDiskBytes: disk?.bytes, freeDiskPath: disk?.path, residentMemoryBytes: Health.residentMemory(), calls: state.calls,
-                      now: now, windowSeconds: Int64(config.int("loop.recovery.circuit_breaker_reset_seconds")),
-                      maxErrorRate: config.double("health.max_error_rate"), budgetLeft: Budget(config).fractionLeft(spent: spent),
+                      now: now, windowSeconds: Int64(config[.circuitBreakerResetSeconds]),
+                      maxErrorRate: config[.maxErrorRate], budgetLeft: Budget(config).fractionLeft(spent: spent),
                       providerQuotaLeft: quota)
     }
 
@@ -102,7 +102,7 @@ final class CallGuard {
         if health.mode == .safe, let why = health.why {
             return .skipped("safe mode: \(why)", resumesAt: nil)
         }
-        let minQuota = config.double("health.min_quota_fraction")
+        let minQuota = config[.minQuotaFraction]
         if hasFallback {
             if let left = health.providerQuotaLeft[name], left < minQuota {
                 return .skipped("provider '\(name)' has \(Int((left * 100).rounded())) % of its token quota left (its headers say); the next provider serves", resumesAt: nil)
@@ -177,10 +177,10 @@ final class CallGuard {
                 persist()
                 return .skipped(refusal.reason, resumesAt: refusal.resumesAt)
             }
-            step("llm-reserved")
+            step(.llmReserved)
             let result: Result<LLMAnswer, LLMError>
             do throws(LLMError) { result = .success(try provider.complete(request, stopRequested: stopRequested)) } catch { result = .failure(error) }
-            step("llm-answered")
+            step(.llmAnswered)
             let at = clock.now()
             switch result {
             case .success(var answer):
@@ -228,7 +228,7 @@ final class CallGuard {
                 }
                 state.record(.init(at: at, provider: name, failed: true))
                 if error.kind == .transient || error.kind == .quota {
-                    breaker.failed(now: at, threshold: config.int("loop.recovery.circuit_breaker_threshold"), message: String(error.message.prefix(200)))
+                    breaker.failed(now: at, threshold: config[.circuitBreakerThreshold], message: String(error.message.prefix(200)))
                 }
                 state.breakers[name] = breaker
                 persist()

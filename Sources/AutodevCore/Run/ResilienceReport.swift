@@ -41,7 +41,7 @@ public struct ResilienceReport: Sendable, Encodable {
         let entries = ledger.entries()
         let spent = SpendLedger.spent(entries, now: now, run: nil)
         let budget = Budget(config)
-        let reset = Int64(config.int("loop.recovery.circuit_breaker_reset_seconds"))
+        let reset = Int64(config[.circuitBreakerResetSeconds])
         let health = CallGuard.health(config: config, state: state, spent: spent, now: now,
                                       paths: [store.root, repository.workdir ?? repository.gitDirectory])
         var providers: [Provider] = []

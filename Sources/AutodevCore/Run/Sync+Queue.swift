@@ -65,7 +65,7 @@ extension Sync {
                 }
             }
         }
-        step("queue-ref")
+        step(.queueRef)
         guard let moveTo else { return }
         var updates = [ReferenceUpdate(name: checkpointRef, target: moveTo, expected: expected)]
         if let tip { updates.append(ReferenceUpdate(name: queueRef, target: tip, expected: tip)) }

@@ -18,7 +18,7 @@ extension Sync {
     /// `triage.enabled = false`, the rules decide alone; a dry run applies remembered answers only.
     func triage(_ decisions: [Decision], state: inout SyncState, dryRun: Bool) -> TriagePass {
         var pass = TriagePass(decisions: decisions)
-        guard config.bool("triage.enabled") != false, !config.providers.isEmpty, config.bool("llm.enabled") != false,
+        guard config[.triageEnabled], !config.providers.isEmpty, config[.llmEnabled],
               decisions.contains(where: { $0.doubt != nil }) else { return pass }
         let providerConfig = config.providers[0]
         let model = "\(providerConfig.name)/\(providerConfig.model)"
@@ -30,7 +30,7 @@ extension Sync {
                 pass.runKey = runKey
                 let guarded = CallGuard(config: config, store: store, ledger: workspace.ledger, clock: clock,
                                         runKey: runKey, startedMonotonic: runStartedMonotonic,
-                                        stopRequested: stopRequested, step: { [unowned self] name in self.step(name) })
+                                        stopRequested: stopRequested, step: { [unowned self] point in self.step(point) })
                 let secrets = workspace.secretGuard()
                 send = { request, estimated in
                     var request = request
@@ -66,7 +66,7 @@ extension Sync {
                 pass.notes.append("triage not asked: \(error.message); the rules' decisions stand")
             }
         }
-        let outcome = Triage.run(decisions, cached: state.triage ?? [:], model: model, maxItems: config.int("triage.max_items"), send: send)
+        let outcome = Triage.run(decisions, cached: state.triage ?? [:], model: model, maxItems: config[.triageMaxItems], send: send)
         pass.decisions = outcome.decisions
         pass.calls = outcome.calls
         pass.notes.append(contentsOf: outcome.notes)

@@ -18,7 +18,8 @@ public final class Sync {
     let stopRequested: @Sendable () -> StopReason?
     /// Where the run is (RunProgress says why the core only reports it).
     let progress: (RunProgress) -> Void
-    private var pausedOnce = false
+    /// What happens at each `FaultPoint` (the crash tests' hooks; nothing otherwise).
+    let faults: any FaultInjector
     /// When this process's run started, for `loop.max_run_seconds`.
     private(set) var runStartedMonotonic: Int64 = 0
     /// Whether the pending work was read from a queue in git: state.json then leaves it out
@@ -37,21 +38,23 @@ public final class Sync {
         return trimmed
     }
 
-    public init(workspace: Workspace, stopRequested: @escaping @Sendable () -> StopReason? = { nil },
+    public init(workspace: Workspace, faults: any FaultInjector = NoFaults(), stopRequested: @escaping @Sendable () -> StopReason? = { nil },
                 progress: @escaping (RunProgress) -> Void = { _ in }) {
         self.workspace = workspace
+        self.faults = faults
         self.stopRequested = stopRequested
         self.progress = progress
-        workspace.faultStep = { [weak self] name in self?.step(name) }
+        workspace.faultStep = { [weak self] point in self?.step(point) }
     }
 
     /// A run over a workspace made here (tests, the stress test, the demo).
     public convenience init(repository: Repository, config: Config, environment: [String: String], clock: any WallClock = SystemClock(),
                             providerFactory: LLMProviderFactory? = nil, commandRunner: any CommandRunner = ProcessRunner(),
+                            faults: any FaultInjector = NoFaults(),
                             stopRequested: @escaping @Sendable () -> StopReason? = { nil }, progress: @escaping (RunProgress) -> Void = { _ in }) {
         self.init(workspace: Workspace(repository: repository, config: config, environment: environment, clock: clock,
                                        providerFactory: providerFactory, commandRunner: commandRunner),
-                  stopRequested: stopRequested, progress: progress)
+                  faults: faults, stopRequested: stopRequested, progress: progress)
     }
 
     var resultsRef: String { workspace.resultsRef }
@@ -59,33 +62,9 @@ public final class Sync {
     var queueRef: String { workspace.queueRef }
     var repositoryLockPath: String { workspace.repositoryLockPath }
 
-    // MARK: Fault injection for the crash-safety tests
-
-    /// `AUTODEV_TEST_KILL_AT=step` makes the process kill itself with SIGKILL at that step, so
-    /// tests can prove a crash anywhere loses nothing. Steps: locked, classified, decided, resolved,
-    /// results-written, results-ref, persisted, queue-ref, checkpoint; llm-reserved (a call
-    /// recorded in the spending ledger, not yet sent) and llm-answered (answered, not yet settled).
-    /// `AUTODEV_TEST_SIGNAL_AT=step` sends the process SIGTERM there, to test graceful stops.
-    /// `AUTODEV_TEST_PAUSE_AT=step` with `AUTODEV_TEST_PAUSE_FIFO=PATH` stops there once, for races
-    /// between two syncs: it opens the FIFO PATH for writing (the test, reading, learns it
-    /// arrived), then PATH.go for reading (it goes on when the test opens that for writing).
-    /// Steps `hook-busy` (a hook's sync found the lock held) and `before-release` (a run about to
-    /// release the lock); `store-reserving` (inside the shared store's reservation transaction,
-    /// the spending summed, the budget not yet checked).
-    func step(_ name: String) {
-        if environment["AUTODEV_TEST_PAUSE_AT"] == name, !pausedOnce, let fifo = environment["AUTODEV_TEST_PAUSE_FIFO"] {
-            pausedOnce = true  // once per process: a run that goes round again does not wait twice
-            let here = open(fifo, O_WRONLY)
-            if here >= 0 { close(here) }
-            let go = open(fifo + ".go", O_RDONLY)
-            if go >= 0 { close(go) }
-        }
-        if environment["AUTODEV_TEST_KILL_AT"] == name {
-            kill(getpid(), SIGKILL)
-        }
-        if environment["AUTODEV_TEST_SIGNAL_AT"] == name {
-            kill(getpid(), SIGTERM)
-        }
+    /// Hands the crash-safety tests a point of the run (`FaultPoint` lists them).
+    func step(_ point: FaultPoint) {
+        faults.reached(point)
     }
 
     // MARK: The run
@@ -104,7 +83,7 @@ public final class Sync {
             return report
         }
         // Health: below the disk floor nothing starts (a half-written state helps nobody).
-        let floor = Int64(config.int("health.min_free_disk_mb")) * 1_048_576
+        let floor = Int64(config[.minFreeDiskMB]) * 1_048_576
         if let low = Health.lowestFree([store.root, repository.workdir ?? repository.gitDirectory]),
            let problem = Health(freeDiskBytes: low.bytes, freeDiskPath: low.path, residentMemoryBytes: nil, calls: [], now: 0, windowSeconds: 1,
                                 maxErrorRate: 1, budgetLeft: 1, providerQuotaLeft: [:]).diskProblem(floorBytes: floor) {
@@ -150,7 +129,7 @@ public final class Sync {
                     }, stopRequested: stopRequested)
                     action = machine.worktreeLock(result(attempt, into: &worktreeLock))
                 case .leaveRerunRequest:
-                    step("hook-busy")
+                    step(.hookBusy)
                     try FileSystem.writeAtomically(store.rerunPath, Array("\(clock.now())\n".utf8))
                     action = machine.rerunRequestLeft()
                 case .takeRepositoryLock(let wait):
@@ -181,7 +160,7 @@ public final class Sync {
                     if let signal { report.interruptedBy = signal }
                     action = machine.passFinished(stopSignal: signal, rerunRequested: FileSystem.exists(store.rerunPath))
                 case .releaseWorktreeLock:
-                    step("before-release")
+                    step(.beforeRelease)
                     worktreeLock?.release()
                     worktreeLock = nil
                     action = machine.released(rerunRequested: FileSystem.exists(store.rerunPath))
@@ -216,7 +195,7 @@ public final class Sync {
             }
         }
         Generator.removeDeadScratch(environment)
-        step("locked")
+        step(.locked)
     }
 
     /// One pass holding the locks: the re-run request it answers is removed first. A pass that
@@ -322,7 +301,7 @@ public final class Sync {
         let baseLookup = try baseCommit.map { commit throws(AutodevError) in
             try gitCall { try TreeLookup(repository: self.repository, tree: try self.repository.commit(commit).tree) }
         }
-        step("decided")
+        step(.decided)
 
         let nothingToDo = queue.items.isEmpty && events.events.isEmpty
         if !dryRun && !nothingToDo {
@@ -373,7 +352,7 @@ public final class Sync {
             state.awaitingWork = (state.awaitingWork ?? [:]).merging([request.id: request.work]) { $1 }
             state.awaitingSubjects = (state.awaitingSubjects ?? [:]).merging([request.id: request.subject]) { $1 }
         }
-        step("resolved")
+        step(.resolved)
 
         // The results branch: every unmerged generated file, on top of the processed commit.
         progress(RunProgress(stage: .results, done: runner.newFiles.count, total: runner.newFiles.count,
@@ -401,8 +380,8 @@ public final class Sync {
                                                                              range: range, base: to, trailers: last ? trailers : [])
                                                    }, time: clock.now(), stopRequested: stopRequested)
                 try results.publish(built, message: "autodev: \(runID)")
-                if !built.unchanged { step("results-ref") }
-                step("results-written")
+                if !built.unchanged { step(.resultsRef) }
+                step(.resultsWritten)
                 resultsCommit = built.commit.hex
                 state.resultsTip = resultsCommit
                 state.resultsBranch = resultsRef
@@ -445,7 +424,7 @@ public final class Sync {
             timings.observe(.sync, milliseconds: clock.monotonicMilliseconds() - startedMonotonic)
             try RunRecorder(store: store).persist(run: record, decisions: queue.skipped + runner.records, counts: counts, state: cached(state),
                                                   latency: timings.snapshot())
-            step("persisted")
+            step(.persisted)
             // The queue goes to git with the checkpoint: losing `.auto-dev/` loses no work.
             let moveTo = options.range.movesCheckpoint(range) && range.to != range.checkpoint ? range.to : nil
             let message = "autodev: processed \(range.from.map { String($0.hex.prefix(12)) } ?? "(start)")..\(range.to.map { String($0.hex.prefix(12)) } ?? "worktree")"
@@ -454,7 +433,7 @@ public final class Sync {
                           checkpoint: moveTo, expected: range.checkpoint, message: message)
             if moveTo != nil {
                 checkpointMoved = true
-                step("checkpoint")
+                step(.checkpoint)
             }
         }
         record.finishedAt = clock.now()
@@ -473,8 +452,8 @@ public final class Sync {
     /// Tier 5's providers, or nil when no provider is configured (or
     /// `llm.enabled = false`): requests are then written out as before.
     private func llmSetup(state: SyncState, runID: String) throws(AutodevError) -> TierRunner.LLMSetup? {
-        guard !config.providers.isEmpty, config.bool("llm.enabled") != false else { return nil }
-        let command = config.string("validate.command")
+        guard !config.providers.isEmpty, config[.llmEnabled] else { return nil }
+        let command = config[.validateCommand]
         var fingerprint = "validate \(command)\n"
         for provider in config.providers {
             fingerprint += "\(provider.name) \(provider.kind.rawValue) \(provider.baseURL) \(provider.model) \(provider.editFormat.rawValue)\n"
@@ -483,7 +462,7 @@ public final class Sync {
                                 // Unique across machines too: runners on other clones share the ledger (SharedLedger),
                                 // and the run id is the same for every runner on the same range.
                                 runKey: "\(runID)@\(getpid())-\(clock.nowMilliseconds())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))", startedMonotonic: runStartedMonotonic,
-                                stopRequested: stopRequested, step: { [unowned self] name in self.step(name) })
+                                stopRequested: stopRequested, step: { [unowned self] point in self.step(point) })
         guarded.shared = sharedLedger
         if let shared = try workspace.sharedStore() {
             let link = StoreLink(store: shared, local: guarded.ledger, organisationBudget: shared.settings.organisationBudget)
@@ -507,8 +486,8 @@ public final class Sync {
     /// trailer and the state does not record autodev's tip on it) — either is a configuration
     /// error (exit 2). Advice to restore a moved branch is given only for autodev's own branch.
     private func checkResultsBranch(tip: ObjectID?, state: inout SyncState, notes: inout [String]) throws(AutodevError) {
-        let branch = config.string("loop.results_branch")
-        let setting = "loop.results_branch (\(config.sources["loop.results_branch"]?.description ?? "default"))"
+        let branch = config[.resultsBranch]
+        let setting = "loop.results_branch (\(config.source(of: .resultsBranch)?.description ?? "default"))"
         if try gitCall({ try self.repository.headReferenceName() }) == resultsRef {
             throw AutodevError(.invalidConfig, """
                 \(setting): '\(branch)' is the branch checked out (HEAD); autodev never commits on your branch. \

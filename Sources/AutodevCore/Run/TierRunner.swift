@@ -92,7 +92,7 @@ final class TierRunner {
         let files = RepositoryFiles(repository: context.repository)
         let templates = try TemplateLibrary.load(files)
         let patterns = try PatternRules.load(files, templates: templates)
-        let maxItems = context.config.int("loop.max_events_per_run")
+        let maxItems = context.config[.maxEventsPerRun]
         let featuresNamingFiles = Set(queue.filter { !$0.links.isEmpty }.map { ChangePlanner.key(of: $0) })
         let generated = try runGenerators(queue.prefix(maxItems), patterns: patterns)
         let tiers = TierResolver(patterns: patterns, templates: templates, repository: context.repository,
@@ -177,8 +177,8 @@ final class TierRunner {
                 items.append(.init(work: item.id, action: item.action, subject: item.subjectLabel, tier: TierName.llm.rawValue, outcome: note, files: []))
                 continue
             case .request(let request):
-                let maxCalls = context.config.int("loop.max_llm_calls_per_run")
-                let maxTokens = context.config.int("loop.max_tokens_per_run")
+                let maxCalls = context.config[.maxLLMCallsPerRun]
+                let maxTokens = context.config[.maxTokensPerRun]
                 if calls + 1 > maxCalls || tokens + request.estimatedTokens > maxTokens {
                     deferItem(item, calls + 1 > maxCalls ? "over max_llm_calls_per_run (\(maxCalls)); pending"
                                                          : "over max_tokens_per_run (\(maxTokens)); pending")
@@ -257,7 +257,7 @@ final class TierRunner {
             jobs.append(generator.job(command, timeoutSeconds: timeout, patternName: rule.name, item: item, captures: captures,
                                       logPath: context.store.loop + "/logs/\(context.runID)/\(item.id).log"))
         }
-        generator.runAll(jobs, width: context.config.int("loop.max_concurrent_tasks"), stopRequested: context.stopRequested)
+        generator.runAll(jobs, width: context.config[.maxConcurrentTasks], stopRequested: context.stopRequested)
         var generated: [String: Result<[String: [UInt8]], AutodevError>] = [:]
         for job in jobs { generated[job.item.id] = job.outcome }
         return generated

@@ -21,7 +21,7 @@ public final class Workspace {
     public let store: StateStore
     /// Called at the named fault-injection steps of the parts the workspace opens (the shared
     /// store's reservation, the answer cache's write); `Sync` sets it to its own `step`.
-    var faultStep: (String) -> Void = { _ in }
+    var faultStep: (FaultPoint) -> Void = { _ in }
     /// The organisation's shared store (`[store] url`), made on first use (`sharedStore()`).
     private var postgres: PostgresStore?
 
@@ -55,9 +55,9 @@ public final class Workspace {
     /// The work tree or, for a bare repository, the git folder: where commands run.
     public var directory: String { repository.workdir ?? repository.gitDirectory }
 
-    public var resultsBranch: String { config.string("loop.results_branch") }
+    public var resultsBranch: String { config[.resultsBranch] }
     public var resultsRef: String { "refs/heads/" + resultsBranch }
-    public var checkpointRef: String { config.string("loop.checkpoint_ref") }
+    public var checkpointRef: String { config[.checkpointRef] }
     /// The queue of unfinished work beside the checkpoint (a linked work tree has its own).
     public var queueRef: String { WorkQueue.ref(forCheckpoint: checkpointRef) }
     /// One sync at a time in this work tree (`.auto-dev/loop/sync.lock`).
@@ -76,7 +76,7 @@ public final class Workspace {
         if let postgres { return postgres }
         guard let settings = StoreSettings(config: config, repository: repository) else { return nil }
         let store = PostgresStore(settings: settings, password: try settings.password(environment: environment))
-        store.whileReserving = { [unowned self] in faultStep("store-reserving") }
+        store.whileReserving = { [unowned self] in faultStep(.storeReserving) }
         postgres = store
         return store
     }
@@ -86,10 +86,10 @@ public final class Workspace {
     /// saves calls). With `[store] url` the answers are the shared store's; in a sync (`inSync`
     /// receives the warning) a store that cannot be reached leaves the clone's own cache.
     public func openAnswerCache(inSync warn: ((String) -> Void)? = nil) throws(AutodevError) -> (any AnswerCache)? {
-        let ttl = config.int("loop.llm_optimization.cache_ttl_hours")
+        let ttl = config[.cacheTTLHours]
         guard ttl > 0 else { return nil }
         if let shared = try sharedStore() {
-            let cache = PostgresAnswerCache(store: shared, ttlHours: ttl, maxMegabytes: config.int("loop.llm_optimization.cache_max_mb"),
+            let cache = PostgresAnswerCache(store: shared, ttlHours: ttl, maxMegabytes: config[.cacheMaxMB],
                                             tolerant: warn != nil)
             guard let warn else { return cache }
             cache.warn = warn
@@ -101,8 +101,8 @@ public final class Workspace {
             }
         }
         let cache = try SQLiteAnswerCache(path: SQLiteAnswerCache.path(stateRoot: store.root), ttlHours: ttl,
-                                          maxMegabytes: config.int("loop.llm_optimization.cache_max_mb"))
-        cache.beforeCommit = { [self] in faultStep("cache-write") }
+                                          maxMegabytes: config[.cacheMaxMB])
+        cache.beforeCommit = { [self] in faultStep(.cacheWrite) }
         return cache
     }
 

@@ -19,12 +19,12 @@ struct StoreSettings: Sendable, Equatable {
 
     /// The settings in force, or nil when `store.url` is empty (the clone's own files serve).
     public init?(config: Config, repository: Repository) {
-        let url = config.string("store.url").trimmingSpaces()
+        let url = config[.storeURL].trimmingSpaces()
         guard !url.isEmpty else { return nil }
         self.url = url
-        let variable = config.string("store.password_env").trimmingSpaces()
+        let variable = config[.storePasswordEnv].trimmingSpaces()
         passwordVariable = variable.isEmpty ? nil : variable
-        let named = config.string("store.repository").trimmingSpaces()
+        let named = config[.storeRepository].trimmingSpaces()
         if !named.isEmpty {
             self.repository = named
         } else if let origin = repository.configPath("remote.origin.url"), !origin.isEmpty {
@@ -32,9 +32,9 @@ struct StoreSettings: Sendable, Equatable {
         } else {
             self.repository = repository.commonDirectory
         }
-        connectTimeoutSeconds = config.int("store.connect_timeout_seconds")
-        organisationBudget = Budget(maxCostPerDay: config.double("store.org_max_cost_per_day"),
-                                    maxCostPerMonth: config.double("store.org_max_cost_per_month"))
+        connectTimeoutSeconds = config[.storeConnectTimeoutSeconds]
+        organisationBudget = Budget(maxCostPerDay: config[.orgMaxCostPerDay],
+                                    maxCostPerMonth: config[.orgMaxCostPerMonth])
     }
 
     /// The password from the variable `store.password_env` names; nil without that setting.
@@ -50,7 +50,7 @@ struct StoreSettings: Sendable, Equatable {
 
     /// `store.url` is a PostgreSQL URL without a password; called when the config is loaded.
     static func check(_ config: Config, invalid: (String, String) -> AutodevError) throws(AutodevError) {
-        let url = config.string("store.url").trimmingSpaces()
+        let url = config[.storeURL].trimmingSpaces()
         guard !url.isEmpty else { return }
         guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") else {
             throw invalid("store.url", "must be a PostgreSQL URL (\"postgresql://user@host:5432/db\"), the only shared store autodev supports; empty it to keep the state in this clone")
@@ -58,7 +58,7 @@ struct StoreSettings: Sendable, Equatable {
         if Self.holdsPassword(url) {
             throw invalid("store.url", "holds a password (postgresql://user:…@host or ?password=…): the config file is committed, so remove it from the URL and put it in an environment variable named by store.password_env (or in PGPASSWORD)")
         }
-        let variable = config.string("store.password_env")
+        let variable = config[.storePasswordEnv]
         if !variable.isEmpty, !variable.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }) {
             throw invalid("store.password_env", "= \"\(variable)\" must be the name of an environment variable (letters, digits, _), not the password itself")
         }

@@ -30,8 +30,8 @@ extension TierRunner {
         }
         guard let cache = reuse.cache else { return items }
         let now = context.clock.now()
-        let threshold = context.config.double("loop.llm_optimization.similarity_threshold")
-        let maxContext = context.config.int("loop.llm_optimization.max_context_tokens")
+        let threshold = context.config[.similarityThreshold]
+        let maxContext = context.config[.maxContextTokens]
         var left: [WorkItem] = []
         for item in items {
             if context.stopRequested() != nil {

@@ -167,16 +167,16 @@ extension TierRunner {
     /// Asks the providers in order for `items`; a malformed answer as a whole is asked again
     /// once with its problem. Items that cannot be asked (limits, stop, failures) are deferred.
     private func ask(_ items: [PromptBuilder.Item], attempt: Int, source: any PromptSource, setup: LLMSetup) throws(AutodevError) -> Asked {
-        let maxCalls = context.config.int("loop.max_llm_calls_per_run")
-        let maxTokens = context.config.int("loop.max_tokens_per_run")
+        let maxCalls = context.config[.maxLLMCallsPerRun]
+        let maxTokens = context.config[.maxTokensPerRun]
         var lastError: LLMError?
         var skips: [String] = []
         for (index, provider) in setup.providers.enumerated() {
             let config = provider.config
             var estimator = TokenEstimator(calibration: llmCalibration[config.name] ?? setup.calibration[config.name] ?? 1)
             let builder = PromptBuilder(source: source, secrets: setup.secrets, estimator: estimator, provider: config,
-                                        maxContextTokens: context.config.int("loop.llm_optimization.max_context_tokens"),
-                                        batchSize: max(items.count, context.config.int("loop.llm_optimization.batch_size")))
+                                        maxContextTokens: context.config[.maxContextTokens],
+                                        batchSize: max(items.count, context.config[.batchSize]))
             var round = items
             var asked = attempt
             asking: for reask in 0..<2 {
@@ -236,7 +236,7 @@ extension TierRunner {
                     llmCalibration[config.name] = estimator.calibration
                 }
                 let stop = context.stopRequested
-                let format = AnswerFormat(editFormat: config.editFormat, maxFiles: context.config.int("answers.max_files"),
+                let format = AnswerFormat(editFormat: config.editFormat, maxFiles: context.config[.answersMaxFiles],
                                           stopRequested: { stop() != nil })
                 do {
                     let parsed = try format.parse(answer, work: prompt.work, current: { source.read($0) })
@@ -304,7 +304,7 @@ extension TierRunner {
     /// whole, or parked whole.
     private func serve(_ change: Change, tree: AccumulatedTree, baseTree: ObjectID, setup: LLMSetup) throws(AutodevError) {
         var progress = Progress(tree: tree.fork())
-        var steps = change.steps(size: context.config.int("loop.llm_optimization.batch_size"))
+        var steps = change.steps(size: context.config[.batchSize])
         var number = 0
         while number < steps.count {
             defer { number += 1 }
@@ -376,7 +376,7 @@ extension TierRunner {
     private func cutsItemFiles(_ step: [WorkItem], targets: [String], source: any PromptSource, setup: LLMSetup) -> Bool {
         guard let config = setup.providers.first?.config else { return false }
         let builder = PromptBuilder(source: source, estimator: TokenEstimator(calibration: llmCalibration[config.name] ?? setup.calibration[config.name] ?? 1),
-                                    provider: config, maxContextTokens: context.config.int("loop.llm_optimization.max_context_tokens"),
+                                    provider: config, maxContextTokens: context.config[.maxContextTokens],
                                     batchSize: step.count)
         guard let prompt = try? builder.build(step.map { promptItem($0, targets: targets) }) else { return false }
         let files = Set(targets + step.flatMap { $0.links + ($0.requirement == nil ? [$0.path] : []) })
@@ -427,7 +427,7 @@ extension TierRunner {
 
     private func validateAndAccept(_ change: Change, _ start: Progress, baseTree: ObjectID, setup: LLMSetup) throws(AutodevError) {
         var progress = start
-        let rounds = 1 + context.config.int("loop.recovery.max_retries")
+        let rounds = 1 + context.config[.maxRetries]
         let lead = progress.answered[0]
         let what = change.items.count == 1 ? lead.subjectLabel : "change \(change.key)"
         var lastOutput = ""

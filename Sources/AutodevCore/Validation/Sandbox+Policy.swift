@@ -35,12 +35,12 @@ extension Sandbox {
     /// autodev's, filtered to the allowlist; `repositoryFolders` (the work tree, the git folder,
     /// the common git folder) are hidden with the home folders.
     public static func forModelCode(config: Config, environment: [String: String], repositoryFolders: [String]) -> Sandbox {
-        let mode = Mode(rawValue: config.string("validate.sandbox")) ?? .bubblewrap
-        let network = config.bool("validate.network") ?? false
+        let mode = Mode(rawValue: config[.validateSandbox]) ?? .bubblewrap
+        let network = config[.validateNetwork]
         let temporary = Generator.temporaryFolder(environment)
         let secrets = SecretValues(providers: config.providers, environment: environment)
         let keyNames = Set(config.providers.compactMap(\.apiKeyEnv))
-        var allowed = baseNames.union(toolchainNames).union(config.strings("validate.env"))
+        var allowed = baseNames.union(toolchainNames).union(config[.validateEnv])
         allowed.subtract(keyNames)
         var filtered: [String: String] = [:]
         for (name, value) in environment {
@@ -149,11 +149,11 @@ extension Sandbox {
     /// variable that holds a provider key, or whose name says it holds a secret, is refused in
     /// `env` — model code must never see one.
     static func checkConfig(_ config: Config, invalid: (String, String) -> AutodevError) throws(AutodevError) {
-        let mode = config.string("validate.sandbox")
+        let mode = config[.validateSandbox]
         guard Mode(rawValue: mode) != nil else {
             throw invalid("validate.sandbox", "= \"\(mode)\" must be \"bwrap\" (model code runs under bubblewrap) or \"none\" (it runs unconfined)")
         }
-        for name in config.strings("validate.env") {
+        for name in config[.validateEnv] {
             guard let first = name.first, first == "_" || (first.isASCII && first.isLetter),
                   name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
                 throw invalid("validate.env", "lists \"\(name)\", which is not the name of an environment variable (letters, digits and _)")

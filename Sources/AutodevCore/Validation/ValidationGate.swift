@@ -225,16 +225,16 @@ extension Workspace {
 
     /// `[validate] command`, or nil when none is configured.
     func validationGate() -> ValidationGate? {
-        let command = config.string("validate.command")
+        let command = config[.validateCommand]
         guard !command.trimmingSpaces().isEmpty else { return nil }
-        let report = config.string("validate.report")
-        return ValidationGate(repository: repository, command: command, timeoutSeconds: config.int("validate.timeout_seconds"),
+        let report = config[.validateReport]
+        return ValidationGate(repository: repository, command: command, timeoutSeconds: config[.validateTimeoutSeconds],
                               sandbox: modelSandbox(), runner: commandRunner, report: report.isEmpty ? nil : report)
     }
 
     /// Runs `[validate] command` in a scratch copy of HEAD; nil when none is configured.
     public func checkValidation(stopRequested: @escaping @Sendable () -> StopReason?) throws(AutodevError) -> ValidationCheck? {
-        let command = config.string("validate.command")
+        let command = config[.validateCommand]
         guard !command.trimmingSpaces().isEmpty else { return nil }
         guard let head = try gitCall({ try self.repository.head() }) else {
             return ValidationCheck(command: command, passed: false, milliseconds: 0, output: "the repository has no commit to run it on")

@@ -21,7 +21,7 @@ import Testing
         // What init wrote is valid: the settings load, every template parses and renders.
         let settings = try String(contentsOfFile: fixture.path + "/config/autodev.toml", encoding: .utf8)
         let config = try ConfigLoader.load(text: settings, file: "config/autodev.toml", environment: [:])
-        #expect(config.int("loop.max_events_per_run") == 200)
+        #expect(config[.maxEventsPerRun] == 200)
         for key in ConfigSchema.keys where key.name != "version" {
             #expect(settings.contains("# \(key.name.split(separator: ".").last!) = "), "\(key.name)")
         }
@@ -73,7 +73,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let settings = try String(contentsOfFile: fixture.path + "/config/autodev.toml", encoding: .utf8)
         let config = try ConfigLoader.load(text: settings, file: "config/autodev.toml", environment: [:])
-        #expect(config.string("validate.command") == (expected ?? ""), "\(files.keys)")
+        #expect(config[.validateCommand] == (expected ?? ""), "\(files.keys)")
         // No starter template answers work: each is a scaffold.
         let folder = fixture.path + "/config/templates"
         for name in try FileManager.default.contentsOfDirectory(atPath: folder) {

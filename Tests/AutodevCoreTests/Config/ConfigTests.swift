@@ -4,8 +4,8 @@ import Testing
 @Suite struct ConfigTests {
     @Test func defaultsApplyWithoutAFile() throws {
         let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
-        #expect(config.int("loop.max_events_per_run") == 200)
-        #expect(config.string("loop.results_branch") == "autodev/results")
+        #expect(config[.maxEventsPerRun] == 200)
+        #expect(config[.resultsBranch] == "autodev/results")
         #expect(config.sources["loop.max_events_per_run"]?.description == "default")
     }
 
@@ -18,10 +18,10 @@ import Testing
             [loop.llm_optimization]
             similarity_threshold = 0.9
             """, file: "config/autodev.toml", environment: ["AUTODEV_LOOP_MAX_CONCURRENT_TASKS": "8"])
-        #expect(config.int("loop.max_events_per_run") == 50)
+        #expect(config[.maxEventsPerRun] == 50)
         #expect(config.sources["loop.max_events_per_run"]?.description == "config/autodev.toml:2")
-        #expect(config.int("loop.max_concurrent_tasks") == 8)
-        #expect(config.double("loop.llm_optimization.similarity_threshold") == 0.9)
+        #expect(config[.maxConcurrentTasks] == 8)
+        #expect(config[.similarityThreshold] == 0.9)
     }
 
     @Test("invalid configuration names the file, key and line", arguments: [

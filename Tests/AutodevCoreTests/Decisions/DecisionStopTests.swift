@@ -45,7 +45,7 @@ import Testing
             guard classified.load(ordering: .relaxed) else { return nil }
             return looks.add(1, ordering: .relaxed).newValue > 2 ? reason : nil
         }
-        builder.step = { if $0 == "classified" { classified.store(true, ordering: .relaxed) } }
+        builder.step = { if $0 == .classified { classified.store(true, ordering: .relaxed) } }
         let error = try #require(throws: AutodevError.self) { try builder.report(for: .explicit("HEAD~1..HEAD"), explain: true) }
         #expect(error.code == .interrupted)
         #expect(error.stopReason == reason)

@@ -52,7 +52,7 @@ import Foundation
     /// its `extra_` key) as one `.gitignore`, categories in order.
     static func expected(_ config: Config, _ path: String) throws -> (PathCategory, String)? {
         for category in PathCategory.allCases {
-            let patterns = config.strings("events.\(category.rawValue)") + config.strings("events.extra_\(category.rawValue)")
+            let patterns = config[.globs(category)] + config[.extraGlobs(category)]
             let list = try GlobList(patterns)
             if let index = list.decidingIndex(path), !list.globs[index].isNegated { return (category, patterns[index]) }
         }

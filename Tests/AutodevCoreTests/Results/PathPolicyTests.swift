@@ -80,8 +80,8 @@ import Testing
                                            file: "config/autodev.toml", environment: [:])
         #expect(PathPolicy(config: config).problem(".gitattributes") == nil)
         #expect(PathPolicy(config: config).problem(".gitmodules") != nil)
-        #expect(config.int("answers.max_files") == 5)
-        #expect(try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:]).int("answers.max_files") == 200)
+        #expect(config[.answersMaxFiles] == 5)
+        #expect(try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])[.answersMaxFiles] == 200)
         #expect { try ConfigLoader.load(text: "[answers]\nallow_paths = [\"   \"]\n", file: "config/autodev.toml", environment: [:]) } throws: { error in
             "\(error)".contains("answers.allow_paths")
         }
