@@ -181,6 +181,10 @@ public struct StressTest {
         while made < events {
             if stopRequested() != 0 { break }
             let count = min(options.batch, events - made)
+            // A fresh handle per run, as each `autodev sync` process has: one handle's object
+            // cache (trees up to 1 MiB are kept, 256 MB in all) would carry every run's trees
+            // into the next, and the peak memory would grow with the events.
+            let repository = try gitCallStatic { try Repository.open(at: path) }
             let setupStart = nanoseconds()
             try commitBatch(repository, unit: unit, batch: batchNumber, first: made, count: count, patternsOnly: options.patternsOnly)
             measured.setupNanoseconds += nanoseconds() - setupStart
