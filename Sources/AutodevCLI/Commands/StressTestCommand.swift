@@ -10,7 +10,7 @@ extension AutodevCommand {
         static let discussion = """
                 Makes CONCURRENCY scratch repositories (a Python project with autodev's starter files, its templates declared answers and checked by the validation command `true` run without the sandbox, a pattern that skips "legacy" requirements) in a temporary folder, removed afterwards; your repository is not read or touched. Each gets its share of N events as commits of --batch Spec Kit features (one requirement each: a quarter skipped by the pattern, tier 1; the rest answered by two templates, tier 2, each answer passed through the validation gate; --patterns-only makes every event a tier-1 skip); after each commit a real sync runs (lock, events, decisions, tiers, results commits, history, state, queue, checkpoint) and its stages and each piece of work are timed. Writing the commits is not timed.
 
-                Prints events per second, milliseconds per event (its time in the tiers plus its share of the run's other stages) and per stage (p50, p95, p99, max per run), work by tier, and peak memory (getrusage maxrss of this process). Benchmarks/bench-stress runs it at several sizes beside a baseline.
+                Prints events per second, milliseconds per event (its time in the tiers plus its share of the run's other stages) and per stage (p50, p95, p99, max per run; percentiles from fixed buckets 1 % wide, so memory does not grow with N), work by tier, and peak memory (getrusage maxrss of this process). Benchmarks/bench-stress runs it at several sizes beside a baseline.
                 """
 
         static let spec = CommandSpec(

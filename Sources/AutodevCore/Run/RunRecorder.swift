@@ -66,7 +66,7 @@ struct RunRecorder {
 
     func persist(run record: RunRecord, decisions: [DecisionRecord], counts: Counts, state: SyncState,
                  latency: [String: LatencyHistogram] = [:]) throws(AutodevError) {
-        try store.save(decisions: decisions.map { var r = $0; r.run = record.id; return r }, run: record.id)
+        try store.save(decisions: decisions, run: record.id)
         try store.save(record)
         var (metrics, _) = store.loadMetrics()
         // A run redone after a crash has the same id: count it once.

@@ -41,6 +41,16 @@ public struct StressTest {
         public var max: Double
         public var count: Int
 
+        /// From a fixed-bucket histogram (`QuantileHistogram`: within 1 % above the nearest-rank
+        /// value; `max` and `count` exact): the memory of a run does not grow with its events.
+        init(_ histogram: QuantileHistogram) {
+            p50 = histogram.quantile(0.50)
+            p95 = histogram.quantile(0.95)
+            p99 = histogram.quantile(0.99)
+            max = histogram.maximum
+            count = histogram.count
+        }
+
         /// Nearest-rank percentiles of `values` (sorted here).
         public init(_ values: [Double]) {
             let sorted = values.sorted()
@@ -106,11 +116,12 @@ public struct StressTest {
         return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
     }
 
-    /// What one scratch repository measured.
+    /// What one scratch repository measured: histograms, not every event's time (fixed memory
+    /// from 10,000 to 1,000,000 events).
     struct Measured: Sendable {
-        var perEvent: [Double] = []
-        var perWork: [Double] = []
-        var stages: [String: [Double]] = [:]
+        var perEvent = QuantileHistogram()
+        var perWork = QuantileHistogram()
+        var stages: [String: QuantileHistogram] = [:]
         var tiers: [String: Int] = [:]
         var events = 0
         var runs = 0
@@ -136,9 +147,9 @@ public struct StressTest {
         }
         var all = Measured()
         for result in results {
-            all.perEvent += result.perEvent
-            all.perWork += result.perWork
-            for (stage, values) in result.stages { all.stages[stage, default: []] += values }
+            all.perEvent.add(result.perEvent)
+            all.perWork.add(result.perWork)
+            for (stage, values) in result.stages { all.stages[stage, default: QuantileHistogram()].add(values) }
             all.tiers.merge(result.tiers, uniquingKeysWith: +)
             all.events += result.events
             all.runs += result.runs
@@ -151,7 +162,7 @@ public struct StressTest {
         return Report(events: all.events, concurrency: width, batch: options.batch, patternsOnly: options.patternsOnly, runs: all.runs, seconds: seconds,
                       eventsPerSecond: seconds > 0 ? Double(all.events) / seconds : 0,
                       perEvent: Percentiles(all.perEvent), perWorkInTiers: Percentiles(all.perWork),
-                      stages: all.stages.mapValues { Stage(perRun: Percentiles($0), totalMilliseconds: $0.reduce(0, +)) },
+                      stages: all.stages.mapValues { Stage(perRun: Percentiles($0), totalMilliseconds: $0.sum) },
                       tiers: all.tiers, modelCalls: all.calls, peakMemoryMiB: Self.peakMemoryMiB(),
                       setupSeconds: Double(all.setupNanoseconds) / 1e9)
     }
@@ -170,6 +181,10 @@ public struct StressTest {
         while made < events {
             if stopRequested() != nil { break }
             let count = min(options.batch, events - made)
+            // A fresh handle per run, as each `autodev sync` process has: one handle's object
+            // cache (trees up to 1 MiB are kept, 256 MB in all) would carry every run's trees
+            // into the next, and the peak memory would grow with the events.
+            let repository = try gitCallStatic { try Repository.open(at: path) }
             let setupStart = nanoseconds()
             try commitBatch(repository, unit: unit, batch: batchNumber, first: made, count: count, patternsOnly: options.patternsOnly)
             measured.setupNanoseconds += nanoseconds() - setupStart
@@ -196,14 +211,14 @@ public struct StressTest {
                 let next = index + 1 < marks.count ? marks[index + 1].1 : end
                 let milliseconds = Double(next - mark.1) / 1e6
                 let name = mark.0?.rawValue ?? "setup"
-                measured.stages[name, default: []].append(milliseconds)
+                measured.stages[name, default: QuantileHistogram()].observe(milliseconds)
                 if mark.0 != .tiers { shared += milliseconds }
             }
             let eventsInRun = max(1, pass.events)
             let share = shared / Double(eventsInRun)
-            measured.perWork += workTimes
+            for time in workTimes { measured.perWork.observe(time) }
             for index in 0..<eventsInRun {
-                measured.perEvent.append(share + (index < workTimes.count ? workTimes[index] : 0))
+                measured.perEvent.observe(share + (index < workTimes.count ? workTimes[index] : 0))
             }
             measured.tiers.merge(pass.tiers, uniquingKeysWith: +)
             measured.calls += pass.llm?.calls ?? 0

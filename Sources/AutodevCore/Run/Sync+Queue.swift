@@ -10,11 +10,15 @@ extension Sync {
         var tip: ObjectID?
         /// The checkpoint ref's target.
         var checkpoint: ObjectID?
-        /// `queue.json` of `tip`: an unchanged queue is not written again.
-        var bytes: [UInt8]?
-        /// The state's queue is `bytes` as it is (no redo, no request queued again): `before.json`
-        /// is then those bytes, not encoded again.
-        var verbatim = false
+        /// The tree of `tip`: a queue that comes out the same tree is not written again.
+        var tree: ObjectID?
+        /// The sharded queue the state's was read from (its own entries, or `before/`'s for a
+        /// redo): path (`meta.json`, `pending/abc.json`) → blob id. It becomes the next queue's
+        /// `before/` as it is, and its shards are reused where their work did not change. Nil
+        /// when the state's queue came from elsewhere (an older `queue.json`, state.json).
+        var source: [String: ObjectID]?
+        /// Shards of `source` whose work the state changed on reading (a request queued again).
+        var dirty: Set<String> = []
         /// The queue was read from git (`Sync.queueInGit`).
         var inGit = false
     }
@@ -39,30 +43,29 @@ extension Sync {
     /// to `moveTo` together with it in one ref transaction, both by compare-and-swap. With no
     /// queue ref yet and nothing in the queue, only the checkpoint moves.
     /// `before` is the queue the pass started from, for a redo if the run dies before the
-    /// checkpoint moves.
+    /// checkpoint moves: the entries it was read from when there are some (nothing written).
+    /// Only shards whose work changed are encoded and written (see `WorkQueue`).
     func saveQueue(_ queue: WorkQueue, before: WorkQueue, origin: QueueOrigin, checkpoint moveTo: ObjectID?, expected: ObjectID?,
                    message: String) throws(AutodevError) {
         var tip = origin.tip
         if origin.tip != nil || !queue.isEmpty {
-            let bytes = try store.encode(queue, pretty: true) + [0x0A]
-            if bytes != origin.bytes {
-                let beforeBytes: [UInt8]
-                if origin.verbatim, let same = origin.bytes {
-                    beforeBytes = same
-                } else {
-                    beforeBytes = try store.encode(before, pretty: true) + [0x0A]
-                }
-                tip = try gitCall {
-                    let blobs: [String: ObjectID?] = ["queue.json": try self.repository.writeBlob(bytes),
-                                                      "before.json": try self.repository.writeBlob(beforeBytes)]
-                    let tree = try self.repository.writeTree(base: nil, blobs: blobs)
-                    let commit = try self.repository.createCommit(
-                        tree: tree, parents: [],
-                        message: "autodev: queue of \(queue.pending.count) pending and \(queue.awaiting.count) awaiting pieces of work\n",
-                        author: "autodev", email: "autodev@localhost", time: 0)
-                    try self.repository.updateReference(queueRef, to: commit, expected: origin.tip, message: message)
-                    return commit
-                }
+            var entries: [String: ObjectID?] = [:]
+            let reusable = origin.source?.filter { path, _ in !origin.dirty.contains(where: { path == WorkQueue.shardPath($0) }) }
+            try writeShards(queue, prefix: "", reusing: reusable, previous: before.pending, into: &entries)
+            if let source = origin.source {
+                for (path, id) in source { entries["before/" + path] = id }
+            } else {
+                try writeShards(before, prefix: "before/", reusing: nil, previous: [], into: &entries)
+            }
+            tip = try gitCall {
+                let tree = try self.repository.writeTree(base: nil, blobs: entries)
+                guard tree != origin.tree else { return origin.tip }
+                let commit = try self.repository.createCommit(
+                    tree: tree, parents: [],
+                    message: "autodev: queue of \(queue.pending.count) pending and \(queue.awaiting.count) awaiting pieces of work\n",
+                    author: "autodev", email: "autodev@localhost", time: 0)
+                try self.repository.updateReference(queueRef, to: commit, expected: origin.tip, message: message)
+                return commit
             }
         }
         step(.queueRef)
@@ -70,5 +73,46 @@ extension Sync {
         var updates = [ReferenceUpdate(name: checkpointRef, target: moveTo, expected: expected)]
         if let tip { updates.append(ReferenceUpdate(name: queueRef, target: tip, expected: tip)) }
         try gitCall { try self.repository.updateReferences(updates, message: message) }
+    }
+
+    /// Puts `queue`'s `meta.json` and shards under `prefix` into `entries`. A shard whose work is
+    /// the same as in `previous` (the queue `reusing` was read as) keeps its blob id from
+    /// `reusing`; every other shard is encoded (one piece of work a line) and written.
+    func writeShards(_ queue: WorkQueue, prefix: String, reusing: [String: ObjectID]?, previous: [WorkItem],
+                     into entries: inout [String: ObjectID?]) throws(AutodevError) {
+        let meta = WorkQueue.Meta(schemaVersion: WorkQueue.layoutVersion, checkpoint: queue.checkpoint, pending: queue.pending.count,
+                                  awaiting: queue.awaiting)
+        let metaBytes = try store.encode(meta, pretty: true) + [0x0A]
+        entries[prefix + "meta.json"] = try gitCall { try self.repository.writeBlob(metaBytes) }
+        /// Indices of `items` by shard, each shard's sorted by id.
+        func grouped(_ items: [WorkItem]) -> [String: [Int]] {
+            var groups: [String: [Int]] = [:]
+            for (index, item) in items.enumerated() { groups[WorkQueue.shard(of: item.id), default: []].append(index) }
+            for key in groups.keys { groups[key]!.sort { items[$0].id < items[$1].id } }
+            return groups
+        }
+        let groups = grouped(queue.pending)
+        let was = reusing == nil ? [:] : grouped(previous)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for (shard, indices) in groups {
+            let path = WorkQueue.shardPath(shard)
+            if let id = reusing?[path], let old = was[shard], old.count == indices.count,
+               zip(old, indices).allSatisfy({ previous[$0] == queue.pending[$1] }) {
+                entries[prefix + path] = id
+                continue
+            }
+            var bytes: [UInt8] = [0x5B, 0x0A]  // "[\n"
+            for (position, index) in indices.enumerated() {
+                do {
+                    bytes += try encoder.encode(queue.pending[index])
+                } catch {
+                    throw AutodevError(.ioFailure, "cannot encode the queue: \(error)")
+                }
+                bytes += position + 1 < indices.count ? [0x2C, 0x0A] : [0x0A]
+            }
+            bytes += [0x5D, 0x0A]  // "]\n"
+            entries[prefix + path] = try gitCall { try self.repository.writeBlob(bytes) }
+        }
     }
 }

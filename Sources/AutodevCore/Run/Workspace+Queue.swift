@@ -19,33 +19,81 @@ extension Workspace {
     func applyQueue(to state: inout SyncState, warnings: inout [String]) throws(AutodevError) -> Sync.QueueOrigin {
         let checkpoint = try gitCall { try self.repository.referenceTarget(self.checkpointRef) }
         guard let tip = try gitCall({ try self.repository.referenceTarget(queueRef) }) else {
-            return Sync.QueueOrigin(tip: nil, checkpoint: checkpoint, bytes: nil)
+            return Sync.QueueOrigin(tip: nil, checkpoint: checkpoint)
         }
-        let bytes = try? repository.fileContent(atPath: "queue.json", inCommit: tip)
+        let tree = try gitCall { try self.repository.commit(tip).tree }
+        let entries = (try? repository.files(inTree: tree, under: "")) ?? []
+        let paths = Dictionary(entries.map { ($0.path, $0.side.id) }, uniquingKeysWith: { a, _ in a })
         let decoder = JSONDecoder()
-        func decode(_ bytes: [UInt8]?) -> WorkQueue? {
-            guard let bytes, let queue = try? decoder.decode(WorkQueue.self, from: Data(bytes)),
+        func meta(_ prefix: String) -> WorkQueue.Meta? {
+            guard let id = paths[prefix + "meta.json"], let bytes = try? repository.blobContent(id),
+                  let meta = try? decoder.decode(WorkQueue.Meta.self, from: Data(bytes)),
+                  meta.schemaVersion == WorkQueue.layoutVersion else { return nil }
+            return meta
+        }
+        /// The shards under `prefix`, decoded one at a time (no whole-queue buffer).
+        func sharded(_ prefix: String, _ meta: WorkQueue.Meta) -> (WorkQueue, [String: ObjectID])? {
+            var source: [String: ObjectID] = [:]
+            var pending: [WorkItem] = []
+            pending.reserveCapacity(meta.pending)
+            for (path, id) in paths where path.hasPrefix(prefix) {
+                let relative = String(path.dropFirst(prefix.count))
+                guard !relative.hasPrefix("before/") else { continue }
+                source[relative] = id
+                guard relative.hasPrefix("pending/") else { continue }
+                guard let bytes = try? repository.blobContent(id), let items = try? decoder.decode([WorkItem].self, from: Data(bytes)) else { return nil }
+                pending += items
+            }
+            guard pending.count == meta.pending else { return nil }
+            pending.sort(by: WorkQueue.runsBefore)
+            return (WorkQueue(checkpoint: meta.checkpoint, pending: pending, awaiting: meta.awaiting), source)
+        }
+        /// `queue.json` or `before.json` of an older autodev (layout 1), read whole.
+        func legacy(_ path: String) -> WorkQueue? {
+            guard let id = paths[path], let bytes = try? repository.blobContent(id),
+                  let queue = try? decoder.decode(WorkQueue.self, from: Data(bytes)),
                   queue.schemaVersion == WorkQueue.schemaVersion else { return nil }
             return queue
         }
-        guard let latest = decode(bytes ?? nil) else {
-            warnings.append("\(queueRef) (\(tip.hex.prefix(12))) does not hold a queue this autodev can read; the pending work cached in \(store.statePath) is used, and the next sync writes the queue again")
-            return Sync.QueueOrigin(tip: tip, checkpoint: checkpoint, bytes: nil)
+        var queue: WorkQueue
+        var source: [String: ObjectID]?
+        let unreadable = "\(queueRef) (\(tip.hex.prefix(12))) does not hold a queue this autodev can read; the pending work cached in \(store.statePath) is used, and the next sync writes the queue again"
+        func mismatch(_ latest: String?) -> String {
+            "\(queueRef) goes with checkpoint \(latest.map { String($0.prefix(12)) } ?? "(none)"), but \(checkpointRef) is at \(checkpoint.map { String($0.hex.prefix(12)) } ?? "nothing") (moved by hand?); its pending work is kept"
         }
-        var queue = latest
-        if latest.checkpoint != checkpoint?.hex {
-            if let before = decode((try? repository.fileContent(atPath: "before.json", inCommit: tip)) ?? nil),
-               before.checkpoint == checkpoint?.hex {
-                queue = before  // the run that wrote the queue died before moving the checkpoint: it is redone
-            } else {
-                warnings.append("\(queueRef) goes with checkpoint \(latest.checkpoint.map { String($0.prefix(12)) } ?? "(none)"), but \(checkpointRef) is at \(checkpoint.map { String($0.hex.prefix(12)) } ?? "nothing") (moved by hand?); its pending work is kept")
+        if let latest = meta("") {
+            var prefix = ""
+            if latest.checkpoint != checkpoint?.hex {
+                if let before = meta("before/"), before.checkpoint == checkpoint?.hex {
+                    prefix = "before/"  // the run that wrote the queue died before moving the checkpoint: it is redone
+                } else {
+                    warnings.append(mismatch(latest.checkpoint))
+                }
             }
+            guard let read = sharded(prefix, prefix.isEmpty ? latest : meta(prefix)!) else {
+                warnings.append(unreadable)
+                return Sync.QueueOrigin(tip: tip, checkpoint: checkpoint, tree: tree)
+            }
+            (queue, source) = (read.0, read.1)
+        } else if let latest = legacy("queue.json") {
+            queue = latest
+            if latest.checkpoint != checkpoint?.hex {
+                if let before = legacy("before.json"), before.checkpoint == checkpoint?.hex {
+                    queue = before
+                } else {
+                    warnings.append(mismatch(latest.checkpoint))
+                }
+            }
+        } else {
+            warnings.append(unreadable)
+            return Sync.QueueOrigin(tip: tip, checkpoint: checkpoint, tree: tree)
         }
         state.pending = queue.pending
         state.awaitingLLM = [:]
         state.awaitingSubjects = [:]
         state.awaitingWork = [:]
         var requeued: [String] = [], lost: [String] = []
+        var dirty = Set<String>()
         for request in queue.awaiting {
             if FileSystem.exists(store.pendingFolder + "/" + request.file) {
                 state.awaitingLLM[request.id] = request.file
@@ -54,6 +102,7 @@ extension Workspace {
             } else if let work = request.work, !state.pending.contains(where: { $0.id == work.id }) {
                 state.pending.append(work)
                 requeued.append(request.file)
+                dirty.insert(WorkQueue.shard(of: work.id))
             } else if request.work == nil {
                 lost.append(request.file)
             }
@@ -64,8 +113,8 @@ extension Workspace {
         if !lost.isEmpty {
             warnings.append("\(lost.count) request\(lost.count == 1 ? "" : "s") for an LLM written by an older autodev \(lost.count == 1 ? "is" : "are") gone from \(store.pendingFolder) (\(lost.prefix(3).joined(separator: ", "))); the work is found again only when its requirement or test changes")
         }
-        let verbatim = queue == latest && latest.checkpoint == checkpoint?.hex && state.awaitingLLM.count == queue.awaiting.count
-        return Sync.QueueOrigin(tip: tip, checkpoint: checkpoint, bytes: bytes ?? nil, verbatim: verbatim, inGit: true)
+        if !requeued.isEmpty { state.pending.sort(by: WorkQueue.runsBefore) }
+        return Sync.QueueOrigin(tip: tip, checkpoint: checkpoint, tree: tree, source: source, dirty: dirty, inGit: true)
     }
 
 }

@@ -52,13 +52,22 @@ public enum FileSystem {
     /// Writes a file so that a crash leaves either the old or the new content, never a mix:
     /// a temporary file beside it, fsync, rename over the old one, fsync of the folder.
     public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws(AutodevError) {
+        try writeAtomically(path) { (write: ([UInt8]) throws(AutodevError) -> Void) throws(AutodevError) in try write(bytes) }
+    }
+
+    /// `writeAtomically` for content made piece by piece: `body` hands each piece to `write`, so
+    /// a large file (a run's decision log) is never held whole in memory.
+    static func writeAtomically(_ path: String, body: (_ write: ([UInt8]) throws(AutodevError) -> Void) throws(AutodevError) -> Void) throws(AutodevError) {
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !folder.isEmpty { try makeDirectories(folder) }
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ioError("cannot write \(path)") }
-        if !writeAll(fd, bytes) {
-            let error = ioError("cannot write \(path)")
+        do {
+            try body { (bytes: [UInt8]) throws(AutodevError) in
+                guard writeAll(fd, bytes) else { throw ioError("cannot write \(path)") }
+            }
+        } catch {
             close(fd)
             unlink(temporary)
             throw error
