@@ -105,6 +105,8 @@ final class TierRunner {
         }
         var lastStateWrite = context.clock.monotonicMilliseconds()
         var forLLM: [WorkItem] = []
+        var gated: [GatedAnswer] = []
+        let itemsStart = items.count, recordsStart = records.count
         for (index, item) in queue.enumerated() {
             progress(RunProgress(stage: .tiers, done: index, total: queue.count, tier: lastTier))
             // After a stop, only work whose generator finished is still taken in (it is done).
@@ -138,62 +140,39 @@ final class TierRunner {
                 }
                 continue
             }
-            if case .files(let written) = resolution.kind, resolution.gated, let gate, let base = context.baseLookup {
-                // A generator's or an answer template's output settles the work only through the gate.
-                guard let checked = try gateOutput(item, written, resolution: resolution, gate: gate, baseTree: base.tree) else { continue }
-                resolution = checked
-            }
-            if !resolution.scaffold.isEmpty, featuresNamingFiles.contains(ChangePlanner.key(of: item)) {
-                // A feature whose work names its files (a task that says which module to change)
-                // gets no scaffold: a starter template's invented path competes with the files
-                // the spec names, and a model was seen writing both. The work goes on as plain
-                // tier-5 work (its offline request without the scaffold too), counted neither
-                // scaffolded nor avoided.
-                resolution = try OfflineTier().resolve(item, dryRun: context.dryRun)!
-            }
-            if !resolution.scaffold.isEmpty {
-                // A scaffold's paths are held to the rules of any output: the model is asked to write them.
-                for path in resolution.scaffold.keys.sorted() {
-                    try ResultsBranch.checkGeneratedPath(path, base: context.baseLookup, repository: context.repository)
-                }
-                scaffolds[item.id] = resolution.scaffold
-            }
-            lastTier = resolution.tier.rawValue
-            var record = DecisionRecord(run: context.runID, item: item, tier: resolution.tier.rawValue, outcome: resolution.note)
-            switch resolution.kind {
-            case .files(let written):
-                guard let paths = try accept(written, of: item, tier: resolution.tier, origins: resolution.origins, note: resolution.note) else { continue }
-                record.files = paths
-            case .done, .scaffold:
-                break
-            case .request where llm != nil && !context.dryRun:
-                forLLM.append(item)
-                continue
-            case .request where llm != nil:
-                // A dry run calls no model: the plan says where the work would go.
-                let names = context.config.providers.map { "'\($0.name)'" }.joined(separator: ", then ")
-                let note = "would be asked of provider \(names)" + (gate == nil ? "" : ", then checked by `\(gate!.command)`")
-                records.append(DecisionRecord(run: context.runID, item: item, tier: TierName.llm.rawValue, outcome: note))
-                items.append(.init(work: item.id, action: item.action, subject: item.subjectLabel, tier: TierName.llm.rawValue, outcome: note, files: []))
-                continue
-            case .request(let request):
-                let maxCalls = context.config[.maxLLMCallsPerRun]
-                let maxTokens = context.config[.maxTokensPerRun]
-                if calls + 1 > maxCalls || tokens + request.estimatedTokens > maxTokens {
-                    deferItem(item, calls + 1 > maxCalls ? "over max_llm_calls_per_run (\(maxCalls)); pending"
-                                                         : "over max_tokens_per_run (\(maxTokens)); pending")
+            if case .files(let written) = resolution.kind, resolution.gated, let gate, context.baseLookup != nil {
+                // A generator's or an answer template's output settles the work only through the
+                // gate; all of the pass's such output is checked together after the loop.
+                if context.dryRun {
+                    resolution.note += "; would be checked by `\(gate.command)`"
+                } else if let answer = try gatedAnswer(item, written, resolution: resolution) {
+                    gated.append(answer)
                     continue
                 }
-                calls += 1
-                tokens += request.estimatedTokens
-                if !context.dryRun {
-                    try context.store.writeRequest(try context.store.encode(request, pretty: true) + [0x0A], id: item.id)
-                    awaiting.append((item.id, "\(item.id).json", PassQueue.subjectKey(item), item))
-                }
             }
-            items.append(.init(work: item.id, action: item.action, subject: item.subjectLabel, tier: resolution.tier.rawValue,
-                               outcome: resolution.note, files: record.files))
-            records.append(record)
+            try settle(item, resolution, featuresNamingFiles: featuresNamingFiles, forLLM: &forLLM)
+        }
+        if !gated.isEmpty, let gate, let base = context.baseLookup {
+            progress(RunProgress(stage: .tiers, done: queue.count, total: queue.count, tier: lastTier,
+                                 note: "checking \(gated.count) generated answer\(gated.count == 1 ? "" : "s") with `\(gate.command)`"))
+            let outcomes = checkTogether(gated, gate: gate, baseTree: base.tree)
+            for (answer, outcome) in zip(gated, outcomes) {
+                guard let resolution = settleGate(answer, outcome, gate: gate) else { continue }
+                try settle(answer.item, resolution, featuresNamingFiles: featuresNamingFiles, forLLM: &forLLM)
+            }
+            // Items, decision lines and tier-5 work in the queue's order, as if each answer had
+            // been checked where it stood.
+            let position = Dictionary(queue.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+            func ordered<T>(_ list: [T], from start: Int, _ work: (T) -> String?) -> [T] {
+                let head = list[..<start]
+                let tail = list[start...].enumerated().sorted {
+                    (position[work($0.element) ?? ""] ?? .max, $0.offset) < (position[work($1.element) ?? ""] ?? .max, $1.offset)
+                }.map(\.element)
+                return Array(head) + tail
+            }
+            items = ordered(items, from: itemsStart) { $0.work }
+            records = ordered(records, from: recordsStart) { $0.work }
+            forLLM = ordered(forLLM, from: 0) { $0.id }
         }
         progress(RunProgress(stage: .tiers, done: queue.count, total: queue.count, tier: lastTier))
         if llm != nil, !forLLM.isEmpty, let problem = gate?.sandbox.problem() {
@@ -205,42 +184,62 @@ final class TierRunner {
         }
     }
 
-    /// Output that must pass the gate (a generator's, an answer template's): judged against the
-    /// baseline like a model's answer. Passed: the resolution, noted so. A template's output that
-    /// fails becomes a scaffold for tier 5; a generator's fails the work. Nil: settled here.
-    private func gateOutput(_ item: WorkItem, _ written: [String: [UInt8]], resolution: Resolution, gate: ValidationGate,
-                            baseTree: ObjectID) throws(AutodevError) -> Resolution? {
-        var checked = resolution
-        if context.dryRun {
-            checked.note += "; would be checked by `\(gate.command)`"
-            return checked
+    /// The rest of a piece of work's way once its tier answered (and the gate passed, failed or
+    /// was not needed): scaffolds, the files taken in, tier 5, the run's limits.
+    private func settle(_ item: WorkItem, _ given: Resolution, featuresNamingFiles: Set<String>,
+                        forLLM: inout [WorkItem]) throws(AutodevError) {
+        var resolution = given
+        if !resolution.scaffold.isEmpty, featuresNamingFiles.contains(ChangePlanner.key(of: item)) {
+            // A feature whose work names its files (a task that says which module to change)
+            // gets no scaffold: a starter template's invented path competes with the files
+            // the spec names, and a model was seen writing both. The work goes on as plain
+            // tier-5 work (its offline request without the scaffold too), counted neither
+            // scaffolded nor avoided.
+            resolution = try OfflineTier().resolve(item, dryRun: context.dryRun)!
         }
-        var blobs: [String: ObjectID] = context.previous.merging(newFiles.mapValues(\.blob)) { $1 }
-        for (path, content) in written {
-            guard GeneratedPath.problem(path) == nil else { return resolution }  // accept() names the problem
-            blobs[path] = try gitCall(context.repository) { try context.repository.writeBlob(content) }
-        }
-        let log = context.store.loop + "/logs/\(context.runID)/\(item.id)-validate-\(resolution.tier.rawValue).log"
-        switch judge(gate, baseTree: baseTree, files: blobs, logPath: log) {
-        case .passed:
-            checked.note += "; validation passed"
-            return checked
-        case .stopped:
-            deferItem(item, "stopped by a signal during validation; pending")
-            return nil
-        case .broken(let why):
-            fail(item, "the validation command could not be run (\(why))")
-            return nil
-        case .failed(let output):
-            let first = output.split(separator: "\n").first.map(String.init) ?? ""
-            if resolution.fromTemplate {
-                var scaffold = TierResolver.scaffolded(item, written, from: resolution)
-                scaffold.note = "template output failed validation (\(first)); " + scaffold.note
-                return scaffold
+        if !resolution.scaffold.isEmpty {
+            // A scaffold's paths are held to the rules of any output: the model is asked to write them.
+            for path in resolution.scaffold.keys.sorted() {
+                try ResultsBranch.checkGeneratedPath(path, base: context.baseLookup, repository: context.repository)
             }
-            fail(item, "\(item.subjectLabel): \(resolution.note), but the project's checks fail with its output (\(first)); the output is in \(log)")
-            return nil
+            scaffolds[item.id] = resolution.scaffold
         }
+        lastTier = resolution.tier.rawValue
+        var record = DecisionRecord(run: context.runID, item: item, tier: resolution.tier.rawValue, outcome: resolution.note)
+        switch resolution.kind {
+        case .files(let written):
+            guard let paths = try accept(written, of: item, tier: resolution.tier, origins: resolution.origins, note: resolution.note) else { return }
+            record.files = paths
+        case .done, .scaffold:
+            break
+        case .request where llm != nil && !context.dryRun:
+            forLLM.append(item)
+            return
+        case .request where llm != nil:
+            // A dry run calls no model: the plan says where the work would go.
+            let names = context.config.providers.map { "'\($0.name)'" }.joined(separator: ", then ")
+            let note = "would be asked of provider \(names)" + (gate == nil ? "" : ", then checked by `\(gate!.command)`")
+            records.append(DecisionRecord(run: context.runID, item: item, tier: TierName.llm.rawValue, outcome: note))
+            items.append(.init(work: item.id, action: item.action, subject: item.subjectLabel, tier: TierName.llm.rawValue, outcome: note, files: []))
+            return
+        case .request(let request):
+            let maxCalls = context.config[.maxLLMCallsPerRun]
+            let maxTokens = context.config[.maxTokensPerRun]
+            if calls + 1 > maxCalls || tokens + request.estimatedTokens > maxTokens {
+                deferItem(item, calls + 1 > maxCalls ? "over max_llm_calls_per_run (\(maxCalls)); pending"
+                                                     : "over max_tokens_per_run (\(maxTokens)); pending")
+                return
+            }
+            calls += 1
+            tokens += request.estimatedTokens
+            if !context.dryRun {
+                try context.store.writeRequest(try context.store.encode(request, pretty: true) + [0x0A], id: item.id)
+                awaiting.append((item.id, "\(item.id).json", PassQueue.subjectKey(item), item))
+            }
+        }
+        items.append(.init(work: item.id, action: item.action, subject: item.subjectLabel, tier: resolution.tier.rawValue,
+                           outcome: resolution.note, files: record.files))
+        records.append(record)
     }
 
     /// Generator commands run first, up to max_concurrent_tasks at once; the rest of the tiers

@@ -20,20 +20,31 @@ import Testing
         let runs = shares.map { ($0 + batch - 1) / batch }.reduce(0, +)
         #expect(report["runs"] as? Int == runs)
         // A quarter of each repository's features are "legacy" (skipped by the pattern, tier 1),
-        // counted from feature 0 in each; the rest are answered by the templates (tier 2).
-        // With --patterns-only, all of them.
-        let legacy = patternsOnly ? events : shares.map { ($0 + 3) / 4 }.reduce(0, +)
+        // counted from feature 0 in each; one in 20 of the others (feature 1, 21, …) goes to the
+        // simulated model (tier 5), one call per sync that has any; the rest are answered by the
+        // templates (tier 2). With --patterns-only, all of them are legacy.
+        var legacy = 0, modelled = 0, calls = 0
+        for share in shares {
+            for index in 0..<share where !patternsOnly {
+                if index % 4 == 0 { legacy += 1 } else if index % 20 == 1 { modelled += 1 }
+            }
+            if !patternsOnly { calls += stride(from: 0, to: share, by: batch).filter { first in (first..<min(share, first + batch)).contains { $0 % 20 == 1 } }.count }
+        }
+        if patternsOnly { legacy = events }
         let tiers = try #require(report["tiers"] as? [String: Int])
         #expect(tiers["pattern"] == legacy, "\(tiers)")
-        #expect(tiers["template"] == (patternsOnly ? nil : events - legacy), "\(tiers)")
-        #expect(report["modelCalls"] as? Int == 0)
+        #expect(tiers["llm"] == (modelled == 0 ? nil : modelled), "\(tiers)")
+        #expect(tiers["template"] == (patternsOnly ? nil : events - legacy - modelled), "\(tiers)")
+        #expect(report["modelCalls"] as? Int == calls)
+        #expect(((report["modelMilliseconds"] as? NSNumber)?.doubleValue ?? 0) > 0 || calls == 0)
         let perEvent = try #require(report["perEvent"] as? [String: Any])
         #expect(perEvent["count"] as? Int == events)
         let p50 = try #require((perEvent["p50"] as? NSNumber)?.doubleValue)
         let p99 = try #require((perEvent["p99"] as? NSNumber)?.doubleValue)
         #expect(p50 > 0 && p50 <= p99)
         let stages = try #require(report["stages"] as? [String: [String: Any]])
-        #expect(Set(stages.keys).isSuperset(of: ["setup", "events", "deciding", "tiers", "results", "saving"]), "\(stages.keys)")
+        #expect(Set(stages.keys).isSuperset(of: ["setup", "events", "deciding", "tiers", "results", "saving"] + (calls > 0 ? ["model"] : [])), "\(stages.keys)")
+        #expect(((report["eventsPerCPUSecond"] as? NSNumber)?.doubleValue ?? 0) > 0)
         #expect(((stages["tiers"]?["perRun"] as? [String: Any])?["count"] as? Int) == runs)
         #expect(((report["peakMemoryMiB"] as? NSNumber)?.doubleValue ?? 0) > 1)
         // The scratch repositories are gone.
@@ -46,7 +57,7 @@ import Testing
         let result = try AutodevBinary.run(["stress-test", "--events", "20", "--batch", "10"], in: scratch.path, environment: ["TMPDIR": scratch.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("20 events in 2 syncs (10 per commit, 1 repository at once)\n"), "\(result.stdout)")
-        for line in ["throughput: ", "per event ", "stage tiers ", "work done: 5 by pattern, 15 by template; model calls: 0", "peak memory: "] {
+        for line in ["throughput: ", "per event ", "stage tiers ", "work done: 1 by llm, 5 by pattern, 14 by template; model calls: 1 (", "peak memory: "] {
             #expect(result.stdout.contains(line), "\(line)")
         }
         let bad = try AutodevBinary.run(["stress-test", "--events", "0"], in: scratch.path)
