@@ -408,6 +408,13 @@ enum NotCodeWork {
                 if word == "记录" && (phrase.contains("日志") || phrase.contains("log")) { continue }
                 // `验证码` is a verification code, a feature (`验证码登录`, log in with a code).
                 if (word == "验证" || word == "校验") && phrase.dropFirst(word.count).hasPrefix("码") { continue }
+                // A check says what outcome it looks for (`验证导入后数据可正常读取`, verify the data
+                // reads normally after the import); without one, `验证用户输入` (validate user input)
+                // is a feature to build.
+                if word == "验证" || word == "校验" {
+                    let rest = phrase.dropFirst(word.count)
+                    guard (cjkAlready + ["可", "能", "正常", "成功"]).contains(where: { rest.contains($0) }) else { continue }
+                }
                 return (kind, word)
             }
         }
