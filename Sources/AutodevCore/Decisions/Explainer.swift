@@ -332,7 +332,7 @@ struct Explainer {
             }
         }
         if !range.firstRun {
-            let needles = Set(candidates.compactMap { RequirementIdentity.needle(tagged[$0].1.after?.text ?? "") })
+            let needles = Set(candidates.map { RequirementIdentity.needles(tagged[$0].1.after?.text ?? "") }.filter { !$0.isEmpty })
             var read = 0
             for (path, side) in after.files(under: "") where !rangeSpecs.contains(path)
                 && SpecDocument.isMarkdown(SpecDocument.baseName(path)) && classifier.classify(path)?.category == .specs {
@@ -340,7 +340,7 @@ struct Explainer {
                 if read > Self.specIndexLimit || shouldStop() { break }
                 guard let bytes = try? repository.content(of: side) else { continue }
                 let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-                guard needles.contains(where: { Self.contains(lower, $0) }) else { continue }
+                guard needles.contains(where: { words in words.allSatisfy { Self.contains(lower, $0) } }) else { continue }
                 for requirement in document(path: path, side: side, content: bytes).requirements
                 where requirement.kind == .requirement && existing[requirement.contentKey] == nil {
                     existing[requirement.contentKey] = requirement

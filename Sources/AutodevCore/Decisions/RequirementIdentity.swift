@@ -94,15 +94,24 @@ enum RequirementIdentity {
         return Similarity.jaccard(Similarity.shingles(a), Similarity.shingles(b))
     }
 
-    /// A word of the text to look for in a file's bytes before parsing it (the longest word, at
-    /// most 12 characters of it), or nil for a text without one of three characters or more.
-    static func needle(_ text: String) -> [UInt8]? {
+    /// Up to three of the longest distinct words identity reads in the text (`words`: ids such
+    /// as `FR-011` dropped, so a renumbered copy holds the same ones; ASCII words only, at most
+    /// 12 characters of each), to look for in a file's bytes (ASCII lowercased) before parsing
+    /// it: a file that holds a copy of the text holds every one of them. A text with no such word
+    /// (CJK) falls back to its longest run of letters. Empty when nothing of three characters or
+    /// more is there. One word was not enough: the longest word of ordinary spec prose
+    /// ("system", "requirement") is in nearly every spec, so every untouched spec was parsed on
+    /// every run.
+    static func needles(_ text: String) -> [[UInt8]] {
+        let ascii = Set(words(text).filter { $0.count >= 3 && $0.allSatisfy(\.isASCII) }.map { $0.prefix(12) })
+        let longest = ascii.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }.prefix(3)
+        if !longest.isEmpty { return longest.map { Array($0.utf8) } }
         var best: Substring = ""
         for word in text.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) where word.count > best.count {
             best = word
         }
-        guard best.count >= 3 else { return nil }
-        return Array(best.prefix(12).utf8).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        guard best.count >= 3 else { return [] }
+        return [Array(best.prefix(12).utf8).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }]
     }
 }
 

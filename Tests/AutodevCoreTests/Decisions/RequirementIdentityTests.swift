@@ -32,6 +32,25 @@ import Testing
         #expect((RequirementIdentity.contentKey(a) == RequirementIdentity.contentKey(b)) == same)
     }
 
+    /// The words looked for before an untouched spec is parsed for copies: every one of a
+    /// copy's needles is in the original's bytes (ids and case aside), and they are more than
+    /// the one common word ("system") that every spec holds.
+    @Test(arguments: [
+        ("System MUST lock an account after five failed attempts (see FR-011).",
+         "- **FR-038**: System MUST lock an account after five failed attempts"),
+        ("El sistema DEBE enviar un correo de confirmación al registrarse (US2).",
+         "El sistema DEBE enviar un correo de confirmación al registrarse [US7]"),
+        ("系统必须在用户登录失败五次后锁定账户。（参见 FR-011）", "系统必须在用户登录失败五次后锁定账户（参见 FR-041）"),
+    ])
+    func aCopysNeedlesAreAllInTheOriginal(original: String, copy: String) {
+        let bytes = Array(original.utf8).map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        let needles = RequirementIdentity.needles(copy)
+        #expect(!needles.isEmpty)
+        #expect(needles.allSatisfy { Explainer.contains(bytes, $0) }, "\(needles.map { String(decoding: $0, as: UTF8.self) })")
+        #expect(RequirementIdentity.needles("The system MUST export the quarterly report").map { String(decoding: $0, as: UTF8.self) }
+                == ["quarterly", "export", "report"])
+    }
+
     /// The figures behind `nearThreshold` (0.6) and `unsureThreshold` (0.45): one word edited in
     /// a requirement pairs it with its old self; two requirements of one spec written from the
     /// same template ("System MUST allow users to …") never pair.
