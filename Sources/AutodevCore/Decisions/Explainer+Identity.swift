@@ -1,0 +1,94 @@
+import AutodevGit
+
+/// Identity by content: part of `Explainer` (split out of Explainer.swift, unchanged).
+extension Explainer {
+
+    /// The requirements (not tasks: "Add unit tests" recurs in every feature; not stories, whose
+    /// file and status are their identity) added or given new
+    /// text in this range whose content already exists elsewhere — in a spec the range did not
+    /// touch, under another key, or earlier (by path and line) among the range's own new ones:
+    /// position in `tagged` → that requirement. A spec not touched is parsed only when its bytes
+    /// hold a word of a candidate (`RequirementIdentity.needle`).
+    mutating func copiesElsewhere(_ tagged: [(String, RequirementChange)], rangeSpecs: Set<String>) -> [Int: Requirement] {
+        let candidates = tagged.indices.filter { position in
+            let change = tagged[position].1
+            guard let requirement = change.after, requirement.delta == nil, requirement.kind == .requirement else { return false }
+            let newText = change.kind == .added || (change.kind == .changed && change.before?.contentKey != requirement.contentKey)
+            return newText && requirement.contentKey.split(separator: " ").count >= 5
+        }
+        guard !candidates.isEmpty else { return [:] }
+        var existing: [String: Requirement] = [:]
+        for (_, change) in tagged where change.kind == .unchanged || (change.kind == .renamed && change.textUnchanged) {
+            if let requirement = change.after, requirement.kind == .requirement, existing[requirement.contentKey] == nil {
+                existing[requirement.contentKey] = requirement
+            }
+        }
+        if !range.firstRun {
+            let needles = Set(candidates.map { RequirementIdentity.needles(tagged[$0].1.after?.text ?? "") }.filter { !$0.isEmpty })
+            var read = 0
+            for (path, side) in after.files(under: "") where !rangeSpecs.contains(path)
+                && SpecDocument.isMarkdown(SpecDocument.baseName(path)) && classifier.classify(path)?.category == .specs {
+                read += 1
+                if read > Self.specIndexLimit || shouldStop() { break }
+                guard let bytes = try? repository.content(of: side) else { continue }
+                let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+                guard needles.contains(where: { words in words.allSatisfy { Self.contains(lower, $0) } }) else { continue }
+                for requirement in document(path: path, side: side, content: bytes).requirements
+                where requirement.kind == .requirement && existing[requirement.contentKey] == nil {
+                    existing[requirement.contentKey] = requirement
+                }
+            }
+        }
+        var result: [Int: Requirement] = [:]
+        var firstNew: [String: Requirement] = [:]
+        let byPlace = candidates.sorted { a, b in
+            let x = tagged[a].1.after!, y = tagged[b].1.after!
+            return (x.spec, x.line) < (y.spec, y.line)
+        }
+        for position in byPlace {
+            let requirement = tagged[position].1.after!
+            let key = requirement.contentKey
+            if let original = existing[key] ?? firstNew[key] {
+                result[position] = original
+            } else {
+                firstNew[key] = requirement
+            }
+        }
+        return result
+    }
+
+
+    /// For a story or requirement of a feature folder whose open tasks are new work in this run:
+    /// those tasks carry its work (they name the files and the steps), so it is not queued
+    /// beside them. A requirement changed while its tasks stay as they were is work of its own.
+    mutating func openTasks(of requirement: Requirement, in snapshot: Snapshot) -> String? {
+        guard requirement.kind == .requirement || requirement.kind == .story, scopeRoot(of: requirement) != requirement.spec,
+              tasksAtWork.contains(scopeRoot(of: requirement)) else { return nil }
+        let index = scopeIndex(of: requirement, in: snapshot)
+        guard index.openTasks > 0, let file = index.firstTaskSpec, file != requirement.spec else { return nil }
+        return "\(index.openTasks) open task\(index.openTasks == 1 ? "" : "s") in \(file)"
+    }
+
+    /// Where the rules cannot tell: a requirement whose text was edited (in place or under a
+    /// new key) by a few words, decided as work. Whether the edit changes what the code must do
+    /// is a question of meaning; with a provider configured, triage asks it.
+    func doubt(about change: RequirementChange, decision: Decision) -> Decision.Doubt? {
+        // A new task proposed as code work that the rules are unsure of (see `NotCodeWork.unsure`).
+        if change.kind == .added, decision.action == .newImplementation, let task = change.after, let why = NotCodeWork.unsure(task) {
+            var evidence = "task (\(task.key)) in \(task.spec)"
+            if let section = task.section { evidence += " under “\(SecretGuard.cut(section, to: 120))”" }
+            evidence += ": \(SecretGuard.cut(task.text, to: 400))\nthe rules are unsure: \(why)"
+            return Decision.Doubt(question: "Is this task work for a person or for the project's checks (testing by hand, documentation, review, release, planning, running a command) rather than code to write?",
+                                  evidence: evidence, similarity: 0,
+                                  ifYes: "not code work: a person's task or a check, not code to write")
+        }
+        guard decision.action == .newImplementation || decision.action == .updateImplementation,
+              change.kind == .changed || change.kind == .renamed, let old = change.before, let new = change.after,
+              old.contentKey != new.contentKey, !old.contentKey.isEmpty else { return nil }
+        let score = change.similarity ?? RequirementIdentity.similarity(old.text, new.text)
+        guard score >= RequirementIdentity.unsureThreshold else { return nil }
+        return Decision.Doubt(question: "Is the new text only a rewording of the old one, asking the code for nothing new or different?",
+                              evidence: "old (\(old.key)): \(SecretGuard.cut(old.text, to: 400))\nnew (\(new.key)): \(SecretGuard.cut(new.text, to: 400))",
+                              similarity: score, ifYes: "reworded: the text changed without asking anything new of the code")
+    }
+}
