@@ -120,73 +120,35 @@ extension AutodevCommand {
                 Output.write("HEAD \(head.hex.prefix(12)) is a commit autodev made; nothing to do\n")
                 return
             }
-            let branch = workspace.config[.resultsBranch]
-            var report: SyncReport?
-            var ciReport: SyncRunReport.CI?
-            var sharedLedger: SharedLedger?
+            var outcome = SyncOutcome(branch: workspace.config[.resultsBranch])
             if ci && !dryRun {
-                (report, ciReport, sharedLedger) = try runCI(&workspace)
+                (outcome.report, outcome.ci, outcome.sharedLedger) = try runCI(&workspace)
             } else {
-                report = try runOnce(workspace)
+                outcome.report = try runOnce(workspace)
             }
-            let lostRace = ciReport?.outcome == CIRemote.PushOutcome.lostRace.rawValue
-            var warnings = report?.warnings ?? []
-            if let sharedLedger {
-                // Settlements and anything an earlier run could not push; a failure is a warning
-                // (the lines stay local, and the next push from this clone takes them).
-                let calibration = workspace.store.peekState().0.tokenCalibration ?? [:]
-                if let problem = sharedLedger.flush(calibration: calibration) {
-                    warnings.append(problem)
-                    ciReport?.ledger = "not pushed: " + problem
-                } else {
-                    Output.diagnostic("autodev ci: the spending ledger on \(remote) holds this clone's charges (\(SharedLedger.ref))")
-                    ciReport?.ledger = "pushed"
-                }
-            }
-            for warning in warnings { Output.diagnostic("warning: \(warning)") }
-            let failures = report?.passes.flatMap { $0.failures } ?? []
-            reported = failures
-            // A setting that keeps work from being checked (a `[validate] command` whose program
-            // is not installed) is invalid configuration (2), reported by the sync that finds it.
-            let problems = report?.passes.flatMap { $0.configurationProblems } ?? []
-            let status: AutodevError.ExitStatus = report?.interruptedBy?.exitStatus
-                ?? (lostRace ? AutodevError.Code.lockBusy.exitStatus : !failures.isEmpty ? .failure
-                    : problems.isEmpty ? .success : .config)
+            outcome.flushSharedLedger(workspace, remote: remote)
+            for warning in outcome.warnings { Output.diagnostic("warning: \(warning)") }
+            reported = outcome.failures
+            try write(outcome, workspace)
+            try outcome.finish(remote: remote)
+        }
+
+        /// The run's files (`--report`, `--summary`, `--report-html`) and its summary on stdout.
+        private func write(_ outcome: SyncOutcome, _ workspace: Workspace) throws {
             if let reportFile {
-                let encoded = try JSONOutput.encode(SyncRunReport(sync: report, ci: ciReport, exitStatus: status.rawValue)) + "\n"
+                let encoded = try JSONOutput.encode(SyncRunReport(sync: outcome.report, ci: outcome.ci, exitStatus: outcome.status.rawValue)) + "\n"
                 try FileSystem.writeAtomically(reportFile, Array(encoded.utf8))
             }
             if let summaryFile {
-                try FileSystem.writeAtomically(summaryFile, Array(SyncSummary.render(report, ci: ciReport, branch: branch).utf8))
+                try FileSystem.writeAtomically(summaryFile, Array(SyncSummary.render(outcome.report, ci: outcome.ci, branch: outcome.branch).utf8))
             }
             if let reportHTML {
                 _ = try ReportCommand.write(workspace, to: reportHTML)
             }
-            if let report {
-                if json {
-                    Output.write(try JSONOutput.encode(report) + "\n")
-                } else {
-                    Output.write(SyncRenderer.render(report, branch: branch))
-                }
+            if let report = outcome.report {
+                Output.write(json ? try JSONOutput.encode(report) + "\n" : SyncRenderer.render(report, branch: outcome.branch))
             } else {
                 Output.write(json ? "null\n" : "nothing to do: the remote's checkpoint is ahead of this checkout\n")
-            }
-            for failure in failures { Output.diagnostic("autodev: error: \(Terminal.safe(failure))") }
-            if let reason = report?.interruptedBy {
-                throw AutodevError(stoppedBy: reason, report?.stopped ?? "stopped by signal \(reason.signal); finished work is saved, the rest is pending")
-            }
-            if lostRace {
-                throw AutodevError(.lockBusy, """
-                    another runner moved autodev's refs on \(remote) again while this one ran; nothing was pushed or \
-                    overwritten, and the next run continues from the remote's refs
-                    """)
-            }
-            if !failures.isEmpty {
-                throw ExitStatus(.failure)
-            }
-            if !problems.isEmpty {
-                for problem in problems { Output.diagnostic("autodev: configuration: \(Terminal.safe(problem))") }
-                throw ExitStatus(.config)
             }
         }
 
