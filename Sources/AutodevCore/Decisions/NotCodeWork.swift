@@ -261,6 +261,9 @@ enum NotCodeWork {
     /// what it checks is already there (`已`, `包含`, `存在`, `是否`, `符合`, `一致`).
     static let cjkVerify = ["验证", "驗證", "核对", "核對", "检查", "檢查", "检验", "檢驗"]
     static let cjkAlready = ["已", "包含", "存在", "是否", "符合", "一致", "正确", "正確"]
+    /// What a Chinese check that names no code looks for: that it is there (`cjkAlready`) or that
+    /// it works (`可`, `能`, `正常`, `成功`: `验证导入后数据可正常读取`).
+    static let cjkOutcome = cjkAlready + ["可", "能", "正常", "成功"]
 
     /// The check a title opens with, and whether it runs a command (true) or checks code (false).
     static func checkOpening(_ latin: String, _ phrase: String) -> (String, Bool)? {
@@ -413,7 +416,7 @@ enum NotCodeWork {
                 // is a feature to build.
                 if word == "验证" || word == "校验" {
                     let rest = phrase.dropFirst(word.count)
-                    guard (cjkAlready + ["可", "能", "正常", "成功"]).contains(where: { rest.contains($0) }) else { continue }
+                    guard cjkOutcome.contains(where: { rest.contains($0) }) else { continue }
                 }
                 return (kind, word)
             }
