@@ -56,21 +56,6 @@ public struct StressTest {
             max = histogram.maximum
             count = histogram.count
         }
-
-        /// Nearest-rank percentiles of `values` (sorted here).
-        public init(_ values: [Double]) {
-            let sorted = values.sorted()
-            func rank(_ q: Double) -> Double {
-                guard !sorted.isEmpty else { return 0 }
-                let index = Int((q * Double(sorted.count)).rounded(.up)) - 1
-                return sorted[Swift.max(0, Swift.min(sorted.count - 1, index))]
-            }
-            p50 = rank(0.50)
-            p95 = rank(0.95)
-            p99 = rank(0.99)
-            max = sorted.last ?? 0
-            count = sorted.count
-        }
     }
 
     public struct Stage: Sendable, Encodable, Equatable {
