@@ -60,7 +60,9 @@ public enum FileSystem {
     static func writeAtomically(_ path: String, body: (_ write: ([UInt8]) throws(AutodevError) -> Void) throws(AutodevError) -> Void) throws(AutodevError) {
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         if !folder.isEmpty { try makeDirectories(folder) }
-        let temporary = path + ".tmp-\(getpid())"
+        // The process and the thread: two threads of one process (stress-test's repositories
+        // set up at once) writing the same path must not share a temporary file.
+        let temporary = path + ".tmp-\(getpid())-\(pthread_self())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ioError("cannot write \(path)") }
         do {
