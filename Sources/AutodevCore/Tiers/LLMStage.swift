@@ -162,6 +162,10 @@ extension TierRunner {
         case answer(ParsedAnswer, LLMCallRecord, provider: ProviderConfig)
         /// Nothing usable; the items stay pending with this outcome (already deferred).
         case settled
+        /// The answer for several items was cut off at the output token limit: asking the same
+        /// items again would be cut off again; the caller asks them in smaller steps (nothing
+        /// deferred, the call counted).
+        case cutOff
     }
 
     /// Asks the providers in order for `items`; a malformed answer as a whole is asked again
@@ -251,6 +255,10 @@ extension TierRunner {
                     record.outcome = .malformed
                     record.problem = error.message
                     llmCalls.append(record)
+                    // A whole-file answer for a step of 19 items is about 9,000 tokens, past a
+                    // model's usual 8,192: the same prompt again is cut off again, and every item
+                    // failed "unusable twice". Smaller steps fit.
+                    if error.kind == .truncated, items.count > 1 { return .cutOff }
                     if reask == 1 {
                         for item in items { fail(item.work, "the answer of provider '\(config.name)' was unusable twice (\(error.message))") }
                         return .settled
@@ -320,8 +328,14 @@ extension TierRunner {
                 steps.replaceSubrange(number...number, with: [Array(whole.prefix(whole.count / 2)), Array(whole.dropFirst(whole.count / 2))])
             }
             let step = steps[number]
-            guard case .answer(let parsed, _, let provider) = try ask(step.map { promptItem($0, targets: targets) }, attempt: 1,
-                                                                       source: progress.tree, setup: setup) else {
+            let asked = try ask(step.map { promptItem($0, targets: targets) }, attempt: 1, source: progress.tree, setup: setup)
+            if case .cutOff = asked {
+                // The answer did not fit the output limit: the step in two halves, asked in turn.
+                steps.replaceSubrange(number...number, with: [Array(step.prefix(step.count / 2)), Array(step.dropFirst(step.count / 2))])
+                number -= 1  // the `defer` moves on to the first half
+                continue
+            }
+            guard case .answer(let parsed, _, let provider) = asked else {
                 // The step's items are deferred or failed; later steps build on them: they wait,
                 // with the step's reason when it waits for the budget, a limiter or a breaker.
                 let wait = step.lazy.compactMap { setup.guarded?.waits[$0.id] }.first
@@ -464,8 +478,13 @@ extension TierRunner {
                     """
                 let targets = progress.files.keys.sorted()
                 let asked = progress.answered.enumerated().map { PromptBuilder.Item($1, targets: targets, failure: $0 == 0 ? feedback : nil) }
-                // Not answered: `ask` deferred or failed every item of the change.
-                guard case .answer(let again, _, let p) = try ask(asked, attempt: round + 2, source: progress.tree, setup: setup) else { return }
+                // Not answered: `ask` deferred or failed every item of the change (cut off: here).
+                let reply = try ask(asked, attempt: round + 2, source: progress.tree, setup: setup)
+                if case .cutOff = reply {
+                    for item in progress.answered { fail(item, "the answer for \(what) after a validation failure was cut off at the output token limit") }
+                    return
+                }
+                guard case .answer(let again, _, let p) = reply else { return }
                 var fixed: [(WorkItem, [String: [UInt8]])] = []
                 for item in progress.answered { if let files = again.files[item.id], !files.isEmpty { fixed.append((item, files)) } }
                 guard !fixed.isEmpty else {

@@ -218,6 +218,39 @@ import Testing
         for n in 1...3 { #expect(store.contains("def f002_fr_00\(n)()"), "\(store)") }
     }
 
+    /// A model's answer for a step of many items can pass its output limit (a whole-file answer
+    /// for the 19 items of a real Spec Kit feature was about 9,000 tokens; 8,192 is the default
+    /// `max_output_tokens`). The same step asked again is cut off again; it is asked in halves
+    /// instead, and every item lands.
+    @Test func aStepWhoseAnswerIsCutOffAtTheOutputLimitIsAskedInHalves() throws {
+        let server = try HTTPTestServer { request in
+            let prompt = Self.prompt(request)
+            guard prompt.components(separatedBy: "\n## Work ").count - 1 > 2 else { return Self.reply(request) }
+            // More than two items: the answer stops at the limit, in the middle of a block.
+            let cut = String(Self.answer(to: prompt).prefix(300))
+            let body: [String: Any] = ["id": "x", "object": "chat.completion", "model": "test-model",
+                                       "choices": [["index": 0, "finish_reason": "length", "message": ["role": "assistant", "content": cut]]],
+                                       "usage": ["prompt_tokens": 1000, "completion_tokens": 8192, "total_tokens": 9192]]
+            return .json(String(decoding: try! JSONSerialization.data(withJSONObject: body), as: UTF8.self))
+        }
+        let fixture = try Self.project(server: server, features: [("002-store", 4)])
+        try fixture.write("specs/002-store/spec.md", Self.spec(4, logged: true))
+        try fixture.commit("Log the store's operations")
+        let result = try Self.sync(fixture)
+        #expect(result.status == 0, "\(result.stderr)")
+        let requests = server.requests.map(Self.prompt)
+        // One step of 4 cut off, then two steps of 2: three calls, all counted.
+        #expect(requests.count == 3, "\(requests.count) requests")
+        #expect(requests.dropFirst().allSatisfy { $0.components(separatedBy: "\n## Work ").count - 1 == 2 })
+        #expect(requests[2].contains("def f002_fr_002()"), "the second half is shown the first half's files")
+        let pass = try Self.pass(result)
+        let items = try #require(pass["items"] as? [[String: Any]])
+        #expect(items.count == 4 && items.allSatisfy { ($0["outcome"] as? String ?? "").contains("as part of change specs/002-store (4 items, 2 steps)") }, "\(items)")
+        #expect((pass["llm"] as? [String: Any])?["calls"] as? Int == 3, "\(pass)")
+        let store = try fixture.git(["show", "autodev/results:src/store.py"])
+        for n in 1...4 { #expect(store.contains("def f002_fr_00\(n)()"), "\(store)") }
+    }
+
     /// Four items whose linked files do not fit one prompt together: the step is split until
     /// every file is shown whole, and the items still land as one change.
     @Test func aStepTooBigForTheContextBudgetIsSplitRatherThanCut() throws {
