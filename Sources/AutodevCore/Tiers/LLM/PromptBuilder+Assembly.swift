@@ -220,8 +220,16 @@ struct PromptAssembly {
             let work = item.work
             let place = work.requirement.map { "requirement \($0.key)" } ?? "work \(work.id)"
             heads.append(redact(head(item, batch: batch), place: place))
+            // The change's files an earlier item showed, when they are not this item's own: one
+            // line per place, not one per file. A later step of a greenfield feature listed all
+            // 25 files again under each of its 7 items (~150 lines, 2,500 tokens of the budget).
+            var sharedEarlier: [(place: String, paths: [String])] = []
+            let own = Set(item.work.links + [item.work.path])
             for path in filePaths(item) {
-                if let earlier = shown[path] {
+                if let earlier = shown[path], !own.contains(path) {
+                    if let at = sharedEarlier.firstIndex(where: { $0.place == earlier }) { sharedEarlier[at].paths.append(path) }
+                    else { sharedEarlier.append((earlier, [path])) }
+                } else if let earlier = shown[path] {
                     notes[index].append("\(path): shown above, under \(earlier)")
                 } else if builder.secrets.isSecretPath(path) {
                     if !refused.contains(path) { refused.append(path) }
@@ -236,6 +244,10 @@ struct PromptAssembly {
                 } else if Self.namesAFile(path) || item.targets.contains(path) {
                     notes[index].append("\(path): does not exist yet")
                 }
+            }
+            for (earlier, paths) in sharedEarlier {
+                notes[index].append(paths.count == 1 ? "\(paths[0]): shown above, under \(earlier)"
+                                                     : "the change's \(paths.count) other files: shown above, under \(earlier)")
             }
             if let failure = item.failure, !failure.isEmpty {
                 pieces.append(Piece(place: .item(index), title: "failure", isFailure: true,

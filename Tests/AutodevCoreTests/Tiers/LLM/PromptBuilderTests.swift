@@ -203,6 +203,19 @@ final class RecordingSource: PromptSource {
         #expect(!single.request.prompt.contains("=== WORK"))
     }
 
+    @Test("files of the change an earlier item showed are one line per later item; an item's own linked file keeps its line")
+    func sharedTargetsAreOneLine() throws {
+        let fixture = try Self.fixture()
+        let targets = ["src/auth/login.py", "src/auth/session.py"]
+        let items = [PromptBuilder.Item(Self.work("a"), targets: targets), PromptBuilder.Item(Self.work("b"), targets: targets),
+                     PromptBuilder.Item(Self.work("c", links: ["src/auth/session.py"]), targets: targets)]
+        let prompt = try Self.builder(try Self.source(fixture)).build(items).request.prompt
+        #expect(prompt.components(separatedBy: "class Session:").count == 2, "shown once, under a")
+        #expect(prompt.components(separatedBy: "- the change's 2 other files: shown above, under work a").count == 2, "\(prompt)")
+        #expect(prompt.contains("- src/auth/session.py: shown above, under work a"), "c links it: its own line")
+        #expect(prompt.contains("- src/auth/login.py: shown above, under work a"), "c's one other file")
+    }
+
     @Test("more items than batch_size, an empty batch or a window no larger than the output are refused")
     func refusals() throws {
         let source = MemorySource([:])
