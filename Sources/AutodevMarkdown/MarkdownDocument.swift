@@ -37,7 +37,7 @@ public struct MarkdownDocument: Sendable, Equatable {
             return
         }
         defer { cmark_node_free(root) }
-        self.blocks = Self.convert(root)
+        self.blocks = Self.convert(root, source: UnderscoreSource(bytes))
     }
 
     public init(parsing text: String) {
@@ -45,7 +45,7 @@ public struct MarkdownDocument: Sendable, Equatable {
     }
 
     /// Builds the Swift tree with cmark's iterator: no recursion, whatever the nesting.
-    private static func convert(_ root: OpaquePointer) -> [MarkdownBlock] {
+    private static func convert(_ root: OpaquePointer, source: UnderscoreSource) -> [MarkdownBlock] {
         guard let iterator = cmark_iter_new(root) else { return [] }
         defer { cmark_iter_free(iterator) }
         // stack[0] is the document; the last element is the block being filled.
@@ -53,6 +53,8 @@ public struct MarkdownDocument: Sendable, Equatable {
         // For each cmark block node entered: whether it got its own entry on `stack`.
         var pushed: [Bool] = []
         var linkDepth = 0
+        // For each emphasis entered: the underscores it gives back to the text on exit.
+        var emphasisClosers: [String] = []
 
         while true {
             let event = cmark_iter_next(iterator)
@@ -94,6 +96,16 @@ public struct MarkdownDocument: Sendable, Equatable {
                     }
                 } else {
                     linkDepth -= 1
+                }
+                continue
+            }
+            if type == CMARK_NODE_EMPH || type == CMARK_NODE_STRONG {
+                if event == CMARK_EVENT_ENTER {
+                    let kept = source.literalUnderscores(of: node, strong: type == CMARK_NODE_STRONG)
+                    stack[stack.count - 1].text += kept
+                    emphasisClosers.append(kept)
+                } else {
+                    stack[stack.count - 1].text += emphasisClosers.popLast() ?? ""
                 }
                 continue
             }
@@ -170,6 +182,71 @@ public struct MarkdownDocument: Sendable, Equatable {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Underscores CommonMark reads as emphasis but a spec means as a name: `src/models/__init__.py`
+/// parses as "src/models/" + strong("init") + ".py", and `snake__case__name` likewise, so the
+/// plain text said "src/models/init.py" — a path that does not exist, shown to a model as one to
+/// create. An emphasis written with underscores keeps them when it touches a word or a path on
+/// either side (`/__init__`, `__init__.py`) or, for `__x__`, when it holds a lower-case
+/// identifier (`the __init__ method`); `__Note__` and `_this_ one` stay emphasis, and `*`/`**`
+/// emphasis is never kept. The delimiters are read from the source at cmark's inline positions;
+/// when the bytes there are not underscores (a position cmark reports off), nothing is kept.
+private struct UnderscoreSource {
+    let bytes: [UInt8]
+    /// Byte offset of the start of each line (line 1 at index 0); only counted for a document
+    /// that holds an underscore at all.
+    private let lineStarts: [Int]
+    private let hasUnderscore: Bool
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        hasUnderscore = bytes.contains(0x5F)
+        var starts = [0]
+        if hasUnderscore {
+            for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        }
+        self.lineStarts = starts
+    }
+
+    private func offset(line: Int32, column: Int32) -> Int? {
+        let line = Int(line), column = Int(column)
+        guard line >= 1, line <= lineStarts.count, column >= 1 else { return nil }
+        let offset = lineStarts[line - 1] + column - 1
+        return offset < bytes.count ? offset : nil
+    }
+
+    private static func isWordOrPath(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || byte == 0x5F || byte == 0x2F || byte >= 0x80
+    }
+
+    /// "_" or "__" when this emphasis's underscores belong to a name, else "".
+    func literalUnderscores(of node: OpaquePointer, strong: Bool) -> String {
+        guard hasUnderscore,
+              let start = offset(line: cmark_node_get_start_line(node), column: cmark_node_get_start_column(node)),
+              let end = offset(line: cmark_node_get_end_line(node), column: cmark_node_get_end_column(node))
+        else { return "" }
+        let width = strong ? 2 : 1
+        guard end - start + 1 > 2 * width,
+              (0..<width).allSatisfy({ bytes[start + $0] == 0x5F && bytes[end - $0] == 0x5F })
+        else { return "" }
+        let delimiter = strong ? "__" : "_"
+        let before: UInt8? = start > 0 ? bytes[start - 1] : nil
+        let after: UInt8? = end + 1 < bytes.count ? bytes[end + 1] : nil
+        if let before, Self.isWordOrPath(before) || before == 0x2E || before == 0x2D { return delimiter }
+        if let after {
+            if Self.isWordOrPath(after) { return delimiter }
+            // `.py`, `-cli`: a dot or hyphen that goes on into a word.
+            if after == 0x2E || after == 0x2D, end + 2 < bytes.count, Self.isWordOrPath(bytes[end + 2]) { return delimiter }
+        }
+        if strong {
+            let inner = bytes[(start + width)...(end - width)]
+            let identifier = inner.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+            if identifier { return delimiter }
+        }
+        return ""
     }
 }
 

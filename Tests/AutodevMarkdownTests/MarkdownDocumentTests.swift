@@ -35,6 +35,27 @@ import Testing
         #expect(items[1].children.first?.destinations == ["docs/x.md"])
     }
 
+    /// `__init__.py` is a file name, not "init" in bold: names keep their underscores, emphasis
+    /// written for a reader does not.
+    @Test func underscoresOfNamesStayWhileEmphasisGoes() throws {
+        let doc = MarkdownDocument(parsing: """
+            - [ ] T003 Create src/models/__init__.py and tests/__init__.py
+            - [ ] T004 Add the __init__ method and __post_init__ validation
+            - [ ] T005 Keep my__private__name and run_this_now
+            - [ ] T006 A __Note__ for _you_ with **stars** and *stars*
+            - [ ] T007 Delete __pycache__/ folders
+            > quoted __init__.py
+            > on two lines: __main__.py
+            """)
+        let texts = doc.blocks.flatMap { $0.children }.map { $0.children.first?.text ?? $0.text }
+        #expect(texts == ["T003 Create src/models/__init__.py and tests/__init__.py",
+                          "T004 Add the __init__ method and __post_init__ validation",
+                          "T005 Keep my__private__name and run_this_now",
+                          "T006 A Note for you with stars and stars",
+                          "T007 Delete __pycache__/ folders",
+                          "quoted __init__.py on two lines: __main__.py"])
+    }
+
     @Test func tablesBecomeRowsOfCells() throws {
         let doc = MarkdownDocument(parsing: """
             | ID | Requirement | Status |
