@@ -58,7 +58,9 @@ struct PromptBuilder {
         each item asks and nothing else; keep the project's language, layout and style; write or \
         update tests where the project has them. Never invent secrets: `[REDACTED <kind>]` marks \
         a secret removed from a file; keep such a line as it is. Do not delete files; say in one \
-        sentence outside the blocks if a file should go.
+        sentence outside the blocks if a file should go. Your answer is applied as one change and, \
+        when the project has a check (its tests), kept only if the check passes: a test you write \
+        must pass with the code in the same answer, even where a task says to write it failing first.
 
         \(AnswerFormat.instructions(for: editFormat))
         """

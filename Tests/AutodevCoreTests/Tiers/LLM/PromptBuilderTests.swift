@@ -83,6 +83,11 @@ final class RecordingSource: PromptSource {
         #expect(built.request.system == PromptBuilder.system(for: .whole))
         #expect(built.request.system.contains(AnswerFormat.instructions(for: .whole)))
         #expect(!built.request.system.contains("FR-a") && !built.request.system.contains("specs/"))
+        // The gate keeps a change only when the check passes: a test-first task's failing test
+        // would be thrown away with its answer unless the model is told.
+        for format in ProviderConfig.EditFormat.allCases {
+            #expect(PromptBuilder.system(for: format).contains("kept only if the check passes"))
+        }
         let prompt = built.request.prompt
         let marks = try ["# Repository map", "# Context documents", "\nspecs/001-login/spec.md\n", "specs/001-login/contracts/api.yaml",
                          "specs/001-login/plan.md", "specs/001-login/data-model.md", "specs/001-login/research.md", "specs/001-login/quickstart.md",
