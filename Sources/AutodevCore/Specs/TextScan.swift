@@ -71,14 +71,14 @@ enum TextScan {
     /// `pages/users/[id].vue`, `routes/[...slug]/+page.svelte`). URLs, globs, absolute paths
     /// and words like `and/or` are not paths.
     static func pathMentions(_ text: String) -> [String] {
-        var result: [String] = []
+        var found: [(path: String, start: Int, end: Int)] = []
         let utf8 = Array(text.utf8)
         var start = 0
         var sawPathByte = false
         func flush(_ end: Int) {
             guard sawPathByte, end - start >= 3 else { return }
             let token = String(decoding: utf8[start..<end], as: UTF8.self)
-            if let path = pathToken(Substring(token)) { result.append(path) }
+            if let path = pathToken(Substring(token)) { found.append((path, start, end)) }
         }
         var index = 0
         while index < utf8.count {
@@ -103,6 +103,33 @@ enum TextScan {
             }
         }
         flush(utf8.count)
+        return joinedWithTheirFolders(found, in: utf8)
+    }
+
+    /// Words that put a file name in a folder: "conftest.py in tests/", "page.tsx under app/".
+    private static let folderPrepositions: Set<String> = ["in", "under", "inside", "within", "into", "en", "dans", "sous", "im", "unter", "em"]
+
+    /// A bare file name followed by a preposition and a folder ("create conftest.py in tests/")
+    /// is one path, `tests/conftest.py`: linked alone, the name pointed at a root file that does
+    /// not exist and was shown to a model as one to create.
+    private static func joinedWithTheirFolders(_ found: [(path: String, start: Int, end: Int)], in utf8: [UInt8]) -> [String] {
+        guard found.count >= 2 else { return found.map(\.path) }
+        var result: [String] = []
+        var index = 0
+        while index < found.count {
+            let current = found[index]
+            if index + 1 < found.count, !current.path.contains("/"), found[index + 1].path.hasSuffix("/") {
+                let between = String(decoding: utf8[current.end..<found[index + 1].start], as: UTF8.self)
+                let words = between.split(whereSeparator: { $0 == " " || $0 == "`" || $0 == "'" || $0 == "\"" }).map { $0.lowercased() }
+                if words.count == 1, folderPrepositions.contains(words[0]) {
+                    result.append(found[index + 1].path + current.path)
+                    index += 2
+                    continue
+                }
+            }
+            result.append(current.path)
+            index += 1
+        }
         return result
     }
 
@@ -165,8 +192,11 @@ enum TextScan {
 
     static func pathToken(_ raw: Substring) -> String? {
         var token = raw
+        // `_a.py_` is emphasis left around a path; `__init__.py` is a name: a leading `_` is
+        // dropped only with a trailing one.
+        let paired = token.last == "_" || token.last == "*"
         while let last = token.last, ".:;!?*_".contains(last) { token = token.dropLast() }
-        while let first = token.first, "*_".contains(first) { token = token.dropFirst() }
+        while let first = token.first, first == "*" || (first == "_" && paired) { token = token.dropFirst() }
         if token.hasPrefix("./") { token = token.dropFirst(2) }
         guard token.count >= 3, !token.hasPrefix("/"), !token.hasPrefix("-"), !token.hasPrefix("."+"."),
               !token.contains("://"), !token.contains("*"), !token.contains("$"), !token.contains("@"),
@@ -188,9 +218,22 @@ enum TextScan {
             guard hasExtension || last.isEmpty || components.count >= 3 else { return nil }
         } else {
             guard hasExtension, let dot = last.lastIndex(of: "."), last.distance(from: last.startIndex, to: dot) >= 2 else { return nil }
+            // `src.cli.main`, `app.models.user`: a dotted module name, not a file, unless it
+            // ends with a file's extension (`vite.config.ts`, `jquery.min.js`).
+            if last.utf8.count(where: { $0 == UInt8(ascii: ".") }) >= 2, let ext = extensionOf(last),
+               !fileExtensions.contains(ext.lowercased()) { return nil }
         }
         return String(token)
     }
+
+    /// Extensions that make a name with several dots a file rather than a dotted module name.
+    static let fileExtensions: Set<String> = [
+        "py", "pyi", "swift", "ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts", "go", "rs", "java", "kt", "kts", "scala",
+        "rb", "php", "cs", "c", "h", "cc", "cpp", "hpp", "m", "mm", "toml", "json", "jsonc", "yaml", "yml", "cfg", "ini", "env",
+        "sql", "sh", "html", "css", "scss", "less", "vue", "svelte", "ex", "exs", "lua", "dart", "proto", "gradle", "xml", "lock",
+        "mod", "sum", "txt", "md", "mdx", "rst", "csv", "svg", "png", "jpg", "gif", "ico", "snap", "map", "d", "tf", "cshtml",
+        "razor", "csproj", "sln", "props", "config", "graphql", "prisma", "example", "sample", "template", "bak", "orig",
+    ]
 
     /// `swift` for `Package.swift`; nil for `v1.2`, `e.g`, or a name without a dot.
     static func extensionOf(_ name: Substring) -> Substring? {

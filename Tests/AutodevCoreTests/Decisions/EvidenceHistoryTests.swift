@@ -106,6 +106,18 @@ import Testing
             == ["app/(auth)/login/page.tsx", "util.py"])
     }
 
+    /// The path a task means, not the words around it: a file named with its folder after a
+    /// preposition is one path; a dotted module name is not a file; a dunder file keeps its
+    /// underscores (each seen linked wrong in a delivery run's prompts).
+    @Test func pathsAreReadAsTheTaskMeansThem() {
+        #expect(TextScan.pathMentions("Create shared fixtures in conftest.py in tests/") == ["tests/conftest.py"])
+        #expect(TextScan.pathMentions("Ajouter page.tsx dans app/(auth)/login/ puis util.py") == ["app/(auth)/login/page.tsx", "util.py"])
+        #expect(TextScan.pathMentions("Add test_add.py and tests/unit/") == ["test_add.py", "tests/unit/"])
+        #expect(TextScan.pathMentions("Wire the entry point in src.cli.main") == [])
+        #expect(TextScan.pathMentions("Configure vite.config.ts, .env.example and jquery.min.js") == ["vite.config.ts", ".env.example", "jquery.min.js"])
+        #expect(TextScan.pathMentions("Create __init__.py and _notes.md_ here") == ["__init__.py", "notes.md"])
+    }
+
     /// Unnumbered checkboxes nested under a numbered task are its steps: part of its work, not
     /// work items of their own; a numbered subtask stays a task (OpenSpec in Chinese, Kiro in
     /// Spanish, written for this test).
