@@ -116,11 +116,13 @@ struct ResultsBranch {
             // The trees first (a change that adds nothing gets no commit), then the commits.
             var planned: [(tree: ObjectID, change: Landing?)] = []
             if tree != carriedTree { planned.append((carriedTree, nil)) }
-            var blobs = carried
+            // Each change's tree from the last one's, writing only the folders it changed
+            // (`TreeStack`: the same trees as `writeTree` of the base with every file so far).
+            let stack = TreeStack(repository: repository, base: baseTree)
+            if !carried.isEmpty { _ = try stack.lay(carried) { try Self.checkStop(stopRequested, "writing the results tree") } }
             var last = carriedTree
             for change in changes {
-                for (path, blob) in change.files { blobs[path] = blob }
-                let next = try repository.writeTree(base: baseTree, blobs: blobs) { try Self.checkStop(stopRequested, "writing the results tree") }
+                let next = change.files.isEmpty ? last : try stack.lay(change.files) { try Self.checkStop(stopRequested, "writing the results tree") }
                 if next != last { planned.append((next, change)) }
                 last = next
             }
