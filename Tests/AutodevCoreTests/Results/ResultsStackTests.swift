@@ -63,4 +63,20 @@ import Testing
         #expect(try fixture.git(["show", "autodev/results:src/a.py"]) == "a, merged\n")
         try fixture.git(["fsck", "--strict", "--no-dangling"])
     }
+
+    @Test func eachChangesMessageTakesItsOwnItemsInTheRunsOrder() {
+        var items: [SyncPass.Item] = []
+        for index in 0..<40 {
+            items.append(SyncPass.Item(work: "w\(index % 13)", action: .newImplementation, subject: "S\(index)", tier: index % 3 == 0 ? "deferred" : "template",
+                                       outcome: "", files: index % 2 == 0 ? ["src/f\(index).py"] : []))
+        }
+        let index = ResultsBranch.ItemsByWork(items)
+        for works in [["w1"], ["w12", "w3"], ["w3", "w12", "w3"], ["absent"], []] {
+            let change = ResultsBranch.Landing(key: "k", work: works)
+            // What a pass over every item gives, in the same order.
+            let filtered = items.filter { change.work.contains($0.work) }
+            #expect(index.of(change).map(\.subject) == filtered.map(\.subject))
+        }
+        #expect(index.items.map(\.subject) == items.map(\.subject))
+    }
 }
