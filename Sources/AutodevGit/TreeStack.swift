@@ -38,10 +38,13 @@ public final class TreeStack {
 
     /// Lays `blobs` over the tree as regular files (mode 100644) and returns the tree of the
     /// base with every file laid so far. The blobs must be in the object database. `checkpoint`
-    /// runs after every 256 files, as in `writeTree(base:blobs:)`, and may throw to abandon.
+    /// may throw to abandon: it runs once a step when 256 files or more are laid (as
+    /// `writeTree(base:blobs:)` of every file so far ran it), and after every 256 of a step's
+    /// own, so a stack under 256 files is always finished.
     public func lay(_ blobs: [String: ObjectID], checkpoint: () throws -> Void = {}) throws -> ObjectID {
         let paths = blobs.keys.sorted()
         for path in paths { laid[path] = blobs[path]! }
+        if laid.count > 0xFF { try checkpoint() }
         if replaced { return try repository.writeTree(base: base, blobs: laid, checkpoint: checkpoint) }
         for (count, path) in paths.enumerated() {
             if count & 0xFF == 0xFF { try checkpoint() }

@@ -91,6 +91,27 @@ import Testing
         }
     }
 
+    struct Stopped: Error {}
+
+    @Test func aStepOfALargeStackCanBeAbandonedAndASmallStackIsAlwaysFinished() throws {
+        let fixture = try GitFixture()
+        try fixture.write("a.txt", "a\n")
+        let head = try #require(ObjectID(hex: try fixture.commit()))
+        let repository = try Repository.open(at: fixture.path)
+        let stack = TreeStack(repository: repository, base: try repository.commit(head).tree)
+        var checks = 0
+        for index in 0..<255 {
+            _ = try stack.lay(["gen/\(index).txt": try repository.writeBlob(Array("\(index)\n".utf8))]) {
+                checks += 1
+                throw Stopped()
+            }
+        }
+        #expect(checks == 0)
+        // From 256 files laid on, every step honours a stop before it writes anything.
+        let blob = try repository.writeBlob(Array("one more\n".utf8))
+        #expect(throws: Stopped.self) { try stack.lay(["gen/last.txt": blob]) { throw Stopped() } }
+    }
+
     @Test func aBlobNeverWrittenIsRefusedByName() throws {
         let fixture = try GitFixture()
         try fixture.write("a.txt", "a\n")
