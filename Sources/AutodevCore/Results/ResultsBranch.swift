@@ -116,11 +116,13 @@ struct ResultsBranch {
             // The trees first (a change that adds nothing gets no commit), then the commits.
             var planned: [(tree: ObjectID, change: Landing?)] = []
             if tree != carriedTree { planned.append((carriedTree, nil)) }
-            var blobs = carried
+            // Each change's tree from the last one's, writing only the folders it changed
+            // (`TreeStack`: the same trees as `writeTree` of the base with every file so far).
+            let stack = TreeStack(repository: repository, base: baseTree)
+            if !carried.isEmpty { _ = try stack.lay(carried) { try Self.checkStop(stopRequested, "writing the results tree") } }
             var last = carriedTree
             for change in changes {
-                for (path, blob) in change.files { blobs[path] = blob }
-                let next = try repository.writeTree(base: baseTree, blobs: blobs) { try Self.checkStop(stopRequested, "writing the results tree") }
+                let next = change.files.isEmpty ? last : try stack.lay(change.files) { try Self.checkStop(stopRequested, "writing the results tree") }
                 if next != last { planned.append((next, change)) }
                 last = next
             }
@@ -149,13 +151,13 @@ struct ResultsBranch {
     /// The message of one commit of a stack: the change's work (nil: the earlier runs' files carried
     /// over; an empty key: files several changes wrote), its trailers naming the feature and its
     /// items; the pass's trailers (model, tokens, cost) go on the last commit of the stack.
-    static func message(for change: Landing?, items: [SyncPass.Item], events: Int, runID: String, range: ResolvedRange, base: ObjectID,
+    static func message(for change: Landing?, items: ItemsByWork, events: Int, runID: String, range: ResolvedRange, base: ObjectID,
                         trailers: [(String, String)]) -> String {
         guard let change else {
             return "autodev: generated files of earlier runs, not merged yet\n\nAutodev-Run: \(runID)\n"
                 + "Autodev-Range: \(range.from?.hex ?? "empty")..\(base.hex)\nAutodev-Base: \(base.hex)\n"
         }
-        let mine = change.key.isEmpty ? items : items.filter { change.work.contains($0.work) }
+        let mine = change.key.isEmpty ? items.items : items.of(change)
         var text = message(items: mine, events: events, runID: runID, range: range, base: base, trailers: [("Autodev-Base", base.hex)] + trailers,
                            title: change.key.isEmpty ? "files several changes wrote" : change.key)
         if !change.key.isEmpty {
@@ -163,6 +165,26 @@ struct ResultsBranch {
             text += "Autodev-Work: \(change.work.joined(separator: ", "))\n"
         }
         return text
+    }
+
+    /// A run's items with their positions by work id: each change's message takes its own items
+    /// (in the run's order) without a pass over all of them (700 changes over 1,000 items were
+    /// 40 % of the results stage's CPU).
+    struct ItemsByWork {
+        let items: [SyncPass.Item]
+        private let positions: [String: [Int]]
+
+        init(_ items: [SyncPass.Item]) {
+            self.items = items
+            var positions: [String: [Int]] = [:]
+            for (index, item) in items.enumerated() { positions[item.work, default: []].append(index) }
+            self.positions = positions
+        }
+
+        /// The items of the change's work, in the run's order.
+        func of(_ change: Landing) -> [SyncPass.Item] {
+            Set(change.work).flatMap { positions[$0] ?? [] }.sorted().map { items[$0] }
+        }
     }
 
     /// The commit message: what was produced, then autodev's trailers (`Autodev-Run:` marks

@@ -374,9 +374,10 @@ public final class Sync {
                 trailers.append(("Autodev-Calls", "\(accounting.callsMade) made, \(accounting.avoidedTotal) avoided, \(accounting.workItems) work item\(accounting.workItems == 1 ? "" : "s")"))
                 // One commit per change, stacked in the order they landed (ResultsBranch says why).
                 let carried = try results.assemble(previous: previous, new: [:], base: lookup).files
+                let itemsByWork = ResultsBranch.ItemsByWork(runner.items)
                 let built = try results.buildStack(assembly.files, carried: carried, changes: runner.landings, baseTree: lookup.tree, on: to, tip: tip,
                                                    message: { change, last in
-                                                       ResultsBranch.message(for: change, items: runner.items, events: events.events.count, runID: runID,
+                                                       ResultsBranch.message(for: change, items: itemsByWork, events: events.events.count, runID: runID,
                                                                              range: range, base: to, trailers: last ? trailers : [])
                                                    }, time: clock.now(), stopRequested: stopRequested)
                 try results.publish(built, message: "autodev: \(runID)")

@@ -73,7 +73,10 @@ final class TierRunner {
     var scaffolds: [String: [String: [UInt8]]] = [:]
     /// What landed, per change (feature key), in the order changes first landed: each becomes
     /// its own commit on the results branch.
-    var landings: [ResultsBranch.Landing] = []
+    private(set) var landings: [ResultsBranch.Landing] = []
+    /// Where each change is in `landings`, by key: a search of the list per file made taking
+    /// in a run's answers quadratic in its changes.
+    private var landingIndex: [String: Int] = [:]
     /// What tier 5 reads and builds on: the processed commit with the results branch's files and
     /// this pass's output laid over it (set when tier 5 starts; `accept` keeps it current).
     var tree: AccumulatedTree?
@@ -376,8 +379,9 @@ final class TierRunner {
 
     /// Records a file (or, with no path, a piece of work) as part of change `key`.
     func land(_ key: String, work: String, path: String? = nil, blob: ObjectID? = nil) {
-        let index = landings.firstIndex(where: { $0.key == key }) ?? {
+        let index = landingIndex[key] ?? {
             landings.append(ResultsBranch.Landing(key: key))
+            landingIndex[key] = landings.count - 1
             return landings.count - 1
         }()
         if !landings[index].work.contains(work) { landings[index].work.append(work) }

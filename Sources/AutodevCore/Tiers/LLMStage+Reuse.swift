@@ -42,7 +42,8 @@ extension TierRunner {
             for provider in setup.providers {
                 // A question that cannot be built (over budget) is left to tier 5 to report.
                 if let key = try? ReuseKey.exact(PromptBuilder.Item(item), source: source, provider: provider.config,
-                                                 maxContextTokens: maxContext, configFingerprint: setup.configFingerprint) {
+                                                 maxContextTokens: maxContext, configFingerprint: setup.configFingerprint,
+                                                 secrets: setup.plainSecrets) {
                     keys[provider.config.name] = key
                 }
             }

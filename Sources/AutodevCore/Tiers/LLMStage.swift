@@ -70,6 +70,10 @@ extension TierRunner {
         var openCache: (() -> (any AnswerCache)?)? = nil
         /// Redaction of every prompt: the patterns and the key values autodev holds.
         var secrets = SecretGuard()
+        /// The patterns alone, as `PromptBuilder` has them by default, for the prompts built
+        /// only to be keyed or measured (reuse keys, the trim check): one per run, so each path
+        /// is matched against the patterns once, not once per prompt.
+        var plainSecrets = SecretGuard()
     }
 
     /// The fingerprint of what a failed validation depends on: the requirement's text, the
@@ -389,7 +393,8 @@ extension TierRunner {
     /// linked file, a test, a file an earlier step wrote) to fit the context budget.
     private func cutsItemFiles(_ step: [WorkItem], targets: [String], source: any PromptSource, setup: LLMSetup) -> Bool {
         guard let config = setup.providers.first?.config else { return false }
-        let builder = PromptBuilder(source: source, estimator: TokenEstimator(calibration: llmCalibration[config.name] ?? setup.calibration[config.name] ?? 1),
+        let builder = PromptBuilder(source: source, secrets: setup.plainSecrets,
+                                    estimator: TokenEstimator(calibration: llmCalibration[config.name] ?? setup.calibration[config.name] ?? 1),
                                     provider: config, maxContextTokens: context.config[.maxContextTokens],
                                     batchSize: step.count)
         guard let prompt = try? builder.build(step.map { promptItem($0, targets: targets) }) else { return false }

@@ -14,9 +14,10 @@ enum ReuseKey {
     /// the files the repository map scanned), with the list of paths the map shows. The same
     /// question about a changed codebase is another question.
     public static func exact(_ item: PromptBuilder.Item, source: any PromptSource, provider: ProviderConfig, maxContextTokens: Int,
-                             configFingerprint: String, formatVersion: Int = promptFormatVersion) throws(AutodevError) -> String {
+                             configFingerprint: String, formatVersion: Int = promptFormatVersion,
+                             secrets: SecretGuard = SecretGuard()) throws(AutodevError) -> String {
         let recording = KeyReadsSource(source)
-        _ = try PromptBuilder(source: recording, provider: provider, maxContextTokens: maxContextTokens, batchSize: 1).build([item])
+        _ = try PromptBuilder(source: recording, secrets: secrets, provider: provider, maxContextTokens: maxContextTokens, batchSize: 1).build([item])
         var text = "autodev-answer-key-v1\nformat \(formatVersion)\n"
         text += "system \(SHA256.hex(PromptBuilder.system(for: provider.editFormat)))\n"
         text += "provider \(provider.kind.rawValue) \(provider.baseURL) \(provider.command ?? "")\nmodel \(provider.model)\n"

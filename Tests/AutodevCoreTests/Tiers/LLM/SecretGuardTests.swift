@@ -138,6 +138,26 @@ enum FakeSecrets {
         #expect(!guardian.isSecretPath(path))
     }
 
+    @Test("a guard matches each path against the patterns once, however many prompts rank the tree")
+    func pathVerdictsAreKept() {
+        var files: [String: String] = [".env.py": "TOKEN = 1\n", "README.md": "readme\n", "keys/app.py": "def key(): pass\n"]
+        for index in 0..<300 { files["src/module_\(index).py"] = "def work_\(index)(): pass\n" }
+        let source = MemorySource(files)
+        let kept = SecretGuard()
+        for round in 0..<20 {
+            var relevance = RepositoryMap.Relevance()
+            relevance.words = ["work", "\(round)"]
+            let entries = RepositoryMap.entries(source: source, relevance: relevance, secrets: kept)
+            // The same ranking a fresh guard gives: the verdicts kept are the verdicts.
+            #expect(entries == RepositoryMap.entries(source: source, relevance: relevance, secrets: SecretGuard()))
+            #expect(!entries.contains { $0.path == ".env.py" } && entries.contains { $0.path == "keys/app.py" })
+        }
+        // The 302 source files, once each: not 20 rankings x 302.
+        #expect(kept.pathsMatched == 302)
+        #expect(kept.isSecretPath(".env.py") && !kept.isSecretPath("keys/app.py"))
+        #expect(kept.pathsMatched == 302)
+    }
+
     @Test("every secret path pattern is a valid glob")
     func globsCompile() throws {
         for pattern in SecretGuard.pathGlobs { _ = try Glob(pattern) }
