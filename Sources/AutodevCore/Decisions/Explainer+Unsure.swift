@@ -34,11 +34,23 @@ extension Explainer {
     mutating func implementedDoubt(about change: RequirementChange, decision: Decision) -> Decision.Doubt? {
         guard !range.firstRun, change.kind == .added, decision.action == .newImplementation,
               let task = change.after, task.kind == .task, !task.isTicked, !rangeCode.isEmpty else { return nil }
-        let feature = featureCode(of: task)
+        let area = featureCode(of: task)
         let evidence = self.evidence(after: true)
         let secrets = SecretGuard()
-        var files = feature
-        for path in resolved(task.paths, of: task).existing where !path.hasSuffix("/") && !files.contains(path) { files.append(path) }
+        // The files it names first: whether each is there, and whether this range wrote it.
+        var files: [String] = []
+        var named: [String] = []
+        for path in task.paths where !path.hasSuffix("/") {
+            guard let found = evidence.resolve(path, near: task.spec).path else {
+                named.append("\(path): not in the tree")
+                continue
+            }
+            files.append(found)
+            named.append("\(found): \(rangeCode.contains(found) ? "written in this range" : "there, not changed in this range")")
+        }
+        let near = Set((files + task.paths).map { Self.folder(of: $0) })
+        let feature = area.filter { near.contains(Self.folder(of: $0)) } + area.filter { !near.contains(Self.folder(of: $0)) }
+        for path in feature where !files.contains(path) { files.append(path) }
         var lines: [String] = []
         var inRangeCode = false
         for name in unsureNames(of: task).prefix(Self.unsureNames) {
@@ -67,8 +79,9 @@ extension Explainer {
         var text = "task (\(task.key)) in \(task.spec)"
         if let section = task.section { text += " under “\(SecretGuard.cut(section, to: 100))”" }
         text += ": \(SecretGuard.cut(task.text, to: 300))\n"
+        for line in named.prefix(3) { text += "file it names: \(line)\n" }
         text += feature.isEmpty ? "this range changed no code of the feature's files\n"
-            : "code of the feature this range changed (\(feature.count) file\(feature.count == 1 ? "" : "s")): \(Self.listed(feature, upTo: 8))\n"
+            : "code of the feature this range changed (\(feature.count) file\(feature.count == 1 ? "" : "s"), nearest first): \(Self.listed(feature, upTo: 6))\n"
         for line in lines {
             guard text.utf8.count + line.utf8.count < Self.unsureEvidenceBytes else { break }
             text += line + "\n"

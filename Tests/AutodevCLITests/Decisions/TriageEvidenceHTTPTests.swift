@@ -42,7 +42,7 @@ import Testing
         - [x] T001 Create `search_notes()` in backend/app/search.py
         - [ ] T002 Add a check that rejects short queries with "Search needs at least 2 characters"
         - [ ] T003 Add SearchContext memory of the last results so follow-up questions can refer to them
-        - [ ] T004 Add a CSV download of the results with `export_results_csv()`
+        - [ ] T004 Add a CSV download of the results with `export_results_csv()` in backend/app/export.py
         - [ ] T005 Add paging to long result lists, twenty notes at a time
 
         """
@@ -130,6 +130,7 @@ import Testing
         #expect(prompt.contains("backend/app/search.py:\(parts[2]): \(parts[3].trimmingCharacters(in: .whitespacesAndNewlines))"), "\(prompt)")
         #expect(prompt.contains("backend/app/context.py:1: class SearchContext:"), "\(prompt)")
         #expect(prompt.contains("`export_results_csv`: not in the files above"), "\(prompt)")
+        #expect(prompt.contains("file it names: backend/app/export.py: not in the tree"), "\(prompt)")
         #expect(prompt.contains("backend/app/search.py") && prompt.contains("backend/app/context.py"), "the feature's changed files: \(prompt)")
         #expect(!prompt.contains("T001"), "a ticked task is not asked about")
 
