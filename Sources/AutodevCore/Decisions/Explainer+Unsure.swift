@@ -40,7 +40,7 @@ extension Explainer {
         // The files it names first: whether each is there, and whether this range wrote it.
         var files: [String] = []
         var named: [String] = []
-        for path in task.paths where !path.hasSuffix("/") {
+        for path in task.paths where TextScan.extensionOf(Substring(SpecDocument.baseName(path))) != nil {
             guard let found = evidence.resolve(path, near: task.spec).path else {
                 named.append("\(path): not in the tree")
                 continue
@@ -49,7 +49,11 @@ extension Explainer {
             named.append("\(found): \(rangeCode.contains(found) ? "written in this range" : "there, not changed in this range")")
         }
         let near = Set((files + task.paths).map { Self.folder(of: $0) })
-        let feature = area.filter { near.contains(Self.folder(of: $0)) } + area.filter { !near.contains(Self.folder(of: $0)) }
+        let tests = Set(area.filter { classifier.classify($0)?.category == .tests })
+        let isTest = { (path: String) in tests.contains(path) }
+        let feature = area.filter { near.contains(Self.folder(of: $0)) }
+            + area.filter { !near.contains(Self.folder(of: $0)) && !isTest($0) } + area.filter { !near.contains(Self.folder(of: $0)) && isTest($0) }
+        let own = files
         for path in feature where !files.contains(path) { files.append(path) }
         var lines: [String] = []
         var inRangeCode = false
@@ -69,6 +73,9 @@ extension Explainer {
                 if hits.count >= Self.unsureHitsPerName { break }
             }
             let shown = phrase ? "“\(name)”" : "`\(name)`"
+            if !hits.isEmpty, let first = own.first, !hits.contains(where: { $0.hasPrefix(first + ":") }), evidence.text(of: first) != nil {
+                lines.append("\(shown): not in \(first); elsewhere:")
+            }
             if hits.isEmpty {
                 lines.append(phrase ? "\(shown): in none of the files above" : "\(shown): not in the files above, and no code defines it")
             } else {
@@ -119,11 +126,13 @@ extension Explainer {
     /// it quotes ("I found 2 tasks"), as written on its line.
     mutating func unsureNames(of task: Requirement) -> [String] {
         var names = codeNames(of: task)
-        let line = unsureLine(of: task)
+        let line = unsureLine(of: task).replacing("\\n", with: " ")
         for word in CodeLookup.identifiers(in: line) + task.codeSpans {
             let name = String(word.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." })
             if name.count >= 3, !names.contains(name), !task.paths.contains(where: { $0.hasSuffix(name) }) { names.append(name) }
         }
+        // A file name (`test_search.py`) is a path, shown as one: not a name to look up.
+        names.removeAll { TextScan.extensionOf(Substring($0)) != nil && CodeLookup.namedFiles(in: "`\($0)`").contains($0) }
         for phrase in Self.quotedPhrases(line) where !names.contains(phrase) { names.append(phrase) }
         return names
     }
