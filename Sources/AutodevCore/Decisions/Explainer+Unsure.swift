@@ -131,8 +131,12 @@ extension Explainer {
             let name = String(word.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." })
             if name.count >= 3, !names.contains(name), !task.paths.contains(where: { $0.hasSuffix(name) }) { names.append(name) }
         }
-        // A file name (`test_search.py`) is a path, shown as one: not a name to look up.
-        names.removeAll { TextScan.extensionOf(Substring($0)) != nil && CodeLookup.namedFiles(in: "`\($0)`").contains($0) }
+        // A file name (`test_search.py`) is a path, shown as one: not a name to look up; nor is a
+        // part of a path the task gives (`bundled` of bundled-modules.json, `src`).
+        let parts = Set((task.paths + TextScan.pathMentions(line)).flatMap { $0.split(whereSeparator: { "/-.".contains($0) }).map(String.init) })
+        names.removeAll { name in
+            (TextScan.extensionOf(Substring(name)) != nil && CodeLookup.namedFiles(in: "`\(name)`").contains(name)) || parts.contains(name)
+        }
         for phrase in Self.quotedPhrases(line) where !names.contains(phrase) { names.append(phrase) }
         return names
     }
