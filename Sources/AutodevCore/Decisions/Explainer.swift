@@ -54,6 +54,10 @@ struct Explainer {
     /// Spec files' lines at the end of the range, by path, read when a task's code names are
     /// needed: the parsed title has lost its backticks.
     var specLines: [String: [Substring]] = [:]
+    /// The range's changed code and test files (`implementedDoubt`), and per feature folder those of its area.
+    var rangeCode: [String] = []
+    var unsureAreas: [String: [String]] = [:]
+    var unsureLookupsMade = 0
     /// Looked at for every spec file read and every requirement decided: a signal that asks
     /// the run to stop ends `decide` early (with no decisions) and is kept in `stoppedBy`.
     var stopRequested: () -> StopReason? = { nil }
@@ -94,6 +98,7 @@ struct Explainer {
         let changedPaths = Set(items.filter { $0.category != .specs && $0.category != .ignore && $0.category != nil }
             .flatMap { [$0.change.path] + ($0.change.oldPath.map { [$0] } ?? []) })
         let changedCode = items.filter { $0.category == .code && $0.change.new != nil }.map(\.change.path)
+        rangeCode = items.filter { ($0.category == .code || $0.category == .tests) && $0.change.new != nil }.map(\.change.path)
 
         // 1. Requirements before and after, per spec event.
         var fileOutcomes: [String: DecisionFacts.SpecFileOutcome] = [:]
@@ -207,7 +212,7 @@ struct Explainer {
             }
             if let original { facts.copyOf = "\(original.key) in \(original.spec)" }
             var decision = makeDecision(eventID, facts, requirement: requirement, change: change, links: links)
-            decision.doubt = doubt(about: change, decision: decision)
+            decision.doubt = doubt(about: change, decision: decision) ?? implementedDoubt(about: change, decision: decision)
             // An adoption keeps the decision a backfill would make: its tasks are covered the same way.
             if decision.action == .newImplementation || decision.action == .updateImplementation || decision.backfillable {
                 for id in requirement.ids { working[scope + "\u{0}" + id] = requirement.key }

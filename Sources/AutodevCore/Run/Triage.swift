@@ -28,6 +28,9 @@ struct Triage {
 
     /// Output tokens allowed per item: "12 yes\n" is about four.
     static let outputTokensPerItem = 4
+    /// The items' questions and evidence in one prompt, in bytes (about 10k tokens): the items
+    /// past it keep the rules' decision, like those past `max_items`.
+    static let promptBytes = 40_000
 
     /// Where the question lives: the same question with the same evidence, to the same model.
     static func cacheKey(_ doubt: Decision.Doubt, model: String) -> String {
@@ -68,11 +71,13 @@ struct Triage {
                     send: ((LLMRequest, Int) -> (text: String?, records: [LLMCallRecord]))?) -> Outcome {
         var outcome = Outcome(decisions: decisions)
         var open: [Int] = []
+        var bytes = 0
         for (index, decision) in decisions.enumerated() {
             guard let doubt = decision.doubt else { continue }
             if let known = cached[cacheKey(doubt, model: model)] {
                 if known { apply(doubt, to: &outcome, at: index) }
-            } else if open.count < maxItems {
+            } else if open.count < maxItems, bytes + doubt.question.utf8.count + doubt.evidence.utf8.count <= promptBytes {
+                bytes += doubt.question.utf8.count + doubt.evidence.utf8.count
                 open.append(index)
             }
         }
