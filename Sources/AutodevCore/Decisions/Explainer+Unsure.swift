@@ -82,7 +82,12 @@ extension Explainer {
                 lines.append(contentsOf: hits.map { "\(shown) at \($0)" })
             }
         }
-        guard !feature.isEmpty || inRangeCode else { return nil }
+        // Asked only on evidence that it may be done: a name it gives sits in code this range
+        // wrote, or a file it names was written here. Measured on two replays, asking every open
+        // task of a feature whose code landed (81 and 11 questions, ~16,600 tokens) removed no
+        // work: where no name of the task is in the new code, the model answers "no" too.
+        let ownWritten = own.contains { rangeCode.contains($0) }
+        guard inRangeCode || ownWritten else { return nil }
         var text = "task (\(task.key)) in \(task.spec)"
         if let section = task.section { text += " under “\(SecretGuard.cut(section, to: 100))”" }
         text += ": \(SecretGuard.cut(task.text, to: 300))\n"
