@@ -33,9 +33,15 @@ public final class Sync {
     /// (`sync --ci` sets it); nil: this clone's own.
     public var sharedLedger: SharedLedger?
 
-    /// The state as state.json keeps it (see `queueInGit`).
+    /// Set by a pass that carries no pending work from state.json: everything it leaves pending
+    /// comes from its own range, which a run redone after a crash decides again, so state.json
+    /// need not cache it until the queue is in git (a whole-document encode of 20 MB of heap
+    /// for 10,000 pieces of work).
+    var pendingIsDecidedAgain = false
+
+    /// The state as state.json keeps it (see `queueInGit`, `pendingIsDecidedAgain`).
     func cached(_ state: SyncState) -> SyncState {
-        guard queueInGit else { return state }
+        guard queueInGit || pendingIsDecidedAgain else { return state }
         var trimmed = state
         trimmed.pending = []
         return trimmed
@@ -266,6 +272,7 @@ public final class Sync {
     ///     RunRecorder.persist  decisions, run record, metrics, state; then queue and checkpoint
     private func pass(_ options: SyncOptions, state initial: SyncState, queue origin: QueueOrigin, dryRun: Bool) throws(AutodevError) -> SyncPass {
         var state = initial
+        pendingIsDecidedAgain = !queueInGit && initial.pending.isEmpty
         let started = clock.now()
         let startedMonotonic = clock.monotonicMilliseconds()
         // Latencies for metrics.json's histograms (`MetricsTimings.swift`).
@@ -322,10 +329,10 @@ public final class Sync {
         let runner = TierRunner(.init(repository: repository, config: config, sandbox: workspace.modelSandbox(), store: store, clock: clock,
                                       stopRequested: stopRequested, runID: runID, dryRun: dryRun, baseCommit: baseCommit,
                                       baseLookup: baseLookup, previous: previous, carried: queue.carried,
-                                      saveLoop: { [store, queueInGit] (loop: SyncState.LoopState, task: String) throws(AutodevError) in
+                                      saveLoop: { [store, queueInGit, pendingIsDecidedAgain] (loop: SyncState.LoopState, task: String) throws(AutodevError) in
                                           state.loop = .init(state: loop, task: task, pid: getpid(), since: started)
                                           var saved = state
-                                          if queueInGit { saved.pending = [] }
+                                          if queueInGit || pendingIsDecidedAgain { saved.pending = [] }
                                           try store.save(saved)
                                       }), owners: state.generated)
         runner.failedValidations = state.failedValidation ?? [:]
@@ -451,7 +458,7 @@ public final class Sync {
             try saveQueue(leftQueue(pending: state.pending, state: state, checkpoint: moveTo ?? origin.checkpoint),
                           before: leftQueue(pending: initial.pending, state: initial, checkpoint: origin.checkpoint), origin: origin, lifted: queue.lifted,
                           checkpoint: moveTo, expected: range.checkpoint, message: message)
-            if !queueInGit, !state.pending.isEmpty, (try? repository.referenceTarget(queueRef)) != nil {
+            if !queueInGit, !pendingIsDecidedAgain, !state.pending.isEmpty, (try? repository.referenceTarget(queueRef)) != nil {
                 // The run that made the queue ref cached the pending work in state.json (the queue
                 // was not in git yet when it was saved); now it is, and the next run would decode
                 // the whole cache (9 MB and 66 MB of heap for 20,000 pieces of work) only to drop it.
