@@ -45,6 +45,33 @@ extension Repository {
         return ObjectID(oid)
     }
 
+    /// `base` with the folder at `path` (`a/b`) replaced by the tree `subtree` (made with
+    /// `writeTree(base: nil, …)`): only the trees along the path are read and written, where
+    /// `writeTree(base:)` reads the whole of `base` into an index (memory that grows with the
+    /// repository: 0.8 KB a file).
+    public func insertTree(_ subtree: ObjectID, at path: String, into base: ObjectID?) throws -> ObjectID {
+        let names = path.split(separator: "/").map(String.init)
+        guard let name = names.first else { return subtree }
+        var builder: OpaquePointer?
+        let baseHandle = try base.map { try TreeHandle(self, $0) }
+        try GitError.check(git_treebuilder_new(&builder, pointer, baseHandle?.pointer), "starting a tree")
+        defer { git_treebuilder_free(builder) }
+        var child = subtree
+        if names.count > 1 {
+            var inner: ObjectID?
+            if let existing = git_treebuilder_get(builder, name), git_tree_entry_type(existing) == GIT_OBJECT_TREE,
+               let id = git_tree_entry_id(existing) {
+                inner = ObjectID(id)
+            }
+            child = try insertTree(subtree, at: names.dropFirst().joined(separator: "/"), into: inner)
+        }
+        var oid = child.gitOID
+        try GitError.check(git_treebuilder_insert(nil, builder, name, &oid, GIT_FILEMODE_TREE), "adding \(name) to a tree")
+        var written = git_oid()
+        try GitError.check(git_treebuilder_write(&written, builder), "writing a tree")
+        return ObjectID(written)
+    }
+
     /// Creates a commit object without moving any reference.
     public func createCommit(tree: ObjectID, parents: [ObjectID], message: String, author: String, email: String,
                              time: Int64) throws -> ObjectID {

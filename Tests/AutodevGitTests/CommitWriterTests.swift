@@ -25,6 +25,34 @@ import Testing
         #expect(try fixture.git(["status", "--porcelain"]) == "")
     }
 
+    /// A folder's tree put into a base along its path (the stress test's commits) is the tree
+    /// `writeTree` makes of the base and the same files, whether the path's folders exist or not;
+    /// git lists it as the oracle.
+    @Test(arguments: ["specs/b0-1", "specs/b0-0", "new/deep/folder"])
+    func aFolderTreeInsertedAlongItsPathIsTheTreeOfTheBaseAndItsFiles(_ folder: String) throws {
+        let fixture = try GitFixture()
+        try fixture.write("a.txt", "a\n")
+        try fixture.write("specs/b0-0/1-feature/spec.md", "one\n")
+        try fixture.write("specs/z/spec.md", "z\n")
+        let head = try #require(ObjectID(hex: try fixture.commit()))
+        let repository = try Repository.open(at: fixture.path)
+        let base = try repository.commit(head).tree
+        let blob = try repository.writeBlob(Array("two\n".utf8))
+        let files: [String: ObjectID?] = ["2-feature/spec.md": blob, "3-feature/spec.md": blob]
+        let inserted = try repository.insertTree(try repository.writeTree(base: nil, blobs: files), at: folder, into: base)
+        let whole = try repository.writeTree(base: base, blobs: Dictionary(uniqueKeysWithValues: files.map { (folder + "/" + $0.key, $0.value) }))
+        if folder == "specs/b0-0" {
+            // Replaced, not merged: the folder's old file is gone.
+            #expect(inserted != whole)
+            #expect(!(try fixture.git(["ls-tree", "-r", "--name-only", inserted.hex])).contains("1-feature"))
+        } else {
+            #expect(inserted == whole)
+        }
+        #expect(try fixture.git(["ls-tree", "-r", "--name-only", inserted.hex]).contains(folder + "/3-feature/spec.md"))
+        #expect(try fixture.git(["ls-tree", "-r", "--name-only", inserted.hex]).contains("specs/z/spec.md"))
+        try fixture.git(["fsck", "--strict", "--no-dangling"])
+    }
+
     struct Stopped: Error {}
 
     @Test func aTreeOfManyEntriesCanBeAbandonedMidWayAndASmallOneIsAlwaysFinished() throws {

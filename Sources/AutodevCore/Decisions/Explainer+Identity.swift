@@ -25,6 +25,9 @@ extension Explainer {
         }
         if !range.firstRun {
             let needles = Set(candidates.map { RequirementIdentity.needles(tagged[$0].1.after?.text ?? "") }.filter { !$0.isEmpty })
+            // Only a candidate's content key is ever looked up: a spec's other requirements are
+            // not kept (they were every requirement of the repository, 1.3 MB a 1,000 specs).
+            let wanted = Set(candidates.compactMap { tagged[$0].1.after?.contentKey })
             var read = 0
             for (path, side) in after.files(under: "") where !rangeSpecs.contains(path)
                 && SpecDocument.isMarkdown(SpecDocument.baseName(path)) && classifier.classify(path)?.category == .specs {
@@ -34,7 +37,7 @@ extension Explainer {
                 let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
                 guard needles.contains(where: { words in words.allSatisfy { Self.contains(lower, $0) } }) else { continue }
                 for requirement in document(path: path, side: side, content: bytes).requirements
-                where requirement.kind == .requirement && existing[requirement.contentKey] == nil {
+                where requirement.kind == .requirement && wanted.contains(requirement.contentKey) && existing[requirement.contentKey] == nil {
                     existing[requirement.contentKey] = requirement
                 }
             }

@@ -15,6 +15,15 @@ struct PassQueue {
     /// Request files (in `loop/pending/`) that newer work replaced; removed when the pass is saved.
     var supersededRequests: [String] = []
     var notes: [String] = []
+    /// Ids of carried work read from the queue's shards that leaves its shard: withdrawn,
+    /// superseded, or taken into `items` (work deferred again goes back with the run's deferred).
+    var lifted: Set<String> = []
+    /// Carried work past the run's window, left in its shard as it was (not in `items`).
+    var unlisted = 0
+    /// Carried work held in memory (requeued requests) that is past the window: queued again as is.
+    var kept: [WorkItem] = []
+    /// Feature keys (`ChangePlanner.key`) of the carried work that names files, window or not.
+    var featuresNamingFiles: Set<String> = []
 
     /// What work is about, so newer work on the same subject replaces it.
     static func subjectKey(_ item: WorkItem) -> String {
@@ -23,8 +32,13 @@ struct PassQueue {
 
     /// Builds the queue and takes superseded awaiting requests out of `state`. `finished`: the
     /// requirements the range finished by progress alone ("spec\u{0}key" → why).
+    /// `carried`: the pending work the run starts from; with shards, only the first `window`
+    /// pieces of it (in the order the run takes them) go into `items`, the rest stays in its
+    /// shard, and at most `window + chunk` of it is held at once (`CarriedWork`).
     static func build(decisions: [Decision], events: [Event], state: inout SyncState, now: Int64,
-                      finished: [String: String] = [:]) -> PassQueue {
+                      finished: [String: String] = [:], carried source: CarriedWork? = nil,
+                      window: Int = .max, chunk: Int = 4096) throws(AutodevError) -> PassQueue {
+        let source = source ?? CarriedWork(loaded: state.pending)
         var queue = PassQueue()
         let eventsByID = Dictionary(events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var fresh: [WorkItem] = []
@@ -83,20 +97,67 @@ struct PassQueue {
             }
         }
         state.awaitingSubjects = awaitingSubjects
-        let carriedItems = state.pending.filter { item in
-            if let reason = settled[subjectKey(item)] {
-                withdraw(item, because: reason)
-                return false
+        // The carried work, a chunk at a time: withdrawn, superseded, or a survivor; survivors
+        // past the window stay where they are.
+        let window = source.shards.isEmpty ? Int.max : max(0, window)
+        var withdrawn: [WorkItem] = []
+        var coveredCount = 0
+        var survivors: [WorkItem] = []
+        var carriedIDs = Set<String>()
+        let loadedIDs = source.shards.isEmpty ? [] : Set(source.loaded.map(\.id))
+        /// Keeps the first `window` survivors; the rest stay in their shard (or, held in memory,
+        /// are queued again as they are).
+        func cut() {
+            guard survivors.count > window else { return }
+            survivors.sort(by: WorkQueue.runsBefore)
+            for item in survivors[window...] {
+                if loadedIDs.contains(item.id) { queue.kept.append(item) } else { queue.unlisted += 1 }
             }
-            return (!freshSubjects.contains(subjectKey(item)) || freshIDs.contains(item.id)) && !coveredByTasks(item)
+            survivors.removeSubrange(window...)
         }
-        let withdrawn = state.pending.filter { settled[subjectKey($0)] == nil && coveredByTasks($0) }.count
-        if withdrawn > 0 {
+        try source.forEachChunk { (items: [WorkItem], fromShard: Bool) throws(AutodevError) in
+            for item in items {
+                let subject = subjectKey(item)
+                if settled[subject] != nil {
+                    withdrawn.append(item)
+                    if fromShard { queue.lifted.insert(item.id) }
+                    continue
+                }
+                let covered = coveredByTasks(item)
+                if (freshSubjects.contains(subject) && !freshIDs.contains(item.id)) || covered {
+                    if covered { coveredCount += 1 }
+                    if fromShard { queue.lifted.insert(item.id) }
+                    continue
+                }
+                carriedIDs.insert(item.id)
+                if state.awaitingLLM[item.id] != nil {
+                    // A request waits for it: it leaves the queue (as before the queue was sharded).
+                    if fromShard { queue.lifted.insert(item.id) }
+                    continue
+                }
+                if !item.links.isEmpty { queue.featuresNamingFiles.insert(ChangePlanner.key(of: item)) }
+                survivors.append(item)
+            }
+            if window != .max, survivors.count >= window + max(1, chunk) { cut() }
+        }
+        cut()
+        // Withdrawn in the order the run takes carried work (the shards come by id).
+        if !source.shards.isEmpty { withdrawn.sort(by: WorkQueue.runsBefore) }
+        for item in withdrawn { withdraw(item, because: settled[subjectKey(item)]!) }
+        if coveredCount > 0 {
+            let withdrawn = coveredCount
             queue.notes.append("\(withdrawn) pending piece\(withdrawn == 1 ? "" : "s") of work withdrawn: \(withdrawn == 1 ? "its feature's tasks, queued in this run, carry its" : "their features' tasks, queued in this run, carry their") work")
         }
-        queue.carried = Set(carriedItems.map(\.id))
+        // Survivors in the window leave their shard: deferred again, they go back with the run's
+        // deferred work.
+        let inWindow = Set(survivors.map(\.id))
+        queue.lifted.formUnion(inWindow.subtracting(loadedIDs))
+        queue.carried = source.shards.isEmpty ? carriedIDs : inWindow.union(carriedIDs.intersection(freshIDs))
         var seen = Set<String>()
-        for item in carriedItems + fresh where seen.insert(item.id).inserted && state.awaitingLLM[item.id] == nil {
+        for item in survivors where seen.insert(item.id).inserted {
+            queue.items.append(item)
+        }
+        for item in fresh where !carriedIDs.contains(item.id) && seen.insert(item.id).inserted && state.awaitingLLM[item.id] == nil {
             queue.items.append(item)
         }
         let carried = queue.carried

@@ -21,12 +21,16 @@ extension Sync {
         var dirty: Set<String> = []
         /// The queue was read from git (`Sync.queueInGit`).
         var inGit = false
+        /// Read lazily: the pending shards (path → blob id), not decoded, and how many pieces of
+        /// work they hold (`meta.json`); nil when the state's pending work is all there is.
+        var shards: [String: ObjectID]?
+        var shardedCount = 0
     }
 
     /// The queue in git made the state's pending work (`Workspace.applyQueue`); remembers
     /// whether it came from git (`queueInGit`).
     func applyQueue(to state: inout SyncState, warnings: inout [String]) throws(AutodevError) -> QueueOrigin {
-        let origin = try workspace.applyQueue(to: &state, warnings: &warnings)
+        let origin = try workspace.applyQueue(to: &state, warnings: &warnings, lazily: true)
         queueInGit = origin.inGit
         return origin
     }
@@ -45,13 +49,22 @@ extension Sync {
     /// `before` is the queue the pass started from, for a redo if the run dies before the
     /// checkpoint moves: the entries it was read from when there are some (nothing written).
     /// Only shards whose work changed are encoded and written (see `WorkQueue`).
-    func saveQueue(_ queue: WorkQueue, before: WorkQueue, origin: QueueOrigin, checkpoint moveTo: ObjectID?, expected: ObjectID?,
-                   message: String) throws(AutodevError) {
+    /// With a queue read lazily (`origin.shards`), `queue.pending` is the work the pass holds
+    /// (deferred, queued again) and `lifted` the ids it took out of the shards; every other
+    /// piece of work stays in its shard as it was.
+    func saveQueue(_ queue: WorkQueue, before: WorkQueue, origin: QueueOrigin, lifted: Set<String> = [], checkpoint moveTo: ObjectID?,
+                   expected: ObjectID?, message: String) throws(AutodevError) {
         var tip = origin.tip
-        if origin.tip != nil || !queue.isEmpty {
+        if origin.tip != nil || !queue.isEmpty || origin.shardedCount > 0 {
             var entries: [String: ObjectID?] = [:]
-            let reusable = origin.source?.filter { path, _ in !origin.dirty.contains(where: { path == WorkQueue.shardPath($0) }) }
-            try writeShards(queue, prefix: "", reusing: reusable, previous: before.pending, into: &entries)
+            let pendingCount: Int
+            if let shards = origin.shards {
+                pendingCount = try writeShards(queue, over: shards, count: origin.shardedCount, lifted: lifted, into: &entries)
+            } else {
+                let reusable = origin.source?.filter { path, _ in !origin.dirty.contains(where: { path == WorkQueue.shardPath($0) }) }
+                try writeShards(queue, prefix: "", reusing: reusable, previous: before.pending, into: &entries)
+                pendingCount = queue.pending.count
+            }
             if let source = origin.source {
                 for (path, id) in source { entries["before/" + path] = id }
             } else {
@@ -62,7 +75,7 @@ extension Sync {
                 guard tree != origin.tree else { return origin.tip }
                 let commit = try self.repository.createCommit(
                     tree: tree, parents: [],
-                    message: "autodev: queue of \(queue.pending.count) pending and \(queue.awaiting.count) awaiting pieces of work\n",
+                    message: "autodev: queue of \(pendingCount) pending and \(queue.awaiting.count) awaiting pieces of work\n",
                     author: "autodev", email: "autodev@localhost", time: 0)
                 try self.repository.updateReference(queueRef, to: commit, expected: origin.tip, message: message)
                 return commit
@@ -102,17 +115,64 @@ extension Sync {
                 entries[prefix + path] = id
                 continue
             }
-            var bytes: [UInt8] = [0x5B, 0x0A]  // "[\n"
-            for (position, index) in indices.enumerated() {
-                do {
-                    bytes += try encoder.encode(queue.pending[index])
-                } catch {
-                    throw AutodevError(.ioFailure, "cannot encode the queue: \(error)")
-                }
-                bytes += position + 1 < indices.count ? [0x2C, 0x0A] : [0x0A]
-            }
-            bytes += [0x5D, 0x0A]  // "]\n"
+            let bytes = try Self.shardBytes(indices.map { queue.pending[$0] }, encoder: encoder)
             entries[prefix + path] = try gitCall { try self.repository.writeBlob(bytes) }
         }
+    }
+
+    /// A shard's bytes: a JSON array of `items` (sorted by id), one piece of work a line.
+    static func shardBytes(_ items: [WorkItem], encoder: JSONEncoder) throws(AutodevError) -> [UInt8] {
+        var bytes: [UInt8] = [0x5B, 0x0A]  // "[\n"
+        for (position, item) in items.enumerated() {
+            do {
+                bytes += try encoder.encode(item)
+            } catch {
+                throw AutodevError(.ioFailure, "cannot encode the queue: \(error)")
+            }
+            bytes += position + 1 < items.count ? [0x2C, 0x0A] : [0x0A]
+        }
+        bytes += [0x5D, 0x0A]  // "]\n"
+        return bytes
+    }
+
+    /// The queue over the shards it was read from lazily (`shards`, holding `count` pieces of
+    /// work): a shard that lost no work (`lifted`) and gains none from `queue.pending` keeps its
+    /// blob; every other is decoded, changed and written, one at a time. The same bytes as
+    /// `writeShards` of the whole queue. Returns how many pieces of work the shards hold now.
+    func writeShards(_ queue: WorkQueue, over shards: [String: ObjectID], count: Int, lifted: Set<String>,
+                     into entries: inout [String: ObjectID?]) throws(AutodevError) -> Int {
+        var added: [String: [WorkItem]] = [:]
+        for item in queue.pending { added[WorkQueue.shard(of: item.id), default: []].append(item) }
+        var dirty = Set(added.keys)
+        for id in lifted { dirty.insert(WorkQueue.shard(of: id)) }
+        let dirtyPaths = Set(dirty.map(WorkQueue.shardPath))
+        for (path, id) in shards where !dirtyPaths.contains(path) { entries[path] = id }
+        var total = count
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for shard in dirty.sorted() {
+            let path = WorkQueue.shardPath(shard)
+            let new = added[shard] ?? []
+            let newIDs = Set(new.map(\.id))
+            var old: [WorkItem] = []
+            if let id = shards[path] { old = try CarriedWork.decodeShard(id, in: repository) }
+            total -= old.count
+            var items = old.filter { !lifted.contains($0.id) && !newIDs.contains($0.id) }
+            var seen = Set<String>()
+            items += new.filter { seen.insert($0.id).inserted }
+            items.sort { $0.id < $1.id }
+            total += items.count
+            if items.isEmpty { continue }
+            if let id = shards[path], items == old {
+                entries[path] = id
+                continue
+            }
+            let bytes = try Self.shardBytes(items, encoder: encoder)
+            entries[path] = try gitCall { try self.repository.writeBlob(bytes) }
+        }
+        let meta = WorkQueue.Meta(schemaVersion: WorkQueue.layoutVersion, checkpoint: queue.checkpoint, pending: total, awaiting: queue.awaiting)
+        let metaBytes = try store.encode(meta, pretty: true) + [0x0A]
+        entries["meta.json"] = try gitCall { try self.repository.writeBlob(metaBytes) }
+        return total
     }
 }

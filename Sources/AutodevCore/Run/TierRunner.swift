@@ -91,12 +91,13 @@ final class TierRunner {
         pathPolicy = PathPolicy(config: context.config)
     }
 
-    func run(_ queue: [WorkItem]) throws(AutodevError) {
+    /// `featuresNamingFiles`: those of carried work not in `queue` (left in its shard).
+    func run(_ queue: [WorkItem], featuresNamingFiles carriedNaming: Set<String> = []) throws(AutodevError) {
         let files = RepositoryFiles(repository: context.repository)
         let templates = try TemplateLibrary.load(files)
         let patterns = try PatternRules.load(files, templates: templates)
         let maxItems = context.config[.maxEventsPerRun]
-        let featuresNamingFiles = Set(queue.filter { !$0.links.isEmpty }.map { ChangePlanner.key(of: $0) })
+        let featuresNamingFiles = Set(queue.filter { !$0.links.isEmpty }.map { ChangePlanner.key(of: $0) }).union(carriedNaming)
         let generated = try runGenerators(queue.prefix(maxItems), patterns: patterns)
         let tiers = TierResolver(patterns: patterns, templates: templates, repository: context.repository,
                                  base: context.baseCommit, sandbox: context.sandbox, generated: generated, hasGate: gate != nil)

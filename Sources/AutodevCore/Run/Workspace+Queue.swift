@@ -16,7 +16,9 @@ extension Workspace {
     /// Makes the queue in git the state's pending work and awaiting requests (state.json only
     /// caches them). No queue ref yet: state.json's are kept (an older autodev kept them there).
     /// An awaiting request whose file is gone is queued again, first in line.
-    func applyQueue(to state: inout SyncState, warnings: inout [String]) throws(AutodevError) -> Sync.QueueOrigin {
+    /// `lazily`: the shards are not decoded; the origin lists them (`QueueOrigin.shards`) for the
+    /// pass to read one at a time (`CarriedWork`), and `state.pending` holds only work queued again.
+    func applyQueue(to state: inout SyncState, warnings: inout [String], lazily: Bool = false) throws(AutodevError) -> Sync.QueueOrigin {
         let checkpoint = try gitCall { try self.repository.referenceTarget(self.checkpointRef) }
         guard let tip = try gitCall({ try self.repository.referenceTarget(queueRef) }) else {
             return Sync.QueueOrigin(tip: nil, checkpoint: checkpoint)
@@ -40,11 +42,11 @@ extension Workspace {
                 let relative = String(path.dropFirst(prefix.count))
                 guard !relative.hasPrefix("before/") else { continue }
                 source[relative] = id
-                guard relative.hasPrefix("pending/") else { continue }
+                guard relative.hasPrefix("pending/"), !lazily else { continue }
                 guard let bytes = try? repository.blobContent(id), let items = try? decoder.decode([WorkItem].self, from: Data(bytes)) else { return nil }
                 pending += items
             }
-            guard pending.count == meta.pending else { return nil }
+            guard lazily || pending.count == meta.pending else { return nil }
             pending.sort(by: WorkQueue.runsBefore)
             return (WorkQueue(checkpoint: meta.checkpoint, pending: pending, awaiting: meta.awaiting), source)
         }
@@ -57,6 +59,7 @@ extension Workspace {
         }
         var queue: WorkQueue
         var source: [String: ObjectID]?
+        var lazyCount = 0
         let unreadable = "\(queueRef) (\(tip.hex.prefix(12))) does not hold a queue this autodev can read; the pending work cached in \(store.statePath) is used, and the next sync writes the queue again"
         func mismatch(_ latest: String?) -> String {
             "\(queueRef) goes with checkpoint \(latest.map { String($0.prefix(12)) } ?? "(none)"), but \(checkpointRef) is at \(checkpoint.map { String($0.hex.prefix(12)) } ?? "nothing") (moved by hand?); its pending work is kept"
@@ -75,6 +78,7 @@ extension Workspace {
                 return Sync.QueueOrigin(tip: tip, checkpoint: checkpoint, tree: tree)
             }
             (queue, source) = (read.0, read.1)
+            lazyCount = (prefix.isEmpty ? latest : meta(prefix)!).pending
         } else if let latest = legacy("queue.json") {
             queue = latest
             if latest.checkpoint != checkpoint?.hex {
@@ -99,7 +103,9 @@ extension Workspace {
                 state.awaitingLLM[request.id] = request.file
                 state.awaitingSubjects?[request.id] = request.subject
                 state.awaitingWork?[request.id] = request.work
-            } else if let work = request.work, !state.pending.contains(where: { $0.id == work.id }) {
+            } else if let work = request.work, !state.pending.contains(where: { $0.id == work.id }),
+                      !(lazily && source.flatMap({ $0[WorkQueue.shardPath(WorkQueue.shard(of: work.id))] })
+                          .map({ id in ((try? CarriedWork.decodeShard(id, in: repository)) ?? []).contains { $0.id == work.id } }) ?? false) {
                 state.pending.append(work)
                 requeued.append(request.file)
                 dirty.insert(WorkQueue.shard(of: work.id))
@@ -114,7 +120,12 @@ extension Workspace {
             warnings.append("\(lost.count) request\(lost.count == 1 ? "" : "s") for an LLM written by an older autodev \(lost.count == 1 ? "is" : "are") gone from \(store.pendingFolder) (\(lost.prefix(3).joined(separator: ", "))); the work is found again only when its requirement or test changes")
         }
         if !requeued.isEmpty { state.pending.sort(by: WorkQueue.runsBefore) }
-        return Sync.QueueOrigin(tip: tip, checkpoint: checkpoint, tree: tree, source: source, dirty: dirty, inGit: true)
+        var origin = Sync.QueueOrigin(tip: tip, checkpoint: checkpoint, tree: tree, source: source, dirty: dirty, inGit: true)
+        if lazily, let source {
+            origin.shards = source.filter { $0.key.hasPrefix("pending/") }
+            origin.shardedCount = lazyCount
+        }
+        return origin
     }
 
 }
