@@ -8,7 +8,8 @@ extension Explainer {
     /// text in this range whose content already exists elsewhere — in a spec the range did not
     /// touch, under another key, or earlier (by path and line) among the range's own new ones:
     /// position in `tagged` → that requirement. A spec not touched is parsed only when its bytes
-    /// hold a word of a candidate (`RequirementIdentity.needle`).
+    /// hold a word of a candidate (`RequirementIdentity.needle`) and, when the run keeps a
+    /// `SpecIndex`, its entry holds a candidate's content key.
     mutating func copiesElsewhere(_ tagged: [(String, RequirementChange)], rangeSpecs: Set<String>) -> [Int: Requirement] {
         let candidates = tagged.indices.filter { position in
             let change = tagged[position].1
@@ -25,19 +26,41 @@ extension Explainer {
         }
         if !range.firstRun {
             let needles = Set(candidates.map { RequirementIdentity.needles(tagged[$0].1.after?.text ?? "") }.filter { !$0.isEmpty })
+            // The index (`SpecIndex`) only skips a file none of whose requirements has a
+            // candidate's content key: such a file adds nothing a candidate could match, so the
+            // outcome is the same as reading it. A file that holds one is read as before.
+            let candidateKeys = Set(candidates.map { SpecIndex.hash(tagged[$0].1.after!.contentKey) })
             var read = 0
+            var completed = true
             for (path, side) in after.files(under: "") where !rangeSpecs.contains(path)
                 && SpecDocument.isMarkdown(SpecDocument.baseName(path)) && classifier.classify(path)?.category == .specs {
                 read += 1
-                if read > Self.specIndexLimit || shouldStop() { break }
+                if read > Self.specIndexLimit { break }
+                if shouldStop() { completed = false; break }
+                var parsed: SpecDocument?
+                // Regular files of the object database only (a symbolic link or a submodule is
+                // read as before).
+                let indexed = side.location == .odb && (side.mode.rawValue == 0o100644 || side.mode.rawValue == 0o100755) ? specIndex : nil
+                let entry = indexed?.entry(path: path, blob: side.id)
+                if let entry, !entry.keys.contains(where: candidateKeys.contains) {
+                    indexed?.noteSkipped()
+                    continue
+                }
                 guard let bytes = try? repository.content(of: side) else { continue }
+                if entry == nil, let indexed, indexed.builds {
+                    // Not in the index yet: parsed once (as `document` would) to make its entry.
+                    let document = SpecDocument.parse(path: path, bytes: bytes)
+                    parsed = document
+                    guard indexed.record(path: path, blob: side.id, document: document).contains(where: candidateKeys.contains) else { continue }
+                }
                 let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
                 guard needles.contains(where: { words in words.allSatisfy { Self.contains(lower, $0) } }) else { continue }
-                for requirement in document(path: path, side: side, content: bytes).requirements
+                for requirement in document(path: path, side: side, content: bytes, parsed: parsed).requirements
                 where requirement.kind == .requirement && existing[requirement.contentKey] == nil {
                     existing[requirement.contentKey] = requirement
                 }
             }
+            specIndex?.walked = completed
         }
         var result: [Int: Requirement] = [:]
         var firstNew: [String: Requirement] = [:]

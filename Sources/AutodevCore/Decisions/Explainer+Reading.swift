@@ -3,7 +3,9 @@ import AutodevGit
 /// Reading specs: part of `Explainer` (split out of Explainer.swift, unchanged).
 extension Explainer {
 
-    mutating func document(path: String, side: FileSide, content: [UInt8]? = nil) -> SpecDocument {
+    /// `parsed`: the document already parsed from `content` (to make a `SpecIndex` entry), so
+    /// it is not parsed twice.
+    mutating func document(path: String, side: FileSide, content: [UInt8]? = nil, parsed: SpecDocument? = nil) -> SpecDocument {
         let cacheKey = path + "\u{0}" + side.id.hex
         if side.location == .odb, let cached = documentCache[cacheKey] { return cached }
         if side.mode.rawValue == 0o120000 {
@@ -20,7 +22,7 @@ extension Explainer {
             if side.location == .odb { documentCache[cacheKey] = document }
             return document
         }
-        let document = SpecDocument.parse(path: path, bytes: bytes)
+        let document = parsed ?? SpecDocument.parse(path: path, bytes: bytes)
         if documentCache[cacheKey] == nil { notes.append(contentsOf: document.diagnostics) }
         documentCache[cacheKey] = document
         return document
