@@ -11,17 +11,25 @@ extension Explainer {
     /// hold a word of a candidate (`RequirementIdentity.needle`) and, when the run keeps a
     /// `SpecIndex`, its entry holds a candidate's content key.
     mutating func copiesElsewhere(_ tagged: [(String, RequirementChange)], rangeSpecs: Set<String>) -> [Int: Requirement] {
-        let candidates = tagged.indices.filter { position in
+        // Each candidate's content key, computed once (`contentKey` is not stored: it reads the
+        // words of the text again on every use).
+        var keys: [Int: String] = [:]
+        var candidates: [Int] = []
+        for position in tagged.indices {
             let change = tagged[position].1
-            guard let requirement = change.after, requirement.delta == nil, requirement.kind == .requirement else { return false }
-            let newText = change.kind == .added || (change.kind == .changed && change.before?.contentKey != requirement.contentKey)
-            return newText && requirement.contentKey.split(separator: " ").count >= 5
+            guard let requirement = change.after, requirement.delta == nil, requirement.kind == .requirement else { continue }
+            let key = requirement.contentKey
+            let newText = change.kind == .added || (change.kind == .changed && change.before?.contentKey != key)
+            guard newText && key.split(separator: " ").count >= 5 else { continue }
+            keys[position] = key
+            candidates.append(position)
         }
         guard !candidates.isEmpty else { return [:] }
         var existing: [String: Requirement] = [:]
         for (_, change) in tagged where change.kind == .unchanged || (change.kind == .renamed && change.textUnchanged) {
-            if let requirement = change.after, requirement.kind == .requirement, existing[requirement.contentKey] == nil {
-                existing[requirement.contentKey] = requirement
+            if let requirement = change.after, requirement.kind == .requirement {
+                let key = requirement.contentKey
+                if existing[key] == nil { existing[key] = requirement }
             }
         }
         if !range.firstRun {
@@ -29,7 +37,7 @@ extension Explainer {
             // The index (`SpecIndex`) only skips a file none of whose requirements has a
             // candidate's content key: such a file adds nothing a candidate could match, so the
             // outcome is the same as reading it. A file that holds one is read as before.
-            let candidateKeys = Set(candidates.map { SpecIndex.hash(tagged[$0].1.after!.contentKey) })
+            let candidateKeys = Set(candidates.map { SpecIndex.hash(keys[$0]!) })
             var read = 0
             var completed = true
             for (path, side) in after.files(under: "") where !rangeSpecs.contains(path)
@@ -56,8 +64,9 @@ extension Explainer {
                 let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
                 guard needles.contains(where: { words in words.allSatisfy { Self.contains(lower, $0) } }) else { continue }
                 for requirement in document(path: path, side: side, content: bytes, parsed: parsed).requirements
-                where requirement.kind == .requirement && existing[requirement.contentKey] == nil {
-                    existing[requirement.contentKey] = requirement
+                where requirement.kind == .requirement {
+                    let key = requirement.contentKey
+                    if existing[key] == nil { existing[key] = requirement }
                 }
             }
             specIndex?.walked = completed
@@ -70,7 +79,7 @@ extension Explainer {
         }
         for position in byPlace {
             let requirement = tagged[position].1.after!
-            let key = requirement.contentKey
+            let key = keys[position]!
             if let original = existing[key] ?? firstNew[key] {
                 result[position] = original
             } else {
