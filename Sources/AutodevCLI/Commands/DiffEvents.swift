@@ -58,7 +58,9 @@ extension AutodevCommand {
         func run() throws -> Any? {
             let workspace = try Workspace.open(global)
             Trace.phase("configuration")
-            let builder = try EventBuilder(repository: workspace.repository, config: workspace.config)
+            var builder = try EventBuilder(repository: workspace.repository, config: workspace.config)
+            // A preview reads the runs' index of spec contents but writes nothing.
+            builder.keepSpecIndex(stateRoot: workspace.stateRoot, write: false)
             Trace.phase("classifier")
             let request: RangeRequest = backfill ? .backfill(paths) : worktree ? .worktree : range.map { .explicit($0) } ?? .sinceCheckpoint
             let reports = try testReports.map { path throws(AutodevError) in try TestReport.load(path) }

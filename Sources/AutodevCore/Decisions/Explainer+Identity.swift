@@ -8,19 +8,28 @@ extension Explainer {
     /// text in this range whose content already exists elsewhere — in a spec the range did not
     /// touch, under another key, or earlier (by path and line) among the range's own new ones:
     /// position in `tagged` → that requirement. A spec not touched is parsed only when its bytes
-    /// hold a word of a candidate (`RequirementIdentity.needle`).
+    /// hold a word of a candidate (`RequirementIdentity.needle`) and, when the run keeps a
+    /// `SpecIndex`, its entry holds a candidate's content key.
     mutating func copiesElsewhere(_ tagged: [(String, RequirementChange)], rangeSpecs: Set<String>) -> [Int: Requirement] {
-        let candidates = tagged.indices.filter { position in
+        // Each candidate's content key, computed once (`contentKey` is not stored: it reads the
+        // words of the text again on every use).
+        var keys: [Int: String] = [:]
+        var candidates: [Int] = []
+        for position in tagged.indices {
             let change = tagged[position].1
-            guard let requirement = change.after, requirement.delta == nil, requirement.kind == .requirement else { return false }
-            let newText = change.kind == .added || (change.kind == .changed && change.before?.contentKey != requirement.contentKey)
-            return newText && requirement.contentKey.split(separator: " ").count >= 5
+            guard let requirement = change.after, requirement.delta == nil, requirement.kind == .requirement else { continue }
+            let key = requirement.contentKey
+            let newText = change.kind == .added || (change.kind == .changed && change.before?.contentKey != key)
+            guard newText && key.split(separator: " ").count >= 5 else { continue }
+            keys[position] = key
+            candidates.append(position)
         }
         guard !candidates.isEmpty else { return [:] }
         var existing: [String: Requirement] = [:]
         for (_, change) in tagged where change.kind == .unchanged || (change.kind == .renamed && change.textUnchanged) {
-            if let requirement = change.after, requirement.kind == .requirement, existing[requirement.contentKey] == nil {
-                existing[requirement.contentKey] = requirement
+            if let requirement = change.after, requirement.kind == .requirement {
+                let key = requirement.contentKey
+                if existing[key] == nil { existing[key] = requirement }
             }
         }
         if !range.firstRun {
@@ -28,19 +37,42 @@ extension Explainer {
             // Only a candidate's content key is ever looked up: a spec's other requirements are
             // not kept (they were every requirement of the repository, 1.3 MB a 1,000 specs).
             let wanted = Set(candidates.compactMap { tagged[$0].1.after?.contentKey })
+            // The index (`SpecIndex`) only skips a file none of whose requirements has a
+            // candidate's content key: such a file adds nothing a candidate could match, so the
+            // outcome is the same as reading it. A file that holds one is read as before.
+            let candidateKeys = Set(candidates.map { SpecIndex.hash(keys[$0]!) })
             var read = 0
+            var completed = true
             for (path, side) in after.files(under: "") where !rangeSpecs.contains(path)
                 && SpecDocument.isMarkdown(SpecDocument.baseName(path)) && classifier.classify(path)?.category == .specs {
                 read += 1
-                if read > Self.specIndexLimit || shouldStop() { break }
+                if read > Self.specIndexLimit { break }
+                if shouldStop() { completed = false; break }
+                var parsed: SpecDocument?
+                // Regular files of the object database only (a symbolic link or a submodule is
+                // read as before).
+                let indexed = side.location == .odb && (side.mode.rawValue == 0o100644 || side.mode.rawValue == 0o100755) ? specIndex : nil
+                let entry = indexed?.entry(path: path, blob: side.id)
+                if let entry, !entry.keys.contains(where: candidateKeys.contains) {
+                    indexed?.noteSkipped()
+                    continue
+                }
                 guard let bytes = try? repository.content(of: side) else { continue }
+                if entry == nil, let indexed, indexed.builds {
+                    // Not in the index yet: parsed once (as `document` would) to make its entry.
+                    let document = SpecDocument.parse(path: path, bytes: bytes)
+                    parsed = document
+                    guard indexed.record(path: path, blob: side.id, document: document).contains(where: candidateKeys.contains) else { continue }
+                }
                 let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
                 guard needles.contains(where: { words in words.allSatisfy { Self.contains(lower, $0) } }) else { continue }
-                for requirement in document(path: path, side: side, content: bytes).requirements
-                where requirement.kind == .requirement && wanted.contains(requirement.contentKey) && existing[requirement.contentKey] == nil {
-                    existing[requirement.contentKey] = requirement
+                for requirement in document(path: path, side: side, content: bytes, parsed: parsed).requirements
+                where requirement.kind == .requirement {
+                    let key = requirement.contentKey
+                    if wanted.contains(key), existing[key] == nil { existing[key] = requirement }
                 }
             }
+            specIndex?.walked = completed
         }
         var result: [Int: Requirement] = [:]
         var firstNew: [String: Requirement] = [:]
@@ -50,7 +82,7 @@ extension Explainer {
         }
         for position in byPlace {
             let requirement = tagged[position].1.after!
-            let key = requirement.contentKey
+            let key = keys[position]!
             if let original = existing[key] ?? firstNew[key] {
                 result[position] = original
             } else {

@@ -58,6 +58,9 @@ struct Explainer {
     var rangeCode: [String] = []
     var unsureAreas: [String: [String]] = [:]
     var unsureLookupsMade = 0
+    /// The content keys of spec files kept between runs (`SpecIndex`); nil: none is kept, and
+    /// every spec the range did not touch is looked at by its bytes.
+    var specIndex: SpecIndex?
     /// Looked at for every spec file read and every requirement decided: a signal that asks
     /// the run to stop ends `decide` early (with no decisions) and is kept in `stoppedBy`.
     var stopRequested: () -> StopReason? = { nil }
@@ -110,6 +113,12 @@ struct Explainer {
             if shouldStop() { return ([], notes) }
             let old = item.change.old.map { document(path: item.change.oldPath ?? item.change.path, side: $0, content: item.contents[$0]) }
             let new = item.change.new.map { document(path: item.change.path, side: $0, content: item.contents[$0]) }
+            if let specIndex, let new, let side = item.change.new, side.location == .odb,
+               side.mode.rawValue == 0o100644 || side.mode.rawValue == 0o100755, !new.requirements.isEmpty || new.diagnostics.isEmpty {
+                // Read for this range (not one that could not be read): the next run finds it
+                // in the index untouched.
+                specIndex.record(path: item.change.path, blob: side.id, document: new)
+            }
             if let unreadable = [new, old].compactMap({ $0 }).first(where: { $0.requirements.isEmpty && $0.context == nil && !$0.diagnostics.isEmpty }) {
                 fileOutcomes[event.id] = .unreadable(unreadable.diagnostics.joined(separator: "; "))
                 continue

@@ -53,6 +53,9 @@ public struct DiffEventsReport: Sendable, Encodable {
     public var finishedByProgress: [String: String] = [:]
     /// With `--explain` on a first run: what was adopted as the baseline.
     var adoption: AdoptionSummary?
+    /// With `--explain` and a `SpecIndex`: its entries found and made, and the spec files it
+    /// let the decisions skip (not part of the JSON; tests and profiles).
+    var specIndexUse: (found: Int, made: Int, skipped: Int)?
 
     /// With `--explain`: how many decisions chose each action.
     public var actions: [String: Int]? {
@@ -98,6 +101,16 @@ public struct EventBuilder {
     /// Called with `classified` once every change is classified, before the decisions: the
     /// run's fault-injection steps (`Sync.step`).
     public var step: (FaultPoint) -> Void = { _ in }
+
+    /// Where the decisions' `SpecIndex` is kept, and whether this command may write it; nil:
+    /// none (every spec the range did not touch is looked at by its bytes).
+    var specIndex: (path: String, writable: Bool)?
+
+    /// Keeps the content keys of spec files in `stateRoot` (`.auto-dev/cache/spec-index`)
+    /// between runs; `write`: a run (not a preview) that may update it.
+    public mutating func keepSpecIndex(stateRoot: String, write: Bool) {
+        specIndex = (SpecIndex.path(stateRoot: stateRoot), write)
+    }
 
     /// Throws `interrupted` when a stop was requested; `doing` says what it ended.
     func checkStop(_ doing: @autoclosure () -> String) throws(AutodevError) {
@@ -254,9 +267,15 @@ public struct EventBuilder {
             do {
                 var explainer = try Explainer(repository: repository, classifier: classifier, range: range, changes: diff.changes)
                 explainer.stopRequested = stopRequested
+                let index = specIndex.map { SpecIndex(path: $0.path, writable: $0.writable) }
+                explainer.specIndex = index
                 let (decisions, problems) = explainer.decide(classified, failedTests: failed.sorted(by: Self.eventOrder))
                 if let reason = explainer.stoppedBy {
                     throw AutodevError.stopped(by: reason, while: "deciding what the changes need; nothing was written")
+                }
+                if let index {
+                    index.save()
+                    report.specIndexUse = (index.found, index.made, index.skipped)
                 }
                 report.decisions = decisions
                 report.finishedByProgress = explainer.finishedByProgress

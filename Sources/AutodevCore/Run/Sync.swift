@@ -293,6 +293,7 @@ public final class Sync {
         var builder = try EventBuilder(repository: repository, config: config)
         builder.stopRequested = stopRequested
         builder.step = { self.step($0) }
+        builder.keepSpecIndex(stateRoot: store.root, write: !dryRun)
         let events = try builder.report(for: range, explain: true, produced: produced, testReports: options.testReports)
         notes.append(contentsOf: events.notes.filter { !range.notes.contains($0) })
         let triaged = triage(events.decisions ?? [], state: &state, dryRun: dryRun)
