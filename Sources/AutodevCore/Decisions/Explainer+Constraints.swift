@@ -61,10 +61,25 @@ extension Explainer {
         guard TaskIntent.of(phrase) == nil, let first = NotCodeWork.latinWords(phrase).split(separator: " ").first,
               first.count >= 5, phrase.hasPrefix(first) else { return nil }
         let folder = Self.folder(of: requirement.spec)
+        var names: [String] = []
         for (path, _) in snapshot.files(under: folder.isEmpty ? "" : folder + "/") where path != requirement.spec {
             guard Self.folder(of: path) == folder, SpecDocument.isMarkdown(SpecDocument.baseName(path)) else { continue }
-            let stem = SpecDocument.baseName(path).split(separator: ".").first.map { $0.lowercased() } ?? ""
-            if stem == first, stem != "readme" { return "\(NotCodeWork.Kind.planning.rawValue): it names \(SpecDocument.baseName(path)), a spec document of its feature" }
+            names.append(SpecDocument.baseName(path))
+        }
+        // Documents its own file names without a folder (`| requirements.md | pending |`): the
+        // feature's documents still to write.
+        if let side = snapshot.side(of: requirement.spec), let bytes = try? repository.content(of: side) {
+            let text = String(decoding: bytes.prefix(CodeEvidence.maxFileBytes), as: UTF8.self)
+            for token in text.split(whereSeparator: { $0.isWhitespace || "|`*()[],".contains($0) })
+            where token.hasSuffix(".md") && !token.contains("/") && !token.contains("#") {
+                names.append(String(token))
+            }
+        }
+        for name in names {
+            let stem = name.split(separator: ".").first.map { $0.lowercased() } ?? ""
+            if stem == first, stem != "readme", stem != "tasks" {
+                return "\(NotCodeWork.Kind.planning.rawValue): it names \(name), a spec document of its feature"
+            }
         }
         return nil
     }

@@ -185,3 +185,19 @@ extension NotCodeWork {
         return environmentStep(title: title, latin: " " + latinWords(phrase) + " ", phrase: phrase) != nil
     }
 }
+
+extension NotCodeWork {
+    /// A checkbox that is one word and a colon (`Parameters:`, `Pattern:`, `参数：`), over a code
+    /// block of its heading's task: a label, not a step.
+    static func fieldLabelOnly(title: String, phrase: String) -> String? {
+        let trimmed = title.reversed().drop(while: \.isWhitespace)
+        guard let last = trimmed.first, last == ":" || last == "\u{FF1A}" else { return nil }
+        let words = latinWords(phrase).split(separator: " ")
+        guard words.count == 1, let word = words.first, TaskIntent.of(String(word)) == nil,
+              !changeVerbs.contains(String(word)) else { return nil }
+        // A CJK run is a whole phrase (`更新所有项目文件：`, update every project file): only a
+        // short noun (`参数`, `パターン`) is a label.
+        let cjk = word.unicodeScalars.contains { $0.value >= 0x2E80 }
+        return !cjk || word.count <= 4 ? String(word) : nil
+    }
+}

@@ -193,7 +193,9 @@ enum NotCodeWork {
         // A step given to a person by a tag (`[operator] Provision the account`) or a field of
         // its heading's task (`Location: lib/x.dart`): structure, whatever it names.
         if let tag = personTag(title) { return "a step for a person (tagged “\(tag)”)" }
-        if let label = field(phrase) { return "a field of its section (“\(label):”), not a step" }
+        if let label = field(phrase) ?? fieldLabelOnly(title: title, phrase: phrase) {
+            return "a field of its section (“\(label):”), not a step"
+        }
         // A deletion on a developer's machine (`删除本地开发数据库（modulus.db）`).
         if let word = environmentStep(title: title, latin: latin, phrase: phrase) {
             return "a step in a developer's environment (“\(word)”), not code"

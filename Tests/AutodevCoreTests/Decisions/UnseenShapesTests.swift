@@ -106,6 +106,7 @@ import Testing
                 - [ ] 3. Implementation planning
                 - [ ] 4. Answer streaming in the chat view
                 """,
+            ".kiro/specs/sharing/tasks.md": "# Tasks\n\n## State\n\n| Document | Status |\n|---|---|\n| investigation.md | pending |\n\n## Timeline\n\n- [ ] 1. Investigation topics identification\n- [ ] 2. Note sharing from the editor\n",
             "specs/010-exportar/requisitos.md": "# Requisitos\n\n- **FR-001**: El sistema DEBE exportar\n",
             "specs/010-exportar/tasks.md": "# Tareas\n\n- [ ] T001 Requisitos de exportación revisados con el cliente\n- [ ] T002 Exportación a CSV\n",
         ])
@@ -113,6 +114,9 @@ import Testing
             #expect(decided.contains("skip \(key) [task-not-code]"), "\(key): \(decided)")
         }
         #expect(decided.contains("newImplementation Task 4 [requirement-added]"), "\(decided)")
+        // A document its tasks file names (`| investigation.md | pending |`) before it exists.
+        #expect(decided.filter { $0 == "skip Task 1 [task-not-code]" }.count == 2, "\(decided)")
+        #expect(decided.contains("newImplementation Task 2 [requirement-added]"), "\(decided)")
         #expect(decided.contains("newImplementation T002 [requirement-added]"), "\(decided)")
     }
 
@@ -162,6 +166,9 @@ import Testing
         #expect(reason("位置：lib/features/auth/login_screen.dart")?.contains("a field") == true)
         #expect(reason("Ubicación: src/pedidos/carrito.ts")?.contains("a field") == true)
         #expect(reason("Find and remove hotKeywordsProvider from lib/features/search/providers.dart") == nil)
+        #expect(NotCodeWork.reason(title: "Parameters:", paths: [], codeSpans: [])?.contains("a field") == true)
+        #expect(NotCodeWork.reason(title: "参数：", paths: [], codeSpans: [])?.contains("a field") == true)
+        #expect(NotCodeWork.reason(title: "Replace with navigation:", paths: [], codeSpans: []) == nil)
         #expect(reason("Model: src/models/user.py") == nil)
         #expect(reason("Rust: Error handling improvements") == nil)
     }
