@@ -71,6 +71,11 @@ struct DecisionFacts: Sendable, Equatable {
     public var implementedBy: String?
     /// Cited paths that several files end with: no evidence, and the reason says so.
     public var ambiguousLinks: [String] = []
+    /// For a deleted path's link: why the linking requirement's document is finished work (a
+    /// Done story with every task ticked), which makes the link stale rather than broken.
+    public var staleLink: String?
+    /// Why an open task of a finished document was withdrawn by its author (`— not implemented`).
+    public var descoped: String?
 
     public enum Removal: Sendable, Equatable {
         case done(String)
@@ -115,6 +120,9 @@ enum DecisionRules {
         DecisionRule(id: "configuration-changed", action: .reload,
                      applies: { $0.event == .configurationChanged },
                      reason: { "\($0.path) changed: " + invalidation(of: $0.path) }),
+        DecisionRule(id: "link-in-finished-document", action: .skip,
+                     applies: { $0.event == .codeModified && $0.brokenLink != nil && $0.staleLink != nil },
+                     reason: { "\($0.path) was deleted, and \($0.brokenLink ?? "a requirement") links to it from finished work (\($0.staleLink ?? "")): a stale link, not work" }),
         DecisionRule(id: "code-breaks-link", action: .updateImplementation,
                      applies: { $0.event == .codeModified && $0.brokenLink != nil },
                      reason: { "\($0.path) was deleted, and \($0.brokenLink ?? "a requirement") links to it" }),
@@ -156,6 +164,9 @@ enum DecisionRules {
         DecisionRule(id: "removal-task-removed", action: .skip,
                      applies: { $0.requirementChange == .removed && $0.removal != nil },
                      reason: { _ in "a task that deletes or moves files was removed from the spec: what it names is not an implementation to retire" }),
+        DecisionRule(id: "non-code-task-removed", action: .skip,
+                     applies: { $0.requirementChange == .removed && $0.requirementKind == .task && $0.nonCodeTask != nil },
+                     reason: { "a task that was not code work was removed (\($0.nonCodeTask ?? "")): no implementation to retire" }),
         DecisionRule(id: "requirement-removed", action: .retireImplementation,
                      applies: { $0.requirementChange == .removed && !$0.implementation.isEmpty },
                      reason: { "requirement removed; its implementation (\(list($0.implementation))) is proposed for retirement, never deleted silently" }),
@@ -180,6 +191,9 @@ enum DecisionRules {
         DecisionRule(id: "requirement-done", action: .skip,
                      applies: { $0.requirementChange != nil && $0.finished != nil },
                      reason: { "already done: \($0.finished ?? "")" }),
+        DecisionRule(id: "task-descoped", action: .skip,
+                     applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.descoped != nil },
+                     reason: { "not work: \($0.descoped ?? "")" }),
         DecisionRule(id: "task-optional", action: .skip,
                      applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.optionalTask },
                      reason: { _ in "skipped-optional: the task is marked optional (`- [ ]*` or \"(optional)\"); it is not required work — drop the mark to queue it" }),

@@ -22,6 +22,9 @@ extension Explainer {
             }
             guard let bytes = try? repository.content(of: side),
                   needles.contains(where: { Self.contains(bytes, $0) }) else { continue }
+            for deleted in Self.deletionsAsked(in: bytes, of: gone) {
+                requestedDeletions[deleted, default: []].insert(Self.folder(of: path))
+            }
             for requirement in document(path: path, side: side, content: bytes).requirements {
                 for link in links(of: requirement, in: after) {
                     index[link, default: []].append(requirement)
@@ -29,6 +32,29 @@ extension Explainer {
             }
         }
         return index
+    }
+
+    /// Words on a line that name a path and ask for its deletion (`| x.py | Delete file |`,
+    /// `├── x.py  # DELETE`, `删除 x.py`); the verbs of `TaskIntent.deleting` and their past forms.
+    static let deletionWords = TaskIntent.deleting + ["deleted", "removed", "deletion", "eliminado", "supprimé", "entfernt", "gelöscht", "삭제"]
+
+    /// The paths of `gone` that a line of the spec file names (by path or file name) together
+    /// with a deletion word: the spec asked for their deletion.
+    static func deletionsAsked(in bytes: [UInt8], of gone: Set<String>) -> [String] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var asked: [String] = []
+        for path in gone {
+            let name = SpecDocument.baseName(path)
+            for line in text.split(separator: "\n") where line.contains(name) {
+                let lower = line.lowercased()
+                let words = Set(lower.split(whereSeparator: { !$0.isLetter }).map(String.init))
+                let deletes = deletionWords.contains { word in
+                    word.unicodeScalars.first.map { $0.value >= 0x2E80 } == true ? lower.contains(word) : words.contains(word)
+                }
+                if deletes { asked.append(path); break }
+            }
+        }
+        return asked
     }
 
     /// Whether `needle` occurs in `haystack`, byte for byte.

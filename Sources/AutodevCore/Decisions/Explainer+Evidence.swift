@@ -35,7 +35,8 @@ extension Explainer {
     /// end of the range shows it done. Nil for any other task, and for one that names nothing
     /// to look for.
     mutating func removal(of requirement: Requirement) -> DecisionFacts.Removal? {
-        guard requirement.kind == .task, let (intent, _) = TaskIntent.of(requirement.title), intent != .create else { return nil }
+        guard requirement.kind == .task, let (intent, _) = TaskIntent.of(requirement.title), intent != .create,
+              !NotCodeWork.isEnvironmentStep(requirement.title) else { return nil }
         let evidence = evidence(after: true)
         let title = requirement.title
         let titlePaths = TextScan.pathMentions(title)

@@ -14,8 +14,11 @@ extension Explainer {
         var byModule: [String: String] = [:]
         /// Every module → a code path directly in it.
         var inModule: [String: String] = [:]
+        /// Every code path indexed.
+        var paths: Set<String> = []
 
         init(_ code: [String]) {
+            paths = Set(code)
             for path in code.sorted() {
                 let stem = Explainer.codeStem(SpecDocument.baseName(path))
                 if byStem[stem] == nil { byStem[stem] = path }
@@ -58,8 +61,8 @@ extension Explainer {
             headCode = CodeIndex(after.files(under: "").map(\.path).filter { classifier.classify($0)?.category == .code })
         }
         let subject = Self.testSubject(SpecDocument.baseName(test))
-        guard subject.count >= 3 else { return nil }
-        return headCode?.byStem[subject]
+        if subject.count >= 3, let named = headCode?.byStem[subject] { return named }
+        return importedCode(testedBy: test)
     }
 
     static func folder(of path: String) -> String {

@@ -61,6 +61,9 @@ struct Explainer {
     /// The content keys of spec files kept between runs (`SpecIndex`); nil: none is kept, and
     /// every spec the range did not touch is looked at by its bytes.
     var specIndex: SpecIndex?
+    /// Deleted paths whose deletion a spec file asks for (`| models/token.py | Delete file |`),
+    /// with the folders of those spec files: built with the link index.
+    var requestedDeletions: [String: Set<String>] = [:]
     /// Looked at for every spec file read and every requirement decided: a signal that asks
     /// the run to stop ends `decide` early (with no decisions) and is kept in `stoppedBy`.
     var stopRequested: () -> StopReason? = { nil }
@@ -184,6 +187,8 @@ struct Explainer {
             // when its author pruned two spec files).
             if change.kind == .removed, let count = deletedDocuments[eventID] { facts.specFile = .deleted(count) }
             facts.nonCodeTask = NotCodeWork.reason(requirement) ?? nonCodeParent(of: requirement, in: side)
+                ?? keepConstraint(requirement) ?? specDocumentTask(requirement, in: side)
+            facts.descoped = Self.descoped(requirement)
             facts.optionalTask = requirement.kind == .task && requirement.optional
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
             if change.kind == .added, facts.finished == nil { facts.implementedBy = citedByTickedTask(requirement, in: side) }
@@ -267,14 +272,23 @@ struct Explainer {
                         brokenLinks = linkIndex(naming: Set(gonePaths))
                     }
                     // A task that deletes or moves the file asked for its absence: no link broke.
-                    let linked = (brokenLinks?[gone] ?? []).filter { !Self.asksToRemove($0) }
+                    // A task that deletes or moves the file, or a line of its feature's spec that
+                    // says to delete it, asked for its absence: no link broke.
+                    let asked = requestedDeletions[gone] ?? []
+                    let linked = (brokenLinks?[gone] ?? []).filter { requirement in
+                        !Self.asksToRemove(requirement) && !asked.contains(Self.folder(of: requirement.spec))
+                    }
                     if !linked.isEmpty {
                         for requirement in linked {
+                            // A finished story's link to a file deleted since (a migration) is
+                            // history, not a request to restore it.
+                            facts.staleLink = finishedDocument(requirement)
                             facts.brokenLink = requirement.key
                             var decision = makeDecision(event.id, facts, requirement: requirement,
                                                         change: RequirementChange(kind: .unchanged, before: requirement, after: requirement),
                                                         links: [gone])
                             decision.reason = "\(gone) was deleted, and \(requirement.key) (\(requirement.spec)) links to it"
+                                + (facts.staleLink.map { "; its document is finished work (\($0)): a stale link, not work" } ?? "")
                             decisions.append(decision)
                         }
                         continue

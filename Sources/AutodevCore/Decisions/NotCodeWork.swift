@@ -164,6 +164,8 @@ enum NotCodeWork {
             return "\(kind.rawValue): its section “\(section)” is about “\(word)”"
         }
         if let word = documentEnding(headingLatin) { return "\(Kind.documentation.rawValue): its section “\(section)” ends on “\(word)”" }
+        // `## 1. Specification`: its tasks write the change's specs (`更新 runtime delta spec`).
+        if let word = specHeading(headingLatin, heading) { return "\(Kind.planning.rawValue): its section “\(section)” is “\(word)”" }
         // A heading that is only the step's name: `Review`, `Manual testing`, `人工验证`.
         if manualTesting(headingLatin, heading) { return "\(Kind.manualTesting.rawValue): its section is “\(section)”" }
         if let (kind, word) = headMatch(headingLatin, heading), kind == .review || kind == .manualTesting,
@@ -188,8 +190,26 @@ enum NotCodeWork {
         if let (word, running) = checkOpening(latin, phrase), running || !asksForChange(latin, phrase) {
             return "\(Kind.checks.rawValue) (“\(word)”): it \(running ? "runs a command" : "checks what exists") and asks for no change to code"
         }
+        // A step given to a person by a tag (`[operator] Provision the account`) or a field of
+        // its heading's task (`Location: lib/x.dart`): structure, whatever it names.
+        if let tag = personTag(title) { return "a step for a person (tagged “\(tag)”)" }
+        if let label = field(phrase) ?? fieldLabelOnly(title: title, phrase: phrase) {
+            return "a field of its section (“\(label):”), not a step"
+        }
+        // A deletion on a developer's machine (`删除本地开发数据库（modulus.db）`).
+        if let word = environmentStep(title: title, latin: latin, phrase: phrase) {
+            return "a step in a developer's environment (“\(word)”), not code"
+        }
+        // A spike, research or a check against live services decides on what its title names:
+        // the code spans of its steps below it are the steps' (`0. Spike: close every open cell`).
+        let titleSpans = codeSpans.filter { title.contains($0) }
+        if !namesCode(title: title, paths: TextScan.pathMentions(title), codeSpans: titleSpans) {
+            if let (kind, word) = headMatch(latin, phrase), kind == .planning { return "\(kind.rawValue) (“\(word)”)" }
+            if let word = liveCheck(latin, phrase) { return "\(Kind.checks.rawValue) against live services (“\(word)”)" }
+        }
         // 1. Structure: a named code artifact makes it code work.
         if namesCode(title: title, paths: paths, codeSpans: codeSpans) { return nil }
+        if writesSpecDelta(latin) { return "\(Kind.planning.rawValue): it writes a spec delta" }
         // 2. Structure: the document it names is what it edits.
         let titleDocuments = TextScan.pathMentions(title).filter(isDocument)
         if let document = titleDocuments.first, !referenceWords.contains(where: { contains(latin, phrase, $0) }),
@@ -224,6 +244,8 @@ enum NotCodeWork {
         // repository read twelve such tasks as code work). "Implement the docs parser" ends
         // on "parser" and stays code.
         if !testing, let word = documentEnding(latin) { return "\(Kind.documentation.rawValue): it ends on “\(word)”" }
+        if !testing, let word = planningEnding(latin, phrase) { return "\(Kind.planning.rawValue): it ends on “\(word)”" }
+        if let word = japaneseCheckEnding(phrase) { return "\(Kind.checks.rawValue): it ends on “\(word)”" }
         return nil
     }
 
@@ -396,11 +418,11 @@ enum NotCodeWork {
         word.unicodeScalars.first.map { $0.value >= 0x2E80 } ?? false
     }
 
-    private static func startsWith(_ latin: String, _ phrase: String, _ word: String) -> Bool {
+    static func startsWith(_ latin: String, _ phrase: String, _ word: String) -> Bool {
         isCJK(word) ? phrase.hasPrefix(word) : latin.hasPrefix(" " + word + " ")
     }
 
-    private static func contains(_ latin: String, _ phrase: String, _ word: String) -> Bool {
+    static func contains(_ latin: String, _ phrase: String, _ word: String) -> Bool {
         isCJK(word) ? phrase.contains(word) : latin.contains(" " + word + " ")
     }
 
@@ -434,8 +456,10 @@ enum NotCodeWork {
             let words = latin.split(separator: " ")
             if words.contains(where: { word in testing.contains { word.hasPrefix($0) } }) { return true }
         }
-        return ["手动", "手工", "人工", "手動"].contains(where: phrase.contains)
-            && ["测试", "验证", "检查", "测", "測試", "驗證", "檢查", "測"].contains(where: phrase.contains)
+        // `動作確認` (checking by hand that it works) is a manual test by itself in Japanese.
+        if phrase.contains("動作確認") { return true }
+        return ["手动", "手工", "人工", "手動", "수동"].contains(where: phrase.contains)
+            && ["测试", "验证", "检查", "测", "測試", "驗證", "檢查", "測", "テスト", "検証", "確認", "테스트", "검증"].contains(where: phrase.contains)
     }
 
     static func objectMatch(_ latin: String, _ phrase: String) -> (Kind, String)? {

@@ -20,6 +20,11 @@ enum DefaultGlobs {
         // Coverage reports: generated output of a test run, never configuration or code.
         "**/htmlcov/**", "**/lcov-report/**", "**/.nyc_output/**", "lcov.info", "coverage-final.json", "coverage-summary.json",
         ".coverage", "coverage.xml", "clover.xml",
+        // Coding agents' commands and prompts (`.claude/commands/hm/requirements.md`): instructions
+        // to an agent, not a spec of the project's code, whatever their names (a replay of a
+        // public repository read its slash commands' sections as requirements).
+        ".claude/commands/**", ".claude/agents/**", ".github/prompts/**", ".github/agents/**", ".cursor/commands/**",
+        ".cursor/rules/**", ".gemini/commands/**", ".codex/prompts/**", ".opencode/command/**", ".windsurf/workflows/**",
     ]
 
     static let specs = [

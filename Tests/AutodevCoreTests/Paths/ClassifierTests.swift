@@ -42,6 +42,12 @@ import Foundation
         ("coverage/lcov.info", .ignore),
         ("coverage.xml", .ignore),
         ("web/src/coverage.ts", .code),
+        // A coding agent's commands are instructions to the agent, not specs, even when named
+        // like one (issue 21: a replay read `.claude/commands/hm/requirements.md` as a spec).
+        (".claude/commands/hm/requirements.md", .ignore),
+        (".github/prompts/speckit.tasks.prompt.md", .ignore),
+        ("docs/requirements.md", .specs),
+        (".claude/PRPs/user-import.md", .specs),
     ])
     func builtInClassification(path: String, category: PathCategory) throws {
         let classifier = try Classifier(config: Config())
