@@ -37,7 +37,7 @@ struct PassQueue {
     /// shard, and at most `window + chunk` of it is held at once (`CarriedWork`).
     static func build(decisions: [Decision], events: [Event], state: inout SyncState, now: Int64,
                       finished: [String: String] = [:], carried source: CarriedWork? = nil,
-                      window: Int = .max, chunk: Int = 4096) throws(AutodevError) -> PassQueue {
+                      window: Int = .max, chunk: Int = 4096, handOver: Bool = false) throws(AutodevError) -> PassQueue {
         let source = source ?? CarriedWork(loaded: state.pending)
         var queue = PassQueue()
         let eventsByID = Dictionary(events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -97,6 +97,23 @@ struct PassQueue {
             }
         }
         state.awaitingSubjects = awaitingSubjects
+        // Requests written out while no provider was configured, now that one is: their work is
+        // queued again for it (first, as carried work) and the request files go when the pass
+        // is saved. Left as they were, they waited for a person forever while a model sat idle.
+        var handed: [WorkItem] = []
+        if handOver {
+            for (id, file) in state.awaitingLLM.sorted(by: { $0.key < $1.key }) {
+                guard let work = state.awaitingWork?[id] else { continue }
+                handed.append(work)
+                queue.supersededRequests.append(file)
+                state.awaitingLLM[id] = nil
+                state.awaitingWork?[id] = nil
+                state.awaitingSubjects?[id] = nil
+            }
+            if !handed.isEmpty {
+                queue.notes.append("\(handed.count) request\(handed.count == 1 ? "" : "s") written for later (no provider then) \(handed.count == 1 ? "goes" : "go") to the configured provider now")
+            }
+        }
         // The carried work, a chunk at a time: withdrawn, superseded, or a survivor; survivors
         // past the window stay where they are.
         let window = source.shards.isEmpty ? Int.max : max(0, window)
@@ -104,6 +121,7 @@ struct PassQueue {
         var coveredCount = 0
         var survivors: [WorkItem] = []
         var carriedIDs = Set<String>()
+        var iterated = Set<String>()
         let loadedIDs = source.shards.isEmpty ? [] : Set(source.loaded.map(\.id))
         /// Keeps the first `window` survivors; the rest stay in their shard (or, held in memory,
         /// are queued again as they are).
@@ -117,6 +135,7 @@ struct PassQueue {
         }
         try source.forEachChunk { (items: [WorkItem], fromShard: Bool) throws(AutodevError) in
             for item in items {
+                iterated.insert(item.id)
                 let subject = subjectKey(item)
                 if settled[subject] != nil {
                     withdrawn.append(item)
@@ -141,6 +160,12 @@ struct PassQueue {
             if window != .max, survivors.count >= window + max(1, chunk) { cut() }
         }
         cut()
+        // Handed-over requests are carried work held in memory: past the window they are queued
+        // again as they are (never left to a shard that does not hold them).
+        for item in handed.sorted(by: WorkQueue.runsBefore) where !iterated.contains(item.id) {
+            carriedIDs.insert(item.id)
+            if survivors.count < window { survivors.append(item) } else { queue.kept.append(item) }
+        }
         // Withdrawn in the order the run takes carried work (the shards come by id).
         if !source.shards.isEmpty { withdrawn.sort(by: WorkQueue.runsBefore) }
         for item in withdrawn { withdraw(item, because: settled[subjectKey(item)]!) }

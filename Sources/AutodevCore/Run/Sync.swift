@@ -308,7 +308,7 @@ public final class Sync {
                                   read: { id throws(AutodevError) in try CarriedWork.decodeShard(id, in: repository) })
         let queue = try PassQueue.build(decisions: decisions, events: events.events, state: &state, now: started,
                                         finished: events.finishedByProgress, carried: carried, window: config[.maxEventsPerRun],
-                                        chunk: carriedChunk)
+                                        chunk: carriedChunk, handOver: !config.providers.isEmpty && config[.llmEnabled])
         notes.append(contentsOf: queue.notes)
         if !dryRun { for file in queue.supersededRequests { FileSystem.remove(store.pendingFolder + "/" + file) } }
         // Work left in its shards is named by the shards it was read from, not listed id by id.

@@ -75,6 +75,36 @@ import Testing
         #expect((status["awaitingLLM"] as? [Any])?.count == 3)
     }
 
+    /// Requests written for later while no provider was configured go to the provider once one
+    /// is: the next sync asks it (a real loopback server), the request files go, and nothing
+    /// waits for a person any more.
+    @Test func requestsWrittenForLaterGoToAProviderConfiguredSince() throws {
+        let fixture = try SyncCommandTests.project()
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        try fixture.write("tests/test_api.py", "def test_lists_users():\n    pass\n\ndef test_adds_users():\n    pass\n")
+        try fixture.commit("Add tests")
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        #expect(Self.requests(fixture).count == 2)
+        #expect((try Self.status(fixture)["awaitingLLM"] as? [Any])?.count == 2)
+
+        let server = try HTTPTestServer { request in
+            let messages = request.json()?["messages"] as? [[String: Any]] ?? []
+            let prompt = messages.compactMap { $0["content"] as? String }.joined(separator: "\n")
+            return TriageHTTPTests.reply(Tier5HTTPTests.answer(to: prompt), input: 900, output: 60)
+        }
+        let settings = (try? String(contentsOfFile: fixture.path + "/config/autodev.toml", encoding: .utf8)) ?? ""
+        try fixture.write("config/autodev.toml", settings + "\n" + server.providerTable() + "\n")
+        try fixture.commit("Configure a model")
+        let run = try SyncCommandTests.sync(fixture, [], environment: ["TEST_LLM_KEY": "k"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect((run.stdout + run.stderr).contains("2 requests written for later (no provider then) go to the configured provider now"), "\(run.stdout)")
+        #expect(!server.requests.isEmpty, "the provider was asked")
+        #expect(Self.requests(fixture).isEmpty, "the request files are gone")
+        let status = try Self.status(fixture)
+        #expect((status["awaitingLLM"] as? [Any])?.count == 0)
+        #expect((status["pending"] as? [Any])?.count == 0, "\(status)")
+    }
+
     @Test func aKillBetweenWritingTheQueueAndMovingTheCheckpointRedoesTheSameRun() throws {
         let reference = try SyncCommandTests.project()
         try reference.write("specs/002-many/spec.md", Self.spec(60))
