@@ -201,3 +201,60 @@ extension NotCodeWork {
         return !cjk || word.count <= 4 ? String(word) : nil
     }
 }
+
+extension NotCodeWork {
+    /// Words for a quality gate in a Spec Kit plan (`Gate 1/2: type check + ruff`, `Gate 3
+    /// browser smoke`, `Puerta 2`, `ゲート3`, `关卡 1`).
+    static let gateWords = ["gate", "gates", "puerta", "porte", "tor", "portão", "ゲート", "关卡", "门禁", "게이트"]
+
+    /// A step or a heading that opens with a gate word and its number (`Gate 3 browser smoke for
+    /// PR A`, `Gate 1/2 for PR C`): a checkpoint where the change is checked, not code to write.
+    /// The number is the structure: `Gate the beta flag behind …` and `Gateway` are not gates.
+    static func gateCheckpoint(_ phrase: String) -> String? {
+        let trimmed = phrase.drop(while: { $0.isWhitespace || $0.isNumber || ".-*#".contains($0) }).lowercased()
+        for word in gateWords where trimmed.hasPrefix(word) {
+            let rest = trimmed.dropFirst(word.count).drop(while: { $0 == " " })
+            // CJK words need no space before the number; Latin ones do (`Gateway 2`, `Tor3` are not gates).
+            let cjk = word.unicodeScalars.first!.value >= 0x2E80
+            guard cjk || trimmed.dropFirst(word.count).first == " " else { continue }
+            if let first = rest.first, first.isNumber { return word }
+        }
+        return nil
+    }
+
+    /// Verbs that only locate code (`Find line ~201`, `Locate lines 107-117`, `Buscar la línea 40`).
+    static let locateVerbs = ["find", "locate", "buscar", "localizar", "encontrar", "trouver", "repérer", "finden", "suchen"]
+    /// Words for a line of a file in a locator step.
+    static let lineWords: Set<String> = ["line", "lines", "línea", "líneas", "linea", "lineas", "linha", "linhas", "ligne", "lignes",
+                                         "zeile", "zeilen"]
+
+    /// A step that only locates code by its line (`Find lines ~153-158`, `Find line ~662
+    /// (referenced in report): …`, `找到第 201 行`, `201行目を探す`): it points its parent
+    /// task's own steps at a place, and asks for no change itself.
+    static func locatorStep(_ title: String) -> String? {
+        let lower = title.lowercased()
+        let words = lower.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        if let verb = words.first, locateVerbs.contains(verb) {
+            var rest = words.dropFirst()
+            if let article = rest.first, ["the", "la", "las", "a", "as", "o", "os", "le", "les", "die", "der"].contains(article) { rest = rest.dropFirst() }
+            if let line = rest.first, lineWords.contains(line), let number = rest.dropFirst().first,
+               number.contains(where: \.isNumber), number.allSatisfy({ $0.isNumber || "~-–,.:≈()".contains($0) }) {
+                return verb
+            }
+            return nil
+        }
+        // 找到第 201 行 / 定位第 40-52 行 / 201行目を探す
+        let compact = lower.filter { !$0.isWhitespace }
+        for verb in ["找到第", "定位第", "查找第", "找到约第", "定位到第"] where compact.hasPrefix(verb) {
+            let rest = compact.dropFirst(verb.count).drop(while: { $0.isNumber || "~-–约".contains($0) })
+            if rest.first == "行", compact.dropFirst(verb.count).first.map({ $0.isNumber || $0 == "~" || $0 == "约" }) == true {
+                return verb
+            }
+        }
+        if let range = compact.firstRange(of: "行目を探す") ?? compact.firstRange(of: "行目を見つける"),
+           compact[..<range.lowerBound].allSatisfy({ $0.isNumber || "~-–約".contains($0) }), compact[..<range.lowerBound].contains(where: \.isNumber) {
+            return "行目"
+        }
+        return nil
+    }
+}

@@ -165,6 +165,7 @@ enum NotCodeWork {
         }
         if let word = documentEnding(headingLatin) { return "\(Kind.documentation.rawValue): its section “\(section)” ends on “\(word)”" }
         // `## 1. Specification`: its tasks write the change's specs (`更新 runtime delta spec`).
+        if let word = gateCheckpoint(heading) { return "\(Kind.checks.rawValue): its section “\(section)” is a quality gate (“\(word) N”)" }
         if let word = specHeading(headingLatin, heading) { return "\(Kind.planning.rawValue): its section “\(section)” is “\(word)”" }
         // A heading that is only the step's name: `Review`, `Manual testing`, `人工验证`.
         if manualTesting(headingLatin, heading) { return "\(Kind.manualTesting.rawValue): its section is “\(section)”" }
@@ -193,6 +194,10 @@ enum NotCodeWork {
         // A step given to a person by a tag (`[operator] Provision the account`) or a field of
         // its heading's task (`Location: lib/x.dart`): structure, whatever it names.
         if let tag = personTag(title) { return "a step for a person (tagged “\(tag)”)" }
+        // A Spec Kit quality gate (`Gate 3 browser smoke for PR A`) and a step that only locates
+        // code (`Find lines ~153-158`): a checkpoint and a pointer, whatever they name.
+        if let word = gateCheckpoint(phrase) { return "\(Kind.checks.rawValue): a quality gate (“\(word) N”), a checkpoint, not code" }
+        if let verb = locatorStep(title) { return "a step that only locates code (“\(verb) … line”), part of its parent task" }
         if let label = field(phrase) ?? fieldLabelOnly(title: title, phrase: phrase) {
             return "a field of its section (“\(label):”), not a step"
         }

@@ -315,4 +315,67 @@ import Testing
         #expect(decided.contains("implementToPassTest apps/api/tests/unit/test_reminders_first.py [test-added]"), "\(decided)")
         #expect(decided.contains("validate apps/web/src/lib/api/projects_extra.test.ts [test-for-existing-code]"), "\(decided)")
     }
+
+    // MARK: Gates and locators (third round)
+
+    /// A Spec Kit quality gate (`Gate 3 browser smoke for PR A`, `Puerta 2: …`, `ゲート1…`), as
+    /// a task or as its heading, is a checkpoint; a task that gates a feature behind a flag, a
+    /// gateway, or a code task under a gate heading that names its file stays work.
+    @Test func qualityGatesAreCheckpointsNotCodeWork() throws {
+        let decided = try Self.decide([
+            "specs/004-projects/tasks.md": """
+                # Tasks: Projects
+
+                ## Phase 2: Projects list
+
+                - [ ] T010 Gate 1/2 for PR A: type check + lint + the smoke tests
+                - [ ] T011 Gate 3 browser smoke for PR A: sign in, open a project, rename it
+                - [ ] T012 Puerta 2: revisión de tipos y pruebas rápidas del PR B
+                - [ ] T013 ゲート3 ブラウザでのスモーク（PR C）
+                - [ ] T014 Gate the beta export behind the `EXPORT_BETA` flag
+                - [ ] T015 Add the payment gateway adapter for the checkout
+                - [ ] T016 Add the projects list endpoint
+
+                ## Gate 2: before merge
+
+                - [ ] T020 Sign-in flow works for a new member on a phone
+                - [ ] T021 Add the missing index in `backend/models/project.py`
+                """,
+        ])
+        for key in ["T010", "T011", "T012", "T013", "T020"] {
+            #expect(decided.contains("skip \(key) [task-not-code]"), "\(key): \(decided)")
+        }
+        for key in ["T014", "T015", "T016", "T021"] {
+            #expect(decided.contains("newImplementation \(key) [requirement-added]"), "\(key): \(decided)")
+        }
+        #expect(NotCodeWork.gateCheckpoint("gateway 2 retries") == nil)
+        #expect(NotCodeWork.gateCheckpoint("gate 3 sc-001 final walkthrough") == "gate")
+    }
+
+    /// A step that only locates code by its line (`Find lines ~153-158`, `Buscar la línea 40`,
+    /// `找到第 201 行`, `201行目を探す`) is part of its parent task; a task that finds and fixes
+    /// something, or finds line breaks, is work.
+    @Test func locatorStepsArePartOfTheirParentTask() throws {
+        let decided = try Self.decide([
+            "openspec/changes/trim-settings/tasks.md": """
+                ## 1. Settings screen
+
+                - [ ] 1.1 Remove the licence tile from the settings screen
+                  - [ ] 1.1.1 Find lines ~153-158 (licence tile)
+                  - [ ] 1.1.2 Find line ~201 (referenced in report): the tile's `onTap`
+                  - [ ] 1.1.3 Buscar la línea 40 del archivo de ajustes
+                  - [ ] 1.1.4 找到第 201 行
+                  - [ ] 1.1.5 201行目を探す
+                - [ ] 1.2 Find and fix the crash when the list is empty
+                - [ ] 1.3 Find line breaks in pasted titles and keep them
+                - [ ] 1.4 Locate the user by phone number in the search screen
+                """,
+        ])
+        for key in ["Task 1.1.1", "Task 1.1.2", "Task 1.1.3", "Task 1.1.4", "Task 1.1.5"] {
+            #expect(decided.contains("skip \(key) [task-not-code]"), "\(key): \(decided)")
+        }
+        for key in ["Task 1.1", "Task 1.2", "Task 1.3", "Task 1.4"] {
+            #expect(decided.contains("newImplementation \(key) [requirement-added]"), "\(key): \(decided)")
+        }
+    }
 }
