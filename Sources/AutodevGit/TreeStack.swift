@@ -142,7 +142,7 @@ public final class TreeStack {
         defer { git_treebuilder_free(builder) }
         for (name, entry) in entries {
             var oid = entry.id.gitOID
-            try (name + [0]).withUnsafeBufferPointer { bytes in
+            _ = try (name + [0]).withUnsafeBufferPointer { bytes in
                 try bytes.withMemoryRebound(to: CChar.self) { cName in
                     try GitError.check(git_treebuilder_insert(nil, builder, cName.baseAddress, &oid, git_filemode_t(entry.mode)),
                                        "adding \(String(decoding: name, as: UTF8.self)) to a tree")

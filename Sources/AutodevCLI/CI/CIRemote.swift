@@ -68,7 +68,7 @@ struct CIRemote {
                       "fetching the history of autodev's refs")
         // The run also reads the checkpoint's parent: one commit below every shallow boundary.
         let oneDeeper = { try git.check(["fetch", "--quiet", "--no-tags", "--deepen=1", remote], "deepening the clone by one commit") }
-        if try reachable() { try oneDeeper(); return }
+        if try reachable() { _ = try oneDeeper(); return }
         guard deepen else {
             throw AutodevError(.shallowHistory, """
                 this clone is shallow and does not reach the checkpoint \(checkpoint.prefix(12)) (committed \(date)): \
@@ -78,7 +78,7 @@ struct CIRemote {
         }
         say("deepening the clone to the checkpoint's commit date \(date)")
         try git.check(["fetch", "--quiet", "--no-tags", since, remote], "deepening the clone")
-        if try reachable() { try oneDeeper(); return }
+        if try reachable() { _ = try oneDeeper(); return }
         say("the checkpoint is still not an ancestor of HEAD: fetching the whole history")
         try git.check(["fetch", "--quiet", "--no-tags", "--unshallow", remote], "unshallowing the clone")
         // A checkpoint that is still not an ancestor: main was force-pushed; the run works
