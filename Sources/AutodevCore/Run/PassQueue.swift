@@ -121,7 +121,10 @@ struct PassQueue {
         var coveredCount = 0
         var survivors: [WorkItem] = []
         var carriedIDs = Set<String>()
-        var iterated = Set<String>()
+        // Handed-over requests whose work a shard also holds (the shard's copy is taken): only
+        // their ids are kept, so memory stays bounded by the requests, not the carried work.
+        let handedIDs = Set(handed.map(\.id))
+        var handedInShards = Set<String>()
         let loadedIDs = source.shards.isEmpty ? [] : Set(source.loaded.map(\.id))
         /// Keeps the first `window` survivors; the rest stay in their shard (or, held in memory,
         /// are queued again as they are).
@@ -135,7 +138,7 @@ struct PassQueue {
         }
         try source.forEachChunk { (items: [WorkItem], fromShard: Bool) throws(AutodevError) in
             for item in items {
-                iterated.insert(item.id)
+                if handedIDs.contains(item.id) { handedInShards.insert(item.id) }
                 let subject = subjectKey(item)
                 if settled[subject] != nil {
                     withdrawn.append(item)
@@ -162,7 +165,7 @@ struct PassQueue {
         cut()
         // Handed-over requests are carried work held in memory: past the window they are queued
         // again as they are (never left to a shard that does not hold them).
-        for item in handed.sorted(by: WorkQueue.runsBefore) where !iterated.contains(item.id) {
+        for item in handed.sorted(by: WorkQueue.runsBefore) where !handedInShards.contains(item.id) {
             carriedIDs.insert(item.id)
             if survivors.count < window { survivors.append(item) } else { queue.kept.append(item) }
         }

@@ -226,14 +226,14 @@ enum TextScan {
         return String(token)
     }
 
-    /// Extensions that make a name with several dots a file rather than a dotted module name.
-    static let fileExtensions: Set<String> = [
-        "py", "pyi", "swift", "ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts", "go", "rs", "java", "kt", "kts", "scala",
-        "rb", "php", "cs", "c", "h", "cc", "cpp", "hpp", "m", "mm", "toml", "json", "jsonc", "yaml", "yml", "cfg", "ini", "env",
-        "sql", "sh", "html", "css", "scss", "less", "vue", "svelte", "ex", "exs", "lua", "dart", "proto", "gradle", "xml", "lock",
-        "mod", "sum", "txt", "md", "mdx", "rst", "csv", "svg", "png", "jpg", "gif", "ico", "snap", "map", "d", "tf", "cshtml",
-        "razor", "csproj", "sln", "props", "config", "graphql", "prisma", "example", "sample", "template", "bak", "orig",
-    ]
+    /// Extensions that make a name with several dots a file rather than a dotted module name:
+    /// those a plain word may end with to be a path (`CodeLookup`), and documents, images and
+    /// build files besides.
+    static let fileExtensions: Set<String> = CodeLookup.fileExtensions.union([
+        "mts", "cts", "jsonc", "env", "less", "sum", "md", "mdx", "rst", "csv", "svg", "png", "jpg", "gif", "ico", "snap",
+        "map", "d", "tf", "cshtml", "razor", "csproj", "sln", "props", "config", "graphql", "prisma", "example", "sample",
+        "template", "bak", "orig",
+    ])
 
     /// `swift` for `Package.swift`; nil for `v1.2`, `e.g`, or a name without a dot.
     static func extensionOf(_ name: Substring) -> Substring? {

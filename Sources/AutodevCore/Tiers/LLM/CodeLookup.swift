@@ -41,7 +41,7 @@ struct CodeLookup {
     // MARK: Names of files
 
     /// File extensions a plain (unquoted) word must end with to be taken for a path.
-    private static let fileExtensions: Set<String> = [
+    static let fileExtensions: Set<String> = [
         "py", "pyi", "swift", "ts", "tsx", "js", "jsx", "mjs", "cjs", "go", "rs", "java", "kt", "kts", "scala", "rb", "php", "cs",
         "c", "h", "cc", "cpp", "hpp", "m", "mm", "toml", "json", "yaml", "yml", "cfg", "ini", "sql", "sh", "html", "css", "scss",
         "vue", "svelte", "ex", "exs", "lua", "dart", "proto", "gradle", "xml", "lock", "mod", "txt",
