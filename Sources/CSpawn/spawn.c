@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,17 +49,55 @@ static void run_program(const char *path, char *const argv[], char *const envp[]
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    execve(path, argv, envp);
+    // ETXTBSY: a script written a moment ago can still be open for writing in a child another
+    // thread forked meanwhile (its descriptors close at its own exec); that passes in moments.
+    for (int tries = 0; tries < 100; tries++) {
+        execve(path, argv, envp);
+        if (errno != ETXTBSY) break;
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
     _exit(127);
 }
 
 pid_t autodev_spawn_group(const char *path, char *const argv[], char *const envp[],
                           const char *directory, int output_fd) {
-    return autodev_spawn_group_io(path, argv, envp, directory, -1, output_fd, output_fd);
+    return autodev_spawn_group_io(path, argv, envp, directory, -1, output_fd, output_fd, 0);
+}
+
+/// The supervisor, once its program ended: SIGKILL to every child it adopted (as a subreaper),
+/// then reaps them all, so its own exit means nothing below it is left. Only async-signal-safe
+/// calls (it is a fork of a threaded process): the path and the pids are formatted by hand.
+static void end_adopted(void) {
+#ifdef __linux__
+    char name[64] = "/proc/self/task/", digits[16], text[4096];
+    int length = 16, count = 0;
+    for (pid_t self = getpid(); self > 0; self /= 10) digits[count++] = (char) ('0' + self % 10);
+    while (count > 0) name[length++] = digits[--count];
+    const char *tail = "/children";
+    for (int i = 0; tail[i]; i++) name[length++] = tail[i];
+    name[length] = 0;
+    for (;;) {
+        int fd = open(name, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+        if (fd >= 0) close(fd);
+        long child = 0;
+        for (ssize_t i = 0; i < n; i++) {
+            if (text[i] >= '0' && text[i] <= '9') { child = child * 10 + (text[i] - '0'); continue; }
+            if (child > 0) kill((pid_t) child, SIGKILL);
+            child = 0;
+        }
+        if (child > 0) kill((pid_t) child, SIGKILL);
+        pid_t reaped = waitpid(-1, NULL, 0);
+        if (reaped > 0 || errno == EINTR) continue;
+        return;  // ECHILD: no child is left
+    }
+#endif
 }
 
 pid_t autodev_spawn_group_io(const char *path, char *const argv[], char *const envp[],
-                             const char *directory, int input_fd, int output_fd, int error_fd) {
+                             const char *directory, int input_fd, int output_fd, int error_fd,
+                             int end_orphans) {
     // All signals blocked across fork: no handler of autodev's may run in the child before it
     // resets them.
     sigset_t all, old;
@@ -83,6 +122,9 @@ pid_t autodev_spawn_group_io(const char *path, char *const argv[], char *const e
         kill(0, SIGKILL);
         _exit(137);
     }
+#ifdef __linux__
+    if (end_orphans) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#endif
     pid_t program = fork();
     if (program == 0) run_program(path, argv, envp, directory, input_fd, output_fd, error_fd);
     if (program < 0) _exit(127);
@@ -93,6 +135,7 @@ pid_t autodev_spawn_group_io(const char *path, char *const argv[], char *const e
     for (;;) {
         int status = 0;
         if (waitpid(program, &status, WNOHANG) == program) {
+            if (end_orphans) end_adopted();
             if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
             // Die by the same signal, so autodev sees what happened to the program.
             int signal = WTERMSIG(status);

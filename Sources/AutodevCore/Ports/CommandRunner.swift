@@ -95,7 +95,9 @@ final class RunningCommand {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        let pid = autodev_spawn_group_io(invocation.path, argv, envp, directory, inputFD, outputFD, errorFD)
+        // Under bubblewrap the supervisor also ends what the sandbox left outside the group.
+        let pid = autodev_spawn_group_io(invocation.path, argv, envp, directory, inputFD, outputFD, errorFD,
+                                         sandbox.mode == .bubblewrap ? 1 : 0)
         guard pid > 0 else { return nil }
         // Clamped, so no input can overflow.
         return RunningCommand(pid: pid, deadline: milliseconds() + Int64(min(max(timeoutSeconds, 0), 86_400 * 7)) * 1000)

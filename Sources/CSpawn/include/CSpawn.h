@@ -25,9 +25,13 @@ pid_t autodev_spawn_group(const char *path, char *const argv[], char *const envp
                           const char *directory, int output_fd);
 
 /// As `autodev_spawn_group`, with stdin from `input_fd` (-1: /dev/null), stdout to `output_fd`
-/// and stderr to `error_fd`.
+/// and stderr to `error_fd`. With `end_orphans`, the supervisor is a child subreaper: what the
+/// program leaves behind outside its group (bubblewrap's sandbox, whose PID 1 runs in a session
+/// of its own, when bubblewrap itself was killed) comes back to the supervisor, which kills and
+/// reaps it before it exits; so once the supervisor has ended, nothing of the program is left.
 pid_t autodev_spawn_group_io(const char *path, char *const argv[], char *const envp[],
-                             const char *directory, int input_fd, int output_fd, int error_fd);
+                             const char *directory, int input_fd, int output_fd, int error_fd,
+                             int end_orphans);
 
 /// Whether `pid` (a child) has ended, without reaping it, so its process group id stays
 /// reserved until `autodev_reap_group`: 1 (with `code` its exit status, or -1 and `signal` the

@@ -226,7 +226,7 @@ import Glibc
         let (author, remote) = try Self.project(provider, dailyBudget: 1.5)
         // The remote takes reservations but refuses any ledger holding a settlement.
         let hook = author.directory.path + "/remote.git/hooks/pre-receive"
-        try """
+        try Executable.write("""
             #!/bin/sh
             while read old new ref; do
               if [ "$ref" = refs/autodev/ledger ] && git show "$new:spend.jsonl" | grep -q '"kind":"settled"'; then
@@ -234,8 +234,7 @@ import Glibc
               fi
             done
             exit 0
-            """.write(toFile: hook, atomically: true, encoding: .utf8)
-        chmod(hook, 0o755)
+            """, to: hook, mode: "755")
         try Self.addRequirement(author, 1)
         let one = try SyncCITests.runner(author, remote, name: "one")
         let first = try SyncCITests.ci(one, ["--report", one + ".json", "--summary", one + ".md"])

@@ -32,8 +32,7 @@ import Glibc
                 echo "$*" > '\(folder.path)/done'
 
                 """
-            try wrapper.write(toFile: folder.path + "/bin/autodev", atomically: true, encoding: .utf8)
-            chmod(folder.path + "/bin/autodev", 0o755)
+            try Executable.write(wrapper, to: folder.path + "/bin/autodev", mode: "755")
             guard mkfifo(fifo, 0o600) == 0 else { throw FixtureError("mkfifo failed") }
             // Read-write, so opening never blocks and a writer never blocks either.
             reader = open(fifo, O_RDWR | O_NONBLOCK)
@@ -99,8 +98,7 @@ import Glibc
     @Test func anExistingHookKeepsRunningFirstWithItsExitStatusAndUninstallRestoresItByteForByte() throws {
         let fixture = try Self.repository()
         let hooks = fixture.path + "/.git/hooks"
-        try "#!/bin/sh\necho \"mine $*\" >> ../mine.log\nexit 3\n".write(toFile: hooks + "/post-commit", atomically: true, encoding: .utf8)
-        chmod(hooks + "/post-commit", 0o750)
+        try Executable.write("#!/bin/sh\necho \"mine $*\" >> ../mine.log\nexit 3\n", to: hooks + "/post-commit", mode: "750")
         let before = try Self.snapshot(hooks)
         let installed = try Self.hooks(fixture, ["install"])
         #expect(installed.status == 0, "\(installed.stderr)")

@@ -39,7 +39,7 @@ import Glibc
     static func pathModel(_ paths: [String], in directory: TemporaryDirectory) throws -> String {
         try paths.joined(separator: "\n").appending("\n").write(toFile: directory.path + "/paths", atomically: true, encoding: .utf8)
         let script = directory.path + "/model"
-        try """
+        try Executable.write("""
             #!/bin/sh
             next=$(cat \(directory.path)/next 2>/dev/null || echo 1)
             for id in $(grep '^## Work ' | awk '{ print $3 }'); do
@@ -50,8 +50,7 @@ import Glibc
                 next=$((next + 1))
             done
             echo "$next" > \(directory.path)/next
-            """.write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
+            """, to: script, mode: "755")
         return script
     }
 
@@ -115,13 +114,12 @@ import Glibc
     /// writing its process group (autodev gives each command its own) to the FIFO `ready`.
     static func floodModel(_ count: Int, in directory: TemporaryDirectory, ready: String? = nil) throws -> String {
         let script = directory.path + "/flood"
-        try """
+        try Executable.write("""
             #!/bin/sh
             cat > /dev/null
             awk 'BEGIN { for (i = 0; i < \(count); i++) printf "f/%d.txt\\n```\\nx\\n```\\n", i }'
             \(ready.map { "exec >&-\nawk '{ print $5 }' /proc/$$/stat > \($0)" } ?? "")
-            """.write(toFile: script, atomically: true, encoding: .utf8)
-        chmod(script, 0o755)
+            """, to: script, mode: "755")
         return script
     }
 

@@ -21,14 +21,13 @@ import Testing
         let fixture = try GitFixture()
         let provider = fixture.path + "/../counting-model"
         let path = shared ? "s|^Sources/Generated/.*\\.swift$|Sources/Generated/Shared.swift|" : "s|^Sources/Generated/[^/]*/|Sources/Generated/|"
-        try """
+        try Executable.write("""
             #!/bin/sh
             request=$(cat)
             echo call >> "\(fixture.path)/../calls.log"
             case $request in *"uploads smaller than"*) op="<" ;; *) op=">" ;; esac
             printf '%s\\n' "$request" | "\(Tier5CommandTests.model)" | sed -e "\(path)" -e "s|^public enum|// rejects when size $op limit\\npublic enum|"
-            """.write(toFile: provider, atomically: true, encoding: .utf8)
-        chmod(provider, 0o755)
+            """, to: provider, mode: "755")
         try fixture.write("Package.swift", "// swift-tools-version: 6.0\n")
         try fixture.write("check.sh", "! grep -rq BROKEN Sources\n")
         try fixture.write("config/autodev.toml", """

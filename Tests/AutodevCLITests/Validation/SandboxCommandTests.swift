@@ -241,8 +241,7 @@ import Testing
         defer { home.folder.remove() }
         let bin = try TemporaryDirectory(prefix: "autodev-fake-bwrap")
         defer { bin.remove() }
-        try "#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n".write(toFile: bin.path + "/bwrap", atomically: true, encoding: .utf8)
-        chmod(bin.path + "/bwrap", 0o755)
+        try Executable.write("#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n", to: bin.path + "/bwrap", mode: "755")
         let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         let fixture = try Self.project(server: server, home: home, outside: "/dev/null", marker: "0")
         try fixture.write("hostile.sh", "echo fine\n")

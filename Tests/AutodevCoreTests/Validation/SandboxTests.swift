@@ -153,11 +153,16 @@ import Testing
         // That reaper, orphaned onto autodev (a subreaper) when bubblewrap returned, was left as a
         // zombie child of autodev for the rest of the run, one per command: none may be left.
         #expect(Self.childProcesses(named: "bwrap").isEmpty, "bubblewrap's processes were left as children of this process")
-        let stopped = ProcessRunner().run(CommandSpec(command: "sleep 30", directory: world.scratch, sandbox: world.sandbox, timeoutSeconds: 0, mergeErrors: true),
+        // Timed out, bubblewrap is killed first; the sandbox's PID 1 then ends by its death signal,
+        // outside the command's group. Nothing of it may be alive once the command returns.
+        let timed = "31.\(Int.random(in: 100_000...999_999))"
+        let stopped = ProcessRunner().run(CommandSpec(command: "echo started > started.txt; sleep \(timed)", directory: world.scratch,
+                                                      sandbox: world.sandbox, timeoutSeconds: 1, mergeErrors: true),
                                           stopRequested: { nil })
         #expect(stopped.ending == .timedOut)
-        let leftovers = Self.childProcesses(named: "sh") + Self.childProcesses(named: "bwrap") + Self.childProcesses(named: "sleep")
-        #expect(leftovers.isEmpty, "a timed-out sandbox left \(leftovers)")
+        #expect(FileManager.default.fileExists(atPath: world.scratch + "/started.txt"), "the command started before its timeout")
+        #expect(Self.processes(matching: timed).isEmpty, "a timed-out sandbox outlived its command: \(Self.processes(matching: timed))")
+        #expect(Self.childProcesses(named: "bwrap").isEmpty)
         // Without the sandbox the same command escapes the process group (the oracle sees it).
         // Its pid (sh execs sleep in place) is known, so whether it lives needs no process listing.
         let unconfined = "777.\(Int.random(in: 100_000...999_999))"
@@ -177,8 +182,7 @@ import Testing
         let cargo = world.home + "/.cargo"
         try FileManager.default.createDirectory(atPath: cargo + "/bin", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: world.home + "/.rustup", withIntermediateDirectories: true)
-        try "#!/bin/sh\necho tool-ran\n".write(toFile: cargo + "/bin/mytool", atomically: true, encoding: .utf8)
-        chmod(cargo + "/bin/mytool", 0o755)
+        try Executable.write("#!/bin/sh\necho tool-ran\n", to: cargo + "/bin/mytool", mode: "755")
         try "[registry]\ntoken = \"cio-secret-token-123456\"\n".write(toFile: cargo + "/credentials.toml", atomically: true, encoding: .utf8)
         var environment = world.environment
         environment["PATH"] = cargo + "/bin:" + (environment["PATH"] ?? "/usr/bin:/bin")
@@ -205,8 +209,7 @@ import Testing
     @Test func aFailingBubblewrapIsFoundByTheProbe() throws {
         let bin = try TemporaryDirectory(prefix: "autodev-fake-bwrap")
         defer { bin.remove() }
-        try "#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n".write(toFile: bin.path + "/bwrap", atomically: true, encoding: .utf8)
-        chmod(bin.path + "/bwrap", 0o755)
+        try Executable.write("#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n", to: bin.path + "/bwrap", mode: "755")
         let world = try World(extra: ["PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
         defer { world.folder.remove() }
         let problem = try #require(world.sandbox.problem())
