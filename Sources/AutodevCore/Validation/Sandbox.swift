@@ -81,8 +81,7 @@ public struct Sandbox: Sendable, Equatable {
     /// The sandbox: `/` read-only, fresh `/dev`, `/proc` (of its own PID namespace) and `/tmp`,
     /// `/run` private (sockets such as docker.sock live there, and a read-only mount does not
     /// stop a connect()), every namespace unshared (the network's unless allowed), killed when
-    /// its parent dies, a new session (no TIOCSTI into autodev's terminal), the command as the
-    /// namespace's PID 1 (nothing of it outlives its return); then the policy's
+    /// its parent dies, a new session (no TIOCSTI into autodev's terminal); then the policy's
     /// mounts; the scratch copy last, writable, as the working folder.
     func bubblewrapArguments(scratch: String) -> [String] {
         var arguments = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
@@ -91,12 +90,11 @@ public struct Sandbox: Sendable, Equatable {
             // Name resolution through systemd-resolved's stub, when the network is allowed.
             if network, FileSystem.isDirectory("/run/systemd/resolve") { arguments += ["--ro-bind", "/run/systemd/resolve", "/run/systemd/resolve"] }
         }
-        // `--as-pid-1`: the command is the namespace's PID 1, so bubblewrap returns only once it
-        // has exited, and the kernel ends every process of the namespace before that exit
-        // completes. bubblewrap's own reaper (the default) runs in a session of its own and lets
-        // bubblewrap return while it is still ending the namespace; orphaned onto autodev (a
-        // subreaper) it then stayed a zombie for the rest of the run, one per command.
-        arguments += ["--unshare-all"] + (network ? ["--share-net"] : []) + ["--die-with-parent", "--new-session", "--as-pid-1"]
+        // bubblewrap's own PID 1 stays (the command keeps normal signal handling and has its
+        // orphans reaped); it runs in a session of its own, outside the group autodev kills, and
+        // bubblewrap can return while it is still ending the namespace, so the supervisor adopts
+        // and reaps it (CSpawn `end_orphans`): nothing of the sandbox outlives the command.
+        arguments += ["--unshare-all"] + (network ? ["--share-net"] : []) + ["--die-with-parent", "--new-session"]
         for mount in mounts {
             switch mount {
             case .hide(let path): arguments += ["--tmpfs", path]
