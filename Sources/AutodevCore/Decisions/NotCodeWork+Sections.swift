@@ -127,7 +127,9 @@ extension NotCodeWork {
                   words[(verbAt + 1)...].allSatisfy(keepClauseWords.contains) else { return nil }
             kept = words[verbAt]
         }
-        guard let kept, !before.isEmpty else { return nil }
+        // A statement that names a code file says where a change goes (`In \`login.spec.ts\` trim …;
+        // keep it`), not only what exists.
+        guard let kept, !before.isEmpty, !TextScan.pathMentions(before).contains(where: { !isDocument($0) }) else { return nil }
         let phrase = Self.phrase(before)
         let latin = " " + latinWords(phrase) + " "
         if TaskIntent.of(phrase) != nil || codeVerbs.contains(where: { startsWith(latin, phrase, $0) })
@@ -135,6 +137,13 @@ extension NotCodeWork {
             return nil
         }
         return kept
+    }
+
+    /// The whole title: a title is cut at 120 characters, and the first line of the text holds
+    /// it uncut (a cut `…; preserve` read as a closing keep clause in a replay).
+    static func fullTitle(_ requirement: Requirement) -> String {
+        let first = requirement.text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        return first.count > requirement.title.count && first.hasPrefix(requirement.title) ? first : requirement.title
     }
 
     // MARK: Spike labels
@@ -156,9 +165,10 @@ extension NotCodeWork {
     /// Why a task is not code work by its section, its closing clause or its label; nil otherwise.
     static func structuralReason(_ requirement: Requirement) -> String? {
         guard requirement.kind == .task else { return nil }
-        if let label = spikeLabel(requirement.title) { return "\(Kind.planning.rawValue): a spike (“\(label):”), research before building" }
+        let title = fullTitle(requirement)
+        if let label = spikeLabel(title) { return "\(Kind.planning.rawValue): a spike (“\(label):”), research before building" }
         if let why = verificationSectionReason(requirement) { return why }
-        if let verb = trailingKeep(requirement.title) {
+        if let verb = trailingKeep(title) {
             return "a constraint (“\(verb)”): it describes what the code does and asks to keep it"
         }
         return nil
