@@ -162,6 +162,17 @@ extension NotCodeWork {
         return spikeLabels.contains(label) ? label : nil
     }
 
+    /// `Find the password recovery link (around line ~150)`, `Buscar el botón (línea 88)`: a
+    /// locator whose line is in its closing parentheses, asking for no change before them.
+    static func lineInParentheses(_ lower: String) -> Bool {
+        guard lower.hasSuffix(")"), let open = lower.lastIndex(of: "(") else { return false }
+        let inner = lower[lower.index(after: open)..<lower.index(before: lower.endIndex)].split(separator: " ").map(String.init)
+        guard let at = inner.firstIndex(where: lineWords.contains), at + 1 < inner.count,
+              inner[at + 1].contains(where: \.isNumber) else { return false }
+        let before = String(lower[..<open])
+        return !asksForChange(" " + latinWords(before) + " ", before)
+    }
+
     /// Why a task is not code work by its section, its closing clause or its label; nil otherwise.
     static func structuralReason(_ requirement: Requirement) -> String? {
         guard requirement.kind == .task else { return nil }
