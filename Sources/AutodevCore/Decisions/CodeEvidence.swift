@@ -73,6 +73,9 @@ final class CodeEvidence {
         return .ambiguous(matches.sorted())
     }
 
+    /// Every file whose path ends with `link` (spec files included).
+    func matches(_ link: String) -> [String] { lookup.matches(link) }
+
     /// Whether nothing answers to `link` any more: no file or folder at it and, for a file
     /// name, no file anywhere whose path ends with it.
     func isGone(_ link: String) -> Bool {

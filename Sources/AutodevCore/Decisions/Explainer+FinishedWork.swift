@@ -31,8 +31,7 @@ extension Explainer {
     /// is a step of that work, unless it names a code file: a replay of a public Kiro
     /// repository proposed a spike's six "confirm the provider's behaviour" steps as code work.
     mutating func nonCodeParent(of requirement: Requirement, in snapshot: Snapshot) -> String? {
-        guard requirement.kind == .task, requirement.key.hasPrefix("Task "),
-              !requirement.paths.contains(where: { !NotCodeWork.isDocument($0) }) else { return nil }
+        guard requirement.kind == .task, requirement.key.hasPrefix("Task "), !namesCodeFile(requirement, in: snapshot) else { return nil }
         let number = requirement.key.dropFirst(5)
         guard let dot = number.lastIndex(of: "."), dot != number.startIndex,
               number.allSatisfy({ $0.isNumber || $0 == "." }) else { return nil }

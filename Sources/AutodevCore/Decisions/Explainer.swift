@@ -187,7 +187,7 @@ struct Explainer {
             // when its author pruned two spec files).
             if change.kind == .removed, let count = deletedDocuments[eventID] { facts.specFile = .deleted(count) }
             facts.nonCodeTask = NotCodeWork.reason(requirement) ?? nonCodeParent(of: requirement, in: side)
-                ?? keepConstraint(requirement) ?? specDocumentTask(requirement, in: side)
+                ?? keepConstraint(requirement) ?? specDocumentTask(requirement, in: side) ?? contractTask(requirement, in: side)
             facts.descoped = Self.descoped(requirement)
             facts.optionalTask = requirement.kind == .task && requirement.optional
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }

@@ -241,7 +241,7 @@ extension NotCodeWork {
                number.contains(where: \.isNumber), number.allSatisfy({ $0.isNumber || "~-–,.:≈()".contains($0) }) {
                 return verb
             }
-            return nil
+            return lineInParentheses(lower) ? verb : nil
         }
         // 找到第 201 行 / 定位第 40-52 行 / 201行目を探す
         let compact = lower.filter { !$0.isWhitespace }

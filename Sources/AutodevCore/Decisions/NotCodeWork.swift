@@ -117,6 +117,7 @@ enum NotCodeWork {
     public static func reason(_ requirement: Requirement) -> String? {
         guard requirement.kind == .task else { return nil }
         if let own = reason(title: requirement.title, paths: requirement.paths, codeSpans: requirement.codeSpans) { return own }
+        if let structural = structuralReason(requirement) { return structural }
         guard let section = requirement.section else { return nil }
         return sectionReason(title: requirement.title, paths: requirement.paths, codeSpans: requirement.codeSpans, section: section)
     }

@@ -46,6 +46,10 @@ struct Requirement: Sendable, Equatable {
     /// The heading a list task sits under (`## 1. Update Root README.md`, `## 6. Review`): its
     /// section says what kind of work its tasks are when a task's own words do not. Not identity.
     public var section: String? = nil
+    /// The headings above it, outermost first, down to the one its item sits under (for a task
+    /// written as a heading, the headings enclosing it): a `## Verification Tasks` two levels up
+    /// makes its checks checks. Not identity.
+    public var headings: [String] = []
 
     /// A task whose own checkbox is ticked (`[x]`); for a task with subtasks, every box ticked.
     public var isTicked: Bool {

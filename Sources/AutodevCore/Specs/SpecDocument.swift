@@ -209,7 +209,8 @@ struct SpecDocument: Sendable {
         if let folder = folders.first(where: { archiveFolders.contains($0) || $0.contains("backup") }) {
             return "under \(folder)/: archived or backed-up material, not current requirements"
         }
-        if let folder = folders.first(where: { exploratoryFolders.contains($0) }) {
+        let feature = featureFolderIndex(components)
+        if let folder = folders.enumerated().first(where: { exploratoryFolders.contains($0.element) && $0.offset != feature })?.element {
             return "under \(folder)/: exploration, evidence or working notes, not requirements"
         }
         if isUnder(path, ["openspec", "changes"]), components.count == 3 {

@@ -85,6 +85,7 @@ extension SpecParser {
                                criteria: SpecText.criteria(blocks))
         requirement.codeSpans = section.codeSpans + SpecText.codeSpans(blocks)
         requirement.optional = Self.markedOptional(cleanTitle)
+        requirement.headings = Array(section.path.dropLast())
         return requirement
     }
 

@@ -105,6 +105,7 @@ extension SpecParser {
             }
             var task = itemRequirement(key: key, kind: .task, label: title, item: item, refs: refs, parent: parent, mark: mark)
             task.section = section.map { sections[$0].title }
+            task.headings = section.map { sections[$0].path } ?? []
             result.append(task)
         }
         // A heading that repeats a checkbox task's number (`### Task 4: …` over a detailed

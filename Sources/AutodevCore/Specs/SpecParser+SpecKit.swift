@@ -86,6 +86,7 @@ extension SpecParser {
                 }
                 var task = itemRequirement(key: id, kind: .task, label: description, item: item, refs: refs, mark: mark)
                 task.section = section.map { sections[$0].title }
+                task.headings = section.map { sections[$0].path } ?? []
                 result.append(task)
             } else {
                 result.append(itemRequirement(key: id, kind: Self.specKitKind(id), label: rest, item: item, includeNested: true))

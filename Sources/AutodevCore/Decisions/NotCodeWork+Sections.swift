@@ -1,0 +1,187 @@
+/// Steps that are not code work by where they sit or how they end: the items of a section that
+/// is only a check (`## Verification Tasks`, `## Validación`, `## 验收测试`), a statement about
+/// existing code that ends on "keep it" (`… \`showLicensePage()\` - keep it`, `…，保持不变`), and a
+/// step labelled as a spike (`Spike: try \`reqwest_retry\``, `スパイク：…`).
+///
+/// Where the shapes come from: the third round of replays of repositories nobody here had tuned
+/// for (issue 21, /work/measure21/new2: an OpenSpec repository's `## Verification Tasks` with
+/// `### V.5 User Profile Verification` below it, its "This uses … - keep it" line, a Kiro
+/// spike's steps). Each word list decides only beside the structure: a heading made of nothing
+/// but a check noun, a clause after the statement's last separator, a label before a colon.
+extension NotCodeWork {
+    // MARK: Verification sections
+
+    /// Nouns that make a heading a check section when nothing but filler words surrounds them.
+    static let checkSectionNouns: Set<String> = [
+        "verification", "verifications", "validation", "validations", "acceptance", "verificación", "validación",
+        "verificacion", "validacion", "aceptación", "aceptacion", "verificação", "validação", "aceitação", "vérification",
+        "vérifications", "recette", "verifizierung", "validierung", "überprüfung", "abnahme", "abnahmetests", "abnahmetest",
+        "検証", "受け入れテスト", "受入テスト", "動作確認", "受け入れ検証", "验证", "验收", "验收测试", "驗證", "驗收", "驗收測試",
+        "검증", "인수테스트",
+    ]
+    /// Words that may surround a check noun in such a heading (`Final Verification Tasks`,
+    /// `Phase 7: Acceptance Testing`, `Pruebas de aceptación`, `Manuelle Abnahme`).
+    static let checkSectionFiller: Set<String> = [
+        "tasks", "task", "steps", "step", "checks", "check", "checklist", "final", "manual", "and", "testing", "tests", "test",
+        "qa", "phase", "stage", "user", "end-to-end", "e2e", "post-implementation", "fase", "etapa", "tareas", "tarea",
+        "pasos", "pruebas", "prueba", "de", "y", "manuales", "testes", "tarefas", "e", "étape", "tâches", "étapes", "et",
+        "finale", "manuelle", "aufgaben", "schritte", "und",
+    ]
+    /// CJK words after a check noun that leave the heading a check (`验证任务`, `検証タスク`).
+    static let checkSectionSuffixes = ["任务", "任務", "阶段", "階段", "步骤", "步驟", "清单", "清單", "タスク", "手順", "フェーズ", "작업", "단계"]
+
+    /// Whether a heading is only a check: a check noun and filler words, with outline numbers
+    /// and ids (`V.1`, `7.`, `Phase 4:`) left out. `Email verification` and `User Story 2 -
+    /// Setup wizard verification` name a feature: they are not.
+    static func isCheckSection(_ heading: String) -> Bool {
+        let words = latinWords(DoneMark.split(heading).rest.lowercased()).split(separator: " ").map(String.init)
+            .filter { word in !word.allSatisfy(\.isNumber) && !(word.count <= 2 && word.contains(where: \.isNumber)) && word.count > 1 }
+        var noun = false
+        for word in words {
+            if checkSectionNouns.contains(word) { noun = true; continue }
+            if let suffix = checkSectionSuffixes.first(where: { word.hasSuffix($0) }),
+               checkSectionNouns.contains(String(word.dropLast(suffix.count))) {
+                noun = true
+                continue
+            }
+            if !checkSectionFiller.contains(word) { return false }
+        }
+        return noun
+    }
+
+    /// A task under a check section (at any depth below it) that does not open with a verb that
+    /// writes or changes code: a check a person runs (`Test shuffle with a long playlist`,
+    /// `Player bar: No repeat icon`, `登录后首页显示用户名`). `Add a widget test for …` stays work.
+    static func verificationSectionReason(_ requirement: Requirement) -> String? {
+        guard requirement.kind == .task, let heading = requirement.headings.first(where: isCheckSection) else { return nil }
+        if writesCode(withoutOutlineID(Self.phrase(requirement.title))) { return nil }
+        return "\(Kind.checks.rawValue): an item of its section “\(SecretGuard.cut(heading, to: 80))”, a check, not code"
+    }
+
+    /// A phrase without a leading outline id (`V.1.2 Add …` → `Add …`, `A3 …`).
+    static func withoutOutlineID(_ phrase: String) -> String {
+        guard let space = phrase.firstIndex(of: " ") else { return phrase }
+        let head = phrase[..<space].filter { $0 != ":" && $0 != ")" }
+        let letters = head.prefix { $0.isLetter }
+        var rest = head.dropFirst(letters.count)
+        if !letters.isEmpty, rest.first == "." { rest = rest.dropFirst() }
+        guard letters.count <= 1, !rest.isEmpty, rest.first!.isNumber, rest.allSatisfy({ $0.isNumber || $0 == "." }) else { return phrase }
+        return String(phrase[space...].drop(while: \.isWhitespace))
+    }
+
+    /// Whether a phrase asks for code to be written or changed: a Latin verb the lexicons know
+    /// opening it, or a CJK one anywhere in it (`\`pair_device\` の単体テストを追加する`).
+    static func writesCode(_ phrase: String) -> Bool {
+        let latin = " " + latinWords(phrase) + " "
+        if TaskIntent.of(phrase) != nil || codeVerbs.contains(where: { startsWith(latin, phrase, $0) })
+            || changeVerbs.contains(where: { startsWith(latin, phrase, $0) }) {
+            return true
+        }
+        let cjkVerbs = (TaskIntent.creating + TaskIntent.deleting + TaskIntent.moving + changeVerbs + codeVerbs)
+            .filter { $0.unicodeScalars.first.map { $0.value >= 0x2E80 } ?? false }
+        return cjkVerbs.contains(where: phrase.contains)
+    }
+
+    // MARK: Trailing keep
+
+    /// Stems of a keep verb at the start of a closing clause (`keep it`, `mantenerlo`, `à conserver`).
+    static let keepStems = ["keep", "leave", "retain", "preserve", "manten", "mantén", "conserv", "preserv", "mant", "garder",
+                            "beibehalt", "behalt", "lassen"]
+    /// Words a closing keep clause may hold besides its verb (`keep it as is`, `se mantiene igual`,
+    /// `à conserver tel quel`, `so lassen`).
+    static let keepClauseWords: Set<String> = [
+        "it", "this", "that", "them", "as", "is", "as-is", "unchanged", "intact", "untouched", "for", "now", "alone", "lo",
+        "la", "los", "las", "igual", "así", "se", "sin", "cambios", "tal", "cual", "está", "à", "a", "tel", "telle", "quel",
+        "quelle", "tels", "quels", "en", "l", "état", "so", "wie", "es", "ist", "unverändert", "o", "como", "sem",
+        "alterações",
+    ]
+    /// A closing CJK clause that keeps what is there (`保持不变`, `そのまま`, `維持`).
+    static let keepClausesCJK = ["保持不变", "保持不變", "保留", "保持", "不变", "不變", "维持不变", "維持不變", "无需修改", "無需修改",
+                                 "そのまま", "そのまま維持", "そのまま残す", "維持", "変更なし", "유지"]
+
+    /// A statement about what the code does that ends on a keep clause after its last separator
+    /// (`This uses the platform \`showLicenceSheet()\` - keep it`, `… ya usa \`SettingsTile\` —
+    /// mantenerlo`, `…组件，保持不变`): a constraint over existing code. A title that opens with a
+    /// verb that changes code (`Add the banner — keep it dismissible`) or keeps something within
+    /// a bound (`keep it under 50 MB`) is work.
+    static func trailingKeep(_ title: String) -> String? {
+        let separators: [String] = [" - ", " — ", " – ", "—", ", ", "; ", " : ", ": ", "，", "；", "：", "、"]
+        var best: Range<String.Index>?
+        for separator in separators {
+            if let range = title.ranges(of: separator).last, best.map({ range.lowerBound > $0.lowerBound }) ?? true {
+                best = range
+            }
+        }
+        guard let cut = best else { return nil }
+        let before = String(title[..<cut.lowerBound]), clause = title[cut.upperBound...]
+        var trimmed = clause.lowercased()
+        while let last = trimmed.last, ".。!！)）".contains(last) || last.isWhitespace { trimmed.removeLast() }
+        trimmed = String(trimmed.drop(while: \.isWhitespace))
+        let kept: String?
+        if keepClausesCJK.contains(trimmed) {
+            kept = trimmed
+        } else {
+            let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "'" || $0 == "’" }).map(String.init)
+            let verbAt = words.firstIndex { word in keepStems.contains { word.hasPrefix($0) } }
+            guard let verbAt, words.count <= 5, words[..<verbAt].allSatisfy({ ["à", "a", "se", "to"].contains($0) }),
+                  words[(verbAt + 1)...].allSatisfy(keepClauseWords.contains) else { return nil }
+            kept = words[verbAt]
+        }
+        // A statement that names a code file says where a change goes (`In \`login.spec.ts\` trim …;
+        // keep it`), not only what exists.
+        guard let kept, !before.isEmpty, !TextScan.pathMentions(before).contains(where: { !isDocument($0) }) else { return nil }
+        let phrase = Self.phrase(before)
+        let latin = " " + latinWords(phrase) + " "
+        if TaskIntent.of(phrase) != nil || codeVerbs.contains(where: { startsWith(latin, phrase, $0) })
+            || changeVerbs.contains(where: { startsWith(latin, phrase, $0) }) || asksForChange(" x" + latin, phrase) {
+            return nil
+        }
+        return kept
+    }
+
+    /// The whole title: a title is cut at 120 characters, and the first line of the text holds
+    /// it uncut (a cut `…; preserve` read as a closing keep clause in a replay).
+    static func fullTitle(_ requirement: Requirement) -> String {
+        let first = requirement.text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+        return first.count > requirement.title.count && first.hasPrefix(requirement.title) ? first : requirement.title
+    }
+
+    // MARK: Spike labels
+
+    /// Labels before a colon that make a step a spike, in the languages specs are written in.
+    static let spikeLabels: Set<String> = [
+        "spike", "poc", "proof of concept", "proof-of-concept", "prueba de concepto", "prova de conceito",
+        "preuve de concept", "machbarkeitsstudie", "スパイク", "技術検証", "技术预研", "预研", "技術預研", "스파이크",
+    ]
+
+    /// `Spike: try \`reqwest_retry\``, `Prueba de concepto: probar …`, `スパイク：…`: research before
+    /// building, whatever library or name it tries.
+    static func spikeLabel(_ title: String) -> String? {
+        guard let colon = title.firstIndex(where: { $0 == ":" || $0 == "\u{FF1A}" }) else { return nil }
+        let label = TextScan.collapse(title[..<colon].lowercased().filter { $0 != "*" && $0 != "_" })
+        return spikeLabels.contains(label) ? label : nil
+    }
+
+    /// `Find the password recovery link (around line ~150)`, `Buscar el botón (línea 88)`: a
+    /// locator whose line is in its closing parentheses, asking for no change before them.
+    static func lineInParentheses(_ lower: String) -> Bool {
+        guard lower.hasSuffix(")"), let open = lower.lastIndex(of: "(") else { return false }
+        let inner = lower[lower.index(after: open)..<lower.index(before: lower.endIndex)].split(separator: " ").map(String.init)
+        guard let at = inner.firstIndex(where: lineWords.contains), at + 1 < inner.count,
+              inner[at + 1].contains(where: \.isNumber) else { return false }
+        let before = String(lower[..<open])
+        return !asksForChange(" " + latinWords(before) + " ", before)
+    }
+
+    /// Why a task is not code work by its section, its closing clause or its label; nil otherwise.
+    static func structuralReason(_ requirement: Requirement) -> String? {
+        guard requirement.kind == .task else { return nil }
+        let title = fullTitle(requirement)
+        if let label = spikeLabel(title) { return "\(Kind.planning.rawValue): a spike (“\(label):”), research before building" }
+        if let why = verificationSectionReason(requirement) { return why }
+        if let verb = trailingKeep(title) {
+            return "a constraint (“\(verb)”): it describes what the code does and asks to keep it"
+        }
+        return nil
+    }
+}
