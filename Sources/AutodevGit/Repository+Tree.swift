@@ -40,6 +40,12 @@ extension Repository {
         return result
     }
 
+    /// The entries of one tree object (not of its subtrees), sorted by name bytes as
+    /// `files(inTree:under:)` walks them: the raw name, the id and the mode.
+    public func entries(ofTree tree: ObjectID) throws -> [(name: [UInt8], side: FileSide)] {
+        try TreeHandle(self, tree).entries().map { ($0.name, FileSide(id: $0.id, mode: $0.mode)) }
+    }
+
     /// The commits reachable from `to` and not from `from`, newest first, at most `limit`.
     /// The second value is true when the limit cut the walk short.
     public func commits(from: ObjectID?, to: ObjectID, limit: Int) throws -> (commits: [CommitInfo], truncated: Bool) {

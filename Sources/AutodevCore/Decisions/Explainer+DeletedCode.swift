@@ -12,16 +12,18 @@ extension Explainer {
         var read = 0
         // Only Markdown specs name paths (a non-Markdown spec is one requirement without links),
         // so the cheap suffix test comes before the globs.
-        for (path, side) in after.files(under: "")
-        where SpecDocument.isMarkdown(SpecDocument.baseName(path)) && classifier.classify(path)?.category == .specs {
+        // Through the index of trees (`SpecTreeIndex`) when the run keeps one.
+        let snapshot = after
+        snapshot.forEachMarkdownFile(index: specIndex?.trees) { path, side in
+            guard classifier.classify(path)?.category == .specs else { return true }
             read += 1
-            if shouldStop() { break }
+            if shouldStop() { return false }
             if read > Self.specIndexLimit {
                 notes.append("more than \(Self.specIndexLimit) spec files: links of the rest were not checked for deleted paths")
-                break
+                return false
             }
             guard let bytes = try? repository.content(of: side),
-                  needles.contains(where: { Self.contains(bytes, $0) }) else { continue }
+                  needles.contains(where: { Self.contains(bytes, $0) }) else { return true }
             for deleted in Self.deletionsAsked(in: bytes, of: gone) {
                 requestedDeletions[deleted, default: []].insert(Self.folder(of: path))
             }
@@ -30,6 +32,7 @@ extension Explainer {
                     index[link, default: []].append(requirement)
                 }
             }
+            return true
         }
         return index
     }

@@ -43,11 +43,14 @@ extension Explainer {
             let candidateKeys = Set(candidates.map { SpecIndex.hash(keys[$0]!) })
             var read = 0
             var completed = true
-            for (path, side) in after.files(under: "") where !rangeSpecs.contains(path)
-                && SpecDocument.isMarkdown(SpecDocument.baseName(path)) && classifier.classify(path)?.category == .specs {
+            // The spec files through the index of trees (`SpecTreeIndex`), when the run keeps
+            // one: only the trees changed since the last run are read.
+            let snapshot = after
+            snapshot.forEachMarkdownFile(index: specIndex?.trees) { path, side in
+                guard !rangeSpecs.contains(path), classifier.classify(path)?.category == .specs else { return true }
                 read += 1
-                if read > Self.specIndexLimit { break }
-                if shouldStop() { completed = false; break }
+                if read > Self.specIndexLimit { return false }
+                if shouldStop() { completed = false; return false }
                 var parsed: SpecDocument?
                 // Regular files of the object database only (a symbolic link or a submodule is
                 // read as before).
@@ -55,22 +58,23 @@ extension Explainer {
                 let entry = indexed?.entry(path: path, blob: side.id)
                 if let entry, !entry.keys.contains(where: candidateKeys.contains) {
                     indexed?.noteSkipped()
-                    continue
+                    return true
                 }
-                guard let bytes = try? repository.content(of: side) else { continue }
+                guard let bytes = try? repository.content(of: side) else { return true }
                 if entry == nil, let indexed, indexed.builds {
                     // Not in the index yet: parsed once (as `document` would) to make its entry.
                     let document = SpecDocument.parse(path: path, bytes: bytes)
                     parsed = document
-                    guard indexed.record(path: path, blob: side.id, document: document).contains(where: candidateKeys.contains) else { continue }
+                    guard indexed.record(path: path, blob: side.id, document: document).contains(where: candidateKeys.contains) else { return true }
                 }
                 let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-                guard needles.contains(where: { words in words.allSatisfy { Self.contains(lower, $0) } }) else { continue }
+                guard needles.contains(where: { words in words.allSatisfy { Self.contains(lower, $0) } }) else { return true }
                 for requirement in document(path: path, side: side, content: bytes, parsed: parsed).requirements
                 where requirement.kind == .requirement {
                     let key = requirement.contentKey
                     if wanted.contains(key), existing[key] == nil { existing[key] = requirement }
                 }
+                return true
             }
             specIndex?.walked = completed
         }

@@ -56,4 +56,33 @@ final class Snapshot {
         return result.map { (path: $0.key, side: $0.value) }
             .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
+
+    /// `files(under: "")` limited to the files whose name is Markdown (`SpecDocument.isMarkdown`),
+    /// in the same order, given to `body` until it returns false. With `index` (`SpecTreeIndex`)
+    /// only the trees it does not hold are read: the walk follows what changed since the last
+    /// run, not the size of the repository.
+    func forEachMarkdownFile(index: SpecTreeIndex?, _ body: (String, FileSide) -> Bool) {
+        guard let index, let tree else {
+            for (path, side) in files(under: "") where SpecDocument.isMarkdown(SpecDocument.baseName(path)) {
+                guard body(path, side) else { return }
+            }
+            return
+        }
+        guard !overlay.isEmpty else {
+            // As `files(under:)`: a tree that cannot be read lists nothing.
+            try? index.forEachMarkdownFile(in: tree, repository: repository, body)
+            return
+        }
+        // The work tree's overlay: merged and sorted as `files(under:)` does.
+        var result: [String: FileSide] = [:]
+        try? index.forEachMarkdownFile(in: tree, repository: repository) { path, side in
+            result[path] = side
+            return true
+        }
+        for (path, side) in overlay { result[path] = side }
+        for (path, side) in result.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+        where SpecDocument.isMarkdown(SpecDocument.baseName(path)) {
+            guard body(path, side) else { return }
+        }
+    }
 }

@@ -35,6 +35,9 @@ final class SpecIndex {
     let path: String?
     /// Whether `save` may write (a preview such as `diff-events` reads it but writes nothing).
     let writable: Bool
+    /// The listings of spec trees kept beside it (`.auto-dev/cache/spec-trees`), so that the
+    /// walk to the spec files reads only the trees changed since the last run; nil with `path`.
+    let trees: SpecTreeIndex?
     /// The entries read from the file, by path.
     private var loaded: [String: Entry] = [:]
     /// The entries of this run: those looked up and found, and those made from files read.
@@ -54,6 +57,10 @@ final class SpecIndex {
     init(path: String?, writable: Bool) {
         self.path = path
         self.writable = writable
+        trees = path.map { path in
+            let folder = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[..<$0]) } ?? "."
+            return SpecTreeIndex(path: folder + "/spec-trees", writable: writable)
+        }
         if let path, let bytes = try? FileSystem.readIfPresent(path) {
             loaded = Self.decode(bytes) ?? [:]
         }
@@ -111,6 +118,7 @@ final class SpecIndex {
     /// next run rebuilds what is missing).
     func save() {
         guard let path, writable else { return }
+        trees?.save()
         var entries = next
         if !walked {
             guard made > 0 else { return }

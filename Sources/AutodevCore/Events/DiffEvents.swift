@@ -53,9 +53,10 @@ public struct DiffEventsReport: Sendable, Encodable {
     public var finishedByProgress: [String: String] = [:]
     /// With `--explain` on a first run: what was adopted as the baseline.
     var adoption: AdoptionSummary?
-    /// With `--explain` and a `SpecIndex`: its entries found and made, and the spec files it
-    /// let the decisions skip (not part of the JSON; tests and profiles).
-    var specIndexUse: (found: Int, made: Int, skipped: Int)?
+    /// With `--explain` and a `SpecIndex`: its entries found and made, the spec files it let
+    /// the decisions skip, and the trees its `SpecTreeIndex` read (not part of the JSON; tests
+    /// and profiles).
+    var specIndexUse: (found: Int, made: Int, skipped: Int, treesRead: Int)?
 
     /// With `--explain`: how many decisions chose each action.
     public var actions: [String: Int]? {
@@ -275,7 +276,7 @@ public struct EventBuilder {
                 }
                 if let index {
                     index.save()
-                    report.specIndexUse = (index.found, index.made, index.skipped)
+                    report.specIndexUse = (index.found, index.made, index.skipped, index.trees?.treesRead ?? 0)
                 }
                 report.decisions = decisions
                 report.finishedByProgress = explainer.finishedByProgress
