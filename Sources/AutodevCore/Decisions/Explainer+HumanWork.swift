@@ -266,7 +266,7 @@ extension Explainer {
     /// spec committed with configuration, autodev's own included, is not implemented by it).
     mutating func commitWithCode(changing path: String, orWhatItTests: Bool = false) -> (CommitInfo, [String])? {
         guard let commits = commitIndex?.commits, commits.count <= 200 else { return nil }
-        for commit in commits where pathsChanged(by: commit).contains(path) {
+        for commit in commits where pathSetChanged(by: commit).contains(path) {
             let code = codeChanged(by: commit).filter { classifier.classify($0)?.category == .code }
             if !code.isEmpty { return (commit, code) }
             guard orWhatItTests else { continue }
@@ -290,6 +290,13 @@ extension Explainer {
     /// Documentation and notes: never the implementation of a test.
     static func isProse(_ path: String) -> Bool {
         NotCodeWork.isDocument(path) || path.hasPrefix(".changeset/") || path.hasPrefix(".github/")
+    }
+
+    mutating func pathSetChanged(by commit: CommitInfo) -> Set<String> {
+        if let known = pathSetsChangedBy[commit.id] { return known }
+        let paths = Set(pathsChanged(by: commit))
+        pathSetsChangedBy[commit.id] = paths
+        return paths
     }
 
     mutating func pathsChanged(by commit: CommitInfo) -> [String] {

@@ -34,7 +34,7 @@ extension Explainer {
         let parts = path.split(separator: "/").map(String.init)
         func folder(after marker: [String], depth: Int) -> String? {
             guard parts.count > marker.count + depth else { return nil }
-            for start in 0...(parts.count - marker.count - depth) where Array(parts[start..<(start + marker.count)]) == marker {
+            for start in 0...(parts.count - marker.count - depth) where parts[start..<(start + marker.count)].elementsEqual(marker) {
                 return parts[0..<(start + marker.count + depth)].joined(separator: "/")
             }
             return nil

@@ -29,6 +29,17 @@ enum RequirementIdentity {
     /// each CJK character a word of its own (those scripts put no space between words); ids
     /// (`FR-011`, `T004`, `US1`, `REQ-2.1`: letters and digits together) dropped.
     public static func words(_ text: String) -> [String] {
+        // Nearly all spec text is ASCII: read its bytes (the same words, `RequirementIdentityTests`
+        // compares both readings), not Characters, which cost most of a sync's deciding.
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.allSatisfy { $0 < 0x80 } ? asciiWords(bytes) : nil
+        }
+        if let ascii, let ascii { return ascii }
+        return characterWords(text)
+    }
+
+    /// `words` read Character by Character: any text.
+    static func characterWords(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""
         func flush() {
@@ -58,6 +69,59 @@ enum RequirementIdentity {
             let parts = word.split(whereSeparator: { $0 == "-" || $0 == "." || $0 == "_" }).map(String.init)
             return parts.filter { !$0.isEmpty }
         }
+    }
+
+    /// `words` of ASCII text, read byte by byte. In ASCII each byte is a Character ("\r\n"
+    /// apart, which separates words either way), letters are A–Z and a–z, numbers 0–9, and a
+    /// word is a run of the text, lower-cased.
+    static func asciiWords(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        var words: [String] = []
+        func isLetterOrDigit(_ byte: UInt8) -> Bool {
+            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+        }
+        func isSeparator(_ byte: UInt8) -> Bool { byte == 0x2D || byte == 0x2E || byte == 0x5F }  // - . _
+        var start = -1
+        var token: [UInt8] = []
+        func flush(_ end: Int) {
+            guard start >= 0 else { return }
+            token.removeAll(keepingCapacity: true)
+            for index in start..<end {
+                let byte = bytes[index]
+                token.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            }
+            start = -1
+            if isASCIIID(token) { return }
+            // Separators left at the end of a word (`done.`) or inside a plain word (`per-user`).
+            var partStart = 0
+            for index in 0...token.count where index == token.count || isSeparator(token[index]) {
+                if index > partStart { words.append(String(decoding: token[partStart..<index], as: UTF8.self)) }
+                partStart = index + 1
+            }
+        }
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if isLetterOrDigit(byte) {
+                if start < 0 { start = index }
+            } else if isSeparator(byte), start >= 0, isLetterOrDigit(bytes[index - 1]) {
+                // Inside an id (`FR-011`, `REQ-2.1`): kept together so the whole id is dropped.
+                continue
+            } else {
+                flush(index)
+            }
+        }
+        flush(bytes.count)
+        return words
+    }
+
+    /// `isID` of a lower-cased ASCII token.
+    static func isASCIIID(_ token: [UInt8]) -> Bool {
+        var letters = 0
+        while letters < token.count, token[letters] >= 0x61, token[letters] <= 0x7A { letters += 1 }
+        guard letters > 0, letters <= 5, idPrefixes.contains(String(decoding: token[0..<letters], as: UTF8.self)) else { return false }
+        var rest = letters
+        while rest < token.count, token[rest] == 0x2D || token[rest] == 0x5F { rest += 1 }
+        guard rest < token.count, token[rest] >= 0x30, token[rest] <= 0x39 else { return false }
+        return token[rest...].allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D }
     }
 
     /// A requirement id as specs cite each other: a known prefix and a number (`fr-011`,

@@ -188,14 +188,16 @@ struct PassQueue {
         for item in fresh where !carriedIDs.contains(item.id) && seen.insert(item.id).inserted && state.awaitingLLM[item.id] == nil {
             queue.items.append(item)
         }
-        let carried = queue.carried
-        queue.items.sort { a, b in
-            let aCarried = carried.contains(a.id), bCarried = carried.contains(b.id)
-            if aCarried != bCarried { return aCarried }
-            if a.priority != b.priority { return a.priority > b.priority }
-            if a.firstSeen != b.firstSeen { return a.firstSeen < b.firstSeen }
-            return a.id < b.id
+        // Carried or not, looked up once per item rather than twice per comparison.
+        let items = queue.items
+        let carried = items.map { queue.carried.contains($0.id) }
+        let order = items.indices.sorted { i, j in
+            if carried[i] != carried[j] { return carried[i] }
+            if items[i].priority != items[j].priority { return items[i].priority > items[j].priority }
+            if items[i].firstSeen != items[j].firstSeen { return items[i].firstSeen < items[j].firstSeen }
+            return items[i].id < items[j].id
         }
+        queue.items = order.map { items[$0] }
         return queue
     }
 }

@@ -74,7 +74,9 @@ public struct StressTest {
         public var batch: Int
         public var patternsOnly: Bool
         public var runs: Int
-        /// Wall time of the timed syncs (with `concurrency > 1`, from the first start to the last end).
+        /// Wall time of the timed syncs: per repository the sum of its syncs' times (the commits
+        /// written between them are not counted: `setupSeconds`); with `concurrency > 1`, the
+        /// longest repository's (they run at once).
         public var seconds: Double
         public var eventsPerSecond: Double
         /// Events per second of the syncs' time without the model stage.
@@ -137,8 +139,8 @@ public struct StressTest {
         var runs = 0
         var calls = 0
         var setupNanoseconds: UInt64 = 0
-        var start: UInt64 = .max
-        var end: UInt64 = 0
+        /// The syncs' wall time, start to end of each, summed.
+        var syncNanoseconds: UInt64 = 0
     }
 
     public func run(stopRequested: @escaping @Sendable () -> StopReason? = { nil }) throws(AutodevError) -> Report {
@@ -166,10 +168,11 @@ public struct StressTest {
             all.runs += result.runs
             all.calls += result.calls
             all.setupNanoseconds += result.setupNanoseconds
-            all.start = min(all.start, result.start)
-            all.end = max(all.end, result.end)
+            all.syncNanoseconds = max(all.syncNanoseconds, result.syncNanoseconds)
         }
-        let seconds = all.end > all.start ? Double(all.end - all.start) / 1e9 : 0
+        // Until 2026-12-07 this was first start to last end, which counted the commits written
+        // between one repository's syncs (untimed by intent) as sync time.
+        let seconds = Double(all.syncNanoseconds) / 1e9
         let model = all.stages["model"]?.sum ?? 0
         // With several repositories at once their model stages overlap: an estimate.
         let withoutModel = seconds - model / 1000 / Double(width)
@@ -225,8 +228,7 @@ public struct StressTest {
             let report = try sync.run(SyncOptions())
             let end = nanoseconds()
             let cpuEnd = cpuNanoseconds()
-            measured.start = min(measured.start, start)
-            measured.end = max(measured.end, end)
+            measured.syncNanoseconds += end - start
             guard let pass = report.passes.last else { break }
             // What is not an event's own time in the tiers, nor the model's, is shared by the
             // run's events (the gate's check of all template answers together included).

@@ -67,25 +67,11 @@ enum DoneMark {
             if let state = StatusWords.state(of: inner, whole: true) { return (state, text[..<start]) }
         }
         for dash in [" - ", " – ", " — "] {
-            guard let range = text.range(of: dash, options: .backwards) else { continue }
+            guard let range = ByteSearch.lastRange(of: dash, in: text) else { continue }
             let tail = text[range.upperBound...]
             guard tail.count <= 24, let state = StatusWords.state(of: tail, whole: true) else { continue }
             return (state, text[..<range.lowerBound])
         }
         return nil
     }
-}
-
-extension Substring {
-    fileprivate func range(of needle: String, options: BackwardsOption) -> Range<Index>? {
-        var found: Range<Index>?
-        var start = startIndex
-        while let range = self[start...].firstRange(of: needle) {
-            found = range
-            start = index(after: range.lowerBound)
-        }
-        return found
-    }
-
-    fileprivate enum BackwardsOption { case backwards }
 }

@@ -45,10 +45,12 @@ struct SpecDocument: Sendable {
             document.context = reason
             return document
         }
-        let specKitFolder = pathFormat(path).map { $0 == .specKit || $0 == .kittySpecs } ?? false
+        // The path's format, read once (each reading splits the path and walks it six times).
+        let byPath = pathFormat(path)
+        let specKitFolder = byPath.map { $0 == .specKit || $0 == .kittySpecs } ?? false
         if !isMarkdown(name) {
             guard !specKitFolder, let kind = documentSpecKind(name: name, bytes: bytes) else {
-                document.format = pathFormat(path) ?? .document
+                document.format = byPath ?? .document
                 document.context = "\(name) is a data or metadata file, not a requirements document"
                 return document
             }
@@ -62,11 +64,11 @@ struct SpecDocument: Sendable {
             return document
         }
         if let reason = contextReason(path: path, name: name) {
-            document.format = pathFormat(path) ?? .markdown
+            document.format = byPath ?? .markdown
             document.context = reason
             return document
         }
-        if let known = pathFormat(path), known != .prp, isSupporting(name) {
+        if let known = byPath, known != .prp, isSupporting(name) {
             document.format = known
             document.context = "\(name) supports the feature's requirements but holds none itself"
             return document
@@ -74,7 +76,7 @@ struct SpecDocument: Sendable {
         let (frontMatter, body) = FrontMatter.split(bytes).map { ($0.0 as FrontMatter?, $0.1) } ?? (nil, bytes)
         let markdown = MarkdownDocument(parsing: body)
         let outline = SpecOutline(markdown)
-        let format = resolvedFormat(path: path, name: name, outline: outline)
+        let format = resolvedFormat(path: path, name: name, outline: outline, byPath: byPath)
         document.format = format
         if let frontMatter, isWorkPackage(name: name, frontMatter: frontMatter) {
             // kitty-specs work packages: a prompt for an agent; its subtasks are tasks.md's.
@@ -153,8 +155,8 @@ struct SpecDocument: Sendable {
 
     /// The format from the path, unless the content clearly belongs to another: Spec Kit's
     /// numbered folders (`specs/NNN-slug/`) are a common layout for Kiro and OpenSpec documents too.
-    static func resolvedFormat(path: String, name: String, outline: SpecOutline) -> SpecFormat {
-        let byPath = pathFormat(path)
+    /// `byPath`: `pathFormat(path)`, read once by the caller.
+    static func resolvedFormat(path: String, name: String, outline: SpecOutline, byPath: SpecFormat?) -> SpecFormat {
         switch byPath {
         case nil:
             return contentFormat(outline, name: name)
@@ -173,7 +175,7 @@ struct SpecDocument: Sendable {
 
     static func isUnder(components: [String], _ prefix: [String]) -> Bool {
         guard components.count > prefix.count else { return false }
-        for start in 0...(components.count - prefix.count - 1) where Array(components[start..<(start + prefix.count)]) == prefix {
+        for start in 0...(components.count - prefix.count - 1) where components[start..<(start + prefix.count)].elementsEqual(prefix) {
             return true
         }
         return false
@@ -197,16 +199,16 @@ struct SpecDocument: Sendable {
         if ["readme.md", "agents.md", "claude.md", "gemini.md", "changelog.md", "contributing.md", "license.md", "index.md"].contains(lower) {
             return "\(name) describes the specs; it is not one"
         }
-        if folders.contains(where: { $0 == "templates" || $0 == "template" || $0 == "ai_docs" }) || lower.contains("template") {
+        if folders.contains(where: { $0 == "templates" || $0 == "template" || $0 == "ai_docs" }) || ByteSearch.contains(lower, "template") {
             return "a template, not a spec"
         }
-        if path.hasPrefix("openspec/changes/archive/") || path.contains("/openspec/changes/archive/") {
+        if path.hasPrefix("openspec/changes/archive/") || ByteSearch.contains(path, "/openspec/changes/archive/") {
             return "an archived OpenSpec change: its requirements already moved into openspec/specs"
         }
         if path.hasPrefix(".specify/") {
             return "Spec Kit's own memory and scripts, not a feature spec"
         }
-        if let folder = folders.first(where: { archiveFolders.contains($0) || $0.contains("backup") }) {
+        if let folder = folders.first(where: { archiveFolders.contains($0) || ByteSearch.contains($0, "backup") }) {
             return "under \(folder)/: archived or backed-up material, not current requirements"
         }
         let feature = featureFolderIndex(components)

@@ -180,6 +180,6 @@ extension SpecParser {
     static func markedOptional(_ title: String) -> Bool {
         let lower = title.lowercased()
         return ["(optional)", "[optional]", "(opcional)", "(optionnel)", "(facultatif)", "(optional)", "(可选)", "（可选）", "(选做)", "（选做）"]
-            .contains { lower.contains($0) } || lower.hasPrefix("optional:") || lower.hasPrefix("opcional:")
+            .contains { ByteSearch.contains(lower, $0) } || lower.hasPrefix("optional:") || lower.hasPrefix("opcional:")
     }
 }

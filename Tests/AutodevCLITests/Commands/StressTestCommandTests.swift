@@ -45,6 +45,15 @@ import Testing
         let stages = try #require(report["stages"] as? [String: [String: Any]])
         #expect(Set(stages.keys).isSuperset(of: ["setup", "events", "deciding", "tiers", "results", "saving"] + (calls > 0 ? ["model"] : [])), "\(stages.keys)")
         #expect(((report["eventsPerCPUSecond"] as? NSNumber)?.doubleValue ?? 0) > 0)
+        // The throughput's time is the syncs' (their stages, summed), not the commits written
+        // between them: with one repository the two are the same marks.
+        if concurrency == 1 {
+            let stagesMilliseconds = stages.values.compactMap { ($0["totalMilliseconds"] as? NSNumber)?.doubleValue }.reduce(0, +)
+            let seconds = try #require((report["seconds"] as? NSNumber)?.doubleValue)
+            #expect(abs(seconds * 1000 - stagesMilliseconds) <= 1e-6 * stagesMilliseconds + 1e-3, "\(seconds) s, stages \(stagesMilliseconds) ms")
+            let setup = try #require((report["setupSeconds"] as? NSNumber)?.doubleValue)
+            #expect(setup > 0)
+        }
         #expect(((stages["tiers"]?["perRun"] as? [String: Any])?["count"] as? Int) == runs)
         #expect(((report["peakMemoryMiB"] as? NSNumber)?.doubleValue ?? 0) > 1)
         // The scratch repositories are gone.

@@ -243,3 +243,31 @@ import Testing
         ])
     }
 }
+
+/// `RequirementIdentity.words` reads ASCII text by bytes: the same words as Character by Character.
+@Suite struct RequirementIdentityASCIITests {
+    @Test func asciiWordsEqualCharacterWords() {
+        var random = SeededRandom(seed: 2_023)
+        var texts = [
+            "", "System MUST handle legacy case 12 of the export", "- **FR-001**: System MUST see FR-011, T004 and US1.",
+            "REQ-2.1 per-user done. sha256 oauth2 ipv6 30 days", "a--b a-.b -a- .x. _y_ wp06 task-3 story_2 uc-1.2.3 tc-x",
+            "line one\r\nline two\rthree\nfour\t five", "FR_001 NFR-2 Kdd-1 ADR-02 DEC-3 d1 C-4 r2d2 t-- us-", "x.-.y 1.2.3 -1 .5",
+        ]
+        let pieces = ["FR", "fr", "-", ".", "_", "0", "1", "42", " ", "\r\n", "\n", "\t", "a", "Z", "system", "T", "us", "wp", "req",
+                      "story", "KDD", "#", "*", "`", ":", ";", "(", ")", "[", "]", "sha256", "x"]
+        for _ in 0..<20_000 {
+            texts.append((0..<Int.random(in: 1...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined())
+        }
+        var differences: [String] = []
+        for text in texts {
+            let bytes = Array(text.utf8)
+            let ascii = bytes.withUnsafeBufferPointer { RequirementIdentity.asciiWords($0) }
+            if ascii != RequirementIdentity.characterWords(text) { differences.append(text.debugDescription) }
+        }
+        #expect(differences.isEmpty, "\(differences.prefix(10))")
+        #expect(RequirementIdentity.words("- **FR-001**: Per-user done.") == ["per", "user", "done"])
+        // Text that is not ASCII is read Character by Character.
+        #expect(RequirementIdentity.words("Café FR-2 系统") == RequirementIdentity.characterWords("Café FR-2 系统"))
+        #expect(RequirementIdentity.words("Café FR-2 系统") == ["café", "系", "统"])
+    }
+}
