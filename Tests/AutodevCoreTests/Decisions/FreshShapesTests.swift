@@ -214,4 +214,66 @@ import Testing
             #expect(decided.contains("newImplementation \(key) [requirement-added]"), "\(key): \(decided)")
         }
     }
+
+    // MARK: Go tests of the package's own code
+
+    /// A Go test that only calls what its package's code beside it defines (`rootCmd`,
+    /// `NuevoPedido`, `Pedido{}`) tests existing code: run the checks. One that calls a name
+    /// nothing defines yet (`Validar`) is a test written before its code.
+    @Test func aGoTestOfItsPackagesExistingCodeIsNotCodeToWrite() throws {
+        let decided = try UnseenShapesTests.decide([
+            "internal/cli/workflow_cmd_test.go": """
+                package cli
+
+                import "testing"
+
+                func TestWorkflowCommandIsRegistered(t *testing.T) {
+                \tfound := false
+                \tfor _, cmd := range rootCmd.Commands() {
+                \t\tif cmd.Use == "workflow" { found = true }
+                \t}
+                \tif !found || workflowCmd.Args == nil { t.Fatal("workflow is not registered") }
+                }
+                """,
+            "internal/pedidos/pedido_total_test.go": """
+                package pedidos
+
+                import "testing"
+
+                // El total de un pedido nuevo es cero.
+                func TestTotalDeUnPedidoNuevo(t *testing.T) {
+                \tp := NuevoPedido("ana")
+                \tif p.Total() != 0 || len(p.Lineas) != 0 { t.Fatal("total") }
+                \tvacio := Pedido{}
+                \t_ = vacio
+                }
+                """,
+            "internal/pedidos/validacion_test.go": """
+                package pedidos
+
+                import "testing"
+
+                // Un pedido sin cliente no es válido.
+                func TestValidarRechazaPedidoSinCliente(t *testing.T) {
+                \tif err := Validar(NuevoPedido("")); err == nil { t.Fatal("esperaba un error") }
+                }
+                """,
+        ], base: [
+            "go.mod": "module example.com/tienda\n\ngo 1.22\n",
+            "internal/cli/root.go": "package cli\n\nvar rootCmd = &Command{Use: \"tienda\"}\n\ntype Command struct {\n\tUse string\n\tArgs func([]string) error\n}\n\nfunc (c *Command) Commands() []*Command { return nil }\n",
+            "internal/cli/workflow.go": "package cli\n\nvar workflowCmd = &Command{Use: \"workflow\"}\n",
+            "internal/pedidos/pedido.go": "package pedidos\n\ntype Pedido struct {\n\tCliente string\n\tLineas  []int\n}\n\nfunc NuevoPedido(cliente string) *Pedido { return &Pedido{Cliente: cliente} }\n\nfunc (p *Pedido) Total() int { return 0 }\n",
+        ])
+        #expect(decided.contains("validate internal/cli/workflow_cmd_test.go [test-for-existing-code]"), "\(decided)")
+        #expect(decided.contains("validate internal/pedidos/pedido_total_test.go [test-for-existing-code]"), "\(decided)")
+        #expect(decided.contains("implementToPassTest internal/pedidos/validacion_test.go [test-added]"), "\(decided)")
+    }
+
+    @Test func goDefinitionsAndReferencesAreReadFromTheText() {
+        let code = "package p\n\nvar (\n\tlimite = 3\n)\n\nconst Nombre = \"x\"\n\ntype Caja struct{}\n\nfunc (c *Caja) Abrir() {}\n\nfunc Cerrar() {}\n"
+        #expect(Explainer.goDefinitions(code) == ["limite", "Nombre", "Caja", "Abrir", "Cerrar"])
+        let (calls, dotted) = Explainer.goReferences("x := Cerrar() // Abrir()\ny := Caja{}\nz.Abrir()\ns := \"Falta()\"\nlimite.Algo\n")
+        #expect(calls == ["Cerrar", "Caja"])
+        #expect(dotted == ["z", "limite"])
+    }
 }
