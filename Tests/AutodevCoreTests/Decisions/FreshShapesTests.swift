@@ -202,12 +202,14 @@ import Testing
                 - [ ] T032 [P] [US2] Add Retry Management description to architecture.md (internal/retry/ package, persistent state)
                 - [ ] T070 [US3] Add cross-references from quickstart.md and troubleshooting.md to reference.md
                 - [ ] T080 Añadir la descripción del módulo de pagos a guia.md (src/pagos/, reintentos)
+                - [ ] T081 Document the `retry_limit` option in reference.md (name, type, default)
+                - [ ] T082 Add cross-references from overview.md to quickstart.md and guide.md
                 - [ ] T090 Add the retry loop to internal/retry/retry.go (see architecture.md)
                 - [ ] T091 Write internal/docs/commands_test.go that checks every command is listed in reference.md
                 - [ ] T092 Implement the docs index builder per docs/index.md
                 """,
         ], base: ["internal/retry/state.go": "package retry\n"])
-        for key in ["T032", "T070", "T080"] {
+        for key in ["T032", "T070", "T080", "T081", "T082"] {
             #expect(decided.contains("skip \(key) [task-not-code]"), "\(key): \(decided)")
         }
         for key in ["T090", "T091", "T092"] {
