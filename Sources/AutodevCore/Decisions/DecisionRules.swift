@@ -76,6 +76,9 @@ struct DecisionFacts: Sendable, Equatable {
     public var staleLink: String?
     /// Why an open task of a finished document was withdrawn by its author (`— not implemented`).
     public var descoped: String?
+    /// For a deleted path's link: why the deletion broke nothing the requirement needs (the
+    /// name still answers elsewhere in the tree; a test removed by hand), so no work.
+    public var linkSurvives: String?
 
     public enum Removal: Sendable, Equatable {
         case done(String)
@@ -123,6 +126,9 @@ enum DecisionRules {
         DecisionRule(id: "link-in-finished-document", action: .skip,
                      applies: { $0.event == .codeModified && $0.brokenLink != nil && $0.staleLink != nil },
                      reason: { "\($0.path) was deleted, and \($0.brokenLink ?? "a requirement") links to it from finished work (\($0.staleLink ?? "")): a stale link, not work" }),
+        DecisionRule(id: "deleted-link-not-work", action: .skip,
+                     applies: { $0.event == .codeModified && $0.brokenLink != nil && $0.linkSurvives != nil },
+                     reason: { "\($0.path) was deleted, and \($0.brokenLink ?? "a requirement") links to it, but \($0.linkSurvives ?? ""): no work" }),
         DecisionRule(id: "code-breaks-link", action: .updateImplementation,
                      applies: { $0.event == .codeModified && $0.brokenLink != nil },
                      reason: { "\($0.path) was deleted, and \($0.brokenLink ?? "a requirement") links to it" }),

@@ -12,7 +12,7 @@ extension Explainer {
         if change == .changed {
             return requirement.format == .openSpec && SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) ? requirement.finished : nil
         }
-        if let finished = requirement.finished { return finished }
+        if let finished = requirement.finished, change != .added || !writtenStraightIntoRecord(requirement) { return finished }
         if let finished = featureStatus(of: requirement, in: snapshot) { return finished }
         if requirement.kind == .task { return nil }
         let index = scopeIndex(of: requirement, in: snapshot)

@@ -67,6 +67,11 @@ struct Explainer {
     /// Deleted paths whose deletion a spec file asks for (`| models/token.py | Delete file |`),
     /// with the folders of those spec files: built with the link index.
     var requestedDeletions: [String: Set<String>] = [:]
+    /// Whether the range archived an OpenSpec change (moved a folder of `openspec/changes/`):
+    /// then what it wrote into `openspec/specs/` is the record of shipped work (`writtenRecord`).
+    var archivedOpenSpecChange = false
+    /// Names and phrases looked up in the code at the end of the range, found or not (`writtenRecord`).
+    var recordNamesFound: [String: Bool] = [:]
     /// Looked at for every spec file read and every requirement decided: a signal that asks
     /// the run to stop ends `decide` early (with no decisions) and is kept in `stoppedBy`.
     var stopRequested: () -> StopReason? = { nil }
@@ -108,6 +113,7 @@ struct Explainer {
             .flatMap { [$0.change.path] + ($0.change.oldPath.map { [$0] } ?? []) })
         let changedCode = items.filter { $0.category == .code && $0.change.new != nil }.map(\.change.path)
         rangeCode = items.filter { ($0.category == .code || $0.category == .tests) && $0.change.new != nil }.map(\.change.path)
+        archivedOpenSpecChange = items.contains { Self.archivesOpenSpecChange($0.change) }
 
         // 1. Requirements before and after, per spec event.
         var fileOutcomes: [String: DecisionFacts.SpecFileOutcome] = [:]
@@ -191,6 +197,7 @@ struct Explainer {
             if change.kind == .removed, let count = deletedDocuments[eventID] { facts.specFile = .deleted(count) }
             facts.nonCodeTask = NotCodeWork.reason(requirement) ?? nonCodeParent(of: requirement, in: side)
                 ?? keepConstraint(requirement) ?? specDocumentTask(requirement, in: side) ?? contractTask(requirement, in: side)
+                ?? NotCodeWork.documentTarget(requirement)
             facts.descoped = Self.descoped(requirement)
             facts.optionalTask = requirement.kind == .task && requirement.optional
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
@@ -286,12 +293,14 @@ struct Explainer {
                             // A finished story's link to a file deleted since (a migration) is
                             // history, not a request to restore it.
                             facts.staleLink = finishedDocument(requirement)
+                            facts.linkSurvives = facts.staleLink == nil ? linkSurvives(gone) : nil
                             facts.brokenLink = requirement.key
                             var decision = makeDecision(event.id, facts, requirement: requirement,
                                                         change: RequirementChange(kind: .unchanged, before: requirement, after: requirement),
                                                         links: [gone])
                             decision.reason = "\(gone) was deleted, and \(requirement.key) (\(requirement.spec)) links to it"
                                 + (facts.staleLink.map { "; its document is finished work (\($0)): a stale link, not work" } ?? "")
+                                + (facts.linkSurvives.map { ", but \($0): no work" } ?? "")
                             decisions.append(decision)
                         }
                         continue

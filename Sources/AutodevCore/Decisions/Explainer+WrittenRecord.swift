@@ -1,0 +1,104 @@
+import AutodevGit
+
+/// OpenSpec's `openspec/specs/` is the record of shipped behaviour when a change is archived
+/// into it. Issue 21's replay of an unseen OpenSpec project (Python, specs in English and
+/// Chinese) read every requirement there as done, yet that project writes its NEW specs straight
+/// into `openspec/specs/` and implements them later from task cards: 5 of 10 sampled skips were
+/// work nothing implemented (`ReportAggregationService` in no file, upload sessions not written).
+/// So a requirement added there in a range that archived no change is read on the code's
+/// evidence: the names it gives in code spans, looked up in the code at the end of the range.
+extension Explainer {
+    /// Names and phrases of one requirement looked up.
+    static let recordNames = 4
+    /// Code files read for them in one range.
+    static let recordFilesRead = 3_000
+
+    /// Whether a requirement added to `openspec/specs/` was written there as new work rather than
+    /// archived as shipped: not at adoption, no change archived in the range, and it gives names
+    /// (`ReportAggregationService`, `JOB_VERSION_CONFLICT`, a route's `upload-sessions`) of which
+    /// none is in the code. Giving no name, it stays the record (nothing to read either way).
+    mutating func writtenStraightIntoRecord(_ requirement: Requirement) -> Bool {
+        guard !range.firstRun, !archivedOpenSpecChange, requirement.format == .openSpec, requirement.kind != .task,
+              SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) else { return false }
+        let names = Self.recordNames(in: requirement.codeSpans.isEmpty ? recordSpans(of: requirement) : requirement.codeSpans)
+        guard !names.isEmpty else { return false }
+        return !names.contains { inCode($0) }
+    }
+
+    /// The code spans written in a requirement's own text: its lines up to the next heading of
+    /// its level or above (OpenSpec's parser keeps no spans), fenced blocks left out.
+    mutating func recordSpans(of requirement: Requirement) -> [String] {
+        _ = codeNames(of: requirement)  // reads the spec's lines
+        let lines = specLines[requirement.spec] ?? []
+        var spans: [String] = []
+        var fenced = false
+        var index = requirement.line
+        while index < lines.count, spans.count < 40 {
+            let line = lines[index]
+            if line.hasPrefix("### ") || line.hasPrefix("## ") || line.hasPrefix("# ") { break }
+            if line.trimmingSpaces().hasPrefix("```") { fenced.toggle() }
+            if !fenced {
+                let parts = line.split(separator: "`", omittingEmptySubsequences: false)
+                for (position, part) in parts.enumerated() where position % 2 == 1 && position < parts.count - 1 && !part.isEmpty {
+                    spans.append(String(part))
+                }
+            }
+            index += 1
+        }
+        return spans
+    }
+
+    /// Whether `name` is in a code file at the end of the range: as a whole word, or as text for
+    /// a phrase or a route part (`upload-sessions`).
+    mutating func inCode(_ name: String) -> Bool {
+        if let known = recordNamesFound[name] { return known }
+        let evidence = self.evidence(after: true)
+        let wholeWord = name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+        var read = 0
+        var found = false
+        for (path, _) in after.files(under: "") where classifier.classify(path)?.category == .code {
+            read += 1
+            if read > Self.recordFilesRead || shouldStop() { break }
+            guard let bytes = evidence.text(of: path) else { continue }
+            if !Self.lines(in: bytes, holding: name, wholeWord: wholeWord, limit: 1).isEmpty {
+                found = true
+                break
+            }
+        }
+        recordNamesFound[name] = found
+        return found
+    }
+
+    /// The code names of a requirement's code spans: identifiers as `CodeLookup` reads them (not a
+    /// plain lower-case word), and for a route (`POST /v1/upload-sessions/{id}/finalize`) its
+    /// longest literal part.
+    static func recordNames(in spans: [String]) -> [String] {
+        var names: [String] = []
+        for span in spans {
+            for word in span.split(separator: " ") where word.hasPrefix("/") {
+                let parts = word.split(separator: "/").filter { !$0.contains("{") && !$0.contains("<") && !$0.contains(":") }
+                if let longest = parts.max(by: { $0.count < $1.count }), longest.count >= 6, !names.contains(String(longest)) {
+                    names.append(String(longest))
+                }
+            }
+            if span.contains(where: \.isWhitespace) && span.split(separator: " ").contains(where: { $0.hasPrefix("/") }) { continue }
+            for name in CodeLookup.identifiers(in: "`\(span)`") where name.count >= 4 && !names.contains(name) {
+                names.append(name)
+            }
+        }
+        return Array(names.prefix(Self.recordNames))
+    }
+
+    /// A change that archives an OpenSpec change: a file of `openspec/changes/<id>/` deleted or
+    /// moved, or one added under `openspec/changes/archive/`.
+    static func archivesOpenSpecChange(_ change: FileChange) -> Bool {
+        let from = change.oldPath ?? change.path
+        let inChanges = SpecDocument.isUnder(from, ["openspec", "changes"]) && !SpecDocument.isUnder(from, ["openspec", "changes", "archive"])
+        switch change.status {
+        case .deleted: return inChanges
+        case .renamed: return inChanges
+        case .added, .copied: return SpecDocument.isUnder(change.path, ["openspec", "changes", "archive"])
+        default: return false
+        }
+    }
+}
