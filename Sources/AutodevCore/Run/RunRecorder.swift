@@ -64,7 +64,8 @@ struct RunRecorder {
         try? store.save(metrics)
     }
 
-    func persist(run record: RunRecord, decisions: [DecisionRecord], counts: Counts, state: SyncState,
+    /// `decisions`: the log lines, made as they are written (see `FreshTail`).
+    func persist<Records: Sequence<DecisionRecord>>(run record: RunRecord, decisions: Records, counts: Counts, state: SyncState,
                  latency: [String: LatencyHistogram] = [:]) throws(AutodevError) {
         try store.save(decisions: decisions, run: record.id)
         try store.save(record)
