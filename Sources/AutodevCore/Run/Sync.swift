@@ -430,7 +430,7 @@ public final class Sync {
         // Persist, then advance.
         progress(RunProgress(stage: .saving, calls: usage?.calls ?? 0, cost: usage?.cost ?? 0))
         var counts = RunRecorder.Counts(events: events.events.count, decisions: decisions, items: runner.items,
-                                        eventKinds: Dictionary(grouping: events.events, by: \.kind.rawValue).mapValues(\.count),
+                                        eventKinds: events.events.reduce(into: [:]) { $0[$1.kind.rawValue, default: 0] += 1 },
                                         calls: runner.llmCalls)
         // Carried work left in its shard past the window ended the run pending, as if deferred.
         // So did new work past the window left out of the queue (`FreshTail`): deferred, pending.
