@@ -60,18 +60,32 @@ public struct Decision: Sendable, Equatable, Encodable {
     public var reason: String
     /// The row of the rule table that decided (`requirement-added`, `human-change`, ...).
     public var rule: String
-    public var requirement: RequirementInfo?
+    public var requirement: RequirementInfo? {
+        get { requirementBox?.value }
+        set { requirementBox = newValue.map(OutOfLine.init) }
+    }
     /// Paths that connect the requirement to code and tests.
     public var links: [String]
     /// Where the requirement starts in its spec, to list decisions in document order.
     var requirementLine = 0
     /// The whole requirement, for the tiers (not part of the JSON).
-    var requirementDetail: Requirement?
+    var requirementDetail: Requirement? {
+        get { detailBox?.value }
+        set { detailBox = newValue.map(OutOfLine.init) }
+    }
     /// Adopted as the baseline, though it shows no sign of implementation: `--backfill` would
     /// queue it (the onboarding summary counts these).
     public internal(set) var backfillable = false
     /// Set when the rules cannot tell (not part of the JSON; `diff-events` names it in the reason).
-    public internal(set) var doubt: Doubt?
+    public internal(set) var doubt: Doubt? {
+        get { doubtBox?.value }
+        set { doubtBox = newValue.map(OutOfLine.init) }
+    }
+    /// The three optional parts above, out of line (`OutOfLine`): nil for most decisions of a
+    /// large range (a new test has no requirement), and about 400 bytes of each decision inline.
+    private var requirementBox: OutOfLine<RequirementInfo>?
+    private var detailBox: OutOfLine<Requirement>?
+    private var doubtBox: OutOfLine<Doubt>?
 
     public init(eventId: String, action: DecisionAction, reason: String, rule: String,
                 requirement: RequirementInfo?, links: [String]) {
@@ -79,8 +93,8 @@ public struct Decision: Sendable, Equatable, Encodable {
         self.action = action
         self.reason = reason
         self.rule = rule
-        self.requirement = requirement
         self.links = links
+        self.requirementBox = requirement.map(OutOfLine.init)
     }
 
     enum CodingKeys: String, CodingKey { case eventId, action, reason, rule, requirement, links, unsure }

@@ -14,6 +14,14 @@ extension Explainer {
     /// imported from it is in it. Nil when one does not (a test written before its code) or
     /// the test imports nothing of the project.
     mutating func importedCode(testedBy test: String) -> String? {
+        if let known = importedCodeByTest[test] { return known }
+        let found = readImportedCode(testedBy: test)
+        importedCodeByTest[test] = found
+        return found
+    }
+
+    /// `importedCode(testedBy:)`, read from the test's text.
+    private mutating func readImportedCode(testedBy test: String) -> String? {
         guard let side = after.side(of: test), let bytes = try? repository.content(of: side) else { return nil }
         let text = String(decoding: bytes.prefix(Self.importScanBytes), as: UTF8.self)
         let evidence = evidence(after: true)

@@ -22,8 +22,12 @@ struct PassQueue {
     var unlisted = 0
     /// Carried work held in memory (requeued requests) that is past the window: queued again as is.
     var kept: [WorkItem] = []
-    /// Feature keys (`ChangePlanner.key`) of the carried work that names files, window or not.
+    /// Feature keys (`ChangePlanner.key`) of the carried work that names files, window or not,
+    /// and of the new work past the window left in `tail`.
     var featuresNamingFiles: Set<String> = []
+    /// New work past the run's window not built into `items` (see `FreshTail`): it is logged as
+    /// deferred and queued as it is.
+    var tail = FreshTail()
 
     /// What work is about, so newer work on the same subject replaces it.
     static func subjectKey(_ item: WorkItem) -> String {
@@ -35,28 +39,37 @@ struct PassQueue {
     /// `carried`: the pending work the run starts from; with shards, only the first `window`
     /// pieces of it (in the order the run takes them) go into `items`, the rest stays in its
     /// shard, and at most `window + chunk` of it is held at once (`CarriedWork`).
+    /// `freshWindow`: how many pieces of work the run takes (`max_events_per_run`); when more
+    /// than `freshChunk` pieces of new work are past it, they go to `tail` instead of `items`.
     static func build(decisions: [Decision], events: [Event], state: inout SyncState, now: Int64,
                       finished: [String: String] = [:], carried source: CarriedWork? = nil,
-                      window: Int = .max, chunk: Int = 4096, handOver: Bool = false) throws(AutodevError) -> PassQueue {
+                      window: Int = .max, chunk: Int = 4096, handOver: Bool = false,
+                      freshWindow: Int? = nil, freshChunk: Int = .max) throws(AutodevError) -> PassQueue {
         let source = source ?? CarriedWork(loaded: state.pending)
         var queue = PassQueue()
-        let eventsByID = Dictionary(events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var fresh: [WorkItem] = []
-        for decision in decisions {
-            guard decision.action.needsWork, let event = eventsByID[decision.eventId] else {
+        // New work is kept as references (decision, event, priority, id), built into a piece of
+        // work where it is taken: 200,000 of them held as `WorkItem`s were hundreds of MB.
+        let eventIndex = Dictionary(events.indices.map { (events[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+        var fresh: [FreshTail.Ref] = []
+        var freshSubjects = Set<String>(), freshIDs = Set<String>(), taskScopes = Set<String>()
+        var freshNaming: [String: String] = [:]
+        for (index, decision) in decisions.enumerated() {
+            guard decision.action.needsWork, let eventAt = eventIndex[decision.eventId] else {
                 queue.skipped.append(DecisionRecord(run: "", eventId: decision.eventId, work: nil, action: decision.action, rule: decision.rule,
                                                     reason: decision.reason, requirement: decision.requirement?.key,
                                                     spec: decision.requirement?.spec, textHash: decision.requirement?.textHash,
                                                     tier: nil, outcome: "skip", files: []))
                 continue
             }
-            fresh.append(WorkItem(decision, event: event, now: now))
+            let item = WorkItem(decision, event: events[eventAt], now: now)
+            freshSubjects.insert(subjectKey(item))
+            let first = freshIDs.insert(item.id).inserted
+            // A feature whose tasks arrive as work now: its stories and requirements queued by an
+            // earlier run (the spec came first, tasks.md later) are covered by them (`covered-by-tasks`).
+            if let requirement = item.requirement, requirement.isTask, let scope = requirement.featureScope { taskScopes.insert(scope) }
+            if first && !item.links.isEmpty { freshNaming[item.id] = ChangePlanner.key(of: item) }
+            fresh.append(.init(decision: index, event: eventAt, priority: item.priority, id: item.id))
         }
-        let freshSubjects = Set(fresh.map(subjectKey))
-        let freshIDs = Set(fresh.map(\.id))
-        // A feature whose tasks arrive as work now: its stories and requirements queued by an
-        // earlier run (the spec came first, tasks.md later) are covered by them (`covered-by-tasks`).
-        let taskScopes = Set(fresh.compactMap { item in item.requirement.flatMap { $0.isTask ? $0.featureScope : nil } })
         let coveredByTasks = { (item: WorkItem) -> Bool in
             guard let requirement = item.requirement, !freshIDs.contains(item.id), requirement.ordinal != nil, !requirement.isTask,
                   let scope = requirement.featureScope else { return false }
@@ -185,9 +198,11 @@ struct PassQueue {
         for item in survivors where seen.insert(item.id).inserted {
             queue.items.append(item)
         }
-        for item in fresh where !carriedIDs.contains(item.id) && seen.insert(item.id).inserted && state.awaitingLLM[item.id] == nil {
-            queue.items.append(item)
+        var listed: [FreshTail.Ref] = []
+        for ref in fresh where !carriedIDs.contains(ref.id) && seen.insert(ref.id).inserted && state.awaitingLLM[ref.id] == nil {
+            listed.append(ref)
         }
+        fresh = []
         // Carried or not, looked up once per item rather than twice per comparison.
         let items = queue.items
         let carried = items.map { queue.carried.contains($0.id) }
@@ -198,6 +213,21 @@ struct PassQueue {
             return items[i].id < items[j].id
         }
         queue.items = order.map { items[$0] }
+        // New work is never in `carried` (its ids are not carried ones), so it comes after the
+        // carried work, by priority then id (all of it was first seen now): the order the whole
+        // queue sorted together had.
+        listed.sort { a, b in a.priority != b.priority ? a.priority > b.priority : a.id < b.id }
+        let room = freshWindow.map { max(0, $0 - queue.items.count) } ?? listed.count
+        let held = listed.count - room > freshChunk ? room : listed.count
+        for ref in listed[..<held] {
+            queue.items.append(WorkItem(decisions[ref.decision], event: events[ref.event], now: now))
+        }
+        if held < listed.count {
+            queue.tail = FreshTail(refs: Array(listed[held...]), decisions: decisions, events: events, now: now)
+            for ref in queue.tail.refs {
+                if let key = freshNaming[ref.id] { queue.featuresNamingFiles.insert(key) }
+            }
+        }
         return queue
     }
 }

@@ -35,9 +35,16 @@ struct RunRecorder {
             for call in calls where call.outcome == .failed || call.outcome == .malformed {
                 errors[call.outcome == .failed ? "llm-failed" : "llm-malformed", default: 0] += 1
             }
-            self.decisions = Dictionary(grouping: decisions, by: { $0.action.rawValue }).mapValues(\.count)
-            workItems = decisions.filter(\.action.needsWork).count
-            skips = Dictionary(grouping: decisions.filter { !$0.action.needsWork }, by: \.rule).mapValues(\.count)
+            // Counted in one pass: grouping and filtering copied every decision (about 1 KB
+            // each, the largest allocation of a first sync over 20,000 new tests).
+            var byAction: [String: Int] = [:], skips: [String: Int] = [:], workItems = 0
+            for decision in decisions {
+                byAction[decision.action.rawValue, default: 0] += 1
+                if decision.action.needsWork { workItems += 1 } else { skips[decision.rule, default: 0] += 1 }
+            }
+            self.decisions = byAction
+            self.workItems = workItems
+            self.skips = skips
             var tiers: [String: Int] = [:]
             for item in items where item.tier != "deferred" && !item.outcome.hasPrefix("failed") { tiers[item.tier, default: 0] += 1 }
             self.tiers = tiers
@@ -64,7 +71,8 @@ struct RunRecorder {
         try? store.save(metrics)
     }
 
-    func persist(run record: RunRecord, decisions: [DecisionRecord], counts: Counts, state: SyncState,
+    /// `decisions`: the log lines, made as they are written (see `FreshTail`).
+    func persist<Records: Sequence<DecisionRecord>>(run record: RunRecord, decisions: Records, counts: Counts, state: SyncState,
                  latency: [String: LatencyHistogram] = [:]) throws(AutodevError) {
         try store.save(decisions: decisions, run: record.id)
         try store.save(record)

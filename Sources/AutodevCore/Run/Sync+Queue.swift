@@ -51,19 +51,20 @@ extension Sync {
     /// Only shards whose work changed are encoded and written (see `WorkQueue`).
     /// With a queue read lazily (`origin.shards`), `queue.pending` is the work the pass holds
     /// (deferred, queued again) and `lifted` the ids it took out of the shards; every other
-    /// piece of work stays in its shard as it was.
-    func saveQueue(_ queue: WorkQueue, before: WorkQueue, origin: QueueOrigin, lifted: Set<String> = [], checkpoint moveTo: ObjectID?,
-                   expected: ObjectID?, message: String) throws(AutodevError) {
+    /// piece of work stays in its shard as it was. `tail`: new work past the window, pending too,
+    /// built shard by shard as its shard is written.
+    func saveQueue(_ queue: WorkQueue, before: WorkQueue, origin: QueueOrigin, lifted: Set<String> = [], tail: FreshTail = FreshTail(),
+                   checkpoint moveTo: ObjectID?, expected: ObjectID?, message: String) throws(AutodevError) {
         var tip = origin.tip
-        if origin.tip != nil || !queue.isEmpty || origin.shardedCount > 0 {
+        if origin.tip != nil || !queue.isEmpty || origin.shardedCount > 0 || !tail.isEmpty {
             var entries: [String: ObjectID?] = [:]
             let pendingCount: Int
             if let shards = origin.shards {
-                pendingCount = try writeShards(queue, over: shards, count: origin.shardedCount, lifted: lifted, into: &entries)
+                pendingCount = try writeShards(queue, over: shards, count: origin.shardedCount, lifted: lifted, tail: tail, into: &entries)
             } else {
                 let reusable = origin.source?.filter { path, _ in !origin.dirty.contains(where: { path == WorkQueue.shardPath($0) }) }
-                try writeShards(queue, prefix: "", reusing: reusable, previous: before.pending, into: &entries)
-                pendingCount = queue.pending.count
+                try writeShards(queue, prefix: "", reusing: reusable, previous: before.pending, tail: tail, into: &entries)
+                pendingCount = queue.pending.count + tail.count
             }
             if let source = origin.source {
                 for (path, id) in source { entries["before/" + path] = id }
@@ -91,9 +92,10 @@ extension Sync {
     /// Puts `queue`'s `meta.json` and shards under `prefix` into `entries`. A shard whose work is
     /// the same as in `previous` (the queue `reusing` was read as) keeps its blob id from
     /// `reusing`; every other shard is encoded (one piece of work a line) and written.
-    func writeShards(_ queue: WorkQueue, prefix: String, reusing: [String: ObjectID]?, previous: [WorkItem],
+    /// `tail`'s work joins its shards, built one shard at a time.
+    func writeShards(_ queue: WorkQueue, prefix: String, reusing: [String: ObjectID]?, previous: [WorkItem], tail: FreshTail = FreshTail(),
                      into entries: inout [String: ObjectID?]) throws(AutodevError) {
-        let meta = WorkQueue.Meta(schemaVersion: WorkQueue.layoutVersion, checkpoint: queue.checkpoint, pending: queue.pending.count,
+        let meta = WorkQueue.Meta(schemaVersion: WorkQueue.layoutVersion, checkpoint: queue.checkpoint, pending: queue.pending.count + tail.count,
                                   awaiting: queue.awaiting)
         let metaBytes = try store.encode(meta, pretty: true) + [0x0A]
         entries[prefix + "meta.json"] = try gitCall { try self.repository.writeBlob(metaBytes) }
@@ -106,16 +108,21 @@ extension Sync {
         }
         let groups = grouped(queue.pending)
         let was = reusing == nil ? [:] : grouped(previous)
+        let tailGroups = tail.isEmpty ? [:] : tail.byShard()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for (shard, indices) in groups {
+        for shard in Set(groups.keys).union(tailGroups.keys) {
             let path = WorkQueue.shardPath(shard)
-            if let id = reusing?[path], let old = was[shard], old.count == indices.count,
-               zip(old, indices).allSatisfy({ previous[$0] == queue.pending[$1] }) {
+            var items = (groups[shard] ?? []).map { queue.pending[$0] }
+            if let indices = tailGroups[shard] {
+                items += indices.map { tail.item(tail.refs[$0]) }
+                items.sort { $0.id < $1.id }
+            }
+            if let id = reusing?[path], let old = was[shard], old.map({ previous[$0] }) == items {
                 entries[prefix + path] = id
                 continue
             }
-            let bytes = try Self.shardBytes(indices.map { queue.pending[$0] }, encoder: encoder)
+            let bytes = try Self.shardBytes(items, encoder: encoder)
             entries[prefix + path] = try gitCall { try self.repository.writeBlob(bytes) }
         }
     }
@@ -139,11 +146,12 @@ extension Sync {
     /// work): a shard that lost no work (`lifted`) and gains none from `queue.pending` keeps its
     /// blob; every other is decoded, changed and written, one at a time. The same bytes as
     /// `writeShards` of the whole queue. Returns how many pieces of work the shards hold now.
-    func writeShards(_ queue: WorkQueue, over shards: [String: ObjectID], count: Int, lifted: Set<String>,
+    func writeShards(_ queue: WorkQueue, over shards: [String: ObjectID], count: Int, lifted: Set<String>, tail: FreshTail = FreshTail(),
                      into entries: inout [String: ObjectID?]) throws(AutodevError) -> Int {
         var added: [String: [WorkItem]] = [:]
         for item in queue.pending { added[WorkQueue.shard(of: item.id), default: []].append(item) }
-        var dirty = Set(added.keys)
+        let tailGroups = tail.isEmpty ? [:] : tail.byShard()
+        var dirty = Set(added.keys).union(tailGroups.keys)
         for id in lifted { dirty.insert(WorkQueue.shard(of: id)) }
         let dirtyPaths = Set(dirty.map(WorkQueue.shardPath))
         for (path, id) in shards where !dirtyPaths.contains(path) { entries[path] = id }
@@ -152,7 +160,7 @@ extension Sync {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for shard in dirty.sorted() {
             let path = WorkQueue.shardPath(shard)
-            let new = added[shard] ?? []
+            let new = (added[shard] ?? []) + (tailGroups[shard] ?? []).map { tail.item(tail.refs[$0]) }
             let newIDs = Set(new.map(\.id))
             var old: [WorkItem] = []
             if let id = shards[path] { old = try CarriedWork.decodeShard(id, in: repository) }

@@ -29,6 +29,11 @@ public final class Sync {
     /// How many pieces of carried work past the run's window a pass holds before it cuts them
     /// back (`PassQueue.build`); the result is the same for any value, only the memory differs.
     public var carriedChunk = 4096
+    /// How many pieces of the range's new work past the run's window a pass holds: with more,
+    /// they are kept as references and built one at a time where they are logged and queued
+    /// (`FreshTail`), and `sync`'s items list only the window. The queue, logs and state are
+    /// the same for any value, only the memory differs.
+    public var freshChunk = 4096
     /// The spending ledger, breakers and calibrations shared with other runners through git
     /// (`sync --ci` sets it); nil: this clone's own.
     public var sharedLedger: SharedLedger?
@@ -306,13 +311,19 @@ public final class Sync {
         let repository = self.repository
         let carried = CarriedWork(loaded: state.pending, shards: origin.shards ?? [:],
                                   read: { id throws(AutodevError) in try CarriedWork.decodeShard(id, in: repository) })
+        // New work past the window is left as references (`FreshTail`) unless something needs
+        // each piece in memory: a preview lists it, state.json caches the queue (not in git yet,
+        // and carried work is there), or triage's calls may have served it (their log lines).
+        let streamsFresh = !dryRun && (queueInGit || pendingIsDecidedAgain) && triaged.calls.isEmpty
         let queue = try PassQueue.build(decisions: decisions, events: events.events, state: &state, now: started,
                                         finished: events.finishedByProgress, carried: carried, window: config[.maxEventsPerRun],
-                                        chunk: carriedChunk, handOver: !config.providers.isEmpty && config[.llmEnabled])
+                                        chunk: carriedChunk, handOver: !config.providers.isEmpty && config[.llmEnabled],
+                                        freshWindow: streamsFresh ? config[.maxEventsPerRun] : nil, freshChunk: freshChunk)
         notes.append(contentsOf: queue.notes)
         if !dryRun { for file in queue.supersededRequests { FileSystem.remove(store.pendingFolder + "/" + file) } }
         // Work left in its shards is named by the shards it was read from, not listed id by id.
-        let runID = "run-" + String(SHA256.hex("\(range.from?.hex ?? "-")..\(range.worktree ? "worktree" : range.to?.hex ?? "-")\n" + queue.items.map(\.id).joined(separator: ",")
+        let runID = "run-" + String(SHA256.hex("\(range.from?.hex ?? "-")..\(range.worktree ? "worktree" : range.to?.hex ?? "-")\n"
+            + (queue.items.map(\.id) + queue.tail.refs.map(\.id)).joined(separator: ",")
             + (queue.unlisted > 0 ? "\n+\(queue.unlisted) carried in " + Self.digest(of: origin.shards ?? [:]) : "")).prefix(12))
         // Results are built on the processed commit; for the work tree, on HEAD (the work tree's
         // own changes stay the user's: they are not copied to the results branch).
@@ -322,7 +333,7 @@ public final class Sync {
         }
         step(.decided)
 
-        let nothingToDo = queue.items.isEmpty && events.events.isEmpty && queue.unlisted == 0 && queue.kept.isEmpty
+        let nothingToDo = queue.items.isEmpty && events.events.isEmpty && queue.unlisted == 0 && queue.kept.isEmpty && queue.tail.isEmpty
         if !dryRun && !nothingToDo {
             state.loop = .init(state: .processing, task: queue.items.first?.id, pid: getpid(), since: started)
             try store.save(cached(state))
@@ -419,11 +430,12 @@ public final class Sync {
         // Persist, then advance.
         progress(RunProgress(stage: .saving, calls: usage?.calls ?? 0, cost: usage?.cost ?? 0))
         var counts = RunRecorder.Counts(events: events.events.count, decisions: decisions, items: runner.items,
-                                        eventKinds: Dictionary(grouping: events.events, by: \.kind.rawValue).mapValues(\.count),
+                                        eventKinds: events.events.reduce(into: [:]) { $0[$1.kind.rawValue, default: 0] += 1 },
                                         calls: runner.llmCalls)
         // Carried work left in its shard past the window ended the run pending, as if deferred.
-        if queue.unlisted > 0 { counts.work["deferred", default: [:]]["pending", default: 0] += queue.unlisted }
-        let pendingAfter = runner.deferred.count + queue.kept.count + queue.unlisted
+        // So did new work past the window left out of the queue (`FreshTail`): deferred, pending.
+        if queue.unlisted + queue.tail.count > 0 { counts.work["deferred", default: [:]]["pending", default: 0] += queue.unlisted + queue.tail.count }
+        let pendingAfter = runner.deferred.count + queue.kept.count + queue.unlisted + queue.tail.count
         let stopSignal = stopRequested()
         var record = RunRecord(id: runID, startedAt: started, finishedAt: clock.now(), from: range.from?.hex,
                                to: range.to?.hex, status: stopSignal != nil ? .interrupted : .completed,
@@ -451,7 +463,12 @@ public final class Sync {
             // guard retried is kept without its time (0), which is in the retried call's.
             for call in runner.llmCalls { timings.observe(.llmCall(provider: call.provider), milliseconds: call.latencyMilliseconds) }
             timings.observe(.sync, milliseconds: clock.monotonicMilliseconds() - startedMonotonic)
-            try RunRecorder(store: store).persist(run: record, decisions: queue.skipped + runner.records, counts: counts, state: cached(state),
+            // The lines of new work past the window (`FreshTail`) go where the runner would have
+            // written them: after the queue's loop, before tier 5's; made one at a time.
+            let split = runner.loopRecordsEnd
+            let log = [AnySequence(queue.skipped), AnySequence(runner.records[..<split]),
+                       AnySequence(queue.tail.records(run: runID, limit: config[.maxEventsPerRun])), AnySequence(runner.records[split...])].joined()
+            try RunRecorder(store: store).persist(run: record, decisions: log, counts: counts, state: cached(state),
                                                   latency: timings.snapshot())
             step(.persisted)
             // The queue goes to git with the checkpoint: losing `.auto-dev/` loses no work.
@@ -459,7 +476,7 @@ public final class Sync {
             let message = "autodev: processed \(range.from.map { String($0.hex.prefix(12)) } ?? "(start)")..\(range.to.map { String($0.hex.prefix(12)) } ?? "worktree")"
             try saveQueue(leftQueue(pending: state.pending, state: state, checkpoint: moveTo ?? origin.checkpoint),
                           before: leftQueue(pending: initial.pending, state: initial, checkpoint: origin.checkpoint), origin: origin, lifted: queue.lifted,
-                          checkpoint: moveTo, expected: range.checkpoint, message: message)
+                          tail: queue.tail, checkpoint: moveTo, expected: range.checkpoint, message: message)
             if !queueInGit, !pendingIsDecidedAgain, !state.pending.isEmpty, (try? repository.referenceTarget(queueRef)) != nil {
                 // The run that made the queue ref cached the pending work in state.json (the queue
                 // was not in git yet when it was saved); now it is, and the next run would decode

@@ -33,6 +33,10 @@ final class TierRunner {
     let context: Context
     var items: [SyncPass.Item] = []
     var records: [DecisionRecord] = []
+    /// Where in `records` the log lines of work deferred by the run's limit end (the last piece
+    /// of work of the queue's loop): the lines of new work past the window that PassQueue left
+    /// out of the queue (`FreshTail`) go here, as they would have been written.
+    private(set) var loopRecordsEnd = 0
     var deferred: [WorkItem] = []
     var failures: [String] = []
     /// Settings that keep work from being checked (a `[validate] command` whose program is not
@@ -116,7 +120,7 @@ final class TierRunner {
             // After a stop, only work whose generator finished is still taken in (it is done).
             let finishedGenerator = if case .success? = generated[item.id] { true } else { false }
             if index >= maxItems || (context.stopRequested() != nil && !finishedGenerator) {
-                deferItem(item, index >= maxItems ? "over max_events_per_run (\(maxItems)); pending" : "stopped by a signal; pending")
+                deferItem(item, index >= maxItems ? Self.overLimit(maxItems) : "stopped by a signal; pending")
                 continue
             }
             if !context.dryRun, context.clock.monotonicMilliseconds() - lastStateWrite >= 1000 {
@@ -179,6 +183,7 @@ final class TierRunner {
             forLLM = ordered(forLLM, from: 0) { $0.id }
         }
         progress(RunProgress(stage: .tiers, done: queue.count, total: queue.count, tier: lastTier))
+        loopRecordsEnd = records.count
         if llm != nil, !forLLM.isEmpty, let problem = gate?.sandbox.problem() {
             // The answers could not be checked without running model code unconfined: no call.
             for item in forLLM { deferItem(item, "pending: " + Sandbox.refusal(problem), failed: true) }
@@ -315,6 +320,11 @@ final class TierRunner {
     func judge(_ gate: ValidationGate, baseTree: ObjectID, files: [String: ObjectID], logPath: String?) -> ValidationGate.Outcome {
         guard let baseline = currentBaseline(gate, baseTree: baseTree) else { return .stopped }
         return gate.judge(baseTree: baseTree, files: files, against: baseline, logPath: logPath, stopRequested: context.stopRequested)
+    }
+
+    /// The outcome of work past `max_events_per_run` (`limit`).
+    static func overLimit(_ limit: Int) -> String {
+        "over max_events_per_run (\(limit)); pending"
     }
 
     /// Work carried over and deferred again by a limit or a stop gets no new log line: it was

@@ -117,7 +117,7 @@ public struct StateStore: Sendable {
 
     /// The run's decision log, one line a decision, each stamped with `run`; written in pieces of
     /// about 64 KB (200,000 decisions were 64 MB held at once, besides two copies of the records).
-    public func save(decisions: [DecisionRecord], run: String) throws(AutodevError) {
+    public func save<Records: Sequence<DecisionRecord>>(decisions: Records, run: String) throws(AutodevError) {
         try FileSystem.writeAtomically(decisionsFolder + "/\(run).jsonl") { (write: ([UInt8]) throws(AutodevError) -> Void) throws(AutodevError) in
             var lines: [UInt8] = []
             lines.reserveCapacity(70_000)
