@@ -93,8 +93,11 @@ final class CallGuard {
                       providerQuotaLeft: quota)
     }
 
-    /// Sends `request` to `provider` if everything allows it, retrying transient failures.
-    func call(_ provider: any LLMProvider, _ request: LLMRequest, estimatedTokens: Int, work: [String], hasFallback: Bool) -> Outcome {
+    /// Sends `request` to `provider` if everything allows it, retrying transient failures; at
+    /// most `maxAttempts` requests in all (a retry is a call: the run's `max_llm_calls_per_run`
+    /// holds across them).
+    func call(_ provider: any LLMProvider, _ request: LLMRequest, estimatedTokens: Int, work: [String], hasFallback: Bool,
+              maxAttempts: Int = .max) -> Outcome {
         let name = provider.config.name
         attempts = []
         outcomeIsLastAttempt = false
@@ -236,6 +239,11 @@ final class CallGuard {
                 retry += 1
                 guard breaker.state == .closed, let delay = backoff.delay(retry: retry, after: error, jitter: jitter()) else {
                     return .failed(error)
+                }
+                guard attempts.count < maxAttempts else {
+                    var capped = error
+                    capped.message += " (not retried: the run's loop.max_llm_calls_per_run is reached)"
+                    return .failed(capped)
                 }
                 guard clock.monotonicMilliseconds() + delay <= deadline else {
                     if let seconds = error.retryAfterSeconds, seconds > 0 {

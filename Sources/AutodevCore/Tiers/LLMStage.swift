@@ -202,7 +202,7 @@ extension TierRunner {
                 let answer: LLMAnswer
                 do throws(LLMError) {
                     let guarded = setup.guarded?.call(provider, prompt.request, estimatedTokens: prompt.estimatedTokens, work: prompt.work,
-                                                      hasFallback: index + 1 < setup.providers.count)
+                                                      hasFallback: index + 1 < setup.providers.count, maxAttempts: maxCalls - calls + 1)
                     // Retries inside the guard are calls made too; `record` gets its request's charge.
                     let retried = setup.guarded?.records(for: &record) ?? []
                     llmCalls += retried

@@ -139,4 +139,38 @@ import Testing
             .filter { $0["tier"] as? String == "deferred" }
         #expect(deferred.count == 1 && (deferred.first?["calls"] as? [[String: Any]])?.count == 1, "\(log)")
     }
+
+    /// A retry is a call: with `max_llm_calls_per_run = 2`, a provider that keeps failing
+    /// (transiently, so the guard would retry it 3 times) receives 2 requests in the run, not 4,
+    /// and the other work item waits for the next run.
+    @Test func retriesStopAtTheRunsCallLimit() throws {
+        let server = try HTTPTestServer { _ in
+            .json(500, #"{"error":{"message":"overloaded"}}"#, headers: [("retry-after-ms", "1")])
+        }
+        let fixture = try GitFixture()
+        try fixture.write("config/autodev.toml", """
+            [loop]
+            max_llm_calls_per_run = 2
+
+            [loop.llm_optimization]
+            batch_size = 1
+
+            [loop.recovery]
+            max_retries = 3
+
+            [[llm.providers]]
+            name = "test"
+            kind = "openai"
+            base_url = "\(server.baseURL)/v1"
+            model = "test-model"
+            """)
+        try fixture.write("specs/001-a/spec.md", "# A\n\n- **FR-000**: System MUST start\n")
+        try fixture.commit("Set up")
+        #expect(try SyncCommandTests.sync(fixture).status == 0)  // adopts
+        try fixture.write("specs/001-a/spec.md", "# A\n\n- **FR-000**: System MUST start\n- **FR-001**: System MUST log\n- **FR-002**: System MUST stop\n")
+        try fixture.commit("Two more requirements")
+        let run = try SyncCommandTests.sync(fixture)
+        #expect(server.requests.count == 2, "requests sent: \(server.requests.count)\n\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("2 calls"), "\(run.stdout)")
+    }
 }
