@@ -139,26 +139,18 @@ final class SpecIndex {
             body.append(0x20)
             for (position, key) in entry.keys.enumerated() {
                 if position > 0 { body.append(0x2C) }
-                appendHex(key, to: &body)
+                CacheFileFrame.appendHex(key, to: &body)
             }
             body.append(0x09)
             body.append(contentsOf: path.utf8)
             body.append(0x0A)
         }
-        var file = Array("\(header) \(version) \(entries.count) ".utf8)
-        appendHex(hash(body), to: &file)
-        file.append(0x0A)
-        return file + body
+        return CacheFileFrame.encode(name: header, version: version, entries: entries.count, body: body)
     }
 
     /// The entries of an index file; nil when it is not one of this version, or damaged.
     static func decode(_ bytes: [UInt8]) -> [String: Entry]? {
-        guard let end = bytes.firstIndex(of: 0x0A) else { return nil }
-        let head = String(decoding: bytes[..<end], as: UTF8.self).split(separator: " ")
-        guard head.count == 4, head[0] == header, head[1] == String(version), let count = Int(head[2]),
-              let checksum = UInt64(head[3], radix: 16) else { return nil }
-        let body = bytes[(end + 1)...]
-        guard hash(body) == checksum else { return nil }
+        guard let (count, body) = CacheFileFrame.decode(bytes, name: header, version: version) else { return nil }
         var entries: [String: Entry] = [:]
         entries.reserveCapacity(count)
         for line in body.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
@@ -175,13 +167,7 @@ final class SpecIndex {
             let path = String(decoding: line[(tab + 1)...], as: UTF8.self)
             guard !path.isEmpty, entries.updateValue(Entry(blob: blob, keys: keys), forKey: path) == nil else { return nil }
         }
-        guard entries.count == count, body.last == 0x0A || body.isEmpty else { return nil }
+        guard entries.count == count else { return nil }
         return entries
-    }
-
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    private static func appendHex(_ value: UInt64, to bytes: inout [UInt8]) {
-        for shift in stride(from: 60, through: 0, by: -4) { bytes.append(digits[Int((value >> UInt64(shift)) & 0xF)]) }
     }
 }

@@ -167,21 +167,13 @@ final class SpecTreeIndex {
             }
             body.append(0x0A)
         }
-        var file = Array("\(header) \(version) \(ids.count) ".utf8)
-        appendHex(SpecIndex.hash(body), to: &file)
-        file.append(0x0A)
-        return file + body
+        return CacheFileFrame.encode(name: header, version: version, entries: ids.count, body: body)
     }
 
     /// The listings of an index file; nil when it is not one of this version, is damaged, or
     /// names a subfolder it holds no listing of.
     static func decode(_ bytes: [UInt8]) -> [ObjectID: Listing]? {
-        guard let end = bytes.firstIndex(of: 0x0A) else { return nil }
-        let head = String(decoding: bytes[..<end], as: UTF8.self).split(separator: " ")
-        guard head.count == 4, head[0] == header, head[1] == String(version), let count = Int(head[2]),
-              let checksum = UInt64(head[3], radix: 16) else { return nil }
-        let body = bytes[(end + 1)...]
-        guard SpecIndex.hash(body) == checksum, body.last == 0x0A || body.isEmpty else { return nil }
+        guard let (count, body) = CacheFileFrame.decode(bytes, name: header, version: version) else { return nil }
         var listings: [ObjectID: Listing] = [:]
         listings.reserveCapacity(count)
         for line in body.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
@@ -242,11 +234,5 @@ final class SpecTreeIndex {
             }
         }
         return String(decoding: name, as: UTF8.self)
-    }
-
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    private static func appendHex(_ value: UInt64, to bytes: inout [UInt8]) {
-        for shift in stride(from: 60, through: 0, by: -4) { bytes.append(digits[Int((value >> UInt64(shift)) & 0xF)]) }
     }
 }
