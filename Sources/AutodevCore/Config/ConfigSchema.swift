@@ -57,7 +57,7 @@ public enum ConfigSchema {
             ConfigKey(name: "loop.max_events_per_run", kind: .int(1...1_000_000), defaultValue: .int(200),
                       help: "Events taken from the queue in one run; the rest stay pending."),
             ConfigKey(name: "loop.max_llm_calls_per_run", kind: .int(0...100_000), defaultValue: .int(20),
-                      help: "LLM calls allowed in one run."),
+                      help: "LLM calls allowed in one run (each retry is a call)."),
             ConfigKey(name: "loop.max_tokens_per_run", kind: .int(0...1_000_000_000), defaultValue: .int(200_000),
                       help: "LLM tokens (prompt + answer) allowed in one run."),
             ConfigKey(name: "loop.max_concurrent_tasks", kind: .int(1...64), defaultValue: .int(4),
