@@ -30,13 +30,15 @@ enum PlainStructure {
 
     /// The number of `Label: value` fields a paragraph's text is made of, or nil when it is
     /// anything else. A label is one to three words starting with a letter (any script), a
-    /// colon (ASCII or full-width) after it; every value is at most 80 characters.
+    /// colon (ASCII or full-width) after it; a lone field's value is at most 80 characters,
+    /// one among several at most 200.
     static func fieldCount(_ text: String) -> Int? {
         // CJK text puts no space after a full-width colon (`状态：已批准`).
         let words = text.replacing("：", with: "： ").split(whereSeparator: \.isWhitespace).map(String.init)
         guard let first = words.first, isLabelEnd(first) || startsLabel(words, at: 0) != nil else { return nil }
         var count = 0
         var valueLength = 0
+        var longest = 0
         var index = 0
         while index < words.count {
             // A value has at least one word: right after a label, the next word is its value
@@ -49,9 +51,13 @@ enum PlainStructure {
             }
             if count == 0 { return nil }
             valueLength += words[index].count + 1
-            if valueLength > 80 { return nil }
+            longest = max(longest, valueLength)
+            if valueLength > 200 { return nil }
             index += 1
         }
+        // A lone label before a long value is a sentence ("Note: the service must …"); among
+        // other fields a value may run longer (a `Related Spec:` with two paths and a remark).
+        if count == 1 && longest > 80 { return nil }
         return count > 0 && valueLength > 0 ? count : nil
     }
 

@@ -121,6 +121,8 @@ import Testing
         #expect(PlainStructure.fieldCount("状态：已批准") == 1)
         #expect(PlainStructure.fieldCount("Users see their orders sorted by date, newest first") == nil)
         #expect(PlainStructure.fieldCount("Status:") == nil)
+        #expect(PlainStructure.fieldCount("Issue: #95 Severity: Medium Related Spec: specs/82-fix-tabs/ — regression of the same fix; specs/7-tab-management/ — AC6") == 3)
+        #expect(PlainStructure.fieldCount("Note: the client retries a failed upload three times with exponential backoff, then reports the error") == nil)
         #expect(PlainStructure.isDate("2026-02-13") && PlainStructure.isDate("13.02.2026") && PlainStructure.isDate(" 2026/2/3 "))
         #expect(!PlainStructure.isDate("1.1") && !PlainStructure.isDate("v1.2.3") && !PlainStructure.isDate("#15"))
     }
