@@ -60,6 +60,9 @@ struct DecisionFacts: Sendable, Equatable {
     public var nonCodeTask: String?
     /// An optional task (Kiro's `- [ ]*`): not required work.
     public var optionalTask = false
+    /// Why a numbered task is a group (`- [ ] 5. API server` over `- [ ] 5.1 …`, `5.2 …`): its
+    /// required subtasks carry its work, so it is no work of its own.
+    public var taskGroup: String?
     /// A task that deletes or moves files (or deletes a name from the code): whether the tree
     /// shows it done, and what it shows.
     public var removal: Removal?
@@ -209,6 +212,9 @@ enum DecisionRules {
         DecisionRule(id: "task-not-code", action: .skip,
                      applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.nonCodeTask != nil },
                      reason: { "not code work — \($0.nonCodeTask ?? ""); it is for a person or the project's checks" }),
+        DecisionRule(id: "task-group", action: .skip,
+                     applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.taskGroup != nil },
+                     reason: { "a group of tasks: \($0.taskGroup ?? "")" }),
         DecisionRule(id: "covered-by-parent", action: .skip,
                      applies: { $0.requirementChange != nil && $0.coveredBy != nil },
                      reason: { "part of \($0.coveredBy ?? "?")'s work in this run" }),

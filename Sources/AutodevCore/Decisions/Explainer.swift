@@ -203,6 +203,7 @@ struct Explainer {
                 ?? NotCodeWork.documentTarget(requirement)
             facts.descoped = Self.descoped(requirement)
             facts.optionalTask = requirement.kind == .task && requirement.optional
+            if change.kind != .removed { facts.taskGroup = taskGroup(of: requirement, in: side) }
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
             if change.kind == .added, facts.finished == nil { facts.implementedBy = citedByTickedTask(requirement, in: side) }
             facts.needsClarification = requirement.needsClarification
@@ -296,7 +297,7 @@ struct Explainer {
                             // A finished story's link to a file deleted since (a migration) is
                             // history, not a request to restore it.
                             facts.staleLink = finishedDocument(requirement)
-                            facts.linkSurvives = facts.staleLink == nil ? linkSurvives(gone) : nil
+                            facts.linkSurvives = facts.staleLink == nil ? (moduleLivesOn(gone) ?? linkSurvives(gone)) : nil
                             facts.brokenLink = requirement.key
                             var decision = makeDecision(event.id, facts, requirement: requirement,
                                                         change: RequirementChange(kind: .unchanged, before: requirement, after: requirement),

@@ -6,7 +6,7 @@ extension SpecParser {
     func plain() -> [Requirement] {
         var result: [Requirement] = []
         let preambleText = SpecText.normalized(outline.preamble)
-        if !preambleText.isEmpty {
+        if !preambleText.isEmpty && !PlainStructure.isFieldHeader(outline.preamble) {
             result.append(make(key: "(preamble)", kind: .section, title: name, text: preambleText,
                                raw: SpecText.raw(outline.preamble), line: outline.preamble.first?.line ?? 1,
                                destinations: destinations(outline.preamble), progress: SpecText.progress(outline.preamble)))
@@ -17,6 +17,7 @@ extension SpecParser {
         var skipBelow: Int?
         var owner: [Int: Int] = [:]  // section index → index in result of the requirement it joins
         var ownerAtLevel: [(level: Int, result: Int)] = []
+        var header: Int?  // index in result of a title section that holds only fields
         for (index, section) in sections.enumerated() {
             if let level = skipBelow {
                 if section.level > level { continue }
@@ -24,16 +25,21 @@ extension SpecParser {
             }
             while let last = ownerAtLevel.last, last.level >= section.level { ownerAtLevel.removeLast() }
             let heading = SpecText.headingKey(section.title)
-            if Self.boilerplateHeadings.contains(heading) {
+            if Self.boilerplateHeadings.contains(heading) || PlainStructure.isDatedLog(section.blocks) {
                 skipBelow = section.level
                 continue
             }
-            let text = SpecText.normalized(section.blocks)
+            // The document's title over its fields (`**Issues**: #15`, `**Status**: Approved`):
+            // the header of the document, no requirement text; it stays the owner of criteria
+            // sections right under it, and is dropped below unless some join it.
+            let fieldHeader = index == 0 && PlainStructure.isFieldHeader(section.blocks)
+            if fieldHeader { header = result.count }
+            let text = fieldHeader ? "" : SpecText.normalized(section.blocks)
             if Self.criteriaHeadings.contains(heading), let parent = ownerAtLevel.last {
                 owner[index] = parent.result
                 if !text.isEmpty {
                     var joined = result[parent.result]
-                    joined.text += "\n" + text
+                    joined.text = joined.text.isEmpty ? text : joined.text + "\n" + text
                     joined.criteria = (joined.criteria == [joined.title] ? [] : joined.criteria) + SpecText.criteria(section.blocks)
                     joined.progress += SpecText.progress(section.blocks)
                     result[parent.result] = joined
@@ -41,7 +47,7 @@ extension SpecParser {
                 skipBelow = section.level
                 continue
             }
-            guard !text.isEmpty else {
+            guard !text.isEmpty || fieldHeader else {
                 continue
             }
             // A done mark in a heading (`### ✅ Login page`) is progress, not part of its name; a
@@ -52,13 +58,14 @@ extension SpecParser {
             var progress = SpecText.progress(section.blocks)
             if isTask, let done { progress = done ? "x" : " " }
             var requirement = make(key: key, kind: isTask ? .task : .section, title: unmarked, text: text,
-                                   raw: SpecText.raw(section.blocks), line: section.line,
-                                   destinations: destinations(section.blocks), progress: progress)
-            requirement.codeSpans = section.codeSpans + SpecText.codeSpans(section.blocks)
+                                   raw: fieldHeader ? "" : SpecText.raw(section.blocks), line: section.line,
+                                   destinations: fieldHeader ? [] : destinations(section.blocks), progress: progress)
+            requirement.codeSpans = section.codeSpans + (fieldHeader ? [] : SpecText.codeSpans(section.blocks))
             if done == true && !isTask { requirement.finished = "its heading is marked done (\(section.title.prefix(40)))" }
             result.append(requirement)
             ownerAtLevel.append((section.level, result.count - 1))
         }
+        if let header, result[header].text.isEmpty { result.remove(at: header) }
         return result
     }
 
@@ -67,6 +74,8 @@ extension SpecParser {
         "introduction", "overview", "summary", "executive summary", "background", "context", "motivation", "purpose",
         "scope", "glossary", "terminology", "definitions", "terms", "references", "see also", "related documents",
         "related", "links", "resources", "conclusion", "conclusions", "change log", "changelog", "revision history",
+        "change history", "version history", "historial de cambios", "historique des modifications", "änderungshistorie",
+        "变更历史", "修改记录", "更新履歴", "変更履歴",
         "history", "changes", "table of contents", "contents", "toc", "appendix", "notes", "open questions",
         "questions", "assumptions", "out of scope", "non-goals", "status", "metadata", "authors", "license",
         "acknowledgements", "acknowledgments", "faq", "next steps", "risks", "dependencies", "timeline",

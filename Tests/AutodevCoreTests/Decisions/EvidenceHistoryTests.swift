@@ -119,7 +119,8 @@ import Testing
     }
 
     /// Unnumbered checkboxes nested under a numbered task are its steps: part of its work, not
-    /// work items of their own; a numbered subtask stays a task (OpenSpec in Chinese, Kiro in
+    /// work items of their own; a numbered subtask stays a task, and its numbered parent is a
+    /// group whose work the subtask carries (`task-group`) (OpenSpec in Chinese, Kiro in
     /// Spanish, written for this test).
     @Test func unnumberedStepsUnderANumberedTaskArePartOfItsWork() throws {
         let fixture = try GitFixture()
@@ -143,9 +144,10 @@ import Testing
         let c1 = try fixture.commit("Two plans")
         let decisions = try Self.decisions(fixture, "\(c0)..\(c1)")
         #expect(decisions.filter { $0.hasPrefix("newImplementation") }.sorted() == [
-            "newImplementation Task 1 [requirement-added]", "newImplementation Task 1.1 [requirement-added]",
+            "newImplementation Task 1.1 [requirement-added]",
             "newImplementation Task 2.3 [requirement-added]", "newImplementation Task 2.4 [requirement-added]",
         ], "\(decisions)")
+        #expect(decisions.contains("skip Task 1 [task-group]"), "\(decisions)")
         #expect(decisions.filter { $0.hasSuffix("[covered-by-parent]") }.count == 3, "\(decisions)")
     }
 
