@@ -28,7 +28,7 @@ enum DefaultGlobs {
     ]
 
     static let specs = [
-        "specs/**", "kitty-specs/**", ".kiro/specs/**", "openspec/**", "PRPs/**", ".claude/PRPs/**",
+        "specs/**", "kitty-specs/**", ".kiro/specs/**", "openspec/**", "PRPs/**", ".claude/PRPs/**", ".claude/specs/**",
         "docs/stories/**", "_bmad-output/**", ".agent-os/specs/**", "docs/specs/**",
         "SPEC.md", "requirements.md",
     ]

@@ -48,6 +48,10 @@ import Foundation
         (".github/prompts/speckit.tasks.prompt.md", .ignore),
         ("docs/requirements.md", .specs),
         (".claude/PRPs/user-import.md", .specs),
+        // Projects that keep their specs beside the agent's folder (issue 21, a fresh replay:
+        // `.claude/specs/<feature>/tasks.md` was read as nothing until configured by hand).
+        (".claude/specs/page-capture/tasks.md", .specs),
+        (".claude/specs/04b-date-filter.md", .specs),
     ])
     func builtInClassification(path: String, category: PathCategory) throws {
         let classifier = try Classifier(config: Config())
