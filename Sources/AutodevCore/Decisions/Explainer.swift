@@ -206,6 +206,7 @@ struct Explainer {
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
             if change.kind == .added, facts.finished == nil { facts.implementedBy = citedByTickedTask(requirement, in: side) }
             facts.needsClarification = requirement.needsClarification
+            facts.notARequirement = notARequirement(requirement, in: side)
             facts.textUnchanged = change.textUnchanged
             facts.previousKey = change.kind == .renamed ? change.before?.key : nil
             // An open task added after adoption names the files it is about to change, which
