@@ -16,13 +16,16 @@ extension Explainer {
     /// Whether a requirement added to `openspec/specs/` was written there as new work rather than
     /// archived as shipped: not at adoption, no change archived in the range, and it gives names
     /// (`ReportAggregationService`, `JOB_VERSION_CONFLICT`, a route's `upload-sessions`) of which
-    /// none is in the code. Giving no name, the structure decides: the range also wrote open
-    /// work for its capability (`openWorkBeside`), or it stays the record.
+    /// none is in the code. Before the names, the structure: the range also wrote open work for
+    /// its capability (`openWorkBeside`), so what it added there is planned, whatever names it
+    /// gives (names of existing code say what it builds on, not that it is built). Giving no
+    /// name and no open work, it stays the record.
     mutating func writtenStraightIntoRecord(_ requirement: Requirement) -> Bool {
         guard !range.firstRun, !archivedOpenSpecChange, requirement.format == .openSpec, requirement.kind != .task,
               SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) else { return false }
+        if openWorkBeside(requirement) { return true }
         let names = Self.recordNames(in: requirement.codeSpans.isEmpty ? recordSpans(of: requirement) : requirement.codeSpans)
-        guard !names.isEmpty else { return openWorkBeside(requirement) }
+        guard !names.isEmpty else { return false }
         return !names.contains { inCode($0) }
     }
 

@@ -17,11 +17,12 @@ import Testing
     }
 
     /// A requirement that names no code, added to `openspec/specs/` in a range that also writes
-    /// open task cards for its capability, is a plan (English, Spanish, Chinese); the same
-    /// requirement without cards, or beside cards the range did not touch, stays the record.
+    /// open task cards for its capability, is a plan (English, Spanish, Chinese), and so is one
+    /// whose names the code already holds; the same requirement without cards, or beside cards
+    /// the range did not touch, stays the record.
     @Test func aSpecWrittenWithOpenTaskCardsIsAPlanNotTheRecord() throws {
         let fixture = try GitFixture()
-        try fixture.write("src/app.py", "def main():\n    return 0\n")
+        try fixture.write("src/app.py", "def main(job_id):\n    return job_id\n")
         try fixture.write("openspec/specs/billing/spec.md", FreshShapesTests.openSpec("""
             ### Requirement: Invoices are numbered
             Every invoice MUST carry a number.
@@ -53,6 +54,13 @@ import Testing
             #### Scenario: 刷新
             - **WHEN** 用户刷新页面
             - **THEN** 填写的内容仍在
+
+            ### Requirement: The page keeps the job across reloads
+            The page MUST keep `job_id` and the current step in local storage.
+
+            #### Scenario: Reload
+            - **WHEN** the page reloads on step 3
+            - **THEN** it opens step 3 of the same job
             """, capability: "ux-audit"))
         try fixture.write("openspec/specs/ux-audit/task_cards/ux__errors.md", Self.card("errors", ["a copy button for the request id", "retry with backoff"]))
         try fixture.write("openspec/specs/ux-audit/task_cards/ux__estados.md", Self.card("estados", ["barra de progreso en cargas largas"]))
@@ -81,7 +89,9 @@ import Testing
             """, capability: "billing"))
         let c1 = try fixture.commit("spec: UX audit backlog with task cards; document logging and retention")
         let decided = try DecisionHistoryTests.decisions(fixture, "\(c0)..\(c1)")
-        for title in ["Errors MUST tell people what to do next", "Los estados de espera MUST ser visibles", "刷新后 MUST 保留本地状态"] {
+        // Names the code already holds (`job_id`) say what the plan builds on, not that it is built.
+        for title in ["Errors MUST tell people what to do next", "Los estados de espera MUST ser visibles", "刷新后 MUST 保留本地状态",
+                      "The page keeps the job across reloads"] {
             #expect(decided.contains("newImplementation \(title) [requirement-added]"), "\(title): \(decided)")
         }
         #expect(decided.contains("skip Critical operations are logged [requirement-done]"), "\(decided)")
