@@ -67,13 +67,15 @@ extension NotCodeWork {
                                            "dass", "ist", "sind"]
 
     /// A check written as "validate that it holds": a validate verb, then a clause (`that`, `is`,
-    /// `are`, `es`, `sont`…) rather than only an object, and no change asked. Or one whose
+    /// `are`, `es`, `sont`…) rather than only an object, no change asked and no code named
+    /// (`Validate that \`order_id\` is set in create_order()` is validation code). Or one whose
     /// parenthesis runs an earlier task's test (`(run test T011)`, `（运行测试 T011）`).
-    static func clauseCheck(title: String, latin: String, phrase: String) -> String? {
+    static func clauseCheck(title: String, latin: String, phrase: String, codeSpans: [String]) -> String? {
         if let run = runsTaskInParentheses(title), !writesCode(phrase) {
             return "\(Kind.checks.rawValue) (“\(run)”): it runs a check an earlier task wrote and asks for no change to code"
         }
-        guard let verb = validateWords.first(where: { startsWith(latin, phrase, $0) }), !asksForChange(latin, phrase) else { return nil }
+        guard let verb = validateWords.first(where: { startsWith(latin, phrase, $0) }), !asksForChange(latin, phrase),
+              !namesCode(title: title, paths: TextScan.pathMentions(title), codeSpans: codeSpans.filter { title.contains($0) }) else { return nil }
         let rest = latin.split(separator: " ").dropFirst().map(String.init)
         guard rest.contains(where: clauseWords.contains) else { return nil }
         return "\(Kind.checks.rawValue) (“\(verb)”): it checks that something holds and asks for no change to code"

@@ -194,7 +194,7 @@ enum NotCodeWork {
         }
         // A check by its clause or by the earlier task it runs, and a review of whole folders
         // (NotCodeWork+Statements.swift).
-        if let why = clauseCheck(title: title, latin: latin, phrase: phrase) ?? folderReview(title: title, latin: latin, phrase: phrase) {
+        if let why = clauseCheck(title: title, latin: latin, phrase: phrase, codeSpans: codeSpans) ?? folderReview(title: title, latin: latin, phrase: phrase) {
             return why
         }
         // A step given to a person by a tag (`[operator] Provision the account`) or a field of

@@ -185,6 +185,7 @@ import Testing
                 - [ ] T071 [US3] Valider que le guide de démarrage est à jour
                 - [ ] T072 [US3] Validate email addresses on the signup form
                 - [ ] T073 [US3] Implement the export command (run tests T020-T022 after)
+                - [ ] T074 [US3] Validate that `order_id` is set in create_order() before saving
                 """,
             "specs/003-timeout/spec.md": """
                 # Feature Specification: Command timeout
@@ -205,7 +206,7 @@ import Testing
         for key in ["T002", "T003", "T004", "T068", "T069", "T070", "T071", "FR-010", "FR-011", "FR-012", "FR-013"] {
             #expect(decided.contains("skip \(key) [task-not-code]"), "\(key): \(decided)")
         }
-        for key in ["T005", "T072", "T073", "FR-001", "FR-014", "FR-015"] {
+        for key in ["T005", "T072", "T073", "T074", "FR-001", "FR-014", "FR-015"] {
             #expect(decided.contains { $0.hasPrefix("newImplementation \(key) ") || $0.hasPrefix("updateImplementation \(key) ") }, "\(key): \(decided)")
         }
     }
