@@ -229,6 +229,7 @@ struct Explainer {
             if change.kind != .removed && facts.finished == nil && facts.missingSymbols == nil && !removalPending {
                 facts.alongside = shownAlongside
                     ?? alongside(requirement, links: SpecText.unique(links + cited.existing), changedPaths: changedPaths)
+                    ?? (change.kind == .added && facts.implementation.isEmpty ? declaredInRange(requirement) : nil)
             }
             let scope = scopeRoot(of: requirement)
             if requirement.kind == .task {

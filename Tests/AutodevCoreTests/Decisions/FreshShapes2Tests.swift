@@ -137,6 +137,47 @@ import Testing
         #expect(decided.contains("newImplementation T014 [requirement-added]"), "\(decided)")
     }
 
+    /// A task that names a test function in plain words is done when the same range declares it
+    /// (English, Spanish, Chinese); a name nothing declares yet, or a type that existed before
+    /// the range and changed in it, leaves the task work.
+    @Test func aTestFunctionDeclaredWithItsTaskIsImplementedAlongside() throws {
+        let fixture = try GitFixture()
+        try fixture.write("specs/001-base/spec.md", "# Feature Specification: Base\n\n## Requirements\n\n- **FR-001**: System MUST start\n")
+        try fixture.write("internal/progress/display.go", "package progress\n\ntype ProgressDisplay struct{}\n")
+        let c0 = try fixture.commit("base")
+        try fixture.write("specs/005-docs/tasks.md", """
+            # Tasks: Documentation checks
+
+            ## Phase 2: Foundational
+
+            - [ ] T007 [P] Implement TestDocumentationHeaders test (one H1 per page)
+            - [ ] T008 [P] Implementar la prueba TestEnlacesInternos (enlaces entre guías)
+            - [ ] T009 [P] 实现 TestCodeReferences 测试（代码引用格式）
+            - [ ] T010 [P] Implement TestMermaidDiagrams test (diagram syntax)
+            - [ ] T011 Extend ProgressDisplay with a quiet mode
+            """)
+        try fixture.write("internal/validation/docs_test.go", """
+            package validation
+
+            import "testing"
+
+            func TestDocumentationHeaders(t *testing.T) {}
+
+            func TestEnlacesInternos(t *testing.T) {}
+
+            func TestCodeReferences(t *testing.T) {}
+            """)
+        try fixture.write("internal/progress/display.go", "package progress\n\n// ProgressDisplay shows phases.\ntype ProgressDisplay struct{ quiet bool }\n")
+        let c1 = try fixture.commit("docs: tasks and their tests")
+        let decided = try DecisionHistoryTests.decisions(fixture, "\(c0)..\(c1)")
+        for key in ["T007", "T008", "T009"] {
+            #expect(decided.contains("skip \(key) [implemented-alongside]"), "\(key): \(decided)")
+        }
+        for key in ["T010", "T011"] {
+            #expect(decided.contains("newImplementation \(key) [requirement-added]"), "\(key): \(decided)")
+        }
+    }
+
     @Test func foldersOfAPathAreNoCodeNames() {
         #expect(TaskIntent.symbols(in: "Create test for required fields (name, about) in tests/github_forms/bug_form_test.sh") == [])
         #expect(TaskIntent.symbols(in: "Añadir `parse_args` a src/cli_tools/args.py") == ["parse_args"])
