@@ -13,9 +13,14 @@ extension Explainer {
     /// file of this range and was not declared there before; nil otherwise.
     mutating func declaredInRange(_ requirement: Requirement) -> String? {
         guard requirement.kind == .task, !range.firstRun, !rangeCode.isEmpty else { return nil }
+        // The thing the task makes: a CamelCase word among the first words after its verb
+        // (`Implement TestInternalLinks test`, `Implementar la prueba TestEnlaces`, `实现 TestX 测试`),
+        // not a place it changes (`Add paging to SearchContext`).
+        let opening = NotCodeWork.phrase(requirement.title).split(whereSeparator: { $0.isWhitespace }).prefix(4).map(String.init)
         let words = CodeLookup.identifiers(in: requirement.title).filter { word in
             !word.contains(".") && !word.contains("_") && word.first?.isUppercase == true
                 && zip(word, word.dropFirst()).contains { $0.isLowercase && $1.isUppercase }
+                && opening.dropFirst().contains { $0.lowercased().hasPrefix(word.lowercased()) }
         }
         guard !words.isEmpty else { return nil }
         let now = evidence(after: true)

@@ -155,6 +155,7 @@ import Testing
             - [ ] T009 [P] 实现 TestCodeReferences 测试（代码引用格式）
             - [ ] T010 [P] Implement TestMermaidDiagrams test (diagram syntax)
             - [ ] T011 Extend ProgressDisplay with a quiet mode
+            - [ ] T012 Add paging to long lists in TestHelpers
             """)
         try fixture.write("internal/validation/docs_test.go", """
             package validation
@@ -166,6 +167,8 @@ import Testing
             func TestEnlacesInternos(t *testing.T) {}
 
             func TestCodeReferences(t *testing.T) {}
+
+            type TestHelpers struct{}
             """)
         try fixture.write("internal/progress/display.go", "package progress\n\n// ProgressDisplay shows phases.\ntype ProgressDisplay struct{ quiet bool }\n")
         let c1 = try fixture.commit("docs: tasks and their tests")
@@ -173,7 +176,8 @@ import Testing
         for key in ["T007", "T008", "T009"] {
             #expect(decided.contains("skip \(key) [implemented-alongside]"), "\(key): \(decided)")
         }
-        for key in ["T010", "T011"] {
+        // A name that is only where the task works (`… in TestHelpers`) says nothing of its own work.
+        for key in ["T010", "T011", "T012"] {
             #expect(decided.contains("newImplementation \(key) [requirement-added]"), "\(key): \(decided)")
         }
     }
