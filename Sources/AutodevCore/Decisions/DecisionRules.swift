@@ -28,6 +28,8 @@ struct DecisionFacts: Sendable, Equatable {
     /// Set for a decision about a whole spec file in which no requirement changed.
     public var specFile: SpecFileOutcome?
     public var needsClarification = false
+    /// Why the text read as a requirement is none: an unfilled template line, a diagram.
+    public var notARequirement: String?
     /// A rename that kept the text.
     public var textUnchanged = false
     public var previousKey: String?
@@ -188,6 +190,9 @@ enum DecisionRules {
         DecisionRule(id: "needs-clarification", action: .skip,
                      applies: { $0.requirementChange != nil && $0.needsClarification },
                      reason: { _ in "needs clarification: the spec marks it [NEEDS CLARIFICATION]" }),
+        DecisionRule(id: "not-a-requirement", action: .skip,
+                     applies: { $0.requirementChange != nil && $0.notARequirement != nil },
+                     reason: { "not a requirement: \($0.notARequirement ?? "")" }),
         DecisionRule(id: "requirement-renamed", action: .skip,
                      applies: { $0.requirementChange == .renamed && $0.textUnchanged },
                      reason: { "renamed from \($0.previousKey ?? "?"); text unchanged" }),

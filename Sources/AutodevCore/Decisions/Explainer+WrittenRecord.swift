@@ -16,13 +16,66 @@ extension Explainer {
     /// Whether a requirement added to `openspec/specs/` was written there as new work rather than
     /// archived as shipped: not at adoption, no change archived in the range, and it gives names
     /// (`ReportAggregationService`, `JOB_VERSION_CONFLICT`, a route's `upload-sessions`) of which
-    /// none is in the code. Giving no name, it stays the record (nothing to read either way).
+    /// none is in the code. Before the names, the structure: the range also wrote open work for
+    /// its capability (`openWorkBeside`), so what it added there is planned, whatever names it
+    /// gives (names of existing code say what it builds on, not that it is built). Giving no
+    /// name and no open work, it stays the record.
     mutating func writtenStraightIntoRecord(_ requirement: Requirement) -> Bool {
         guard !range.firstRun, !archivedOpenSpecChange, requirement.format == .openSpec, requirement.kind != .task,
               SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) else { return false }
+        if openWorkBeside(requirement) { return true }
         let names = Self.recordNames(in: requirement.codeSpans.isEmpty ? recordSpans(of: requirement) : requirement.codeSpans)
         guard !names.isEmpty else { return false }
         return !names.contains { inCode($0) }
+    }
+
+    /// Files of the capability's folder read for open checkboxes in one look.
+    static let openWorkFilesRead = 200
+
+    /// Whether the range added or changed, in the requirement's capability folder
+    /// (`openspec/specs/<capability>/`, its sub-folders included, the spec itself left out), a
+    /// Markdown file with an unticked checkbox: task cards or a checklist written with the spec
+    /// are work still to do, so the spec is a plan, not the record of what shipped. Issue 21's
+    /// replay of a public OpenSpec project skipped "Error UX MUST be actionable" as shipped
+    /// though its commit added eleven task cards of open boxes beside it, and the work came weeks
+    /// later. Cards the range did not touch say nothing about the new requirement.
+    mutating func openWorkBeside(_ requirement: Requirement) -> Bool {
+        let folder = Self.folder(of: requirement.spec)
+        guard folder != "openspec/specs", !folder.isEmpty else { return false }
+        let key = folder + "/\u{0}open-work"
+        if let known = recordNamesFound[key] { return known }
+        var found = false
+        var read = 0
+        for (path, side) in after.files(under: folder + "/") where path != requirement.spec && SpecDocument.isMarkdown(SpecDocument.baseName(path)) {
+            if before.side(of: path)?.id == side.id { continue }
+            read += 1
+            if read > Self.openWorkFilesRead || shouldStop() { break }
+            guard let bytes = try? repository.content(of: side) else { continue }
+            if Self.holdsOpenCheckbox(bytes.prefix(CodeEvidence.maxFileBytes)) {
+                found = true
+                break
+            }
+        }
+        recordNamesFound[key] = found
+        return found
+    }
+
+    /// A list item that opens with an unticked box: `- [ ]`, `* [ ]`, `+ [ ]`, `1. [ ]`.
+    static func holdsOpenCheckbox(_ bytes: some Collection<UInt8>) -> Bool {
+        String(decoding: bytes, as: UTF8.self).split(separator: "\n").contains { line in
+            var rest = line.drop { $0 == " " || $0 == "\t" }
+            if let first = rest.first, "-*+".contains(first) {
+                rest = rest.dropFirst()
+            } else {
+                let digits = rest.prefix { $0.isNumber }
+                guard !digits.isEmpty else { return false }
+                rest = rest.dropFirst(digits.count)
+                guard rest.first == "." || rest.first == ")" else { return false }
+                rest = rest.dropFirst()
+            }
+            guard rest.first == " " else { return false }
+            return rest.drop { $0 == " " }.hasPrefix("[ ]")
+        }
     }
 
     /// The code spans written in a requirement's own text: its lines up to the next heading of

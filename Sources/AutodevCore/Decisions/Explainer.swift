@@ -207,6 +207,7 @@ struct Explainer {
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }
             if change.kind == .added, facts.finished == nil { facts.implementedBy = citedByTickedTask(requirement, in: side) }
             facts.needsClarification = requirement.needsClarification
+            facts.notARequirement = notARequirement(requirement, in: side)
             facts.textUnchanged = change.textUnchanged
             facts.previousKey = change.kind == .renamed ? change.before?.key : nil
             // An open task added after adoption names the files it is about to change, which
@@ -229,6 +230,7 @@ struct Explainer {
             if change.kind != .removed && facts.finished == nil && facts.missingSymbols == nil && !removalPending {
                 facts.alongside = shownAlongside
                     ?? alongside(requirement, links: SpecText.unique(links + cited.existing), changedPaths: changedPaths)
+                    ?? (change.kind == .added && facts.implementation.isEmpty ? declaredInRange(requirement) : nil)
             }
             let scope = scopeRoot(of: requirement)
             if requirement.kind == .task {

@@ -26,6 +26,8 @@ extension NotCodeWork {
         "qa", "phase", "stage", "user", "end-to-end", "e2e", "post-implementation", "fase", "etapa", "tareas", "tarea",
         "pasos", "pruebas", "prueba", "de", "y", "manuales", "testes", "tarefas", "e", "étape", "tâches", "étapes", "et",
         "finale", "manuelle", "aufgaben", "schritte", "und",
+        // `Polish & Validation`, `Pulido y validación`: the last phase of a plan, its checks.
+        "polish", "cleanup", "pulido", "limpieza", "finitions", "nettoyage", "feinschliff", "aufräumen",
     ]
     /// CJK words after a check noun that leave the heading a check (`验证任务`, `検証タスク`).
     static let checkSectionSuffixes = ["任务", "任務", "阶段", "階段", "步骤", "步驟", "清单", "清單", "タスク", "手順", "フェーズ", "작업", "단계"]

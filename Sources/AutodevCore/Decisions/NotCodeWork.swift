@@ -115,7 +115,7 @@ enum NotCodeWork {
 
     /// Why a task is not code work, or nil when it is (or may be) code.
     public static func reason(_ requirement: Requirement) -> String? {
-        guard requirement.kind == .task else { return nil }
+        guard requirement.kind == .task else { return requirementReason(requirement) }
         if let own = reason(title: requirement.title, paths: requirement.paths, codeSpans: requirement.codeSpans) { return own }
         if let structural = structuralReason(requirement) { return structural }
         guard let section = requirement.section else { return nil }
@@ -191,6 +191,11 @@ enum NotCodeWork {
         // asks for a change (`Verify … and fix`, `確認…並修正`).
         if let (word, running) = checkOpening(latin, phrase), running || !asksForChange(latin, phrase) {
             return "\(Kind.checks.rawValue) (“\(word)”): it \(running ? "runs a command" : "checks what exists") and asks for no change to code"
+        }
+        // A check by its clause or by the earlier task it runs, and a review of whole folders
+        // (NotCodeWork+Statements.swift).
+        if let why = clauseCheck(title: title, latin: latin, phrase: phrase, codeSpans: codeSpans) ?? folderReview(title: title, latin: latin, phrase: phrase) {
+            return why
         }
         // A step given to a person by a tag (`[operator] Provision the account`) or a field of
         // its heading's task (`Location: lib/x.dart`): structure, whatever it names.

@@ -99,6 +99,10 @@ enum TaskIntent: String, Sendable, Equatable {
         var result: [String] = []
         for candidate in CodeLookup.identifiers(in: text) where candidate.allSatisfy({ $0.isASCII }) {
             guard let range = text.firstRange(of: candidate) else { continue }
+            // A folder of a path (`tests/github_templates/bug_report_test.sh`) is where the file
+            // goes, not a name in its code: a replay of a public Spec Kit project looked for
+            // `github_templates` inside the test file its task had just created.
+            if inPathOnly(candidate, in: text) { continue }
             let quoted = range.lowerBound > text.startIndex && text[text.index(before: range.lowerBound)] == "`"
             let called = text[range.upperBound...].first == "("
             let parts = candidate.split(separator: ".")
@@ -117,5 +121,14 @@ enum TaskIntent: String, Sendable, Equatable {
             }
         }
         return result
+    }
+
+    /// Whether every mention of `name` in `text` touches a `/`: a part of a path.
+    static func inPathOnly(_ name: String, in text: String) -> Bool {
+        let mentions = text.ranges(of: name)
+        return !mentions.isEmpty && mentions.allSatisfy { range in
+            (range.lowerBound > text.startIndex && text[text.index(before: range.lowerBound)] == "/")
+                || (range.upperBound < text.endIndex && text[range.upperBound] == "/")
+        }
     }
 }

@@ -50,6 +50,8 @@ enum DefaultGlobs {
         "*Test.kt", "*Tests.kt",
         // Ruby, C#, PHP
         "*_spec.rb", "**/spec/**/*.rb", "*_test.rb", "*Tests.cs", "*Test.cs", "*Test.php",
+        // Shell: `bug_form_test.sh`, Bats files (`Explainer.looksLikeTest` reads them as tests too)
+        "*_test.sh", "*_test.bash", "*.bats",
     ]
 
     static let dependencies = [
