@@ -214,13 +214,21 @@ public struct EventBuilder {
             }
         }
         let rest = diff.changes.filter { !isProduced($0) && !wasAhead($0) }
-        var restResults = builder.classifyAll(rest, keepContents: keepContents).makeIterator()
+        let restList = builder.classifyAll(rest, keepContents: keepContents)
+        var eventCount = restList.reduce(0) { $0 + $1.events.count }
+        var restResults = restList.makeIterator()
         if let ahead {
             // Classification records problems in its results rather than throwing; should the
             // threads fail anyway, the loop below classifies what is missing.
             let batches = (try? ahead.work.finish()) ?? []
-            for (change, result) in zip(ahead.changes, batches.joined()) { aheadResults[change.path] = result }
+            for (change, result) in zip(ahead.changes, batches.joined()) {
+                aheadResults[change.path] = result
+                eventCount += result.events.count
+            }
         }
+        // Held through the decisions: grown by appending, 2,000,000 events kept up to twice
+        // their room (and three times it while growing).
+        events.reserveCapacity(eventCount)
         // Batches skipped for a stop leave results missing: nothing below may read them.
         try checkStop("classifying \(diff.changes.count) changed paths")
         Trace.phase("classification")
@@ -249,6 +257,7 @@ public struct EventBuilder {
                 failed.append(event)
             }
         }
+        events.reserveCapacity(events.count + failed.count)
         events.append(contentsOf: failed)
         Self.sortEvents(&events)
         Trace.phase("events")

@@ -68,6 +68,7 @@ struct PassQueue {
             || !(state.awaitingSubjects ?? [:]).isEmpty
         var locator = EventLocator(events: events)
         var fresh: [FreshTail.Ref] = []
+        fresh.reserveCapacity(decisions.count)
         var freshSubjects = Set<String>(), freshIDs = Set<String>(), taskScopes = Set<String>()
         for (index, decision) in decisions.enumerated() {
             guard decision.action.needsWork, let eventAt = locator.find(decision.eventId) else {
