@@ -260,6 +260,9 @@ struct Explainer {
         var decisions: [Decision] = failedTests.map { event in
             makeDecision(event.id, DecisionFacts(event: event.kind, path: event.path), requirement: nil, change: nil, links: [])
         }
+        // At least one per event, made room for at once: grown by appending, 2,000,000 decisions
+        // of a large range were held in up to twice their room (three times while growing).
+        decisions.reserveCapacity(decisions.count + items.reduce(0) { $0 + $1.events.count })
         var brokenLinks: [String: [Requirement]]?
         for item in items {
             if shouldStop() { return ([], notes) }

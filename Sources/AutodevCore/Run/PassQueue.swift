@@ -6,8 +6,18 @@
 /// its story set to Done, code committed alongside) or settled otherwise (removed, not code
 /// work) is withdrawn, so no call is ever spent on work the author already did.
 struct PassQueue {
-    /// The log lines of decisions that needed no work.
-    var skipped: [DecisionRecord] = []
+    /// The log lines of decisions that needed no work: the range's own (by their index in
+    /// `decisions`, made into lines where they are written: an adoption of 2,000,000 tests is
+    /// 2,000,000 skips), then the carried work withdrawn.
+    var skipped: AnySequence<DecisionRecord> {
+        let decisions = self.decisions
+        return AnySequence([AnySequence(skippedDecisions.lazy.map { Self.skipRecord(decisions[Int($0)]) }),
+                            AnySequence(withdrawnRecords)].joined())
+    }
+    var skippedDecisions: [Int32] = []
+    var withdrawnRecords: [DecisionRecord] = []
+    /// The pass's decisions, which `skippedDecisions` point into.
+    var decisions: [Decision] = []
     /// In the order the tiers take them.
     var items: [WorkItem] = []
     /// Ids of work carried over from an earlier run.
@@ -47,28 +57,36 @@ struct PassQueue {
                       freshWindow: Int? = nil, freshChunk: Int = .max) throws(AutodevError) -> PassQueue {
         let source = source ?? CarriedWork(loaded: state.pending)
         var queue = PassQueue()
-        // New work is kept as references (decision, event, priority, id), built into a piece of
-        // work where it is taken: 200,000 of them held as `WorkItem`s were hundreds of MB.
-        let eventIndex = Dictionary(events.indices.map { (events[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+        queue.decisions = decisions
+        // New work is kept as references (decision, event, priority, id packed in 12 bytes),
+        // built into a piece of work where it is taken: 200,000 of them held as `WorkItem`s were
+        // hundreds of MB. Each decision's piece of work is made, looked at and dropped in turn.
+        // The subjects and ids of the range's new work are kept only when there is carried or
+        // awaiting work for them to supersede (a first sync has none: 2,000,000 new tests made
+        // two sets of 2,000,000 strings each).
+        let supersedes = !source.loaded.isEmpty || !source.shards.isEmpty || !state.awaitingLLM.isEmpty
+            || !(state.awaitingSubjects ?? [:]).isEmpty
+        var locator = EventLocator(events: events)
         var fresh: [FreshTail.Ref] = []
+        fresh.reserveCapacity(decisions.count)
         var freshSubjects = Set<String>(), freshIDs = Set<String>(), taskScopes = Set<String>()
-        var freshNaming: [String: String] = [:]
         for (index, decision) in decisions.enumerated() {
-            guard decision.action.needsWork, let eventAt = eventIndex[decision.eventId] else {
-                queue.skipped.append(DecisionRecord(run: "", eventId: decision.eventId, work: nil, action: decision.action, rule: decision.rule,
-                                                    reason: decision.reason, requirement: decision.requirement?.key,
-                                                    spec: decision.requirement?.spec, textHash: decision.requirement?.textHash,
-                                                    tier: nil, outcome: "skip", files: []))
+            guard decision.action.needsWork, let eventAt = locator.find(decision.eventId) else {
+                queue.skippedDecisions.append(Int32(index))
                 continue
             }
             let item = WorkItem(decision, event: events[eventAt], now: now)
-            freshSubjects.insert(subjectKey(item))
-            let first = freshIDs.insert(item.id).inserted
+            if supersedes {
+                freshSubjects.insert(subjectKey(item))
+                freshIDs.insert(item.id)
+            }
             // A feature whose tasks arrive as work now: its stories and requirements queued by an
             // earlier run (the spec came first, tasks.md later) are covered by them (`covered-by-tasks`).
             if let requirement = item.requirement, requirement.isTask, let scope = requirement.featureScope { taskScopes.insert(scope) }
-            if first && !item.links.isEmpty { freshNaming[item.id] = ChangePlanner.key(of: item) }
-            fresh.append(.init(decision: index, event: eventAt, priority: item.priority, id: item.id))
+            guard let ref = FreshTail.Ref(decision: index, event: eventAt, priority: item.priority, id: item.id, hasLinks: !item.links.isEmpty) else {
+                throw AutodevError(.internalError, "the work id '\(item.id)' is not 24 hex digits; this is a bug in autodev, please report it")
+            }
+            fresh.append(ref)
         }
         let coveredByTasks = { (item: WorkItem) -> Bool in
             guard let requirement = item.requirement, !freshIDs.contains(item.id), requirement.ordinal != nil, !requirement.isTask,
@@ -93,7 +111,7 @@ struct PassQueue {
         }
         settled = settled.filter { !freshSubjects.contains($0.key) }
         func withdraw(_ item: WorkItem, because reason: String) {
-            queue.skipped.append(DecisionRecord(run: "", eventId: item.eventId, work: item.id, action: .skip, rule: "work-withdrawn",
+            queue.withdrawnRecords.append(DecisionRecord(run: "", eventId: item.eventId, work: item.id, action: .skip, rule: "work-withdrawn",
                                                 reason: "queued work withdrawn: \(reason)", requirement: item.requirement?.key,
                                                 spec: item.requirement?.spec, textHash: item.requirement?.textHash,
                                                 tier: nil, outcome: "skip", files: []))
@@ -198,10 +216,31 @@ struct PassQueue {
         for item in survivors where seen.insert(item.id).inserted {
             queue.items.append(item)
         }
-        var listed: [FreshTail.Ref] = []
-        for ref in fresh where !carriedIDs.contains(ref.id) && seen.insert(ref.id).inserted && state.awaitingLLM[ref.id] == nil {
-            listed.append(ref)
+        // New work is never in `carried` (its ids are not carried ones), so it comes after the
+        // carried work, by priority then id (all of it was first seen now): the order the whole
+        // queue sorted together had. A piece of work decided twice is kept once, as first
+        // decided (the decision index breaks ties); work carried, in the window, or awaiting a
+        // request is not new. Sorted and thinned in place.
+        fresh.sort { a, b in
+            if a.priority != b.priority { return a.priority > b.priority }
+            if a.high != b.high { return a.high < b.high }
+            if a.low != b.low { return a.low < b.low }
+            return a.decision < b.decision
         }
+        let lookUp = !carriedIDs.isEmpty || !seen.isEmpty || !state.awaitingLLM.isEmpty
+        var kept = 0
+        for position in fresh.indices {
+            let ref = fresh[position]
+            if kept > 0, fresh[kept - 1].high == ref.high, fresh[kept - 1].low == ref.low { continue }
+            if lookUp {
+                let id = ref.id
+                if carriedIDs.contains(id) || seen.contains(id) || state.awaitingLLM[id] != nil { continue }
+            }
+            fresh[kept] = ref
+            kept += 1
+        }
+        fresh.removeSubrange(kept...)
+        var listed = fresh
         fresh = []
         // Carried or not, looked up once per item rather than twice per comparison.
         let items = queue.items
@@ -213,22 +252,55 @@ struct PassQueue {
             return items[i].id < items[j].id
         }
         queue.items = order.map { items[$0] }
-        // New work is never in `carried` (its ids are not carried ones), so it comes after the
-        // carried work, by priority then id (all of it was first seen now): the order the whole
-        // queue sorted together had.
-        listed.sort { a, b in a.priority != b.priority ? a.priority > b.priority : a.id < b.id }
         let room = freshWindow.map { max(0, $0 - queue.items.count) } ?? listed.count
         let held = listed.count - room > freshChunk ? room : listed.count
         for ref in listed[..<held] {
-            queue.items.append(WorkItem(decisions[ref.decision], event: events[ref.event], now: now))
+            queue.items.append(WorkItem(decisions[Int(ref.decision)], event: events[Int(ref.event)], now: now))
         }
         if held < listed.count {
-            queue.tail = FreshTail(refs: Array(listed[held...]), decisions: decisions, events: events, now: now)
-            for ref in queue.tail.refs {
-                if let key = freshNaming[ref.id] { queue.featuresNamingFiles.insert(key) }
+            listed.removeSubrange(..<held)
+            queue.tail = FreshTail(refs: listed, decisions: decisions, events: events, now: now)
+            for ref in queue.tail.refs where ref.hasLinks {
+                queue.featuresNamingFiles.insert(ChangePlanner.key(of: queue.tail.item(ref)))
             }
         }
         return queue
+    }
+}
+
+extension PassQueue {
+    /// The log line of a decision that needs no work (or whose event is not in the range).
+    static func skipRecord(_ decision: Decision) -> DecisionRecord {
+        DecisionRecord(run: "", eventId: decision.eventId, work: nil, action: decision.action, rule: decision.rule,
+                       reason: decision.reason, requirement: decision.requirement?.key,
+                       spec: decision.requirement?.spec, textHash: decision.requirement?.textHash,
+                       tier: nil, outcome: "skip", files: [])
+    }
+
+    /// Finds each decision's event by id in one forward walk: the decisions follow the events'
+    /// order (a spec's several decisions share its event), so the event at the cursor or the
+    /// next is nearly always it; anything else falls back to an index of every event, made
+    /// once (what was made for every pass before: 2,000,000 ids in a dictionary). Two events
+    /// with one id are the same change (the id hashes kind, path, blobs and test), so either
+    /// makes the same piece of work.
+    struct EventLocator {
+        let events: [Event]
+        var cursor = 0
+        var index: [String: Int]?
+
+        mutating func find(_ id: String) -> Int? {
+            if cursor < events.count, events[cursor].id == id { return cursor }
+            if cursor + 1 < events.count, events[cursor + 1].id == id {
+                cursor += 1
+                return cursor
+            }
+            if index == nil {
+                index = Dictionary(events.indices.map { (events[$0].id, $0) }, uniquingKeysWith: { a, _ in a })
+            }
+            guard let found = index?[id] else { return nil }
+            cursor = found
+            return found
+        }
     }
 }
 

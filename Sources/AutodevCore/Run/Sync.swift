@@ -322,9 +322,18 @@ public final class Sync {
         notes.append(contentsOf: queue.notes)
         if !dryRun { for file in queue.supersededRequests { FileSystem.remove(store.pendingFolder + "/" + file) } }
         // Work left in its shards is named by the shards it was read from, not listed id by id.
-        let runID = "run-" + String(SHA256.hex("\(range.from?.hex ?? "-")..\(range.worktree ? "worktree" : range.to?.hex ?? "-")\n"
-            + (queue.items.map(\.id) + queue.tail.refs.map(\.id)).joined(separator: ",")
-            + (queue.unlisted > 0 ? "\n+\(queue.unlisted) carried in " + Self.digest(of: origin.shards ?? [:]) : "")).prefix(12))
+        // The ids are hashed one at a time (joined, 2,000,000 of them were a 50 MB string).
+        var runHash = SHA256.Stream()
+        runHash.update("\(range.from?.hex ?? "-")..\(range.worktree ? "worktree" : range.to?.hex ?? "-")\n")
+        var firstID = true
+        func hashID(_ id: String) {
+            runHash.update(firstID ? id : "," + id)
+            firstID = false
+        }
+        for item in queue.items { hashID(item.id) }
+        for ref in queue.tail.refs { hashID(ref.id) }
+        if queue.unlisted > 0 { runHash.update("\n+\(queue.unlisted) carried in " + Self.digest(of: origin.shards ?? [:])) }
+        let runID = "run-" + String(runHash.hex().prefix(12))
         // Results are built on the processed commit; for the work tree, on HEAD (the work tree's
         // own changes stay the user's: they are not copied to the results branch).
         let baseCommit = range.worktree ? range.from : range.to
