@@ -24,6 +24,18 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
         c = raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
     }
 
+    /// From the 20 raw bytes of an id (`rawBytes`); nil for another count.
+    public init?(rawBytes raw: ArraySlice<UInt8>) {
+        guard raw.count == 20 else { return nil }
+        self = raw.withUnsafeBytes { ObjectID(bytes: $0) }
+    }
+
+    /// The 20 raw bytes of the id (half the size of `hex`; for caches that store ids).
+    public func appendRawBytes(to bytes: inout [UInt8]) {
+        var words = (a, b, c)
+        withUnsafeBytes(of: &words) { raw in bytes.append(contentsOf: raw.prefix(20)) }
+    }
+
     init(_ pointer: UnsafePointer<git_oid>) {
         self.init(pointer.pointee)
     }

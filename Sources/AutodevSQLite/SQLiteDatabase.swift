@@ -14,10 +14,13 @@ public final class SQLiteDatabase {
     public let path: String
 
     /// Opens (creating) the database at `path`; `busyTimeoutMilliseconds` is how long a call
-    /// waits for another process's write lock.
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000) throws(SQLiteError) {
+    /// waits for another process's write lock. `readOnly` opens an existing database without
+    /// writing anything (no journal change); `wal` false keeps SQLite's rollback journal, which
+    /// a read-only connection can read without the `-shm` file WAL needs.
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000, readOnly: Bool = false, wal: Bool = true) throws(SQLiteError) {
         var db: OpaquePointer?
-        let code = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        let flags = readOnly ? SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
             let text = db.flatMap { sqlite3_errmsg($0) }.flatMap { String(validatingCString: $0) } ?? "cannot open"
             sqlite3_close_v2(db)
@@ -27,7 +30,8 @@ public final class SQLiteDatabase {
         self.path = path
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(db, 1)
-        try execute("PRAGMA journal_mode = WAL")
+        guard !readOnly else { return }
+        try execute(wal ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE")
         try execute("PRAGMA synchronous = NORMAL")
     }
 

@@ -1,7 +1,6 @@
 import AutodevGit
 
-/// The requirement content keys each spec file holds, kept between runs in
-/// `.auto-dev/cache/spec-index`, so that looking for copies of a new requirement
+/// The requirement content keys each spec file holds, kept between runs (`SpecCacheStore`), so that looking for copies of a new requirement
 /// (`Explainer.copiesElsewhere`) costs what the range changed, not the size of the repository:
 /// a spec the range did not touch is read and parsed only when its entry says it holds the
 /// content key of a new requirement.
@@ -13,17 +12,16 @@ import AutodevGit
 /// missed. An entry only ever lets a file be *skipped* when none of its keys is a new
 /// requirement's; a file that holds one is read and decided exactly as without the index.
 ///
-/// The file: a header line `autodev-spec-index <version> <entries> <checksum of the rest>`,
-/// then one line per entry, `<blob id> <key>,<key>,…\t<path>`. A missing file, one of another
-/// version, or one whose checksum or lines do not read back is ignored (the index is rebuilt
-/// as files are read): it is a cache, never a reason to fail or to decide differently. It holds
-/// only the spec files seen in the last run that looked (at most `Explainer.specIndexLimit`
-/// plus the range's own), so it is pruned of blobs no longer in the tree as it is written.
+/// The entries are kept in `SpecCacheStore` (`.auto-dev/cache/specs.sqlite`), read by path as
+/// the walk reaches a file and written only when made: a run costs the files it looks at and
+/// the files it reads, not the size of the index. A missing, damaged or older store, or an entry
+/// that does not read back, is a miss (the file is read and its entry made again): it is a
+/// cache, never a reason to fail or to decide differently. An entry is replaced when its path's
+/// blob changes; entries of deleted paths stay (one row each) until the store is made again.
 final class SpecIndex {
-    static let version = 1
-    static let header = "autodev-spec-index"
-    /// At most this many entries (a first run reads every spec; a later one looks at no more
-    /// than `Explainer.specIndexLimit` untouched ones).
+    /// At most this many entries made in one run (a first run reads every spec; a later one
+    /// looks at no more than `Explainer.specIndexLimit` untouched ones), so a run's memory
+    /// does not follow a range of a million specs.
     static let maximumEntries = 2 * Explainer.specIndexLimit
 
     struct Entry: Equatable {
@@ -31,19 +29,20 @@ final class SpecIndex {
         var keys: [UInt64]
     }
 
-    /// Where the index is kept; nil: this run keeps no index (nothing read, nothing written).
+    /// Where the index is kept (`SpecCacheStore`); nil: this run keeps no index (nothing
+    /// read, nothing written).
     let path: String?
     /// Whether `save` may write (a preview such as `diff-events` reads it but writes nothing).
     let writable: Bool
-    /// The listings of spec trees kept beside it (`.auto-dev/cache/spec-trees`), so that the
-    /// walk to the spec files reads only the trees changed since the last run; nil with `path`.
+    /// The store the entries and the listings are read from and written to.
+    let store: SpecCacheStore?
+    /// The listings of spec trees kept beside it, so that the walk to the spec files reads
+    /// only the trees changed since the last run; nil with `path`.
     let trees: SpecTreeIndex?
-    /// The entries read from the file, by path.
-    private var loaded: [String: Entry] = [:]
-    /// The entries of this run: those looked up and found, and those made from files read.
-    private var next: [String: Entry] = [:]
-    /// Whether this run walked every spec file it could (then `next` replaces the file whole;
-    /// otherwise it is laid over what was loaded).
+    /// The entries made this run (to be written), by path.
+    private var madeEntries: [String: Entry] = [:]
+    /// Set by the walk when it saw every spec file it could. Entries are kept by path and
+    /// replaced when their blob changes, so the store no longer needs it to prune.
     var walked = false
     /// What this run did, for tests and profiles: entries found, entries made, files skipped
     /// through an entry.
@@ -51,18 +50,20 @@ final class SpecIndex {
     private(set) var made = 0
     private(set) var skipped = 0
 
-    /// The index of a state folder (`Workspace.stateRoot`).
-    static func path(stateRoot: String) -> String { stateRoot + "/cache/spec-index" }
+    /// The store of a state folder (`Workspace.stateRoot`).
+    static func path(stateRoot: String) -> String { SpecCacheStore.path(stateRoot: stateRoot) }
 
     init(path: String?, writable: Bool) {
         self.path = path
         self.writable = writable
-        trees = path.map { path in
+        let store = path.map { SpecCacheStore(path: $0, writable: writable) }
+        self.store = store
+        trees = store.map { SpecTreeIndex(store: $0) }
+        if let path, writable {
+            // The whole-file caches this store replaces.
             let folder = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[..<$0]) } ?? "."
-            return SpecTreeIndex(path: folder + "/spec-trees", writable: writable)
-        }
-        if let path, let bytes = try? FileSystem.readIfPresent(path) {
-            loaded = Self.decode(bytes) ?? [:]
+            FileSystem.remove(folder + "/spec-index")
+            FileSystem.remove(folder + "/spec-trees")
         }
     }
 
@@ -71,8 +72,7 @@ final class SpecIndex {
 
     /// The entry of `path` at `blob`, if the index has one (kept for the next run).
     func entry(path: String, blob: ObjectID) -> Entry? {
-        guard let entry = next[path] ?? loaded[path], entry.blob == blob else { return nil }
-        next[path] = entry
+        guard let entry = madeEntries[path] ?? store?.entry(path: path), entry.blob == blob else { return nil }
         found += 1
         return entry
     }
@@ -83,9 +83,9 @@ final class SpecIndex {
     @discardableResult
     func record(path: String, blob: ObjectID, document: SpecDocument) -> [UInt64] {
         let keys = Self.keys(of: document)
-        guard self.path != nil, next.count < Self.maximumEntries || next[path] != nil,
+        guard self.path != nil, madeEntries.count < Self.maximumEntries || madeEntries[path] != nil,
               !path.utf8.contains(9), !path.utf8.contains(10), !path.utf8.contains(13) else { return keys }
-        next[path] = Entry(blob: blob, keys: keys)
+        madeEntries[path] = Entry(blob: blob, keys: keys)
         made += 1
         return keys
     }
@@ -114,60 +114,10 @@ final class SpecIndex {
         return hash
     }
 
-    /// Writes the index when this run changed it; a failure to write is not the run's (the
-    /// next run rebuilds what is missing).
+    /// Writes the entries made this run and the tree listings (one transaction); a failure to
+    /// write is not the run's (the next run rebuilds what is missing).
     func save() {
-        guard let path, writable else { return }
-        trees?.save()
-        var entries = next
-        if !walked {
-            guard made > 0 else { return }
-            entries = loaded.merging(next) { _, new in new }
-            if entries.count > Self.maximumEntries { entries = next }
-        }
-        guard entries != loaded else { return }
-        try? FileSystem.writeAtomically(path, Self.encode(entries))
-    }
-
-    // MARK: The file
-
-    static func encode(_ entries: [String: Entry]) -> [UInt8] {
-        var body: [UInt8] = []
-        body.reserveCapacity(entries.count * 96)
-        for (path, entry) in entries.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-            body.append(contentsOf: entry.blob.hex.utf8)
-            body.append(0x20)
-            for (position, key) in entry.keys.enumerated() {
-                if position > 0 { body.append(0x2C) }
-                CacheFileFrame.appendHex(key, to: &body)
-            }
-            body.append(0x09)
-            body.append(contentsOf: path.utf8)
-            body.append(0x0A)
-        }
-        return CacheFileFrame.encode(name: header, version: version, entries: entries.count, body: body)
-    }
-
-    /// The entries of an index file; nil when it is not one of this version, or damaged.
-    static func decode(_ bytes: [UInt8]) -> [String: Entry]? {
-        guard let (count, body) = CacheFileFrame.decode(bytes, name: header, version: version) else { return nil }
-        var entries: [String: Entry] = [:]
-        entries.reserveCapacity(count)
-        for line in body.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
-            guard line.count > 42, let space = line.firstIndex(of: 0x20), let tab = line.firstIndex(of: 0x09), space < tab,
-                  let blob = ObjectID(hex: String(decoding: line[line.startIndex..<space], as: UTF8.self)) else { return nil }
-            var keys: [UInt64] = []
-            let list = line[(space + 1)..<tab]
-            if !list.isEmpty {
-                for part in list.split(separator: 0x2C, omittingEmptySubsequences: false) {
-                    guard let key = UInt64(String(decoding: part, as: UTF8.self), radix: 16) else { return nil }
-                    keys.append(key)
-                }
-            }
-            let path = String(decoding: line[(tab + 1)...], as: UTF8.self)
-            guard !path.isEmpty, entries.updateValue(Entry(blob: blob, keys: keys), forKey: path) == nil else { return nil }
-        }
-        guard entries.count == count else { return nil }
-        return entries
+        guard path != nil, writable else { return }
+        trees?.save(entries: madeEntries.map { ($0.key, $0.value) })
     }
 }

@@ -137,6 +137,26 @@ public enum FileSystem {
         return names.sorted()
     }
 
+    /// The names in a folder (not recursive) that start with `prefix`, in no order; empty when
+    /// it does not exist. Other names are compared as bytes and never made into Strings (a sync
+    /// looks for its dead scratch copies in a /tmp that may hold thousands of entries).
+    public static func list(_ folder: String, prefix: String) -> [String] {
+        guard let dir = opendir(folder) else { return [] }
+        defer { closedir(dir) }
+        let wanted = Array(prefix.utf8)
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name: String? = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { bytes in
+                    for index in wanted.indices where bytes[index] != wanted[index] { return nil }
+                    return String(cString: bytes)
+                }
+            }
+            if let name, name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     static func ioError(_ what: String) -> AutodevError {
         let reason = String(cString: strerror(errno))
         var hint = ""

@@ -143,7 +143,7 @@ struct Generator {
     static func removeDeadScratch(_ environment: [String: String]) -> [String] {
         let folder = temporaryFolder(environment)
         var removed: [String] = []
-        for name in FileSystem.list(folder) where name.hasPrefix(scratchPrefix) {
+        for name in FileSystem.list(folder, prefix: scratchPrefix).sorted() {
             let rest = name.dropFirst(scratchPrefix.count)
             guard let dash = rest.firstIndex(of: "-"), let pid = pid_t(rest[..<dash]), pid > 0 else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH {

@@ -2,9 +2,9 @@ import AutodevTestSupport
 import Foundation
 import Testing
 
-/// The spec index end to end: `sync` keeps it in `.auto-dev/cache/spec-index` (and the spec
-/// trees by id in `.auto-dev/cache/spec-trees`), and `diff-events --explain --json` decides a
-/// range the same without them, with them, and with them damaged, and writes neither.
+/// The spec index end to end: `sync` keeps it, with the spec trees by id, in
+/// `.auto-dev/cache/specs.sqlite`, and `diff-events --explain --json` decides a range the same
+/// without it, with it, and with it damaged, and writes nothing.
 @Suite struct SpecIndexCommandTests {
     @Test func syncKeepsTheIndexAndPreviewsDecideTheSameWithItWithoutItAndWithItDamaged() throws {
         let fixture = try GitFixture()
@@ -20,8 +20,7 @@ import Testing
         }
         try fixture.commit("twelve features")
         #expect(try AutodevBinary.run(["sync"], in: fixture.path).status == 0)
-        let index = fixture.path + "/.auto-dev/cache/spec-index"
-        let trees = fixture.path + "/.auto-dev/cache/spec-trees"
+        let index = fixture.path + "/.auto-dev/cache/specs.sqlite"
         // The first sync of the features kept the specs it read.
         #expect(FileManager.default.fileExists(atPath: index))
         let base = try fixture.head()
@@ -36,36 +35,25 @@ import Testing
             return result.stdout
         }
         try FileManager.default.removeItem(atPath: index)
-        try? FileManager.default.removeItem(atPath: trees)
         let without = try preview()
         #expect(without.contains("\"rule\":\"requirement-copied\""))
         #expect(without.contains("FR-005 in specs/005-feature/spec.md"))
         #expect(!FileManager.default.fileExists(atPath: index), "a preview writes no index")
-        #expect(!FileManager.default.fileExists(atPath: trees), "a preview writes no spec trees")
 
         // A sync over the same range rebuilds it; the preview of the range reads it.
         #expect(try AutodevBinary.run(["sync"], in: fixture.path).status == 0)
         let written = try Data(contentsOf: URL(fileURLWithPath: index))
-        let treesWritten = try Data(contentsOf: URL(fileURLWithPath: trees))
         #expect(try preview() == without)
         #expect(try Data(contentsOf: URL(fileURLWithPath: index)) == written, "a preview writes no index")
-        #expect(try Data(contentsOf: URL(fileURLWithPath: trees)) == treesWritten, "a preview writes no spec trees")
+        #expect(!FileManager.default.fileExists(atPath: index + "-journal") && !FileManager.default.fileExists(atPath: index + "-wal"))
 
-        // Spec trees damaged, or of another version: the same decisions, and left as they are.
-        var damagedTrees = treesWritten
-        damagedTrees[damagedTrees.count / 2] ^= 0x01
-        for bytes in [damagedTrees, Data("autodev-spec-trees 999 0 0\n".utf8)] {
-            try bytes.write(to: URL(fileURLWithPath: trees))
-            #expect(try preview() == without)
-            #expect(try Data(contentsOf: URL(fileURLWithPath: trees)) == bytes)
-        }
-        try treesWritten.write(to: URL(fileURLWithPath: trees))
-
+        // Damaged (a page's bytes changed, cut, not a database): the same decisions, and left as it is.
         var damaged = written
-        damaged[damaged.count / 2] ^= 0x01
-        try damaged.write(to: URL(fileURLWithPath: index))
-        #expect(try preview() == without)
-        try Data("autodev-spec-index 999 0 0\n".utf8).write(to: URL(fileURLWithPath: index))
-        #expect(try preview() == without)
+        for position in stride(from: 4096, to: damaged.count, by: 4096) { damaged[position + 100] ^= 0x01 }
+        for bytes in [damaged, written.prefix(written.count / 2), Data("autodev-spec-index 999 0 0\n".utf8)] {
+            try bytes.write(to: URL(fileURLWithPath: index))
+            #expect(try preview() == without)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: index)) == bytes)
+        }
     }
 }

@@ -48,8 +48,14 @@ import Testing
         String(decoding: ReportJSON.bytes(report), as: UTF8.self)
     }
 
+    /// The entries of the store that read back (nil: no readable store).
     static func entries(_ stateRoot: String) throws -> [String: SpecIndex.Entry]? {
-        SpecIndex.decode(try FileSystem.read(SpecIndex.path(stateRoot: stateRoot)))
+        SpecCacheStore.rows(path: SpecIndex.path(stateRoot: stateRoot))?.entries.compactMapValues(\.0)
+    }
+
+    /// `bytes` as an SQL blob literal.
+    static func literal(_ bytes: [UInt8]) -> String {
+        "X'" + bytes.map { String(format: "%02x", $0) }.joined() + "'"
     }
 
     @Test func decisionsAreTheSameWithNoIndexAColdOneAWarmOneAndDamagedOnes() throws {
@@ -78,25 +84,39 @@ import Testing
 
         let path = SpecIndex.path(stateRoot: state.path)
         let good = try FileSystem.read(path)
-        let middle = good.count / 2
-        var flipped = good
-        flipped[middle] = flipped[middle] == 0x30 ? 0x31 : 0x30
-        var olderFormat = good
-        olderFormat.replaceSubrange(0..<(good.firstIndex(of: 0x0A)!), with: Array("autodev-spec-index 0 31 0".utf8))
-        let damaged: [(String, [UInt8])] = [
-            ("a digit changed", flipped),
-            ("cut in half", Array(good[..<middle])),
-            ("an older format", olderFormat),
-            ("not an index", Array("garbage\n\u{0}\u{1}".utf8)),
-            ("empty", []),
+        // One entry damaged (a byte of its keys changed): that spec is parsed again, its entry
+        // written again; the others are found.
+        let original = try #require(SpecCacheStore.rows(path: path)?.entries["specs/007-feature/spec.md"]?.0)
+        var body = SpecCacheStore.encodeEntry(original, path: "specs/007-feature/spec.md")
+        body[24] ^= 0x04
+        try SpecCacheStore.execute(path: path, "UPDATE entries SET body = \(Self.literal(body)) WHERE path = 'specs/007-feature/spec.md'")
+        #expect(try Self.entries(state.path)?.count == 30)
+        let oneDamaged = try Self.report(fixture, range, stateRoot: state.path)
+        #expect(Self.json(oneDamaged) == Self.json(without))
+        #expect(oneDamaged.specIndexUse?.found == 29)
+        #expect(oneDamaged.specIndexUse?.made == 2)
+        #expect(try Self.entries(state.path)?["specs/007-feature/spec.md"] == original)
+
+        var cut = good
+        cut.removeSubrange((good.count / 2)...)
+        var flippedHeader = good
+        flippedHeader[3] ^= 0x20
+        let damaged: [(String, () throws -> Void)] = [
+            ("cut in half", { try FileSystem.writeAtomically(path, cut) }),
+            ("its header damaged", { try FileSystem.writeAtomically(path, flippedHeader) }),
+            ("another schema", { try SpecCacheStore.execute(path: path, "UPDATE meta SET value = '0' WHERE name = 'schema'") }),
+            ("not a database", { try FileSystem.writeAtomically(path, Array("garbage\n\u{0}\u{1}".utf8)) }),
+            ("empty", { try FileSystem.writeAtomically(path, []) }),
         ]
-        for (what, bytes) in damaged {
-            try FileSystem.writeAtomically(path, bytes)
-            #expect(SpecIndex.decode(bytes) == nil, "\(what) was read as an index")
+        for (what, damage) in damaged {
+            try FileSystem.writeAtomically(path, good)
+            try damage()
             let again = try Self.report(fixture, range, stateRoot: state.path)
             #expect(Self.json(again) == Self.json(without), "\(what)")
-            #expect(again.specIndexUse?.found == 0, "\(what)")
-            // Rebuilt whole.
+            // Nothing found (a file cut in half may still give the rows of its first pages:
+            // each is checked).
+            #expect(what == "cut in half" || again.specIndexUse?.found == 0, "\(what)")
+            // Made again whole.
             #expect(try Self.entries(state.path)?.count == 31, "\(what)")
         }
         // A preview reads the index and writes nothing.
@@ -104,6 +124,12 @@ import Testing
         let preview = try Self.report(fixture, range, stateRoot: state.path, write: false)
         #expect(Self.json(preview) == Self.json(without))
         #expect(try FileSystem.read(path) == Array("garbage\n".utf8))
+        try FileSystem.writeAtomically(path, good)
+        let readOnly = try Self.report(fixture, range, stateRoot: state.path, write: false)
+        #expect(Self.json(readOnly) == Self.json(without))
+        #expect(readOnly.specIndexUse?.found == 30)
+        #expect(try FileSystem.read(path) == good)
+        #expect(!FileSystem.exists(path + "-journal") && !FileSystem.exists(path + "-wal"))
     }
 
     @Test func aRenumberedCopyInAnUntouchedSpecIsFoundThroughTheIndex() throws {
@@ -112,7 +138,7 @@ import Testing
         _ = try Self.report(fixture, "\(base)..\(head)", stateRoot: state.path)  // warms the index
 
         // The next range copies the original again, renumbered, into a feature of its own; and
-        // deletes a feature (its entry is pruned).
+        // deletes a feature (its entry stays: a row no path reaches).
         try fixture.write("specs/032-retries/spec.md", Self.feature("Retries", 41, "The Service MUST retry failed Webhook-deliveries with exponential backoff!"))
         try fixture.remove("specs/002-feature/spec.md")
         let next = try fixture.commit("retries")
@@ -126,26 +152,28 @@ import Testing
         #expect(report.specIndexUse?.found == 30)
         #expect(report.specIndexUse?.skipped == 28)
         #expect(Self.json(report) == Self.json(try Self.report(fixture, "\(head)..\(next)", stateRoot: nil)))
-        let entries = try #require(try Self.entries(state.path))
-        #expect(entries["specs/002-feature/spec.md"] == nil)
-        #expect(entries.count == 31)
-        #expect(entries["specs/032-retries/spec.md"]?.keys == [SpecIndex.hash(RequirementIdentity.contentKey(Self.original))])
+        let rows = try #require(SpecCacheStore.rows(path: SpecIndex.path(stateRoot: state.path)))
+        #expect(rows.entries.count == 32)
+        #expect(rows.entries["specs/032-retries/spec.md"]?.0?.keys == [SpecIndex.hash(RequirementIdentity.contentKey(Self.original))])
+        // The run wrote the one entry it made, not the 31 it found or left.
+        let last = try #require(rows.entries.values.map(\.1).max())
+        #expect(rows.entries.filter { $0.value.1 == last }.map(\.key) == ["specs/032-retries/spec.md"])
     }
 
-    @Test func theFileReadsBackAndRefusesWhatItDidNotWrite() throws {
+    @Test func anEntryReadsBackAndRefusesWhatItDidNotWrite() throws {
         let blob = try #require(ObjectID(hex: String(repeating: "ab", count: 20)))
-        let entries: [String: SpecIndex.Entry] = [
-            "specs/a b/spec.md": .init(blob: blob, keys: [1, 0xffff_ffff_ffff_ffff]),
-            "specs/empty.md": .init(blob: blob, keys: []),
-        ]
-        let bytes = SpecIndex.encode(entries)
-        #expect(SpecIndex.decode(bytes) == entries)
-        #expect(SpecIndex.decode(SpecIndex.encode([:])) == [:])
-        // Every single byte changed is noticed.
-        for position in bytes.indices {
-            var changed = bytes
-            changed[position] ^= 0x04
-            #expect(SpecIndex.decode(changed) != entries, "byte \(position)")
+        for (path, entry) in [("specs/a b/spec.md", SpecIndex.Entry(blob: blob, keys: [1, 0xffff_ffff_ffff_ffff])),
+                              ("specs/empty.md", SpecIndex.Entry(blob: blob, keys: []))] {
+            let body = SpecCacheStore.encodeEntry(entry, path: path)
+            #expect(SpecCacheStore.decodeEntry(body, path: path) == entry)
+            // Under another path, or with any single byte changed, or cut: not read.
+            #expect(SpecCacheStore.decodeEntry(body, path: path + "x") == nil)
+            #expect(SpecCacheStore.decodeEntry(Array(body.dropLast()), path: path) == nil)
+            for position in body.indices {
+                var changed = body
+                changed[position] ^= 0x04
+                #expect(SpecCacheStore.decodeEntry(changed, path: path) == nil, "byte \(position)")
+            }
         }
     }
 }

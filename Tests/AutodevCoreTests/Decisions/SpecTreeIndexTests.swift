@@ -33,8 +33,9 @@ import Testing
         return (fixture, base, head)
     }
 
+    /// The listings of the store that read back (nil: no readable store).
     static func listings(_ stateRoot: String) throws -> [ObjectID: SpecTreeIndex.Listing]? {
-        SpecTreeIndex.decode(try FileSystem.read(SpecTreeIndex.path(stateRoot: stateRoot)))
+        SpecCacheStore.rows(path: SpecIndex.path(stateRoot: stateRoot))?.listings.compactMapValues(\.0)
     }
 
     /// A new feature with another copy of the original, committed on HEAD.
@@ -61,35 +62,38 @@ import Testing
         #expect(SpecIndexTests.json(warm) == SpecIndexTests.json(without))
         #expect(warm.specIndexUse?.treesRead == 0)
 
-        let path = SpecTreeIndex.path(stateRoot: state.path)
+        let path = SpecIndex.path(stateRoot: state.path)
         let good = try FileSystem.read(path)
-        let middle = good.count / 2
-        var flipped = good
-        flipped[middle] = flipped[middle] == 0x30 ? 0x31 : 0x30
-        var olderFormat = good
-        olderFormat.replaceSubrange(0..<(good.firstIndex(of: 0x0A)!), with: Array("autodev-spec-trees 0 36 0".utf8))
-        // A feature's listing missing (the header and checksum made to match): `specs` names a
-        // folder the file holds nothing of.
-        var lines = Array(good.split(separator: 0x0A).dropFirst())
-        lines.remove(at: try #require(lines.firstIndex { String(decoding: $0, as: UTF8.self).hasSuffix(" spec.md") }))
-        let withoutOne = Array(lines.joined(separator: [0x0A])) + [0x0A]
-        let missing = Array("autodev-spec-trees 1 35 \(String(format: "%016llx", SpecIndex.hash(withoutOne)))\n".utf8) + withoutOne
-        let damaged: [(String, [UInt8])] = [
-            ("a digit changed", flipped),
-            ("cut in half", Array(good[..<middle])),
-            ("an older format", olderFormat),
-            ("a listing missing", missing),
-            ("not an index", Array("garbage\n\u{0}\u{1}".utf8)),
-            ("empty", []),
+        let repository = try Repository.open(at: fixture.path)
+        let feature = try #require(try repository.entry(atPath: "specs/0007-feature", inTree: repository.commit(repository.resolveCommit(head)).tree)?.id)
+        let specs = try #require(try repository.entry(atPath: "specs", inTree: repository.commit(repository.resolveCommit(head)).tree)?.id)
+        var key: [UInt8] = []
+        feature.appendRawBytes(to: &key)
+        let listing = try #require(try Self.listings(state.path)?[feature])
+        var body = SpecCacheStore.encodeListing(listing, id: feature)
+        body[body.count / 2] ^= 0x01
+        var specsKey: [UInt8] = []
+        specs.appendRawBytes(to: &specsKey)
+        // (what, damage, trees read again)
+        let damaged: [(String, () throws -> Void, Int)] = [
+            ("a listing's byte changed", {
+                try SpecCacheStore.execute(path: path, "UPDATE trees SET body = \(SpecIndexTests.literal(body)) WHERE id = \(SpecIndexTests.literal(key))")
+            }, 1),
+            ("a listing missing", { try SpecCacheStore.execute(path: path, "DELETE FROM trees WHERE id = \(SpecIndexTests.literal(key))") }, 1),
+            ("the folder of 31 features missing", { try SpecCacheStore.execute(path: path, "DELETE FROM trees WHERE id = \(SpecIndexTests.literal(specsKey))") }, 1),
+            ("another schema", { try SpecCacheStore.execute(path: path, "UPDATE meta SET value = '0' WHERE name = 'schema'") }, 36),
+            ("not a database", { try FileSystem.writeAtomically(path, Array("garbage\n\u{0}\u{1}".utf8)) }, 36),
+            ("empty", { try FileSystem.writeAtomically(path, []) }, 36),
         ]
-        for (what, bytes) in damaged {
-            try FileSystem.writeAtomically(path, bytes)
-            #expect(SpecTreeIndex.decode(bytes) == nil, "\(what) was read as an index")
+        for (what, damage, read) in damaged {
+            try FileSystem.writeAtomically(path, good)
+            try damage()
             let again = try SpecIndexTests.report(fixture, range, stateRoot: state.path)
             #expect(SpecIndexTests.json(again) == SpecIndexTests.json(without), "\(what)")
-            #expect(again.specIndexUse?.treesRead == 36, "\(what)")
-            // Rebuilt whole.
+            #expect(again.specIndexUse?.treesRead == read, "\(what)")
+            // Made again: every listing reads back.
             #expect(try Self.listings(state.path)?.count == 36, "\(what)")
+            #expect(try Self.listings(state.path)?[feature] == listing, "\(what)")
         }
         // A preview reads the index and writes nothing.
         try FileSystem.writeAtomically(path, Array("garbage\n".utf8))
@@ -109,16 +113,44 @@ import Testing
 
         let next = try Self.addRetries(fixture)
         let range = "\(head)..\(next)"
+        let before = try #require(SpecCacheStore.rows(path: SpecIndex.path(stateRoot: state.path)))
         let report = try SpecIndexTests.report(fixture, range, stateRoot: state.path)
         #expect(report.specIndexUse?.treesRead == 3)
+        // The run wrote the three listings it read (the root, `specs`, the new feature) and
+        // the new spec's entry, not the repository's: every other row is as it was.
+        let after = try #require(SpecCacheStore.rows(path: SpecIndex.path(stateRoot: state.path)))
+        let run = try #require(after.listings.values.map(\.1).max())
+        let repository = try Repository.open(at: fixture.path)
+        let tree = try repository.commit(repository.resolveCommit(next)).tree
+        let written = try Set([tree, #require(try repository.entry(atPath: "specs", inTree: tree)?.id),
+                               #require(try repository.entry(atPath: "specs/9002-retries", inTree: tree)?.id)])
+        #expect(Set(after.listings.filter { $0.value.1 == run }.keys) == written)
+        #expect(after.entries.filter { $0.value.1 == run }.map(\.key) == ["specs/9002-retries/spec.md"])
+        for (id, row) in after.listings where !written.contains(id) {
+            #expect(before.listings[id]?.1 == row.1)
+        }
         let copy = try #require(report.decisions?.first { $0.requirement?.key == "FR-041" })
         #expect(copy.rule == "requirement-copied")
         #expect(SpecIndexTests.json(report) == SpecIndexTests.json(try SpecIndexTests.report(fixture, range, stateRoot: nil)))
-        // Only the trees of the repository at the end of the range are kept: the old root and
-        // `specs` are gone, the new ones in.
-        let repository = try Repository.open(at: fixture.path)
+        // The trees of the repository at the end of the range are kept, and the old root and
+        // `specs` until a compaction: then they are gone.
         let expected = try Set(repository.files(inTree: repository.commit(repository.resolveCommit(next)).tree, under: "").map(\.path)
             .map { path in path.split(separator: "/").dropLast() }.flatMap { parts in (0...parts.count).map { parts.prefix($0).joined(separator: "/") } })
+        #expect(try Self.listings(state.path)?.count == expected.count + 2)
+        let path = SpecIndex.path(stateRoot: state.path)
+        var key: [UInt8] = []
+        try #require(written.first { $0 != tree }).appendRawBytes(to: &key)
+        try SpecCacheStore.execute(path: path, "DELETE FROM trees WHERE id = \(SpecIndexTests.literal(key))")
+        let index = SpecIndex(path: path, writable: true)
+        index.store?.compactionSlack = 0
+        var files = 0
+        try index.trees?.forEachMarkdownFile(in: tree, repository: repository) { _, _ in
+            files += 1
+            return true
+        }
+        index.save()
+        #expect(files == features + 3)
+        #expect(index.store?.listingsDeleted == 2)
         #expect(try Self.listings(state.path)?.count == expected.count)
     }
 
@@ -177,7 +209,7 @@ import Testing
         #expect(with.decisions?.first { $0.requirement?.key == "FR-041" }?.rule == "requirement-copied")
     }
 
-    @Test func theFileReadsBackAndRefusesWhatItDidNotWrite() throws {
+    @Test func aListingReadsBackAndRefusesWhatItDidNotWrite() throws {
         let tree = try #require(ObjectID(hex: String(repeating: "ab", count: 20)))
         let leaf = try #require(ObjectID(hex: String(repeating: "cd", count: 20)))
         let blob = try #require(ObjectID(hex: String(repeating: "ef", count: 20)))
@@ -185,15 +217,19 @@ import Testing
             tree: .init(files: [.init(name: "a b%\t\n.md", id: blob, mode: 0o100644), .init(name: "run.md", id: blob, mode: 0o100755)],
                         folders: [.init(name: "x y", id: leaf, mode: 0o040000)], markdown: true),
             leaf: .init(files: [], folders: [], markdown: false),
+            blob: .init(files: [], folders: [.init(name: "src", id: leaf, mode: 0o040000)], markdown: nil),
         ]
-        let bytes = SpecTreeIndex.encode(listings)
-        #expect(SpecTreeIndex.decode(bytes) == listings)
-        #expect(SpecTreeIndex.decode(SpecTreeIndex.encode([:])) == [:])
-        // Every single byte changed is noticed.
-        for position in bytes.indices {
-            var changed = bytes
-            changed[position] ^= 0x04
-            #expect(SpecTreeIndex.decode(changed) != listings, "byte \(position)")
+        for (id, listing) in listings {
+            let body = SpecCacheStore.encodeListing(listing, id: id)
+            #expect(SpecCacheStore.decodeListing(body, id: id) == listing)
+            // Under another id, cut, or with any single byte changed: not read.
+            #expect(SpecCacheStore.decodeListing(body, id: id == tree ? leaf : tree) == nil)
+            #expect(SpecCacheStore.decodeListing(Array(body.dropLast()), id: id) == nil)
+            for position in body.indices {
+                var changed = body
+                changed[position] ^= 0x04
+                #expect(SpecCacheStore.decodeListing(changed, id: id) == nil, "byte \(position)")
+            }
         }
     }
 }
