@@ -46,6 +46,11 @@ extension SpecParser {
     /// Headings of a story's acceptance criteria (a prefix of the heading, lower case): what the
     /// story asks of the code, beside its tasks (`Explainer.storyCoveredByTasks`).
     static let bmadCriteriaHeadings = Array(criteriaHeadings) + [
+        // A definition of done or a checklist: conditions the work meets, checked by people.
+        "definition of done", "dod", "checklist", "quality checklist", "done checklist", "success criteria",
+        "definición de hecho", "definición de terminado", "lista de verificación", "criterios de éxito",
+        "définition de terminé", "définition de fini", "liste de contrôle", "critères de succès",
+        "完成定义", "完成标准", "检查清单", "成功标准",
         "criterios de aceptación", "criterios de aceptacion", "critères d'acceptation", "criteres d'acceptation",
         "critères d’acceptation", "akzeptanzkriterien", "critérios de aceitação", "受け入れ基準", "受入基準", "驗收標準", "验收准则",
     ]
@@ -58,6 +63,10 @@ extension SpecParser {
 
     func bmad() -> [Requirement] {
         var result: [Requirement] = []
+        // Tasks written as headings (`### Task 1: …`, `#### Task 8.11: … ✅`): the heading is the
+        // task, and the boxes below it are its steps, not tasks of their own.
+        let headings = headingTasks()
+        let headingTaskAt = Dictionary(headings.requirements.map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
         var index = 0
         while index < sections.count {
             let section = sections[index]
@@ -92,7 +101,7 @@ extension SpecParser {
             var criteriaBlocks: [MarkdownBlock] = []
             for inner in range {
                 let blocks = Self.bmadMarked(sections[inner].blocks)
-                if inner != range.lowerBound, !taskHeading.contains(inner), !record.contains(inner) {
+                if inner != range.lowerBound, !taskHeading.contains(inner), !record.contains(inner), headings.owner[inner] == nil {
                     content.append(MarkdownBlock(kind: .heading(level: sections[inner].level), text: sections[inner].title,
                                                  line: sections[inner].line))
                 }
@@ -100,6 +109,16 @@ extension SpecParser {
                     files.append(contentsOf: TextScan.pathMentions(SpecText.raw(sections[inner].blocks)))
                 }
                 if record.contains(inner) { continue }
+                if let owner = headings.owner[inner] {
+                    if owner == inner, var task = headingTaskAt[sections[inner].line] {
+                        task.key = "\(key) \(task.key)"
+                        task.ids = [task.key]
+                        task.parent = key
+                        task.refs = SpecText.unique(task.refs + [key])
+                        tasks.append(task)
+                    }
+                    continue
+                }
                 if criteria.contains(inner) {
                     content.append(contentsOf: blocks)
                     criteriaBlocks.append(contentsOf: blocks)
