@@ -252,6 +252,28 @@ import Testing
         #expect(rescoped.contains("updateImplementation Story 7.2 Task 7.2.2 [requirement-changed]"), "\(rescoped)")
     }
 
+    /// Tasks written in the commit that carries their code are implemented alongside (the
+    /// story's file is the unit its author edits and implements); a task whose cited file is
+    /// still missing is not.
+    @Test func tasksWrittenWithTheirCodeAreImplementedAlongside() throws {
+        let fixture = try GitFixture()
+        try fixture.write("src/score.py", "def score(bar):\n    return 0\n")
+        let c0 = try fixture.commit("code")
+        try fixture.write("docs/stories/6.1.story.md", """
+            # Story 6.1: Puntaje
+
+            ## Tareas
+
+            - **[ ]** **[T1]** Ponderar el volumen en el puntaje
+            - **[ ]** **[T2]** Crear la página de ayuda `src/pages/ayuda.py`
+            """)
+        try fixture.write("src/score.py", "def score(bar):\n    return bar.volume * 2\n")
+        let c1 = try fixture.commit("Story 6.1: volume weighting")
+        let decided = try DecisionHistoryTests.decisions(fixture, "\(c0)..\(c1)")
+        #expect(decided.contains("skip Story 6.1 Task 1 [implemented-alongside]"), "\(decided)")
+        #expect(decided.contains("newImplementation Story 6.1 Task 2 [requirement-added]"), "\(decided)")
+    }
+
     /// A story restructured into phases renumbers and rewrites its tasks: a task whose title
     /// reappears is the same task changed, not one removed (its files proposed for retirement).
     @Test func aStoryRestructuredIntoPhasesRetiresNothing() throws {
