@@ -141,8 +141,10 @@ extension Explainer {
         // tasks too — the story is one file, the unit its author edits and implements (read
         // as one requirement before its tasks were read wherever they sit, it was decided so) —
         // unless a file the task cites is still missing.
+        // (A name the path classes place nowhere, `logger.info`, is no file.)
+        let files = requirement.paths.filter { classifier.classify($0) != nil }
         let storyTask = requirement.kind == .task && requirement.format == .bmad
-            && resolved(requirement.paths, of: requirement).existing.count == requirement.paths.count
+            && resolved(files, of: requirement).existing.count == files.count
         if requirement.kind != .task || storyTask, let (commit, code) = commitWithCode(changing: requirement.spec) {
             return "commit \(commit.id.hex.prefix(12)) changes this spec together with code (\(Self.shown(code)))"
         }
