@@ -177,6 +177,37 @@ import Testing
         #expect(document.requirements[0].criteria.contains("Code review completed"))
     }
 
+    /// A status written as a field of the story's information list says the story is done.
+    @Test(arguments: [("Status", "Complete"), ("Estado", "Completado"), ("状态", "已完成")])
+    func aStatusInTheStoryInformationListFinishesTheStory(label: String, value: String) {
+        let document = parse("docs/stories/2.3.story.md", """
+            # Story 2.3: Status badges
+
+            ## Story information
+
+            - **Epic:** 2
+            - **\(label):** \(value)
+
+            ## Tasks / Subtasks
+
+            - [ ] Add the status column to `src/db/schema.rs`
+            """)
+        #expect(document.finished != nil, "\(document.requirements.map(\.key))")
+        #expect(Self.tasks(document).count == 1)
+        let open = parse("docs/stories/2.4.story.md", """
+            # Story 2.4: Filters
+
+            ## Story information
+
+            - **\(label):** Draft
+
+            ## Tasks / Subtasks
+
+            - [ ] Add the filter to `src/ui/filter.ts`
+            """)
+        #expect(open.finished == nil)
+    }
+
     /// A tick is progress: `**[ ]**` → `**[x]**`, `[ ]` → `[✅]`, a timestamp after it. The
     /// story and its tasks keep their identity.
     @Test func aTickInAnyWrapperIsProgressNotAChange() {
