@@ -43,6 +43,38 @@ extension Explainer {
         return document.requirements.filter { $0.kind == .task && $0.parent == requirement.key }
     }
 
+    /// A commit of the range that changes a BMAD task's story file together with code and names
+    /// the story in its message (`Story 10.7: … Implementation (#94)`): the story's author
+    /// implemented it there, its tasks with it — unless a file the task cites is still missing.
+    /// Read as one requirement before its tasks were read wherever they sit, the story was decided
+    /// so; a commit that names no story (`fix: startup issues`) adding ten Draft stories beside
+    /// unrelated code implements none of them (a replay of bmad4_wyck_vol).
+    mutating func storyCommitWithCode(_ task: Requirement) -> (CommitInfo, [String])? {
+        guard task.kind == .task, task.format == .bmad, let story = task.parent,
+              let commits = commitIndex?.commits, commits.count <= 200 else { return nil }
+        // (A name the path classes place nowhere, `logger.info`, is no file.)
+        let files = task.paths.filter { classifier.classify($0) != nil }
+        guard resolved(files, of: task).existing.count == files.count else { return nil }
+        for commit in commits where pathSetChanged(by: commit).contains(task.spec) && Self.names(commit.message, story: story) {
+            let code = codeChanged(by: commit).filter { classifier.classify($0)?.category == .code }
+            if !code.isEmpty { return (commit, code) }
+        }
+        return nil
+    }
+
+    /// Whether a commit message names `Story 10.7` (any case), not `Story 10.71` or `10.7.1`.
+    static func names(_ message: String, story: String) -> Bool {
+        let text = message.lowercased(), name = story.lowercased()
+        var start = text.startIndex
+        while let found = text[start...].firstRange(of: name) {
+            let next = text[found.upperBound...].prefix(2)
+            let continues = next.first?.isNumber == true || (next.first == "." && next.dropFirst().first?.isNumber == true)
+            if !continues { return true }
+            start = found.upperBound
+        }
+        return false
+    }
+
     /// Notes an open BMAD task that is new work in this range under its story.
     mutating func noteStoryTaskAtWork(_ task: Requirement) {
         guard task.format == .bmad, let parent = task.parent else { return }

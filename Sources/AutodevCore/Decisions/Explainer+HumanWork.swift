@@ -137,16 +137,12 @@ extension Explainer {
                 return "commit \(commit.id.hex.prefix(12)) cites \(id) and changes \(Self.shown(changed))"
             }
         }
-        // A spec change committed together with code: the person wrote both. A BMAD story's
-        // tasks too — the story is one file, the unit its author edits and implements (read
-        // as one requirement before its tasks were read wherever they sit, it was decided so) —
-        // unless a file the task cites is still missing.
-        // (A name the path classes place nowhere, `logger.info`, is no file.)
-        let files = requirement.paths.filter { classifier.classify($0) != nil }
-        let storyTask = requirement.kind == .task && requirement.format == .bmad
-            && resolved(files, of: requirement).existing.count == files.count
-        if requirement.kind != .task || storyTask, let (commit, code) = commitWithCode(changing: requirement.spec) {
+        // A spec change committed together with code: the person wrote both.
+        if requirement.kind != .task, let (commit, code) = commitWithCode(changing: requirement.spec) {
             return "commit \(commit.id.hex.prefix(12)) changes this spec together with code (\(Self.shown(code)))"
+        }
+        if let (commit, code) = storyCommitWithCode(requirement) {
+            return "commit \(commit.id.hex.prefix(12)) names \(requirement.parent ?? "its story") and changes its file together with code (\(Self.shown(code)))"
         }
         return nil
     }
