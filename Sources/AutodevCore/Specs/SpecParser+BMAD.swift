@@ -133,8 +133,11 @@ extension SpecParser {
                     let named = Self.bmadTaskName(label)
                     // A bracketed id (`[TASK-8.13] Fix …`) is the task's name, not its words.
                     let words = named != nil && label.first == "[" ? label.drop { $0 != "]" }.dropFirst().drop { $0 == " " } : Substring(label)
-                    tasks.append(itemRequirement(key: "\(key) \(named ?? "Task \(position)")", kind: .task, label: words,
-                                                 item: item, refs: [key], parent: key, includeNested: true))
+                    var requirement = itemRequirement(key: "\(key) \(named ?? "Task \(position)")", kind: .task, label: words,
+                                                      item: item, refs: [key], parent: key, includeNested: true)
+                    // A status its author wrote after an open box (`… (AC: 5) - DONE`, `… ✅`) finishes it.
+                    if DoneMark.split(words).done == true { requirement.progress = String(repeating: "x", count: max(1, requirement.progress.count)) }
+                    tasks.append(requirement)
                 }
             }
             let title = Self.bmadStory(section.title)?.rest ?? Substring(section.title)

@@ -222,6 +222,21 @@ import Testing
         #expect(Self.tasks(after)[0].isTicked)
     }
 
+    /// A status written after an open box (`- DONE`, `✅`, `（已完成）`) finishes the task.
+    @Test func aStatusAfterAnOpenBoxFinishesTheTask() {
+        let document = parse("docs/stories/4.5.story.md", """
+            # Story 4.5: Rutas
+
+            ## Tasks / Subtasks
+
+            - [ ] Complete the API routes in `src/api/routes.py` (AC: 5) - DONE
+            - [ ] Completar la exportación - Completado
+            - [ ] 完成导出接口（已完成）
+            - [ ] Add the waypoint export in `src/export.py`
+            """)
+        #expect(Self.tasks(document).map(\.isTicked) == [true, true, true, false])
+    }
+
     @Test func aGlyphAloneOrAWordInBracketsIsNoTaskMark() {
         #expect(SpecParser.bmadMark("✅ Already ignored by git") == nil)
         #expect(SpecParser.bmadMark("[Priority: P1] Speed") == nil)
