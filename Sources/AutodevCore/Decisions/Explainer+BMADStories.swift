@@ -62,15 +62,21 @@ extension Explainer {
         return nil
     }
 
-    /// Whether a commit message names `Story 10.7` (any case), not `Story 10.71` or `10.7.1`.
+    /// Whether a commit message names the story: `Story 10.7`, `feat(story-10.7)`, or a task id
+    /// under its number (`TASK-10.7.3`, `TASK-10.7`), any case; not `Story 10.71` or `Story 10.7.1`.
     static func names(_ message: String, story: String) -> Bool {
-        let text = message.lowercased(), name = story.lowercased()
-        var start = text.startIndex
-        while let found = text[start...].firstRange(of: name) {
-            let next = text[found.upperBound...].prefix(2)
-            let continues = next.first?.isNumber == true || (next.first == "." && next.dropFirst().first?.isNumber == true)
-            if !continues { return true }
-            start = found.upperBound
+        let text = message.lowercased()
+        let number = story.lowercased().hasPrefix("story ") ? String(story.lowercased().dropFirst(6)) : story.lowercased()
+        for (prefix, subtasks) in [("story ", false), ("story-", false), ("story_", false), ("task-", true), ("task ", true)] {
+            let name = prefix + number
+            var start = text.startIndex
+            while let found = text[start...].firstRange(of: name) {
+                let next = text[found.upperBound...].prefix(2)
+                let longer = next.first?.isNumber == true
+                    || (!subtasks && next.first == "." && next.dropFirst().first?.isNumber == true)
+                if !longer { return true }
+                start = found.upperBound
+            }
         }
         return false
     }

@@ -332,6 +332,9 @@ import Testing
         #expect(unrelated.contains("newImplementation Story 6.2 Task 1 [requirement-added]"), "\(unrelated)")
         #expect(Explainer.names("Story 6.1: volume weighting (#12)", story: "Story 6.1"))
         #expect(!Explainer.names("Story 6.12 and story 6.1.3", story: "Story 6.1"))
+        #expect(Explainer.names("feat(story-6.1): sprint done", story: "Story 6.1"))
+        #expect(Explainer.names("Complete TASK-6.1.4.1: safety suite", story: "Story 6.1"))
+        #expect(!Explainer.names("Complete TASK-6.12: tests", story: "Story 6.1"))
     }
 
     /// A story restructured into phases renumbers and rewrites its tasks: a task whose title
