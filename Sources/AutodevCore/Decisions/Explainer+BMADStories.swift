@@ -43,8 +43,8 @@ extension Explainer {
         return document.requirements.filter { $0.kind == .task && $0.parent == requirement.key }
     }
 
-    /// A commit of the range that changes a BMAD task's story file together with code and names
-    /// the story in its message (`Story 10.7: … Implementation (#94)`): the story's author
+    /// A commit of the range that changes a BMAD task's story file together with code — a story
+    /// that existed before, or one the message names (`Story 10.7: … Implementation (#94)`): the story's author
     /// implemented it there, its tasks with it — unless a file the task cites is still missing.
     /// Read as one requirement before its tasks were read wherever they sit, the story was decided
     /// so; a commit that names no story (`fix: startup issues`) adding ten Draft stories beside
@@ -55,7 +55,10 @@ extension Explainer {
         // (A name the path classes place nowhere, `logger.info`, is no file.)
         let files = task.paths.filter { classifier.classify($0) != nil }
         guard resolved(files, of: task).existing.count == files.count else { return nil }
-        for commit in commits where pathSetChanged(by: commit).contains(task.spec) && Self.names(commit.message, story: story) {
+        // A story edited in the commit (it existed before the range), or one the commit names;
+        // not a story the commit only adds beside code it does not name.
+        let edited = before.side(of: task.spec) != nil
+        for commit in commits where pathSetChanged(by: commit).contains(task.spec) && (edited || Self.names(commit.message, story: story)) {
             let code = codeChanged(by: commit).filter { classifier.classify($0)?.category == .code }
             if !code.isEmpty { return (commit, code) }
         }
