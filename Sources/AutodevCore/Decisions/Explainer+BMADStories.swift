@@ -43,45 +43,22 @@ extension Explainer {
         return document.requirements.filter { $0.kind == .task && $0.parent == requirement.key }
     }
 
-    /// A commit of the range that changes a BMAD task's story file together with code — a story
-    /// that existed before, or one the message names (`Story 10.7: … Implementation (#94)`): the story's author
-    /// implemented it there, its tasks with it — unless a file the task cites is still missing.
-    /// Read as one requirement before its tasks were read wherever they sit, the story was decided
-    /// so; a commit that names no story (`fix: startup issues`) adding ten Draft stories beside
-    /// unrelated code implements none of them (a replay of bmad4_wyck_vol).
+    /// A commit of the range that changes a BMAD task's story file together with code: the
+    /// story's author implemented it there, its tasks with it — unless a file the task cites is
+    /// still missing. Read as one requirement before its tasks were read wherever they sit, the
+    /// story was decided so. (Narrowing it to commits that name the story or edit an existing
+    /// one proposed a public BMAD history's equipment lists and field-test steps as work.)
     mutating func storyCommitWithCode(_ task: Requirement) -> (CommitInfo, [String])? {
-        guard task.kind == .task, task.format == .bmad, let story = task.parent,
+        guard task.kind == .task, task.format == .bmad, task.parent != nil,
               let commits = commitIndex?.commits, commits.count <= 200 else { return nil }
         // (A name the path classes place nowhere, `logger.info`, is no file.)
         let files = task.paths.filter { classifier.classify($0) != nil }
         guard resolved(files, of: task).existing.count == files.count else { return nil }
-        // A story edited in the commit (it existed before the range), or one the commit names;
-        // not a story the commit only adds beside code it does not name.
-        let edited = before.side(of: task.spec) != nil
-        for commit in commits where pathSetChanged(by: commit).contains(task.spec) && (edited || Self.names(commit.message, story: story)) {
+        for commit in commits where pathSetChanged(by: commit).contains(task.spec) {
             let code = codeChanged(by: commit).filter { classifier.classify($0)?.category == .code }
             if !code.isEmpty { return (commit, code) }
         }
         return nil
-    }
-
-    /// Whether a commit message names the story: `Story 10.7`, `feat(story-10.7)`, or a task id
-    /// under its number (`TASK-10.7.3`, `TASK-10.7`), any case; not `Story 10.71` or `Story 10.7.1`.
-    static func names(_ message: String, story: String) -> Bool {
-        let text = message.lowercased()
-        let number = story.lowercased().hasPrefix("story ") ? String(story.lowercased().dropFirst(6)) : story.lowercased()
-        for (prefix, subtasks) in [("story ", false), ("story-", false), ("story_", false), ("task-", true), ("task ", true)] {
-            let name = prefix + number
-            var start = text.startIndex
-            while let found = text[start...].firstRange(of: name) {
-                let next = text[found.upperBound...].prefix(2)
-                let longer = next.first?.isNumber == true
-                    || (!subtasks && next.first == "." && next.dropFirst().first?.isNumber == true)
-                if !longer { return true }
-                start = found.upperBound
-            }
-        }
-        return false
     }
 
     /// Notes an open BMAD task that is new work in this range under its story.

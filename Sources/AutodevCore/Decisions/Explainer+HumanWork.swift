@@ -142,7 +142,7 @@ extension Explainer {
             return "commit \(commit.id.hex.prefix(12)) changes this spec together with code (\(Self.shown(code)))"
         }
         if let (commit, code) = storyCommitWithCode(requirement) {
-            return "commit \(commit.id.hex.prefix(12)) names \(requirement.parent ?? "its story") and changes its file together with code (\(Self.shown(code)))"
+            return "commit \(commit.id.hex.prefix(12)) changes \(requirement.parent ?? "its story") together with code (\(Self.shown(code)))"
         }
         return nil
     }

@@ -318,23 +318,6 @@ import Testing
         let decided = try DecisionHistoryTests.decisions(fixture, "\(c0)..\(c1)")
         #expect(decided.contains("skip Story 6.1 Task 1 [implemented-alongside]"), "\(decided)")
         #expect(decided.contains("newImplementation Story 6.1 Task 2 [requirement-added]"), "\(decided)")
-        // A commit that names no story adds a draft beside unrelated code: its tasks are work.
-        try fixture.write("docs/stories/6.2.story.md", """
-            # Story 6.2: Informe
-
-            ## Tareas
-
-            - **[ ]** **[T1]** Ponderar el precio en el informe
-            """)
-        try fixture.write("src/score.py", "def score(bar):\n    return bar.volume * 3\n")
-        let c2 = try fixture.commit("fix: startup issues")
-        let unrelated = try DecisionHistoryTests.decisions(fixture, "\(c1)..\(c2)")
-        #expect(unrelated.contains("newImplementation Story 6.2 Task 1 [requirement-added]"), "\(unrelated)")
-        #expect(Explainer.names("Story 6.1: volume weighting (#12)", story: "Story 6.1"))
-        #expect(!Explainer.names("Story 6.12 and story 6.1.3", story: "Story 6.1"))
-        #expect(Explainer.names("feat(story-6.1): sprint done", story: "Story 6.1"))
-        #expect(Explainer.names("Complete TASK-6.1.4.1: safety suite", story: "Story 6.1"))
-        #expect(!Explainer.names("Complete TASK-6.12: tests", story: "Story 6.1"))
     }
 
     /// A story restructured into phases renumbers and rewrites its tasks: a task whose title
