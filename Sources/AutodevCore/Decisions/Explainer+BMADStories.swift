@@ -56,9 +56,36 @@ extension Explainer {
         guard resolved(files, of: task).existing.count == files.count else { return nil }
         for commit in commits where pathSetChanged(by: commit).contains(task.spec) {
             let code = codeChanged(by: commit).filter { classifier.classify($0)?.category == .code }
-            if !code.isEmpty { return (commit, code) }
+            if !code.isEmpty { return storyNotStarted(task.spec, at: commit) ? nil : (commit, code) }
         }
         return nil
+    }
+
+    /// Whether the story, as `commit` left it, declares a status of work not begun (`Draft`,
+    /// `Approved`, `To Do`, `Borrador`, `草稿`): its tasks were written there, not implemented.
+    mutating func storyNotStarted(_ spec: String, at commit: CommitInfo) -> Bool {
+        guard let side = try? repository.entry(atPath: spec, inTree: commit.tree),
+              let bytes = try? repository.content(of: side) else { return false }
+        return Self.declaresNotStarted(String(decoding: bytes.prefix(16_384), as: UTF8.self))
+    }
+
+    /// The story's own status among its first lines — `## Status` then its value, a
+    /// `Status: Draft` line (bold or not, in any of `StatusWords.labels`), or `## Status: Draft` —
+    /// says the work has not begun.
+    static func declaresNotStarted(_ text: String) -> Bool {
+        var underStatusHeading = false
+        for raw in text.split(separator: "\n").prefix(80) {
+            let line = raw.drop { $0 == " " || $0 == "\t" }
+            if line.hasPrefix("#") {
+                let title = String(line.drop { $0 == "#" }.filter { $0 != "*" })
+                if let value = StatusWords.labelledValue(in: title) { return StatusWords.saysNotStarted(value) }
+                underStatusHeading = StatusWords.labels.contains(SpecText.headingKey(title))
+                continue
+            }
+            if underStatusHeading, line.contains(where: { $0.isLetter }) { return StatusWords.saysNotStarted(line.filter { $0 != "*" && $0 != "_" }) }
+            if let value = StatusWords.labelledValue(in: String(line)) { return StatusWords.saysNotStarted(value) }
+        }
+        return false
     }
 
     /// Notes an open BMAD task that is new work in this range under its story.

@@ -320,6 +320,31 @@ import Testing
         #expect(decided.contains("newImplementation Story 6.1 Task 2 [requirement-added]"), "\(decided)")
     }
 
+    /// A story whose own status says the work has not begun (Draft, Borrador, 草稿) was written,
+    /// not implemented, by a commit that adds it beside other code (a public history's squash
+    /// added ten Draft stories beside unrelated fixes); the same story In Progress was.
+    @Test(arguments: [("## Status\n\nDraft", false), ("**Estado:** Borrador", false), ("状态：草稿", false),
+                      ("## Status\n\nIn Progress", true), ("**Estado:** En progreso", true)])
+    func aStoryNotStartedIsNotImplementedByTheCommitThatWritesIt(status: String, alongside: Bool) throws {
+        let fixture = try GitFixture()
+        try fixture.write("src/score.py", "def score(bar):\n    return 0\n")
+        let c0 = try fixture.commit("code")
+        try fixture.write("docs/stories/6.1.story.md", """
+            # Story 6.1: Puntaje
+
+            \(status)
+
+            ## Tareas
+
+            - **[ ]** **[T1]** Ponderar el volumen en el puntaje
+            """)
+        try fixture.write("src/score.py", "def score(bar):\n    return bar.volume * 2\n")
+        let c1 = try fixture.commit("fix: startup issues")
+        let decided = try DecisionHistoryTests.decisions(fixture, "\(c0)..\(c1)")
+        #expect(decided.contains("skip Story 6.1 Task 1 [implemented-alongside]") == alongside, "\(decided)")
+        #expect(decided.contains("newImplementation Story 6.1 Task 1 [requirement-added]") == !alongside, "\(decided)")
+    }
+
     /// A story restructured into phases renumbers and rewrites its tasks: a task whose title
     /// reappears is the same task changed, not one removed (its files proposed for retirement).
     @Test func aStoryRestructuredIntoPhasesRetiresNothing() throws {
