@@ -141,6 +141,9 @@ extension Explainer {
         if requirement.kind != .task, let (commit, code) = commitWithCode(changing: requirement.spec) {
             return "commit \(commit.id.hex.prefix(12)) changes this spec together with code (\(Self.shown(code)))"
         }
+        if let (commit, code) = storyCommitWithCode(requirement) {
+            return "commit \(commit.id.hex.prefix(12)) changes \(requirement.parent ?? "its story") together with code (\(Self.shown(code)))"
+        }
         return nil
     }
 

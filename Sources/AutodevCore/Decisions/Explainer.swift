@@ -41,6 +41,8 @@ struct Explainer {
     // State of the sections in the Explainer+*.swift files (stored properties live here).
     /// Feature folders with open tasks added, changed or reopened in this range (see `decide`).
     var tasksAtWork = Set<String>()
+    /// Per BMAD story ("spec\u{0}story key"): its open tasks that are new work in this range.
+    var bmadTasksAtWork: [String: [Requirement]] = [:]
     var scopeIndexes: [String: ScopeIndex] = [:]
     /// Per scope (as `scopeCache`): id → the code its work packages own.
     var workPackageLinks: [String: [String: [String]]] = [:]
@@ -169,7 +171,10 @@ struct Explainer {
         for (_, change) in tagged {
             guard let task = change.after, task.kind == .task, !task.isTicked else { continue }
             let newWork = change.kind == .added || change.kind == .changed || (change.kind == .renamed && !change.textUnchanged) || Self.reopens(change)
-            if newWork { tasksAtWork.insert(scopeRoot(of: task)) }
+            if newWork {
+                tasksAtWork.insert(scopeRoot(of: task))
+                noteStoryTaskAtWork(task)
+            }
         }
 
         // 2. Facts and decisions for requirements (tasks last: they may be part of another's work).
@@ -238,7 +243,8 @@ struct Explainer {
                     if let key = working[scope + "\u{0}" + ref] { facts.coveredBy = key; break }
                 }
             } else if change.kind != .removed {
-                facts.coveredByTasks = openTasks(of: requirement, in: side)
+                facts.coveredByTasks = openTasks(of: requirement, in: side) ?? storyCoveredByTasks(change)
+                if facts.nonCodeTask == nil { facts.nonCodeTask = storyNotCodeWork(requirement) }
             }
             if let original { facts.copyOf = "\(original.key) in \(original.spec)" }
             var decision = makeDecision(eventID, facts, requirement: requirement, change: change, links: links)

@@ -337,11 +337,14 @@ enum NotCodeWork {
         if let intent = TaskIntent.of(String(phrase)), intent.intent == .create { return nil }
         let kinds = ["load", "performance", "browser", "cross-browser", "compatibility", "accessibility", "a11y", "usability",
                      "stress", "carga", "rendimiento", "accesibilidad", "compatibilidad", "usabilidad", "estrés", "charge",
-                     "accessibilité", "compatibilité", "last", "leistung", "barrierefreiheit", "kompatibilität"]
+                     "accessibilité", "compatibilité", "last", "leistung", "barrierefreiheit", "kompatibilität",
+                     // Tests in the field (with the hardware, outdoors): a person's campaign.
+                     "field", "campo", "terrain", "feld"]
         let testing = ["test", "tests", "testing", "prueba", "pruebas", "essai", "essais"]
         let words = latin.split(separator: " ").map(String.init)
         if words.contains(where: testing.contains), let kind = words.first(where: kinds.contains) { return kind }
-        let cjkKinds = ["性能", "效能", "负载", "負載", "压力", "壓力", "浏览器", "瀏覽器", "兼容性", "相容性", "无障碍", "無障礙", "可用性"]
+        let cjkKinds = ["性能", "效能", "负载", "負載", "压力", "壓力", "浏览器", "瀏覽器", "兼容性", "相容性", "无障碍", "無障礙", "可用性",
+                        "现场", "現場", "实地", "實地", "外场", "外場"]
         if phrase.contains("测试") || phrase.contains("測試"), let kind = cjkKinds.first(where: phrase.contains) { return kind }
         return nil
     }

@@ -104,6 +104,26 @@ enum SpecDiff {
             matched[pair.after] = RequirementChange(kind: sameKey ? .changed : .renamed, before: previous, after: after[pair.after],
                                                     similarity: sameKey ? nil : pair.score)
         }
+        // 2b. The same title over a rewritten body, under another key: that requirement changed
+        // (a story restructured into phases renumbers its tasks and rewrites their steps; the
+        // task "Fix uv.lock and pyproject.toml synchronization" is the one it was, not a removal
+        // beside an addition). Titles of three words or more, unique among what is left on each side.
+        var titlesAfter: [String: [Int]] = [:], titlesBefore: [String: [Int]] = [:]
+        for index in after.indices where open(index) {
+            let title = RequirementIdentity.words(after[index].title)
+            if title.count >= 3 { titlesAfter[title.joined(separator: " "), default: []].append(index) }
+        }
+        for index in before.indices where !used.contains(index) && before[index].delta == nil {
+            let title = RequirementIdentity.words(before[index].title)
+            if title.count >= 3 { titlesBefore[title.joined(separator: " "), default: []].append(index) }
+        }
+        for (title, indices) in titlesAfter where indices.count == 1 {
+            guard let olds = titlesBefore[title], olds.count == 1, let index = indices.first, let old = olds.first,
+                  before[old].kind == after[index].kind, matched[index] == nil, !used.contains(old) else { continue }
+            used.insert(old)
+            let sameKey = before[old].key == after[index].key
+            matched[index] = RequirementChange(kind: sameKey ? .changed : .renamed, before: before[old], after: after[index])
+        }
         // 3. What is left: by key (changed), by the change file's own word, added or removed.
         var changes: [RequirementChange] = []
         for (index, requirement) in after.enumerated() {

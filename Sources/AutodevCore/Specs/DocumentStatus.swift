@@ -51,6 +51,22 @@ enum DocumentStatus {
             if let value = StatusWords.labelledValue(in: block.text) { return String(value) }
         }
         // `## Status: Complete` as a heading.
+        if let value = headingStatus(outline) { return value }
+        return nil
+    }
+
+    /// A BMAD story's status written as a field of its information list (`## Story Information`
+    /// then `- **Status:** Complete`), when nothing above declares one: a replay of a public BMAD
+    /// history read the open boxes of such a finished story as new work.
+    static func declaredInList(_ outline: SpecOutline) -> String? {
+        let early = outline.preamble + (outline.sections.prefix(2).flatMap(\.blocks))
+        for (item, depth) in SpecText.items(early) where depth == 0 {
+            if let value = StatusWords.labelledValue(in: SpecText.firstParagraph(of: item)) { return String(value) }
+        }
+        return nil
+    }
+
+    private static func headingStatus(_ outline: SpecOutline) -> String? {
         for section in outline.sections {
             let title = section.title.filter { $0 != "*" }.lowercased()
             guard StatusWords.labels.contains(where: { title.hasPrefix($0) }) else { continue }

@@ -122,7 +122,9 @@ struct SpecDocument: Sendable {
         if format == .openSpec, isUnder(path, ["openspec", "specs"]) {
             return "openspec/specs/ is the record of what has shipped (new work comes as a change in openspec/changes/)"
         }
-        guard let status = DocumentStatus.declared(frontMatter: frontMatter, outline: outline), DocumentStatus.isFinished(status) else {
+        let declared = DocumentStatus.declared(frontMatter: frontMatter, outline: outline)
+            ?? (format == .bmad ? DocumentStatus.declaredInList(outline) : nil)
+        guard let status = declared, DocumentStatus.isFinished(status) else {
             return nil
         }
         // Spec Kit's header (`**Status**: Draft`, later `Complete`) is the document's own state:

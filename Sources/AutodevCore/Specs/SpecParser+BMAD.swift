@@ -1,6 +1,18 @@
 internal import AutodevMarkdown
 
-/// BMAD: how `SpecParser` reads this format (split out of SpecParser.swift, unchanged).
+/// BMAD: how `SpecParser` reads this format.
+///
+/// A story's tasks are read wherever they sit in the story — under `Tasks / Subtasks` and its
+/// sub-headings (`### Phase 1: …`), under headings of the author's own (`## 📋 ACTIVE TODO
+/// TASKS`, `#### Day 3-4: …`, `## Tareas`, `## 任务`) — and in any wrapper the author puts around
+/// the box: `- [ ] …`, `- **[ ]** **[48a]** …`, a paragraph `**`[ ]`** **`[TASK-1.4.10]`** …`
+/// whose body is the list after it, `[x] [TASK-8.13] …`, `[✅]`, or a done or open glyph
+/// before a bracketed label (`**✅ [TASK-1.4.1]** …`, `- ✅ **[1a]** …`). A tick is then a
+/// tick (progress), and the story's own requirement is its text outside its tasks: a replay of a
+/// public BMAD history (tasks written that way outside a `Tasks` heading) read each story as
+/// one requirement, and every tick, progress log and verdict became "requirement changed".
+/// Checkboxes under the story's acceptance criteria are criteria, and those in its record
+/// sections (Dev Agent Record, Change Log, QA Results, …) are history: neither are tasks.
 extension SpecParser {
 
     /// `Story 1.2: Title`, `Story 3 - Title` → `1.2`, `3`.
@@ -31,8 +43,30 @@ extension SpecParser {
         "debug log", "completion notes", "agent model", "tasks", "subtasks", "references", "project structure notes",
     ]
 
+    /// Headings of a story's acceptance criteria (a prefix of the heading, lower case): what the
+    /// story asks of the code, beside its tasks (`Explainer.storyCoveredByTasks`).
+    static let bmadCriteriaHeadings = Array(criteriaHeadings) + [
+        // A definition of done or a checklist: conditions the work meets, checked by people.
+        "definition of done", "dod", "checklist", "quality checklist", "done checklist", "success criteria",
+        "definición de hecho", "definición de terminado", "lista de verificación", "criterios de éxito",
+        "définition de terminé", "définition de fini", "liste de contrôle", "critères de succès",
+        "完成定义", "完成标准", "检查清单", "成功标准",
+        "criterios de aceptación", "criterios de aceptacion", "critères d'acceptation", "criteres d'acceptation",
+        "critères d’acceptation", "akzeptanzkriterien", "critérios de aceitação", "受け入れ基準", "受入基準", "驗收標準", "验收准则",
+    ]
+
+    /// A heading's title as the section lists compare it: lower case, without the emoji or
+    /// marks written before the words (`📝 Dev Agent Record`, `✅ Acceptance Criteria`).
+    private static func bmadSectionTitle(_ title: String) -> String {
+        String(DoneMark.split(title).rest.lowercased().drop { !($0.isLetter || $0.isNumber) })
+    }
+
     func bmad() -> [Requirement] {
         var result: [Requirement] = []
+        // Tasks written as headings (`### Task 1: …`, `#### Task 8.11: … ✅`): the heading is the
+        // task, and the boxes below it are its steps, not tasks of their own.
+        let headings = headingTasks()
+        let headingTaskAt = Dictionary(headings.requirements.map { ($0.line, $0) }, uniquingKeysWith: { a, _ in a })
         var index = 0
         while index < sections.count {
             let section = sections[index]
@@ -42,46 +76,270 @@ extension SpecParser {
             }
             let key = "Story \(id)"
             let range = outline.subtree(index)
-            var content: [Int] = [index]
-            var files: [String] = []
-            var tasks: [Requirement] = []
+            // Sections of the story's record (history, not requirement, never tasks), of its
+            // `Tasks` heading (tasks only), and of its criteria (criteria only, never tasks).
+            var record = Set<Int>(), taskHeading = Set<Int>(), criteria = Set<Int>()
             var inner = range.lowerBound + 1
             while inner < range.upperBound {
-                let title = sections[inner].title.lowercased()
-                if Self.bmadProgressSections.contains(where: { title.hasPrefix($0) }) {
-                    inner = outline.subtree(inner).upperBound
+                let title = Self.bmadSectionTitle(sections[inner].title)
+                let subtree = outline.subtree(inner)
+                if title.hasPrefix("tasks") || title.hasPrefix("subtasks") {
+                    taskHeading.formUnion(subtree)
+                    inner = subtree.upperBound
+                } else if Self.bmadProgressSections.contains(where: { title.hasPrefix($0) }) {
+                    record.formUnion(subtree)
+                    inner = subtree.upperBound
                 } else {
-                    content.append(inner)
+                    if Self.bmadCriteriaHeadings.contains(where: SpecText.headingKey(title).hasPrefix) { criteria.formUnion(subtree) }
                     inner += 1
                 }
             }
-            for inner in range.dropFirst() {
-                let title = sections[inner].title.lowercased()
-                if title.contains("file list") {
+            var files: [String] = []
+            var tasks: [Requirement] = []
+            var content: [MarkdownBlock] = []
+            var position = 0
+            var criteriaBlocks: [MarkdownBlock] = []
+            for inner in range {
+                let blocks = Self.bmadMarked(sections[inner].blocks)
+                if inner != range.lowerBound, !taskHeading.contains(inner), !record.contains(inner), headings.owner[inner] == nil {
+                    content.append(MarkdownBlock(kind: .heading(level: sections[inner].level), text: sections[inner].title,
+                                                 line: sections[inner].line))
+                }
+                if inner != range.lowerBound, Self.bmadSectionTitle(sections[inner].title).contains("file list") {
                     files.append(contentsOf: TextScan.pathMentions(SpecText.raw(sections[inner].blocks)))
-                } else if title.hasPrefix("tasks") {
-                    var position = 0
-                    for (item, depth) in SpecText.items(sections[inner].blocks) where depth == 0 {
-                        let (box, label) = SpecText.checkbox(of: item)
-                        guard box != nil else { continue }
-                        position += 1
-                        var taskName = "Task \(position)"
-                        if label.lowercased().hasPrefix("task "), let (number, _) = TextScan.leadingNumber(label.dropFirst(5)) {
-                            taskName = "Task \(number)"
-                        }
-                        tasks.append(itemRequirement(key: "\(key) \(taskName)", kind: .task, label: Substring(label),
-                                                     item: item, refs: [key], parent: key, includeNested: true))
+                }
+                if record.contains(inner) { continue }
+                if let owner = headings.owner[inner] {
+                    if owner == inner, var task = headingTaskAt[sections[inner].line] {
+                        task.key = "\(key) \(task.key)"
+                        task.ids = [task.key]
+                        task.parent = key
+                        task.refs = SpecText.unique(task.refs + [key])
+                        tasks.append(task)
                     }
+                    continue
+                }
+                if criteria.contains(inner) {
+                    content.append(contentsOf: blocks)
+                    criteriaBlocks.append(contentsOf: blocks)
+                    continue
+                }
+                let (found, rest) = Self.bmadTasks(blocks)
+                if !taskHeading.contains(inner) { content.append(contentsOf: rest) }
+                for task in found {
+                    let item = Self.withoutProgressFields(task)
+                    let (_, label) = SpecText.checkbox(of: item)
+                    position += 1
+                    let named = Self.bmadTaskName(label)
+                    // A bracketed id (`[TASK-8.13] Fix …`) is the task's name, not its words.
+                    let words = named != nil && label.first == "[" ? label.drop { $0 != "]" }.dropFirst().drop { $0 == " " } : Substring(label)
+                    var requirement = itemRequirement(key: "\(key) \(named ?? "Task \(position)")", kind: .task, label: words,
+                                                      item: item, refs: [key], parent: key, includeNested: true)
+                    // A status its author wrote after an open box (`… (AC: 5) - DONE`, `… ✅`) finishes it.
+                    if DoneMark.split(words).done == true { requirement.progress = String(repeating: "x", count: max(1, requirement.progress.count)) }
+                    tasks.append(requirement)
                 }
             }
-            let blocks = outline.blocks(content)
             let title = Self.bmadStory(section.title)?.rest ?? Substring(section.title)
             result.append(make(key: key, ids: [key, id], kind: .story, title: TextScan.collapse(title),
-                               text: SpecText.normalized(blocks), raw: SpecText.raw(blocks), line: section.line,
-                               paths: files, destinations: destinations(blocks), criteria: SpecText.criteria(blocks)))
+                               text: SpecText.normalized(content), raw: SpecText.raw(content), line: section.line,
+                               paths: files, destinations: destinations(content),
+                               criteria: criteria.isEmpty ? nil : SpecText.criteria(criteriaBlocks)))
             result.append(contentsOf: tasks)
             index = range.upperBound
         }
         return result
+    }
+
+    /// A task without its progress fields: list items whose value is only a measure
+    /// (`- **Progress:** `40%``, `- Completed: 2026-03-02T10:00Z | Duration: 30m`), and the same
+    /// in brackets in its first line (`[Progress: 64%]`). They move with every step of the work
+    /// and are progress, not what the task asks for.
+    static func withoutProgressFields(_ item: MarkdownBlock) -> MarkdownBlock {
+        var copy = item
+        var first = true
+        copy.children = item.children.compactMap { child in
+            if child.kind == .paragraph, first {
+                first = false
+                var label = child
+                label.text = withoutBracketedMeasures(child.text)
+                return label
+            }
+            guard case .list = child.kind else { return child }
+            var list = child
+            list.children = child.children.filter { !isProgressField(SpecText.firstParagraph(of: $0)) }
+            return list.children.isEmpty ? nil : list
+        }
+        return copy
+    }
+
+    /// `Progress: 40%`, `Completed: 2026-03-02T10:00:00Z | Duration: 30m`: a label, then only
+    /// numbers, units, dates and separators.
+    static func isProgressField(_ text: String) -> Bool {
+        guard let colon = text.firstIndex(of: ":"), text.distance(from: text.startIndex, to: colon) <= 24 else { return false }
+        let label = text[..<colon]
+        guard !label.isEmpty, label.allSatisfy({ $0.isLetter || $0 == " " }) else { return false }
+        return isMeasure(text[text.index(after: colon)...])
+    }
+
+    /// Only digits, units and separators, with at least one digit: `40%`, `30m`, `2026-03-02T10:00Z | Duration: 30m`.
+    private static func isMeasure(_ value: Substring) -> Bool {
+        var digits = 0
+        var word = ""
+        var words: [String] = []
+        for character in value {
+            if character.isNumber { digits += 1 }
+            if character.isLetter { word.append(character) } else if !word.isEmpty { words.append(word); word = "" }
+        }
+        if !word.isEmpty { words.append(word) }
+        // Unit letters (`30m`, `2h`, `T10:00Z`) and the labels of further measures on the line.
+        let units: Set<String> = ["t", "z", "h", "m", "s", "d", "ms", "min", "mins", "utc"]
+        return digits > 0 && words.allSatisfy { units.contains($0.lowercased()) || value.contains($0 + ":") }
+    }
+
+    /// `Fix the tests [Priority: P0] [Progress: 64%]` → `Fix the tests [Priority: P0]`.
+    static func withoutBracketedMeasures(_ text: String) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "[") {
+            result += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "]") else { break }
+            let inner = rest[rest.index(after: open)..<close]
+            if !isProgressField(String(inner)) { result += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
+        }
+        result += rest
+        return TextScan.collapse(result)
+    }
+
+    /// `Task 3: …` → `Task 3`; `[TASK-1.4.10-WATERFALL] …` → `Task 1.4.10-WATERFALL`; nil for
+    /// a label without its own number (the task is then numbered by its place in the story).
+    static func bmadTaskName(_ label: String) -> String? {
+        let text = Substring(label)
+        if label.lowercased().hasPrefix("task "), let (number, _) = TextScan.leadingNumber(text.dropFirst(5)) {
+            return "Task \(number)"
+        }
+        guard text.first == "[", let close = text.firstIndex(of: "]") else { return nil }
+        let inner = text[text.index(after: text.startIndex)..<close]
+        guard inner.lowercased().hasPrefix("task"), inner.count <= 60 else { return nil }
+        let number = inner.dropFirst(4).drop { $0 == "-" || $0 == "_" || $0 == " " || $0 == ":" }
+        guard number.first?.isNumber == true, !number.contains(where: \.isWhitespace) else { return nil }
+        return "Task \(number)"
+    }
+
+    /// The mark that opens a task's text, with the bold and code wrappers already gone from it
+    /// (cmark keeps the text, not the markup): a box `[ ]`/`[x]`/`[-]`/`[~]`, a box holding a
+    /// glyph (`[✅]`, `[⏳]`), or a done or open glyph before a bracketed label (`✅ [TASK-1.4.1]`,
+    /// `✅ [1a]`). The box's state (`x` done, ` ` open, `-`/`~` Kiro's) and the text after the mark.
+    static func bmadMark(_ text: String) -> (state: Character, rest: Substring)? {
+        let rest = Substring(text).drop { $0 == " " }
+        guard let first = rest.first else { return nil }
+        if first == "[", rest.count >= 3 {
+            let mark = rest[rest.index(after: rest.startIndex)]
+            guard rest[rest.index(rest.startIndex, offsetBy: 2)] == "]" else { return nil }
+            if " xX-~".contains(mark) { return (mark == "X" ? "x" : mark, rest.dropFirst(3)) }
+            if let done = glyphState(mark) { return (done ? "x" : " ", rest.dropFirst(3)) }
+            return nil
+        }
+        guard let done = glyphState(first) else { return nil }
+        let after = rest.dropFirst().drop { $0 == " " }
+        // A glyph alone opens many a status line (`✅ Already in .gitignore`); before a bracketed
+        // label (a task's id) it marks a task.
+        guard after.first == "[", let close = after.firstIndex(of: "]"), after.distance(from: after.startIndex, to: close) > 1,
+              after.distance(from: after.startIndex, to: close) <= 60 else { return nil }
+        return (done ? "x" : " ", after)
+    }
+
+    private static func glyphState(_ character: Character) -> Bool? {
+        guard let scalar = character.unicodeScalars.first else { return nil }
+        if DoneMark.doneGlyphs.contains(scalar) { return true }
+        if DoneMark.openGlyphs.contains(scalar) { return false }
+        return nil
+    }
+
+    /// The blocks with every list item's and paragraph's opening mark written as the box
+    /// `SpecText.checkbox` reads (`[x] …`, `[ ] …`), so progress, ticks and normalized text
+    /// treat `**[x]**`, `[✅]` and `✅ [1a]` as they treat `- [x]`.
+    static func bmadMarked(_ blocks: [MarkdownBlock]) -> [MarkdownBlock] {
+        blocks.map { block in
+            var copy = block
+            if block.kind == .paragraph, SpecText.stripCheckboxText(block.text) == block.text,
+               let (state, rest) = bmadMark(block.text) {
+                copy.text = "[\(state)] " + TextScan.collapse(rest)
+            }
+            if !block.children.isEmpty { copy.children = bmadMarked(block.children) }
+            return copy
+        }
+    }
+
+    /// The tasks among a section's blocks (marks already read by `bmadMarked`) and the blocks
+    /// left without them. A task is a list item with a box and no boxed item above it (its boxed
+    /// items are its subtasks), or a paragraph that opens with a box, whose body is the lists and
+    /// code after it up to the next paragraph (`**`[ ]`** **`[TASK-…]`** …` then `- **Files:** …`).
+    static func bmadTasks(_ blocks: [MarkdownBlock]) -> (tasks: [MarkdownBlock], rest: [MarkdownBlock]) {
+        var tasks: [MarkdownBlock] = []
+        var rest: [MarkdownBlock] = []
+        var index = 0
+        while index < blocks.count {
+            let block = blocks[index]
+            if block.kind == .paragraph, SpecText.stripCheckboxText(block.text) != block.text {
+                var body: [MarkdownBlock] = []
+                index += 1
+                while index < blocks.count, blocks[index].kind.isTaskBody {
+                    body.append(blocks[index])
+                    index += 1
+                }
+                tasks.append(MarkdownBlock(kind: .item(task: nil), line: block.line, children: [block] + body))
+                continue
+            }
+            if case .list = block.kind {
+                var kept = block
+                kept.children = []
+                for item in block.children {
+                    let (found, left) = listTasks(item)
+                    tasks.append(contentsOf: found)
+                    if let left { kept.children.append(left) }
+                }
+                if !kept.children.isEmpty { rest.append(kept) }
+            } else {
+                rest.append(block)
+            }
+            index += 1
+        }
+        return (tasks, rest)
+    }
+
+    /// A list item that is a task (with its subtasks), or the tasks nested in one that is not
+    /// (`- **Subtasks:**` over boxed items) and the item without them.
+    private static func listTasks(_ item: MarkdownBlock) -> (tasks: [MarkdownBlock], left: MarkdownBlock?) {
+        if SpecText.checkbox(of: item).0 != nil { return ([item], nil) }
+        var left = item
+        left.children = []
+        var tasks: [MarkdownBlock] = []
+        for child in item.children {
+            guard case .list = child.kind else {
+                left.children.append(child)
+                continue
+            }
+            var kept = child
+            kept.children = []
+            for nested in child.children {
+                let (found, rest) = listTasks(nested)
+                tasks.append(contentsOf: found)
+                if let rest { kept.children.append(rest) }
+            }
+            if !kept.children.isEmpty { left.children.append(kept) }
+        }
+        return (tasks, left)
+    }
+}
+
+private extension MarkdownBlock.Kind {
+    /// What follows a paragraph task as its body: its attribute and subtask lists, its code.
+    var isTaskBody: Bool {
+        switch self {
+        case .list, .codeBlock: true
+        default: false
+        }
     }
 }

@@ -29,6 +29,28 @@ enum StatusWords {
         "未完成", "进行中", "待办", "待处理", "未开始", "草稿", "阻塞", "计划中", "部分完成",
     ]
 
+    /// Values that say the work has not begun: BMAD's Draft and Approved (approved to start), a
+    /// plan's To Do. A story saying so was not implemented by a commit that edits it beside other
+    /// code: a public BMAD history's squash added ten Draft stories beside unrelated fixes.
+    static let notStarted: [String] = [
+        "draft", "approved", "todo", "to do", "to-do", "not started", "planned", "backlog", "ready for development", "ready for dev",
+        "borrador", "aprobado", "aprobada", "por hacer", "sin empezar", "no iniciado",
+        "brouillon", "approuvé", "approuvée", "à faire", "non commencé", "entwurf", "genehmigt", "geplant",
+        "草稿", "未开始", "待办", "计划中", "已批准",
+    ]
+
+    /// Whether a status value starts with a not-started word (`notStarted`), on a word boundary.
+    static func saysNotStarted(_ value: some StringProtocol) -> Bool {
+        var text = Substring(value.lowercased())
+        while let first = text.first, !first.isLetter { text = text.dropFirst() }
+        return notStarted.contains { word in
+            guard text.hasPrefix(word) else { return false }
+            guard text.count > word.count else { return true }
+            if word.unicodeScalars.first.map({ $0.value >= 0x2E80 }) == true { return true }
+            return !text[text.index(text.startIndex, offsetBy: word.count)].isLetter
+        }
+    }
+
     /// Labels of a status line (`Status: Done`, `**Estado:** Completado`, `状态：已完成`).
     static let labels: [String] = ["status", "estado", "statut", "stato", "状态", "狀態", "状況"]
 
