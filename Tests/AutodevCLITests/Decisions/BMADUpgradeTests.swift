@@ -1,3 +1,4 @@
+@testable import AutodevCore
 import AutodevTestSupport
 import Foundation
 import Testing
@@ -58,10 +59,9 @@ import Testing
 
         // The spec index, the one cache keyed by requirement content, keeps no key of a BMAD
         // story or task (it keeps functional requirements' keys): nothing read the old way lingers.
-        let index = try String(contentsOfFile: fixture.path + "/.auto-dev/cache/spec-index", encoding: .utf8)
-        for line in index.split(separator: "\n").dropFirst() where line.hasSuffix("docs/stories/3.1.story.md") {
-            #expect(line.split(separator: "\t")[0].split(separator: " ").count == 1, "keys kept for a story: \(line)")
-        }
+        let rows = try #require(SpecCacheStore.rows(path: SpecIndex.path(stateRoot: fixture.path + "/.auto-dev"))?.entries)
+        let story = try #require(rows["docs/stories/3.1.story.md"]?.0, "the story has an index entry: \(rows.keys)")
+        #expect(story.keys.isEmpty, "keys kept for a story: \(story.keys)")
 
         // Ticks in their wrappers, a progress figure, a progress log and re-worded prose: no work.
         try fixture.write("docs/stories/3.1.story.md", Self.story
