@@ -41,14 +41,8 @@ enum StatusWords {
 
     /// Whether a status value starts with a not-started word (`notStarted`), on a word boundary.
     static func saysNotStarted(_ value: some StringProtocol) -> Bool {
-        var text = Substring(value.lowercased())
-        while let first = text.first, !first.isLetter { text = text.dropFirst() }
-        return notStarted.contains { word in
-            guard text.hasPrefix(word) else { return false }
-            guard text.count > word.count else { return true }
-            if word.unicodeScalars.first.map({ $0.value >= 0x2E80 }) == true { return true }
-            return !text[text.index(text.startIndex, offsetBy: word.count)].isLetter
-        }
+        let text = normalized(value, whole: false)
+        return notStarted.contains { opens(text, with: $0, whole: false) }
     }
 
     /// Labels of a status line (`Status: Done`, `**Estado:** Completado`, `状态：已完成`).
@@ -58,22 +52,30 @@ enum StatusWords {
     /// neither. With `whole`, the value must be only the status (a title's `(Done)`); without,
     /// it need only start with one (`Done — merged in #12`).
     static func state(of value: some StringProtocol, whole: Bool) -> Bool? {
+        let text = normalized(value, whole: whole)
+        if open.contains(where: { opens(text, with: $0, whole: whole) }) { return false }
+        if finished.contains(where: { opens(text, with: $0, whole: whole) }) { return true }
+        return nil
+    }
+
+    /// `value` lowercased, from its first letter (and, with `whole`, to its last).
+    private static func normalized(_ value: some StringProtocol, whole: Bool) -> Substring {
         var text = Substring(value.lowercased())
         while let first = text.first, !first.isLetter { text = text.dropFirst() }
         if whole {
             while let last = text.last, !last.isLetter { text = text.dropLast() }
         }
-        func matches(_ word: String) -> Bool {
-            guard text.hasPrefix(word) else { return false }
-            if whole { return text.count == word.count }
-            guard text.count > word.count else { return true }
-            // A CJK status needs no word boundary (`已完成，待合并`); a Latin one does (`reviewer`).
-            if word.unicodeScalars.first.map({ $0.value >= 0x2E80 }) == true { return true }
-            return !text[text.index(text.startIndex, offsetBy: word.count)].isLetter
-        }
-        if open.contains(where: matches) { return false }
-        if finished.contains(where: matches) { return true }
-        return nil
+        return text
+    }
+
+    /// Whether normalized `text` is `word` (`whole`) or starts with it on a word boundary.
+    private static func opens(_ text: Substring, with word: String, whole: Bool) -> Bool {
+        guard text.hasPrefix(word) else { return false }
+        if whole { return text.count == word.count }
+        guard text.count > word.count else { return true }
+        // A CJK status needs no word boundary (`已完成，待合并`); a Latin one does (`reviewer`).
+        if word.unicodeScalars.first.map({ $0.value >= 0x2E80 }) == true { return true }
+        return !text[text.index(text.startIndex, offsetBy: word.count)].isLetter
     }
 
     /// The value after a status label at the start of `text` or after whitespace, with `:` or
