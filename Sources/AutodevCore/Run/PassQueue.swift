@@ -317,6 +317,7 @@ extension WorkItem {
                   eventId: decision.eventId, eventKind: event.kind, priority: event.priority, path: event.path,
                   detail: event.detail, action: decision.action, reason: decision.reason, rule: decision.rule,
                   requirement: requirement, links: decision.links, firstSeen: now)
+        doubt = decision.doubt.map { Doubt(question: $0.question, evidence: $0.evidence, ifYes: $0.ifYes) }
     }
 
     /// `FR-001 (specs/001-export/spec.md)`, or the path, for messages.

@@ -315,11 +315,15 @@ public final class Sync {
         // each piece in memory: a preview lists it, state.json caches the queue (not in git yet,
         // and carried work is there), or triage's calls may have served it (their log lines).
         let streamsFresh = !dryRun && (queueInGit || pendingIsDecidedAgain) && triaged.calls.isEmpty
-        let queue = try PassQueue.build(decisions: decisions, events: events.events, state: &state, now: started,
+        var queue = try PassQueue.build(decisions: decisions, events: events.events, state: &state, now: started,
                                         finished: events.finishedByProgress, carried: carried, window: config[.maxEventsPerRun],
                                         chunk: carriedChunk, handOver: !config.providers.isEmpty && config[.llmEnabled],
                                         freshWindow: streamsFresh ? config[.maxEventsPerRun] : nil, freshChunk: freshChunk)
         notes.append(contentsOf: queue.notes)
+        // Carried work the rules were unsure of, queued while triage could not be asked.
+        let carriedTriage = dryRun ? TriagePass(decisions: []) : triageCarried(&queue, state: &state, runKey: triaged.runKey)
+        notes.append(contentsOf: carriedTriage.notes)
+        let triageCalls = triaged.calls + carriedTriage.calls
         if !dryRun { for file in queue.supersededRequests { FileSystem.remove(store.pendingFolder + "/" + file) } }
         // Work left in its shards is named by the shards it was read from, not listed id by id.
         // The ids are hashed one at a time (joined, 2,000,000 of them were a 50 MB string).
@@ -363,10 +367,10 @@ public final class Sync {
         runner.baseline = state.validationBaseline
         runner.llm = try llmSetup(state: state, runID: runID)
         // Triage's calls are the run's calls: counted, charged to its budget and its limits.
-        runner.llmCalls = triaged.calls
-        runner.calls = triaged.calls.count
-        runner.tokens = triaged.calls.map { $0.inputTokens + $0.outputTokens }.reduce(0, +)
-        runner.llm?.guarded?.alsoThisRun = triaged.runKey
+        runner.llmCalls = triageCalls
+        runner.calls = triageCalls.count
+        runner.tokens = triageCalls.map { $0.inputTokens + $0.outputTokens }.reduce(0, +)
+        runner.llm?.guarded?.alsoThisRun = carriedTriage.runKey ?? triaged.runKey
         runner.progress = progress
         try runner.run(queue.items, featuresNamingFiles: queue.featuresNamingFiles)
         if runner.llm?.guarded != nil || !runner.baselineWaits.isEmpty {

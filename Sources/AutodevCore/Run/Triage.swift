@@ -34,10 +34,14 @@ struct Triage {
 
     /// Where the question lives: the same question with the same evidence, to the same model.
     static func cacheKey(_ doubt: Decision.Doubt, model: String) -> String {
-        String(SHA256.hex("autodev-triage-v1\n\(model)\n\(doubt.question)\n\(doubt.evidence)").prefix(24))
+        cacheKey(question: doubt.question, evidence: doubt.evidence, model: model)
     }
 
-    static func prompt(_ doubts: [Decision.Doubt]) -> String {
+    static func cacheKey(question: String, evidence: String, model: String) -> String {
+        String(SHA256.hex("autodev-triage-v1\n\(model)\n\(question)\n\(evidence)").prefix(24))
+    }
+
+    static func prompt(_ doubts: [(question: String, evidence: String)]) -> String {
         var text = ""
         for (index, doubt) in doubts.enumerated() {
             text += "\(index + 1). \(doubt.question)\n"
@@ -70,38 +74,63 @@ struct Triage {
     static func run(_ decisions: [Decision], cached: Answers, model: String, maxItems: Int,
                     send: ((LLMRequest, Int) -> (text: String?, records: [LLMCallRecord]))?) -> Outcome {
         var outcome = Outcome(decisions: decisions)
+        let asked = ask(decisions.map { $0.doubt.map { (question: $0.question, evidence: $0.evidence) } },
+                        cached: cached, model: model, maxItems: maxItems, send: send)
+        outcome.calls = asked.calls
+        outcome.learned = asked.learned
+        outcome.notes = asked.notes
+        for index in asked.yes { apply(decisions[index].doubt!, to: &outcome, at: index) }
+        return outcome
+    }
+
+    /// What one batched question settled: the positions answered yes (cached or new), the
+    /// requests sent, the new answers, notes.
+    struct Asked {
+        var yes: [Int] = []
+        var calls: [LLMCallRecord] = []
+        var learned: Answers = [:]
+        var notes: [String] = []
+    }
+
+    /// The one batched question about `doubts` (nil: nothing to ask about that position): cached
+    /// answers first, then at most `maxItems` open doubts (within `promptBytes`) in one request.
+    /// Decisions of a range and work carried over from earlier runs are asked the same way.
+    static func ask(_ doubts: [(question: String, evidence: String)?], cached: Answers, model: String, maxItems: Int,
+                    send: ((LLMRequest, Int) -> (text: String?, records: [LLMCallRecord]))?) -> Asked {
+        var asked = Asked()
         var open: [Int] = []
         var bytes = 0
-        for (index, decision) in decisions.enumerated() {
-            guard let doubt = decision.doubt else { continue }
-            if let known = cached[cacheKey(doubt, model: model)] {
-                if known { apply(doubt, to: &outcome, at: index) }
+        for (index, doubt) in doubts.enumerated() {
+            guard let doubt else { continue }
+            if let known = cached[cacheKey(question: doubt.question, evidence: doubt.evidence, model: model)] {
+                if known { asked.yes.append(index) }
             } else if open.count < maxItems, bytes + doubt.question.utf8.count + doubt.evidence.utf8.count <= promptBytes {
                 bytes += doubt.question.utf8.count + doubt.evidence.utf8.count
                 open.append(index)
             }
         }
-        guard let send, !open.isEmpty else { return outcome }
-        let doubts = open.map { decisions[$0].doubt! }
-        let prompt = prompt(doubts)
-        let request = LLMRequest(system: system, prompt: prompt, maxOutputTokens: 8 + outputTokensPerItem * doubts.count, temperature: 0)
+        guard let send, !open.isEmpty else { return asked }
+        let items = open.map { doubts[$0]! }
+        let prompt = prompt(items)
+        let request = LLMRequest(system: system, prompt: prompt, maxOutputTokens: 8 + outputTokensPerItem * items.count, temperature: 0)
         let estimated = TokenEstimator().tokens(system + prompt, kind: .prose)
         let (text, records) = send(request, estimated)
-        outcome.calls = records
-        guard let text else { return outcome }
-        guard let answers = parse(text, count: doubts.count) else {
-            outcome.notes.append("triage: the answer was not one `N yes|no` line per item; the rules' decisions stand")
-            if !outcome.calls.isEmpty {
-                outcome.calls[outcome.calls.count - 1].outcome = .malformed
-                outcome.calls[outcome.calls.count - 1].problem = "not one `N yes|no` line per item"
+        asked.calls = records
+        guard let text else { return asked }
+        guard let answers = parse(text, count: items.count) else {
+            asked.notes.append("triage: the answer was not one `N yes|no` line per item; the rules' decisions stand")
+            if !asked.calls.isEmpty {
+                asked.calls[asked.calls.count - 1].outcome = .malformed
+                asked.calls[asked.calls.count - 1].problem = "not one `N yes|no` line per item"
             }
-            return outcome
+            return asked
         }
         for (position, index) in open.enumerated() {
-            outcome.learned[cacheKey(doubts[position], model: model)] = answers[position]
-            if answers[position] { apply(doubts[position], to: &outcome, at: index) }
+            asked.learned[cacheKey(question: items[position].question, evidence: items[position].evidence, model: model)] = answers[position]
+            if answers[position] { asked.yes.append(index) }
         }
-        return outcome
+        asked.yes.sort()
+        return asked
     }
 
     private static func apply(_ doubt: Decision.Doubt, to outcome: inout Outcome, at index: Int) {

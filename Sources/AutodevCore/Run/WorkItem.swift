@@ -35,6 +35,19 @@ public struct WorkItem: Sendable, Codable, Equatable {
     public var links: [String]
     /// When the work was first seen (seconds since the epoch): older work goes first.
     public var firstSeen: Int64
+    /// What the rules were unsure of when they queued it (`Decision.Doubt`), kept so that work
+    /// queued while triage could not be asked (safe mode, a provider down, a budget reached,
+    /// past `triage.max_items`) is asked about before a model is paid to do it. Absent from
+    /// queues written before it existed, and from work the rules were sure of.
+    public var doubt: Doubt? = nil
+
+    /// `Decision.Doubt` as the queue keeps it.
+    public struct Doubt: Sendable, Codable, Equatable {
+        public var question: String
+        public var evidence: String
+        /// The skip's reason when the answer is yes.
+        public var ifYes: String
+    }
 
     static func makeID(eventId: String, requirementKey: String?) -> String {
         String(SHA256.hex("autodev-work-v1\n\(eventId)\n\(requirementKey ?? "")").prefix(24))

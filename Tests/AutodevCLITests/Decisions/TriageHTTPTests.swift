@@ -181,4 +181,64 @@ import Testing
         #expect(server.requests.filter(Self.isTriage).isEmpty)
         #expect(try Self.pass(result)["workItems"] as? Int == 3)
     }
+
+    /// A server that answers each triage item by reading it: "no" for the items whose text
+    /// holds `keep`, "yes" for the others; work like a model.
+    static func reading(keep: String) throws -> HTTPTestServer {
+        try HTTPTestServer { request in
+            let messages = request.json()?["messages"] as? [[String: Any]] ?? []
+            let prompt = messages.compactMap { $0["content"] as? String }.joined(separator: "\n")
+            guard isTriage(request) else { return reply(Tier5HTTPTests.answer(to: prompt), input: 1200, output: 80) }
+            let user = messages.last?["content"] as? String ?? ""
+            var items: [String] = []
+            for line in user.split(separator: "\n") {
+                if let dot = line.firstIndex(of: "."), Int(line[..<dot]) != nil { items.append(String(line)) } else if !items.isEmpty { items[items.count - 1] += "\n" + line }
+            }
+            return reply(items.enumerated().map { "\($0.offset + 1) \($0.element.contains(keep) ? "no" : "yes")" }.joined(separator: "\n"))
+        }
+    }
+
+    /// Work queued while triage could not be asked (here: the run's budget was reached, so
+    /// neither triage nor the model was called) keeps the rules' doubt in the queue. The next
+    /// run, with money to spend, asks about it first in one request: the two rewordings are
+    /// withdrawn without a model building them, only FR-002 goes to the model, and a third run
+    /// asks nothing again.
+    @Test func queuedWorkTheRulesWereUnsureOfIsAskedAboutBeforeAModelIsPaid() throws {
+        let server = try Self.reading(keep: "three failed")
+        let (fixture, _) = try Self.project(server: server, extra: "\n[llm.budget]\nmax_cost_per_run = 0.000001\n")
+        let first = try SyncCommandTests.sync(fixture, ["--json"], environment: ["TEST_LLM_KEY": "k"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(server.requests.isEmpty, "the budget let nothing out")
+        #expect(try Self.pass(first)["pending"] as? Int == 3, "\(first.stdout)")
+
+        try fixture.write("config/autodev.toml", """
+            \(server.providerTable())
+            input_price_per_mtok = 2.5
+            output_price_per_mtok = 10.0
+            """)
+        try fixture.commit("Allow spending")
+        let second = try SyncCommandTests.sync(fixture, ["--json"], environment: ["TEST_LLM_KEY": "k"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let triage = server.requests.filter(Self.isTriage)
+        #expect(triage.count == 1, "one request for the three queued doubts")
+        let asked = (triage.first?.json()?["messages"] as? [[String: Any]])?.compactMap { $0["content"] as? String }.joined() ?? ""
+        for (_, text) in Self.edited { #expect(asked.contains(text), "\(asked)") }
+        let work = server.requests.filter { !Self.isTriage($0) }
+        #expect(work.count == 1, "only FR-002 is built")
+        let built = (work.first?.json()?["messages"] as? [[String: Any]])?.compactMap { $0["content"] as? String }.joined() ?? ""
+        let asks = built.components(separatedBy: "# Work").last ?? ""
+        #expect(asks.contains("Requirement FR-002") && !asks.contains("FR-001") && !asks.contains("FR-003"), "\(asks)")
+        let pass = try Self.pass(second)
+        #expect(pass["pending"] as? Int == 0, "\(second.stdout)")
+        let accounting = try #require(pass["accounting"] as? [String: Any])
+        #expect(accounting["triageCalls"] as? Int == 1)
+        #expect(accounting["callsMade"] as? Int == 2, "every request that left the machine is a call")
+        let run = try #require(pass["run"] as? String)
+        let log = try String(contentsOfFile: fixture.path + "/.auto-dev/loop/decisions/\(run).jsonl", encoding: .utf8)
+        #expect(log.split(separator: "\n").filter { $0.contains("triage-skip") }.count == 2, "\(log)")
+
+        let third = try SyncCommandTests.sync(fixture, ["--json"], environment: ["TEST_LLM_KEY": "k"])
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(server.requests.count == 2, "nothing is asked twice")
+    }
 }
