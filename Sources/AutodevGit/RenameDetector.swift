@@ -30,6 +30,9 @@ struct RenameDetector {
         var score = 0
         var size: Int?
         var spans: [(hash: UInt32, count: UInt32)]?
+        /// Its content is not in this clone (a partial clone, a mirror without its largest
+        /// blobs): like nothing, it is no one's rename, and the diff goes on.
+        var missing = false
 
         init(path: [UInt8], side: FileSide) {
             self.path = path
@@ -215,14 +218,12 @@ struct RenameDetector {
     /// git's `estimate_similarity`: 0 for non-regular files or sizes too far apart; otherwise the
     /// share of the larger file's bytes found in both, scaled to `maxScore`.
     private func similarity(_ source: Candidate, _ destination: Candidate, minimumScore: Int) throws -> Int {
-        guard source.side.mode.isRegular, destination.side.mode.isRegular else { return 0 }
-        let sourceSize = try size(of: source)
-        let destinationSize = try size(of: destination)
+        guard source.side.mode.isRegular, destination.side.mode.isRegular,
+              let sourceSize = try size(of: source), let destinationSize = try size(of: destination) else { return 0 }
         let maxSize = max(sourceSize, destinationSize)
         let delta = maxSize - min(sourceSize, destinationSize)
         if maxSize * (Self.maxScore - minimumScore) < delta * Self.maxScore { return 0 }
-        let a = try spans(of: source)
-        let b = try spans(of: destination)
+        guard let a = try spans(of: source), let b = try spans(of: destination) else { return 0 }
         var copied = 0
         var i = 0, j = 0
         while i < a.count && j < b.count {
@@ -240,21 +241,35 @@ struct RenameDetector {
         return copied * Self.maxScore / maxSize
     }
 
-    private func size(of candidate: Candidate) throws -> Int {
+    /// nil when the candidate's content is not in this clone (`Candidate.missing`).
+    private func size(of candidate: Candidate) throws -> Int? {
         if let size = candidate.size { return size }
+        if candidate.missing { return nil }
         if case .workdir = candidate.side.location {
             // A working-tree file has no cheap size lookup: read it once and keep its spans too.
             _ = try spans(of: candidate)
             return candidate.size ?? 0
         }
-        let size = try repository.size(of: candidate.side)
-        candidate.size = size
-        return size
+        do {
+            let size = try repository.size(of: candidate.side)
+            candidate.size = size
+            return size
+        } catch let error as GitError where error.kind == .missingObject {
+            candidate.missing = true
+            return nil
+        }
     }
 
-    private func spans(of candidate: Candidate) throws -> [(hash: UInt32, count: UInt32)] {
+    private func spans(of candidate: Candidate) throws -> [(hash: UInt32, count: UInt32)]? {
         if let spans = candidate.spans { return spans }
-        let data = try repository.content(of: candidate.side)
+        if candidate.missing { return nil }
+        let data: [UInt8]
+        do {
+            data = try repository.content(of: candidate.side)
+        } catch let error as GitError where error.kind == .missingObject {
+            candidate.missing = true
+            return nil
+        }
         let spans = Self.hashSpans(data)
         candidate.spans = spans
         candidate.size = data.count

@@ -275,6 +275,34 @@ import Testing
         #expect(missing.stderr.contains("test report /nonexistent/report.xml cannot be used"))
     }
 
+    /// A file moved and edited in one commit, in a clone that lacks both blobs (a partial clone,
+    /// a mirror without its largest files): rename detection cannot compare them, so they stay
+    /// a deletion and an addition, each with its note, and the range still reads. Before, the
+    /// whole diff stopped on the first blob it could not size, and every later run with it.
+    @Test func aMovedFileWhoseBlobsTheCloneLacksIsNoRenameAndStopsNothing() throws {
+        let fixture = try GitFixture()
+        let rows = (1...80).map { "2026-04-\(String(format: "%02d", $0 % 28 + 1)),backtest,\($0 * 37)" }
+        try fixture.write("data/results-old.csv", "date,kind,value\n" + rows.joined(separator: "\n") + "\n")
+        try fixture.write("specs/001-export/spec.md", "# Feature Specification: Export\n\n## Requirements\n\n- **FR-001**: System MUST export results as CSV\n")
+        try fixture.commit("Results and spec")
+        try fixture.remove("data/results-old.csv")
+        try fixture.write("data/results.csv", "date,kind,value\n" + rows.joined(separator: "\n") + "\n2026-05-01,backtest,1\n")
+        try fixture.commit("Move the results")
+        let clone = try fixture.partialClone(sparse: ["specs"])
+        let newBlob = try fixture.revParse("HEAD:data/results.csv")
+        let objects = try Subprocess.run(GitFixture.gitPath, ["-C", clone, "rev-list", "--objects", "--missing=print", "HEAD~1..HEAD"]).stdout
+        #expect(objects.contains("?" + newBlob), "the clone fetched the moved file; the test shows nothing")
+        // git itself, with everything, calls it a rename.
+        let renamed = try Subprocess.run(GitFixture.gitPath, ["-C", fixture.path, "diff", "--name-status", "-M", "HEAD~1", "HEAD"]).stdout
+        #expect(renamed.hasPrefix("R"), "\(renamed)")
+
+        let result = try AutodevBinary.run(["diff-events", "HEAD~1..HEAD", "--explain", "--json"], in: clone)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try DiffEventsCommandTests.json(result)
+        let notes = object["notes"] as? [String] ?? []
+        #expect(notes.contains { $0.hasPrefix("data/results.csv: not in this clone (blob \(newBlob))") }, "\(notes)")
+    }
+
     @Test func explainInAPartialCloneNotesEachMissingBlobOnceAndExitsZero() throws {
         let (fixture, clone, missing) = try SyncCommandTests.partialCloneProject()
         let appBlob = try fixture.revParse("HEAD:src/app.py"), testBlob = try fixture.revParse("HEAD:tests/test_app.py")
