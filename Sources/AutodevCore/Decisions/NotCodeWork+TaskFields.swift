@@ -1,7 +1,8 @@
 /// Tasks whose own plan says they change no code: a task written as a heading with its fields
 /// under it (`### T014: Smoke test against a real browser` / `**File(s)**: (no file changes)` /
 /// `**Type**: Verify`), and a test by hand whose only files are the material it is run with
-/// (`**File(s)**: tests/fixtures/hit-test.html` under `### T008: Manual smoke test`).
+/// (`**File(s)**: tests/fixtures/hit-test.html` under `### T008: Manual smoke test`), and a
+/// step whose files field lists only documents (`**File(s)**: \`README.md\``).
 ///
 /// Where the shapes come from: a replay of an unseen Rust project whose specs are plain Markdown
 /// with heading tasks (issue 21, /work/measure21/fresh11 and merge21): 26 of its 166 proposed
@@ -38,6 +39,13 @@ extension NotCodeWork {
             let first = latinWords(value).split(separator: " ").first.map(String.init) ?? value
             if checkTypes.contains(first) || checkTypes.contains(where: { !$0.unicodeScalars.allSatisfy(\.isASCII) && value.hasPrefix($0) }) {
                 return "\(Kind.checks.rawValue): its type field says “\(SecretGuard.cut(type.value, to: 40))”, a step that changes no code"
+            }
+        }
+        // A step whose files field lists only documents writes documentation (`**File(s)**: \`README.md\``).
+        if let files = fields.first(where: { fileLabels.contains($0.label) }) {
+            let paths = TextScan.pathMentions(files.value)
+            if !paths.isEmpty, paths.allSatisfy(isDocument) {
+                return "\(Kind.documentation.rawValue): the files its field lists (\(paths.prefix(2).joined(separator: ", "))) are documents"
             }
         }
         // A test by hand that names only the material it runs with.

@@ -121,6 +121,13 @@ import Testing
 
             **File(s)**: `src/media.rs`
             **Type**: Modify
+
+            ### T012: Write the command reference section
+
+            **File(s)**: `README.md`, `docs/commands.md`
+            **Type**: Modify
+            **Acceptance**:
+            - [ ] Every subcommand of `media::play()` and `media::pause()` is listed
             """)
         try fixture.write(".claude/specs/feature-medios/tasks.md", """
             # Tareas: Controles de medios
@@ -146,11 +153,19 @@ import Testing
 
             **文件**：`tests/fixtures/jingyin.html`
             **类型**：新建
+
+            ### T014: 编写命令参考
+
+            **文件**：`docs/mingling.md`
+            **类型**：修改
+            **验收**：
+            - [ ] 列出 `meiti::bofang()` 的所有参数
             """)
         let head = try fixture.commit("media plans")
         let decided = try Self.specDecisions(fixture, "\(base)..\(head)")
         for task in ["t009: smoke test against a real browser", "t010: manual smoke test against a headless browser",
-                     "t008: prueba de humo en un navegador real", "t012: 在真实浏览器中冒烟测试", "t013: 手动测试静音"] {
+                     "t008: prueba de humo en un navegador real", "t012: 在真实浏览器中冒烟测试", "t013: 手动测试静音",
+                     "t012: write the command reference section", "t014: 编写命令参考"] {
             let decision = Self.find(decided, task)
             #expect(decision?.rule == "task-not-code", "\(task): \(decision.map { "\($0)" } ?? "none") in \(decided.keys.sorted())")
         }
