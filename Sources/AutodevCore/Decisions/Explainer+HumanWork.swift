@@ -123,6 +123,7 @@ extension Explainer {
             let ending = changedPaths.filter { $0.hasSuffix("/" + link) }
             if ending.count == 1, let path = ending.first { return "\(path) changed in this range" }
         }
+        if requirement.kind == .task, !range.firstRun, let why = sameModuleChange(requirement) { return why }
         guard let index = indexedCommits() else { return nil }
         let scope = scopeRoot(of: requirement)
         let scoped = scope != requirement.spec
@@ -143,6 +144,70 @@ extension Explainer {
         }
         if let (commit, code) = storyCommitWithCode(requirement) {
             return "commit \(commit.id.hex.prefix(12)) changes \(requirement.parent ?? "its story") together with code (\(Self.shown(code)))"
+        }
+        return nil
+    }
+
+    /// For a task: code the range changed in the module of a code file the task names — the
+    /// file's folder when that folder is a module of its own (`src/examples/` for
+    /// `src/examples/mod.rs`, not a source root such as `src/`), or the folder a file module
+    /// splits into (`src/page/` for `src/page.rs`). A history of merges that bring a spec
+    /// together with its code does the task in a file beside the one its plan guessed
+    /// (`src/examples/commands.rs` for "`src/examples/mod.rs` or the existing dispatcher").
+    /// Only in a document the range delivered with its code (`deliveredWithCode`).
+    mutating func sameModuleChange(_ requirement: Requirement) -> String? {
+        guard !rangeCode.isEmpty else { return nil }
+        var areas: [(String, String)] = []
+        for path in requirement.paths where !path.hasSuffix("/") && !NotCodeWork.isDocument(path) {
+            guard let category = classifier.classify(path)?.category, category == .code || category == .tests else { continue }
+            let folder = Self.folder(of: path)
+            if !folder.isEmpty, !Self.moduleKey(folder, test: false).isEmpty, !Self.moduleKey(folder, test: true).isEmpty {
+                areas.append((folder + "/", path))
+            }
+            let name = SpecDocument.baseName(path)
+            if let dot = name.firstIndex(of: "."), dot != name.startIndex {
+                let split = (folder.isEmpty ? "" : folder + "/") + name[..<dot] + "/"
+                areas.append((split, path))
+            }
+        }
+        guard !areas.isEmpty, deliveredWithCode(requirement.spec) else { return nil }
+        for (area, named) in areas {
+            if let changed = rangeCode.filter({ $0.hasPrefix(area) && $0 != named }).min() {
+                return "\(changed) changed in this range, in the module of \(named) that the task names"
+            }
+        }
+        return nil
+    }
+
+    /// Whether the range delivered a task document together with its code: at least half of its
+    /// tasks that name code files (two or more) had one of them changed in the range. A plan
+    /// committed beside its first steps (a setup phase) is not: most of its named files are
+    /// untouched. Nor is a document that marks tasks done: its author keeps progress there, and
+    /// an open task beside finished ones is open.
+    mutating func deliveredWithCode(_ spec: String) -> Bool {
+        if let known = deliveredSpecs[spec] { return known }
+        var delivered = false
+        if let document = changedDocuments[sideKey(after, spec)],
+           !document.requirements.contains(where: { $0.kind == .task && $0.isTicked }) {
+            let changed = rangeChanged
+            let naming = document.requirements.filter { task in
+                task.kind == .task && task.paths.contains { classifier.classify($0)?.category == .code }
+            }
+            let done = naming.filter { task in task.paths.contains(where: changed.contains) }
+            delivered = naming.count >= 2 && done.count * 2 >= naming.count
+        }
+        deliveredSpecs[spec] = delivered
+        return delivered
+    }
+
+    /// For a removed requirement: an implementation path the range changed or deleted — its code
+    /// went with it in the same change, so there is nothing left to retire.
+    func retiredAlongside(_ implementation: [String], changedPaths: Set<String>) -> String? {
+        for path in implementation {
+            if changedPaths.contains(path) { return "\(path) changed in this range" }
+            if path.hasSuffix("/"), let changed = changedPaths.filter({ $0.hasPrefix(path) }).min() {
+                return "\(changed) changed in this range"
+            }
         }
         return nil
     }

@@ -15,12 +15,32 @@ extension Explainer {
         if let placeholder = Self.templatePlaceholder(requirement.title) {
             return "an unfilled template line (“[\(SecretGuard.cut(placeholder, to: 60))]”)"
         }
+        if let placeholder = Self.placeholderTable(requirement.text) {
+            return "an unfilled template table (“[\(SecretGuard.cut(placeholder, to: 60))]”)"
+        }
         guard snapshot === after else { return nil }
         _ = codeNames(of: requirement)  // reads the spec's lines
         if let language = Self.onlyDiagram(specLines[requirement.spec] ?? [], heading: requirement.line) {
             return "a \(language) diagram with no statement of its own: it pictures what other requirements ask for"
         }
         return nil
+    }
+
+    /// The first placeholder of a section that is a template's table left unfilled: a header
+    /// row and body rows that are all placeholders (`| [Alternative fix] | [approach] | [why
+    /// the chosen approach is better] |`), with at most one line of text beside it (the
+    /// template's "Omit this section if …"). A replay of an unseen project proposed six such
+    /// "Alternatives Considered" sections, copied from its template into bug designs, as work.
+    static func placeholderTable(_ text: String) -> String? {
+        let lines = text.split(separator: "\n").map(String.init)
+        let rows = lines.filter { $0.contains(" | ") }
+        guard rows.count >= 2, lines.count - rows.count <= 1 else { return nil }
+        var first: String?
+        for row in rows.dropFirst() {
+            guard let placeholder = templatePlaceholder(row) else { return nil }
+            if first == nil { first = placeholder }
+        }
+        return first
     }
 
     /// The placeholder of a template line: bracketed text of two words or more (not a link, not

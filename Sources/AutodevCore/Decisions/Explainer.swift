@@ -65,6 +65,10 @@ struct Explainer {
     /// The range's changed code and test files (`implementedDoubt`), and per feature folder those of its area.
     var rangeCode: [String] = []
     var unsureAreas: [String: [String]] = [:]
+    /// Per task document: whether the range delivered it together with its code (`deliveredWithCode`).
+    var deliveredSpecs: [String: Bool] = [:]
+    /// Every path the range changed, created or deleted but specs and ignored ones (`changedPaths` of `decide`).
+    var rangeChanged = Set<String>()
     var unsureLookupsMade = 0
     /// The content keys of spec files kept between runs (`SpecIndex`); nil: none is kept, and
     /// every spec the range did not touch is looked at by its bytes.
@@ -114,8 +118,11 @@ struct Explainer {
 
     /// The decisions for every event, in event order, and notes about what could not be read.
     public mutating func decide(_ items: [ClassifiedChange], failedTests: [Event] = []) -> (decisions: [Decision], notes: [String]) {
-        let changedPaths = Set(items.filter { $0.category != .specs && $0.category != .ignore && $0.category != nil }
+        // Every changed path but specs and ignored ones, unclassified files included: a task
+        // that names a Gherkin feature file or a fixture the range created is done by it.
+        let changedPaths = Set(items.filter { $0.category != .specs && $0.category != .ignore }
             .flatMap { [$0.change.path] + ($0.change.oldPath.map { [$0] } ?? []) })
+        rangeChanged = changedPaths
         let changedCode = items.filter { $0.category == .code && $0.change.new != nil }.map(\.change.path)
         rangeCode = items.filter { ($0.category == .code || $0.category == .tests) && $0.change.new != nil }.map(\.change.path)
         archivedOpenSpecChange = items.contains { Self.archivesOpenSpecChange($0.change) }
@@ -236,6 +243,9 @@ struct Explainer {
                 facts.alongside = shownAlongside
                     ?? alongside(requirement, links: SpecText.unique(links + cited.existing), changedPaths: changedPaths)
                     ?? (change.kind == .added && facts.implementation.isEmpty ? declaredInRange(requirement) : nil)
+            }
+            if change.kind == .removed, !facts.implementation.isEmpty, !range.firstRun {
+                facts.alongside = retiredAlongside(facts.implementation, changedPaths: changedPaths)
             }
             let scope = scopeRoot(of: requirement)
             if requirement.kind == .task {

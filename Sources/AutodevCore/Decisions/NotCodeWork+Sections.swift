@@ -180,7 +180,7 @@ extension NotCodeWork {
         guard requirement.kind == .task else { return nil }
         let title = fullTitle(requirement)
         if let label = spikeLabel(title) { return "\(Kind.planning.rawValue): a spike (“\(label):”), research before building" }
-        if let why = verificationSectionReason(requirement) { return why }
+        if let why = verificationSectionReason(requirement) ?? taskFieldReason(requirement) { return why }
         if let verb = trailingKeep(title) {
             return "a constraint (“\(verb)”): it describes what the code does and asks to keep it"
         }

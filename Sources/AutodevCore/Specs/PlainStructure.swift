@@ -61,6 +61,30 @@ enum PlainStructure {
         return count > 0 && valueLength > 0 ? count : nil
     }
 
+    /// The `Label: value` fields of a paragraph that opens with a label, labels lower-cased
+    /// without their colon, in order; empty for a paragraph that does not. A task written as a
+    /// heading carries its plan this way (`**File(s)**: … **Type**: Verify **Acceptance**:`, the
+    /// last label's value being the list below it).
+    static func fields(_ text: String) -> [(label: String, value: String)] {
+        let words = text.replacing("：", with: "： ").split(whereSeparator: \.isWhitespace).map(String.init)
+        guard startsLabel(words, at: 0) != nil else { return [] }
+        var result: [(label: String, value: String)] = []
+        var index = 0
+        while index < words.count {
+            if result.isEmpty || !result[result.count - 1].value.isEmpty, let next = startsLabel(words, at: index) {
+                var label = words[index..<next].joined(separator: " ").lowercased()
+                while let last = label.last, last == ":" || last == "：" { label.removeLast() }
+                result.append((label, ""))
+                index = next
+                continue
+            }
+            let value = result[result.count - 1].value
+            result[result.count - 1].value = value.isEmpty ? words[index] : value + " " + words[index]
+            index += 1
+        }
+        return result
+    }
+
     /// Where the value starts when `words[index…]` opens a label of one to three words ending in
     /// a colon (`Issues:`, `Related Spec:`, `状态：`), or nil.
     private static func startsLabel(_ words: [String], at index: Int) -> Int? {

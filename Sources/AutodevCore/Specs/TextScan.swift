@@ -72,7 +72,7 @@ enum TextScan {
     /// and words like `and/or` are not paths.
     static func pathMentions(_ text: String) -> [String] {
         var found: [(path: String, start: Int, end: Int)] = []
-        let utf8 = Array(text.utf8)
+        let utf8 = Self.fullWidthPunctuationAsSpaces(Array(text.utf8))
         var start = 0
         var sawPathByte = false
         func flush(_ end: Int) {
@@ -104,6 +104,30 @@ enum TextScan {
         }
         flush(utf8.count)
         return joinedWithTheirFolders(found, in: utf8)
+    }
+
+    /// Full-width punctuation of CJK text (`文件：src/a.rs`, `（src/a.rs）`, `、`, `。`) as three
+    /// spaces, its length in UTF-8: it ends a path as ASCII punctuation does. A Chinese task's
+    /// `**文件**：\`tests/features/jifen.feature\`` named no path without it.
+    static func fullWidthPunctuationAsSpaces(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.contains(where: { $0 >= 0xE3 }) else { return bytes }
+        var result = bytes
+        var index = 0
+        while index + 2 < result.count {
+            let (a, b, c) = (result[index], result[index + 1], result[index + 2])
+            // U+3000–U+303F (ideographic space, 、。「」【】…) and U+FF01–U+FF0F, U+FF1A–U+FF20,
+            // U+FF3B–U+FF40, U+FF5B–U+FF65 (！（），：；？［］｛｝…).
+            let cjkSymbol = a == 0xE3 && b == 0x80
+            let fullWidth = a == 0xEF && ((b == 0xBC && ((c >= 0x81 && c <= 0x8F) || (c >= 0x9A && c <= 0xA0) || (c >= 0xBB && c <= 0xBF)))
+                || (b == 0xBD && (c == 0x80 || (c >= 0x9B && c <= 0xA5))))
+            if cjkSymbol || fullWidth {
+                result[index] = 0x20; result[index + 1] = 0x20; result[index + 2] = 0x20
+                index += 3
+            } else {
+                index += 1
+            }
+        }
+        return result
     }
 
     /// Words that put a file name in a folder: "conftest.py in tests/", "page.tsx under app/".
