@@ -22,7 +22,8 @@ enum TextScan {
         }
         if index < text.endIndex {
             let next = text[index]
-            guard next.isWhitespace || ":|)],.;*".contains(next) else { return nil }
+            // Full-width forms too (`T012：`, `FR-003；`): Chinese and Japanese specs write them.
+            guard next.isWhitespace || ":|)],.;*：；，）｜".contains(next) else { return nil }
         }
         var id = String(text[text.startIndex..<index])
         if id.hasSuffix(".") { id.removeLast() }
@@ -61,7 +62,7 @@ enum TextScan {
 
     static func trimSeparators(_ text: Substring) -> Substring {
         var rest = text
-        while let first = rest.first, first.isWhitespace || ":-–—|.*".contains(first) { rest = rest.dropFirst() }
+        while let first = rest.first, first.isWhitespace || ":-–—|.*：；，｜".contains(first) { rest = rest.dropFirst() }
         while let last = rest.last, last.isWhitespace { rest = rest.dropLast() }
         return rest
     }

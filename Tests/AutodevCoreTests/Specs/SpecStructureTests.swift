@@ -48,6 +48,33 @@ import Testing
         #expect(document.requirements.first { $0.key == "T001" }?.paths == ["contracts/RaffleConsumer.sol"])
     }
 
+    /// Chinese and Japanese specs write a label's colon full-width (`T012：`, `FR-003：`): the
+    /// label is the same task or requirement as with `:`, not a plain section or nothing.
+    @Test func fullWidthSeparatorsEndALabelLikeTheirASCIIForms() throws {
+        let tasks = parse("specs/006-export/tasks.md", """
+            # 任务：导出报表
+
+            ## 阶段 1：准备
+
+            ### T011：在 src/export/csv.py 中添加 CSV 写入器 ✅
+
+            ### T012：在 src/export/routes.py 中添加下载路由
+
+            ## 阶段 2：权限
+
+            - [ ] T013：ルーターに認可を追加する（src/export/auth.py）
+            """)
+        #expect(Self.tasks(tasks) == ["T011 done", "T012 open", "T013 open"])
+        let t012 = try #require(tasks.requirements.first { $0.key == "T012" })
+        #expect(t012.title.hasPrefix("在 src/export/routes.py"), "\(t012.title)")
+        #expect(t012.paths == ["src/export/routes.py"])
+
+        #expect(TextScan.leadingID("FR-003：系统必须记录每次登录")?.id == "FR-003")
+        #expect(TextScan.leadingID("FR-003：系统必须记录每次登录")?.rest == "系统必须记录每次登录")
+        #expect(TextScan.leadingID("T020；完成")?.id == "T020")
+        #expect(TextScan.leadingID("T020完成") == nil, "a letter run on is no label")
+    }
+
     @Test func aBulletThatListsTaskIdsIsNoTaskEvenWithoutHeadingTasks() {
         let document = parse("specs/005-export/tasks.md", """
             # Tasks
