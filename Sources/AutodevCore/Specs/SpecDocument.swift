@@ -306,14 +306,6 @@ struct SpecDocument: Sendable {
                 if let (id, _) = TextScan.leadingID(Substring(label)), id.first == "T", id.dropFirst().allSatisfy(\.isNumber) { specKit += 1 }
                 else if TextScan.leadingNumber(Substring(label)) != nil { numbered += 1 }
             }
-            // Tasks written as headings (`### T001: Add the parser`): Spec Kit's tasks, wherever the
-            // folder sits (`specs/<slug>/` without the number of Spec Kit's own folders).
-            for section in outline.sections {
-                if let (id, _) = TextScan.leadingID(Substring(DoneMark.split(section.title).rest)), id.first == "T",
-                   id.count > 1, id.dropFirst().allSatisfy(\.isNumber) {
-                    specKit += 1
-                }
-            }
             if specKit > 0 { return .specKit }
             if numbered > 0 { return .kiro }
         }

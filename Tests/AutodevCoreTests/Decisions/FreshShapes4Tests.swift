@@ -288,31 +288,3 @@ import Testing
         }
     }
 }
-
-extension FreshShapes4Tests {
-    // MARK: Spec Kit tasks as headings in a folder without a number
-
-    /// A `tasks.md` whose tasks are `### T001:` headings is Spec Kit's wherever its folder sits
-    /// (`specs/<slug>/` without the number), its tasks keyed by their ids (English, Spanish,
-    /// Chinese); one with numbered Kiro-style items is not.
-    @Test func headingTasksOfSpecKitAreReadAsSpecKitInAnUnnumberedFolder() {
-        let tasks = """
-            # Tasks: Export
-
-            ## Phase 1: Setup
-
-            ### T001: Add the CSV writer in `src/export/csv.rs`
-
-            **File(s)**: `src/export/csv.rs`
-
-            ### T002: Añadir la opción `--sep` al comando de exportación
-
-            ### ✅ T003: 为导出命令添加进度条
-            """
-        let document = SpecDocument.parse(path: "specs/feature-export/tasks.md", bytes: Array(tasks.utf8))
-        #expect(document.format == .specKit)
-        #expect(document.requirements.filter { $0.kind == .task }.map(\.key) == ["T001", "T002", "T003"], "\(document.requirements.map(\.key))")
-        let kiro = SpecDocument.parse(path: "specs/feature-export/tasks.md", bytes: Array("# Tasks\n\n- [ ] 1. Add the writer\n- [ ] 2. Add the flag\n".utf8))
-        #expect(kiro.format != .specKit)
-    }
-}
