@@ -21,12 +21,19 @@ extension Explainer {
     mutating func resolved(_ links: [String], of requirement: Requirement, after side: Bool = true) -> CitedPaths {
         var cited = CitedPaths()
         let evidence = evidence(after: side)
+        var missing: [String] = []
         for link in links {
             switch evidence.resolve(link, near: requirement.spec) {
             case .exact(let path), .found(let path): if !cited.existing.contains(path) { cited.existing.append(path) }
             case .ambiguous: cited.ambiguous.append(link)
-            case .missing: break
+            case .missing: missing.append(link)
             }
+        }
+        // A requirement that names a place and, beside it, a deeper namesake (`frontend/` at the
+        // root, "not `legacy/app/frontend/`") asks for the place it names: the namesake that
+        // exists is another one, no evidence that the one asked for does.
+        cited.existing.removeAll { path in
+            missing.contains { link in link.count > 1 && path != link && path.hasSuffix("/" + link) }
         }
         return cited
     }

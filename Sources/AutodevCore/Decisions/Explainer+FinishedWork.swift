@@ -10,7 +10,8 @@ extension Explainer {
     mutating func finished(_ requirement: Requirement, change: RequirementChange.Kind, in snapshot: Snapshot) -> String? {
         if requirement.isTicked { return "the task is ticked ([x])" }
         if change == .changed {
-            return requirement.format == .openSpec && SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) ? requirement.finished : nil
+            guard requirement.format == .openSpec, SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) else { return nil }
+            return requirement.finished != nil && editedAsPlan(requirement) ? nil : requirement.finished
         }
         if let finished = requirement.finished, change != .added || !writtenStraightIntoRecord(requirement) { return finished }
         if let finished = featureStatus(of: requirement, in: snapshot) { return finished }

@@ -29,6 +29,54 @@ extension Explainer {
         return !names.contains { inCode($0) }
     }
 
+    /// Whether a requirement of `openspec/specs/` that the range edited is being planned rather
+    /// than recorded: not at adoption, no change archived, and the range wrote NEW open boxes in
+    /// its capability folder (a task card given unticked items it did not have). Issue 21's
+    /// replay of a public OpenSpec project withdrew queued work ("The v1 UX loop MUST be usable
+    /// end-to-end") as shipped when a commit edited the spec and added open items to its cards;
+    /// a card whose items only got ticked says nothing new is planned.
+    mutating func editedAsPlan(_ requirement: Requirement) -> Bool {
+        guard !range.firstRun, !archivedOpenSpecChange, requirement.format == .openSpec, requirement.kind != .task,
+              SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) else { return false }
+        let folder = Self.folder(of: requirement.spec)
+        guard folder != "openspec/specs", !folder.isEmpty else { return false }
+        let key = folder + "/\u{0}new-open-work"
+        if let known = recordNamesFound[key] { return known }
+        var found = false
+        var read = 0
+        for (path, side) in after.files(under: folder + "/") where path != requirement.spec && SpecDocument.isMarkdown(SpecDocument.baseName(path)) {
+            let old = before.side(of: path)
+            if old?.id == side.id { continue }
+            read += 1
+            if read > Self.openWorkFilesRead || shouldStop() { break }
+            guard let bytes = try? repository.content(of: side) else { continue }
+            let was = old.flatMap { try? repository.content(of: $0) }.map { Set(Self.openCheckboxLines($0.prefix(CodeEvidence.maxFileBytes))) } ?? []
+            if Self.openCheckboxLines(bytes.prefix(CodeEvidence.maxFileBytes)).contains(where: { !was.contains($0) }) {
+                found = true
+                break
+            }
+        }
+        recordNamesFound[key] = found
+        return found
+    }
+
+    /// The list items that open with an unticked box, their text trimmed.
+    static func openCheckboxLines(_ bytes: some Collection<UInt8>) -> [Substring] {
+        String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap { line in
+            holdsOpenCheckbox(Array(line.utf8)) ? Substring(TextScan.collapse(line)) : nil
+        }
+    }
+
+    /// A requirement of an OpenSpec document kept outside `openspec/specs/` (the record) and
+    /// `openspec/changes/` (`openspec/backend-proxy-extension/spec.md`): a proposal in its author's
+    /// own layout. What it adds describes changes to come ("the change points of DraftService in
+    /// `src/domain/draft_service.py`"): the files it cites exist because it changes them, so they
+    /// are no sign that it is done (issue 21's replay skipped such a requirement as implemented).
+    static func openSpecProposal(_ requirement: Requirement) -> Bool {
+        requirement.format == .openSpec && requirement.kind != .task && SpecDocument.isUnder(requirement.spec, ["openspec"])
+            && !SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) && !SpecDocument.isUnder(requirement.spec, ["openspec", "changes"])
+    }
+
     /// Files of the capability's folder read for open checkboxes in one look.
     static let openWorkFilesRead = 200
 

@@ -226,7 +226,8 @@ struct Explainer {
             // exist before the work is done (as a work package's owned files do): they are no
             // sign of implementation. At adoption or a backfill the files at HEAD are; and a
             // linked file changed in the range still is (`alongside`).
-            let plannedEdit = requirement.kind == .task && change.kind == .added && !range.firstRun
+            // So does a requirement of an OpenSpec proposal kept outside `specs/` and `changes/`.
+            let plannedEdit = (requirement.kind == .task || Self.openSpecProposal(requirement)) && change.kind == .added && !range.firstRun
             // Cited paths are looked for in the whole tree (a sub-project root, a bare file name).
             let cited = resolved(links, of: requirement)
             facts.ambiguousLinks = cited.ambiguous

@@ -18,6 +18,9 @@ extension NotCodeWork {
         "vérifications", "recette", "verifizierung", "validierung", "überprüfung", "abnahme", "abnahmetests", "abnahmetest",
         "検証", "受け入れテスト", "受入テスト", "動作確認", "受け入れ検証", "验证", "验收", "验收测试", "驗證", "驗收", "驗收測試",
         "검증", "인수테스트",
+        // `## Quality Assurance` over a story's checks (`Emergency fallback testing with …`): a
+        // replay of a public BMAD history proposed them as code work.
+        "qa", "assurance", "aseguramiento", "qualitätssicherung", "质量保证", "質量保證", "品質保証", "품질보증",
     ]
     /// Words that may surround a check noun in such a heading (`Final Verification Tasks`,
     /// `Phase 7: Acceptance Testing`, `Pruebas de aceptación`, `Manuelle Abnahme`).
@@ -28,6 +31,7 @@ extension NotCodeWork {
         "finale", "manuelle", "aufgaben", "schritte", "und",
         // `Polish & Validation`, `Pulido y validación`: the last phase of a plan, its checks.
         "polish", "cleanup", "pulido", "limpieza", "finitions", "nettoyage", "feinschliff", "aufräumen",
+        "quality", "calidad", "la", "qualité",
     ]
     /// CJK words after a check noun that leave the heading a check (`验证任务`, `検証タスク`).
     static let checkSectionSuffixes = ["任务", "任務", "阶段", "階段", "步骤", "步驟", "清单", "清單", "タスク", "手順", "フェーズ", "작업", "단계"]
@@ -181,9 +185,49 @@ extension NotCodeWork {
         let title = fullTitle(requirement)
         if let label = spikeLabel(title) { return "\(Kind.planning.rawValue): a spike (“\(label):”), research before building" }
         if let why = verificationSectionReason(requirement) ?? taskFieldReason(requirement) { return why }
+        if let word = deliverableEnding(requirement) {
+            return "\(Kind.documentation.rawValue): its deliverable is “\(word)”, for people, and it names no code"
+        }
         if let verb = trailingKeep(title) {
             return "a constraint (“\(verb)”): it describes what the code does and asks to keep it"
         }
         return nil
+    }
+}
+
+extension NotCodeWork {
+    // MARK: Deliverables for people
+
+    /// Nouns of what an assessment or a certification hands to people, in the languages specs are
+    /// written in: the head of a task's title that says its result is a document, not code.
+    /// Measured on a replay of a public BMAD history ("Final Operational Readiness Assessment and
+    /// Certification", "MVP Readiness Assessment", "Operator Training Manual" queued as code);
+    /// `analysis` and `report` were left out: they are often features (`Sales report`).
+    static let deliverables: Set<String> = [
+        "assessment", "assessments", "certification", "manual", "checklist", "evaluación", "certificación",
+        "évaluation", "manuel", "bewertung", "zertifizierung", "handbuch", "checkliste",
+    ]
+    static let deliverablesCJK = ["评估", "評估", "认证", "認證", "手册", "手冊", "检查清单", "評価", "認定", "マニュアル", "手順書"]
+
+    /// A task titled by its deliverable (`Basic Readiness Assessment`, `Manual del operador`,
+    /// `上线评估`): a noun phrase no verb opens, ending on a deliverable noun, with no code named
+    /// anywhere in it (title, steps, code spans). `Implement the checklist component` opens with a
+    /// verb, and a task whose steps name `src/x.py` names code: both stay work.
+    static func deliverableEnding(_ requirement: Requirement) -> String? {
+        guard !namesCode(title: requirement.title, paths: requirement.paths, codeSpans: requirement.codeSpans),
+              !bareSymbol(in: requirement.text) else { return nil }
+        let phrase = Self.phrase(requirement.title)
+        let latin = " " + latinWords(phrase) + " "
+        guard TaskIntent.of(phrase) == nil, !codeVerbs.contains(where: { startsWith(latin, phrase, $0) }),
+              !changeVerbs.contains(where: { startsWith(latin, phrase, $0) }) else { return nil }
+        if let cjk = deliverablesCJK.first(where: { phrase.hasSuffix($0) }) { return cjk }
+        let words = latin.split(separator: " ").map(String.init)
+        // `Manual del operador`, `Manuel d'exploitation`: a Romance head comes first.
+        if let first = words.first, ["manual", "manuel", "evaluación", "évaluation", "certificación"].contains(first), words.count > 1,
+           ["del", "de", "d", "des", "du", "para", "pour"].contains(words[1]) {
+            return first
+        }
+        guard let last = words.last, deliverables.contains(last) else { return nil }
+        return last
     }
 }

@@ -126,6 +126,7 @@ extension SpecParser {
                 }
                 let (found, rest) = Self.bmadTasks(blocks)
                 if !taskHeading.contains(inner) { content.append(contentsOf: rest) }
+                let owners = Self.bmadOwners(blocks)
                 for task in found {
                     let item = Self.withoutProgressFields(task)
                     let (_, label) = SpecText.checkbox(of: item)
@@ -137,6 +138,16 @@ extension SpecParser {
                                                       item: item, refs: [key], parent: key, includeNested: true)
                     // A status its author wrote after an open box (`… (AC: 5) - DONE`, `… ✅`) finishes it.
                     if DoneMark.split(words).done == true { requirement.progress = String(repeating: "x", count: max(1, requirement.progress.count)) }
+                    // Where it sits says what kind of work it is when its words do not: the
+                    // story's sub-heading (`### Operational Documentation`, `## Quality
+                    // Assurance`), or the unboxed `[TASK-…]` paragraph whose subtask list holds it
+                    // (`[TASK-4.6.6] Generate Safety Compliance Documentation`).
+                    requirement.headings = sections[inner].path
+                    if let owner = owners[task.line] {
+                        requirement.section = owner
+                    } else if inner != range.lowerBound, !taskHeading.contains(inner) {
+                        requirement.section = sections[inner].title
+                    }
                     tasks.append(requirement)
                 }
             }
@@ -167,10 +178,70 @@ extension SpecParser {
             }
             guard case .list = child.kind else { return child }
             var list = child
-            list.children = child.children.filter { !isProgressField(SpecText.firstParagraph(of: $0)) }
+            list.children = withoutDoneStamps(child.children.filter { !isProgressField(SpecText.firstParagraph(of: $0)) })
             return list.children.isEmpty ? nil : list
         }
         return copy
+    }
+
+    /// The unboxed task paragraphs of a section (`**`[TASK-4.6.6]`** **Generate … Documentation**`,
+    /// no box of its own) by the line of each boxed item in the lists right after it (its
+    /// `- **Subtasks:**`): those items are its steps, and its title is their section. A replay of
+    /// a public BMAD history proposed such a documentation task's "MVP Readiness Assessment" and
+    /// "Basic Risk Analysis" steps as code work.
+    static func bmadOwners(_ blocks: [MarkdownBlock]) -> [Int: String] {
+        var owners: [Int: String] = [:]
+        var index = 0
+        while index < blocks.count {
+            let block = blocks[index]
+            index += 1
+            guard block.kind == .paragraph, SpecText.stripCheckboxText(block.text) == block.text,
+                  bmadTaskName(block.text) != nil, let close = block.text.firstIndex(of: "]") else { continue }
+            let title = withoutBracketedTags(String(block.text[block.text.index(after: close)...]))
+            guard !title.isEmpty else { continue }
+            while index < blocks.count, blocks[index].kind.isTaskBody {
+                func note(_ item: MarkdownBlock) {
+                    if SpecText.checkbox(of: item).0 != nil { owners[item.line] = title }
+                    for child in item.children { note(child) }
+                }
+                note(blocks[index])
+                index += 1
+            }
+        }
+        return owners
+    }
+
+    /// `Generate the report [Priority: P2] [Concurrency: …]` → `Generate the report`.
+    static func withoutBracketedTags(_ text: String) -> String {
+        var rest = Substring(TextScan.collapse(text))
+        while rest.last == "]", let open = rest.lastIndex(of: "["), open != rest.startIndex {
+            rest = rest[..<open]
+            while rest.last == " " { rest = rest.dropLast() }
+        }
+        return String(rest)
+    }
+
+    /// A ticked step's done stamp after its words: `[x] Add the filter ✅ *2025-08-20 12:45*`,
+    /// `[x] … ✔`. Ticking a step and stamping it are progress: the task holding it keeps its
+    /// words (a replay of a public BMAD history read a task whose steps got ticked and stamped as
+    /// "requirement changed; update its implementation").
+    static func withoutDoneStamp(_ text: String) -> String {
+        guard text.hasPrefix("[x]"),
+              let glyph = text.lastIndex(where: { $0.unicodeScalars.first.map(DoneMark.doneGlyphs.contains) ?? false }),
+              glyph > text.index(text.startIndex, offsetBy: 3) else { return text }
+        let after = text[text.index(after: glyph)...].filter { $0 != "\u{FE0F}" }
+        guard after.allSatisfy(\.isWhitespace) || isMeasure(Substring(after)) else { return text }
+        return TextScan.collapse(text[..<glyph])
+    }
+
+    /// The steps below a task with their done stamps left out, at any depth.
+    static func withoutDoneStamps(_ blocks: [MarkdownBlock]) -> [MarkdownBlock] {
+        blocks.map { block in
+            var copy = block
+            if block.kind == .paragraph { copy.text = withoutDoneStamp(block.text) }
+            copy.children = withoutDoneStamps(block.children)
+            return copy
+        }
     }
 
     /// `Progress: 40%`, `Completed: 2026-03-02T10:00:00Z | Duration: 30m`: a label, then only
