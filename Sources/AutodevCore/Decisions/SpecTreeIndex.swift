@@ -134,10 +134,10 @@ final class SpecTreeIndex {
     /// Writes `entries` (`SpecIndex`'s), the listings read or learned this run, and which
     /// listings this run's walks reached (one transaction); a failure to write is not the
     /// run's (the next run reads the trees again).
-    func save(entries: [(String, SpecIndex.Entry)] = []) {
+    func save(entries: [(String, SpecIndex.Entry)] = [], removed: [String] = []) {
         guard let store, store.writable else { return }
         guard !known.isEmpty else {
-            store.save(entries: entries, listings: [], roots: nil)
+            store.save(entries: entries, listings: [], roots: nil, removed: removed)
             return
         }
         var memo: [ObjectID: Bool?] = [:]
@@ -147,6 +147,6 @@ final class SpecTreeIndex {
                 changed.insert(id)
             }
         }
-        store.save(entries: entries, listings: changed.map { ($0, known[$0]!) }, roots: roots)
+        store.save(entries: entries, listings: changed.map { ($0, known[$0]!) }, roots: roots, removed: removed)
     }
 }
