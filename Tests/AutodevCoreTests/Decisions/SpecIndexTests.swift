@@ -138,7 +138,7 @@ import Testing
         _ = try Self.report(fixture, "\(base)..\(head)", stateRoot: state.path)  // warms the index
 
         // The next range copies the original again, renumbered, into a feature of its own; and
-        // deletes a feature (its entry stays: a row no path reaches).
+        // deletes a feature (its entry goes with the run: `entriesOfDeletedAndRenamedSpecsGoWithTheRun`).
         try fixture.write("specs/032-retries/spec.md", Self.feature("Retries", 41, "The Service MUST retry failed Webhook-deliveries with exponential backoff!"))
         try fixture.remove("specs/002-feature/spec.md")
         let next = try fixture.commit("retries")
@@ -153,7 +153,8 @@ import Testing
         #expect(report.specIndexUse?.skipped == 28)
         #expect(Self.json(report) == Self.json(try Self.report(fixture, "\(head)..\(next)", stateRoot: nil)))
         let rows = try #require(SpecCacheStore.rows(path: SpecIndex.path(stateRoot: state.path)))
-        #expect(rows.entries.count == 32)
+        #expect(rows.entries.count == 31)
+        #expect(rows.entries["specs/002-feature/spec.md"] == nil)
         #expect(rows.entries["specs/032-retries/spec.md"]?.0?.keys == [SpecIndex.hash(RequirementIdentity.contentKey(Self.original))])
         // The run wrote the one entry it made, not the 31 it found or left.
         let last = try #require(rows.entries.values.map(\.1).max())

@@ -68,8 +68,8 @@ import Testing
         let repository = try Repository.open(at: fixture.path)
         let config = try ConfigLoader.load(text: nil, file: "config/autodev.toml", environment: [:])
         let builder = try EventBuilder(repository: repository, config: config)
-        let parts = range.split(separator: ".").map(String.init)
-        let diff = try repository.diff(from: try repository.resolveCommit(parts[0]), to: try repository.resolveCommit(parts[2]),
+        let parts = range.components(separatedBy: "..")
+        let diff = try repository.diff(from: try repository.resolveCommit(parts[0]), to: try repository.resolveCommit(parts[1]),
                                        renames: builder.renameOptions())
         var kept: [String: Int] = [:]
         for change in diff.changes {
