@@ -4,7 +4,8 @@ import AutodevGit
 struct ClassifiedChange: Sendable {
     public var change: FileChange
     public var category: PathCategory?
-    public var events: [Event]
+    /// A slice of the report's events (not a copy of their own; see `EventBuilder.report`).
+    public var events: ArraySlice<Event>
     /// Contents already read while classifying (spec files only), so the decision step does
     /// not read them again.
     var contents: [FileSide: [UInt8]] = [:]

@@ -35,6 +35,7 @@ final class SpecCacheStore {
     private(set) var entriesWritten = 0
     private(set) var listingsWritten = 0
     private(set) var listingsDeleted = 0
+    private(set) var entriesDeleted = 0
     /// Rows of garbage allowed beyond twice the last compaction's before the next one.
     var compactionSlack: Int64 = 4096
 
@@ -124,13 +125,16 @@ final class SpecCacheStore {
 
     // MARK: Writing
 
-    /// Writes `entries` and `listings` in one transaction. With `roots` (the trees this run
+    /// Writes `entries` and `listings` in one transaction, and deletes the entries of `removed`
+    /// (spec paths the run's range deleted or renamed away: without it their rows stayed
+    /// forever, one per spec path the repository ever had). With `roots` (the trees this run
     /// walked), the listings no longer below them (the old roots, the old folders on changed
     /// paths) are deleted now and then (see the compaction below), so the store holds about the
     /// folders of the repository, not of its history. A failure leaves the store as it was (the next run reads
     /// the trees again); a store found damaged this run is deleted and made again from what
     /// this run made.
-    func save(entries: [(String, SpecIndex.Entry)], listings: [(ObjectID, SpecTreeIndex.Listing)], roots: [ObjectID]?) {
+    func save(entries: [(String, SpecIndex.Entry)], listings: [(ObjectID, SpecTreeIndex.Listing)], roots: [ObjectID]?,
+              removed: [String] = []) {
         guard writable, database != nil else { return }
         entryQuery = nil
         listingQuery = nil
@@ -145,8 +149,8 @@ final class SpecCacheStore {
             self.database = Self.open(path, readOnly: false)
             failed = false
         }
-        guard let database, !entries.isEmpty || !listings.isEmpty else { return }
-        var written = (0, 0, 0)
+        guard let database, !entries.isEmpty || !listings.isEmpty || !removed.isEmpty else { return }
+        var written = (0, 0, 0, 0)
         do {
             try database.transaction { () throws(SQLiteError) in
                 let counter = try database.prepare("SELECT value FROM meta WHERE name = 'runs'")
@@ -154,6 +158,11 @@ final class SpecCacheStore {
                 if try counter.step() { run += Int64(counter.text(0) ?? "") ?? 0 }
                 counter.reset()
                 try database.prepare("INSERT OR REPLACE INTO meta(name, value) VALUES ('runs', ?)").run([.text(String(run))])
+                let dropEntry = try database.prepare("DELETE FROM entries WHERE path = ?")
+                for path in removed {
+                    try dropEntry.run([.text(path)])
+                    written.3 += database.changes
+                }
                 let putEntry = try database.prepare("INSERT OR REPLACE INTO entries(path, body, run) VALUES (?, ?, ?)")
                 for (path, entry) in entries {
                     try putEntry.run([.text(path), .blob(Self.encodeEntry(entry, path: path)), .integer(run)])
@@ -178,35 +187,31 @@ final class SpecCacheStore {
                 let live = try kept.step() ? Int64(kept.text(0) ?? "") ?? 0 : 0
                 kept.reset()
                 guard rows > 2 * live + compactionSlack else { return }
+                // The trees reached are marked in a temporary table, not a set in memory: a
+                // repository of 1,000,000 spec folders kept 1,000,000 ids here (tens of MB at
+                // each compaction, the stress test's peak growing with the repository); SQLite
+                // keeps the table in its own bounded page cache.
+                try database.execute("CREATE TEMP TABLE IF NOT EXISTS reached(id BLOB PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.reached")
+                let mark = try database.prepare("INSERT OR IGNORE INTO temp.reached(id) VALUES (?)")
                 let lookup = try database.prepare("SELECT body FROM trees WHERE id = ?")
-                var reachable = Set<ObjectID>()
                 var pending = roots
                 while let id = pending.popLast() {
-                    guard reachable.insert(id).inserted else { continue }
                     var key: [UInt8] = []
                     id.appendRawBytes(to: &key)
+                    try mark.run([.blob(key)])
+                    guard database.changes > 0 else { continue }
                     lookup.reset()
                     try lookup.bind([.blob(key)])
                     guard try lookup.step(), let listing = Self.decodeListing(lookup.blob(0), id: id) else { continue }
                     pending.append(contentsOf: listing.folders.map(\.id))
                 }
                 lookup.reset()
-                var unreachable: [[UInt8]] = []
-                let all = try database.prepare("SELECT id FROM trees")
-                while try all.step() {
-                    let key = all.blob(0)
-                    if let id = ObjectID(rawBytes: key[...]), reachable.contains(id) { continue }
-                    unreachable.append(key)
-                }
-                all.reset()
-                let delete = try database.prepare("DELETE FROM trees WHERE id = ?")
-                for key in unreachable {
-                    try delete.run([.blob(key)])
-                    written.2 += database.changes
-                }
+                try database.prepare("DELETE FROM trees WHERE id NOT IN (SELECT id FROM temp.reached)").run()
+                written.2 = database.changes
+                try database.execute("DELETE FROM temp.reached")
                 try database.prepare("INSERT OR REPLACE INTO meta(name, value) VALUES ('kept', ?)").run([.text(String(rows - Int64(written.2)))])
             }
-            (entriesWritten, listingsWritten, listingsDeleted) = written
+            (entriesWritten, listingsWritten, listingsDeleted, entriesDeleted) = written
         } catch {
             if !error.isBusy {
                 self.database = nil

@@ -17,7 +17,7 @@ import AutodevGit
 /// the files it reads, not the size of the index. A missing, damaged or older store, or an entry
 /// that does not read back, is a miss (the file is read and its entry made again): it is a
 /// cache, never a reason to fail or to decide differently. An entry is replaced when its path's
-/// blob changes; entries of deleted paths stay (one row each) until the store is made again.
+/// blob changes, and deleted with the run that deletes (or renames away) its path (`removed`).
 final class SpecIndex {
     /// At most this many entries made in one run (a first run reads every spec; a later one
     /// looks at no more than `Explainer.specIndexLimit` untouched ones), so a run's memory
@@ -39,6 +39,9 @@ final class SpecIndex {
     /// The listings of spec trees kept beside it, so that the walk to the spec files reads
     /// only the trees changed since the last run; nil with `path`.
     let trees: SpecTreeIndex?
+    /// Spec paths the run's range deleted or renamed away: their entries are deleted in the
+    /// transaction that writes the run's rows.
+    var removed: [String] = []
     /// The entries made this run (to be written), by path.
     private var madeEntries: [String: Entry] = [:]
     /// Set by the walk when it saw every spec file it could. Entries are kept by path and
@@ -118,6 +121,6 @@ final class SpecIndex {
     /// write is not the run's (the next run rebuilds what is missing).
     func save() {
         guard path != nil, writable else { return }
-        trees?.save(entries: madeEntries.map { ($0.key, $0.value) })
+        trees?.save(entries: madeEntries.map { ($0.key, $0.value) }, removed: removed.filter { madeEntries[$0] == nil })
     }
 }

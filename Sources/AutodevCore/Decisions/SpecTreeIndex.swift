@@ -37,8 +37,14 @@ final class SpecTreeIndex {
 
     /// Where the listings are kept; nil: in memory for this run only.
     let store: SpecCacheStore?
-    /// The listings this run's walks reached, read from the store or the repository.
+    /// The listings this run's walks reached, read from the repository, or from the store
+    /// without a Markdown flag (`save` may learn it from their subfolders').
     private var known: [ObjectID: Listing] = [:]
+    /// The Markdown flag of the other listings read from the store: all `save` needs of them.
+    /// A walk of `Explainer.specIndexLimit` spec files held every listing it passed (its peak
+    /// grew with the repository up to that limit: about 180 bytes a folder); a second walk of
+    /// the run looks them up in the store again.
+    private var flags: [ObjectID: Bool] = [:]
     /// The listings to write: read from the repository, or whose Markdown flag this run learned.
     private var changed = Set<ObjectID>()
     /// Trees walked this run.
@@ -89,7 +95,7 @@ final class SpecTreeIndex {
     private func listing(_ id: ObjectID, _ repository: Repository) throws -> Listing {
         if let listing = known[id] { return listing }
         if let listing = store?.listing(id) {
-            known[id] = listing
+            if let flag = listing.markdown { flags[id] = flag } else { known[id] = listing }
             return listing
         }
         treesRead += 1
@@ -116,6 +122,7 @@ final class SpecTreeIndex {
     /// below was not reached).
     private func markdown(_ id: ObjectID, _ memo: inout [ObjectID: Bool?]) -> Bool? {
         if let cached = memo[id] { return cached }
+        if let flag = flags[id] { return flag }
         guard let listing = known[id] else { return nil }
         if let flag = listing.markdown { return flag }
         var result: Bool? = false
@@ -134,10 +141,10 @@ final class SpecTreeIndex {
     /// Writes `entries` (`SpecIndex`'s), the listings read or learned this run, and which
     /// listings this run's walks reached (one transaction); a failure to write is not the
     /// run's (the next run reads the trees again).
-    func save(entries: [(String, SpecIndex.Entry)] = []) {
+    func save(entries: [(String, SpecIndex.Entry)] = [], removed: [String] = []) {
         guard let store, store.writable else { return }
-        guard !known.isEmpty else {
-            store.save(entries: entries, listings: [], roots: nil)
+        guard !known.isEmpty || !flags.isEmpty else {
+            store.save(entries: entries, listings: [], roots: nil, removed: removed)
             return
         }
         var memo: [ObjectID: Bool?] = [:]
@@ -147,6 +154,6 @@ final class SpecTreeIndex {
                 changed.insert(id)
             }
         }
-        store.save(entries: entries, listings: changed.map { ($0, known[$0]!) }, roots: roots)
+        store.save(entries: entries, listings: changed.map { ($0, known[$0]!) }, roots: roots, removed: removed)
     }
 }

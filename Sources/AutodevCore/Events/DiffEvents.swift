@@ -214,9 +214,9 @@ public struct EventBuilder {
             }
         }
         let rest = diff.changes.filter { !isProduced($0) && !wasAhead($0) }
-        let restList = builder.classifyAll(rest, keepContents: keepContents)
+        var restList = builder.classifyAll(rest, keepContents: keepContents)
         var eventCount = restList.reduce(0) { $0 + $1.events.count }
-        var restResults = restList.makeIterator()
+        var restIndex = 0
         if let ahead {
             // Classification records problems in its results rather than throwing; should the
             // threads fail anyway, the loop below classifies what is missing.
@@ -226,9 +226,20 @@ public struct EventBuilder {
                 eventCount += result.events.count
             }
         }
-        // Held through the decisions: grown by appending, 2,000,000 events kept up to twice
-        // their room (and three times it while growing).
-        events.reserveCapacity(eventCount)
+        var failed: [Event] = []
+        var failedIDs = Set<String>()
+        for report in testReports {
+            for event in report.events(priority: config.priority(of: .testFailed)) where failedIDs.insert(event.id).inserted {
+                failed.append(event)
+            }
+        }
+        // Held through the decisions, once: grown by appending, 2,000,000 events were kept up to
+        // twice their room (and three times it while growing). A change's decisions read its
+        // events as a slice of this array (`ClassifiedChange.events`), not a copy of their own
+        // (and its classification's copy is let go as it is taken): 64 bytes an event less at
+        // the first sync's peak.
+        events.reserveCapacity(eventCount + failed.count)
+        var eventRanges: [Range<Int>] = []
         // Batches skipped for a stop leave results missing: nothing below may read them.
         try checkStop("classifying \(diff.changes.count) changed paths")
         Trace.phase("classification")
@@ -239,33 +250,36 @@ public struct EventBuilder {
                                             ignoredBy: "produced by autodev (results branch)"))
                 continue
             }
-            let result = wasAhead(change)
-                ? aheadResults[change.path] ?? builder.classifyOne(change, keepContents: keepContents)
-                : restResults.next()!
+            let result: Classification
+            if wasAhead(change) {
+                result = aheadResults.removeValue(forKey: change.path) ?? builder.classifyOne(change, keepContents: keepContents)
+            } else {
+                result = restList[restIndex]
+                restList[restIndex].events = []
+                restList[restIndex].contents = [:]
+                restIndex += 1
+            }
             changes.append(result.record)
+            let start = events.count
             events.append(contentsOf: result.events)
             notes.append(contentsOf: result.problems)
             if explain {
-                classified.append(ClassifiedChange(change: change, category: result.category, events: result.events,
+                eventRanges.append(start..<events.count)
+                classified.append(ClassifiedChange(change: change, category: result.category, events: [],
                                                    contents: result.category == .specs ? result.contents : [:]))
             }
         }
-        var failed: [Event] = []
-        var failedIDs = Set<String>()
-        for report in testReports {
-            for event in report.events(priority: config.priority(of: .testFailed)) where failedIDs.insert(event.id).inserted {
-                failed.append(event)
-            }
-        }
-        events.reserveCapacity(events.count + failed.count)
+        restList = []
         events.append(contentsOf: failed)
-        Self.sortEvents(&events)
         Trace.phase("events")
         step(.classified)
         try checkStop("sorting \(events.count) events")
         let info = DiffEventsReport.RangeInfo(from: range.from?.hex, to: range.worktree ? "worktree" : range.to?.hex)
-        var report = DiffEventsReport(range: info, changes: changes, events: events, notes: ReadNote.unique(notes))
+        var report = DiffEventsReport(range: info, changes: changes, events: [], notes: ReadNote.unique(notes))
         if explain {
+            // Each change's events, in the order classified (the array is sorted after the decisions).
+            for index in classified.indices { classified[index].events = events[eventRanges[index]] }
+            eventRanges = []
             // Decisions follow the events' order.
             classified.sort { a, b in
                 switch (a.events.first, b.events.first) {
@@ -280,10 +294,17 @@ public struct EventBuilder {
                 let index = specIndex.map { SpecIndex(path: $0.path, writable: $0.writable) }
                 explainer.specIndex = index
                 let (decisions, problems) = explainer.decide(classified, failedTests: failed.sorted(by: Self.eventOrder))
+                // The slices let go: the events are sorted in place, not copied.
+                classified = []
                 if let reason = explainer.stoppedBy {
                     throw AutodevError.stopped(by: reason, while: "deciding what the changes need; nothing was written")
                 }
                 if let index {
+                    // The spec paths gone at the end of the range: their entries go with the run's rows.
+                    index.removed = diff.changes.compactMap { change in
+                        let gone = change.status == .deleted ? change.path : change.status == .renamed ? change.oldPath : nil
+                        return gone.flatMap { classifier.classify($0)?.category == .specs ? $0 : nil }
+                    }
                     index.save()
                     report.specIndexUse = (index.found, index.made, index.skipped, index.trees?.treesRead ?? 0)
                 }
@@ -301,6 +322,8 @@ public struct EventBuilder {
                 throw AutodevError(.gitFailure, "\(error)")
             }
         }
+        Self.sortEvents(&events)
+        report.events = events
         return report
     }
 
@@ -425,8 +448,10 @@ public struct EventBuilder {
     func classifyOne(_ change: FileChange, keepContents: Bool) -> Classification {
         var contents: [(side: FileSide, bytes: [UInt8])] = []
         let (record, made, problems, category) = classify(change, cache: &contents)
+        // Only a spec's contents serve the decisions: a test file of 2,000,000 tests (100 MB)
+        // was held through them.
         return Classification(record: record, events: made, problems: problems, category: category,
-                              contents: keepContents ? Dictionary(contents, uniquingKeysWith: { first, _ in first }) : [:])
+                              contents: keepContents && category == .specs ? Dictionary(contents, uniquingKeysWith: { first, _ in first }) : [:])
     }
 
     /// Classifies one change; `cache` keeps the contents read (at most both sides), for the

@@ -138,7 +138,7 @@ import Testing
         _ = try Self.report(fixture, "\(base)..\(head)", stateRoot: state.path)  // warms the index
 
         // The next range copies the original again, renumbered, into a feature of its own; and
-        // deletes a feature (its entry stays: a row no path reaches).
+        // deletes a feature (its entry goes with the run: `entriesOfDeletedAndRenamedSpecsGoWithTheRun`).
         try fixture.write("specs/032-retries/spec.md", Self.feature("Retries", 41, "The Service MUST retry failed Webhook-deliveries with exponential backoff!"))
         try fixture.remove("specs/002-feature/spec.md")
         let next = try fixture.commit("retries")
@@ -153,11 +153,42 @@ import Testing
         #expect(report.specIndexUse?.skipped == 28)
         #expect(Self.json(report) == Self.json(try Self.report(fixture, "\(head)..\(next)", stateRoot: nil)))
         let rows = try #require(SpecCacheStore.rows(path: SpecIndex.path(stateRoot: state.path)))
-        #expect(rows.entries.count == 32)
+        #expect(rows.entries.count == 31)
+        #expect(rows.entries["specs/002-feature/spec.md"] == nil)
         #expect(rows.entries["specs/032-retries/spec.md"]?.0?.keys == [SpecIndex.hash(RequirementIdentity.contentKey(Self.original))])
         // The run wrote the one entry it made, not the 31 it found or left.
         let last = try #require(rows.entries.values.map(\.1).max())
         #expect(rows.entries.filter { $0.value.1 == last }.map(\.key) == ["specs/032-retries/spec.md"])
+    }
+
+    /// A spec deleted and one renamed away: their entries are deleted by the run that saw it
+    /// (in the transaction of its rows), not by a preview; the others stay, and the decisions
+    /// are those without an index.
+    @Test func entriesOfDeletedAndRenamedSpecsGoWithTheRun() throws {
+        let (fixture, base, head) = try Self.history()
+        let state = try TemporaryDirectory()
+        _ = try Self.report(fixture, "\(base)..\(head)", stateRoot: state.path)
+        let gone = ["specs/003-feature/spec.md", "specs/005-feature/spec.md"]
+        let before = try #require(try Self.entries(state.path))
+        for path in gone + ["specs/004-feature/spec.md"] { #expect(before[path] != nil, "\(path)") }
+
+        try fixture.remove(gone[0])
+        try fixture.remove(gone[1])
+        try fixture.write("specs/005-renamed/spec.md", Self.feature("Feature 5", 1, "System MUST export report 5 as a PDF with page numbers"))
+        try fixture.write("specs/033-audit/spec.md", Self.feature("Audit", 1, "System MUST keep an audit trail of every webhook delivery attempt"))
+        let next = try fixture.commit("a feature deleted, one renamed, one added")
+        let range = "\(head)..\(next)"
+        let preview = try Self.report(fixture, range, stateRoot: state.path, write: false)
+        #expect(try Self.entries(state.path)?.keys.sorted() == before.keys.sorted())
+        #expect(preview.changes.contains { $0.status == .renamed && $0.oldPath == gone[1] })
+
+        let run = try Self.report(fixture, range, stateRoot: state.path)
+        #expect(Self.json(run) == Self.json(try Self.report(fixture, range, stateRoot: nil)))
+        let after = try #require(try Self.entries(state.path))
+        for path in gone { #expect(after[path] == nil, "\(path)") }
+        #expect(Set(before.keys).subtracting(gone).isSubset(of: Set(after.keys)))
+        #expect(after["specs/004-feature/spec.md"] == before["specs/004-feature/spec.md"])
+        #expect(after["specs/033-audit/spec.md"] != nil)
     }
 
     @Test func anEntryReadsBackAndRefusesWhatItDidNotWrite() throws {
