@@ -33,10 +33,19 @@ extension Explainer {
             }
         }
         if !range.firstRun {
-            let needles = Set(candidates.map { RequirementIdentity.needles(tagged[$0].1.after?.text ?? "") }.filter { !$0.isEmpty })
+            // Made when the walk first reaches a file it must look into: a run whose untouched
+            // specs all hold none of the candidates' keys (`SpecIndex`) needs none.
+            var madeNeedles: Set<[[UInt8]]>?
+            func needles() -> Set<[[UInt8]]> {
+                if let madeNeedles { return madeNeedles }
+                let made = Set(candidates.map { RequirementIdentity.needles(tagged[$0].1.after?.text ?? "") }.filter { !$0.isEmpty })
+                madeNeedles = made
+                return made
+            }
             // Only a candidate's content key is ever looked up: a spec's other requirements are
-            // not kept (they were every requirement of the repository, 1.3 MB a 1,000 specs).
-            let wanted = Set(candidates.compactMap { tagged[$0].1.after?.contentKey })
+            // not kept (they were every requirement of the repository, 1.3 MB a 1,000 specs);
+            // the keys computed above (`contentKey` reads the words of the text again each use).
+            let wanted = Set(candidates.compactMap { keys[$0] })
             // The index (`SpecIndex`) only skips a file none of whose requirements has a
             // candidate's content key: such a file adds nothing a candidate could match, so the
             // outcome is the same as reading it. A file that holds one is read as before.
@@ -68,7 +77,7 @@ extension Explainer {
                     guard indexed.record(path: path, blob: side.id, document: document).contains(where: candidateKeys.contains) else { return true }
                 }
                 let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-                guard needles.contains(where: { words in words.allSatisfy { Self.contains(lower, $0) } }) else { return true }
+                guard needles().contains(where: { words in words.allSatisfy { Self.contains(lower, $0) } }) else { return true }
                 for requirement in document(path: path, side: side, content: bytes, parsed: parsed).requirements
                 where requirement.kind == .requirement {
                     let key = requirement.contentKey

@@ -121,7 +121,11 @@ extension Explainer {
     /// well, it was built again for every spec of the scope: 1,000 indexes of the same 500
     /// requirements for a feature folder of 1,000 specs (14 % of a stress-test run's CPU).
     mutating func scopeIndex(of requirement: Requirement, in snapshot: Snapshot) -> ScopeIndex {
-        let key = sideKey(snapshot, scopeRoot(of: requirement))
+        // The root first, then the key: `sideKey(snapshot, scopeRoot(of:))` made Swift copy the
+        // whole Explainer before the mutating argument ran, so each new root copied every
+        // dictionary it writes to (a run of 1,000 specs copied `scopeRoots` 1,000 times).
+        let root = scopeRoot(of: requirement)
+        let key = sideKey(snapshot, root)
         if let known = scopeIndexes[key] { return known }
         let index = ScopeIndex(scope(of: requirement, in: snapshot))
         scopeIndexes[key] = index
@@ -139,7 +143,8 @@ extension Explainer {
         // A work package's owned files are a sign of implementation only for what is already at
         // HEAD (an adoption or a backfill): a package planned in this range lists the files it is
         // about to change, which exist before the work is done.
-        let scopeKey = sideKey(snapshot, scopeRoot(of: requirement))
+        let root = scopeRoot(of: requirement)
+        let scopeKey = sideKey(snapshot, root)
         if range.firstRun, let packages = workPackageLinks[scopeKey] {
             for id in requirement.ids { paths.append(contentsOf: packages[id] ?? []) }
         }

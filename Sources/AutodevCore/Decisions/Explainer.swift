@@ -162,8 +162,9 @@ struct Explainer {
             }
             if old?.requirements.isEmpty == false { hadRequirements.insert(event.id) }
             if new == nil, item.change.status != .renamed, let count = old?.requirements.count, count > 0 { deletedDocuments[event.id] = count }
-            if let old { changedDocuments[sideKey(before, old.path)] = old }
-            if let new { changedDocuments[sideKey(after, new.path)] = new }
+            // Keys made before the write: a key made inside the subscript copied the Explainer.
+            if let old { let key = sideKey(before, old.path); changedDocuments[key] = old }
+            if let new { let key = sideKey(after, new.path); changedDocuments[key] = new }
             for change in SpecDiff.compare(before: old?.requirements ?? [], after: new?.requirements ?? []) {
                 tagged.append((event.id, change))
             }

@@ -123,7 +123,7 @@ public struct StateStore: Sendable {
             lines.reserveCapacity(70_000)
             for var record in decisions {
                 record.run = run
-                lines += try encode(record, pretty: false)
+                if !record.appendJSON(to: &lines) { lines += try encode(record, pretty: false) }
                 lines.append(0x0A)
                 if lines.count >= 65_536 {
                     try write(lines)
