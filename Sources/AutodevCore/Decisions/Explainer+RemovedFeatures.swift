@@ -10,7 +10,7 @@
 extension Explainer {
     /// Why the deletion of the code `requirement`'s spec document links to is the removal of its
     /// whole feature, or nil: at least two code files linked, all of them present before the
-    /// range and none after.
+    /// range and none after, nor answering by name elsewhere in the tree.
     mutating func featureRemoved(_ requirement: Requirement) -> String? {
         if let known = removedFeatures[requirement.spec] { return known }
         var why: String?
@@ -20,7 +20,15 @@ extension Explainer {
                 linked.formUnion(links(of: each, in: after))
             }
             let code = linked.filter { before.side(of: $0) != nil && classifier.classify($0)?.category == .code }.sorted()
-            if code.count >= 2, code.allSatisfy({ after.side(of: $0) == nil }) {
+            // Gone, and its name answers nowhere else in the tree (a bare `index.html` while
+            // `web/index.html` stays is still there).
+            let now = evidence(after: true)
+            let allGone = code.allSatisfy { path in
+                guard after.side(of: path) == nil else { return false }
+                if case .missing = now.resolve(path, near: "") { return true }
+                return false
+            }
+            if code.count >= 2, allGone {
                 why = "every code file \(requirement.spec) links to went in this range (\(code.count): "
                     + Self.listed(Array(code.prefix(3))) + (code.count > 3 ? ", …" : "")
                     + "): the feature was removed as a whole, not a link lost"
