@@ -82,6 +82,8 @@ struct Explainer {
     var archivedOpenSpecChange = false
     /// Names and phrases looked up in the code at the end of the range, found or not (`writtenRecord`).
     var recordNamesFound: [String: Bool] = [:]
+    /// Per spec file: why every code file it links to went in this range, or nil (`featureRemoved`).
+    var removedFeatures: [String: String?] = [:]
     /// Looked at for every spec file read and every requirement decided: a signal that asks
     /// the run to stop ends `decide` early (with no decisions) and is kept in `stoppedBy`.
     var stopRequested: () -> StopReason? = { nil }
@@ -283,6 +285,7 @@ struct Explainer {
         // of a large range were held in up to twice their room (three times while growing).
         decisions.reserveCapacity(decisions.count + items.reduce(0) { $0 + $1.events.count })
         var brokenLinks: [String: [Requirement]]?
+        var testsTickedBy: [String: String]?
         for item in items {
             if shouldStop() { return ([], notes) }
             for event in item.events {
@@ -302,6 +305,10 @@ struct Explainer {
                 if event.kind == .testAdded && !range.firstRun {
                     if codeIndex == nil { codeIndex = CodeIndex(changedCode) }
                     facts.alongside = codeIndex?.alongside(test: event.path) ?? testCommitWithCode(event.path)
+                    if facts.alongside == nil {
+                        if testsTickedBy == nil { testsTickedBy = Self.testsTickedBy(tagged.map(\.1)) }
+                        facts.alongside = testsTickedBy?[event.path]
+                    }
                     if facts.alongside == nil { facts.existingCode = existingCode(testedBy: event.path) }
                 }
                 if event.kind == .codeModified, let gone = removedPath(item.change) {
@@ -321,7 +328,7 @@ struct Explainer {
                             // A finished story's link to a file deleted since (a migration) is
                             // history, not a request to restore it.
                             facts.staleLink = finishedDocument(requirement)
-                            facts.linkSurvives = facts.staleLink == nil ? (moduleLivesOn(gone) ?? linkSurvives(gone)) : nil
+                            facts.linkSurvives = facts.staleLink == nil ? (moduleLivesOn(gone) ?? linkSurvives(gone) ?? featureRemoved(requirement)) : nil
                             facts.brokenLink = requirement.key
                             var decision = makeDecision(event.id, facts, requirement: requirement,
                                                         change: RequirementChange(kind: .unchanged, before: requirement, after: requirement),

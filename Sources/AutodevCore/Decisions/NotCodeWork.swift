@@ -192,6 +192,8 @@ enum NotCodeWork {
         if let (word, running) = checkOpening(latin, phrase), running || !asksForChange(latin, phrase) {
             return "\(Kind.checks.rawValue) (“\(word)”): it \(running ? "runs a command" : "checks what exists") and asks for no change to code"
         }
+        // A command line to run, or a step that works in /tmp (NotCodeWork+Commands.swift).
+        if let why = commandStep(title: title, paths: paths, codeSpans: codeSpans) { return why }
         // A check by its clause or by the earlier task it runs, and a review of whole folders
         // (NotCodeWork+Statements.swift).
         if let why = clauseCheck(title: title, latin: latin, phrase: phrase, codeSpans: codeSpans) ?? folderReview(title: title, latin: latin, phrase: phrase) {

@@ -1,0 +1,105 @@
+/// A task that is a command line to run, or whose output goes to a scratch folder outside the
+/// repository, is work for a person or for the project's checks: its backticked text is a shell
+/// command (`golangci-lint run > /tmp/lint.txt`, `go test ./...`, `CGO_ENABLED=0 go build`),
+/// not a name of code, and what it leaves behind lives in `/tmp`, not in the tree.
+///
+/// Where the shape comes from: issue 21's fourth fresh replay (a Go Spec Kit project whose
+/// refactoring plan was mostly `Label: \`command\`` steps, 12 of 20 sampled work items; a Go
+/// OpenSpec project's `` `go test ./...` green`` verify steps and `Memory: \`tool store …\``
+/// bookkeeping). Structure decides: where the command sits (it opens the task, or follows its
+/// label and colon), what it looks like (a program word and its arguments, flags, paths or
+/// shell operators), and what else the task names. The only words read are the code and
+/// change verbs the rules already know, so a label that asks for code (`Add …: \`…\``) or a
+/// task that asks for a change after the command (`… and fix what it reports`) stays code.
+extension NotCodeWork {
+    /// Folders outside any repository where a step leaves its output.
+    static let scratchFolders = ["/tmp/", "/var/tmp/", "$TMPDIR/", "${TMPDIR}/", "%TEMP%\\", "%TMP%\\"]
+
+    /// Why a task runs a command or works in a scratch folder rather than writing code, or nil.
+    static func commandStep(title: String, paths: [String], codeSpans: [String]) -> String? {
+        let commands = codeSpans.map { TextScan.collapse($0) }.filter(isCommandLine)
+        let scratch = scratchPath(in: title)
+        guard !commands.isEmpty || scratch != nil else { return nil }
+        let trimmed = title.drop(while: \.isWhitespace)
+        // Where the command sits: at the start, or right after the task's label and colon.
+        let opening: Substring
+        if let first = commands.first(where: { trimmed.hasPrefix($0) }) {
+            opening = trimmed.dropFirst(first.count)
+        } else if let colon = trimmed.firstIndex(where: { $0 == ":" || $0 == "\u{FF1A}" }),
+                  commands.contains(where: { trimmed[trimmed.index(after: colon)...].drop(while: \.isWhitespace).hasPrefix($0) }) {
+            opening = trimmed[..<colon]
+        } else if scratch != nil {
+            opening = trimmed
+        } else {
+            return nil
+        }
+        // A label that asks for code keeps the task code (`Create the folders: \`mkdir -p …\``).
+        let openingPhrase = phrase(String(opening))
+        let openingLatin = " " + latinWords(openingPhrase) + " "
+        if (codeVerbs + changeVerbs).contains(where: { startsWith(openingLatin, openingPhrase, $0) }) { return nil }
+        // Nothing outside the commands and the scratch paths names code of the repository.
+        var rest = title
+        for command in commands { rest = rest.replacing(command, with: " ") }
+        let ownPaths = paths.filter { path in !commands.contains { $0.contains(path) } && !isScratch(path) }
+        let ownSpans = codeSpans.filter { span in !commands.contains(TextScan.collapse(span)) && !isScratch(span) }
+        if namesCode(title: rest, paths: ownPaths + TextScan.pathMentions(rest), codeSpans: ownSpans) { return nil }
+        // After a command, a change it asks for (`… and fix every finding`) is code work; what
+        // a scratch step creates lives in the scratch folder.
+        if scratch == nil {
+            let restPhrase = phrase(rest)
+            let restWords = Set(latinWords(restPhrase).split(separator: " ").map(String.init))
+            if changeVerbs.contains(where: { verb in
+                verb.unicodeScalars.first.map { $0.value >= 0x2E80 } == true ? restPhrase.contains(verb) : restWords.contains(verb)
+            }) { return nil }
+        }
+        if let command = commands.first {
+            return "\(Kind.checks.rawValue): it runs a command (“\(command.prefix(60))”) and asks for no change to code"
+        }
+        return "\(Kind.checks.rawValue): its output goes to a scratch folder (\(scratch!)), not into the repository"
+    }
+
+    /// A command line: a program word (after `NAME=value` settings) and its arguments, with a
+    /// flag, a path, a shell operator, or one or two plain words (`go mod tidy`, `npm test`).
+    /// A signature (`func load(path string) error`) or a phrase with capitals is not one.
+    static func isCommandLine(_ text: String) -> Bool {
+        guard text.contains(" ") else { return false }
+        if text.contains("(") && !text.contains("$(") { return false }
+        var tokens = text.split(separator: " ")[...]
+        while let first = tokens.first, isSetting(first) { tokens = tokens.dropFirst() }
+        guard let program = tokens.first, isProgram(program) else { return false }
+        let arguments = tokens.dropFirst()
+        guard !arguments.isEmpty else { return false }
+        if ["|", ">", "&&", "||", ";", "$("].contains(where: { text.contains($0) }) { return true }
+        if arguments.contains(where: { $0.hasPrefix("-") || $0.contains("/") || $0.hasPrefix(".") }) { return true }
+        return arguments.count <= 2 && arguments.allSatisfy { word in
+            word.first?.isLowercase == true && word.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "-" }
+        }
+    }
+
+    /// `CGO_ENABLED=0`, `RUST_LOG=debug`: an environment setting before a command.
+    private static func isSetting(_ token: Substring) -> Bool {
+        guard let equals = token.firstIndex(of: "="), equals != token.startIndex else { return false }
+        return token[..<equals].allSatisfy { ($0.isLetter && $0.isUppercase) || $0.isNumber || $0 == "_" }
+    }
+
+    /// A program as typed at a prompt: lower-case, letters, digits, `-`, `_`, `.`, or `./name`.
+    private static func isProgram(_ token: Substring) -> Bool {
+        let name = token.hasPrefix("./") ? token.dropFirst(2) : token
+        guard let first = name.first, first.isLetter, first.isLowercase else { return false }
+        return name.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || "-_.".contains($0) }
+    }
+
+    /// The first path in a scratch folder the title names (`/tmp/report.txt`), if any.
+    static func scratchPath(in title: String) -> String? {
+        for token in title.split(whereSeparator: { $0.isWhitespace || "`\"'()".contains($0) }) {
+            var path = token
+            while let last = path.last, ".,;:\u{3002}\u{FF0C}".contains(last) { path = path.dropLast() }
+            if isScratch(String(path)) { return String(path) }
+        }
+        return nil
+    }
+
+    static func isScratch(_ text: String) -> Bool {
+        text == "/tmp" || scratchFolders.contains { text.hasPrefix($0) }
+    }
+}
