@@ -8,7 +8,7 @@ import Testing
 /// a Go refactoring plan's baseline, grep and smoke steps were 12 of 20 sampled work items.
 /// English, Spanish, Chinese and German; tasks that ask for code beside a command stay work.
 /// Fixtures written by hand.
-@Suite struct FreshShapes4Tests {
+@Suite struct FreshShapes5Tests {
     @Test func commandStepsAndScratchFolderStepsAreNotCodeWorkInEnglish() throws {
         let fixture = try GitFixture()
         try fixture.write("go.mod", "module example.com/shop\n")
