@@ -21,6 +21,9 @@ extension NotCodeWork {
         // `## Quality Assurance` over a story's checks (`Emergency fallback testing with …`): a
         // replay of a public BMAD history proposed them as code work.
         "qa", "assurance", "aseguramiento", "qualitätssicherung", "质量保证", "質量保證", "品質保証", "품질보증",
+        // `M3 — Verify (Gates 2-4)`, `H6 — Gate`: a plan's verify step and its quality gates (a
+        // fourth fresh replay proposed their `go test ./...` green and advisor passes as code).
+        "verify", "verificar", "vérifier", "prüfen", "gate", "gates",
     ]
     /// Words that may surround a check noun in such a heading (`Final Verification Tasks`,
     /// `Phase 7: Acceptance Testing`, `Pruebas de aceptación`, `Manuelle Abnahme`).
@@ -33,6 +36,10 @@ extension NotCodeWork {
         "polish", "cleanup", "pulido", "limpieza", "finitions", "nettoyage", "feinschliff", "aufräumen",
         "quality", "calidad", "la", "qualité",
     ]
+    /// "By hand" and "test", side by side in either order, in a heading (`Manual Test`, `Prueba
+    /// manual`, `Tests manuels`, `Manueller Test`).
+    static let manualWords: Set<String> = ["manual", "manuales", "manuel", "manuels", "manuelle", "manuelles", "manueller", "manuell"]
+    static let testWords = ["test", "prueba", "testing"]
     /// CJK words after a check noun that leave the heading a check (`验证任务`, `検証タスク`).
     static let checkSectionSuffixes = ["任务", "任務", "阶段", "階段", "步骤", "步驟", "清单", "清單", "タスク", "手順", "フェーズ", "작업", "단계"]
 
@@ -41,7 +48,13 @@ extension NotCodeWork {
     /// Setup wizard verification` name a feature: they are not.
     static func isCheckSection(_ heading: String) -> Bool {
         let words = latinWords(DoneMark.split(heading).rest.lowercased()).split(separator: " ").map(String.init)
-            .filter { word in !word.allSatisfy(\.isNumber) && !(word.count <= 2 && word.contains(where: \.isNumber)) && word.count > 1 }
+            .filter { word in word.contains(where: \.isLetter) && !(word.count <= 2 && word.contains(where: \.isNumber)) && word.count > 1 }
+        // A heading that says its steps are tested by hand, whatever else it names
+        // (`Phase 7: External Consumer Validation (Optional Manual Test)`, `Pruebas manuales`).
+        for (first, second) in zip(words, words.dropFirst()) {
+            let pair = [first, second]
+            if pair.contains(where: manualWords.contains) && pair.contains(where: { word in testWords.contains { word.hasPrefix($0) } }) { return true }
+        }
         var noun = false
         for word in words {
             if checkSectionNouns.contains(word) { noun = true; continue }

@@ -76,6 +76,50 @@ import Testing
         #expect(decided.filter { $0 == "newImplementation Task 1.1 [requirement-added]" }.count == 2, "\(decided)")
     }
 
+    /// A plan's verify step and its gates (`## M3 — Verify (Gates 2-4)`, `## H6 — Gate`) hold
+    /// checks, and so does a phase that says its steps are tested by hand (`(Optional Manual
+    /// Test)`, `Pruebas manuales`, `Tests manuels`); a step that writes code there stays work, and
+    /// a feature about verifying something (`## Verify email ownership`) is a feature.
+    @Test func verifyStepsGatesAndManualTestPhasesHoldChecks() throws {
+        let decided = try Self.decide([
+            "openspec/changes/0031-rank-tuning/tasks.md": """
+                ## M1 — Ranking
+
+                - [ ] T-3101 `RankConfig` type with `Weights` and `K` in `internal/rank/config.go`
+
+                ## M3 — Verify (Gates 2-4)
+
+                - [ ] T-3107 `go test -count=1 ./...` green, `TestRankKeepsLexicalBoost` still passing
+                - [ ] T-3108 Add `TestRankConfigDefaults` to `internal/rank/config_test.go`
+
+                ## H6 — Gate
+
+                - [ ] T-3110 Advisor pass; resolve every finding
+
+                ## Verify email ownership
+
+                - [ ] T-3111 Signed link proves the mailbox before the first sign-in
+                """,
+            "specs/007-import/tasks.md": """
+                # Tasks
+
+                ## Phase 6: External Consumer Validation (Optional Manual Test)
+
+                - [ ] T060 Import the package from a scratch project and confirm it resolves
+
+                ## Fase 7: Pruebas manuales de importación
+
+                - [ ] T070 Importar el paquete desde un proyecto vacío
+                """,
+        ])
+        for key in ["Task T-3107", "Task T-3110", "T060", "T070"] {
+            #expect(decided.contains("skip \(key) [task-not-code]"), "\(key): \(decided)")
+        }
+        for key in ["Task T-3101", "Task T-3108", "Task T-3111"] {
+            #expect(decided.contains("newImplementation \(key) [requirement-added]"), "\(key): \(decided)")
+        }
+    }
+
     /// A Spec Kit phase named after a user story whose title ends on "verification" is a feature,
     /// not a check; a phase that is only `受け入れテスト` (acceptance testing) is.
     @Test func aStoryAboutVerificationIsAFeature() throws {
