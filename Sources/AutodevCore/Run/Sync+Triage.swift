@@ -55,7 +55,7 @@ extension Sync {
             let item = queue.items[index]
             let doubt = item.doubt!
             queue.withdrawnRecords.append(DecisionRecord(run: "", eventId: item.eventId, work: item.id, action: .skip, rule: "triage-skip",
-                                                         reason: doubt.ifYes + " (triage: a model answered yes to \"\(doubt.question)\"; the rules said: \(item.reason))",
+                                                         reason: Triage.settledReason(ifYes: doubt.ifYes, question: doubt.question, rulesSaid: item.reason),
                                                          requirement: item.requirement?.key, spec: item.requirement?.spec,
                                                          textHash: item.requirement?.textHash, tier: nil, outcome: "skip", files: []))
         }

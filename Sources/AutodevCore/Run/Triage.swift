@@ -133,10 +133,16 @@ struct Triage {
         return asked
     }
 
+    /// The reason of a decision or queued work a "yes" settled: the doubt's skip, the question
+    /// and what the rules had said.
+    static func settledReason(ifYes: String, question: String, rulesSaid: String) -> String {
+        ifYes + " (triage: a model answered yes to \"\(question)\"; the rules said: \(rulesSaid))"
+    }
+
     private static func apply(_ doubt: Decision.Doubt, to outcome: inout Outcome, at index: Int) {
         outcome.decisions[index].action = .skip
         outcome.decisions[index].rule = "triage-skip"
-        outcome.decisions[index].reason = doubt.ifYes + " (triage: a model answered yes to \"\(doubt.question)\"; the rules said: \(outcome.decisions[index].reason))"
+        outcome.decisions[index].reason = settledReason(ifYes: doubt.ifYes, question: doubt.question, rulesSaid: outcome.decisions[index].reason)
         outcome.settled += 1
     }
 }
