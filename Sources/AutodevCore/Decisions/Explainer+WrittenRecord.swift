@@ -21,12 +21,43 @@ extension Explainer {
     /// gives (names of existing code say what it builds on, not that it is built). Giving no
     /// name and no open work, it stays the record.
     mutating func writtenStraightIntoRecord(_ requirement: Requirement) -> Bool {
-        guard !range.firstRun, !archivedOpenSpecChange, requirement.format == .openSpec, requirement.kind != .task,
-              SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) else { return false }
+        guard writtenToRecordByHand(requirement) else { return false }
         if openWorkBeside(requirement) { return true }
         let names = Self.recordNames(in: requirement.codeSpans.isEmpty ? recordSpans(of: requirement) : requirement.codeSpans)
         guard !names.isEmpty else { return false }
         return !names.contains { inCode($0) }
+    }
+
+    /// What a requirement added to `openspec/specs/` beside open task cards (`openWorkBeside`) cites
+    /// that counts as its implementation: a code file it names counts when the file holds one of
+    /// the names the requirement gives, or when it gives none; its own folder's files (the cards,
+    /// a state table) and folders count as before. Planned there, it names the files it is to
+    /// change: a public OpenSpec project's "Job token auth MUST be enforced…", committed with five
+    /// cards of open boxes, was skipped as done because the `src/config.py` its switch
+    /// (`SS_V1_ENABLE_LEGACY_POST_JOBS`) is to be read from exists; the work came in the next pull
+    /// request. A deployment spec naming keys that `src/config.py` already reads stays done.
+    mutating func citedFilesHolding(_ requirement: Requirement, _ existing: [String]) -> [String] {
+        guard !existing.isEmpty, writtenToRecordByHand(requirement), openWorkBeside(requirement) else { return existing }
+        let names = Self.recordNames(in: requirement.codeSpans.isEmpty ? recordSpans(of: requirement) : requirement.codeSpans)
+        guard !names.isEmpty else { return existing }
+        let evidence = self.evidence(after: true)
+        return existing.filter { path in
+            path.hasSuffix("/") || Self.inOwnFolder(path, of: requirement) || evidence.text(of: path) == nil
+                || names.contains { evidence.mentions($0, in: path) == true }
+        }
+    }
+
+    /// Whether `path` lies in the folder of the requirement's spec (its capability folder).
+    static func inOwnFolder(_ path: String, of requirement: Requirement) -> Bool {
+        let folder = folder(of: requirement.spec)
+        return !folder.isEmpty && path.hasPrefix(folder + "/")
+    }
+
+    /// A requirement of `openspec/specs/` in a range that archived no change, after adoption:
+    /// written there by hand, as a record or as a plan.
+    func writtenToRecordByHand(_ requirement: Requirement) -> Bool {
+        !range.firstRun && !archivedOpenSpecChange && requirement.format == .openSpec && requirement.kind != .task
+            && SpecDocument.isUnder(requirement.spec, ["openspec", "specs"])
     }
 
     /// Whether a requirement of `openspec/specs/` that the range edited is being planned rather
@@ -36,8 +67,7 @@ extension Explainer {
     /// end-to-end") as shipped when a commit edited the spec and added open items to its cards;
     /// a card whose items only got ticked says nothing new is planned.
     mutating func editedAsPlan(_ requirement: Requirement) -> Bool {
-        guard !range.firstRun, !archivedOpenSpecChange, requirement.format == .openSpec, requirement.kind != .task,
-              SpecDocument.isUnder(requirement.spec, ["openspec", "specs"]) else { return false }
+        guard writtenToRecordByHand(requirement) else { return false }
         let folder = Self.folder(of: requirement.spec)
         guard folder != "openspec/specs", !folder.isEmpty else { return false }
         let key = folder + "/\u{0}new-open-work"

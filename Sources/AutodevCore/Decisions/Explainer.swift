@@ -235,7 +235,8 @@ struct Explainer {
             // Cited paths are looked for in the whole tree (a sub-project root, a bare file name).
             let cited = resolved(links, of: requirement)
             facts.ambiguousLinks = cited.ambiguous
-            facts.implementation = plannedEdit ? [] : cited.existing
+            facts.implementation = plannedEdit ? []
+                : change.kind == .added ? citedFilesHolding(requirement, cited.existing) : cited.existing
             var shownAlongside: String?
             if requirement.kind == .task {
                 facts.removal = removal(of: requirement)

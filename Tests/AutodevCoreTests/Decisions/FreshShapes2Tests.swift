@@ -98,6 +98,76 @@ import Testing
         #expect(decided.contains("skip Invoices are kept for ten years [requirement-done]"), "\(decided)")
     }
 
+    /// A requirement written into `openspec/specs/` beside open task cards the range wrote names
+    /// the code files it is to change: that they exist is no sign it is built unless they hold
+    /// the names it gives (English, Spanish, Chinese). What it cites in its own folder (the cards)
+    /// still counts, and a requirement written without cards stays the record.
+    @Test func aPlannedRecordRequirementCitingAnExistingFileIsNotDoneBecauseTheFileExists() throws {
+        let fixture = try GitFixture()
+        try fixture.write("src/config.py", "import os\n\nDEBUG = os.environ.get(\"APP_DEBUG\") == \"1\"\n")
+        try fixture.write("src/pages/export.ts", "export function exportCsv(rows: string[]) { return rows.join(\"\\n\") }\n")
+        let c0 = try fixture.commit("code")
+        try fixture.write("openspec/specs/job-auth/spec.md", FreshShapesTests.openSpec("""
+            ### Requirement: Job routes MUST require a bearer token
+            Job routes MUST check `Authorization: Bearer <token>`. Old clients MAY keep `POST /jobs`, switched by
+            `ALLOW_LEGACY_JOBS` read in `src/config.py`; when it is off the route answers `LEGACY_JOBS_DISABLED`.
+
+            #### Scenario: No token
+            - **WHEN** a job route is called without a token
+            - **THEN** it answers 401
+
+            ### Requirement: La exportación MUST incluir la cabecera
+            `src/pages/export.ts` MUST escribir la fila `EXPORT_HEADER_ROW` antes de los datos.
+
+            #### Scenario: Exportar
+            - **WHEN** se exporta una tabla
+            - **THEN** la primera fila es la cabecera
+
+            ### Requirement: This spec MUST keep its backlog in task cards
+            The backlog lives in `openspec/specs/job-auth/task_cards/`, one card per change.
+
+            #### Scenario: A new item
+            - **WHEN** work is found
+            - **THEN** it gets a card
+            """, capability: "job-auth"))
+        try fixture.write("openspec/specs/job-auth/task_cards/auth__c001.md", Self.card("bearer", ["check the token on job routes"]))
+        try fixture.write("openspec/specs/limits/spec.md", FreshShapesTests.openSpec("""
+            ### Requirement: 配置 MUST 提供上传上限
+            `src/config.py` MUST 读取 `MAX_UPLOAD_BYTES` 作为上传上限。
+
+            #### Scenario: 上限
+            - **WHEN** 上传超过上限
+            - **THEN** 返回 413
+
+            ### Requirement: 调试开关由环境决定
+            `src/config.py` MUST 读取 `APP_DEBUG`。
+
+            #### Scenario: 开启
+            - **WHEN** `APP_DEBUG` 为 1
+            - **THEN** 调试模式开启
+            """, capability: "limits"))
+        try fixture.write("openspec/specs/limits/task_cards/limits__c001.md", Self.card("上传上限", ["超过上限时返回 413"]))
+        try fixture.write("openspec/specs/debug/spec.md", FreshShapesTests.openSpec("""
+            ### Requirement: Debug mode is switched by the environment
+            `src/config.py` MUST read `APP_DEBUG`; `1` turns debug mode on.
+
+            #### Scenario: On
+            - **WHEN** `APP_DEBUG` is 1
+            - **THEN** debug mode is on
+            """, capability: "debug"))
+        let c1 = try fixture.commit("spec: job auth with task cards; upload limit; debug switch")
+        let decided = try DecisionHistoryTests.decisions(fixture, "\(c0)..\(c1)")
+        for title in ["Job routes MUST require a bearer token", "La exportación MUST incluir la cabecera", "配置 MUST 提供上传上限"] {
+            #expect(decided.contains("newImplementation \(title) [requirement-added]"), "\(title): \(decided)")
+        }
+        // What it cites in its own folder is the spec's side, written with it; and without cards
+        // the record stays the record.
+        #expect(decided.contains("skip This spec MUST keep its backlog in task cards [requirement-added-implemented]"), "\(decided)")
+        // Beside cards, a cited file that holds the names it gives is still its implementation.
+        #expect(decided.contains("skip 调试开关由环境决定 [requirement-added-implemented]"), "\(decided)")
+        #expect(decided.contains { $0.hasPrefix("skip Debug mode is switched by the environment [") }, "\(decided)")
+    }
+
     @Test func openCheckboxesAreListItemsWithAnEmptyBox() {
         #expect(Explainer.holdsOpenCheckbox(Array("# Card\n\n- [x] done\n  * [ ] nested\n".utf8)))
         #expect(Explainer.holdsOpenCheckbox(Array("1. [ ] first\n".utf8)))
