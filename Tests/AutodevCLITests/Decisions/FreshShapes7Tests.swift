@@ -210,4 +210,36 @@ import Testing
             #expect(decision.action == "skip", "\(key): \(decision)")
         }
     }
+
+    /// Tests enabled after the code they test was written (`describe.skip` removed, the store
+    /// untouched) are tests of existing code: run the checks. A test named `x.signal-store.spec.ts`
+    /// is named after `x.signal-store.ts` (a dotted name, as Angular and NestJS write them), and
+    /// loads it with a dynamic `import()`; the fifth fresh replay proposed "implement what it
+    /// expects" for such a store that had existed for months.
+    @Test func testsEnabledForCodeThatExistsAreChecksNotWork() throws {
+        let fixture = try GitFixture()
+        try fixture.write("package.json", "{\"name\": \"ledger\"}\n")
+        try fixture.write("src/app/store/current-account.signal-store.ts", "export const currentAccountSignalStore = {}\n")
+        try fixture.write("src/app/store/current-account.interface.ts", "export interface CurrentAccount { id: string }\n")
+        let disabled = """
+            describe.skip('currentAccountSignalStore', () => {
+              it('starts with an empty id', async () => {
+                const mod = await import('./current-account.signal-store');
+                expect(mod.currentAccountSignalStore).toBeDefined();
+              });
+              it('guarda la cuenta elegida', () => {});
+              it('切换账户后更新选中的账户', () => {});
+            });
+            """
+        try fixture.write("src/app/store/current-account.signal-store.spec.ts", disabled)
+        let base = try fixture.commit("tests first, disabled")
+        try fixture.write("src/app/store/current-account.signal-store.spec.ts",
+                          disabled.replacingOccurrences(of: "describe.skip(", with: "describe("))
+        let head = try fixture.commit("enable the store's tests")
+        let decided = try Self.tests(fixture, "\(base)..\(head)")
+        #expect(Set(decided.keys) == ["starts with an empty id", "guarda la cuenta elegida", "切换账户后更新选中的账户"], "\(decided)")
+        for (name, action) in decided {
+            #expect(action == "validate", "\(name): \(action)")
+        }
+    }
 }
