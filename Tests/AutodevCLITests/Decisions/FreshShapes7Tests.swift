@@ -242,4 +242,32 @@ import Testing
             #expect(action == "validate", "\(name): \(action)")
         }
     }
+
+    /// A story whose status is only `Ready` (ready to be picked up), or ready for development in
+    /// Spanish or Chinese, was written, not implemented, by a squash that adds it beside code;
+    /// `Ready for Review` was. The fifth fresh replay read nine `Ready` stories added by an E2E
+    /// commit as implemented alongside it.
+    @Test(arguments: [("**Status:** Ready", false), ("**Estado:** Lista para desarrollo", false), ("**状态：** 待开发", false),
+                      ("**Status:** Ready for Review", true)])
+    func aStoryReadyToStartIsNotImplementedByTheCommitThatAddsIt(status: String, begun: Bool) throws {
+        let fixture = try GitFixture()
+        try fixture.write("package.json", "{\"name\": \"ledger\"}\n")
+        try fixture.write("src/app/global/global-summary.html", "<div></div>\n")
+        let base = try fixture.commit("base")
+        try fixture.write("docs/stories/AT.1.tdd-account-summary.md", """
+            # Story AT.1: Account summary wiring
+
+            \(status)
+
+            ## Tasks / Subtasks
+
+            - [ ] Wire the account summary screen to the summary service
+            """)
+        try fixture.write("src/app/global/global-summary.html", "<div class=\"summary\"></div>\n")
+        let head = try fixture.commit("feat(AS.10): e2e tests for the global summary")
+        let decided = try StructureDecisionsTests.decisions(fixture, "\(base)..\(head)")
+        let task = decided["Story AT.1 Task 1"]
+        // Written and begun (`Ready for Review`): no work, done or alongside; not begun: work.
+        #expect(task?.action == (begun ? "skip" : "newImplementation"), "\(decided)")
+    }
 }
