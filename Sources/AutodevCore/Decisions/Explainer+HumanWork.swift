@@ -22,6 +22,13 @@ extension Explainer {
             for path in code.sorted() {
                 let stem = Explainer.codeStem(SpecDocument.baseName(path))
                 if byStem[stem] == nil { byStem[stem] = path }
+                // `current-account.signal-store.ts`, `cart.service.ts`: the whole name before the
+                // extension too, which a test named after it (`cart.service.spec.ts`) gives.
+                let base = SpecDocument.baseName(path)
+                if let dot = base.lastIndex(of: "."), base[..<dot].contains(".") {
+                    let whole = Explainer.normalizedStem(String(base[..<dot]).lowercased())
+                    if byStem[whole] == nil { byStem[whole] = path }
+                }
                 let folder = Explainer.folder(of: path)
                 // `tests/test_shop_cart.py` is named after `src/shop/cart.py` too.
                 let parent = Explainer.codeStem(SpecDocument.baseName(folder))

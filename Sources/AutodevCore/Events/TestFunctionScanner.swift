@@ -4,6 +4,13 @@
 /// pytest `def test_…` (qualified by their `class`), Rust `#[test]`-style attributes, Go
 /// `func TestX(t *testing.T)`, JS/TS `it(…)`/`test(…)` titles, JUnit/Kotlin `@Test`, C# `[Fact]`
 /// /`[Test]`, PHPUnit `function test…` and RSpec/minitest `it "…"`/`def test_…`.
+///
+/// A test its author disabled is not a test to pass: JS/TS `it.skip`/`test.todo`/`xit` and every
+/// test in a `describe.skip`/`xdescribe` block (the block is what its indentation holds), pytest
+/// `@pytest.mark.skip`/`@unittest.skip` on the test or its class, Rust `#[ignore]`. It is named
+/// when it is enabled: a public TypeScript history wrote its tests first in `describe.skip`
+/// ("TDD RED phase") and 90 of them became "implement what it expects" before the story that
+/// enables them, with its code, was due.
 enum TestFunctionScanner {
     public enum Language: Sendable {
         case swift, python, rust, go, javascript, jvm, csharp, php, ruby
@@ -62,7 +69,11 @@ enum TestFunctionScanner {
     private struct ScanState {
         var names: [String] = []
         var pendingAttribute = false
-        var classes: [(indent: Int, name: String)] = []
+        /// A skip mark (decorator, attribute) waiting for the test or class it applies to.
+        var pendingSkip = false
+        var classes: [(indent: Int, name: String, skipped: Bool)] = []
+        /// The indentation of the JS/TS block its author disabled (`describe.skip(`), while inside it.
+        var skippedBlock: Int?
     }
 
     /// Whether a trimmed line can name a test or change the scanner's state. It must say yes to
@@ -77,12 +88,15 @@ enum TestFunctionScanner {
             if line.first == UInt8(ascii: "#") { return false }
             while let last = state.classes.last, indent <= last.indent { state.classes.removeLast() }
             return line.starts(with: "class ".utf8) || line.starts(with: "def ".utf8) || line.starts(with: "async def ".utf8)
+                || (line.first == UInt8(ascii: "@") && contains(line, "skip"))
         case .rust:
             return !line.starts(with: "//".utf8) && (line.starts(with: "#[".utf8) || contains(line, "fn "))
         case .go:
             return line.starts(with: "func ".utf8)
         case .javascript:
-            return !line.starts(with: "//".utf8) && contains(line, "(") && (contains(line, "it") || contains(line, "test"))
+            if let block = state.skippedBlock, indent <= block { state.skippedBlock = nil }
+            return !line.starts(with: "//".utf8) && contains(line, "(")
+                && (contains(line, "it") || contains(line, "test") || contains(line, "skip") || contains(line, "xdescribe") || contains(line, "xcontext"))
         case .jvm, .csharp:
             return !line.starts(with: "//".utf8) && (state.pendingAttribute || line.first == UInt8(ascii: "@") || line.first == UInt8(ascii: "["))
         case .php:
@@ -129,21 +143,34 @@ enum TestFunctionScanner {
             }
         case .python:
             // Comments were skipped and the class nesting updated by `mayMatter`.
+            if line.hasPrefix("@") {
+                // `@pytest.mark.skip(…)`, `@unittest.skip(…)`, `@skip`: not `skipif`, whose condition may not hold.
+                let decorator = line.prefix { $0 != "(" }
+                if decorator == "@skip" || decorator.hasSuffix(".skip") { state.pendingSkip = true }
+                return
+            }
             if let name = identifier(after: "class ", in: line), line.hasPrefix("class ") {
-                state.classes.append((indent, name))
+                let inSkipped = state.classes.last { $0.indent < indent }?.skipped ?? false
+                state.classes.append((indent, name, state.pendingSkip || inSkipped))
+                state.pendingSkip = false
                 return
             }
             let definition = line.hasPrefix("async def ") ? String(line.dropFirst(6)) : line
-            if definition.hasPrefix("def "), let name = identifier(after: "def ", in: definition), name.hasPrefix("test") {
+            if definition.hasPrefix("def "), let name = identifier(after: "def ", in: definition) {
+                defer { state.pendingSkip = false }
+                guard name.hasPrefix("test") else { return }
                 let owner = state.classes.last { $0.indent < indent }
+                if state.pendingSkip || owner?.skipped == true { return }
                 state.names.append(owner.map { "\($0.name).\(name)" } ?? name)
             }
         case .rust:
             if line.hasPrefix("//") { return }
+            if line.hasPrefix("#[ignore") { state.pendingSkip = true; return }
             if line.hasPrefix("#["), line.contains("test") { pendingAttribute = true; return }
             if pendingAttribute, let name = identifier(after: "fn ", in: line) {
-                state.names.append(name)
+                if !state.pendingSkip { state.names.append(name) }
                 pendingAttribute = false
+                state.pendingSkip = false
             }
         case .go:
             if line.hasPrefix("func ") {
@@ -157,6 +184,11 @@ enum TestFunctionScanner {
             }
         case .javascript:
             if line.hasPrefix("//") { return }
+            if state.skippedBlock != nil { return }
+            if opensSkippedBlock(line) {
+                state.skippedBlock = indent
+                return
+            }
             state.names.append(contentsOf: jsTitles(in: line))
         case .jvm, .csharp:
             if line.hasPrefix("//") { return }
@@ -249,6 +281,23 @@ enum TestFunctionScanner {
         }
     }
 
+    /// `describe.skip(`, `context.skip(`, `suite.skip(`, `describe.todo(`, `xdescribe(`, `xcontext(`
+    /// at a word start: a block of tests its author disabled.
+    private static func opensSkippedBlock(_ line: String) -> Bool {
+        for opener in ["describe.skip", "context.skip", "suite.skip", "describe.todo", "xdescribe", "xcontext"] {
+            var search = line[...]
+            while let range = search.firstRange(of: opener) {
+                let before = range.lowerBound == line.startIndex ? nil : line[line.index(before: range.lowerBound)]
+                let after = line[range.upperBound...].drop { $0 == " " }.first
+                if !(before.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." } ?? false), after == "(" || after == "." {
+                    return true
+                }
+                search = search[range.upperBound...]
+            }
+        }
+        return false
+    }
+
     private static func jsTitles(in line: String) -> [String] {
         var titles: [String] = []
         let chars = Array(line)
@@ -262,9 +311,13 @@ enum TestFunctionScanner {
                 }
             }
             guard var cursor = matched else { index += 1; continue }
+            // `it.skip(…)`, `test.todo(…)`, `test.concurrent.skip(…)`: disabled by its author.
+            var disabled = false
             while cursor < chars.count, chars[cursor] == "." {
                 var end = cursor + 1
                 while end < chars.count, chars[end].isLetter { end += 1 }
+                let modifier = String(chars[(cursor + 1)..<end])
+                if modifier == "skip" || modifier == "todo" { disabled = true }
                 cursor = end
             }
             while cursor < chars.count, chars[cursor] == " " { cursor += 1 }
@@ -280,7 +333,7 @@ enum TestFunctionScanner {
                 title.append(chars[end])
                 end += 1
             }
-            if end < chars.count { titles.append(title) }
+            if end < chars.count, !disabled { titles.append(title) }
             index = end + 1
         }
         return titles

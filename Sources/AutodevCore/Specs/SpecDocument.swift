@@ -63,7 +63,7 @@ struct SpecDocument: Sendable {
             }
             return document
         }
-        if let reason = contextReason(path: path, name: name) {
+        if let reason = contextReason(path: path, name: name, opensWithStory: { byPath == .bmad && opensWithStory(bytes) }) {
             document.format = byPath ?? .markdown
             document.context = reason
             return document
@@ -192,8 +192,11 @@ struct SpecDocument: Sendable {
         return lower.hasSuffix(".md") || lower.hasSuffix(".markdown") || lower.hasSuffix(".mdx")
     }
 
-    /// Files that live among specs but are not requirements.
-    static func contextReason(path: String, name: String) -> String? {
+    /// Files that live among specs but are not requirements. A file name's last word says a
+    /// report (`…-summary.md`) unless the file's first heading says a story (`# Story AT.2: …`):
+    /// a public BMAD history kept the stories of its "account summary" epic as
+    /// `AT.2.wire-account-summary.md`.
+    static func contextReason(path: String, name: String, opensWithStory: () -> Bool = { false }) -> String? {
         let lower = name.lowercased()
         let stem = lower.lastIndex(of: ".").map { String(lower[..<$0]) } ?? lower
         let components = path.split(separator: "/").map { $0.lowercased() }
@@ -221,13 +224,25 @@ struct SpecDocument: Sendable {
             return "\(name) sits beside the changes, not in one: notes about them, not requirements"
         }
         let words = stem.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == " " }).map(String.init)
-        if let word = words.last, reportWords.contains(word) || words.first == "review" {
+        if let word = words.last, reportWords.contains(word) || words.first == "review", !opensWithStory() {
             return "\(name) is a \(word) document (an account of work, not a requirement)"
         }
         if lower.hasSuffix(".bak") || stem.hasSuffix("-old") || stem.hasSuffix("_old") || stem.hasSuffix(".orig") || stem.hasSuffix("-copy") {
             return "\(name) is a backup copy"
         }
         return nil
+    }
+
+    /// Whether a document's first heading is a BMAD story's (`# Story 1.2: …`, `# Story AT.2: …`).
+    static func opensWithStory(_ bytes: [UInt8]) -> Bool {
+        for line in String(decoding: bytes.prefix(4096), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true) {
+            let trimmed = line.drop { $0 == " " }
+            guard trimmed.hasPrefix("#") else { continue }
+            var title = trimmed.drop { $0 == "#" }.drop { $0 == " " }
+            while title.last == " " || title.last == "\r" { title = title.dropLast() }
+            return SpecParser.bmadStoryID(String(title)) != nil
+        }
+        return false
     }
 
     /// Folders whose documents are history: archives and backups.

@@ -21,7 +21,9 @@ extension SpecParser {
     }
 
     /// `Story 1.2: Title`, `Story 3 - Title`, `Story 6.1A: Title`, `Story 7.2-FX: Title`,
-    /// `Story 16.3a Title` → the id and the title after it.
+    /// `Story 16.3a Title` → the id and the title after it. Epics named by letters count too
+    /// (`Story AT.2: Title`, `Story AR.2-TDD: Title`, `Story I1: Title`): a public BMAD history
+    /// named 246 of its 252 stories so, and every one was read as context, its tasks unseen.
     static func bmadStory(_ title: String) -> (id: String, rest: Substring)? {
         guard title.lowercased().hasPrefix("story ") else { return nil }
         let rest = title.dropFirst("story ".count).drop { $0 == " " }
@@ -30,12 +32,31 @@ extension SpecParser {
         let token = rest.prefix { !$0.isWhitespace && $0 != ":" }
         var scalars = Substring(token)
         while scalars.last == "." { scalars = scalars.dropLast() }
+        if let id = letteredStoryID(scalars) { return (id, TextScan.trimSeparators(rest.dropFirst(token.count))) }
         let numeric = scalars.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
         let suffix = scalars.dropFirst(numeric.count)
         let letters = suffix.hasPrefix("-") ? suffix.dropFirst() : suffix
         guard numeric.first?.isNumber == true, !letters.isEmpty, letters.count <= 4,
               letters.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
         return (String(scalars), TextScan.trimSeparators(rest.dropFirst(token.count)))
+    }
+
+    /// An epic's letters (one to three), an optional dot, its story number, and an optional suffix
+    /// of up to four letters after a hyphen: `AT.2`, `AR.2-TDD`, `I1`, `K.10`; not a word
+    /// (`Map`, `Update`) nor letters without a number (`AT.`).
+    private static func letteredStoryID(_ token: Substring) -> String? {
+        let letters = token.prefix { $0.isASCII && $0.isLetter }
+        guard (1...3).contains(letters.count) else { return nil }
+        var after = token.dropFirst(letters.count)
+        if after.first == "." { after = after.dropFirst() }
+        let number = after.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+        guard number.first?.isNumber == true, number.last?.isNumber == true else { return nil }
+        let suffix = after.dropFirst(number.count)
+        if !suffix.isEmpty {
+            let word = suffix.dropFirst()
+            guard suffix.first == "-", (1...4).contains(word.count), word.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+        }
+        return String(token)
     }
 
     private static let bmadProgressSections = [

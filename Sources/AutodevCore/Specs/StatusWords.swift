@@ -37,11 +37,19 @@ enum StatusWords {
         "borrador", "aprobado", "aprobada", "por hacer", "sin empezar", "no iniciado",
         "brouillon", "approuvé", "approuvée", "à faire", "non commencé", "entwurf", "genehmigt", "geplant",
         "草稿", "未开始", "待办", "计划中", "已批准",
+        // Ready for development (BMAD 6's `ready-for-dev`), in the words a story's author writes.
+        "ready-for-dev", "lista para desarrollo", "listo para desarrollo", "prête pour le développement",
+        "prêt pour le développement", "bereit zur entwicklung", "待开发", "待開發",
     ]
+    /// Values that say not begun only when they are the whole status: `Ready` (a public BMAD
+    /// history's stories were `Ready` until picked up, `Ready for Review` once written; a squash
+    /// that added nine `Ready` stories beside a fix read them as implemented).
+    static let notStartedWhole: [String] = ["ready", "ready to start", "ready to develop"]
 
     /// Whether a status value starts with a not-started word (`notStarted`), on a word boundary.
     static func saysNotStarted(_ value: some StringProtocol) -> Bool {
         let text = normalized(value, whole: false)
+        if notStartedWhole.contains(where: { opens(normalized(value, whole: true), with: $0, whole: true) }) { return true }
         return notStarted.contains { opens(text, with: $0, whole: false) }
     }
 

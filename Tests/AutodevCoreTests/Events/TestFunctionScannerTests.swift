@@ -45,7 +45,7 @@ import Testing
               test("locks after three tries", async () => {});
               it.skip(`pending one`, () => {});
             });
-            """, ["accepts the password", "locks after three tries", "pending one"]),
+            """, ["accepts the password", "locks after three tries"]),
         ("LoginTest.java", """
             class LoginTest {
                 @Test
