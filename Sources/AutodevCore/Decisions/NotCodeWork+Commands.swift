@@ -50,17 +50,21 @@ extension NotCodeWork {
         // After a command, a change it asks for (`… and fix every finding`) is code work; what
         // a scratch step creates lives in the scratch folder.
         if scratch == nil {
-            // The whole rest, its closing parenthesis too (`(… or fix the imports it lists)`).
-            let restPhrase = rest.lowercased()
-            let restWords = latinWords(restPhrase).split(separator: " ").map(String.init)
-            // A change whose object is a document (`… or update docs`, `o actualizar la
-            // documentación`) is not a change to code.
-            let codeChanges = restWords.indices.filter { index in
-                guard changeVerbs.contains(restWords[index]) else { return false }
-                let object = restWords[(index + 1)...].prefix(3).joined(separator: " ")
-                return objectMatch(" " + object + " ", object)?.0 != .documentation
+            let restPhrase = phrase(rest)
+            // A change is to code unless its object is a document (`… or update docs`, `o
+            // actualizar la documentación`). In a closing parenthesis only a change joined by a
+            // conjunction asks for one (`(… or fix the imports it lists)`; `(one per change)` does not).
+            func codeChange(_ words: [String], joined: Bool) -> Bool {
+                words.indices.contains { index in
+                    guard changeVerbs.contains(words[index]) else { return false }
+                    if joined, index == 0 || !conjunctions.contains(words[index - 1]) { return false }
+                    let object = words[(index + 1)...].prefix(3).joined(separator: " ")
+                    return objectMatch(" " + object + " ", object)?.0 != .documentation
+                }
             }
-            if !codeChanges.isEmpty || changeVerbs.contains(where: { verb in
+            let words = latinWords(restPhrase).split(separator: " ").map(String.init)
+            let allWords = latinWords(rest.lowercased()).split(separator: " ").map(String.init)
+            if codeChange(words, joined: false) || codeChange(allWords, joined: true) || changeVerbs.contains(where: { verb in
                 verb.unicodeScalars.first.map { $0.value >= 0x2E80 } == true && restPhrase.contains(verb) && !documentChangeCJK(restPhrase, verb)
             }) { return nil }
         }
@@ -69,6 +73,9 @@ extension NotCodeWork {
         }
         return "\(Kind.checks.rawValue): its output goes to a scratch folder (\(scratch!)), not into the repository"
     }
+
+    /// Words that join a second request to a check (`… or fix`, `o corregir`, `oder beheben`).
+    static let conjunctions: Set<String> = ["or", "and", "then", "o", "y", "luego", "ou", "et", "puis", "oder", "und", "dann"]
 
     /// A CJK change verb right before a document noun (`或更新文档`): a change to a document.
     static func documentChangeCJK(_ phrase: String, _ verb: String) -> Bool {
