@@ -172,7 +172,11 @@ struct Explainer {
             }
         }
         tagged = SpecDiff.pairRenames(tagged)
-        for (_, change) in tagged where change.kind == .unchanged && change.progressChanged && !Self.reopens(change) {
+        let settledGroups = Self.groupsWithEveryStepTicked(tagged.map { $0.1 })
+        let reopens = { (change: RequirementChange) in
+            Self.reopens(change) && !settledGroups.contains(change.after.map { $0.spec + "\u{0}" + $0.key } ?? "")
+        }
+        for (_, change) in tagged where change.kind == .unchanged && change.progressChanged && !reopens(change) {
             guard let requirement = change.after, let reason = finished(requirement, change: .unchanged, in: after) else { continue }
             finishedByProgress[requirement.spec + "\u{0}" + requirement.key] = reason
         }
@@ -181,7 +185,7 @@ struct Explainer {
         // work of the feature's stories and requirements (`covered-by-tasks`).
         for (_, change) in tagged {
             guard let task = change.after, task.kind == .task, !task.isTicked else { continue }
-            let newWork = change.kind == .added || change.kind == .changed || (change.kind == .renamed && !change.textUnchanged) || Self.reopens(change)
+            let newWork = change.kind == .added || change.kind == .changed || (change.kind == .renamed && !change.textUnchanged) || reopens(change)
             if newWork {
                 tasksAtWork.insert(scopeRoot(of: task))
                 noteStoryTaskAtWork(task)
@@ -195,7 +199,7 @@ struct Explainer {
         let ordered = tagged.indices.filter { !isTask[$0] } + tagged.indices.filter { isTask[$0] }
         for position in ordered {
             let (eventID, change) = tagged[position]
-            guard change.kind != .unchanged || Self.reopens(change) else { continue }
+            guard change.kind != .unchanged || reopens(change) else { continue }
             if shouldStop() { return ([], notes) }
             let requirement = change.current
             let side = change.after == nil ? before : after
@@ -208,7 +212,7 @@ struct Explainer {
             if let original { links = SpecText.unique(links + self.links(of: original, in: after)).sorted() }
             var facts = DecisionFacts(event: .specificationChanged, path: requirement.spec)
             facts.requirementChange = change.kind == .unchanged ? .changed : change.kind
-            facts.reopened = Self.reopens(change)
+            facts.reopened = reopens(change)
             facts.requirementKind = requirement.kind
             // A deleted document is not a request to delete code: its requirements are not
             // proposed for retirement (a replay of a public history proposed 99 retirements
@@ -392,9 +396,30 @@ struct Explainer {
         change.status == .deleted ? change.path : nil
     }
 
-    /// A task whose own checkbox went from ticked to not ticked.
+    /// Groups marked in progress (Kiro's `- [-] 2. …`) whose numbered steps (`2.1`, `2.2`) are all
+    /// ticked, as "spec\0key": nothing in them is open, so the mark reopens nothing.
+    static func groupsWithEveryStepTicked(_ changes: [RequirementChange]) -> Set<String> {
+        let tasks = changes.compactMap(\.after).filter { $0.kind == .task }
+        var steps: [String: [Requirement]] = [:]
+        for task in tasks {
+            guard let dot = task.key.lastIndex(of: ".") else { continue }
+            steps[task.spec + "\u{0}" + String(task.key[..<dot]), default: []].append(task)
+        }
+        var settled = Set<String>()
+        for group in tasks where group.progress == "-" {
+            let key = group.spec + "\u{0}" + group.key
+            if let own = steps[key], !own.isEmpty, own.allSatisfy(\.isTicked) { settled.insert(key) }
+        }
+        return settled
+    }
+
+    /// A task whose own checkbox went from ticked to not ticked. A group marked in progress
+    /// (Kiro's `- [-]`) whose subtasks are all still ticked is not reopened: nothing in it is
+    /// open (a fresh replay of a public Kiro repository read such a group as reopened work).
     static func reopens(_ change: RequirementChange) -> Bool {
         guard change.kind == .unchanged, let before = change.before, let after = change.after else { return false }
+        let progress = after.progress
+        if progress.first == "-", progress.count > 1, progress.dropFirst().allSatisfy({ $0 == "x" }) { return false }
         return before.isTicked && after.kind == .task && !after.isTicked
     }
 }

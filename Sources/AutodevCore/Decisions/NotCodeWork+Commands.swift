@@ -33,10 +33,14 @@ extension NotCodeWork {
         } else {
             return nil
         }
-        // A label that asks for code keeps the task code (`Create the folders: \`mkdir -p …\``).
+        // A label that asks for code keeps the task code (`Create the folders: \`mkdir -p …\``),
+        // unless the command it labels works in a scratch folder (`Create test project: \`mkdir
+        // /tmp/try && cd /tmp/try && go mod init try\``): what it creates is not in the tree.
         let openingPhrase = phrase(String(opening))
         let openingLatin = " " + latinWords(openingPhrase) + " "
-        if (codeVerbs + changeVerbs).contains(where: { startsWith(openingLatin, openingPhrase, $0) }) { return nil }
+        let labelsScratch = opening.endIndex != trimmed.endIndex && opening != trimmed
+            && commands.contains { command in scratchPath(in: command) != nil }
+        if !labelsScratch, (codeVerbs + changeVerbs).contains(where: { startsWith(openingLatin, openingPhrase, $0) }) { return nil }
         // Nothing outside the commands and the scratch paths names code of the repository.
         var rest = title
         for command in commands { rest = rest.replacing(command, with: " ") }
@@ -47,15 +51,37 @@ extension NotCodeWork {
         // a scratch step creates lives in the scratch folder.
         if scratch == nil {
             let restPhrase = phrase(rest)
-            let restWords = Set(latinWords(restPhrase).split(separator: " ").map(String.init))
-            if changeVerbs.contains(where: { verb in
-                verb.unicodeScalars.first.map { $0.value >= 0x2E80 } == true ? restPhrase.contains(verb) : restWords.contains(verb)
+            // A change is to code unless its object is a document (`… or update docs`, `o
+            // actualizar la documentación`). In a closing parenthesis only a change joined by a
+            // conjunction asks for one (`(… or fix the imports it lists)`; `(one per change)` does not).
+            func codeChange(_ words: [String], joined: Bool) -> Bool {
+                words.indices.contains { index in
+                    guard changeVerbs.contains(words[index]) else { return false }
+                    if joined, index == 0 || !conjunctions.contains(words[index - 1]) { return false }
+                    let object = words[(index + 1)...].prefix(3).joined(separator: " ")
+                    return objectMatch(" " + object + " ", object)?.0 != .documentation
+                }
+            }
+            let words = latinWords(restPhrase).split(separator: " ").map(String.init)
+            let allWords = latinWords(rest.lowercased()).split(separator: " ").map(String.init)
+            if codeChange(words, joined: false) || codeChange(allWords, joined: true) || changeVerbs.contains(where: { verb in
+                verb.unicodeScalars.first.map { $0.value >= 0x2E80 } == true && restPhrase.contains(verb) && !documentChangeCJK(restPhrase, verb)
             }) { return nil }
         }
         if let command = commands.first {
             return "\(Kind.checks.rawValue): it runs a command (“\(command.prefix(60))”) and asks for no change to code"
         }
         return "\(Kind.checks.rawValue): its output goes to a scratch folder (\(scratch!)), not into the repository"
+    }
+
+    /// Words that join a second request to a check (`… or fix`, `o corregir`, `oder beheben`).
+    static let conjunctions: Set<String> = ["or", "and", "then", "o", "y", "luego", "ou", "et", "puis", "oder", "und", "dann"]
+
+    /// A CJK change verb right before a document noun (`或更新文档`): a change to a document.
+    static func documentChangeCJK(_ phrase: String, _ verb: String) -> Bool {
+        guard let range = phrase.firstRange(of: verb) else { return false }
+        let after = phrase[range.upperBound...].prefix(4)
+        return ["文档", "文件說明", "說明", "说明", "ドキュメント"].contains(where: after.hasPrefix)
     }
 
     /// A command line: a program word (after `NAME=value` settings) and its arguments, with a

@@ -196,8 +196,15 @@ extension NotCodeWork {
     static func structuralReason(_ requirement: Requirement) -> String? {
         guard requirement.kind == .task else { return nil }
         let title = fullTitle(requirement)
+        // A title cut at 120 characters cuts its command line too (`Label: \`grep -r "a\\|b" . --include=…`).
+        if title != requirement.title, let why = commandStep(title: title, paths: requirement.paths, codeSpans: requirement.codeSpans) {
+            return why
+        }
         if let label = spikeLabel(title) { return "\(Kind.planning.rawValue): a spike (“\(label):”), research before building" }
-        if let why = verificationSectionReason(requirement) ?? taskFieldReason(requirement) { return why }
+        if let why = verificationSectionReason(requirement) ?? taskFieldReason(requirement) ?? bookkeepingSectionReason(requirement) {
+            return why
+        }
+        if let why = leavesNoCode(requirement) { return why }
         if let word = deliverableEnding(requirement) {
             return "\(Kind.documentation.rawValue): its deliverable is “\(word)”, for people, and it names no code"
         }

@@ -244,6 +244,17 @@ enum NotCodeWork {
             }
             if let (kind, word) = headMatch(" " + latinWords(rest) + " ", rest) { return "\(kind.rawValue) (“\(word)”)" }
         }
+        // `Update release notes: add an entry for …`, `Actualizar las notas de la versión: …`,
+        // `更新发布说明：…`: the label's object is the document edited.
+        if let colon = phrase.firstIndex(where: { $0 == ":" || $0 == "\u{FF1A}" }) {
+            let label = String(phrase[..<colon])
+            let labelLatin = " " + latinWords(label) + " "
+            if (1...6).contains(label.split(separator: " ").count), label.allSatisfy({ $0.isLetter || $0 == " " || $0 == "-" }),
+               !codeVerbs.contains(where: { startsWith(labelLatin, label, $0) }),
+               let (kind, word) = objectMatch(labelLatin, label), kind == .documentation {
+                return "\(kind.rawValue): its label's object is “\(word)”"
+            }
+        }
         if let word = personTesting(title: title, latin: latin, phrase: phrase) {
             return "\(Kind.manualTesting.rawValue): \(word) testing is done by a person with tools, not code the spec asks for"
         }
