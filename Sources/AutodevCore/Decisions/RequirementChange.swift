@@ -41,8 +41,14 @@ enum SpecDiff {
     /// and the requirement now at FR-012 is the one that was FR-011, not FR-012 changed); nearly
     /// the same content under another key is that requirement changed; what is left is matched
     /// by key (changed), or added, or removed. OpenSpec change files say themselves what they
-    /// do (ADDED, MODIFIED, REMOVED, RENAMED) to the requirements they introduce.
+    /// do (ADDED, MODIFIED, REMOVED, RENAMED) to the requirements they introduce. A new
+    /// document title, part of every plain section's key, is no new key (`Retitle`).
     public static func compare(before: [Requirement], after: [Requirement]) -> [RequirementChange] {
+        guard let retitle = Retitle(before: before, after: after) else { return compareKeys(before: before, after: after) }
+        return compareKeys(before: before, after: after.map(retitle.underOldTitle)).map(retitle.restore)
+    }
+
+    static func compareKeys(before: [Requirement], after: [Requirement]) -> [RequirementChange] {
         var beforeByKey: [String: Int] = [:]
         for (index, requirement) in before.enumerated() { beforeByKey[requirement.key] = index }
         let afterContent = after.map(\.contentKey), beforeContent = before.map(\.contentKey)
