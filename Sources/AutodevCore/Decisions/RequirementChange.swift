@@ -130,6 +130,24 @@ enum SpecDiff {
             let sameKey = before[old].key == after[index].key
             matched[index] = RequirementChange(kind: sameKey ? .changed : .renamed, before: before[old], after: after[index])
         }
+        // 2c. The same heading once its notes are set aside (`src/config.rs` → `src/config.rs
+        // (Unchanged)`, `HeadingNote`), over a rewritten body: that section renamed. One to one
+        // among what is left, and never in place of a requirement still under its own key.
+        let keysLeftAfter = Set(after.indices.filter { matched[$0] == nil }.map { after[$0].key })
+        var bareAfter: [String: [Int]] = [:], bareBefore: [String: [Int]] = [:]
+        for index in after.indices where matched[index] == nil && after[index].delta == nil {
+            if let old = beforeByKey[after[index].key], !used.contains(old) { continue }
+            bareAfter[HeadingNote.bare(after[index].key), default: []].append(index)
+        }
+        for index in before.indices where !used.contains(index) && before[index].delta == nil && !keysLeftAfter.contains(before[index].key) {
+            bareBefore[HeadingNote.bare(before[index].key), default: []].append(index)
+        }
+        for (bare, indices) in bareAfter where indices.count == 1 {
+            guard let olds = bareBefore[bare], olds.count == 1, let index = indices.first, let old = olds.first,
+                  before[old].key != after[index].key, before[old].kind == after[index].kind else { continue }
+            used.insert(old)
+            matched[index] = RequirementChange(kind: .renamed, before: before[old], after: after[index])
+        }
         // 3. What is left: by key (changed), by the change file's own word, added or removed.
         var changes: [RequirementChange] = []
         for (index, requirement) in after.enumerated() {

@@ -122,4 +122,181 @@ import Testing
         #expect(removed.count == 1 && removed.first?.contains(" \(oldKey) [") == true, "\(lines)")
         #expect(lines.filter { !$0.hasPrefix("skip ") && !$0.hasPrefix("retireImplementation ") }.isEmpty, "\(lines)")
     }
+
+    // MARK: A heading re-annotated in place
+
+    /// A section whose heading gained a note (`(Unchanged)`, `[COMPLETED]`, `(sin cambios)`,
+    /// `（不变）`) or lost the "New" before it, over a body rewritten in the same commit.
+    struct NoteCase: Sendable, CustomStringConvertible {
+        var name: String
+        var title: String
+        var sections: [(String, String)]
+        /// The section re-annotated, its new heading and its new body (still citing its code).
+        var noted: Int
+        var heading: String
+        var rewrite: String
+        var description: String { name }
+    }
+
+    static let code = "src/export_settings.py"
+
+    static let noteCases: [NoteCase] = [
+        NoteCase(name: "English (Unchanged), New dropped", title: "Design: Report Export",
+                 sections: [
+                     ("Data Model", "Each exported row holds the account name, the period start date, the total amount in cents and the currency code."),
+                     ("New Export Settings", "Add the page size, the currency and the date format of each row to `\(code)`, read once at start-up."),
+                 ],
+                 noted: 1, heading: "Export Settings (Unchanged)",
+                 rewrite: "Nothing moves here: `\(code)` keeps its three keys as they were before this release."),
+        NoteCase(name: "English [COMPLETED, updated by …]", title: "Design: Report Export",
+                 sections: [
+                     ("Data Model", "Each exported row holds the account name, the period start date, the total amount in cents and the currency code."),
+                     ("Export Settings", "Add the page size, the currency and the date format of each row to `\(code)`, read once at start-up."),
+                 ],
+                 noted: 1, heading: "Export Settings [COMPLETED, updated by #177]",
+                 rewrite: "Shipped in 1.4: `\(code)` was released with three keys and a migration for older files."),
+        NoteCase(name: "Spanish (sin cambios)", title: "Diseño: Exportación de informes",
+                 sections: [
+                     ("Modelo de datos", "Cada fila exportada contiene el nombre de la cuenta, la fecha de inicio del periodo, el importe total en céntimos y la moneda."),
+                     ("Ajustes de exportación", "Añadir a `\(code)` el tamaño de página, la moneda y el formato de fecha de cada fila, leídos al arrancar."),
+                 ],
+                 noted: 1, heading: "Ajustes de exportación (sin cambios)",
+                 rewrite: "Nada cambia aquí: `\(code)` conserva sus tres claves tal como estaban antes de esta versión."),
+        NoteCase(name: "Chinese （不变）", title: "设计：报表导出",
+                 sections: [
+                     ("数据模型", "每一行导出数据包含账户名称、周期开始日期、以分为单位的总金额和货币代码。"),
+                     ("导出设置", "在 `\(code)` 中加入每页行数、货币和日期格式，启动时读取一次。"),
+                 ],
+                 noted: 1, heading: "导出设置（不变）",
+                 rewrite: "此处没有变化：`\(code)` 保留原有的三个配置项，与上一版本相同。"),
+    ]
+
+    /// A heading that only gained a note (or lost its "New") is the section it was: with its
+    /// body rewritten in the same commit it is that section renamed, not a removal proposing to
+    /// retire the code it cites beside an addition. Seen on a public merge: `src/config.rs` →
+    /// `src/config.rs (Unchanged)` and `New Config File Key` → `Config File Key (Unchanged)`.
+    @Test(arguments: noteCases)
+    func aHeadingThatGainedANoteKeepsItsSection(note: NoteCase) throws {
+        let fixture = try GitFixture()
+        try fixture.write(Self.code, "PAGE_SIZE = 1000\nCURRENCY = \"EUR\"\nDATE_FORMAT = \"%Y-%m-%d\"\n")
+        try fixture.write(Self.path, Self.design(note.title, note.sections))
+        let c0 = try fixture.commit("design and settings")
+        var sections = note.sections
+        sections[note.noted] = (note.heading, note.rewrite)
+        try fixture.write(Self.path, Self.design(note.title, sections))
+        let c1 = try fixture.commit("annotate the settings section")
+        let (lines, report) = try Self.decisions(fixture, "\(c0)..\(c1)")
+        let title = SpecText.headingKey(note.title)
+        let oldKey = title + " > " + SpecText.headingKey(note.sections[note.noted].0)
+        let newKey = title + " > " + SpecText.headingKey(note.heading)
+        #expect(!lines.contains { $0.hasPrefix("retireImplementation ") || $0.contains("removed") || $0.contains("added") }, "\(lines)")
+        let change = report.decisions?.first { $0.requirement?.key == newKey }?.requirement
+        #expect(change?.change == .renamed, "\(lines)")
+        #expect(change?.previousKey == oldKey, "\(lines)")
+    }
+
+    /// A note pairs a heading only with the same heading: another section gone while a new one
+    /// says "(Unchanged)" is still a removal and an addition.
+    @Test func aNoteDoesNotPairDifferentHeadings() throws {
+        let fixture = try GitFixture()
+        let note = Self.noteCases[1]
+        try fixture.write(Self.code, "PAGE_SIZE = 1000\n")
+        try fixture.write(Self.path, Self.design(note.title, note.sections))
+        let c0 = try fixture.commit("design and settings")
+        var sections = note.sections
+        sections[note.noted] = ("Import Settings (Unchanged)", note.rewrite)
+        try fixture.write(Self.path, Self.design(note.title, sections))
+        let c1 = try fixture.commit("replace the settings section")
+        let (lines, _) = try Self.decisions(fixture, "\(c0)..\(c1)")
+        let oldKey = SpecText.headingKey(note.title) + " > export settings"
+        #expect(lines.contains { $0.contains(" \(oldKey) [requirement-removed") }, "\(lines)")
+    }
+
+    // MARK: A task superseded by another
+
+    /// A task list whose second task is then superseded: its heading stays, struck through or
+    /// marked, its body goes, and a new task takes its work over.
+    static func tasks(_ second: String?, _ third: (String, String)?) -> String {
+        var text = """
+            # Tasks: Report Export
+
+            ## Phase 1: Setup
+
+            ### T001: Create export settings module
+
+            **File(s)**: `src/export_settings.py`
+            **Type**: Create
+            **Acceptance**:
+            - [x] Settings hold the page size, the currency and the date format
+
+            ## Phase 2: Testing
+
+            """
+        if let second {
+            text += "### \(second)\n\n"
+        } else {
+            text += """
+                ### T002: Create BDD feature file
+
+                **File(s)**: `tests/features/export.feature`
+                **Type**: Create
+                **Acceptance**:
+                - [x] Every acceptance criterion of the export has a scenario
+
+                """
+        }
+        if let third {
+            text += """
+                ## Phase 3: \(third.0)
+
+                ### T003: \(third.1)
+
+                **File(s)**: `tests/features/export.feature`
+                **Type**: Modify
+                **Acceptance**:
+                - [ ] Scenarios cover the spreadsheet download and its column order
+
+                """
+        }
+        return text
+    }
+
+    /// A task its author struck through and marked superseded by another (`### T011: ~~Create
+    /// BDD Feature File~~ [SUPERSEDED by T021]`, seen on a public merge that proposed to retire
+    /// the feature file T021 goes on to update) was withdrawn, not removed: no retirement. The
+    /// new task is still work.
+    @Test(arguments: [
+        ("T002: ~~Create BDD feature file~~ [SUPERSEDED by T003]", "Spreadsheet output", "Update BDD feature file for spreadsheet output"),
+        ("T002: ~~Create BDD feature file~~ (reemplazada por T003)", "Hoja de cálculo", "Actualizar el archivo de escenarios para la hoja de cálculo"),
+        ("T002: ~~Create BDD feature file~~（已被 T003 取代）", "电子表格输出", "更新 BDD 场景文件以覆盖电子表格下载"),
+        ("T002: ~~Create BDD feature file~~", "Spreadsheet output", "Update BDD feature file for spreadsheet output"),
+    ])
+    func aSupersededTaskIsNotRetired(heading: String, phase: String, task: String) throws {
+        let fixture = try GitFixture()
+        let path = ".claude/specs/report-export/tasks.md"
+        try fixture.write(Self.code, "PAGE_SIZE = 1000\n")
+        try fixture.write("tests/features/export.feature", "Feature: export\n")
+        try fixture.write(path, Self.tasks(nil, nil))
+        let c0 = try fixture.commit("tasks")
+        try fixture.write(path, Self.tasks(heading, (phase, task)))
+        let c1 = try fixture.commit("supersede T002")
+        let (lines, _) = try Self.decisions(fixture, "\(c0)..\(c1)")
+        #expect(!lines.contains { $0.hasPrefix("retireImplementation ") }, "\(lines)")
+        #expect(lines.contains { $0.contains(" > t002: create bdd feature file [requirement-withdrawn]") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("newImplementation ") && $0.contains(" > t003: ") }, "\(lines)")
+    }
+
+    /// A task removed with no heading left behind is still proposed for retirement.
+    @Test func aTaskRemovedOutrightIsStillRetired() throws {
+        let fixture = try GitFixture()
+        let path = ".claude/specs/report-export/tasks.md"
+        try fixture.write(Self.code, "PAGE_SIZE = 1000\n")
+        try fixture.write("tests/features/export.feature", "Feature: export\n")
+        try fixture.write(path, Self.tasks(nil, nil))
+        let c0 = try fixture.commit("tasks")
+        try fixture.write(path, Self.tasks("T009: Review the export with finance", nil))
+        let c1 = try fixture.commit("drop T002")
+        let (lines, _) = try Self.decisions(fixture, "\(c0)..\(c1)")
+        #expect(lines.contains { $0.hasPrefix("retireImplementation ") && $0.contains(" > t002: create bdd feature file [requirement-removed]") }, "\(lines)")
+    }
 }
