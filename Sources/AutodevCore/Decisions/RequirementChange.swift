@@ -132,7 +132,8 @@ enum SpecDiff {
         }
         // 2c. The same heading once its notes are set aside (`src/config.rs` → `src/config.rs
         // (Unchanged)`, `HeadingNote`), over a rewritten body: that section renamed. One to one
-        // among what is left, and never in place of a requirement still under its own key.
+        // among what is left, never in place of a requirement still under its own key, and not
+        // when both headings carry a note (two qualifiers, not a note gained).
         let keysLeftAfter = Set(after.indices.filter { matched[$0] == nil }.map { after[$0].key })
         var bareAfter: [String: [Int]] = [:], bareBefore: [String: [Int]] = [:]
         for index in after.indices where matched[index] == nil && after[index].delta == nil {
@@ -144,7 +145,8 @@ enum SpecDiff {
         }
         for (bare, indices) in bareAfter where indices.count == 1 {
             guard let olds = bareBefore[bare], olds.count == 1, let index = indices.first, let old = olds.first,
-                  before[old].key != after[index].key, before[old].kind == after[index].kind else { continue }
+                  before[old].key != after[index].key, before[old].kind == after[index].kind,
+                  !(HeadingNote.annotated(before[old].key) && HeadingNote.annotated(after[index].key)) else { continue }
             used.insert(old)
             matched[index] = RequirementChange(kind: .renamed, before: before[old], after: after[index])
         }

@@ -18,12 +18,19 @@ extension SpecDiff {
         /// The key with each heading's trailing notes, strike-through marks and leading "new"
         /// set aside.
         static func bare(_ key: String) -> String {
-            key.components(separatedBy: " > ").map(bareHeading).joined(separator: " > ")
+            key.components(separatedBy: " > ").map { bareHeading($0) }.joined(separator: " > ")
+        }
+
+        /// Whether a heading of the key carries a note (`(Unchanged)`, `[COMPLETED]`, `~~…~~`).
+        /// Two keys that both do are not paired: `Output Data (Guidance Object)` → `Output Data
+        /// (Temp File Output Object)` says what the section is about, not how it stands.
+        static func annotated(_ key: String) -> Bool {
+            key.components(separatedBy: " > ").contains { bareHeading($0, droppingNew: false) != $0 }
         }
 
         /// One heading without its notes: trailing `(…)`, `[…]` (after a space), `（…）`, `【…】`
         /// (as CJK writes them, with or without one), repeated; `~~`; a leading `new` or `new:`.
-        static func bareHeading(_ heading: String) -> String {
+        static func bareHeading(_ heading: String, droppingNew: Bool = true) -> String {
             var text = Substring(heading.replacingOccurrences(of: "~~", with: "")).trimmingCharacters(in: .whitespaces)[...]
             let pairs: [Character: (open: Character, needsSpace: Bool)] = [")": ("(", true), "]": ("[", true), "）": ("（", false), "】": ("【", false)]
             while let last = text.last, let pair = pairs[last], let open = text.lastIndex(of: pair.open), open > text.startIndex {
@@ -34,7 +41,7 @@ extension SpecDiff {
                 text = rest[...]
             }
             let words = text.split(separator: " ", maxSplits: 1)
-            if words.count == 2, newMarkers.contains(words[0].lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ":"))) {
+            if droppingNew, words.count == 2, newMarkers.contains(words[0].lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ":"))) {
                 text = words[1]
             }
             return String(text)

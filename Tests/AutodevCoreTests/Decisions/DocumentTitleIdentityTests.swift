@@ -212,6 +212,25 @@ import Testing
         #expect(lines.contains { $0.contains(" \(oldKey) [requirement-removed") }, "\(lines)")
     }
 
+    /// Two headings that both carry a parenthesis name what a section is about, not how it
+    /// stands: `Export Data (CSV Rows)` → `Export Data (Spreadsheet Cells)` with a new body is
+    /// still the old section removed beside a new one.
+    @Test func twoQualifiersAreNotANoteGained() throws {
+        let fixture = try GitFixture()
+        let note = Self.noteCases[0]
+        try fixture.write(Self.code, "PAGE_SIZE = 1000\n")
+        var sections = note.sections
+        sections[1].0 = "Export Data (CSV Rows)"
+        try fixture.write(Self.path, Self.design(note.title, sections))
+        let c0 = try fixture.commit("design and settings")
+        sections[1] = ("Export Data (Spreadsheet Cells)", note.rewrite)
+        try fixture.write(Self.path, Self.design(note.title, sections))
+        let c1 = try fixture.commit("rewrite the export data section")
+        let (lines, _) = try Self.decisions(fixture, "\(c0)..\(c1)")
+        let oldKey = SpecText.headingKey(note.title) + " > export data (csv rows)"
+        #expect(lines.contains { $0.contains(" \(oldKey) [requirement-removed") }, "\(lines)")
+    }
+
     // MARK: A task superseded by another
 
     /// A task list whose second task is then superseded: its heading stays, struck through or
