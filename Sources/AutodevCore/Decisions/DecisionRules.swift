@@ -81,6 +81,9 @@ struct DecisionFacts: Sendable, Equatable {
     public var staleLink: String?
     /// Why an open task of a finished document was withdrawn by its author (`— not implemented`).
     public var descoped: String?
+    /// For a removed requirement: its heading stays in the document struck through or marked
+    /// as withdrawn (`### T011: ~~Create BDD Feature File~~ [SUPERSEDED by T021]`).
+    public var withdrawnHeading: String?
     /// For a deleted path's link: why the deletion broke nothing the requirement needs (the
     /// name still answers elsewhere in the tree; a test removed by hand), so no work.
     public var linkSurvives: String?
@@ -181,6 +184,9 @@ enum DecisionRules {
         DecisionRule(id: "requirement-removed-alongside", action: .skip,
                      applies: { $0.requirementChange == .removed && !$0.implementation.isEmpty && $0.alongside != nil },
                      reason: { "requirement removed, and its implementation was changed in the same range (\($0.alongside ?? "")): the code went with the spec, nothing left to retire" }),
+        DecisionRule(id: "requirement-withdrawn", action: .skip,
+                     applies: { $0.requirementChange == .removed && $0.withdrawnHeading != nil },
+                     reason: { "requirement withdrawn by its author: its heading stays, \($0.withdrawnHeading ?? ""); its code is not proposed for retirement" }),
         DecisionRule(id: "requirement-removed", action: .retireImplementation,
                      applies: { $0.requirementChange == .removed && !$0.implementation.isEmpty },
                      reason: { "requirement removed; its implementation (\(list($0.implementation))) is proposed for retirement, never deleted silently" }),

@@ -35,6 +35,30 @@ extension Explainer {
         return "withdrawn by its author (“\(note)”) in a finished document (\(done))"
     }
 
+    /// A removed requirement whose heading its author left in the document, struck through or
+    /// with a note that withdraws it (`### T011: ~~Create BDD Feature File~~ [SUPERSEDED by
+    /// T021]`, `（已被 T021 取代）`): the task was withdrawn, its body went with it, and the code it
+    /// cited is the superseding task's to change, not a retirement to propose (one public merge
+    /// superseded five tasks this way and one was proposed for retirement).
+    mutating func withdrawnHeading(_ requirement: Requirement) -> String? {
+        guard requirement.format != .openSpec, let side = after.side(of: requirement.spec),
+              let bytes = try? repository.content(of: side) else { return nil }
+        let own = requirement.key.ranges(of: " > ").last.map { String(requirement.key[$0.upperBound...]) } ?? requirement.key
+        let name = SpecDiff.HeadingNote.bareHeading(own)
+        guard !name.isEmpty else { return nil }
+        for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            let marks = line.drop { $0 == " " }
+            guard marks.hasPrefix("#") else { continue }
+            let rest = marks.drop { $0 == "#" }
+            guard rest.first == " " else { continue }
+            let heading = TextScan.collapse(String(rest))
+            guard SpecDiff.HeadingNote.bareHeading(SpecText.headingKey(heading)) == name else { continue }
+            if let note = NotCodeWork.withdrawnNote(heading) { return "marked “\(note)”" }
+            if heading.contains("~~") { return "struck through" }
+        }
+        return nil
+    }
+
     /// Why a requirement's document is finished work that a deleted file's link does not
     /// reopen: its status says done and every task in it is ticked (or, with no status, it is
     /// a ticked task among only ticked tasks). OpenSpec's `openspec/specs/` is what runs today,

@@ -222,6 +222,7 @@ struct Explainer {
                 ?? keepConstraint(requirement) ?? specDocumentTask(requirement, in: side) ?? contractTask(requirement, in: side)
                 ?? NotCodeWork.documentTarget(requirement)
             facts.descoped = Self.descoped(requirement)
+            if change.kind == .removed { facts.withdrawnHeading = withdrawnHeading(requirement) }
             facts.optionalTask = requirement.kind == .task && requirement.optional
             if change.kind != .removed { facts.taskGroup = taskGroup(of: requirement, in: side) }
             if change.kind != .removed { facts.finished = finished(requirement, change: change.kind, in: side) }

@@ -145,13 +145,16 @@ extension NotCodeWork {
         "fora do escopo", "non implémenté", "non implementé", "non réalisé", "abandonné", "hors périmètre", "reporté",
         "nicht implementiert", "nicht umgesetzt", "entfällt", "verschoben", "未实现", "未實作", "未实施", "不做", "取消", "暂缓",
         "未実装", "見送り", "対象外", "미구현", "제외",
+        // Superseded by another task (`[SUPERSEDED by T021]`, `(reemplazada por T9)`, `（已被 T9 取代）`).
+        "superseded", "replaced by", "reemplazada por", "reemplazado por", "sustituida por", "sustituido por",
+        "remplacée par", "remplacé par", "ersetzt durch", "abgelöst durch", "取代", "被替换", "置き換え", "대체됨",
     ]
 
-    /// The note after the task's own words (after a dash, a colon or a parenthesis) that says
+    /// The note after the task's own words (after a dash, a colon, a parenthesis or a bracket) that says
     /// it was withdrawn; nil when there is none.
     static func withdrawnNote(_ title: String) -> String? {
         let lower = title.lowercased()
-        guard let mark = lower.firstIndex(where: { "—–(（:：".contains($0) }) ?? lower.firstRange(of: " - ")?.lowerBound else { return nil }
+        guard let mark = lower.firstIndex(where: { "—–(（:：[【".contains($0) }) ?? lower.firstRange(of: " - ")?.lowerBound else { return nil }
         let note = lower[mark...]
         return withdrawnNotes.first { note.contains($0) }
     }

@@ -41,8 +41,14 @@ enum SpecDiff {
     /// and the requirement now at FR-012 is the one that was FR-011, not FR-012 changed); nearly
     /// the same content under another key is that requirement changed; what is left is matched
     /// by key (changed), or added, or removed. OpenSpec change files say themselves what they
-    /// do (ADDED, MODIFIED, REMOVED, RENAMED) to the requirements they introduce.
+    /// do (ADDED, MODIFIED, REMOVED, RENAMED) to the requirements they introduce. A new
+    /// document title, part of every plain section's key, is no new key (`Retitle`).
     public static func compare(before: [Requirement], after: [Requirement]) -> [RequirementChange] {
+        guard let retitle = Retitle(before: before, after: after) else { return compareKeys(before: before, after: after) }
+        return compareKeys(before: before, after: after.map(retitle.underOldTitle)).map(retitle.restore)
+    }
+
+    static func compareKeys(before: [Requirement], after: [Requirement]) -> [RequirementChange] {
         var beforeByKey: [String: Int] = [:]
         for (index, requirement) in before.enumerated() { beforeByKey[requirement.key] = index }
         let afterContent = after.map(\.contentKey), beforeContent = before.map(\.contentKey)
@@ -123,6 +129,26 @@ enum SpecDiff {
             used.insert(old)
             let sameKey = before[old].key == after[index].key
             matched[index] = RequirementChange(kind: sameKey ? .changed : .renamed, before: before[old], after: after[index])
+        }
+        // 2c. The same heading once its notes are set aside (`src/config.rs` → `src/config.rs
+        // (Unchanged)`, `HeadingNote`), over a rewritten body: that section renamed. One to one
+        // among what is left, never in place of a requirement still under its own key, and not
+        // when both headings carry a note (two qualifiers, not a note gained).
+        let keysLeftAfter = Set(after.indices.filter { matched[$0] == nil }.map { after[$0].key })
+        var bareAfter: [String: [Int]] = [:], bareBefore: [String: [Int]] = [:]
+        for index in after.indices where matched[index] == nil && after[index].delta == nil {
+            if let old = beforeByKey[after[index].key], !used.contains(old) { continue }
+            bareAfter[HeadingNote.bare(after[index].key), default: []].append(index)
+        }
+        for index in before.indices where !used.contains(index) && before[index].delta == nil && !keysLeftAfter.contains(before[index].key) {
+            bareBefore[HeadingNote.bare(before[index].key), default: []].append(index)
+        }
+        for (bare, indices) in bareAfter where indices.count == 1 {
+            guard let olds = bareBefore[bare], olds.count == 1, let index = indices.first, let old = olds.first,
+                  before[old].key != after[index].key, before[old].kind == after[index].kind,
+                  !(HeadingNote.annotated(before[old].key) && HeadingNote.annotated(after[index].key)) else { continue }
+            used.insert(old)
+            matched[index] = RequirementChange(kind: .renamed, before: before[old], after: after[index])
         }
         // 3. What is left: by key (changed), by the change file's own word, added or removed.
         var changes: [RequirementChange] = []
