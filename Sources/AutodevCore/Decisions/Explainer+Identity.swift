@@ -52,19 +52,88 @@ extension Explainer {
             let candidateKeys = Set(candidates.map { SpecIndex.hash(keys[$0]!) })
             var read = 0
             var completed = true
+            // Folder summaries (`SpecIndex.Summary`): a folder none of whose specs holds a
+            // candidate's key is passed with one lookup, its specs counted as read (what the
+            // walk through it would have counted, none of them read: the outcome is the same).
+            // Not for a folder above a spec of the range (those are not counted). Each folder
+            // the walk sees whole gets its summary for the next run: `sums` holds the open
+            // folders' specs, innermost last.
+            let fingerprint = classifier.fingerprint
+            var touched = Set<String>()
+            for path in rangeSpecs {
+                var folder = Substring(path)
+                while let slash = folder.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                    folder = folder[..<slash]
+                    guard touched.insert(String(folder) + "/").inserted else { break }
+                }
+            }
+            struct Sum {
+                var count = 0
+                var keys = Set<UInt64>()
+                /// Every spec below has its keys here (none unread, none too many).
+                var whole = true
+                /// Its summary was found (not made again).
+                var kept = false
+
+                mutating func add(_ keys: [UInt64]?, count: Int = 1) {
+                    guard whole, let keys else { whole = false; return }
+                    self.count += count
+                    self.keys.formUnion(keys)
+                    if self.keys.count > SpecIndex.Summary.maximumKeys { whole = false; self.keys = [] }
+                }
+            }
+            var sums = [Sum()]
+            var enter: ((String, ObjectID) -> SpecTreeIndex.FolderStep)?
+            var leave: ((String, ObjectID) -> Void)?
+            let summaries = specIndex?.trees == nil ? nil : specIndex
+            if let index = summaries {
+                enter = { folder, id in
+                    var sum = Sum()
+                    if !touched.contains(folder), let summary = index.summary(folder: folder, tree: id, classifier: fingerprint) {
+                        guard summary.keys.contains(where: candidateKeys.contains) else {
+                            sums[sums.count - 1].add(summary.keys, count: summary.count)
+                            index.noteSkipped(folder: summary)
+                            read += summary.count
+                            // (A stop asked for meanwhile is seen at the next file or requirement.)
+                            return read > Self.specIndexLimit ? .stop : .pass
+                        }
+                        sum.kept = true
+                    }
+                    sums.append(sum)
+                    return .enter
+                }
+                leave = { folder, id in
+                    let sum = sums.removeLast()
+                    if sum.whole, !sum.kept {
+                        index.record(folder: folder, summary: SpecIndex.Summary(tree: id, classifier: fingerprint, count: sum.count,
+                                                                                keys: sum.keys.sorted()))
+                    }
+                    if sum.whole { sums[sums.count - 1].add(Array(sum.keys), count: sum.count) } else { sums[sums.count - 1].whole = false }
+                }
+            }
             // The spec files through the index of trees (`SpecTreeIndex`), when the run keeps
             // one: only the trees changed since the last run are read.
             let snapshot = after
-            snapshot.forEachMarkdownFile(index: specIndex?.trees) { path, side in
-                guard !rangeSpecs.contains(path), classifier.classify(path)?.category == .specs else { return true }
+            snapshot.forEachMarkdownFile(index: specIndex?.trees, enter: enter, leave: leave) { path, side in
+                let regular = side.location == .odb && (side.mode.rawValue == 0o100644 || side.mode.rawValue == 0o100755)
+                if rangeSpecs.contains(path) {
+                    // Not looked at (read for the range); its keys, made this run, go into its folder's summary.
+                    if summaries != nil, classifier.classify(path)?.category == .specs {
+                        sums[sums.count - 1].add(regular ? specIndex?.madeKeys(path: path, blob: side.id) : nil)
+                    }
+                    return true
+                }
+                guard classifier.classify(path)?.category == .specs else { return true }
                 read += 1
                 if read > Self.specIndexLimit { return false }
                 if shouldStop() { completed = false; return false }
                 var parsed: SpecDocument?
                 // Regular files of the object database only (a symbolic link or a submodule is
                 // read as before).
-                let indexed = side.location == .odb && (side.mode.rawValue == 0o100644 || side.mode.rawValue == 0o100755) ? specIndex : nil
+                let indexed = regular ? specIndex : nil
                 let entry = indexed?.entry(path: path, blob: side.id)
+                var keys = entry?.keys
+                defer { sums[sums.count - 1].add(keys) }
                 if let entry, !entry.keys.contains(where: candidateKeys.contains) {
                     indexed?.noteSkipped()
                     return true
@@ -74,7 +143,9 @@ extension Explainer {
                     // Not in the index yet: parsed once (as `document` would) to make its entry.
                     let document = SpecDocument.parse(path: path, bytes: bytes)
                     parsed = document
-                    guard indexed.record(path: path, blob: side.id, document: document).contains(where: candidateKeys.contains) else { return true }
+                    let made = indexed.record(path: path, blob: side.id, document: document)
+                    keys = made
+                    guard made.contains(where: candidateKeys.contains) else { return true }
                 }
                 let lower = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
                 guard needles().contains(where: { words in words.allSatisfy { Self.contains(lower, $0) } }) else { return true }

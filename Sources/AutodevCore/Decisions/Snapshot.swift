@@ -61,7 +61,12 @@ final class Snapshot {
     /// in the same order, given to `body` until it returns false. With `index` (`SpecTreeIndex`)
     /// only the trees it does not hold are read: the walk follows what changed since the last
     /// run, not the size of the repository.
-    func forEachMarkdownFile(index: SpecTreeIndex?, _ body: (String, FileSide) -> Bool) {
+    ///
+    /// `enter` and `leave` (`SpecTreeIndex.forEachMarkdownFile(in:repository:enter:leave:_:)`)
+    /// see the folders of a walk through `index` of a snapshot without a work tree's overlay;
+    /// any other walk calls neither.
+    func forEachMarkdownFile(index: SpecTreeIndex?, enter: ((String, ObjectID) -> SpecTreeIndex.FolderStep)? = nil,
+                             leave: ((String, ObjectID) -> Void)? = nil, _ body: (String, FileSide) -> Bool) {
         guard let index, let tree else {
             for (path, side) in files(under: "") where SpecDocument.isMarkdown(SpecDocument.baseName(path)) {
                 guard body(path, side) else { return }
@@ -70,7 +75,7 @@ final class Snapshot {
         }
         guard !overlay.isEmpty else {
             // As `files(under:)`: a tree that cannot be read lists nothing.
-            try? index.forEachMarkdownFile(in: tree, repository: repository, body)
+            try? index.forEachMarkdownFile(in: tree, repository: repository, enter: enter, leave: leave, body)
             return
         }
         // The work tree's overlay: merged and sorted as `files(under:)` does.

@@ -18,13 +18,15 @@ import AutodevGit
 /// Each written row carries the number of the run that wrote it (`run`; the tests read it:
 /// a run writes what changed, not the repository).
 final class SpecCacheStore {
-    static let schemaVersion = 1
+    /// 2: the folder summaries (`folders`) were added.
+    static let schemaVersion = 2
 
     let path: String
     let writable: Bool
     private var database: SQLiteDatabase?
     private var entryQuery: SQLiteStatement?
     private var listingQuery: SQLiteStatement?
+    private var summaryQuery: SQLiteStatement?
     /// A query failed this run (the database is damaged): `save` makes the file again.
     private var failed = false
     /// Whether this run's read transaction is open. All lookups of a run share one: outside a
@@ -36,6 +38,7 @@ final class SpecCacheStore {
     private(set) var listingsWritten = 0
     private(set) var listingsDeleted = 0
     private(set) var entriesDeleted = 0
+    private(set) var summariesWritten = 0
     /// Rows of garbage allowed beyond twice the last compaction's before the next one.
     var compactionSlack: Int64 = 4096
 
@@ -67,6 +70,7 @@ final class SpecCacheStore {
                     CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value BLOB NOT NULL);
                     CREATE TABLE IF NOT EXISTS entries(path TEXT PRIMARY KEY, body BLOB NOT NULL, run INTEGER NOT NULL) WITHOUT ROWID;
                     CREATE TABLE IF NOT EXISTS trees(id BLOB PRIMARY KEY, body BLOB NOT NULL, run INTEGER NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE IF NOT EXISTS folders(path TEXT PRIMARY KEY, body BLOB NOT NULL, run INTEGER NOT NULL) WITHOUT ROWID;
                     INSERT OR IGNORE INTO meta(name, value) VALUES ('schema', '\(schemaVersion)');
                     """)
             }
@@ -99,6 +103,12 @@ final class SpecCacheStore {
         id.appendRawBytes(to: &key)
         guard let body = lookUp(&listingQuery, "SELECT body FROM trees WHERE id = ?", .blob(key)) else { return nil }
         return Self.decodeListing(body, id: id)
+    }
+
+    /// The summary kept for the spec folder at `path` (ending in "/"), if one reads back.
+    func summary(folder path: String) -> SpecIndex.Summary? {
+        guard let body = lookUp(&summaryQuery, "SELECT body FROM folders WHERE path = ?", .text(path)) else { return nil }
+        return Self.decodeSummary(body, path: path)
     }
 
     private func lookUp(_ statement: inout SQLiteStatement?, _ sql: String, _ key: SQLiteValue) -> [UInt8]? {
@@ -134,10 +144,11 @@ final class SpecCacheStore {
     /// the trees again); a store found damaged this run is deleted and made again from what
     /// this run made.
     func save(entries: [(String, SpecIndex.Entry)], listings: [(ObjectID, SpecTreeIndex.Listing)], roots: [ObjectID]?,
-              removed: [String] = []) {
+              removed: [String] = [], summaries: [(String, SpecIndex.Summary)] = []) {
         guard writable, database != nil else { return }
         entryQuery = nil
         listingQuery = nil
+        summaryQuery = nil
         if reading {
             try? database?.execute("COMMIT")
             reading = false
@@ -149,8 +160,9 @@ final class SpecCacheStore {
             self.database = Self.open(path, readOnly: false)
             failed = false
         }
-        guard let database, !entries.isEmpty || !listings.isEmpty || !removed.isEmpty else { return }
+        guard let database, !entries.isEmpty || !listings.isEmpty || !removed.isEmpty || !summaries.isEmpty else { return }
         var written = (0, 0, 0, 0)
+        var summariesWritten = 0
         do {
             try database.transaction { () throws(SQLiteError) in
                 let counter = try database.prepare("SELECT value FROM meta WHERE name = 'runs'")
@@ -167,6 +179,13 @@ final class SpecCacheStore {
                 for (path, entry) in entries {
                     try putEntry.run([.text(path), .blob(Self.encodeEntry(entry, path: path)), .integer(run)])
                     written.0 += 1
+                }
+                // A folder's summary is replaced when its tree changes (kept by path, like the
+                // entries); one of a folder no longer there is never used (its tree id differs).
+                let putSummary = try database.prepare("INSERT OR REPLACE INTO folders(path, body, run) VALUES (?, ?, ?)")
+                for (path, summary) in summaries {
+                    try putSummary.run([.text(path), .blob(Self.encodeSummary(summary, path: path)), .integer(run)])
+                    summariesWritten += 1
                 }
                 let putListing = try database.prepare("INSERT OR REPLACE INTO trees(id, body, run) VALUES (?, ?, ?)")
                 for (id, listing) in listings {
@@ -212,6 +231,7 @@ final class SpecCacheStore {
                 try database.prepare("INSERT OR REPLACE INTO meta(name, value) VALUES ('kept', ?)").run([.text(String(rows - Int64(written.2)))])
             }
             (entriesWritten, listingsWritten, listingsDeleted, entriesDeleted) = written
+            self.summariesWritten = summariesWritten
         } catch {
             if !error.isBusy {
                 self.database = nil
@@ -245,6 +265,36 @@ final class SpecCacheStore {
             offset += 8
         }
         return SpecIndex.Entry(blob: blob, keys: keys)
+    }
+
+    /// A folder summary's body: the tree id (20 bytes), the classifier's fingerprint, the number
+    /// of spec files and the keys (8 bytes each, little-endian), then the checksum of the path
+    /// and all before it.
+    static func encodeSummary(_ summary: SpecIndex.Summary, path: String) -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(44 + 8 * summary.keys.count)
+        summary.tree.appendRawBytes(to: &body)
+        appendWord(summary.classifier, to: &body)
+        appendWord(UInt64(summary.count), to: &body)
+        for key in summary.keys { appendWord(key, to: &body) }
+        appendWord(checksum(Array(path.utf8), body[...]), to: &body)
+        return body
+    }
+
+    static func decodeSummary(_ body: [UInt8], path: String) -> SpecIndex.Summary? {
+        guard body.count >= 44, (body.count - 44) % 8 == 0,
+              let sum = word(body, at: body.count - 8), sum == checksum(Array(path.utf8), body[..<(body.count - 8)]),
+              let tree = ObjectID(rawBytes: body[0..<20]), let classifier = word(body, at: 20), let count = word(body, at: 28),
+              count <= UInt64(Int.max) else { return nil }
+        var keys: [UInt64] = []
+        keys.reserveCapacity((body.count - 44) / 8)
+        var offset = 36
+        while offset < body.count - 8 {
+            guard let key = word(body, at: offset) else { return nil }
+            keys.append(key)
+            offset += 8
+        }
+        return SpecIndex.Summary(tree: tree, classifier: classifier, count: Int(count), keys: keys)
     }
 
     /// A listing's body: the Markdown flag (0 none below, 1 some, 2 not known yet), the number
@@ -341,6 +391,22 @@ final class SpecCacheStore {
             return nil
         }
         return (entries, listings)
+    }
+
+    /// Every folder summary that reads back, by folder path (nil: no readable store).
+    static func summaries(path: String) -> [String: SpecIndex.Summary]? {
+        guard FileSystem.exists(path), let database = try? SQLiteDatabase(path: path, readOnly: true, wal: false) else { return nil }
+        var summaries: [String: SpecIndex.Summary] = [:]
+        do {
+            let query = try database.prepare("SELECT path, body FROM folders")
+            while try query.step() {
+                let path = query.text(0) ?? ""
+                if let summary = decodeSummary(query.blob(1), path: path) { summaries[path] = summary }
+            }
+        } catch {
+            return nil
+        }
+        return summaries
     }
 
     /// Runs `sql` on the store (tests damage rows with it).

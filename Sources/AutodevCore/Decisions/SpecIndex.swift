@@ -29,6 +29,23 @@ final class SpecIndex {
         var keys: [UInt64]
     }
 
+    /// What a spec folder holds, kept by its path (ending in "/") so that the walk for copies
+    /// (`Explainer.copiesElsewhere`) passes a folder none of whose specs holds a new
+    /// requirement's content key with one lookup, not one per file: at tree `tree` under the
+    /// classifier of fingerprint `classifier`, `count` files below it are specs (what the walk
+    /// counts against `Explainer.specIndexLimit`), and `keys` are their entries' keys together
+    /// (sorted, unique). Made only from a folder the walk saw whole, every spec in it with keys
+    /// known (an entry found or made); a folder of fewer than two specs or of more than
+    /// `maximumKeys` keys has none.
+    struct Summary: Equatable {
+        var tree: ObjectID
+        var classifier: UInt64
+        var count: Int
+        var keys: [UInt64]
+
+        static let maximumKeys = 4096
+    }
+
     /// Where the index is kept (`SpecCacheStore`); nil: this run keeps no index (nothing
     /// read, nothing written).
     let path: String?
@@ -44,6 +61,10 @@ final class SpecIndex {
     var removed: [String] = []
     /// The entries made this run (to be written), by path.
     private var madeEntries: [String: Entry] = [:]
+    /// The folder summaries made this run (to be written), by folder path, and their keys in
+    /// all (at most `maximumEntries`: the memory of a run stays bounded).
+    private var madeSummaries: [String: Summary] = [:]
+    private var madeSummaryKeys = 0
     /// Set by the walk when it saw every spec file it could. Entries are kept by path and
     /// replaced when their blob changes, so the store no longer needs it to prune.
     var walked = false
@@ -52,6 +73,9 @@ final class SpecIndex {
     private(set) var found = 0
     private(set) var made = 0
     private(set) var skipped = 0
+    /// Folders passed through their summary, and summaries made, this run.
+    private(set) var foldersPassed = 0
+    private(set) var summariesMade = 0
 
     /// The store of a state folder (`Workspace.stateRoot`).
     static func path(stateRoot: String) -> String { SpecCacheStore.path(stateRoot: stateRoot) }
@@ -93,7 +117,38 @@ final class SpecIndex {
         return keys
     }
 
-    func noteSkipped() { skipped += 1 }
+    func noteSkipped(_ files: Int = 1) { skipped += files }
+
+    /// The keys of the entry made this run for `path` at `blob` (a spec of the range), not
+    /// counted as found.
+    func madeKeys(path: String, blob: ObjectID) -> [UInt64]? {
+        guard let entry = madeEntries[path], entry.blob == blob else { return nil }
+        return entry.keys
+    }
+
+    /// The summary of the folder at `path` with tree `tree`, made under the classifier of
+    /// fingerprint `classifier`, if the index keeps one.
+    func summary(folder path: String, tree: ObjectID, classifier: UInt64) -> Summary? {
+        guard let summary = madeSummaries[path] ?? store?.summary(folder: path), summary.tree == tree,
+              summary.classifier == classifier else { return nil }
+        return summary
+    }
+
+    /// Notes a folder passed through its summary.
+    func noteSkipped(folder summary: Summary) {
+        foldersPassed += 1
+        skipped += summary.count
+    }
+
+    /// Keeps `summary` for the folder at `path` (see `Summary` for which are kept).
+    func record(folder path: String, summary: Summary) {
+        guard self.path != nil, summary.count >= 2, summary.keys.count <= Summary.maximumKeys,
+              madeSummaryKeys + summary.keys.count <= Self.maximumEntries,
+              !path.utf8.contains(9), !path.utf8.contains(10), !path.utf8.contains(13) else { return }
+        madeSummaries[path] = summary
+        madeSummaryKeys += summary.keys.count
+        summariesMade += 1
+    }
 
     /// The hashed content keys of a document's requirements (`Requirement.contentKey`; kind
     /// `.requirement`, non-empty), sorted and unique.
@@ -121,6 +176,7 @@ final class SpecIndex {
     /// write is not the run's (the next run rebuilds what is missing).
     func save() {
         guard path != nil, writable else { return }
-        trees?.save(entries: madeEntries.map { ($0.key, $0.value) }, removed: removed.filter { madeEntries[$0] == nil })
+        trees?.save(entries: madeEntries.map { ($0.key, $0.value) }, removed: removed.filter { madeEntries[$0] == nil },
+                    summaries: madeSummaries.map { ($0.key, $0.value) })
     }
 }

@@ -62,6 +62,18 @@ final class SpecTreeIndex {
     /// call) when `tree` itself could not be read; a folder below it that cannot be read (a
     /// damaged repository) ends the walk there.
     func forEachMarkdownFile(in tree: ObjectID, repository: Repository, _ body: (String, FileSide) -> Bool) throws {
+        try forEachMarkdownFile(in: tree, repository: repository, enter: nil, leave: nil, body)
+    }
+
+    /// What the walk does with a folder it reaches (`enter`): go in, pass it, or stop.
+    enum FolderStep { case enter, pass, stop }
+
+    /// As above; with `enter`, each folder below `tree` that may hold Markdown is offered (its
+    /// path, ending in "/", and its tree id) before its files: `.pass` leaves it out (none of its files is
+    /// given to `body`), `.stop` ends the walk. `leave` is called with a folder entered once
+    /// all of it was walked (not when the walk ended inside it).
+    func forEachMarkdownFile(in tree: ObjectID, repository: Repository, enter: ((String, ObjectID) -> FolderStep)?,
+                             leave: ((String, ObjectID) -> Void)?, _ body: (String, FileSide) -> Bool) throws {
         let root = try listing(tree, repository)
         if !roots.contains(tree) { roots.append(tree) }
         guard root.markdown != false else { return }
@@ -72,11 +84,12 @@ final class SpecTreeIndex {
         for file in root.files {
             guard body(file.name, FileSide(id: file.id, mode: FileMode(rawValue: file.mode))) else { return }
         }
-        var frames: [(listing: Listing, base: String, next: Int)] = [(root, "", root.folders.count - 1)]
+        var frames: [(listing: Listing, base: String, id: ObjectID, next: Int)] = [(root, "", tree, root.folders.count - 1)]
         while let top = frames.indices.last {
             let index = frames[top].next
             guard index >= 0 else {
-                frames.removeLast()
+                let done = frames.removeLast()
+                if top > 0 { leave?(done.base, done.id) }
                 continue
             }
             frames[top].next -= 1
@@ -84,10 +97,21 @@ final class SpecTreeIndex {
             guard let listing = try? listing(folder.id, repository) else { return }
             guard listing.markdown != false else { continue }
             let base = frames[top].base + folder.name + "/"
+            if let enter {
+                switch enter(base, folder.id) {
+                case .enter: break
+                case .pass: continue
+                case .stop: return
+                }
+            }
             for file in listing.files {
                 guard body(base + file.name, FileSide(id: file.id, mode: FileMode(rawValue: file.mode))) else { return }
             }
-            if !listing.folders.isEmpty { frames.append((listing, base, listing.folders.count - 1)) }
+            if listing.folders.isEmpty {
+                leave?(base, folder.id)
+            } else {
+                frames.append((listing, base, folder.id, listing.folders.count - 1))
+            }
         }
     }
 
@@ -141,10 +165,10 @@ final class SpecTreeIndex {
     /// Writes `entries` (`SpecIndex`'s), the listings read or learned this run, and which
     /// listings this run's walks reached (one transaction); a failure to write is not the
     /// run's (the next run reads the trees again).
-    func save(entries: [(String, SpecIndex.Entry)] = [], removed: [String] = []) {
+    func save(entries: [(String, SpecIndex.Entry)] = [], removed: [String] = [], summaries: [(String, SpecIndex.Summary)] = []) {
         guard let store, store.writable else { return }
         guard !known.isEmpty || !flags.isEmpty else {
-            store.save(entries: entries, listings: [], roots: nil, removed: removed)
+            store.save(entries: entries, listings: [], roots: nil, removed: removed, summaries: summaries)
             return
         }
         var memo: [ObjectID: Bool?] = [:]
@@ -154,6 +178,6 @@ final class SpecTreeIndex {
                 changed.insert(id)
             }
         }
-        store.save(entries: entries, listings: changed.map { ($0, known[$0]!) }, roots: roots, removed: removed)
+        store.save(entries: entries, listings: changed.map { ($0, known[$0]!) }, roots: roots, removed: removed, summaries: summaries)
     }
 }

@@ -54,9 +54,9 @@ public struct DiffEventsReport: Sendable, Encodable {
     /// With `--explain` on a first run: what was adopted as the baseline.
     var adoption: AdoptionSummary?
     /// With `--explain` and a `SpecIndex`: its entries found and made, the spec files it let
-    /// the decisions skip, and the trees its `SpecTreeIndex` read (not part of the JSON; tests
-    /// and profiles).
-    var specIndexUse: (found: Int, made: Int, skipped: Int, treesRead: Int)?
+    /// the decisions skip, the trees its `SpecTreeIndex` read, and the folders passed through
+    /// their summaries and summaries made (not part of the JSON; tests and profiles).
+    var specIndexUse: (found: Int, made: Int, skipped: Int, treesRead: Int, foldersPassed: Int, summariesMade: Int)?
 
     /// With `--explain`: how many decisions chose each action.
     public var actions: [String: Int]? {
@@ -306,7 +306,7 @@ public struct EventBuilder {
                         return gone.flatMap { classifier.classify($0)?.category == .specs ? $0 : nil }
                     }
                     index.save()
-                    report.specIndexUse = (index.found, index.made, index.skipped, index.trees?.treesRead ?? 0)
+                    report.specIndexUse = (index.found, index.made, index.skipped, index.trees?.treesRead ?? 0, index.foldersPassed, index.summariesMade)
                 }
                 report.decisions = decisions
                 report.finishedByProgress = explainer.finishedByProgress

@@ -17,6 +17,9 @@ public struct Classifier: Sendable {
     }
 
     private let rules: [Rule]
+    /// A hash of every rule (key and pattern, in order): a cache of what a path's category
+    /// made (`SpecIndex`'s folder summaries) is used only under the rules it was made with.
+    public let fingerprint: UInt64
     /// All rules' patterns, as lines over one byte pool; rule `order`'s lines are
     /// `lines[lineBounds[order]..<lineBounds[order + 1]]`.
     private let lines: [GlobLine]
@@ -60,6 +63,7 @@ public struct Classifier: Sendable {
             }
         }
         self.rules = rules
+        fingerprint = SpecIndex.hash(rules.map { $0.key + "\u{0}" + $0.glob.pattern }.joined(separator: "\u{1}"))
         self.lines = lines
         self.lineBounds = lineBounds
         self.pool = pool
