@@ -23,7 +23,7 @@ extension Explainer {
     mutating func writtenStraightIntoRecord(_ requirement: Requirement) -> Bool {
         guard writtenToRecordByHand(requirement) else { return false }
         if openWorkBeside(requirement) { return true }
-        let names = Self.recordNames(in: requirement.codeSpans.isEmpty ? recordSpans(of: requirement) : requirement.codeSpans)
+        let names = recordNames(of: requirement)
         guard !names.isEmpty else { return false }
         return !names.contains { inCode($0) }
     }
@@ -38,7 +38,7 @@ extension Explainer {
     /// request. A deployment spec naming keys that `src/config.py` already reads stays done.
     mutating func citedFilesHolding(_ requirement: Requirement, _ existing: [String]) -> [String] {
         guard !existing.isEmpty, writtenToRecordByHand(requirement), openWorkBeside(requirement) else { return existing }
-        let names = Self.recordNames(in: requirement.codeSpans.isEmpty ? recordSpans(of: requirement) : requirement.codeSpans)
+        let names = recordNames(of: requirement)
         guard !names.isEmpty else { return existing }
         let evidence = self.evidence(after: true)
         return existing.filter { path in
@@ -154,6 +154,12 @@ extension Explainer {
             guard rest.first == " " else { return false }
             return rest.drop { $0 == " " }.hasPrefix("[ ]")
         }
+    }
+
+    /// The code names a requirement of the record gives (`recordNames(in:)`), from its parsed
+    /// code spans or, when its parser keeps none, from its lines in the spec.
+    mutating func recordNames(of requirement: Requirement) -> [String] {
+        Self.recordNames(in: requirement.codeSpans.isEmpty ? recordSpans(of: requirement) : requirement.codeSpans)
     }
 
     /// The code spans written in a requirement's own text: its lines up to the next heading of
