@@ -11,6 +11,10 @@ extension AutodevCommand.Status {
         var commitsBehind: Int?
         var head: String?
         var loop: SyncState.Loop
+        /// How many pieces of work are pending.
+        var pendingCount: Int
+        /// The pending work in the order the next run takes it: all of it for `--json`, the
+        /// first ten for the text (`pendingCount` says how many there are).
         var pending: [WorkItem]
         var awaitingLLM: [String]
         var lastRun: RunRecord?
@@ -40,11 +44,21 @@ extension AutodevCommand.Status {
 
 extension AutodevCommand.Status.Report {
     /// Reads where the loop stands. Read-only: a corrupt state is reported, not set aside;
-    /// pending work comes from the queue in git (refs/autodev/queue).
-    static func gather(_ workspace: Workspace) throws -> Self {
+    /// pending work comes from the queue in git (refs/autodev/queue). `pendingLimit`: keep only
+    /// the first that many pieces of pending work, reading the queue a shard at a time (the
+    /// text shows ten; a queue of millions is not decoded whole for them).
+    static func gather(_ workspace: Workspace, pendingLimit: Int? = nil) throws -> Self {
         let repository = workspace.repository
         let store = workspace.store
-        var (state, warnings) = try workspace.currentState()
+        var state: SyncState, warnings: [String], pendingCount: Int
+        if let pendingLimit {
+            let summary = try workspace.pendingSummary(first: pendingLimit)
+            (state, warnings, pendingCount) = (summary.state, summary.warnings, summary.count)
+            state.pending = summary.first
+        } else {
+            (state, warnings) = try workspace.currentState()
+            pendingCount = state.pending.count
+        }
         if state.loop.state != .idle, state.loop.state != .shutdown, let pid = state.loop.pid, kill(pid, 0) != 0, errno == ESRCH {
             warnings.append("the sync that was \(state.loop.state.rawValue) (pid \(pid)) ended without finishing; the next sync redoes its work")
             state.loop.state = .idle
@@ -68,7 +82,7 @@ extension AutodevCommand.Status.Report {
         let (loadedMetrics, metricsWarning) = store.peekMetrics()
         warnings.append(contentsOf: unreadableRuns + (metricsWarning.map { [$0] } ?? []))
         return Self(checkpoint: checkpoint?.hex, commitsBehind: behind, head: head?.hex, loop: state.loop,
-                    pending: state.pending, awaitingLLM: state.awaitingLLM.values.sorted(),
+                    pendingCount: pendingCount, pending: state.pending, awaitingLLM: state.awaitingLLM.values.sorted(),
                     lastRun: runs.first { $0.id == state.lastRun } ?? runs.last, resultsBranch: branch, resultsTip: tip?.hex,
                     unmergedResultsCommits: unmerged, metrics: loadedMetrics,
                     failedValidation: (state.failedValidation ?? [:]).values.sorted { $0.subject < $1.subject },
@@ -93,7 +107,7 @@ extension AutodevCommand.Status.Report {
             out += "checkpoint: none yet (the first sync adopts what is at HEAD as the baseline; sync --backfill queues its open work)\n"
         }
         out += "loop: \(loop.state.rawValue)" + (loop.task.map { " (\($0))" } ?? "") + "\n"
-        out += "pending: \(pending.count) piece\(pending.count == 1 ? "" : "s") of work\n"
+        out += "pending: \(pendingCount) piece\(pendingCount == 1 ? "" : "s") of work\n"
         for item in pending.prefix(10) {
             out += "  \(item.action.rawValue) \(Terminal.safe(item.requirement.map { "\($0.key) (\($0.spec))" } ?? item.path))"
             if let wait = llmWaits[item.id] { out += ": waits, \(Terminal.safe(wait.reason))" }

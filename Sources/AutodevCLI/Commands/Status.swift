@@ -22,7 +22,7 @@ extension AutodevCommand {
 
         func run() throws {
             let workspace = try Workspace.open(global)
-            let report = try Report.gather(workspace)
+            let report = try Report.gather(workspace, pendingLimit: json ? nil : 10)
             if json {
                 Output.write(try JSONOutput.encode(report) + "\n")
                 return

@@ -13,6 +13,39 @@ extension Workspace {
         return (state, warnings)
     }
 
+    /// What `status` prints of the queue: the state, how many pieces of work are pending, and the
+    /// first `limit` of them in the order a run takes them. The shards are decoded one at a time
+    /// and only the first `limit` kept, so a queue of millions of pieces is never held whole; a
+    /// shard that cannot be read, or a count that disagrees with `meta.json`, falls back to
+    /// `currentState()` and its warning.
+    public func pendingSummary(first limit: Int) throws(AutodevError) -> (state: SyncState, count: Int, first: [WorkItem], warnings: [String]) {
+        var (state, warning) = store.peekState()
+        var warnings = warning.map { [$0] } ?? []
+        let origin = try applyQueue(to: &state, warnings: &warnings, lazily: true)
+        guard let shards = origin.shards else {
+            return (state, state.pending.count, Array(state.pending.prefix(limit)), warnings)
+        }
+        var first = Array(state.pending.prefix(limit))
+        var decoded = 0
+        for id in shards.values {
+            guard let items = try? CarriedWork.decodeShard(id, in: repository) else {
+                let (full, fullWarnings) = try currentState()
+                return (full, full.pending.count, Array(full.pending.prefix(limit)), fullWarnings)
+            }
+            decoded += items.count
+            for item in items where first.count < limit || WorkQueue.runsBefore(item, first[first.count - 1]) {
+                let at = first.firstIndex { WorkQueue.runsBefore(item, $0) } ?? first.count
+                first.insert(item, at: at)
+                if first.count > limit { first.removeLast() }
+            }
+        }
+        guard decoded == origin.shardedCount else {
+            let (full, fullWarnings) = try currentState()
+            return (full, full.pending.count, Array(full.pending.prefix(limit)), fullWarnings)
+        }
+        return (state, decoded + state.pending.count, first, warnings)
+    }
+
     /// Makes the queue in git the state's pending work and awaiting requests (state.json only
     /// caches them). No queue ref yet: state.json's are kept (an older autodev kept them there).
     /// An awaiting request whose file is gone is queued again, first in line.

@@ -27,6 +27,37 @@ import Testing
         ((try? FileManager.default.contentsOfDirectory(atPath: fixture.path + "/.auto-dev/loop/pending")) ?? []).sorted()
     }
 
+    /// `status` (text) reads the queue a shard at a time and keeps the first ten: its count and
+    /// its ten lines are those of `status --json`, which lists every piece; also when requests
+    /// whose files are gone are queued again beside the shards.
+    @Test(arguments: [false, true])
+    func statusTextCountsEveryPieceAndListsTheFirstTenInRunOrder(requestsLost: Bool) throws {
+        let fixture = try SyncCommandTests.project()
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        try fixture.write("tests/test_api.py", "def test_lists_users():\n    pass\n\ndef test_adds_users():\n    pass\n\ndef test_drops_users():\n    pass\n")
+        try fixture.commit("Add tests")
+        #expect(try SyncCommandTests.sync(fixture).status == 0)
+        try fixture.write("specs/002-many/spec.md", Self.spec(90))
+        try fixture.commit("Specify many things")
+        let run = try SyncCommandTests.sync(fixture, [], environment: Self.limits)
+        #expect(run.status == 0, "\(run.stderr)")
+        if requestsLost { try FileManager.default.removeItem(atPath: fixture.path + "/.auto-dev/loop/pending") }
+        let pending = try #require(try Self.status(fixture)["pending"] as? [[String: Any]])
+        #expect(pending.count == (requestsLost ? 43 : 40))
+        let text = try AutodevBinary.run(["status"], in: fixture.path)
+        #expect(text.status == 0, "\(text.stderr)")
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("pending: \(pending.count) pieces of work"), "\(text.stdout)")
+        let start = try #require(lines.firstIndex { $0.hasPrefix("pending: ") })
+        let listed = Array(lines[(start + 1)...].prefix { $0.hasPrefix("  ") })
+        let expected = pending.prefix(10).map { item -> String in
+            let requirement = item["requirement"] as? [String: Any]
+            let subject = requirement.map { "\($0["key"] ?? "") (\($0["spec"] ?? ""))" } ?? "\(item["path"] ?? "")"
+            return "  \(item["action"] ?? "") \(subject)"
+        }
+        #expect(listed == expected, "\(text.stdout)")
+    }
+
     /// Three requests written out for an LLM (new tests without code), then a 60-requirement spec
     /// of which a run with `max_events_per_run = 50` leaves 10 pending; then `.auto-dev/` is lost.
     @Test(arguments: ["remove .auto-dev", "corrupt state.json"])
