@@ -22,10 +22,11 @@
 extension NotCodeWork {
     // MARK: Checks whose verb comes last
 
-    /// Final predicates that check or run (Japanese, Korean).
+    /// Final predicates that check or run (Japanese, Korean). A bare Japanese noun ending
+    /// (`…の動作確認`, `…検証`) is `japaneseCheckEnding`'s, read after the structure.
     static let finalChecksCJK = [
-        "確認する", "確認します", "確認", "検証する", "検証します", "検証", "照合する", "照合します", "突き合わせる", "点検する",
-        "実行する", "実行します", "動作確認", "洗い出す", "洗い出します", "調査する", "調べる",
+        "確認する", "確認します", "検証する", "検証します", "照合する", "照合します", "突き合わせる", "点検する",
+        "実行する", "実行します", "洗い出す", "洗い出します", "調査する", "調べる",
         "확인한다", "확인합니다", "확인하기", "확인", "검증한다", "검증합니다", "검증", "실행한다", "실행합니다", "점검한다",
     ]
     /// Final infinitives that check or run (German tasks are written verb-last).

@@ -78,6 +78,46 @@ import Testing
         #expect(decided["Task 2.2"]?.rule == "task-not-code", "\(decided["Task 2.2"].map { "\($0)" } ?? "none")")
     }
 
+    /// A ticked task that names several code files, one of which a later rewrite deletes: its
+    /// work lives on in the others, nothing to restore. A ticked task whose only file goes, and an
+    /// open task, still ask for the link.
+    @Test func aTickedTaskWhoseOtherFilesLiveOnLosesNothingWhenARewriteDeletesOne() throws {
+        let fixture = try GitFixture()
+        try fixture.write("go.mod", "module example.com/tool\n")
+        try fixture.write("internal/cli/workflow.go", "package cli\n\nfunc workflow() error { return nil }\n")
+        try fixture.write("internal/cli/full.go", "package cli\n\nfunc full() error { return nil }\n")
+        try fixture.write("internal/cli/implement.go", "package cli\n\nfunc implement() error { return nil }\n")
+        try fixture.write("internal/cli/status.go", "package cli\n\nfunc status() error { return nil }\n")
+        try fixture.write("internal/cli/legacy.go", "package cli\n\nfunc legacy() error { return nil }\n")
+        try fixture.write("specs/003-timeout/tasks.md", """
+            # Tasks: Command timeout
+
+            ## Phase 3: User Story 3
+
+            - [X] T022 [US3] Add CLI error handling for TimeoutError with exit code 5 in relevant CLI commands (internal/cli/workflow.go, full.go, implement.go, etc.)
+            - [X] T023 [US3] Print the status line in internal/cli/legacy.go
+            - [ ] T024 [US3] Show the timeout in internal/cli/status.go and internal/cli/full.go
+            """)
+        let base = try fixture.commit("timeout feature")
+        try fixture.remove("internal/cli/workflow.go")
+        try fixture.remove("internal/cli/legacy.go")
+        try fixture.remove("internal/cli/status.go")
+        try fixture.write("internal/cli/run.go", "package cli\n\nfunc run() error { return nil }\n")
+        let head = try fixture.commit("rewrite the CLI around run")
+        let result = try AutodevBinary.run(["diff-events", "--explain", "--json", "\(base)..\(head)"], in: fixture.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try DiffEventsCommandTests.json(result)
+        var byKey: [String: (String, String)] = [:]
+        for decision in try #require(object["decisions"] as? [[String: Any]]) {
+            guard let requirement = decision["requirement"] as? [String: Any], let key = requirement["key"] as? String else { continue }
+            byKey[key] = (decision["rule"] as! String, decision["reason"] as! String)
+        }
+        #expect(byKey["T022"]?.0 == "deleted-link-not-work", "\(byKey["T022"].map { "\($0)" } ?? "none")")
+        #expect(byKey["T022"]?.1.contains("internal/cli/full.go") == true, "\(byKey["T022"]?.1 ?? "")")
+        #expect(byKey["T023"]?.0 == "code-breaks-link", "\(byKey["T023"].map { "\($0)" } ?? "none")")
+        #expect(byKey["T024"]?.0 == "code-breaks-link", "\(byKey["T024"].map { "\($0)" } ?? "none")")
+    }
+
     @Test func aGermanVerbLastCheckIsAChecksStepAndItsChangeStaysWork() throws {
         let fixture = try Self.rustProject()
         let decided = try Self.decide(fixture, "openspec/changes/ablauf/tasks.md", """
