@@ -40,7 +40,10 @@ extension Explainer {
         guard requirement.kind == .task, requirement.isTicked else { return nil }
         let now = evidence(after: true)
         var alive: [String] = []
-        for path in requirement.paths where path != gone && !path.hasSuffix("/") {
+        // Its whole text, not only its title's paths: a long title is cut before its last names.
+        var named = requirement.paths
+        for path in TextScan.pathMentions(requirement.text) where !named.contains(path) { named.append(path) }
+        for path in named where path != gone && !path.hasSuffix("/") {
             switch now.resolve(path, near: requirement.spec) {
             case .exact(let found), .found(let found):
                 alive.append(found)
