@@ -81,6 +81,25 @@ extension NotCodeWork {
             .contains(where: lower.contains)
     }
 
+    /// Whether the text under a task's title (its steps) asks for a change in a verb-final
+    /// language: a change stem with a verb form after it (`…を追加する`, `…を公開する`, `…を追加し、`)
+    /// or "make it so that" (`…されるようにする`).
+    static func stepsBuild(_ requirement: Requirement) -> Bool {
+        var body = Substring(requirement.text)
+        if let range = body.firstRange(of: requirement.title) { body = body[range.upperBound...] }
+        guard !body.isEmpty else { return false }
+        if ["ようにする", "ようにします", "도록 한다", "도록 합니다"].contains(where: { body.contains($0) }) { return true }
+        for stem in changeStemsCJK + ["公開", "定義", "公开"] {
+            var rest = body
+            while let range = rest.firstRange(of: stem) {
+                let after = rest[range.upperBound...]
+                if ["する", "します", "し、", "して", "하고", "한다", "합니다"].contains(where: { after.hasPrefix($0) }) { return true }
+                rest = after
+            }
+        }
+        return false
+    }
+
     /// German change infinitives (a verb-last task that names one of them asks for a change).
     static let germanChanges: Set<String> = ["hinzufügen", "ändern", "anpassen", "beheben", "implementieren", "erstellen", "entfernen",
                                              "korrigieren", "ergänzen", "umbauen", "einführen"]

@@ -120,7 +120,10 @@ enum NotCodeWork {
         // Under a heading about tests or coverage, confirming a behaviour is writing its test
         // (`## 3. 契約カバレッジ` over `…を保持することを確認する`), unless it checks the change's
         // own scope (`…がこの change に入っていないことを確認する`).
-        let verbFinal = !(requirement.section.map(testingHeading) ?? false) || checksOwnScope(requirement.title)
+        // Steps under the title that build something (a Kiro task's bullets: `…が反映されるようにする`,
+        // `…を最小限公開する`) make it code work whatever its title's final verb.
+        let verbFinal = (!(requirement.section.map(testingHeading) ?? false) || checksOwnScope(requirement.title))
+            && !stepsBuild(requirement)
         if let own = reason(title: requirement.title, paths: requirement.paths, codeSpans: requirement.codeSpans, verbFinal: verbFinal) {
             return own
         }

@@ -118,6 +118,32 @@ import Testing
         #expect(byKey["T024"]?.0 == "code-breaks-link", "\(byKey["T024"].map { "\($0)" } ?? "none")")
     }
 
+    /// A Kiro task whose title checks (`…の統合を検証する`) but whose steps build something
+    /// (`…が反映されるようにする`) is code work; one whose steps only confirm stays a check; and a
+    /// parent's final check verb does not make its numbered steps checks.
+    @Test func aKiroTaskWhoseStepsBuildIsCodeWhateverItsTitlesFinalVerb() throws {
+        let fixture = try Self.rustProject()
+        let decided = try Self.decide(fixture, ".kiro/specs/membership/tasks.md", """
+            # 実装計画
+
+            - [ ] 5. 境界を検証する
+            - [ ] 5.1 到達性の変化を扱うテストを追加する
+              - _Requirements: 1.1_
+
+            - [ ] 6. coordinator と snapshot の統合を検証する
+              - 到達性の変化が status の遷移に反映されるようにする。
+              - snapshot が到達性を保持することを確認する。
+              - _Requirements: 1.2_
+
+            - [ ] 7. 隣接 spec の範囲を取り込んでいないことを検証する
+              - gossip の実装をこの機能に含めていないことを確認する。
+              - _Requirements: 1.3_
+            """)
+        #expect(decided["Task 5.1"]?.action == "newImplementation", "\(decided["Task 5.1"].map { "\($0)" } ?? "none")")
+        #expect(decided["Task 6"]?.action == "newImplementation", "\(decided["Task 6"].map { "\($0)" } ?? "none")")
+        #expect(decided["Task 7"]?.rule == "task-not-code", "\(decided["Task 7"].map { "\($0)" } ?? "none")")
+    }
+
     @Test func aGermanVerbLastCheckIsAChecksStepAndItsChangeStaysWork() throws {
         let fixture = try Self.rustProject()
         let decided = try Self.decide(fixture, "openspec/changes/ablauf/tasks.md", """
