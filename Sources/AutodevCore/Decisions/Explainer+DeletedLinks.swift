@@ -29,6 +29,35 @@ extension Explainer {
         return nil
     }
 
+    /// Why deleting `gone` lost nothing of a ticked task that names other code files still in
+    /// the tree, or nil: the task was done and its work lives on in them; a later change (a
+    /// refactor that merged or split files) removed one of the files it touched. Issue 21's
+    /// sixth fresh replay: a Go CLI's ticked "CLI error handling … (internal/cli/workflow.go,
+    /// full.go, implement.go, etc.)" became "update the implementation" when a 210-file rewrite
+    /// of the CLI deleted workflow.go while full.go and implement.go stayed. A ticked task whose
+    /// only file went, and an open one, still count as a lost link.
+    mutating func tickedTaskLivesOn(_ requirement: Requirement, gone: String) -> String? {
+        guard requirement.kind == .task, requirement.isTicked else { return nil }
+        let now = evidence(after: true)
+        var alive: [String] = []
+        // Its whole text, not only its title's paths: a long title is cut before its last names.
+        var named = requirement.paths
+        for path in TextScan.pathMentions(requirement.text) where !named.contains(path) { named.append(path) }
+        for path in named where path != gone && !path.hasSuffix("/") {
+            switch now.resolve(path, near: requirement.spec) {
+            case .exact(let found), .found(let found):
+                alive.append(found)
+            case .ambiguous(let paths):
+                if let first = paths.sorted().first { alive.append(first) }
+            case .missing:
+                break
+            }
+        }
+        alive = alive.filter { $0 != gone && classifier.classify($0)?.category == .code }
+        guard !alive.isEmpty else { return nil }
+        return "its task is ticked and the other code files it names live on (\(Self.listed(Array(alive.prefix(3))))): the work was done; a later change removed one of its files"
+    }
+
     /// A test by its place or name in any language, also where the project's globs do not list
     /// it (`tests/github_templates/bug_report_test.sh`, `test/e2e.bats`): under a `tests`/`test`
     /// folder, or named `test_*`, `*_test.*`, `*.test.*`, `*.spec.*`, `*.bats`.

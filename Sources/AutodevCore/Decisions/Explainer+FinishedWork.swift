@@ -40,7 +40,10 @@ extension Explainer {
         let index = scopeIndex(of: requirement, in: snapshot)
         // The parent's title says what kind of work it is; its code spans include its steps'.
         guard let parent = index.requirements.first(where: { $0.key == parentKey && $0.spec == requirement.spec }),
-              let why = NotCodeWork.reason(title: parent.title, paths: TextScan.pathMentions(parent.title), codeSpans: []) else { return nil }
+              // A parent's final check verb (`5. 境界を検証する`) does not make its steps checks: they
+              // may build what it verifies.
+              let why = NotCodeWork.reason(title: parent.title, paths: TextScan.pathMentions(parent.title), codeSpans: [], verbFinal: false)
+        else { return nil }
         return "a step of \(parentKey), which is \(why)"
     }
 

@@ -334,7 +334,8 @@ struct Explainer {
                             // A finished story's link to a file deleted since (a migration) is
                             // history, not a request to restore it.
                             facts.staleLink = finishedDocument(requirement)
-                            facts.linkSurvives = facts.staleLink == nil ? (moduleLivesOn(gone) ?? linkSurvives(gone) ?? featureRemoved(requirement)) : nil
+                            facts.linkSurvives = facts.staleLink == nil
+                                ? (moduleLivesOn(gone) ?? linkSurvives(gone) ?? featureRemoved(requirement) ?? tickedTaskLivesOn(requirement, gone: gone)) : nil
                             facts.brokenLink = requirement.key
                             var decision = makeDecision(event.id, facts, requirement: requirement,
                                                         change: RequirementChange(kind: .unchanged, before: requirement, after: requirement),

@@ -28,6 +28,10 @@ extension NotCodeWork {
         } else if let colon = trimmed.firstIndex(where: { $0 == ":" || $0 == "\u{FF1A}" }),
                   commands.contains(where: { trimmed[trimmed.index(after: colon)...].drop(while: \.isWhitespace).hasPrefix($0) }) {
             opening = trimmed[..<colon]
+        } else if let lead = instrumentLead(trimmed, commands) {
+            // Or it is the instrument of a short lead-in (`Validate with \`openspec validate
+            // --strict\``, `Mit \`cargo fmt --check\` prüfen`, `使用 \`go vet ./...\` 检查`).
+            opening = lead
         } else if scratch != nil {
             opening = trimmed
         } else {
@@ -72,6 +76,36 @@ extension NotCodeWork {
             return "\(Kind.checks.rawValue): it runs a command (“\(command.prefix(60))”) and asks for no change to code"
         }
         return "\(Kind.checks.rawValue): its output goes to a scratch folder (\(scratch!)), not into the repository"
+    }
+
+    /// Words right before a command that make it the instrument of the task's verb (`Validate
+    /// with \`…\``, `Lint using \`…\``, `Validar con \`…\``, `Valider avec \`…\``, `Mit \`…\` prüfen`).
+    static let instrumentWords: Set<String> = ["with", "using", "via", "con", "usando", "mediante", "avec", "mit"]
+    /// The same before a command in Chinese (`使用 \`…\` 验证`, `通过 \`…\` 检查`).
+    static let instrumentCJK: Set<String> = ["使用", "用", "通过", "通過", "透過", "利用", "借助"]
+    /// Verbs whose object is replaced by the command: `Replace the loop with \`find . -name\`` writes code.
+    static let replaceVerbs: Set<String> = ["replace", "substitute", "swap", "reemplazar", "sustituir", "remplacer", "ersetzen"]
+
+    /// The lead-in of a task whose command is the instrument of a short verb phrase: the words
+    /// before the command end on an instrument word (`with`, `con`, `avec`, `mit`, `使用`), at most
+    /// three words come before that word, and at most three follow the command (`Mit \`…\`
+    /// prüfen`, `… before merging`). Nil when the command is not built that way.
+    static func instrumentLead(_ title: Substring, _ commands: [String]) -> Substring? {
+        guard let first = commands.first(where: { title.contains($0) }), let range = title.firstRange(of: first) else { return nil }
+        let before = title[..<range.lowerBound]
+        var after = String(title[range.upperBound...])
+        for command in commands { after = after.replacing(command, with: " ") }
+        guard latinWords(after.lowercased()).split(separator: " ").count <= 3 else { return nil }
+        let beforeText = String(before).lowercased().trimmingSpaces()
+        if instrumentCJK.contains(beforeText) {
+            return after.contains(where: \.isLetter) ? before : nil
+        }
+        let words = latinWords(beforeText).split(separator: " ").map(String.init)
+        guard let last = words.last, instrumentWords.contains(last) else { return nil }
+        let lead = words.dropLast()
+        guard lead.count <= 3, !(lead.isEmpty && !after.contains(where: \.isLetter)) else { return nil }
+        if let verb = lead.first, replaceVerbs.contains(verb) { return nil }
+        return before
     }
 
     /// Words that join a second request to a check (`… or fix`, `o corregir`, `oder beheben`).

@@ -29,6 +29,7 @@ enum NotCodeWork {
         case release = "release or deployment"
         case process = "process or coordination"
         case planning = "planning or writing specs"
+        case scope = "a limit on the change's scope"
     }
 
     /// Phrases that open a task title that writes no code (Latin: a whole-word prefix; CJK: a prefix).
@@ -116,7 +117,16 @@ enum NotCodeWork {
     /// Why a task is not code work, or nil when it is (or may be) code.
     public static func reason(_ requirement: Requirement) -> String? {
         guard requirement.kind == .task else { return requirementReason(requirement) }
-        if let own = reason(title: requirement.title, paths: requirement.paths, codeSpans: requirement.codeSpans) { return own }
+        // Under a heading about tests or coverage, confirming a behaviour is writing its test
+        // (`## 3. 契約カバレッジ` over `…を保持することを確認する`), unless it checks the change's
+        // own scope (`…がこの change に入っていないことを確認する`).
+        // Steps under the title that build something (a Kiro task's bullets: `…が反映されるようにする`,
+        // `…を最小限公開する`) make it code work whatever its title's final verb.
+        let verbFinal = (!(requirement.section.map(testingHeading) ?? false) || checksOwnScope(requirement.title))
+            && !stepsBuild(requirement)
+        if let own = reason(title: requirement.title, paths: requirement.paths, codeSpans: requirement.codeSpans, verbFinal: verbFinal) {
+            return own
+        }
         if let structural = structuralReason(requirement) { return structural }
         guard let section = requirement.section else { return nil }
         return sectionReason(title: requirement.title, paths: requirement.paths, codeSpans: requirement.codeSpans, section: section)
@@ -182,7 +192,7 @@ enum NotCodeWork {
         paths.contains(where: { !isDocument($0) }) || codeSpans.contains(where: isSymbol) || bareSymbol(in: title)
     }
 
-    static func reason(title: String, paths: [String], codeSpans: [String]) -> String? {
+    static func reason(title: String, paths: [String], codeSpans: [String], verbFinal: Bool = true) -> String? {
         let phrase = Self.phrase(title)
         let latin = " " + Self.latinWords(phrase) + " "
         // 0. Running a command or checking code that exists is not changing code, whatever it
@@ -191,6 +201,15 @@ enum NotCodeWork {
         // asks for a change (`Verify … and fix`, `確認…並修正`).
         if let (word, running) = checkOpening(latin, phrase), running || !asksForChange(latin, phrase) {
             return "\(Kind.checks.rawValue) (“\(word)”): it \(running ? "runs a command" : "checks what exists") and asks for no change to code"
+        }
+        // The same check with its verb last (`…ことを確認する`, `…를 검증한다`, `… abgleichen`), and
+        // a negated change that only bounds the change (`Avoid adding …`, `…は追加しない`):
+        // NotCodeWork+VerbFinal.swift.
+        if verbFinal, let word = verbFinalCheck(title: title, phrase: phrase) {
+            return "\(Kind.checks.rawValue) (“\(word)”): its final verb checks or runs, and it asks for no change to code"
+        }
+        if let words = scopeLimit(title: title, latin: latin, phrase: phrase) {
+            return "\(Kind.scope.rawValue) (“\(words)”): it bounds the other tasks' work and asks for nothing to be written"
         }
         // A command line to run, or a step that works in /tmp (NotCodeWork+Commands.swift).
         if let why = commandStep(title: title, paths: paths, codeSpans: codeSpans) { return why }
