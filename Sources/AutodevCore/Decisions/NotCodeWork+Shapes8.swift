@@ -139,6 +139,11 @@ extension NotCodeWork {
                                "跳过", "略过", "跳過", "记录", "記錄", "注明", "说明", "說明", "标注", "推迟", "スキップ", "記載", "記録",
                                "メモ", "건너뛰", "기록"]
 
+    /// Nouns of a step of the plan itself (`skip the job`, `omitir la tarea`, `跳过该任务`).
+    static let stepNouns = ["step", "task", "job", "paso", "tarea", "trabajo", "étape", "tâche", "schritt", "aufgabe", "шаг", "задачу",
+                            "задача", "步骤", "任务", "任務", "步驟", "ジョブ", "タスク", "ステップ", "작업", "단계"]
+    static let documentNounsCJK = ["文档", "文件中", "说明", "ドキュメント", "문서"]
+
     /// The main clause of a conditional title (`If CI is not available, skip …` → `skip …`), or nil.
     static func mainClause(_ phrase: String) -> String? {
         let latin = " " + latinWords(phrase) + " "
@@ -167,6 +172,11 @@ extension NotCodeWork {
         // A main clause that also writes code (`skip the cache and load from disk`) is code work.
         let words = latin.split(separator: " ").map(String.init)
         if (TaskIntent.creating + codeVerbs).contains(where: { v in cjk(v) ? main.contains(v) : words.contains(v) }) { return nil }
+        // What it skips or notes is the step itself or goes into a document (`skip the job`, `note
+        // it in the README`); `If the upload is empty, skip it and record a warning` is code behaviour.
+        let documented = TextScan.pathMentions(main).contains(where: isDocument) || words.contains("readme")
+            || objectMatch(latin, main)?.0 == .documentation || documentNounsCJK.contains(where: main.contains)
+        guard documented || stepNouns.contains(where: { cjk($0) ? main.contains($0) : words.contains($0) }) else { return nil }
         return "\(Kind.process.rawValue): a step for when its condition holds, and what it does then is to “\(verb)”"
     }
 }
