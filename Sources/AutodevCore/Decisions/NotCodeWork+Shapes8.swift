@@ -109,10 +109,14 @@ extension NotCodeWork {
         let spans = requirement.codeSpans.filter { title.contains($0) && isSymbol($0) && TextScan.pathToken(Substring($0)) == nil }
         guard spans.isEmpty, !bareSymbol(in: title), named.allSatisfy(isTestMaterial) else { return nil }
         let testing = manualTestWords.contains { contains(latin, phrase, $0) || phrase.contains($0) && $0.unicodeScalars.first!.value >= 0x2E80 }
-        // Its own title: testing by hand, and it runs test files rather than changing code.
-        if !named.isEmpty, manualTesting(latin, phrase) || headMatch(latin, phrase)?.0 == .manualTesting,
+        // Its own title: testing by hand, and the test files its title names are what it runs
+        // (`Manual smoke test: run tests/smoke.spec.ts by hand`). Paths of its steps do not count:
+        // `Manual Pattern Labeling Workflow` over `Create labeling script scripts/label.py` builds a tool.
+        let titleNamed = TextScan.pathMentions(title).filter { !isDocument($0) }
+        if !titleNamed.isEmpty, titleNamed.allSatisfy(Explainer.looksLikeTest),
+           manualTesting(latin, phrase) || headMatch(latin, phrase)?.0 == .manualTesting,
            !changeVerbs.filter({ !TaskIntent.creating.contains($0) }).contains(where: { contains(latin, phrase, $0) }) {
-            return "\(Kind.manualTesting.rawValue): it runs \(named.prefix(2).joined(separator: ", ")) by hand"
+            return "\(Kind.manualTesting.rawValue): it runs \(titleNamed.prefix(2).joined(separator: ", ")) by hand"
         }
         guard testing, let heading = requirement.headings.last(where: { heading in
             let text = Self.phrase(heading)

@@ -204,8 +204,8 @@ import Testing
 
     /// In a phase about testing by hand, creating the test file or the script the person runs
     /// is part of that manual test, and a manual smoke test that names the test file it runs by
-    /// hand is one; a code task in the same phase, and creating a test file in a phase that
-    /// writes code, stay work.
+    /// hand is one; a code task in the same phase, creating a test file in a phase that writes
+    /// code, and a manual workflow that builds a tool (a script it names, not a test file) stay work.
     @Test func theMaterialOfAManualTestIsNotCode() throws {
         let decided = try Self.decide([
             "specs/021-export/tasks.md": """
@@ -238,13 +238,14 @@ import Testing
                 - [ ] T-2626 Manual smoke test: run tests/smoke.spec.ts by hand
                 - [ ] T-2627 Prueba manual de humo: ejecutar tests/smoke.spec.ts a mano
                 - [ ] T-2628 手动冒烟测试：手动运行 tests/smoke.spec.ts
+                - [ ] T-2629 Manual labelling workflow: a labelling script `scripts/label_rows.py` that shows each row and saves its label
                 """,
         ])
         let lines = decided.joined(separator: "\n")
         for key in ["T060", "T061", "T062", "T070", "T080", "Task T-2626", "Task T-2627", "Task T-2628"] {
             #expect(decided.contains("skip \(key) [task-not-code]"), "\(key): \(lines)")
         }
-        for key in ["T030", "T031", "T063", "Task T-2620"] {
+        for key in ["T030", "T031", "T063", "Task T-2620", "Task T-2629"] {
             #expect(decided.contains("newImplementation \(key) [requirement-added]"), "\(key): \(lines)")
         }
     }
