@@ -32,6 +32,9 @@ struct DecisionFacts: Sendable, Equatable {
     public var notARequirement: String?
     /// A rename that kept the text.
     public var textUnchanged = false
+    /// Its heading now says it did not change (`(Unchanged)`, `（不变）`) and its reworded text
+    /// cites the same paths and names: the note and what it cites.
+    public var markedUnchanged: String?
     public var previousKey: String?
     /// Linked paths that exist at the end of the range.
     public var implementation: [String] = []
@@ -205,6 +208,9 @@ enum DecisionRules {
         DecisionRule(id: "requirement-renamed", action: .skip,
                      applies: { $0.requirementChange == .renamed && $0.textUnchanged },
                      reason: { "renamed from \($0.previousKey ?? "?"); text unchanged" }),
+        DecisionRule(id: "requirement-marked-unchanged", action: .skip,
+                     applies: { ($0.requirementChange == .changed || $0.requirementChange == .renamed) && $0.markedUnchanged != nil },
+                     reason: { "its heading says it did not change (\($0.markedUnchanged ?? "")): its text was reworded, not changed" }),
         DecisionRule(id: "requirement-copied", action: .skip,
                      applies: { $0.requirementChange != nil && $0.requirementChange != .removed && $0.copyOf != nil },
                      reason: { "the same requirement as \($0.copyOf ?? "?") (equal text once case, punctuation and ids are set aside): its history and implementation are that one's, not new work" }),

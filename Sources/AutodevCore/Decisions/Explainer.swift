@@ -231,6 +231,7 @@ struct Explainer {
             facts.notARequirement = notARequirement(requirement, in: side)
             facts.textUnchanged = change.textUnchanged
             facts.previousKey = change.kind == .renamed ? change.before?.key : nil
+            facts.markedUnchanged = Self.markedUnchanged(change)
             // An open task added after adoption names the files it is about to change, which
             // exist before the work is done (as a work package's owned files do): they are no
             // sign of implementation. At adoption or a backfill the files at HEAD are; and a
@@ -248,6 +249,11 @@ struct Explainer {
                 if facts.removal == nil, change.kind != .removed {
                     shownAlongside = symbolEvidence(of: requirement, change: change.kind, cited: cited, facts: &facts)
                 }
+            }
+            // A task that extends another by its id (`Extend T204 with \`--include\``) is that task's code work.
+            if requirement.kind == .task, change.kind == .added, facts.finished == nil, facts.removal == nil,
+               facts.missingSymbols == nil, facts.implementedBy == nil, shownAlongside == nil {
+                extensionEvidence(of: requirement, facts: &facts)
             }
             let removalPending = if case .pending = facts.removal { true } else { false }
             if change.kind != .removed && facts.finished == nil && facts.missingSymbols == nil && !removalPending {

@@ -17,6 +17,8 @@ extension NotCodeWork {
     static let bookkeepingWords: Set<String> = [
         "commit", "commits", "push", "propagate", "propagation", "housekeeping", "bookkeeping", "closeout", "wrap-up",
         "handoff", "hand-off", "release", "propagar", "propagación", "cierre", "clôture", "abschluss", "übergabe",
+        // Russian (Cyrillic reads as words): commit, push.
+        "закоммитить", "коммит", "коммиты", "запушить", "пуш",
     ]
     /// Cleaning up is often code (dead code removed): it makes a bookkeeping section only beside
     /// one of the words above (`Commit y limpieza`, `Cleanup and push`).
@@ -24,13 +26,15 @@ extension NotCodeWork {
     /// Words that may surround them (`final commit`, `Commit and push`, `commit de los cambios`).
     static let bookkeepingFiller: Set<String> = [
         "the", "final", "changes", "all", "de", "los", "las", "del", "la", "cambios", "des", "les", "finale", "der", "die",
-        "das", "änderungen", "phase", "fase", "step", "paso", "étape", "schritt",
+        "das", "änderungen", "phase", "fase", "step", "paso", "étape", "schritt", "изменения", "все", "отправить",
     ]
     /// CJK bookkeeping words (`提交`, commit; `推送`, push; `收尾`, wrap up), and cleaning up (`清理`).
-    static let bookkeepingCJK = ["提交", "推送", "收尾", "发布", "發布", "コミット", "プッシュ", "リリース"]
+    static let bookkeepingCJK = ["提交", "推送", "收尾", "发布", "發布", "コミット", "プッシュ", "リリース", "커밋", "푸시"]
     static let cleanupCJK = ["清理", "後片付け", "クリーンアップ"]
     /// CJK filler between them (`提交与推送`, `提交并清理`).
-    static let bookkeepingCJKFiller = ["并", "並", "代码", "代碼", "变更", "變更", "最终", "最終"]
+    static let bookkeepingCJKFiller = ["并", "並", "代码", "代碼", "变更", "變更", "最终", "最終", "更改", "改动", "所有", "的",
+                                       // Japanese particles and verb endings, Korean nouns and endings.
+                                       "変更", "を", "して", "する", "し", "すべて", "변경", "사항", "및", "하기", "모든"]
 
     /// Whether a heading is a bookkeeping section: its last part (after outline ids like `M6 —`
     /// and parentheticals like `(Gate 5)`) is nothing but bookkeeping words.

@@ -205,6 +205,7 @@ extension NotCodeWork {
             return why
         }
         if let why = leavesNoCode(requirement) { return why }
+        if let why = manualTestMaterial(requirement) { return why }
         if let word = deliverableEnding(requirement) {
             return "\(Kind.documentation.rawValue): its deliverable is “\(word)”, for people, and it names no code"
         }

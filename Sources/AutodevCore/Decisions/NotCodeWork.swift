@@ -224,6 +224,12 @@ enum NotCodeWork {
         // A Spec Kit quality gate (`Gate 3 browser smoke for PR A`) and a step that only locates
         // code (`Find lines ~153-158`): a checkpoint and a pointer, whatever they name.
         if let word = gateCheckpoint(phrase) { return "\(Kind.checks.rawValue): a quality gate (“\(word) N”), a checkpoint, not code" }
+        // `Final Checkpoint - Ensure all tests pass`, `Punto de control final`, `最终检查点`.
+        if let noun = checkpointHead(phrase) { return "\(Kind.checks.rawValue): a checkpoint (“\(noun)”), where the work is checked, not code" }
+        // A title made of bookkeeping words only (`Commit and push the changes`, `提交并推送更改`).
+        if let why = bookkeepingTitle(title: title, paths: paths, codeSpans: codeSpans) { return why }
+        // A step for when a condition holds that skips or notes (`If CI is not available, skip …`).
+        if let why = conditionalProcess(title: title, codeSpans: codeSpans) { return why }
         if let verb = locatorStep(title) { return "a step that only locates code (“\(verb) … line”), part of its parent task" }
         if let label = field(phrase) ?? fieldLabelOnly(title: title, phrase: phrase) {
             return "a field of its section (“\(label):”), not a step"
@@ -495,9 +501,10 @@ enum NotCodeWork {
     /// A word for "by hand" with a word for testing or checking, anywhere in the phrase:
     /// `Test the export manually`, `Pruebas de login a mano`, `登录流程人工验证`.
     static func manualTesting(_ latin: String, _ phrase: String) -> Bool {
-        let byHand = ["manually", "manualmente", "manual", "manuales", "manuell", "manuelle", "manuellen", "manuellement", "by hand", "a mano", "à la main"]
+        let byHand = ["manually", "manualmente", "manual", "manuales", "manuell", "manuelle", "manuellen", "manuellement", "by hand", "a mano", "à la main",
+                      "вручную", "ручное", "ручная", "ручной", "ручную"]
         let testing = ["test", "prueb", "prob", "valid", "verif", "check", "comprob", "qa", "e2e", "end-to-end", "smoke", "prüf",
-                       "vérif", "essai"]
+                       "vérif", "essai", "провер", "тест"]
         if byHand.contains(where: { latin.contains(" " + $0 + " ") }) {
             let words = latin.split(separator: " ")
             if words.contains(where: { word in testing.contains { word.hasPrefix($0) } }) { return true }

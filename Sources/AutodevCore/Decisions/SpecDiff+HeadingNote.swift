@@ -14,6 +14,26 @@ extension SpecDiff {
     enum HeadingNote {
         /// Words an author puts before a heading to say it is new (`New Config File Key`).
         static let newMarkers = ["new", "nuevo", "nueva", "nouveau", "nouvelle", "neu", "neue", "neuer", "novo", "nova"]
+        /// The same before a heading written without a space (`新增导出设置`, `新しいエクスポート設定`,
+        /// `신규 내보내기 설정`), and Russian's, which takes one (`Новые настройки экспорта`).
+        static let newMarkersCJK = ["新增", "新的", "新建", "新規", "新しい", "新たな", "신규", "새로운"]
+        static let newMarkersCyrillic = ["новый", "новая", "новое", "новые"]
+
+        /// Notes that say a section did not change (`(Unchanged)`, `(sin cambios)`, `（不变）`).
+        static let unchangedNotes = [
+            "unchanged", "no change", "no changes", "not changed", "sin cambios", "sin cambio", "inchangé", "inchangée", "inchangés",
+            "sans changement", "unverändert", "keine änderung", "keine änderungen", "sem alterações", "sem alteração", "inalterado",
+            "без изменений", "不变", "不變", "未变", "未變", "无变化", "無變化", "无变更", "無變更", "変更なし", "変更無し", "변경 없음", "변경없음",
+        ]
+
+        /// The note on the last heading of the key that says its section did not change, or nil.
+        static func unchangedNote(_ key: String) -> String? {
+            guard let heading = key.components(separatedBy: " > ").last else { return nil }
+            let bare = bareHeading(heading, droppingNew: false)
+            guard bare != heading, heading.hasPrefix(bare) else { return nil }
+            let note = heading.dropFirst(bare.count).lowercased()
+            return unchangedNotes.first { note.contains($0) }.map { _ in String(heading.dropFirst(bare.count).trimmingCharacters(in: .whitespaces)) }
+        }
 
         /// The key with each heading's trailing notes, strike-through marks and leading "new"
         /// set aside.
@@ -41,8 +61,14 @@ extension SpecDiff {
                 text = rest[...]
             }
             let words = text.split(separator: " ", maxSplits: 1)
-            if droppingNew, words.count == 2, newMarkers.contains(words[0].lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ":"))) {
+            if droppingNew, words.count == 2,
+               (newMarkers + newMarkersCyrillic).contains(words[0].lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ":"))) {
                 text = words[1]
+            } else if droppingNew, let marker = newMarkersCJK.first(where: { text.hasPrefix($0) }) {
+                // CJK: the marker then at least two characters of the name (`新增` alone, or
+                // `新闻`, news, are no marker and a name).
+                let rest = text.dropFirst(marker.count).drop { $0 == " " || $0 == ":" || $0 == "：" }
+                if rest.count >= 2, rest.first.map({ $0.unicodeScalars.first!.value >= 0x2E80 || $0.isLetter }) == true { text = rest }
             }
             return String(text)
         }

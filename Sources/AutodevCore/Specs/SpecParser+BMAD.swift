@@ -384,6 +384,13 @@ extension SpecParser {
                 tasks.append(MarkdownBlock(kind: .item(task: nil), line: block.line, children: [block] + body))
                 continue
             }
+            // `Ensure these tests cover:` over a boxed list: one test task, its boxes its points.
+            if block.kind == .paragraph, index + 1 < blocks.count, case .list = blocks[index + 1].kind,
+               let task = testCoverageTask(MarkdownBlock(kind: .item(task: nil), line: block.line, children: [block, blocks[index + 1]])) {
+                tasks.append(task)
+                index += 2
+                continue
+            }
             if case .list = block.kind {
                 var kept = block
                 kept.children = []
@@ -405,6 +412,7 @@ extension SpecParser {
     /// (`- **Subtasks:**` over boxed items) and the item without them.
     private static func listTasks(_ item: MarkdownBlock) -> (tasks: [MarkdownBlock], left: MarkdownBlock?) {
         if SpecText.checkbox(of: item).0 != nil { return ([item], nil) }
+        if let task = testCoverageTask(item) { return ([task], nil) }
         var left = item
         left.children = []
         var tasks: [MarkdownBlock] = []
@@ -433,5 +441,49 @@ private extension MarkdownBlock.Kind {
         case .list, .codeBlock: true
         default: false
         }
+    }
+}
+
+extension SpecParser {
+    /// Words of a label over what a test task covers, in the languages stories are written in:
+    /// a test word and a cover word (`Ensure these tests cover:`, `Tests should cover:`, `Test
+    /// Coverage`, `Las pruebas deben cubrir:`, `Couverture des tests`, `Testabdeckung`, `测试应覆盖：`).
+    static let coverageTestStems = ["test", "prueba", "teste", "essai", "тест", "测试", "測試", "テスト", "테스트"]
+    static let coverageCoverStems = ["cover", "cubr", "cubra", "cobertura", "couvr", "couverture", "abdeck", "cobr", "покры", "覆盖", "覆蓋",
+                                     "カバー", "カバレッジ", "커버"]
+
+    /// Whether a list item's own text is such a label: short, with a test word and a cover word,
+    /// ending on a colon or being a bare title (`**Test Coverage**`).
+    static func isTestCoverageLabel(_ text: String) -> Bool {
+        let lower = String(text.lowercased().filter { !"*_`".contains($0) }.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        guard !lower.isEmpty, lower.count <= 60 else { return false }
+        let colon = lower.hasSuffix(":") || lower.hasSuffix("：")
+        let words = lower.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+        guard colon || words.count <= 3 else { return false }
+        let cjk = { (stem: String) in stem.unicodeScalars.first.map { $0.value >= 0x2E80 } ?? false }
+        func has(_ stems: [String]) -> Bool {
+            stems.contains { stem in cjk(stem) ? lower.contains(stem) : words.contains { $0.hasPrefix(stem) || ($0.count > stem.count + 3 && $0.contains(stem)) } }
+        }
+        return has(coverageTestStems) && has(coverageCoverStems)
+    }
+
+    /// An unboxed item whose text is a test-coverage label over boxed points: one task, ticked when
+    /// every point is (a replay of a public BMAD history read each point as a task of its own).
+    static func testCoverageTask(_ item: MarkdownBlock) -> MarkdownBlock? {
+        guard isTestCoverageLabel(SpecText.firstParagraph(of: item)) else { return nil }
+        var boxes: [MarkdownBlock] = []
+        func collect(_ block: MarkdownBlock) {
+            for child in block.children {
+                if case .item = child.kind, SpecText.checkbox(of: child).0 != nil { boxes.append(child) }
+                collect(child)
+            }
+        }
+        for child in item.children {
+            if case .list = child.kind { collect(child) }
+        }
+        guard !boxes.isEmpty else { return nil }
+        var task = item
+        task.kind = .item(task: boxes.allSatisfy { SpecText.checkbox(of: $0).0?.state == "x" } ? .done : .open)
+        return task
     }
 }
