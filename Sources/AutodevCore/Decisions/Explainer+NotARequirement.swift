@@ -19,8 +19,7 @@ extension Explainer {
             return "an unfilled template table (“[\(SecretGuard.cut(placeholder, to: 60))]”)"
         }
         guard snapshot === after else { return nil }
-        _ = codeNames(of: requirement)  // reads the spec's lines
-        if let language = Self.onlyDiagram(specLines[requirement.spec] ?? [], heading: requirement.line) {
+        if let language = Self.onlyDiagram(lines(ofSpec: requirement.spec), heading: requirement.line) {
             return "a \(language) diagram with no statement of its own: it pictures what other requirements ask for"
         }
         return nil
