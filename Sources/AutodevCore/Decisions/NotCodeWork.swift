@@ -405,7 +405,12 @@ enum NotCodeWork {
 
     /// A symbol written without backticks: `count_completed()`, `Store::load`, `parse_args`.
     static func bareSymbol(in title: String) -> Bool {
-        title.split(whereSeparator: { $0.isWhitespace || ",;\"'".contains($0) }).contains { token in
+        // Each way a token can be a symbol needs a "(", a ":" or a "_" in it: a title with none
+        // (most requirements' sentences) is not split into tokens at all.
+        guard title.utf8.contains(where: { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "_") }) else {
+            return false
+        }
+        return title.split(whereSeparator: { $0.isWhitespace || ",;\"'".contains($0) }).contains { token in
             let word = token.trimmingCharacters(in: ".:!?")
             guard word.contains(where: \.isLetter) else { return false }
             if word.hasSuffix("()") || word.contains("::") { return true }
