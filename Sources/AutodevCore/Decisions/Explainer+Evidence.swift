@@ -162,7 +162,7 @@ extension Explainer {
     @discardableResult
     mutating func lines(ofSpec spec: String) -> [Substring] {
         if let known = specLines[spec] { return known }
-        let bytes = after.side(of: spec).flatMap { try? after.repository.content(of: $0) } ?? []
+        let bytes = rangeSpecBytes[spec] ?? after.side(of: spec).flatMap { try? after.repository.content(of: $0) } ?? []
         let text = String(decoding: bytes.prefix(CodeEvidence.maxFileBytes), as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         specLines[spec] = lines
