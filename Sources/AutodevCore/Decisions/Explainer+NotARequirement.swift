@@ -19,8 +19,7 @@ extension Explainer {
             return "an unfilled template table (“[\(SecretGuard.cut(placeholder, to: 60))]”)"
         }
         guard snapshot === after else { return nil }
-        _ = codeNames(of: requirement)  // reads the spec's lines
-        if let language = Self.onlyDiagram(specLines[requirement.spec] ?? [], heading: requirement.line) {
+        if let language = Self.onlyDiagram(lines(ofSpec: requirement.spec), heading: requirement.line) {
             return "a \(language) diagram with no statement of its own: it pictures what other requirements ask for"
         }
         return nil
@@ -32,6 +31,8 @@ extension Explainer {
     /// template's "Omit this section if …"). A replay of an unseen project proposed six such
     /// "Alternatives Considered" sections, copied from its template into bug designs, as work.
     static func placeholderTable(_ text: String) -> String? {
+        // Rows hold " | ": text without a "|" has none (most requirements: not split at all).
+        guard text.utf8.contains(UInt8(ascii: "|")) else { return nil }
         let lines = text.split(separator: "\n").map(String.init)
         let rows = lines.filter { $0.contains(" | ") }
         guard rows.count >= 2, lines.count - rows.count <= 1 else { return nil }
@@ -46,6 +47,8 @@ extension Explainer {
     /// The placeholder of a template line: bracketed text of two words or more (not a link, not
     /// a tag like `[P]` or `[US1]`) that holds at least as many letters as the rest of the line.
     static func templatePlaceholder(_ title: String) -> String? {
+        // A placeholder is bracketed: a title without a "[" has none (not read Character by Character).
+        guard title.utf8.contains(UInt8(ascii: "[")) else { return nil }
         var inside = 0
         var outside = 0
         var longest = ""

@@ -147,8 +147,7 @@ extension Explainer {
     }
 
     private mutating func unsureLine(of task: Requirement) -> String {
-        _ = codeNames(of: task)  // reads the spec's lines
-        let lines = specLines[task.spec] ?? []
+        let lines = self.lines(ofSpec: task.spec)
         let index = task.line - 1
         if index >= 0, index < lines.count, let head = task.title.split(separator: " ").first, lines[index].contains(head) {
             return String(lines[index])

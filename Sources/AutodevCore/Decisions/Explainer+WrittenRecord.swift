@@ -165,8 +165,7 @@ extension Explainer {
     /// The code spans written in a requirement's own text: its lines up to the next heading of
     /// its level or above (OpenSpec's parser keeps no spans), fenced blocks left out.
     mutating func recordSpans(of requirement: Requirement) -> [String] {
-        _ = codeNames(of: requirement)  // reads the spec's lines
-        let lines = specLines[requirement.spec] ?? []
+        let lines = self.lines(ofSpec: requirement.spec)
         var spans: [String] = []
         var fenced = false
         var index = requirement.line

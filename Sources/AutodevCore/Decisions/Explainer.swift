@@ -63,6 +63,10 @@ struct Explainer {
     /// Spec files' lines at the end of the range, by path, read when a task's code names are
     /// needed: the parsed title has lost its backticks.
     var specLines: [String: [Substring]] = [:]
+    /// The bytes of the range's changed spec files at the end of the range (blobs read while
+    /// classifying), by path: `lines(ofSpec:)` reads their lines from them instead of looking
+    /// the path up and reading its blob again (once per requirement of a new spec).
+    var rangeSpecBytes: [String: [UInt8]] = [:]
     /// The range's changed code and test files (`implementedDoubt`), and per feature folder those of its area.
     var rangeCode: [String] = []
     var unsureAreas: [String: [String]] = [:]
@@ -140,6 +144,10 @@ struct Explainer {
             if shouldStop() { return ([], notes) }
             let old = item.change.old.map { document(path: item.change.oldPath ?? item.change.path, side: $0, content: item.contents[$0]) }
             let new = item.change.new.map { document(path: item.change.path, side: $0, content: item.contents[$0]) }
+            if let side = item.change.new, side.location == .odb, !side.mode.isSubmodule, let bytes = item.contents[side] {
+                // What `after.side(of:)` holds at this path: the change's new side.
+                rangeSpecBytes[item.change.path] = bytes
+            }
             if let specIndex, let new, let side = item.change.new, side.location == .odb,
                side.mode.rawValue == 0o100644 || side.mode.rawValue == 0o100755, !new.requirements.isEmpty || new.diagnostics.isEmpty {
                 // Read for this range (not one that could not be read): the next run finds it

@@ -29,6 +29,8 @@ extension NotCodeWork {
             return nil
         }
         let lower = title.lowercased()
+        // The same for every modal: made once, when the first Latin one is looked for.
+        var latinLower: String?
         for modal in modals {
             let before: Substring
             let after: Substring
@@ -37,7 +39,8 @@ extension NotCodeWork {
                 before = lower[..<range.lowerBound]
                 after = lower[range.upperBound...]
             } else {
-                let words = " " + latinWords(lower) + " "
+                let words = latinLower ?? " " + latinWords(lower) + " "
+                latinLower = words
                 guard let range = words.firstRange(of: " " + modal + " ") else { continue }
                 before = words[..<range.lowerBound]
                 after = words[range.upperBound...]

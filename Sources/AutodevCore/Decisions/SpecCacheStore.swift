@@ -39,6 +39,7 @@ final class SpecCacheStore {
     private(set) var listingsDeleted = 0
     private(set) var entriesDeleted = 0
     private(set) var summariesWritten = 0
+    private(set) var summariesDeleted = 0
     /// Rows of garbage allowed beyond twice the last compaction's before the next one.
     var compactionSlack: Int64 = 4096
 
@@ -137,14 +138,15 @@ final class SpecCacheStore {
 
     /// Writes `entries` and `listings` in one transaction, and deletes the entries of `removed`
     /// (spec paths the run's range deleted or renamed away: without it their rows stayed
-    /// forever, one per spec path the repository ever had). With `roots` (the trees this run
+    /// forever, one per spec path the repository ever had) and the folder summaries of
+    /// `removedFolders` (the folders above them, `SpecIndex.folders(above:)`). With `roots` (the trees this run
     /// walked), the listings no longer below them (the old roots, the old folders on changed
     /// paths) are deleted now and then (see the compaction below), so the store holds about the
     /// folders of the repository, not of its history. A failure leaves the store as it was (the next run reads
     /// the trees again); a store found damaged this run is deleted and made again from what
     /// this run made.
     func save(entries: [(String, SpecIndex.Entry)], listings: [(ObjectID, SpecTreeIndex.Listing)], roots: [ObjectID]?,
-              removed: [String] = [], summaries: [(String, SpecIndex.Summary)] = []) {
+              removed: [String] = [], summaries: [(String, SpecIndex.Summary)] = [], removedFolders: [String] = []) {
         guard writable, database != nil else { return }
         entryQuery = nil
         listingQuery = nil
@@ -160,9 +162,10 @@ final class SpecCacheStore {
             self.database = Self.open(path, readOnly: false)
             failed = false
         }
-        guard let database, !entries.isEmpty || !listings.isEmpty || !removed.isEmpty || !summaries.isEmpty else { return }
+        guard let database, !entries.isEmpty || !listings.isEmpty || !removed.isEmpty || !summaries.isEmpty || !removedFolders.isEmpty
+        else { return }
         var written = (0, 0, 0, 0)
-        var summariesWritten = 0
+        var summariesWritten = 0, summariesDeleted = 0
         do {
             try database.transaction { () throws(SQLiteError) in
                 let counter = try database.prepare("SELECT value FROM meta WHERE name = 'runs'")
@@ -175,13 +178,18 @@ final class SpecCacheStore {
                     try dropEntry.run([.text(path)])
                     written.3 += database.changes
                 }
+                let dropSummary = try database.prepare("DELETE FROM folders WHERE path = ?")
+                for path in removedFolders {
+                    try dropSummary.run([.text(path)])
+                    summariesDeleted += database.changes
+                }
                 let putEntry = try database.prepare("INSERT OR REPLACE INTO entries(path, body, run) VALUES (?, ?, ?)")
                 for (path, entry) in entries {
                     try putEntry.run([.text(path), .blob(Self.encodeEntry(entry, path: path)), .integer(run)])
                     written.0 += 1
                 }
                 // A folder's summary is replaced when its tree changes (kept by path, like the
-                // entries); one of a folder no longer there is never used (its tree id differs).
+                // entries); one of a folder the range emptied or moved was deleted above.
                 let putSummary = try database.prepare("INSERT OR REPLACE INTO folders(path, body, run) VALUES (?, ?, ?)")
                 for (path, summary) in summaries {
                     try putSummary.run([.text(path), .blob(Self.encodeSummary(summary, path: path)), .integer(run)])
@@ -232,6 +240,7 @@ final class SpecCacheStore {
             }
             (entriesWritten, listingsWritten, listingsDeleted, entriesDeleted) = written
             self.summariesWritten = summariesWritten
+            self.summariesDeleted = summariesDeleted
         } catch {
             if !error.isBusy {
                 self.database = nil

@@ -177,6 +177,23 @@ final class SpecIndex {
     func save() {
         guard path != nil, writable else { return }
         trees?.save(entries: madeEntries.map { ($0.key, $0.value) }, removed: removed.filter { madeEntries[$0] == nil },
-                    summaries: madeSummaries.map { ($0.key, $0.value) })
+                    summaries: madeSummaries.map { ($0.key, $0.value) },
+                    removedFolders: Self.folders(above: removed).subtracting(madeSummaries.keys).sorted())
+    }
+
+    /// Every folder above `paths` ("specs/", "specs/001-x/" for "specs/001-x/spec.md"). The
+    /// summaries of the folders above a spec path the range deleted or renamed away go with the
+    /// run's rows: such a folder is gone, or its tree changed (its summary no longer matches),
+    /// and kept by path its row stayed forever (one per spec folder the repository ever had).
+    static func folders(above paths: [String]) -> Set<String> {
+        var folders = Set<String>()
+        for path in paths {
+            var folder = Substring(path)
+            while let slash = folder.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                folder = folder[..<slash]
+                guard folders.insert(String(folder) + "/").inserted else { break }
+            }
+        }
+        return folders
     }
 }

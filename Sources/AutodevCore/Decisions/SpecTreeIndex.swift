@@ -165,10 +165,11 @@ final class SpecTreeIndex {
     /// Writes `entries` (`SpecIndex`'s), the listings read or learned this run, and which
     /// listings this run's walks reached (one transaction); a failure to write is not the
     /// run's (the next run reads the trees again).
-    func save(entries: [(String, SpecIndex.Entry)] = [], removed: [String] = [], summaries: [(String, SpecIndex.Summary)] = []) {
+    func save(entries: [(String, SpecIndex.Entry)] = [], removed: [String] = [], summaries: [(String, SpecIndex.Summary)] = [],
+              removedFolders: [String] = []) {
         guard let store, store.writable else { return }
         guard !known.isEmpty || !flags.isEmpty else {
-            store.save(entries: entries, listings: [], roots: nil, removed: removed, summaries: summaries)
+            store.save(entries: entries, listings: [], roots: nil, removed: removed, summaries: summaries, removedFolders: removedFolders)
             return
         }
         var memo: [ObjectID: Bool?] = [:]
@@ -178,6 +179,7 @@ final class SpecTreeIndex {
                 changed.insert(id)
             }
         }
-        store.save(entries: entries, listings: changed.map { ($0, known[$0]!) }, roots: roots, removed: removed, summaries: summaries)
+        store.save(entries: entries, listings: changed.map { ($0, known[$0]!) }, roots: roots, removed: removed, summaries: summaries,
+                   removedFolders: removedFolders)
     }
 }

@@ -111,6 +111,29 @@ import Testing
         #expect(again.specIndexUse?.foldersPassed == 2)
     }
 
+    @Test func theSummariesOfDeletedOrMovedFoldersAreRemoved() throws {
+        let (fixture, base, head) = try Self.history()
+        let state = try TemporaryDirectory()
+        _ = try Self.report(fixture, "\(base)..\(head)", stateRoot: state.path)
+        let next = try Self.addRetries(fixture)
+        _ = try Self.report(fixture, "\(head)..\(next)", stateRoot: state.path)
+        let before = try #require(try Self.summaries(state.path))
+        #expect(Set(before.keys).isSuperset(of: ["specs/g1/", "specs/g2/", "specs/g3/", "specs/g4/"]))
+
+        // g3 deleted, g4 moved to g7: their rows go with the run; g1 and g2 stay.
+        try fixture.remove("specs/g3")
+        try fixture.git(["mv", "specs/g4", "specs/g7"])
+        let gone = try fixture.commit("g3 dropped, g4 moved")
+        let report = try Self.report(fixture, "\(next)..\(gone)", stateRoot: state.path)
+        let without = try Self.report(fixture, "\(next)..\(gone)", stateRoot: nil)
+        #expect(SpecIndexTests.json(report) == SpecIndexTests.json(without))
+        let after = try #require(try Self.summaries(state.path))
+        #expect(after["specs/g3/"] == nil)
+        #expect(after["specs/g4/"] == nil)
+        #expect(after["specs/g1/"] == before["specs/g1/"])
+        #expect(after["specs/g2/"] == before["specs/g2/"])
+    }
+
     @Test func aSummaryReadsBackAndRefusesWhatItDidNotWrite() throws {
         let tree = try #require(ObjectID(hex: String(repeating: "cd", count: 20)))
         for (path, summary) in [("specs/a b/", SpecIndex.Summary(tree: tree, classifier: 7, count: 12, keys: [1, 0xffff_ffff_ffff_ffff])),
