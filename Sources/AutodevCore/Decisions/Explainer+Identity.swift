@@ -59,14 +59,7 @@ extension Explainer {
             // the walk sees whole gets its summary for the next run: `sums` holds the open
             // folders' specs, innermost last.
             let fingerprint = classifier.fingerprint
-            var touched = Set<String>()
-            for path in rangeSpecs {
-                var folder = Substring(path)
-                while let slash = folder.utf8.lastIndex(of: UInt8(ascii: "/")) {
-                    folder = folder[..<slash]
-                    guard touched.insert(String(folder) + "/").inserted else { break }
-                }
-            }
+            let touched = SpecIndex.folders(above: rangeSpecs)
             struct Sum {
                 var count = 0
                 var keys = Set<UInt64>()

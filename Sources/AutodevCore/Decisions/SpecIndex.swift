@@ -185,7 +185,7 @@ final class SpecIndex {
     /// summaries of the folders above a spec path the range deleted or renamed away go with the
     /// run's rows: such a folder is gone, or its tree changed (its summary no longer matches),
     /// and kept by path its row stayed forever (one per spec folder the repository ever had).
-    static func folders(above paths: [String]) -> Set<String> {
+    static func folders<Paths: Sequence<String>>(above paths: Paths) -> Set<String> {
         var folders = Set<String>()
         for path in paths {
             var folder = Substring(path)
