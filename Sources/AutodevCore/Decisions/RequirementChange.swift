@@ -54,7 +54,7 @@ enum SpecDiff {
         // removal without a delta is left for `pairRenames` to pair. The same changes without
         // the content keys and title words of every requirement (6 % of a stress test's deciding,
         // where every spec of a run is new).
-        if before.isEmpty { return after.map(Self.unmatched) }
+        if before.isEmpty { return after.map { Self.unmatched($0) } }
         var beforeByKey: [String: Int] = [:]
         for (index, requirement) in before.enumerated() { beforeByKey[requirement.key] = index }
         let afterContent = after.map(\.contentKey), beforeContent = before.map(\.contentKey)
@@ -165,21 +165,7 @@ enum SpecDiff {
             }
             let old = beforeByKey[requirement.key].flatMap { used.contains($0) ? nil : before[$0] }
             if old != nil, let position = beforeByKey[requirement.key] { used.insert(position) }
-            switch requirement.delta {
-            case .added?:
-                changes.append(RequirementChange(kind: .added, before: nil, after: requirement))
-            case .modified?:
-                changes.append(RequirementChange(kind: .changed, before: old, after: requirement))
-            case .removed?:
-                changes.append(RequirementChange(kind: .removed, before: requirement, after: nil))
-            case .renamed(let from)?:
-                var previous = requirement
-                previous.key = from
-                previous.title = from
-                changes.append(RequirementChange(kind: .renamed, before: previous, after: requirement))
-            case nil:
-                changes.append(RequirementChange(kind: old == nil ? .added : .changed, before: old, after: requirement))
-            }
+            changes.append(unmatched(requirement, old: old))
         }
         for (index, requirement) in before.enumerated() where !used.contains(index) {
             changes.append(RequirementChange(kind: .removed, before: requirement, after: nil))
@@ -187,13 +173,16 @@ enum SpecDiff {
         return pairRenames(changes.map { ((), $0) }).map(\.1)
     }
 
-    /// What step 3 of `compareKeys` makes of a requirement matched to none before it.
-    static func unmatched(_ requirement: Requirement) -> RequirementChange {
+    /// Step 3 of `compareKeys`: what a requirement matched by content to none before it is, by
+    /// its delta, else by `old` (the requirement before it with the same key, if not used).
+    static func unmatched(_ requirement: Requirement, old: Requirement? = nil) -> RequirementChange {
         switch requirement.delta {
-        case .added?, nil:
+        case .added?:
             return RequirementChange(kind: .added, before: nil, after: requirement)
         case .modified?:
-            return RequirementChange(kind: .changed, before: nil, after: requirement)
+            return RequirementChange(kind: .changed, before: old, after: requirement)
+        case nil:
+            return RequirementChange(kind: old == nil ? .added : .changed, before: old, after: requirement)
         case .removed?:
             return RequirementChange(kind: .removed, before: requirement, after: nil)
         case .renamed(let from)?:
