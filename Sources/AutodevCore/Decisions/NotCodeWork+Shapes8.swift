@@ -63,7 +63,7 @@ extension NotCodeWork {
         for noun in checkpointNouns {
             guard let range = text.firstRange(of: noun) else { continue }
             let rest = text[..<range.lowerBound] + " " + text[range.upperBound...]
-            if noun.unicodeScalars.first!.value >= 0x2E80 {
+            if isCJK(noun) {
                 var left = rest.filter { !$0.isWhitespace && !$0.isNumber && !$0.isPunctuation }
                 for word in checkpointModifiersCJK.sorted(by: { $0.count > $1.count }) { left = left.replacing(word, with: "") }
                 if left.isEmpty { return noun }
@@ -108,7 +108,7 @@ extension NotCodeWork {
         let named = (requirement.paths + TextScan.pathMentions(title)).filter { !isDocument($0) }
         let spans = requirement.codeSpans.filter { title.contains($0) && isSymbol($0) && TextScan.pathToken(Substring($0)) == nil }
         guard spans.isEmpty, !bareSymbol(in: title), named.allSatisfy(isTestMaterial) else { return nil }
-        let testing = manualTestWords.contains { contains(latin, phrase, $0) || phrase.contains($0) && $0.unicodeScalars.first!.value >= 0x2E80 }
+        let testing = manualTestWords.contains { contains(latin, phrase, $0) || phrase.contains($0) && isCJK($0) }
         // Its own title: testing by hand, and the test files its title names are what it runs
         // (`Manual smoke test: run tests/smoke.spec.ts by hand`). Paths of its steps do not count:
         // `Manual Pattern Labeling Workflow` over `Create labeling script scripts/label.py` builds a tool.
@@ -171,16 +171,15 @@ extension NotCodeWork {
         let spans = codeSpans.filter { main.contains($0.lowercased()) }
         guard !namesCode(title: main, paths: TextScan.pathMentions(main), codeSpans: spans) else { return nil }
         let latin = " " + latinWords(main) + " "
-        let cjk = { (word: String) in word.unicodeScalars.first!.value >= 0x2E80 }
-        guard let verb = processVerbs.first(where: { cjk($0) ? main.contains($0) : latin.hasPrefix(" " + $0 + " ") }) else { return nil }
+        guard let verb = processVerbs.first(where: { isCJK($0) ? main.contains($0) : latin.hasPrefix(" " + $0 + " ") }) else { return nil }
         // A main clause that also writes code (`skip the cache and load from disk`) is code work.
         let words = latin.split(separator: " ").map(String.init)
-        if (TaskIntent.creating + codeVerbs).contains(where: { v in cjk(v) ? main.contains(v) : words.contains(v) }) { return nil }
+        if (TaskIntent.creating + codeVerbs).contains(where: { v in isCJK(v) ? main.contains(v) : words.contains(v) }) { return nil }
         // What it skips or notes is the step itself or goes into a document (`skip the job`, `note
         // it in the README`); `If the upload is empty, skip it and record a warning` is code behaviour.
         let documented = TextScan.pathMentions(main).contains(where: isDocument) || words.contains("readme")
             || objectMatch(latin, main)?.0 == .documentation || documentNounsCJK.contains(where: main.contains)
-        guard documented || stepNouns.contains(where: { cjk($0) ? main.contains($0) : words.contains($0) }) else { return nil }
+        guard documented || stepNouns.contains(where: { isCJK($0) ? main.contains($0) : words.contains($0) }) else { return nil }
         return "\(Kind.process.rawValue): a step for when its condition holds, and what it does then is to “\(verb)”"
     }
 }
@@ -216,8 +215,7 @@ extension Explainer {
         let phrase = TaskLabel.verbPhrase(task.title)
         let lower = phrase.lowercased()
         let words = lower.split(whereSeparator: { $0 == " " }).map(String.init)
-        let cjk = { (word: String) in word.unicodeScalars.first.map { $0.value >= 0x2E80 } ?? false }
-        guard Self.extendVerbs.contains(where: { cjk($0) ? lower.hasPrefix($0) : words.first == $0 }) else { return }
+        guard Self.extendVerbs.contains(where: { NotCodeWork.isCJK($0) ? lower.hasPrefix($0) : words.first == $0 }) else { return }
         let tokens = phrase.split(whereSeparator: { " ,，、:：;()（）".contains($0) }).map(String.init)
         guard let extended = document.requirements.first(where: { other in
             other.kind == .task && other.key != task.key && tokens.contains { $0 == other.key || other.ids.contains($0) }

@@ -70,7 +70,7 @@ extension NotCodeWork {
         let lower = section.lowercased()
         let words = " " + latinWords(lower) + " "
         return testingHeadingWords.contains { word in
-            word.unicodeScalars.first.map { $0.value >= 0x2E80 } == true ? lower.contains(word) : words.contains(" " + word + " ")
+            isCJK(word) ? lower.contains(word) : words.contains(" " + word + " ")
         }
     }
 

@@ -487,7 +487,8 @@ enum NotCodeWork {
         return String(mapped).split(separator: " ").joined(separator: " ")
     }
 
-    private static func isCJK(_ word: String) -> Bool {
+    /// Whether a lexicon word is written in a CJK script (matched inside the phrase, not by words).
+    static func isCJK(_ word: String) -> Bool {
         word.unicodeScalars.first.map { $0.value >= 0x2E80 } ?? false
     }
 
