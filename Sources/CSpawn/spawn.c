@@ -132,6 +132,8 @@ pid_t autodev_spawn_group_io(const char *path, char *const argv[], char *const e
     sigemptyset(&wanted);
     sigaddset(&wanted, SIGCHLD);
     sigaddset(&wanted, SIGHUP);
+    sigaddset(&wanted, SIGTERM);
+    sigaddset(&wanted, SIGUSR1);
     for (;;) {
         int status = 0;
         if (waitpid(program, &status, WNOHANG) == program) {
@@ -153,6 +155,12 @@ pid_t autodev_spawn_group_io(const char *path, char *const argv[], char *const e
             kill(0, SIGKILL);
             _exit(137);
         }
+        // A stop sent to the group before the program was forked stays pending here and never
+        // reached it (a fork does not inherit pending signals): passed on, it does.
+        if (signal == SIGTERM) kill(program, SIGTERM);
+        // "End now" from autodev once its grace is over: the program is killed, and the loop
+        // ends as for any ending, so what the program left behind is ended and reaped here.
+        if (signal == SIGUSR1) kill(program, SIGKILL);
     }
 }
 

@@ -64,18 +64,23 @@ public protocol CommandRunner: Sendable {
 }
 
 /// A started command: its own process group under a supervisor (Sources/CSpawn) that kills the
-/// group if autodev dies; a timeout or a stop sends the group SIGTERM, then SIGKILL after
-/// `grace`, and every process of the group is reaped before it counts as ended.
+/// group if autodev dies; a timeout or a stop sends the group SIGTERM; after `grace` the
+/// supervisor is told to end the program now (SIGUSR1: it kills the program, then ends and reaps
+/// what the program left, bubblewrap's sandbox too), and after another `grace` the whole group
+/// gets SIGKILL. Every process of the group is reaped before it counts as ended.
 final class RunningCommand {
     enum Why { case stopped, timedOut, tooMuchOutput }
     enum Status: Equatable { case exited(Int32), signalled(Int32) }
 
-    /// Between SIGTERM and SIGKILL, in milliseconds: short, as a stop must end within 1 s.
+    /// Between SIGTERM and "end now", and between "end now" and SIGKILL to the group, in
+    /// milliseconds: short, as a stop must end within 1 s.
     static let grace: Int64 = 300
 
     let pid: pid_t
     let deadline: Int64
-    private(set) var ending: (why: Why, killAt: Int64)?
+    /// Why it is being ended; when the next step is due; whether the supervisor was told to end
+    /// it now (then the next step is SIGKILL to the group).
+    private(set) var ending: (why: Why, killAt: Int64, endNowSent: Bool)?
 
     private init(pid: pid_t, deadline: Int64) {
         self.pid = pid
@@ -113,6 +118,14 @@ final class RunningCommand {
             return signal == 0 ? .exited(code) : .signalled(signal)
         }
         if let ending, now >= ending.killAt {
+            // SIGKILL to the group straight away would kill the supervisor before it ends what
+            // bubblewrap left outside the group: those would come back to autodev as zombies
+            // nobody reaps. So the supervisor ends it first; the group's SIGKILL is the backstop.
+            guard ending.endNowSent else {
+                kill(pid, SIGUSR1)
+                self.ending = (ending.why, now + Self.grace, true)
+                return nil
+            }
             autodev_reap_group(pid)
             return .signalled(SIGKILL)
         }
@@ -120,11 +133,11 @@ final class RunningCommand {
         return nil
     }
 
-    /// SIGTERM to the group; SIGKILL follows after `grace`.
+    /// SIGTERM to the group; "end now" follows after `grace`, SIGKILL to the group after another.
     func end(_ why: Why) {
         guard ending == nil else { return }
         kill(-pid, SIGTERM)
-        ending = (why, Self.milliseconds() + Self.grace)
+        ending = (why, Self.milliseconds() + Self.grace, false)
     }
 
     static func milliseconds() -> Int64 { SystemClock().monotonicMilliseconds() }

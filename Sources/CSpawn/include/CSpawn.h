@@ -14,7 +14,9 @@ int autodev_become_subreaper(void);
 /// The returned process is a small supervisor, the group's leader: it forks the program, waits
 /// for it and exits with its status (or dies by the same signal). It keeps SIGTERM and SIGINT
 /// blocked, so a stop sent to the group reaches the program while the supervisor stays to
-/// report it. Through PR_SET_PDEATHSIG it learns when the thread that started it dies
+/// report it; a SIGTERM it receives is passed on to the program (one sent before the program
+/// was forked would otherwise be lost), and SIGUSR1 ("end now") makes it SIGKILL the program
+/// and then end as it does for any ending. Through PR_SET_PDEATHSIG it learns when the thread that started it dies
 /// (autodev killed with SIGKILL, however it ends) and then kills the whole group, so no
 /// generator outlives its sync. Call it from a thread that lives as long as the run (the main
 /// thread): the death signal follows the creating thread, not the process.

@@ -172,6 +172,29 @@ import Testing
         #expect(survived, "an unconfined setsid sleep is expected to survive, so the check above can fail")
     }
 
+    @Test func aSandboxStoppedAsItStartsLeavesNoZombieBehind() throws {
+        let world = try World()
+        defer { world.folder.remove() }
+        // A stop at once reaches the supervisor before it forked bubblewrap. The supervisor used
+        // to keep that SIGTERM to itself, so the group was killed after the grace, the supervisor
+        // with it, and the sandbox's PID 1 (in a session of its own) came back to this process as
+        // a zombie nobody reaped: one more per stopped command for the rest of the run.
+        let before = Set(Self.zombieChildren(named: "bwrap"))
+        for round in 0..<8 {
+            let result = ProcessRunner().run(CommandSpec(command: "sleep 30", directory: world.scratch, sandbox: world.sandbox, timeoutSeconds: 60,
+                                                         mergeErrors: true), stopRequested: { .terminate })
+            #expect(result.ending == .stopped, "round \(round): \(result.ending)")
+        }
+        // And a sandbox whose command ignores SIGTERM, stopped once it runs.
+        let started = world.scratch + "/started.txt"
+        let stubborn = ProcessRunner().run(CommandSpec(command: "trap '' TERM; echo > started.txt; sleep 30 & wait", directory: world.scratch,
+                                                       sandbox: world.sandbox, timeoutSeconds: 60, mergeErrors: true),
+                                           stopRequested: { FileManager.default.fileExists(atPath: started) ? .terminate : nil })
+        #expect(stubborn.ending == .stopped)
+        let left = Set(Self.zombieChildren(named: "bwrap")).subtracting(before)
+        #expect(left.isEmpty, "bubblewrap zombies left to this process: \(left.sorted())")
+    }
+
     @Test func aToolchainUnderTheHomeFolderIsVisibleReadOnlyButItsCredentialsAreNot() throws {
         let world = try World()
         defer { world.folder.remove() }
@@ -256,6 +279,17 @@ import Testing
         guard let home = ProcessInfo.processInfo.environment["HOME"], home != "/", let found = Subprocess.which(name),
               found.hasPrefix(home + "/") else { return nil }
         return found
+    }
+
+    /// Zombie children of this process named `name` (a sandbox the supervisor did not end comes
+    /// back here, as the nearest subreaper): their pids.
+    static func zombieChildren(named name: String) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { $0.allSatisfy(\.isNumber) }.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), stat.contains("(\(name))") else { return false }
+            let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+            return fields.count > 1 && fields[0] == "Z" && fields[1] == "\(getpid())"
+        }
     }
 
     /// Pids of processes whose command line contains `text`.
