@@ -269,6 +269,9 @@ struct Explainer {
                     ?? alongside(requirement, links: SpecText.unique(links + cited.existing), changedPaths: changedPaths)
                     ?? (change.kind == .added && facts.implementation.isEmpty ? declaredInRange(requirement) : nil)
             }
+            if change.kind == .removed, requirement.kind == .task, !facts.implementation.isEmpty {
+                facts.implementation = holdingWhatItAdds(requirement, facts.implementation)
+            }
             if change.kind == .removed, !facts.implementation.isEmpty, !range.firstRun {
                 facts.alongside = retiredAlongside(facts.implementation, changedPaths: changedPaths)
             }
