@@ -68,6 +68,33 @@ extension Explainer {
         return "\(requirement.key) never names it (the link came from a task citing it), and its own code is intact (\(Self.listed(Array(intact.prefix(3)))))"
     }
 
+    /// Why deleting `gone` broke no link because the file had announced its own removal: its
+    /// opening lines (the module docstring, the header comment) mark it deprecated —
+    /// `DEPRECATED: This module … will be removed`, `@deprecated`, `#[deprecated]`,
+    /// `@Deprecated`, `// Deprecated:`, `DeprecationWarning`, `已弃用`, `非推奨`. Its code had
+    /// moved on before the range deleted it; a story that once created it is history. Issue
+    /// 21's reading of a BMAD project: a consolidation story removed the deprecated shim
+    /// `phase_detector.py` (its docstring pointing to the new `phase_detection` package), and the
+    /// Done story that had created it was proposed for restoring.
+    mutating func announcedRemoval(_ gone: String) -> String? {
+        guard classifier.classify(gone)?.category == .code, let bytes = evidence(after: false).text(of: gone) else { return nil }
+        let head = String(decoding: bytes.prefix(3_000), as: UTF8.self).split(separator: "\n").prefix(40)
+        for line in head {
+            if let marker = Self.deprecationMarkers.first(where: { line.contains($0) }) {
+                return "the file marked itself deprecated before it went (“\(marker)”): its removal was announced, not a loss"
+            }
+        }
+        return nil
+    }
+
+    /// What marks a whole file deprecated in its opening lines, case as written: an upper-case
+    /// notice, the languages' attributes and doc tags, Python's warning class, and the notice
+    /// in other languages.
+    static let deprecationMarkers = [
+        "DEPRECATED", "@deprecated", "#[deprecated", "@Deprecated", "Deprecated:", "DeprecationWarning",
+        "@available(*, deprecated", "OBSOLETO", "OBSOLÈTE", "VERALTET", "已弃用", "已废弃", "非推奨", "사용 중단",
+    ]
+
     /// Why deleting `gone` lost nothing of a ticked task that names other code files still in
     /// the tree, or nil: the task was done and its work lives on in them; a later change (a
     /// refactor that merged or split files) removed one of the files it touched. Issue 21's

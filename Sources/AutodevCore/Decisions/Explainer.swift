@@ -354,7 +354,7 @@ struct Explainer {
                             // history, not a request to restore it.
                             facts.staleLink = finishedDocument(requirement)
                             facts.linkSurvives = facts.staleLink == nil
-                                ? (moduleLivesOn(gone) ?? linkSurvives(gone) ?? movedInRange(gone, added: addedPaths) ?? ownCodeIntact(requirement, gone: gone) ?? featureRemoved(requirement) ?? tickedTaskLivesOn(requirement, gone: gone)) : nil
+                                ? (moduleLivesOn(gone) ?? linkSurvives(gone) ?? movedInRange(gone, added: addedPaths) ?? ownCodeIntact(requirement, gone: gone) ?? announcedRemoval(gone) ?? featureRemoved(requirement) ?? tickedTaskLivesOn(requirement, gone: gone)) : nil
                             facts.brokenLink = requirement.key
                             var decision = makeDecision(event.id, facts, requirement: requirement,
                                                         change: RequirementChange(kind: .unchanged, before: requirement, after: requirement),
