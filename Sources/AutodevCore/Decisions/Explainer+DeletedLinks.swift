@@ -1,3 +1,5 @@
+import Foundation
+
 /// Deletions that break no link. Issue 21's replay of three unseen repositories proposed
 /// restoring deleted files 27 times where nothing was lost: a Go project removed its bash tests
 /// from CI on purpose ("remove bash tests from CI workflow"), and 23 ticked tasks that created
@@ -28,6 +30,70 @@ extension Explainer {
         }
         return nil
     }
+
+    /// Why deleting `gone` broke no link because the range moved it: exactly one file of the same
+    /// name was added elsewhere in the range (`components/users/UserShow.tsx` deleted,
+    /// `features/users/components/UserShow.tsx` added), holding at least a third of the deleted
+    /// file's lines. A move with edits below git's similarity threshold is reported as a deletion
+    /// and an addition; the link follows the file. Issue 21's fresh round: a refactor commit that
+    /// moved a React-Admin project's user components into `features/` and added a Complete story
+    /// citing the old path was read as losing the file (two restore proposals).
+    mutating func movedInRange(_ gone: String, added: [String]) -> String? {
+        let name = SpecDocument.baseName(gone)
+        let same = added.filter { $0 != gone && SpecDocument.baseName($0) == name }
+        guard same.count == 1, let moved = same.first,
+              let old = evidence(after: false).text(of: gone), let new = evidence(after: true).text(of: moved) else { return nil }
+        let lines = { (bytes: [UInt8]) in
+            Set(String(decoding: bytes, as: UTF8.self).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.count > 3 })
+        }
+        let before = lines(old)
+        guard !before.isEmpty, before.intersection(lines(new)).count * 3 >= before.count else { return nil }
+        return "it moved in this range to \(moved) (the same file name, \(before.intersection(lines(new)).count) of its \(before.count) lines kept)"
+    }
+
+    /// Why deleting `gone` broke no link of a requirement that never names it: the link came
+    /// from a task citing it (Kiro's `_Requirements: 2.1, 7.3_`), the requirement's own text
+    /// names neither the file nor its type (`suggestion_row.py`, `SuggestionRow`), and other code
+    /// files linked to it are still in the tree: its own code is intact. Issue 21's fresh round:
+    /// a PySide6 project deleted a dead widget that one task built for two requirements; the one
+    /// whose criteria never mention it was proposed for restoring.
+    mutating func ownCodeIntact(_ requirement: Requirement, gone: String) -> String? {
+        guard requirement.kind != .task, !requirement.paths.contains(gone) else { return nil }
+        let stem = Self.normalizedStem(SpecDocument.baseName(gone).split(separator: ".").first.map { $0.lowercased() } ?? "")
+        let words = (requirement.title + " " + requirement.text).lowercased()
+        guard stem.count >= 4, !words.contains(stem), !Self.normalizedStem(words).contains(stem) else { return nil }
+        let others = links(of: requirement, in: after).filter { $0 != gone }
+        let intact = resolved(others, of: requirement).existing.filter { $0 != gone && classifier.classify($0)?.category == .code }
+        guard !intact.isEmpty else { return nil }
+        return "\(requirement.key) never names it (the link came from a task citing it), and its own code is intact (\(Self.listed(Array(intact.prefix(3)))))"
+    }
+
+    /// Why deleting `gone` broke no link because the file had announced its own removal: its
+    /// opening lines (the module docstring, the header comment) mark it deprecated —
+    /// `DEPRECATED: This module … will be removed`, `@deprecated`, `#[deprecated]`,
+    /// `@Deprecated`, `// Deprecated:`, `DeprecationWarning`, `已弃用`, `非推奨`. Its code had
+    /// moved on before the range deleted it; a story that once created it is history. Issue
+    /// 21's reading of a BMAD project: a consolidation story removed the deprecated shim
+    /// `phase_detector.py` (its docstring pointing to the new `phase_detection` package), and the
+    /// Done story that had created it was proposed for restoring.
+    mutating func announcedRemoval(_ gone: String) -> String? {
+        guard classifier.classify(gone)?.category == .code, let bytes = evidence(after: false).text(of: gone) else { return nil }
+        let head = String(decoding: bytes.prefix(3_000), as: UTF8.self).split(separator: "\n").prefix(40)
+        for line in head {
+            if let marker = Self.deprecationMarkers.first(where: { line.contains($0) }) {
+                return "the file marked itself deprecated before it went (“\(marker)”): its removal was announced, not a loss"
+            }
+        }
+        return nil
+    }
+
+    /// What marks a whole file deprecated in its opening lines, case as written: an upper-case
+    /// notice, the languages' attributes and doc tags, Python's warning class, and the notice
+    /// in other languages.
+    static let deprecationMarkers = [
+        "DEPRECATED", "@deprecated", "#[deprecated", "@Deprecated", "Deprecated:", "DeprecationWarning",
+        "@available(*, deprecated", "OBSOLETO", "OBSOLÈTE", "VERALTET", "已弃用", "已废弃", "非推奨", "사용 중단",
+    ]
 
     /// Why deleting `gone` lost nothing of a ticked task that names other code files still in
     /// the tree, or nil: the task was done and its work lives on in them; a later change (a

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A feature removed as a whole is not a lost link: when a range deletes every code file a spec
 /// document links to (a web front end's 190 files with the script that served it), the link of
 /// each of its requirements to one of them is not a request to restore that file. A file that
@@ -36,5 +38,27 @@ extension Explainer {
         }
         removedFeatures[requirement.spec] = .some(why)
         return why
+    }
+
+    /// For a removed task: the files of its implementation that hold what its title adds. A task
+    /// titled with a code span that is no path (`Add \`--ui-v2\` flag to \`main.py\``, `Añadir
+    /// \`--ui-v2\` a \`main.py\``) introduced that span into the files it names; a file that no
+    /// longer holds it (text, byte for byte) is the place the task changed, not code the task
+    /// made, and retiring it would retire what others wrote (the application's entry point).
+    /// Issue 21's fresh round: a PySide6 project's removed `--ui-v2` task proposed retiring
+    /// `main.py`, whose flag was long gone. A title without such a span keeps every file.
+    mutating func holdingWhatItAdds(_ task: Requirement, _ implementation: [String]) -> [String] {
+        // A call is looked for by its name (`count_completed()` in `def count_completed(self)`).
+        let spans = task.codeSpans.filter { task.title.contains($0) }.map { String($0.prefix { $0 != "(" }) }.filter { span in
+            span.count >= 3 && !task.paths.contains(where: { $0 == span || $0.hasSuffix("/" + span) })
+                && classifier.classify(span) == nil && !span.contains("/")
+        }
+        guard !spans.isEmpty else { return implementation }
+        let before = evidence(after: false), now = evidence(after: true)
+        return implementation.filter { path in
+            guard classifier.classify(path)?.category == .code, !path.hasSuffix("/"),
+                  let bytes = before.text(of: path) ?? now.text(of: path) else { return true }
+            return spans.contains { Self.contains(bytes, Array($0.utf8)) }
+        }
     }
 }

@@ -269,6 +269,9 @@ struct Explainer {
                     ?? alongside(requirement, links: SpecText.unique(links + cited.existing), changedPaths: changedPaths)
                     ?? (change.kind == .added && facts.implementation.isEmpty ? declaredInRange(requirement) : nil)
             }
+            if change.kind == .removed, requirement.kind == .task, !facts.implementation.isEmpty {
+                facts.implementation = holdingWhatItAdds(requirement, facts.implementation)
+            }
             if change.kind == .removed, !facts.implementation.isEmpty, !range.firstRun {
                 facts.alongside = retiredAlongside(facts.implementation, changedPaths: changedPaths)
             }
@@ -305,6 +308,7 @@ struct Explainer {
         // of a large range were held in up to twice their room (three times while growing).
         decisions.reserveCapacity(decisions.count + items.reduce(0) { $0 + $1.events.count })
         var brokenLinks: [String: [Requirement]]?
+        var addedPaths: [String] = []
         var testsTickedBy: [String: String]?
         for item in items {
             if shouldStop() { return ([], notes) }
@@ -335,6 +339,7 @@ struct Explainer {
                     if brokenLinks == nil {
                         let gonePaths = items.compactMap { $0.category == .specs ? nil : removedPath($0.change) }
                         brokenLinks = linkIndex(naming: Set(gonePaths))
+                        addedPaths = items.compactMap { $0.change.status == .added ? $0.change.path : nil }
                     }
                     // A task that deletes or moves the file asked for its absence: no link broke.
                     // A task that deletes or moves the file, or a line of its feature's spec that
@@ -349,7 +354,7 @@ struct Explainer {
                             // history, not a request to restore it.
                             facts.staleLink = finishedDocument(requirement)
                             facts.linkSurvives = facts.staleLink == nil
-                                ? (moduleLivesOn(gone) ?? linkSurvives(gone) ?? featureRemoved(requirement) ?? tickedTaskLivesOn(requirement, gone: gone)) : nil
+                                ? (moduleLivesOn(gone) ?? linkSurvives(gone) ?? movedInRange(gone, added: addedPaths) ?? ownCodeIntact(requirement, gone: gone) ?? announcedRemoval(gone) ?? featureRemoved(requirement) ?? tickedTaskLivesOn(requirement, gone: gone)) : nil
                             facts.brokenLink = requirement.key
                             var decision = makeDecision(event.id, facts, requirement: requirement,
                                                         change: RequirementChange(kind: .unchanged, before: requirement, after: requirement),

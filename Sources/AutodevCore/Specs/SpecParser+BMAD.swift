@@ -69,6 +69,10 @@ extension SpecParser {
     static let bmadCriteriaHeadings = Array(criteriaHeadings) + [
         // A definition of done or a checklist: conditions the work meets, checked by people.
         "definition of done", "dod", "checklist", "quality checklist", "done checklist", "success criteria",
+        // What closes the story (`## Completion Criteria`: "4-week post-deployment monitoring
+        // complete", "Configuration deployed to production"): outcomes checked, not tasks.
+        "completion criteria", "exit criteria", "done criteria", "criterios de finalización", "criterios de cierre",
+        "critères d'achèvement", "critères de fin", "abschlusskriterien", "完成条件", "完了条件", "完了基準", "结项标准",
         "definición de hecho", "definición de terminado", "lista de verificación", "criterios de éxito",
         "définition de terminé", "définition de fini", "liste de contrôle", "critères de succès",
         "完成定义", "完成标准", "检查清单", "成功标准",
