@@ -167,8 +167,27 @@ public struct MarkdownDocument: Sendable, Equatable {
     }
 
     /// Runs of ASCII whitespace become one space; the ends are trimmed. Works on UTF-8 bytes:
-    /// this runs over every line of every spec.
+    /// this runs over every line of every spec. Inlinable: called from another module, the
+    /// generic function read each byte through a witness table (17,000 instructions for a
+    /// title).
+    @inlinable
     public static func collapse(_ text: some StringProtocol) -> String {
+        // Text already collapsed (one space between words, none at the ends: most titles and
+        // lines) is itself, without a copy through an array of bytes.
+        var collapsed = true
+        var afterSpace = true
+        for byte in text.utf8 {
+            if byte == 0x20 {
+                if afterSpace { collapsed = false; break }
+                afterSpace = true
+            } else if byte >= 0x09 && byte <= 0x0D {
+                collapsed = false
+                break
+            } else {
+                afterSpace = false
+            }
+        }
+        if collapsed && !afterSpace { return String(Substring(text)) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var pendingSpace = false

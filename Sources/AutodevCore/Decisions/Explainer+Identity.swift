@@ -3,6 +3,25 @@ import AutodevGit
 /// Identity by content: part of `Explainer` (split out of Explainer.swift, unchanged).
 extension Explainer {
 
+    /// `key.split(separator: " ").count >= minimum`, by bytes for ASCII (a Character read per
+    /// letter was a sixth of `copiesElsewhere`); beyond ASCII a combining mark after a space
+    /// makes one Character that is no separator, so such a key is split as before.
+    static func wordCount(_ key: String, atLeast minimum: Int) -> Bool {
+        let utf8 = key.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return key.split(separator: " ").count >= minimum }
+        var count = 0
+        var inWord = false
+        for byte in utf8 {
+            if byte == 0x20 {
+                inWord = false
+            } else if !inWord {
+                inWord = true
+                count += 1
+            }
+        }
+        return count >= minimum
+    }
+
     /// The requirements (not tasks: "Add unit tests" recurs in every feature; not stories, whose
     /// file and status are their identity) added or given new
     /// text in this range whose content already exists elsewhere — in a spec the range did not
@@ -20,7 +39,7 @@ extension Explainer {
             guard let requirement = change.after, requirement.delta == nil, requirement.kind == .requirement else { continue }
             let key = requirement.contentKey
             let newText = change.kind == .added || (change.kind == .changed && change.before?.contentKey != key)
-            guard newText && key.split(separator: " ").count >= 5 else { continue }
+            guard newText && Self.wordCount(key, atLeast: 5) else { continue }
             keys[position] = key
             candidates.append(position)
         }

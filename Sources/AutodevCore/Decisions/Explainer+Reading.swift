@@ -31,7 +31,7 @@ extension Explainer {
     /// The folder whose specs describe one feature: `specs/001-x`, `.kiro/specs/x`,
     /// `openspec/changes/x`; a single file for stories, PRPs and plain specs.
     static func scopeRoot(_ path: String, format: SpecFormat) -> String {
-        let parts = path.split(separator: "/").map(String.init)
+        let parts = SpecDocument.pathComponents(path)
         func folder(after marker: [String], depth: Int) -> String? {
             guard parts.count > marker.count + depth else { return nil }
             for start in 0...(parts.count - marker.count - depth) where parts[start..<(start + marker.count)].elementsEqual(marker) {

@@ -29,19 +29,21 @@ extension NotCodeWork {
             return nil
         }
         let lower = title.lowercased()
+        let asciiTitle = lower.utf8.allSatisfy { $0 < 0x80 }
         // The same for every modal: made once, when the first Latin one is looked for.
         var latinLower: String?
         for modal in modals {
             let before: Substring
             let after: Substring
             if isCJKWord(modal) {
-                guard let range = lower.firstRange(of: modal) else { continue }
+                // A CJK modal is not in ASCII text (nearly every title): no search.
+                guard !asciiTitle, let range = lower.firstRange(of: modal) else { continue }
                 before = lower[..<range.lowerBound]
                 after = lower[range.upperBound...]
             } else {
                 let words = latinLower ?? " " + latinWords(lower) + " "
                 latinLower = words
-                guard let range = words.firstRange(of: " " + modal + " ") else { continue }
+                guard let range = ByteSearch.firstRange(of: " " + modal + " ", in: words) else { continue }
                 before = words[..<range.lowerBound]
                 after = words[range.upperBound...]
             }

@@ -545,14 +545,20 @@ enum NotCodeWork {
 
     static func objectMatch(_ latin: String, _ phrase: String) -> (Kind, String)? {
         let words = latin.split(separator: " ").map(String.init)
+        // A noun's words match only where its first word is one of these: nouns whose first
+        // word is not are passed with one lookup (each was a scan of the words).
+        let present = Set(words)
         var trimmedPhrase = Substring(phrase)
         while let last = trimmedPhrase.last, !(last.isLetter || last.isNumber) { trimmedPhrase = trimmedPhrase.dropLast() }
+        // A CJK noun (beyond ASCII) is no suffix of an ASCII phrase.
+        let asciiPhrase = trimmedPhrase.utf8.allSatisfy { $0 < 0x80 }
         for (kind, nouns) in objectNouns {
             for (noun, parts) in nouns {
                 guard let parts else {
-                    if trimmedPhrase.hasSuffix(noun) { return (kind, noun) }
+                    if !asciiPhrase, trimmedPhrase.hasSuffix(noun) { return (kind, noun) }
                     continue
                 }
+                if let head = parts.first, !present.contains(head) { continue }
                 guard parts.count <= words.count else { continue }
                 for start in 0...(words.count - parts.count) where words[start..<(start + parts.count)].elementsEqual(parts) {
                     let next = start + parts.count < words.count ? words[start + parts.count] : nil

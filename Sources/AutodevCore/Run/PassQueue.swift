@@ -75,7 +75,9 @@ struct PassQueue {
                 queue.skippedDecisions.append(Int32(index))
                 continue
             }
-            let item = WorkItem(decision, event: events[eventAt], now: now)
+            // Only its id, subject, priority, links and feature are read here: no slug or text
+            // hash (a SHA-256), made again where the piece of work is taken.
+            let item = WorkItem(decision, event: events[eventAt], now: now, derived: false)
             if supersedes {
                 freshSubjects.insert(subjectKey(item))
                 freshIDs.insert(item.id)
@@ -305,12 +307,14 @@ extension PassQueue {
 }
 
 extension WorkItem {
-    init(_ decision: Decision, event: Event, now: Int64) {
+    /// `derived`: false leaves the requirement's `slug` and `textHash` empty (for a look at the
+    /// work's id, subject and links that is dropped at once).
+    init(_ decision: Decision, event: Event, now: Int64, derived: Bool = true) {
         let requirement = decision.requirementDetail.map { requirement in
             WorkItem.RequirementFields(key: requirement.key, title: requirement.title, text: requirement.text,
                                        criteria: requirement.criteria, spec: requirement.spec, format: requirement.format,
-                                       slug: WorkItem.slug(requirement.key + " " + requirement.title),
-                                       textHash: requirement.textHash, change: decision.requirement?.change ?? .unchanged,
+                                       slug: derived ? WorkItem.slug(requirement.key + " " + requirement.title) : "",
+                                       textHash: derived ? requirement.textHash : "", change: decision.requirement?.change ?? .unchanged,
                                        ordinal: WorkItem.RequirementFields.ordinal(kind: requirement.kind, line: requirement.line))
         }
         self.init(id: WorkItem.makeID(eventId: decision.eventId, requirementKey: decision.requirement?.key),

@@ -45,6 +45,52 @@ enum ByteSearch {
         }
     }
 
+    /// `text.firstRange(of: needle)`, the standard library's answer: by bytes when the needle is
+    /// byte-exact and the text ASCII (where the first byte match is the first Character match,
+    /// the needle neither starting with "\n" nor ending with "\r"), nil at once when its bytes
+    /// are not there. The standard library's generic search was a fifth of
+    /// `NotCodeWork.requirementReason` (a requirement's modal verb, looked for once each).
+    static func firstRange(of needle: String, in text: String) -> Range<String.Index>? {
+        guard isByteExact(needle), needle.utf8.first != 10, needle.utf8.last != 13 else { return text.firstRange(of: needle) }
+        enum Hit { case absent, at(Int), ask }
+        var needle = needle
+        let hit: Hit = needle.withUTF8 { pattern in
+            text.utf8.withContiguousStorageIfAvailable { haystack -> Hit in
+                guard let found = Self.offset(haystack, of: pattern) else { return .absent }
+                return haystack.allSatisfy { $0 < 0x80 } ? .at(found) : .ask
+            } ?? .ask
+        }
+        switch hit {
+        case .absent:
+            return nil
+        case .at(let found):
+            let start = text.utf8.index(text.utf8.startIndex, offsetBy: found)
+            return start..<text.utf8.index(start, offsetBy: needle.utf8.count)
+        case .ask:
+            return text.firstRange(of: needle)
+        }
+    }
+
+    /// Where `pattern` (not empty) first occurs in `haystack`, in bytes.
+    static func offset(_ haystack: UnsafeBufferPointer<UInt8>, of pattern: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !pattern.isEmpty, pattern.count <= haystack.count else { return nil }
+        let first = pattern[0]
+        var start = 0
+        let last = haystack.count - pattern.count
+        outer: while start <= last {
+            if haystack[start] == first {
+                var offset = 1
+                while offset < pattern.count {
+                    if haystack[start + offset] != pattern[offset] { start += 1; continue outer }
+                    offset += 1
+                }
+                return start
+            }
+            start += 1
+        }
+        return nil
+    }
+
     enum Found { case absent, presentInASCII, present, unknown }
 
     /// Whether `needle`'s UTF-8 is in `text`'s, and whether `text` is ASCII where it is.

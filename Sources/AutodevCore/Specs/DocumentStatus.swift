@@ -39,7 +39,7 @@ enum DocumentStatus {
     /// under a `## Status` heading.
     static func declared(frontMatter: FrontMatter?, outline: SpecOutline) -> String? {
         if let value = frontMatter?.scalars["status"], !value.isEmpty { return value }
-        for section in outline.sections where StatusWords.labels.contains(SpecText.headingKey(section.title)) {
+        for section in outline.sections where mayBeLabel(section.title) && StatusWords.labels.contains(SpecText.headingKey(section.title)) {
             if let first = section.blocks.first(where: { $0.kind == .paragraph }) {
                 let line = first.text.split(separator: "\n").first.map(String.init) ?? first.text
                 return TextScan.collapse(line.trimmingCharacters(in: "*_ "))
@@ -53,6 +53,20 @@ enum DocumentStatus {
         // `## Status: Complete` as a heading.
         if let value = headingStatus(outline) { return value }
         return nil
+    }
+
+    /// Whether `SpecText.headingKey(title)` could be a status label: that key is the title
+    /// lower-cased with whitespace, an outline number and colons taken off, so a label (which
+    /// holds no whitespace) stands in the lower-cased title. A pre-check: the key is made (two
+    /// passes of whitespace collapsing) only for a title that passes it.
+    static func mayBeLabel(_ title: String) -> Bool {
+        let lower = title.lowercased()
+        let ascii = lower.utf8.allSatisfy { $0 < 0x80 }
+        return StatusWords.labels.contains { label in
+            // A label beyond ASCII is not in ASCII text.
+            if ascii && !label.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+            return ByteSearch.contains(lower, label)
+        }
     }
 
     /// A BMAD story's status written as a field of its information list (`## Story Information`

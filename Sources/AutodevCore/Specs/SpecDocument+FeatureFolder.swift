@@ -10,7 +10,7 @@ extension SpecDocument {
     /// sits in one below a format's feature root.
     static func featureFolderIndex(_ components: [String]) -> Int? {
         for root in featureRoots where components.count > root.count + 1 {
-            for start in 0...(components.count - root.count - 2) where Array(components[start..<(start + root.count)]) == root {
+            for start in 0...(components.count - root.count - 2) where components[start..<(start + root.count)].elementsEqual(root) {
                 return start + root.count
             }
         }

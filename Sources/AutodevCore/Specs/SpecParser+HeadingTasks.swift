@@ -179,6 +179,11 @@ extension SpecParser {
     /// A task title marked optional in words (`(optional)`, `(opcional)`, `（可选）`).
     static func markedOptional(_ title: String) -> Bool {
         let lower = title.lowercased()
+        // Each bracketed mark opens with "(", "[" or "（" (whose UTF-8 starts with 0xEF): a title
+        // without one of those bytes can only open with a mark.
+        guard lower.utf8.contains(where: { $0 == 0x28 || $0 == 0x5B || $0 == 0xEF }) else {
+            return lower.hasPrefix("optional:") || lower.hasPrefix("opcional:")
+        }
         return ["(optional)", "[optional]", "(opcional)", "(optionnel)", "(facultatif)", "(optional)", "(可选)", "（可选）", "(选做)", "（选做）"]
             .contains { ByteSearch.contains(lower, $0) } || lower.hasPrefix("optional:") || lower.hasPrefix("opcional:")
     }

@@ -89,6 +89,9 @@ enum StatusWords {
     /// The value after a status label at the start of `text` or after whitespace, with `:` or
     /// `：` after the label: `Status: Done`, `- **Estado:** Completado`, `状态：已完成`.
     static func labelledValue(in text: String) -> Substring? {
+        // No value without ":" or "：" (U+FF1A, whose UTF-8 starts with 0xEF) after the label:
+        // a line without either byte is passed without lower-casing it.
+        guard text.utf8.contains(where: { $0 == 0x3A || $0 == 0xEF }) else { return nil }
         let plain = text.filter { $0 != "*" && $0 != "_" }
         let lower = plain.lowercased()
         guard lower.count == plain.count else { return nil }
