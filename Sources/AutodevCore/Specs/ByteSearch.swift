@@ -107,22 +107,7 @@ enum ByteSearch {
 
     /// Whether `pattern` (not empty) occurs in `haystack`: short texts and needles, a plain scan.
     static func bytes(_ haystack: UnsafeBufferPointer<UInt8>, contain pattern: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !pattern.isEmpty, pattern.count <= haystack.count else { return false }
-        let first = pattern[0]
-        var start = 0
-        let last = haystack.count - pattern.count
-        outer: while start <= last {
-            if haystack[start] == first {
-                var offset = 1
-                while offset < pattern.count {
-                    if haystack[start + offset] != pattern[offset] { start += 1; continue outer }
-                    offset += 1
-                }
-                return true
-            }
-            start += 1
-        }
-        return false
+        offset(haystack, of: pattern) != nil
     }
 
     /// The last range of `needle` in `text` (a search from each match's start onwards, as
