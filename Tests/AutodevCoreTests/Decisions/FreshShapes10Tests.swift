@@ -166,3 +166,35 @@ extension FreshShapes10Tests {
         #expect(decided.contains("retireImplementation T001 [requirement-removed]"), "\(lines)")
     }
 }
+
+extension FreshShapes10Tests {
+    // MARK: c. A document the task writes into, with the code names it describes
+
+    /// A task whose only file is a document it writes into — after a target word (`to`, `en`)
+    /// or before a target mark (`に`, `中`) — describes the names it gives (`think_mode`): it is
+    /// documentation in Japanese, Chinese, Spanish and English. The same names added to a code
+    /// file, or a document only read (`per README.md`), stay code work.
+    @Test func aDocumentWrittenIntoDescribesTheNamesItGives() throws {
+        let decided = try Self.decide([
+            "specs/005-llm-docs/tasks.md": """
+                # Tasks
+
+                ## Phase 3
+
+                - [ ] T020 `nodes/llm_node/README.md` に `think_mode` の一覧と retry 条件を追記する
+                - [ ] T021 在 `nodes/llm_node/README.md` 中说明 `think_mode` 的取值
+                - [ ] T022 Describir `think_mode` en `nodes/llm_node/README.md`
+                - [ ] T023 List the `think_mode` values in `nodes/llm_node/README.md`
+                - [ ] T024 `nodes/llm_node/__init__.py` に `think_mode` を追加する
+                - [ ] T025 Validate `think_mode` values per `nodes/llm_node/README.md`
+                """,
+        ], base: ["nodes/llm_node/__init__.py": "def generate(prompt):\n    return prompt\n",
+                  "nodes/llm_node/README.md": "# LLM node\n"])
+        let lines = decided.joined(separator: "\n")
+        for key in ["T020", "T021", "T022", "T023"] {
+            #expect(decided.contains("skip \(key) [task-not-code]"), "\(key): \(lines)")
+        }
+        #expect(decided.contains("newImplementation T024 [requirement-added]"), "\(lines)")
+        #expect(decided.contains("newImplementation T025 [requirement-added]"), "\(lines)")
+    }
+}
