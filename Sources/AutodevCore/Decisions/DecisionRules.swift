@@ -87,6 +87,10 @@ struct DecisionFacts: Sendable, Equatable {
     /// For a removed requirement: its heading stays in the document struck through or marked
     /// as withdrawn (`### T011: ~~Create BDD Feature File~~ [SUPERSEDED by T021]`).
     public var withdrawnHeading: String?
+    /// For a removed requirement with an implementation: another requirement of the same spec,
+    /// new or changed in this range, that cites every file of it (a task renumbered, merged or
+    /// rewritten as a ticked line): its work was rewritten there, not withdrawn.
+    public var rewrittenAs: String?
     /// For a deleted path's link: why the deletion broke nothing the requirement needs (the
     /// name still answers elsewhere in the tree; a test removed by hand), so no work.
     public var linkSurvives: String?
@@ -187,6 +191,9 @@ enum DecisionRules {
         DecisionRule(id: "requirement-removed-alongside", action: .skip,
                      applies: { $0.requirementChange == .removed && !$0.implementation.isEmpty && $0.alongside != nil },
                      reason: { "requirement removed, and its implementation was changed in the same range (\($0.alongside ?? "")): the code went with the spec, nothing left to retire" }),
+        DecisionRule(id: "requirement-rewritten", action: .skip,
+                     applies: { $0.requirementChange == .removed && !$0.implementation.isEmpty && $0.rewrittenAs != nil },
+                     reason: { "requirement removed, and \($0.rewrittenAs ?? "") of the same spec, new or changed in this range, cites its implementation (\(list($0.implementation))): its work was rewritten there, nothing to retire" }),
         DecisionRule(id: "requirement-withdrawn", action: .skip,
                      applies: { $0.requirementChange == .removed && $0.withdrawnHeading != nil },
                      reason: { "requirement withdrawn by its author: its heading stays, \($0.withdrawnHeading ?? ""); its code is not proposed for retirement" }),

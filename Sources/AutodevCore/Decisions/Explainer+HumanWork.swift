@@ -69,7 +69,7 @@ extension Explainer {
         }
         let subject = Self.testSubject(SpecDocument.baseName(test))
         if subject.count >= 3, let named = headCode?.byStem[subject] { return named }
-        return importedCode(testedBy: test) ?? goPackageCode(testedBy: test)
+        return importedCode(testedBy: test) ?? goPackageCode(testedBy: test) ?? routedCode(testedBy: test)
     }
 
     static func folder(of path: String) -> String {

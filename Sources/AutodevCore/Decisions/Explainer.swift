@@ -54,6 +54,12 @@ struct Explainer {
     /// `importedCode(testedBy:)` by test file: every new test of a file has the same imports,
     /// and reading them again per test read a 200,000-test file 200,000 times.
     var importedCodeByTest: [String: String?] = [:]
+    /// The path segments of the route-like literals the code at the end of the range holds
+    /// (`'api/v1/'` → api, v1), with a file holding each: read once, when a new test reaches
+    /// the project only through URLs (`routedCode(testedBy:)`).
+    var routeSegments: [String: String]?
+    /// Per spec: the requirements new or changed in this range (`rewritten(_:implementation:in:)`).
+    var rewrittenIndex: [String: [Requirement]]?
     var commitIndex: CommitIndex?
     var pathsChangedBy: [ObjectID: [String]] = [:]
     /// The same as sets: `commitWithCode` asks each commit of the range about each
@@ -274,6 +280,8 @@ struct Explainer {
             }
             if change.kind == .removed, !facts.implementation.isEmpty, !range.firstRun {
                 facts.alongside = retiredAlongside(facts.implementation, changedPaths: changedPaths)
+                if rewrittenIndex == nil { rewrittenIndex = Self.rewrittenIndex(tagged.map(\.1)) }
+                facts.rewrittenAs = Self.rewritten(requirement, implementation: facts.implementation, in: rewrittenIndex ?? [:])
             }
             let scope = scopeRoot(of: requirement)
             if requirement.kind == .task {

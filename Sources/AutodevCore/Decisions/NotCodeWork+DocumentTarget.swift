@@ -23,25 +23,30 @@ extension NotCodeWork {
         guard let document = paths.last(where: isDocument), !paths.contains(where: { !isDocument($0) }) else { return nil }
         let phrase = Self.phrase(outside)
         let latin = " " + Self.latinWords(phrase) + " "
-        // "Document the `state_dir` option in reference.md": a name is what the document describes.
+        let lower = outside.lowercased()
+        // Any document it names after a target word ("from a.md to b.md and c.md": b.md) or
+        // before a target mark (`README.md に`, `指南.md 中`).
+        let written = paths.filter(isDocument).contains { path in
+            // The path as written, else its name (`to the README.md`).
+            guard let found = lower.firstRange(of: path.lowercased()) ?? lower.firstRange(of: SpecDocument.baseName(path).lowercased())
+            else { return false }
+            var before = lower[..<found.lowerBound]
+            while let last = before.last, last == " " || last == "`" || last == "*" { before = before.dropLast() }
+            let word = before.split(separator: " ").last.map(String.init) ?? ""
+            let after = lower[found.upperBound...].drop { $0 == " " || $0 == "`" || $0 == "*" }
+            return targetWords.contains(word) || targetMarks.contains { before.hasSuffix($0) }
+                || targetMarks.contains { after.hasPrefix($0) }
+        }
+        // "Document the `state_dir` option in reference.md", "`README.md` に `think_mode` の一覧
+        // を追記する": a name is what the document it writes into describes.
         let describing = documentingVerbs.contains { startsWith(latin, phrase, $0) }
         let spans = requirement.codeSpans.filter { outside.contains($0) && !isDocument($0) }
-        guard describing || (!spans.contains(where: isSymbol) && !bareSymbol(in: outside)) else { return nil }
+        guard describing || written || (!spans.contains(where: isSymbol) && !bareSymbol(in: outside)) else { return nil }
         guard !codeVerbs.contains(where: { startsWith(latin, phrase, $0) }),
               !["test", "tests", "prueba", "pruebas", "测试", "tester", "testen", "テスト"].contains(where: { contains(latin, phrase, $0) })
         else { return nil }
-        let lower = outside.lowercased()
-        // Any document it names after a target word ("from a.md to b.md and c.md": b.md).
-        let written = paths.filter(isDocument).contains { path in
-            lower.firstRange(of: SpecDocument.baseName(path).lowercased()).map { found in
-                var before = lower[..<found.lowerBound]
-                while let last = before.last, last == " " || last == "`" || last == "*" { before = before.dropLast() }
-                let word = before.split(separator: " ").last.map(String.init) ?? ""
-                return targetWords.contains(word) || targetMarks.contains { before.hasSuffix($0) }
-            } ?? false
-        }
         guard written || !referenceWords.contains(where: { contains(latin, phrase, $0) }) else { return nil }
-        return "its target is a document (\(document)); the code it names in parentheses is what that document describes"
+        return "its target is a document (\(document)); the code it names is what that document describes"
     }
 
     /// The text outside round brackets (ASCII and full-width), nested ones included.
